@@ -1,0 +1,1 @@
+"""Benchmarks for `make bench`: figures and ratios against plain DuckDB, never assertions."""

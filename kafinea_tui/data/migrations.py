@@ -1,0 +1,106 @@
+"""Versioned schema migrations.
+
+Each entry upgrades a workspace database by one version. A workspace records its version in
+`kf_meta`; opening it runs the missing steps in one transaction, so a database made by any earlier
+version opens in this one. Never edit a released step: append a new one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import duckdb
+
+from kafinea_tui.data.schema import LINE_ITEMS_TABLE, builtin_modules
+
+Migration = Callable[[duckdb.DuckDBPyConnection], None]
+
+
+def _v1_initial(conn: duckdb.DuckDBPyConnection) -> None:
+    for module in builtin_modules().values():
+        columns = ", ".join(f"{f.name} {f.sql_type}" for f in module.columns)
+        conn.execute(
+            f"CREATE TABLE {module.table} (id BIGINT NOT NULL, created_at TIMESTAMP NOT NULL, "
+            f"modified_at TIMESTAMP NOT NULL, batch_id BIGINT, {columns})"
+        )
+        conn.execute(f"CREATE SEQUENCE {module.table}_id_seq")
+    conn.execute(
+        f"CREATE TABLE {LINE_ITEMS_TABLE} (salesorder_id BIGINT NOT NULL, position INTEGER NOT NULL,"
+        " product BIGINT, quantity DECIMAL(18,2), list_price DECIMAL(18,2))"
+    )
+    conn.execute(
+        "CREATE TABLE kf_custom_fields (module VARCHAR NOT NULL, name VARCHAR NOT NULL,"
+        " label VARCHAR NOT NULL, type VARCHAR NOT NULL, position INTEGER NOT NULL)"
+    )
+    conn.execute(
+        "CREATE TABLE kf_picklist_values (module VARCHAR NOT NULL, field VARCHAR NOT NULL,"
+        " value VARCHAR NOT NULL, position INTEGER NOT NULL)"
+    )
+    # The change log: every create, update and delete, in cursor order, with its source
+    # ('app', 'api', 'import', 'pull', ...) and the batch of an import.
+    conn.execute("CREATE SEQUENCE kf_changes_seq")
+    conn.execute(
+        "CREATE TABLE kf_changes (cursor BIGINT NOT NULL, changed_at TIMESTAMP NOT NULL,"
+        " module VARCHAR NOT NULL, record_id BIGINT NOT NULL, op VARCHAR NOT NULL,"
+        " source VARCHAR NOT NULL, batch_id BIGINT, fields VARCHAR[])"
+    )
+    # Import batches: one row per import; what each created or changed is in kf_batch_rows,
+    # the values it overwrote in the <module>_prev tables, so that undo can restore them.
+    conn.execute("CREATE SEQUENCE kf_batches_seq")
+    conn.execute(
+        "CREATE TABLE kf_batches (id BIGINT NOT NULL, module VARCHAR NOT NULL,"
+        " source VARCHAR NOT NULL, file VARCHAR, started_at TIMESTAMP NOT NULL,"
+        " finished_at TIMESTAMP, undone_at TIMESTAMP, report JSON)"
+    )
+    conn.execute(
+        "CREATE TABLE kf_batch_rows (batch_id BIGINT NOT NULL, module VARCHAR NOT NULL,"
+        " record_id BIGINT NOT NULL, action VARCHAR NOT NULL)"
+    )
+    for module in builtin_modules().values():
+        columns = ", ".join(f"{f.name} {f.sql_type}" for f in module.columns)
+        conn.execute(
+            f"CREATE TABLE {module.table}_prev (prev_batch_id BIGINT NOT NULL, id BIGINT NOT NULL,"
+            f" created_at TIMESTAMP, modified_at TIMESTAMP, batch_id BIGINT, {columns})"
+        )
+    conn.execute(
+        f"CREATE TABLE {LINE_ITEMS_TABLE}_prev (prev_batch_id BIGINT NOT NULL,"
+        " salesorder_id BIGINT NOT NULL, position INTEGER NOT NULL, product BIGINT,"
+        " quantity DECIMAL(18,2), list_price DECIMAL(18,2))"
+    )
+    conn.execute("CREATE TABLE kf_settings (key VARCHAR NOT NULL, value VARCHAR)")
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1_initial,)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def current_version(conn: duckdb.DuckDBPyConnection) -> int:
+    exists = conn.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'kf_meta'"
+    ).fetchone()
+    if not exists or not exists[0]:
+        return 0
+    row = conn.execute("SELECT value FROM kf_meta WHERE key = 'schema_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def migrate(conn: duckdb.DuckDBPyConnection) -> int:
+    """Bring the database to SCHEMA_VERSION; returns the version it was at."""
+    version = current_version(conn)
+    if version >= SCHEMA_VERSION:
+        return version
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        if version == 0:
+            conn.execute("CREATE TABLE kf_meta (key VARCHAR NOT NULL, value VARCHAR)")
+            conn.execute("INSERT INTO kf_meta VALUES ('schema_version', '0')")
+        for step in MIGRATIONS[version:]:
+            step(conn)
+        conn.execute(
+            "UPDATE kf_meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)]
+        )
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return version

@@ -1,0 +1,85 @@
+"""A workspace is one folder: `kafinea.duckdb`, `config.toml` and `mappings/`.
+
+The default is `$KAFINEA_WORKSPACE`, else `~/.local/share/kafinea-tui`; `--workspace DIR` overrides
+both. The demo workspace lives beside the default one, so trying the demo never touches real data.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kafinea_tui.data.errors import WorkspaceError
+from kafinea_tui.data.store import Store
+
+DB_NAME = "kafinea.duckdb"
+CONFIG_NAME = "config.toml"
+MAPPINGS_DIR = "mappings"
+
+
+def default_path() -> Path:
+    env = os.environ.get("KAFINEA_WORKSPACE")
+    if env:
+        return Path(env).expanduser()
+    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data_home) / "kafinea-tui"
+
+
+def demo_path() -> Path:
+    base = default_path()
+    return base.with_name(base.name + "-demo")
+
+
+@dataclass(frozen=True)
+class Workspace:
+    path: Path
+
+    @property
+    def db_path(self) -> Path:
+        return self.path / DB_NAME
+
+    @property
+    def config_path(self) -> Path:
+        return self.path / CONFIG_NAME
+
+    @property
+    def mappings_dir(self) -> Path:
+        return self.path / MAPPINGS_DIR
+
+    @property
+    def samples_dir(self) -> Path:
+        return self.path / "samples"
+
+    def exists(self) -> bool:
+        return self.db_path.is_file()
+
+    def prepare(self) -> None:
+        """Create the folder layout, with a sentence for a path that cannot hold a workspace."""
+        if self.path.exists() and not self.path.is_dir():
+            raise WorkspaceError(f"The workspace path {self.path} is a file, not a folder.")
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+            self.mappings_dir.mkdir(exist_ok=True)
+        except OSError as error:
+            raise WorkspaceError(
+                f"Cannot create the workspace folder {self.path}: {error.strerror or error}."
+            ) from None
+        if not os.access(self.path, os.W_OK):
+            raise WorkspaceError(f"The workspace folder {self.path} is not writable.")
+
+    def open_store(self) -> Store:
+        self.prepare()
+        return Store.open(self.db_path)
+
+    def config(self) -> dict[str, Any]:
+        """The parsed config.toml, empty when there is none; a syntax error names the line."""
+        if not self.config_path.is_file():
+            return {}
+        try:
+            with self.config_path.open("rb") as handle:
+                return tomllib.load(handle)
+        except tomllib.TOMLDecodeError as error:
+            raise WorkspaceError(f"{self.config_path} is not valid TOML: {error}.") from None
