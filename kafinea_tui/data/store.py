@@ -62,7 +62,9 @@ def connect(path: Path | str) -> duckdb.DuckDBPyConnection:
                 f"The workspace database {path} is open in another program{who}; "
                 "close it there or use another workspace."
             ) from None
-        raise WorkspaceError(f"Cannot open the workspace database {path}: {_first_line(text)}") from None
+        raise WorkspaceError(
+            f"Cannot open the workspace database {path}: {_first_line(text)}"
+        ) from None
     except (duckdb.Error, OSError) as error:
         raise WorkspaceError(
             f"{path} is not a Kafinea workspace database or is damaged: {_first_line(str(error))}"
@@ -174,7 +176,9 @@ class Store:
         clash = module.find_field(label) or module.find_field(name)
         if clash is not None or normalize_label(label) in {"id", "createdat", "modifiedat"}:
             existing = clash.label if clash else label
-            raise UsageError(f"{module.label} already has a field {existing!r}; choose another label.")
+            raise UsageError(
+                f"{module.label} already has a field {existing!r}; choose another label."
+            )
         picklist = [v.strip() for v in values if v.strip()]
         if picklist and field_type is not FieldType.PICKLIST:
             raise UsageError("Only a picklist field takes values.")
@@ -289,7 +293,8 @@ class Store:
                 )
             else:
                 cur.execute(
-                    f"UPDATE {module.table} SET modified_at = ? WHERE id = ?", [utc_now(), record_id]
+                    f"UPDATE {module.table} SET modified_at = ? WHERE id = ?",
+                    [utc_now(), record_id],
                 )
             if items is not None:
                 cur.execute(f"DELETE FROM {LINE_ITEMS_TABLE} WHERE salesorder_id = ?", [record_id])

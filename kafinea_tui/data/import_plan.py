@@ -1,0 +1,99 @@
+"""What an import is asked to do, and what it reports: the three wizard steps as one value.
+
+The wizard builds an `ImportPlan` step by step, the CLI builds it from options, a saved mapping
+stores it as TOML, and the API from query parameters; all of them then run the same importer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+
+class Duplicates(StrEnum):
+    OVERWRITE = "overwrite"
+    MERGE = "merge"
+    IGNORE = "ignore"
+
+
+ENCODINGS: tuple[str, ...] = ("auto", "utf-8", "utf-8-sig", "iso-8859-1", "windows-1252", "utf-16")
+DELIMITERS: dict[str, str] = {
+    "comma": ",",
+    "semicolon": ";",
+    "pipe": "|",
+    "caret": "^",
+    "tab": "\t",
+}
+DATE_FORMATS: tuple[str, ...] = ("dd/mm/yyyy", "mm/dd/yyyy", "yyyy-mm-dd", "dd.mm.yyyy")
+
+
+@dataclass
+class CsvOptions:
+    """Step 1: how to read the file. 'auto' values are resolved by sniffing."""
+
+    path: Path
+    encoding: str = "auto"
+    delimiter: str = "auto"  # a name of DELIMITERS, 'auto', or the character itself
+    header: bool = True
+
+
+@dataclass
+class ImportPlan:
+    module: str
+    csv: CsvOptions
+    # Step 2 (optional): None means every row creates a record.
+    duplicates: Duplicates | None = None
+    match: list[str] = field(default_factory=list)
+    # Step 3: column (header name, or 1-based index as text without a header) -> target field,
+    # a field name, or `items.product` / `items.quantity` / `items.list_price` for sales orders.
+    mapping: dict[str, str] = field(default_factory=dict)
+    defaults: dict[str, str] = field(default_factory=dict)
+    # Reference field -> the key of the related module it is matched by (default: module key).
+    reference_keys: dict[str, str] = field(default_factory=dict)
+    date_format: str = "dd/mm/yyyy"
+    decimal: str = "point"  # 'point' or 'comma'
+    create_related: bool = True
+    source: str = "import"  # change-log source: 'import', 'api', 'pull'
+
+
+@dataclass
+class RowError:
+    line: int  # line number in the file (1-based, header counted)
+    column: str | None
+    reason: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"line": self.line, "column": self.column, "reason": self.reason}
+
+
+@dataclass
+class ImportReport:
+    batch: int | None
+    total: int = 0
+    created: int = 0
+    updated: int = 0
+    merged: int = 0
+    skipped: int = 0
+    failed: int = 0
+    related_created: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        """The `--json` and API shape of DESIGN.md."""
+        return {
+            "batch": self.batch,
+            "total": self.total,
+            "created": self.created,
+            "updated": self.updated,
+            "merged": self.merged,
+            "skipped": self.skipped,
+            "failed": self.failed,
+            "related_created": self.related_created,
+            "errors": [e.as_dict() for e in self.errors],
+            "warnings": list(self.warnings),
+            "dry_run": self.dry_run,
+        }
