@@ -1,0 +1,209 @@
+"""Lists of records: filter expressions and quick search to SQL, sort, pages and counts.
+
+Everything here is a query over the whole module table, so a page of a million-record list costs
+two statements: a count, and a page query that sorts and limits first and only then joins the
+related records' keys for the rows it shows. The list screen, the exporter and the API share
+these functions, so "the page as the list shows it" means the same rows everywhere.
+
+Callers on worker threads are safe: every statement goes through `store.cursor()`, a cursor of
+the calling thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from kafinea_tui.data.errors import UsageError
+from kafinea_tui.data.filter_parser import parse
+from kafinea_tui.data.filter_sql import SYSTEM_FIELDS, Compiler, resolve_field
+from kafinea_tui.data.schema import LINE_ITEMS_TABLE, TEXT_TYPES, Field, FieldType, Module, Schema
+from kafinea_tui.data.store import Store
+
+__all__ = [
+    "SYSTEM_FIELDS",
+    "ListQuery",
+    "Page",
+    "compile_filter",
+    "count",
+    "display_select",
+    "fetch_page",
+    "matching_ids",
+    "matching_ids_sql",
+    "order_by",
+    "quick_search",
+    "resolve_field",
+    "where_clause",
+]
+
+
+def compile_filter(expression: str, module: Module, schema: Schema) -> tuple[str, list[Any]]:
+    """A filter expression as a SQL boolean over `r` plus its parameters; "TRUE" when empty.
+
+    Raises FilterError (a UsageError) with the 0-based position of the problem.
+    """
+    tree = parse(expression, lambda name: resolve_field(module, name) is not None)
+    if tree is None:
+        return "TRUE", []
+    return Compiler(expression, module, schema).compile(tree)
+
+
+def quick_search(text: str, module: Module) -> tuple[str, list[Any]]:
+    """Case-insensitive contains over the module's text fields. Each word must appear in some
+    field (`jean paris` finds Jean in Paris), which is what a search box user expects."""
+    words = text.split()
+    columns = [f.name for f in module.columns if f.type in TEXT_TYPES]
+    if not words or not columns:
+        return "TRUE", []
+    clauses: list[str] = []
+    params: list[Any] = []
+    for word in words:
+        ors = " OR ".join(f"contains(lower(r.{c}), ?)" for c in columns)
+        clauses.append(f"({ors})")
+        params.extend([word.lower()] * len(columns))
+    return "(" + " AND ".join(clauses) + ")", params
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    module: str
+    filter: str = ""
+    search: str = ""
+    sort: tuple[tuple[str, bool], ...] = ()  # (field name, descending)
+
+
+@dataclass(frozen=True)
+class Page:
+    fields: tuple[Field, ...]
+    rows: list[tuple[Any, ...]]  # display values: references as the related key, items as a count
+    ids: list[int]
+    total: int
+    offset: int
+    limit: int
+
+
+def where_clause(store: Store, query: ListQuery) -> tuple[str, list[Any]]:
+    """The filter and the quick search of a list, combined; "TRUE" when both are empty."""
+    schema = store.schema
+    module = _module(schema, query.module)
+    parts: list[str] = []
+    params: list[Any] = []
+    for sql, values in (
+        compile_filter(query.filter, module, schema),
+        quick_search(query.search, module),
+    ):
+        if sql != "TRUE":
+            parts.append(sql)
+            params.extend(values)
+    return (" AND ".join(parts) if parts else "TRUE"), params
+
+
+def order_by(module: Module, schema: Schema, sort: Sequence[tuple[str, bool]]) -> str:
+    """ORDER BY terms for a sort; text case-insensitive, references by the related key, empty
+    values last, and `r.id` as the final tiebreak so that pages never overlap or skip rows."""
+    terms: list[str] = []
+    for name, descending in sort:
+        field = resolve_field(module, name)
+        if field is None:
+            raise UsageError(f"{module.label} has no field {name!r} to sort by.")
+        direction = "DESC" if descending else "ASC"
+        terms.append(f"{_sort_expression(field, schema)} {direction} NULLS LAST")
+        if field.name == "id":
+            return ", ".join(terms)
+    terms.append("r.id ASC")
+    return ", ".join(terms)
+
+
+def _sort_expression(field: Field, schema: Schema) -> str:
+    if field.type is FieldType.REFERENCE:
+        related = schema.module(field.related or "")
+        return f"(SELECT lower(k.{related.key}) FROM {related.table} k WHERE k.id = r.{field.name})"
+    if field.type is FieldType.LINE_ITEMS:
+        return _item_count()
+    if field.type in TEXT_TYPES:
+        return f"lower(r.{field.name})"
+    return f"r.{field.name}"
+
+
+def _item_count() -> str:
+    return f"(SELECT count(*) FROM {LINE_ITEMS_TABLE} i WHERE i.salesorder_id = r.id)"
+
+
+def display_select(
+    module: Module, schema: Schema, fields: Sequence[Field] | None = None
+) -> tuple[str, str]:
+    """A SELECT list over `r` showing `fields` (default: all the module's fields) as a person
+    reads them, and the LEFT JOINs that turn references into the related record's key.
+
+    Sales orders' `items` become the number of lines. Columns are aliased by field name.
+    """
+    chosen = module.fields if fields is None else tuple(fields)
+    columns: list[str] = []
+    joins: list[str] = []
+    for field in chosen:
+        if field.type is FieldType.REFERENCE:
+            related = schema.module(field.related or "")
+            alias = f"j_{field.name}"
+            joins.append(f"LEFT JOIN {related.table} {alias} ON {alias}.id = r.{field.name}")
+            columns.append(f"{alias}.{related.key} AS {field.name}")
+        elif field.type is FieldType.LINE_ITEMS:
+            columns.append(f"{_item_count()} AS {field.name}")
+        else:
+            columns.append(f"r.{field.name} AS {field.name}")
+    return ", ".join(columns) or "r.id AS id", " ".join(joins)
+
+
+def count(store: Store, query: ListQuery) -> int:
+    module = _module(store.schema, query.module)
+    where, params = where_clause(store, query)
+    row = store.cursor().execute(f"SELECT count(*) FROM {module.table} r WHERE {where}", params)
+    found = row.fetchone()
+    return int(found[0]) if found else 0
+
+
+def matching_ids_sql(store: Store, query: ListQuery) -> tuple[str, list[Any]]:
+    """`SELECT r.id FROM <table> r WHERE ...`: the matching ids as a subquery for set-based use."""
+    module = _module(store.schema, query.module)
+    where, params = where_clause(store, query)
+    return f"SELECT r.id FROM {module.table} r WHERE {where}", params
+
+
+def matching_ids(store: Store, query: ListQuery) -> list[int]:
+    """Every id matching the list's filter and search, in id order ("select all matching")."""
+    sql, params = matching_ids_sql(store, query)
+    rows = store.cursor().execute(f"{sql} ORDER BY r.id", params).fetchall()
+    return [int(r[0]) for r in rows]
+
+
+def fetch_page(store: Store, query: ListQuery, offset: int, limit: int) -> Page:
+    """One page of the list and the total count: two statements whatever the table size."""
+    schema = store.schema
+    module = _module(schema, query.module)
+    where, params = where_clause(store, query)
+    order = order_by(module, schema, query.sort)
+    offset, limit = max(0, offset), max(0, limit)
+    cur = store.cursor()
+    found = cur.execute(f"SELECT count(*) FROM {module.table} r WHERE {where}", params).fetchone()
+    total = int(found[0]) if found else 0
+    select, joins = display_select(module, schema)
+    sql = (
+        f"SELECT r.id, {select} FROM (SELECT r.* FROM {module.table} r WHERE {where}"
+        f" ORDER BY {order} LIMIT ? OFFSET ?) r {joins} ORDER BY {order}"
+    )
+    rows = cur.execute(sql, [*params, limit, offset]).fetchall() if limit else []
+    return Page(
+        fields=module.fields,
+        rows=[tuple(row[1:]) for row in rows],
+        ids=[int(row[0]) for row in rows],
+        total=total,
+        offset=offset,
+        limit=limit,
+    )
+
+
+def _module(schema: Schema, name: str) -> Module:
+    try:
+        return schema.module(name)
+    except KeyError as error:
+        raise UsageError(error.args[0]) from None
