@@ -1,0 +1,80 @@
+"""The Textual app: opens the module list, holds the global keys and the command palette.
+
+Keys carry binding ids, and a `[keymap]` table in the workspace's config.toml rebinds them
+(`next_page = "n"`, `filter = "ctrl+f,slash"`); the ids are listed in the README. The module to
+open first (the one last used in this workspace) is read before the app starts, so the event
+loop never waits on the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.command import Provider
+
+from kafinea_tui.data.errors import KafineaError
+from kafinea_tui.data.schema import MODULE_ORDER
+from kafinea_tui.data.settings import LAST_MODULE, get_setting
+from kafinea_tui.data.store import Store
+from kafinea_tui.screens.module_list import ModuleListScreen
+from kafinea_tui.screens.palette import KafineaCommands, PaletteCommand
+from kafinea_tui.workspace import Workspace
+
+
+def keymap_from_config(config: dict[str, Any]) -> tuple[dict[str, str], list[str]]:
+    """The `[keymap]` table as binding id -> keys, and a sentence for each entry ignored."""
+    table = config.get("keymap", {})
+    if not isinstance(table, dict):
+        return {}, ["[keymap] in config.toml must be a table of binding id = keys; ignored."]
+    keymap: dict[str, str] = {}
+    problems: list[str] = []
+    for binding_id, keys in table.items():
+        if isinstance(keys, list) and all(isinstance(k, str) for k in keys):
+            keys = ",".join(keys)
+        if not isinstance(keys, str) or not keys.strip():
+            problems.append(f'keymap: {binding_id} needs keys as text, like "ctrl+f"; ignored.')
+            continue
+        keymap[str(binding_id)] = keys.replace(" ", "")
+    return keymap, problems
+
+
+class KafineaApp(App[None]):
+    TITLE = "Kafinea"
+    CSS_PATH = "app.tcss"
+    COMMANDS: ClassVar[set[type[Provider] | Any]] = App.COMMANDS | {KafineaCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("ctrl+p", "command_palette", "Palette", id="command_palette", priority=True),
+    ]
+
+    def __init__(self, workspace: Workspace, store: Store, module: str | None = None) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self.store = store
+        self._problems: list[str] = []
+        try:
+            keymap, self._problems = keymap_from_config(workspace.config())
+        except KafineaError as error:
+            keymap, self._problems = {}, [str(error)]
+        self._keymap_config = keymap
+        self.start_module = module or self._last_module()
+
+    def _last_module(self) -> str:
+        try:
+            last = get_setting(self.store, LAST_MODULE)
+        except KafineaError:
+            last = None
+        return last if last in MODULE_ORDER else MODULE_ORDER[0]
+
+    def on_mount(self) -> None:
+        if self._keymap_config:
+            self.set_keymap(self._keymap_config)
+        self.push_screen(ModuleListScreen(self.store, self.workspace, self.start_module))
+        for sentence in self._problems:
+            self.notify(sentence, severity="warning", timeout=10)
+
+    def palette_commands(self) -> Iterator[PaletteCommand]:
+        yield PaletteCommand("Quit", "Leave Kafinea (q)", self.exit)

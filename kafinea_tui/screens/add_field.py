@@ -1,0 +1,95 @@
+"""The "add field" modal: label, type and picklist values for a new custom field.
+
+Reusable: the layout manager pushes it, and so does the import wizard's mapping step when a
+column has no field to go to. It dismisses with the new Field, or None when cancelled. The
+store call runs in a worker; a refused label (a clash, no letters) shows the store's sentence
+and leaves the dialog open to correct it.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static
+
+from kafinea_tui.data.errors import KafineaError
+from kafinea_tui.data.schema import CUSTOM_FIELD_TYPES, Field, FieldType
+from kafinea_tui.data.store import Store
+
+
+class AddFieldScreen(ModalScreen[Field | None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="cancel"),
+    ]
+
+    def __init__(self, store: Store, module_name: str) -> None:
+        super().__init__()
+        self.store = store
+        self.module_name = module_name
+
+    def compose(self) -> ComposeResult:
+        module = self.store.module(self.module_name)
+        with Vertical(id="add-field"):
+            yield Static(f"Add a field to {module.label}", id="add-field-title", markup=False)
+            yield Label("Label")
+            yield Input(placeholder="e.g. Loyalty Tier", id="field-label")
+            yield Label("Type")
+            yield Select(
+                [(t.value, t.value) for t in CUSTOM_FIELD_TYPES],
+                value=FieldType.TEXT.value,
+                allow_blank=False,
+                id="field-type",
+            )
+            yield Label("Picklist values, comma separated", id="values-label")
+            yield Input(placeholder="Gold, Silver, Bronze", id="field-values")
+            yield Static("", id="add-field-error", markup=False)
+            with Horizontal(id="add-field-buttons"):
+                yield Button("Add", variant="primary", id="add")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self._show_values(False)
+        self.query_one("#field-label", Input).focus()
+
+    def _show_values(self, visible: bool) -> None:
+        self.query_one("#values-label").display = visible
+        self.query_one("#field-values").display = visible
+
+    @on(Select.Changed, "#field-type")
+    def _type_changed(self, event: Select.Changed) -> None:
+        self._show_values(event.value == FieldType.PICKLIST.value)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#add")
+    @on(Input.Submitted)
+    def submit(self) -> None:
+        label = self.query_one("#field-label", Input).value
+        type_ = str(self.query_one("#field-type", Select).value)
+        raw = self.query_one("#field-values", Input).value
+        values = [v.strip() for v in raw.split(",") if v.strip()]
+        if type_ != FieldType.PICKLIST.value:
+            values = []
+        self.query_one("#add", Button).disabled = True
+        self._add(label, type_, values)
+
+    @work(thread=True, exclusive=True)
+    def _add(self, label: str, type_: str, values: list[str]) -> None:
+        try:
+            field = self.store.add_custom_field(self.module_name, label, type_, values)
+        except KafineaError as error:
+            self.app.call_from_thread(self._refused, str(error))
+            return
+        self.app.call_from_thread(self.dismiss, field)
+
+    def _refused(self, sentence: str) -> None:
+        self.query_one("#add-field-error", Static).update(sentence)
+        self.query_one("#add", Button).disabled = False
+        self.query_one("#field-label", Input).focus()

@@ -1,0 +1,246 @@
+"""The module list: one screen for all five modules, switched with tabs, keys 1-5 or the palette.
+
+Each module keeps its own place (filter, sort, page, selection) while you look at another, so
+switching is free and coming back finds the list as it was left. The screen wires keys to the
+RecordTable and pushes the other screens (detail, fields, import, export); it never touches the
+database itself: the table's workers do, and the last module is saved in a worker too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import partial
+from typing import Any, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Footer, Tab, Tabs
+
+from kafinea_tui.data.schema import MODULE_ORDER
+from kafinea_tui.data.settings import LAST_MODULE, set_setting
+from kafinea_tui.data.store import Store
+from kafinea_tui.screens.layout_manager import LayoutManagerScreen
+from kafinea_tui.screens.palette import PaletteCommand
+from kafinea_tui.screens.record_detail import RecordDetailScreen
+from kafinea_tui.widgets.filter_bar import FilterBar
+from kafinea_tui.widgets.record_table import PAGE_SIZES, ListState, RecordTable
+from kafinea_tui.workspace import Workspace
+
+
+class ModuleListScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "focus_filter", "Filter", id="filter"),
+        Binding("escape", "clear", "Clear", id="clear", show=False),
+        Binding("i", "import_records", "Import", id="import"),
+        Binding("e", "export_records", "Export", id="export"),
+        Binding("f", "fields", "Fields", id="fields"),
+        Binding("y", "sync_panel", "Sync", id="sync", show=False),
+        *(
+            Binding(str(n), f"switch_module({n - 1})", f"Module {n}", id=f"module_{n}", show=False)
+            for n in range(1, len(MODULE_ORDER) + 1)
+        ),
+    ]
+
+    def __init__(self, store: Store, workspace: Workspace, module_name: str) -> None:
+        super().__init__()
+        self.store = store
+        self.workspace = workspace
+        self.states = {name: ListState(name) for name in MODULE_ORDER}
+        self.module_name = module_name if module_name in self.states else MODULE_ORDER[0]
+        # The last filter and search that ran without error, per module, to fall back on.
+        self._good: dict[str, tuple[str, str]] = {}
+
+    def compose(self) -> ComposeResult:
+        modules = self.store.schema.modules
+        yield Tabs(
+            *(
+                Tab(f"{n} {modules[name].label}", id=f"tab-{name}")
+                for n, name in enumerate(MODULE_ORDER, start=1)
+            ),
+            active=f"tab-{self.module_name}",
+        )
+        yield FilterBar()
+        yield RecordTable(self.store, self.states[self.module_name], id="records")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(Tabs).can_focus = False
+        self.table.table.focus()
+
+    @property
+    def table(self) -> RecordTable:
+        return self.query_one(RecordTable)
+
+    @property
+    def state(self) -> ListState:
+        return self.states[self.module_name]
+
+    # -- modules -------------------------------------------------------------------------
+
+    def switch_module(self, name: str) -> None:
+        if name == self.module_name or name not in self.states:
+            return
+        self.module_name = name
+        self.query_one(Tabs).active = f"tab-{name}"
+        bar = self.query_one(FilterBar)
+        bar.set_text(self.state.filter or self.state.search)
+        bar.show_error(None)
+        self.table.show_state(self.state)
+        self.table.table.focus()
+        self._remember_module(name)
+
+    @work(thread=True, group="settings")
+    def _remember_module(self, name: str) -> None:
+        set_setting(self.store, LAST_MODULE, name)
+
+    def action_switch_module(self, index: int) -> None:
+        self.switch_module(MODULE_ORDER[index])
+
+    def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
+        if event.tab.id:
+            self.switch_module(event.tab.id.removeprefix("tab-"))
+
+    # -- filter --------------------------------------------------------------------------
+
+    def action_focus_filter(self) -> None:
+        self.query_one(FilterBar).input.focus()
+
+    def apply_filter(self, filter_text: str, search: str) -> None:
+        self.state.filter, self.state.search, self.state.page = filter_text, search, 0
+        self.table.reload()
+
+    def on_filter_bar_applied(self, event: FilterBar.Applied) -> None:
+        self.apply_filter(event.filter, event.search)
+        self.table.table.focus()
+
+    def on_record_table_loaded(self, event: RecordTable.Loaded) -> None:
+        bar = self.query_one(FilterBar)
+        if event.error is None:
+            bar.show_error(None)
+            self._good[self.module_name] = (self.state.filter, self.state.search)
+            return
+        bar.show_error(str(event.error))
+        # Keep the rows on screen and the state in agreement: back to the last good filter.
+        self.state.filter, self.state.search = self._good.get(self.module_name, ("", ""))
+
+    def action_clear(self) -> None:
+        """Escape: leave the filter input; else clear the selection; else clear the filter."""
+        bar = self.query_one(FilterBar)
+        if bar.input.has_focus:
+            self.table.table.focus()
+        elif self.state.selected:
+            self.table.clear_selection()
+        elif self.state.filter or self.state.search:
+            bar.set_text("")
+            bar.show_error(None)
+            self.apply_filter("", "")
+
+    # -- other screens -------------------------------------------------------------------
+
+    def on_record_table_open_record(self, event: RecordTable.OpenRecord) -> None:
+        self.app.push_screen(RecordDetailScreen(self.store, event.module, event.record_id))
+
+    def action_open_record(self) -> None:
+        self.table.table.action_open()
+
+    def action_fields(self) -> None:
+        self.app.push_screen(LayoutManagerScreen(self.store, self.module_name), self._returned)
+
+    def action_import_records(self) -> None:
+        try:
+            from kafinea_tui.screens.import_wizard import ImportWizard
+        except ImportError:
+            self.notify("The import wizard is not available in this build yet.", severity="warning")
+            return
+        wizard = ImportWizard(self.store, self.workspace, self.module_name)
+        self.app.push_screen(wizard, self._returned)
+
+    def action_export_records(self) -> None:
+        try:
+            from kafinea_tui.screens.export_dialog import ExportDialog
+        except ImportError:
+            self.notify("The export dialog is not available in this build yet.", severity="warning")
+            return
+        state = self.state
+        dialog = ExportDialog(
+            self.store,
+            self.module_name,
+            query=state.query,
+            selected_ids=frozenset(state.selected),
+            page=state.page,
+            page_size=state.page_size,
+        )
+        self.app.push_screen(dialog, self._returned)
+
+    def action_sync_panel(self) -> None:
+        self.notify("The sync panel comes in a later version.", title="Sync")
+
+    def _returned(self, _result: Any = None) -> None:
+        """Back from another screen: records or fields may have changed, so fetch again."""
+        self.table.reload(keep_cursor=True)
+
+    # -- command palette -----------------------------------------------------------------
+
+    def palette_commands(self) -> Iterator[PaletteCommand]:
+        """Every action of this screen, for the command palette."""
+        table, label = self.table, self.store.schema.modules[self.module_name].label
+        for n, name in enumerate(MODULE_ORDER, start=1):
+            module_label = self.store.schema.modules[name].label
+            yield PaletteCommand(
+                f"Go to {module_label}",
+                f"Show the {module_label} list (key {n})",
+                partial(self.switch_module, name),
+            )
+        yield PaletteCommand(
+            f"Import into {label}", "Import a CSV file (i)", self.action_import_records
+        )
+        yield PaletteCommand(
+            f"Export {label}", "Export records to CSV (e)", self.action_export_records
+        )
+        yield PaletteCommand(
+            f"Fields of {label}", "Layout manager: fields, add a field (f)", self.action_fields
+        )
+        yield PaletteCommand("Filter", "Type a filter or a search (/)", self.action_focus_filter)
+        yield PaletteCommand("Clear filter", "Show every record", self._clear_filter)
+        yield PaletteCommand(
+            "Open record", "Show the record under the cursor (enter)", self.action_open_record
+        )
+        yield PaletteCommand("Select page", "Select every row of this page (a)", table.select_page)
+        yield PaletteCommand(
+            "Select all matching",
+            "Select every record the filter matches (A)",
+            table.select_all_matching,
+        )
+        yield PaletteCommand(
+            "Clear selection", "Unselect everything (escape)", table.clear_selection
+        )
+        yield PaletteCommand("Next page", "(] or PageDown)", table.next_page)
+        yield PaletteCommand("Previous page", "([ or PageUp)", table.previous_page)
+        yield PaletteCommand("First page", "", lambda: table.go_to_page(0))
+        yield PaletteCommand("Last page", "", lambda: table.go_to_page(table.page_count - 1))
+        yield PaletteCommand(
+            "Sort by this column", "Ascending, descending, off (s)", table.sort_cursor_column
+        )
+        yield PaletteCommand(
+            "Sort by this column, descending", "(S)", lambda: table.sort_cursor_column(True)
+        )
+        yield PaletteCommand(
+            "Clear sort", "Back to the order records were created", self._clear_sort
+        )
+        for size in PAGE_SIZES:
+            yield PaletteCommand(
+                f"Page size {size}",
+                f"Show {size} records a page (p cycles)",
+                partial(table.set_page_size, size),
+            )
+        yield PaletteCommand("Sync panel", "Deliveries and schedules (y)", self.action_sync_panel)
+
+    def _clear_filter(self) -> None:
+        self.query_one(FilterBar).set_text("")
+        self.apply_filter("", "")
+
+    def _clear_sort(self) -> None:
+        self.state.sort = ()
+        self.table.reload()

@@ -1,0 +1,89 @@
+"""Record detail (`enter` on a list row): every field with its label, references as the related
+record's key, and a sales order's items. Read in a worker, so opening a record never blocks.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Grid, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Label, Static
+
+from kafinea_tui.data.errors import KafineaError
+from kafinea_tui.data.record_view import RecordView, record_view
+from kafinea_tui.data.store import Store
+from kafinea_tui.widgets.page_table import cell_text
+
+
+def display(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+class RecordDetailScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back", id="back"),
+    ]
+
+    def __init__(self, store: Store, module_name: str, record_id: int) -> None:
+        super().__init__()
+        self.store = store
+        self.module_name = module_name
+        self.record_id = record_id
+        self.view: RecordView | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("Loading…", id="detail-title", markup=False)
+        with VerticalScroll(id="detail-body"):
+            yield Grid(id="detail-fields")
+            yield Label("Items", id="detail-items-label")
+            yield DataTable(id="detail-items", cursor_type="row", show_cursor=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#detail-items-label").display = False
+        self.query_one("#detail-items").display = False
+        self.query_one("#detail-body").focus()
+        self._load()
+
+    @work(thread=True, exclusive=True)
+    def _load(self) -> None:
+        try:
+            view = record_view(self.store, self.module_name, self.record_id)
+        except KafineaError as error:
+            self.app.call_from_thread(self._show_error, str(error))
+            return
+        self.app.call_from_thread(self._show, view)
+
+    def _show_error(self, sentence: str) -> None:
+        self.query_one("#detail-title", Static).update(sentence)
+
+    def _show(self, view: RecordView | None) -> None:
+        title = self.query_one("#detail-title", Static)
+        if view is None:
+            title.update(f"This record ({self.record_id}) no longer exists.")
+            return
+        self.view = view
+        title.update(f"{view.module_label} · {view.title}")
+        grid = self.query_one("#detail-fields", Grid)
+        grid.mount_all(
+            widget
+            for label, value in view.values
+            for widget in (
+                Label(label, classes="field-label", markup=False),
+                Static(display(value), classes="field-value", markup=False),
+            )
+        )
+        if view.item_labels:
+            table: DataTable[str] = self.query_one("#detail-items", DataTable)
+            table.add_columns(*view.item_labels)
+            table.add_rows([[cell_text(v) for v in item] for item in view.items])
+            self.query_one("#detail-items-label").display = True
+            table.display = True
