@@ -15,7 +15,9 @@ from pathlib import Path
 
 from kafinea_tui import __version__
 from kafinea_tui.data.errors import KafineaError
-from kafinea_tui.workspace import Workspace, default_path, demo_path
+from kafinea_tui.workspace import DB_NAME, Workspace, default_path, demo_path
+
+DB_WAL = DB_NAME + ".wal"
 
 # Headless commands, in the order `--help` lists them.
 COMMANDS: tuple[str, ...] = (
@@ -74,8 +76,14 @@ def ensure_demo(workspace: Workspace) -> None:
     store = workspace.open_store()
     try:
         build_demo(store, workspace.samples_dir)
-    finally:
+    except BaseException:
+        # The database was created just now and holds no demo: remove it, so that the next
+        # `--demo` builds the demo again instead of reopening an empty workspace.
         store.close()
+        for leftover in (workspace.db_path, workspace.db_path.with_name(DB_WAL)):
+            leftover.unlink(missing_ok=True)
+        raise
+    store.close()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,7 +20,7 @@ from typing import Any
 import duckdb
 
 from kafinea_tui.data.errors import KafineaError, UsageError, WorkspaceError
-from kafinea_tui.data.migrations import migrate
+from kafinea_tui.data.migrations import SCHEMA_VERSION, current_version, migrate
 from kafinea_tui.data.schema import (
     CUSTOM_FIELD_TYPES,
     LINE_ITEMS_TABLE,
@@ -50,7 +50,12 @@ class LineItem:
 
 
 def connect(path: Path | str) -> duckdb.DuckDBPyConnection:
-    """Open a DuckDB file, turning lock and corruption errors into one sentence."""
+    """Open a DuckDB file, turning lock and corruption errors into one sentence.
+
+    DuckDB (1.x and 2.x) reports both as an `IOException`; the text tells them apart: "Could not
+    set lock on file ...: Conflicting lock is held in <program> (PID n)" and "The file ... exists,
+    but it is not a valid DuckDB database file!". The file itself is never touched.
+    """
     try:
         return duckdb.connect(str(path))
     except duckdb.IOException as error:
@@ -59,8 +64,13 @@ def connect(path: Path | str) -> duckdb.DuckDBPyConnection:
             pid = re.search(r"PID (\d+)", text)
             who = f" (process {pid.group(1)})" if pid else ""
             raise WorkspaceError(
-                f"The workspace database {path} is open in another program{who}; "
-                "close it there or use another workspace."
+                f"The workspace database {path} is already open in another program{who}; "
+                "close it there, or use another workspace with --workspace."
+            ) from None
+        if "not a valid duckdb database" in text.lower():
+            raise WorkspaceError(
+                f"{path} is not a DuckDB database, or it is damaged; it was left as it is: "
+                "move it away, or use another workspace with --workspace."
             ) from None
         raise WorkspaceError(
             f"Cannot open the workspace database {path}: {_first_line(text)}"
@@ -81,12 +91,22 @@ class Store:
         self._local = threading.local()
         self._schema_lock = threading.Lock()
         try:
+            version = current_version(connection)
+            if version > SCHEMA_VERSION:
+                raise WorkspaceError(
+                    f"This workspace was made by a newer Kafinea TUI (schema version {version}; "
+                    f"this one knows up to {SCHEMA_VERSION}); upgrade kafinea-tui to open it."
+                )
             migrate(connection)
+            self._schema = self._load_schema()
         except duckdb.Error as error:
+            connection.close()  # release the file lock: the caller gets a sentence, not a lock
             raise WorkspaceError(
-                f"The workspace database cannot be upgraded: {_first_line(str(error))}"
+                f"The workspace database cannot be opened or upgraded: {_first_line(str(error))}"
             ) from None
-        self._schema = self._load_schema()
+        except BaseException:
+            connection.close()
+            raise
 
     @classmethod
     def open(cls, path: Path | str) -> Store:
@@ -108,15 +128,33 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """All or nothing: commit on success, roll back on any exception (including Ctrl-C)."""
+        """All or nothing: commit on success, roll back on any exception (including Ctrl-C).
+
+        Re-entrant on one thread: an inner `transaction()` (say `create` called by an import
+        that already opened one) joins the outer one, which alone commits or rolls back.
+        """
         cursor = self.cursor()
+        depth: int = getattr(self._local, "depth", 0)
+        if depth:
+            self._local.depth = depth + 1
+            try:
+                yield cursor
+            finally:
+                self._local.depth = depth
+            return
         cursor.execute("BEGIN TRANSACTION")
+        self._local.depth = 1
         try:
             yield cursor
+            cursor.execute("COMMIT")
         except BaseException:
-            cursor.execute("ROLLBACK")
+            with suppress(duckdb.Error):  # a failed COMMIT has already rolled back
+                cursor.execute("ROLLBACK")
+            with suppress(duckdb.Error):  # picklist values of the failed transaction go too
+                self._schema = self._load_schema()
             raise
-        cursor.execute("COMMIT")
+        finally:
+            self._local.depth = 0
 
     # -- schema -----------------------------------------------------------------------------
 
@@ -268,38 +306,49 @@ class Store:
     def update(
         self, module_name: str, record_id: int, values: Mapping[str, Any], source: str = "app"
     ) -> list[str]:
-        """Set the given fields; returns the names of those whose value really changed."""
+        """Set the given fields and return the names of those whose stored value changed.
+
+        Fields not given keep their values; `items`, when given, replaces the order's lines.
+        Changes are judged on the stored values, after DuckDB's casts, so writing `"12.5"` over
+        `12.50` or `0.1` over `0.10` is no change: no `modified_at` bump and no change-log entry
+        (workflows with `changed = [...]` read those entries, and must not fire for nothing).
+        """
         module = self.module(module_name)
-        before = self.get(module.name, record_id)
-        if before is None:
-            raise KafineaError(f"{module.label} has no record {record_id}.")
         columns, items = self._split_values(module, values)
-        self._check_mandatory(module, {**before, **columns})
-        changed = [name for name, value in columns.items() if before.get(name) != value]
-        if items is not None and [_item_tuple(i) for i in before.get("items", [])] != [
-            _item_tuple(i) for i in items
-        ]:
-            changed.append("items")
-        if not changed:
-            return []
-        with self.transaction() as cur:
-            self._check_unique(cur, module, columns, record_id=record_id)
-            self._extend_picklists(cur, module, columns)
-            if columns:
-                assignments = ", ".join(f"{name} = ?" for name in columns)
-                cur.execute(
-                    f"UPDATE {module.table} SET {assignments}, modified_at = ? WHERE id = ?",
-                    [*columns.values(), utc_now(), record_id],
+        try:
+            with self.transaction() as cur:
+                before = self.get(module.name, record_id)
+                if before is None:
+                    raise KafineaError(f"{module.label} has no record {record_id}.")
+                self._check_mandatory(module, {**before, **columns})
+                self._check_unique(cur, module, columns, record_id=record_id)
+                if columns:
+                    assignments = ", ".join(f"{name} = ?" for name in columns)
+                    cur.execute(
+                        f"UPDATE {module.table} SET {assignments} WHERE id = ?",
+                        [*columns.values(), record_id],
+                    )
+                if items is not None:
+                    cur.execute(
+                        f"DELETE FROM {LINE_ITEMS_TABLE} WHERE salesorder_id = ?", [record_id]
+                    )
+                    self._write_items(cur, record_id, items)
+                after = self.get(module.name, record_id) or {}
+                changed = [name for name in columns if before.get(name) != after.get(name)]
+                if items is not None and before.get("items") != after.get("items"):
+                    changed.append("items")
+                if not changed:
+                    raise _Unchanged
+                self._extend_picklists(
+                    cur, module, {name: columns[name] for name in changed if name in columns}
                 )
-            else:
                 cur.execute(
                     f"UPDATE {module.table} SET modified_at = ? WHERE id = ?",
                     [utc_now(), record_id],
                 )
-            if items is not None:
-                cur.execute(f"DELETE FROM {LINE_ITEMS_TABLE} WHERE salesorder_id = ?", [record_id])
-                self._write_items(cur, record_id, items)
-            log_changes(cur, module.name, [record_id], "update", source, fields=changed)
+                log_changes(cur, module.name, [record_id], "update", source, fields=changed)
+        except _Unchanged:
+            return []
         return changed
 
     def delete(self, module_name: str, record_id: int, source: str = "app") -> None:
@@ -396,6 +445,10 @@ class Store:
             rows.append([record_id, position, product, quantity, list_price])
         if rows:
             cur.executemany(f"INSERT INTO {LINE_ITEMS_TABLE} VALUES (?, ?, ?, ?, ?)", rows)
+
+
+class _Unchanged(Exception):
+    """Raised inside `update` to roll back a write that changed no stored value."""
 
 
 def _item_tuple(item: Any) -> tuple[Any, Any, Any]:
