@@ -1,0 +1,251 @@
+"""Step 4 of the import wizard: test (dry run) or import, the progress, and what happened.
+
+The run happens in a thread worker; the engine's progress callback is forwarded to the event loop
+with `call_from_thread`, so the bar moves and the app stays responsive on a million rows. The
+summary stays on screen until the user leaves: counts, the failed rows (line, column, reason),
+warnings, saving the failed rows as a CSV to fix and import again, and undo.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import Button, DataTable, Input, Label, ProgressBar, Static
+
+from kafinea_tui.data import importer
+from kafinea_tui.data.import_plan import ImportPlan, ImportReport
+from kafinea_tui.data.store import Store
+from kafinea_tui.screens.import_wizard.step_file import describe_error
+
+MAX_ERROR_ROWS = 1000  # the table shows this many; the saved CSV holds them all
+
+
+def summary_text(report: ImportReport) -> str:
+    """The counts of a report as one block of text, the same words for a test and an import."""
+    head = (
+        f"Test run (nothing written) of {report.total:,} rows:"
+        if report.dry_run
+        else f"Imported batch {report.batch} from {report.total:,} rows:"
+    )
+    counts = (
+        f"created {report.created:,} · updated {report.updated:,} · merged {report.merged:,} · "
+        f"skipped {report.skipped:,} · failed {report.failed:,} · "
+        f"related created {report.related_created:,} · warnings {len(report.warnings):,}"
+    )
+    return f"{head}\n{counts}"
+
+
+class RunSummary(Vertical):
+    """Buttons to test or import, a progress bar, and the report of the last run."""
+
+    DEFAULT_CSS = """
+    RunSummary { height: 1fr; }
+    RunSummary #run-plan { height: auto; color: $text-muted; }
+    RunSummary #run-buttons { height: 1; margin: 1 0 0 0; }
+    RunSummary #run-buttons Button { margin: 0 1 0 0; }
+    RunSummary #run-progress { height: 1; }
+    RunSummary #run-output { height: 1fr; }
+    RunSummary #run-result { height: auto; }
+    RunSummary #run-result.-error { color: $error; }
+    RunSummary #failed-rows { height: auto; max-height: 10; }
+    RunSummary #run-warnings { height: auto; color: $warning; }
+    RunSummary #failed-save { height: 1; margin: 1 0 0 0; }
+    RunSummary #failed-save Label { width: 18; }
+    RunSummary #failed-path { width: 1fr; }
+    RunSummary #failed-save Button { margin: 0 0 0 1; }
+    RunSummary #undo-result { height: auto; }
+    """
+
+    class Imported(Message):
+        """A real (not dry) import finished: the wizard returns this report when it closes."""
+
+        def __init__(self, report: ImportReport) -> None:
+            super().__init__()
+            self.report = report
+
+    def __init__(self, store: Store, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.store = store
+        self.plan: ImportPlan | None = None
+        self.report: ImportReport | None = None
+        self.running = False
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="run-plan", markup=False)
+        with Horizontal(id="run-buttons"):
+            yield Button("Test (dry run)", id="test", compact=True)
+            yield Button("Import", id="import", variant="primary", compact=True)
+            yield Button(
+                "Undo this import", id="undo", variant="error", compact=True, disabled=True
+            )
+        yield ProgressBar(total=100, show_eta=False, id="run-progress")
+        with VerticalScroll(id="run-output"):
+            yield Static(
+                "Test first to see what would happen; nothing is written.", id="run-result"
+            )
+            yield DataTable(id="failed-rows", zebra_stripes=True, cursor_type="row")
+            yield Static("", id="run-warnings", markup=False)
+            with Horizontal(id="failed-save"):
+                yield Label("Failed rows to")
+                yield Input(placeholder="path of a CSV to write", id="failed-path", compact=True)
+                yield Button("Save failed rows as CSV", id="save-failed", compact=True)
+            yield Static("", id="undo-result", markup=False)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#failed-rows", DataTable)
+        table.add_columns("Line", "Column", "Reason")
+        self.query_one("#failed-save").display = False
+        table.display = False
+
+    def set_plan(self, plan: ImportPlan) -> None:
+        """Show what is about to run; a new plan re-enables Import after a finished one."""
+        self.plan = plan
+        duplicates = (
+            f"{plan.duplicates.value} on {', '.join(plan.match)}"
+            if plan.duplicates is not None
+            else "every row creates a record"
+        )
+        self.query_one("#run-plan", Static).update(
+            f"{plan.csv.path.name} → {plan.module}: {len(plan.mapping)} columns mapped, "
+            f"{len(plan.defaults)} defaults; duplicates: {duplicates}."
+        )
+        if not self.running:
+            self.query_one("#import", Button).disabled = False
+
+    # -- running -----------------------------------------------------------------------------
+
+    @on(Button.Pressed, "#test")
+    def test(self) -> None:
+        self.start(dry_run=True)
+
+    @on(Button.Pressed, "#import")
+    def import_(self) -> None:
+        self.start(dry_run=False)
+
+    def start(self, *, dry_run: bool) -> None:
+        if self.plan is None or self.running:
+            return
+        self.running = True
+        self._set_buttons()
+        self.query_one("#run-progress", ProgressBar).update(progress=0)
+        self._result("Testing…" if dry_run else "Importing…", error=False)
+        self._run(self.plan, dry_run)
+
+    @work(thread=True, exclusive=True, group="import")
+    def _run(self, plan: ImportPlan, dry_run: bool) -> None:
+        def progress(fraction: float) -> None:
+            self.app.call_from_thread(self._progress, fraction)
+
+        try:
+            report = importer.run_import(self.store, plan, dry_run=dry_run, progress=progress)
+        except Exception as failure:
+            self.app.call_from_thread(self._failed, describe_error(failure))
+            return
+        self.app.call_from_thread(self._finished, report)
+
+    def _progress(self, fraction: float) -> None:
+        self.query_one("#run-progress", ProgressBar).update(
+            progress=max(0.0, min(fraction, 1.0)) * 100
+        )
+
+    def _failed(self, message: str) -> None:
+        self.running = False
+        self._set_buttons()
+        self._result(message, error=True)
+
+    def _finished(self, report: ImportReport) -> None:
+        self.running = False
+        self.report = report
+        self.query_one("#run-progress", ProgressBar).update(progress=100)
+        self._result(summary_text(report), error=False)
+        table = self.query_one("#failed-rows", DataTable)
+        table.clear()
+        for error in report.errors[:MAX_ERROR_ROWS]:
+            table.add_row(str(error.line), Text(error.column or ""), Text(error.reason))
+        table.display = bool(report.errors)
+        self.query_one("#failed-save").display = bool(report.errors)
+        if (
+            report.errors
+            and self.plan is not None
+            and not self.query_one("#failed-path", Input).value
+        ):
+            source = self.plan.csv.path
+            self.query_one("#failed-path", Input).value = str(
+                source.with_name(f"{source.stem}-failed.csv")
+            )
+        more = len(report.errors) - MAX_ERROR_ROWS
+        warnings = list(report.warnings[:20])
+        if more > 0:
+            warnings.insert(0, f"{more:,} more failed rows are in the saved CSV.")
+        self.query_one("#run-warnings", Static).update("\n".join(warnings))
+        self.query_one("#undo-result", Static).update("")
+        self._set_buttons()
+        if not report.dry_run:
+            self.query_one("#import", Button).disabled = True
+            self.post_message(self.Imported(report))
+
+    def _set_buttons(self) -> None:
+        real = self.report is not None and not self.report.dry_run and self.report.batch is not None
+        self.query_one("#test", Button).disabled = self.running
+        self.query_one("#import", Button).disabled = self.running or real
+        self.query_one("#undo", Button).disabled = self.running or not real
+
+    def _result(self, text: str, *, error: bool) -> None:
+        result = self.query_one("#run-result", Static)
+        result.update(text)
+        result.set_class(error, "-error")
+
+    # -- failed rows -------------------------------------------------------------------------
+
+    @on(Button.Pressed, "#save-failed")
+    @on(Input.Submitted, "#failed-path")
+    def save_failed(self, event: Message) -> None:
+        if isinstance(event, Input.Submitted):
+            event.stop()
+        text = self.query_one("#failed-path", Input).value.strip()
+        if not text or self.plan is None or self.report is None:
+            self.app.notify("Type the path of the CSV to write.", severity="warning")
+            return
+        self._save_failed(self.plan, self.report, Path(text).expanduser())
+
+    @work(thread=True, exclusive=True, group="failed-rows")
+    def _save_failed(self, plan: ImportPlan, report: ImportReport, path: Path) -> None:
+        try:
+            importer.failed_rows_csv(plan, report, path)
+        except Exception as failure:
+            self.app.call_from_thread(self.app.notify, describe_error(failure), severity="error")
+            return
+        message = f"Saved {len(report.errors):,} failed rows with a reason column to {path}."
+        self.app.call_from_thread(self._result, summary_text(report) + "\n" + message, error=False)
+
+    # -- undo --------------------------------------------------------------------------------
+
+    @on(Button.Pressed, "#undo")
+    def undo(self) -> None:
+        if self.report is None or self.report.batch is None or self.running:
+            return
+        self.running = True
+        self._set_buttons()
+        self._undo(self.report.batch)
+
+    @work(thread=True, exclusive=True, group="import")
+    def _undo(self, batch: int) -> None:
+        try:
+            undone = importer.undo_import(self.store, batch)
+        except Exception as failure:
+            self.app.call_from_thread(self._undo_done, describe_error(failure), False)
+            return
+        self.app.call_from_thread(self._undo_done, str(undone), True)
+
+    def _undo_done(self, text: str, ok: bool) -> None:
+        self.running = False
+        if ok:
+            self.report = None
+        self._set_buttons()
+        self.query_one("#import", Button).disabled = False
+        self.query_one("#undo-result", Static).update(text)

@@ -1,0 +1,288 @@
+"""Step 1 of the import wizard: which file, how to read it, and a live preview of the result.
+
+The preview is the engine's own parse (`csv_source.preview`), not a second reader in the UI, so
+what the user sees is exactly what will be imported: if the accents look wrong here, the encoding
+is wrong. Every change of a setting asks for a new preview in a thread worker; a generation number
+makes the newest request win even when an older, slower read finishes last.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Grid, Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Button, Checkbox, DataTable, Input, Label, Select, Static
+
+from kafinea_tui.data import csv_source, mappings
+from kafinea_tui.data.errors import KafineaError
+from kafinea_tui.data.import_plan import DATE_FORMATS, DELIMITERS, CsvOptions, ImportPlan
+from kafinea_tui.screens.import_wizard.file_browser import FileBrowserScreen
+from kafinea_tui.widgets.path_suggester import PathSuggester
+
+ENCODING_CHOICES: list[tuple[str, str]] = [
+    ("Auto-detect", "auto"),
+    ("UTF-8", "utf-8"),
+    ("UTF-8 with BOM", "utf-8-sig"),
+    ("ISO-8859-1", "iso-8859-1"),
+    ("Windows-1252", "windows-1252"),
+    ("UTF-16", "utf-16"),
+]
+DELIMITER_CHOICES: list[tuple[str, str]] = [
+    ("Auto-detect", "auto"),
+    ("Comma  ,", "comma"),
+    ("Semicolon  ;", "semicolon"),
+    ("Pipe  |", "pipe"),
+    ("Caret  ^", "caret"),
+    ("Tab", "tab"),
+]
+DECIMAL_CHOICES: list[tuple[str, str]] = [
+    ("Point  1,234.50", "point"),
+    ("Comma  1 234,50", "comma"),
+]
+PREVIEW_ROWS = 20
+
+
+def describe_error(error: Exception) -> str:
+    """The sentence to show for a failure: the KafineaError's own, else a plain summary."""
+    if isinstance(error, KafineaError):
+        return str(error)
+    if isinstance(error, OSError):
+        return f"Cannot read the file: {error.strerror or error}."
+    return f"Unexpected error: {error}"
+
+
+class StepFile(Vertical):
+    """The file, its encoding, delimiter, header, number and date formats, and a preview."""
+
+    DEFAULT_CSS = """
+    StepFile { height: 1fr; }
+    StepFile #path-row { height: auto; }
+    StepFile #file-path { width: 1fr; }
+    StepFile #file-options {
+        grid-size: 4; grid-columns: 13 1fr 13 1fr; grid-rows: 1; grid-gutter: 0 1;
+        height: auto; margin: 1 0 0 0;
+    }
+    StepFile #file-options Label { padding: 0 0; }
+    StepFile #preview-status { height: auto; color: $text-muted; margin: 1 0 0 0; }
+    StepFile #preview-status.-error { color: $error; }
+    StepFile #preview { height: 1fr; min-height: 4; }
+    """
+
+    class MappingLoaded(Message):
+        """A saved mapping was chosen: the wizard pre-fills every step with it."""
+
+        def __init__(self, name: str, plan: ImportPlan) -> None:
+            super().__init__()
+            self.name = name
+            self.plan = plan
+
+    def __init__(self, mappings_dir: Path, module_name: str, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.mappings_dir = mappings_dir
+        self.module_name = module_name
+        self.preview: csv_source.Preview | None = None
+        self.preview_error: str | None = "Type the path of a CSV file, or press Browse."
+        self._generation = 0
+        self._applying_mapping = False
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="path-row"):
+            yield Input(
+                placeholder="Path of the CSV file (→ completes)",
+                suggester=PathSuggester(),
+                id="file-path",
+                compact=True,
+            )
+            yield Button("Browse", id="browse", compact=True)
+        with Grid(id="file-options"):
+            yield Label("Encoding")
+            yield Select(
+                ENCODING_CHOICES, value="auto", allow_blank=False, id="encoding", compact=True
+            )
+            yield Label("Delimiter")
+            yield Select(
+                DELIMITER_CHOICES, value="auto", allow_blank=False, id="delimiter", compact=True
+            )
+            yield Label("Date format")
+            yield Select(
+                [(f, f) for f in DATE_FORMATS],
+                value=DATE_FORMATS[0],
+                allow_blank=False,
+                id="date-format",
+                compact=True,
+            )
+            yield Label("Decimal")
+            yield Select(
+                DECIMAL_CHOICES, value="point", allow_blank=False, id="decimal", compact=True
+            )
+            yield Label("Saved mapping")
+            yield Select[str]([], prompt="(none)", id="saved-mapping", compact=True)
+            yield Label("")
+            yield Checkbox("First line is a header", value=True, id="has-header", compact=True)
+        yield Static(self.preview_error or "", id="preview-status", markup=False)
+        yield DataTable(id="preview", zebra_stripes=True, cursor_type="row")
+
+    def on_mount(self) -> None:
+        self.reload_saved_mappings()
+
+    # -- the settings as an ImportPlan --------------------------------------------------------
+
+    def csv_options(self) -> CsvOptions | None:
+        text = self.query_one("#file-path", Input).value.strip()
+        if not text:
+            return None
+        return CsvOptions(
+            path=Path(text).expanduser(),
+            encoding=str(self.query_one("#encoding", Select).value),
+            delimiter=str(self.query_one("#delimiter", Select).value),
+            header=self.query_one("#has-header", Checkbox).value,
+        )
+
+    def apply_to(self, plan: ImportPlan) -> None:
+        """Write step 1's settings into the plan (called when leaving the step)."""
+        options = self.csv_options()
+        if options is not None:
+            plan.csv = options
+        plan.date_format = str(self.query_one("#date-format", Select).value)
+        plan.decimal = str(self.query_one("#decimal", Select).value)
+
+    def load_plan(self, plan: ImportPlan) -> None:
+        """Show a saved mapping's reading settings; the path typed by the user is kept."""
+        self._set_select("#encoding", plan.csv.encoding)
+        self._set_select("#delimiter", plan.csv.delimiter)
+        self._set_select("#date-format", plan.date_format)
+        self._set_select("#decimal", plan.decimal)
+        self.query_one("#has-header", Checkbox).value = plan.csv.header
+
+    def _set_select(self, selector: str, value: str) -> None:
+        select: Select[str] = self.query_one(selector, Select)
+        if any(value == v for _, v in select._options):
+            select.value = value
+
+    # -- file choice -----------------------------------------------------------------------
+
+    @on(Button.Pressed, "#browse")
+    def browse(self) -> None:
+        typed = self.query_one("#file-path", Input).value.strip()
+        start = Path(typed).expanduser() if typed else Path.cwd()
+        if not start.is_dir():
+            start = start.parent if start.parent.is_dir() else Path.cwd()
+
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                field = self.query_one("#file-path", Input)
+                field.value = str(path)
+                field.cursor_position = len(field.value)
+                field.focus()
+
+        self.app.push_screen(FileBrowserScreen(start), chosen)
+
+    # -- live preview ----------------------------------------------------------------------
+
+    @on(Input.Changed, "#file-path")
+    @on(Select.Changed, "#encoding, #delimiter")
+    @on(Checkbox.Changed, "#has-header")
+    def settings_changed(self) -> None:
+        self.refresh_preview()
+
+    def refresh_preview(self) -> None:
+        self._generation += 1
+        options = self.csv_options()
+        if options is None:
+            self._show_preview(
+                self._generation, None, "Type the path of a CSV file, or press Browse."
+            )
+            return
+        self._status("Reading…", error=False)
+        self._read_preview(options, self._generation)
+
+    @work(thread=True, exclusive=True, group="preview")
+    def _read_preview(self, options: CsvOptions, generation: int) -> None:
+        result: csv_source.Preview | None = None
+        error: str | None = None
+        try:
+            if not options.path.is_file():
+                error = (
+                    f"{options.path} is a folder; choose a file in it."
+                    if options.path.is_dir()
+                    else f"There is no file at {options.path}."
+                )
+            else:
+                result = csv_source.preview(options, rows=PREVIEW_ROWS)
+        except Exception as failure:
+            error = describe_error(failure)
+        self.app.call_from_thread(self._show_preview, generation, result, error)
+
+    def _show_preview(
+        self, generation: int, result: csv_source.Preview | None, error: str | None
+    ) -> None:
+        if generation != self._generation:
+            return  # an older read finished after a newer request: the newest wins
+        self.preview = result
+        self.preview_error = error
+        table = self.query_one("#preview", DataTable)
+        table.clear(columns=True)
+        if result is None:
+            self._status(error or "", error=error is not None)
+            return
+        for column in result.columns:
+            table.add_column(Text(str(column)))
+        for row in result.rows:
+            table.add_row(*(Text("" if cell is None else str(cell)) for cell in row))
+        self._status(self._describe(result), error=False)
+
+    def _describe(self, result: csv_source.Preview) -> str:
+        """What was read and how; auto-detected settings are named so the user can check them."""
+        names = {DELIMITERS[name]: name for name in DELIMITERS}
+        delimiter = names.get(result.delimiter, repr(result.delimiter))
+        text = (
+            f"{len(result.columns)} columns, first {len(result.rows)} rows as they will be "
+            f"imported. Read as {result.encoding}, {delimiter}"
+            f"{', with a header' if result.header else ', no header'}."
+        )
+        if result.problems:
+            text += "\n" + "\n".join(result.problems[:3])
+        return text
+
+    def _status(self, text: str, *, error: bool) -> None:
+        status = self.query_one("#preview-status", Static)
+        status.update(text)
+        status.set_class(error, "-error")
+
+    # -- saved mappings --------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="mappings")
+    def reload_saved_mappings(self, select: str | None = None) -> None:
+        try:
+            names = list(mappings.list_mappings(self.mappings_dir))
+        except Exception as failure:
+            self.app.call_from_thread(self.notify, describe_error(failure), severity="error")
+            return
+        self.app.call_from_thread(self._show_saved_mappings, names, select)
+
+    def _show_saved_mappings(self, names: list[str], select: str | None) -> None:
+        widget: Select[str] = self.query_one("#saved-mapping", Select)
+        self._applying_mapping = True
+        widget.set_options([(name, name) for name in names])
+        if select in names:
+            widget.value = select
+        self._applying_mapping = False
+
+    @on(Select.Changed, "#saved-mapping")
+    def saved_mapping_chosen(self, event: Select.Changed) -> None:
+        if self._applying_mapping or event.value is Select.NULL:
+            return
+        self._load_mapping(str(event.value))
+
+    @work(thread=True, exclusive=True, group="mappings")
+    def _load_mapping(self, name: str) -> None:
+        try:
+            plan = mappings.load_mapping(self.mappings_dir, name)
+        except Exception as failure:
+            self.app.call_from_thread(self.notify, describe_error(failure), severity="error")
+            return
+        self.post_message(self.MappingLoaded(name, plan))

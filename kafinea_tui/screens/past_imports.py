@@ -1,0 +1,130 @@
+"""Past imports: every batch of the workspace, newest first, and undo of the selected one.
+
+Reachable from the import wizard and from the command palette. Undo is the engine's
+(`importer.undo_import`): it restores what the batch overwrote or merged and removes what it
+created; its report (including records left alone because they changed since) stays on screen.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, DataTable, Footer, Static
+
+from kafinea_tui.data import importer
+from kafinea_tui.data.store import Store
+from kafinea_tui.screens.import_wizard.step_file import describe_error
+
+
+class PastImportsScreen(Screen[None]):
+    """The list of import batches with an Undo button (`u`)."""
+
+    DEFAULT_CSS = """
+    PastImportsScreen #past-title { height: 1; background: $primary; padding: 0 1; }
+    PastImportsScreen #past-body { height: 1fr; padding: 0 1; }
+    PastImportsScreen #past-table { height: 1fr; }
+    PastImportsScreen #past-status { height: auto; max-height: 8; }
+    PastImportsScreen #past-status.-error { color: $error; }
+    PastImportsScreen #past-buttons { height: 1; }
+    PastImportsScreen #past-buttons Button { margin: 0 1 0 0; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("u", "undo", "Undo import", id="past_imports.undo"),
+        Binding("r", "reload", "Reload", id="past_imports.reload"),
+        Binding("escape", "close", "Close", id="past_imports.close"),
+    ]
+
+    def __init__(self, store: Store) -> None:
+        super().__init__()
+        self.store = store
+        self.batches: list[Any] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("Past imports", id="past-title")
+        with Vertical(id="past-body"):
+            yield DataTable(id="past-table", cursor_type="row", zebra_stripes=True)
+            yield Static("Loading…", id="past-status", markup=False)
+            with Horizontal(id="past-buttons"):
+                yield Button("Undo selected import", id="past-undo", variant="error", compact=True)
+                yield Button("Close", id="past-close", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#past-table", DataTable).add_columns(*COLUMNS)
+        self.query_one("#past-table").focus()
+        self.action_reload()
+
+    # -- loading -----------------------------------------------------------------------------
+
+    def action_reload(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="past-imports")
+    def _load(self, message: str | None = None) -> None:
+        try:
+            batches = list(importer.list_batches(self.store))
+        except Exception as failure:
+            self.app.call_from_thread(self._status, describe_error(failure), True)
+            return
+        self.app.call_from_thread(self._show, batches, message)
+
+    def _show(self, batches: list[Any], message: str | None) -> None:
+        self.batches = batches
+        table = self.query_one("#past-table", DataTable)
+        table.clear()
+        for batch in batches:
+            table.add_row(*batch_cells(batch), key=str(batch_id(batch)))
+        if message is None:
+            message = (
+                f"{len(batches)} imports. Select one and press u (or the button) to undo it."
+                if batches
+                else "No imports yet in this workspace."
+            )
+        self._status(message, message.startswith("Cannot"))
+
+    def _status(self, text: str, error: bool) -> None:
+        status = self.query_one("#past-status", Static)
+        status.update(text)
+        status.set_class(error, "-error")
+
+    # -- undo --------------------------------------------------------------------------------
+
+    @on(Button.Pressed, "#past-undo")
+    def action_undo(self) -> None:
+        table = self.query_one("#past-table", DataTable)
+        if not self.batches or table.cursor_row < 0 or table.cursor_row >= len(self.batches):
+            self._status("Select an import to undo.", True)
+            return
+        batch = self.batches[table.cursor_row]
+        self._status(f"Undoing import {batch_id(batch)}…", False)
+        self._undo(batch_id(batch))
+
+    @work(thread=True, exclusive=True, group="past-imports-undo")
+    def _undo(self, batch: int) -> None:
+        try:
+            report = importer.undo_import(self.store, batch)
+        except Exception as failure:
+            self.app.call_from_thread(self._status, describe_error(failure), True)
+            return
+        self.app.call_from_thread(self._load, str(report))
+
+    @on(Button.Pressed, "#past-close")
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+COLUMNS = ("Batch", "When", "Module", "File", "Created", "Updated", "Merged", "Failed", "Undone")
+
+
+def batch_id(batch: Any) -> int:
+    return int(batch.id)
+
+
+def batch_cells(batch: Any) -> tuple[str, ...]:
+    return (str(batch.id),)
