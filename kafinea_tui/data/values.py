@@ -1,0 +1,160 @@
+"""Text cells -> typed values, as SQL expressions evaluated over a whole staged batch.
+
+Public names: `ValueOptions`, `Params`, `Parsed`, `parse_sql(field, text_sql, options, params)`,
+`clean_sql(column_sql)`, `date_format_sql(fmt)`, `check_value(cur, field, text, options)`.
+
+Why SQL: a million cells parse in DuckDB's vectorised engine in a fraction of a second, where a
+Python loop would take minutes. Each parser yields a value expression (NULL for an empty cell)
+and a reason expression that is non-NULL exactly when a non-empty cell could not be read, so a
+bad value fails its row with a sentence (`not an email address: 'bob@'`) instead of becoming NULL.
+User-supplied text (picklist values, date formats, defaults) only ever travels as `$pN` parameters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+
+from kafinea_tui.data.errors import UsageError
+from kafinea_tui.data.schema import Field, FieldType
+
+TRUE_WORDS: tuple[str, ...] = ("yes", "y", "oui", "o", "true", "vrai", "1", "x")
+FALSE_WORDS: tuple[str, ...] = ("no", "n", "non", "false", "faux", "0")
+_SPACES = "[\\s\u00a0\u202f'']"  # spaces, no-break spaces and the Swiss apostrophe in numbers
+
+
+@dataclass(frozen=True)
+class ValueOptions:
+    decimal: str = "point"  # 'point' (1,234.50) or 'comma' (1 234,50)
+    date_format: str = "dd/mm/yyyy"
+
+    def __post_init__(self) -> None:
+        if self.decimal not in ("point", "comma"):
+            raise UsageError(f"Unknown decimal separator {self.decimal!r}; use point or comma.")
+        date_format_sql(self.date_format)
+
+
+@dataclass
+class Params:
+    """Named parameters for one statement: `add(value)` returns the `$pN` placeholder."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def add(self, value: Any) -> str:
+        name = f"p{len(self.values)}"
+        self.values[name] = value
+        return f"${name}"
+
+
+@dataclass(frozen=True)
+class Parsed:
+    value: str  # SQL yielding the typed value, NULL for an empty cell
+    error: str | None  # SQL yielding a reason when a non-empty cell is not readable, else NULL
+
+
+def clean_sql(column_sql: str) -> str:
+    """A cell as text: surrounding spaces dropped, an empty cell NULL."""
+    return f"NULLIF(trim({column_sql}), '')"
+
+
+def date_format_sql(fmt: str) -> str:
+    """`dd/mm/yyyy` -> `%d/%m/%Y` (strftime formats pass through); a UsageError if unusable."""
+    text = fmt.strip()
+    if "%" in text:
+        return text
+    lowered = text.lower()
+    out = lowered.replace("yyyy", "%Y").replace("yy", "%y").replace("dd", "%d")
+    out = out.replace("mm", "%m")
+    if not all(part in out for part in ("%d", "%m")) or ("%Y" not in out and "%y" not in out):
+        raise UsageError(
+            f"Unknown date format {fmt!r}; use a pattern such as dd/mm/yyyy, mm/dd/yyyy or yyyy-mm-dd."
+        )
+    return out
+
+
+def _quoted(text_sql: str) -> str:
+    return f"concat('''', {text_sql}, '''')"
+
+
+def _reason(prefix: str, text_sql: str, value_sql: str) -> str:
+    return f"CASE WHEN {text_sql} IS NOT NULL AND ({value_sql}) IS NULL THEN concat({prefix}, {_quoted(text_sql)}) END"
+
+
+def number_sql(text_sql: str, options: ValueOptions, scale: str = "DECIMAL(18,2)") -> str:
+    """1234.5, 1 234,50 and 1,234.50; the import's decimal separator decides what ',' means."""
+    s = f"regexp_replace({text_sql}, '{_SPACES}', '', 'g')"
+    if options.decimal == "point":
+        grouped = f"regexp_full_match({s}, '[+-]?(\\d{{1,3}}(,\\d{{3}})+|\\d*)(\\.\\d+)?')"
+        return (
+            f"coalesce(TRY_CAST({s} AS {scale}),"
+            f" CASE WHEN {grouped} THEN TRY_CAST(replace({s}, ',', '') AS {scale}) END)"
+        )
+    grouped = f"regexp_full_match({s}, '[+-]?(\\d{{1,3}}(\\.\\d{{3}})+|\\d*)(,\\d+)?')"
+    plain_point = f"regexp_full_match({s}, '[+-]?\\d*\\.\\d+')"
+    return (
+        f"CASE WHEN {grouped} THEN TRY_CAST(replace(replace({s}, '.', ''), ',', '.') AS {scale})"
+        f" WHEN {plain_point} THEN TRY_CAST({s} AS {scale}) END"
+    )
+
+
+def parse_sql(field_: Field, text_sql: str, options: ValueOptions, params: Params) -> Parsed:
+    """The typed value of a field from a cleaned text expression (see `clean_sql`)."""
+    t = field_.type
+    if t is FieldType.DECIMAL:
+        value = number_sql(text_sql, options)
+        return Parsed(value, _reason("'not a number: '", text_sql, value))
+    if t is FieldType.INTEGER:
+        wide = number_sql(text_sql, options, "DECIMAL(38,6)")
+        value = f"TRY_CAST(CASE WHEN ({wide}) = trunc({wide}) THEN {wide} END AS BIGINT)"
+        return Parsed(value, _reason("'not a whole number: '", text_sql, value))
+    if t is FieldType.DATE:
+        fmt = date_format_sql(options.date_format)
+        value = (
+            f"coalesce(TRY_CAST(try_strptime({text_sql}, {params.add(fmt)}) AS DATE),"
+            f" CASE WHEN regexp_full_match({text_sql}, '\\d{{4}}-\\d{{1,2}}-\\d{{1,2}}([ T].*)?')"
+            f" THEN TRY_CAST(TRY_CAST({text_sql} AS TIMESTAMP) AS DATE) END)"
+        )
+        prefix = f"concat('not a date (', {params.add(options.date_format)}, ' or yyyy-mm-dd): ')"
+        return Parsed(value, _reason(prefix, text_sql, value))
+    if t is FieldType.BOOLEAN:
+        low = f"lower({text_sql})"
+        trues = ", ".join(f"'{w}'" for w in TRUE_WORDS)
+        falses = ", ".join(f"'{w}'" for w in FALSE_WORDS)
+        value = f"CASE WHEN {low} IN ({trues}) THEN true WHEN {low} IN ({falses}) THEN false END"
+        return Parsed(value, _reason("'not yes or no: '", text_sql, value))
+    if t is FieldType.EMAIL:
+        ok = f"regexp_full_match({text_sql}, '[^@\\s]+@[^@\\s]+\\.[^@\\s.]+')"
+        return Parsed(
+            text_sql,
+            f"CASE WHEN NOT {ok} THEN concat('not an email address: ', {_quoted(text_sql)}) END",
+        )
+    if t is FieldType.URL:
+        ok = f"regexp_full_match({text_sql}, '(?i)([a-z][a-z0-9+.-]*://)?[^\\s/?#@]+\\.[^\\s/?#@]+([/?#]\\S*)?')"
+        return Parsed(
+            text_sql,
+            f"CASE WHEN NOT {ok} THEN concat('not a web address: ', {_quoted(text_sql)}) END",
+        )
+    if t is FieldType.PICKLIST and field_.values:
+        known = params.add(list(field_.values))
+        lowered = params.add([v.lower() for v in field_.values])
+        value = f"coalesce(list_extract({known}::VARCHAR[], list_position({lowered}::VARCHAR[], lower({text_sql}))), {text_sql})"
+        return Parsed(value, None)
+    return Parsed(text_sql, None)
+
+
+def check_value(
+    cur: duckdb.DuckDBPyConnection, field_: Field, text: str, options: ValueOptions
+) -> Any:
+    """Parse one value (a default) with the same SQL; a UsageError names the field if unreadable."""
+    params = Params()
+    cell = params.add(text)
+    parsed = parse_sql(field_, clean_sql(f"{cell}::VARCHAR"), options, params)
+    error = parsed.error or "NULL"
+    row = cur.execute(f"SELECT {parsed.value}, {error}", params.values).fetchone()
+    if row is None:
+        return None
+    if row[1] is not None:
+        raise UsageError(f"The default for {field_.label} is {row[1]}.")
+    return row[0]
