@@ -60,6 +60,9 @@ class Workspace:
         """Create the folder layout, with a sentence for a path that cannot hold a workspace."""
         if self.path.exists() and not self.path.is_dir():
             raise WorkspaceError(f"The workspace path {self.path} is a file, not a folder.")
+        # Checked before anything is created in it: an unwritable folder is left as it was.
+        if self.path.is_dir() and not os.access(self.path, os.W_OK | os.X_OK):
+            raise WorkspaceError(f"The workspace folder {self.path} is not writable.")
         try:
             self.path.mkdir(parents=True, exist_ok=True)
             self.mappings_dir.mkdir(exist_ok=True)
@@ -67,8 +70,6 @@ class Workspace:
             raise WorkspaceError(
                 f"Cannot create the workspace folder {self.path}: {error.strerror or error}."
             ) from None
-        if not os.access(self.path, os.W_OK):
-            raise WorkspaceError(f"The workspace folder {self.path} is not writable.")
 
     def open_store(self) -> Store:
         self.prepare()
