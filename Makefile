@@ -6,10 +6,12 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lint bench clean install
 
+# The stamp is remade when pyproject.toml changes, so a new dependency is installed by the next
+# `make test` or `make run`. A half-made venv (pip failed) has no stamp and is retried.
 $(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,dev]'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,dev]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -17,8 +19,9 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/kafinea-tui --demo
 
+# Every test, in one run; a suite that finds no tests (pytest's exit status 5) is a failure too.
 test: $(STAMP)
-	$(BIN)/pytest -q
+	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check kafinea_tui tests bench
