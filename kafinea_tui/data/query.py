@@ -34,6 +34,7 @@ __all__ = [
     "order_by",
     "quick_search",
     "resolve_field",
+    "scalar_count",
     "where_clause",
 ]
 
@@ -157,9 +158,7 @@ def display_select(
 def count(store: Store, query: ListQuery) -> int:
     module = _module(store.schema, query.module)
     where, params = where_clause(store, query)
-    row = store.cursor().execute(f"SELECT count(*) FROM {module.table} r WHERE {where}", params)
-    found = row.fetchone()
-    return int(found[0]) if found else 0
+    return scalar_count(store, f"SELECT count(*) FROM {module.table} r WHERE {where}", params)
 
 
 def matching_ids_sql(store: Store, query: ListQuery) -> tuple[str, list[Any]]:
@@ -184,8 +183,7 @@ def fetch_page(store: Store, query: ListQuery, offset: int, limit: int) -> Page:
     order = order_by(module, schema, query.sort)
     offset, limit = max(0, offset), max(0, limit)
     cur = store.cursor()
-    found = cur.execute(f"SELECT count(*) FROM {module.table} r WHERE {where}", params).fetchone()
-    total = int(found[0]) if found else 0
+    total = scalar_count(store, f"SELECT count(*) FROM {module.table} r WHERE {where}", params)
     select, joins = display_select(module, schema)
     sql = (
         f"SELECT r.id, {select} FROM (SELECT r.* FROM {module.table} r WHERE {where}"
@@ -200,6 +198,13 @@ def fetch_page(store: Store, query: ListQuery, offset: int, limit: int) -> Page:
         offset=offset,
         limit=limit,
     )
+
+
+def scalar_count(store: Store, sql: str, params: list[Any]) -> int:
+    """Run a count. fetchall, not fetchone: DuckDB 2 keeps a half-read result open on the
+    cursor and refuses the next relational call (a CSV export) until it is read to the end."""
+    rows = store.cursor().execute(sql, params).fetchall()
+    return int(rows[0][0]) if rows else 0
 
 
 def _module(schema: Schema, name: str) -> Module:
