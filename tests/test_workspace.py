@@ -9,6 +9,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from kafinea_tui.data.errors import WorkspaceError
@@ -141,3 +142,16 @@ def test_config_toml(tmp_path: Path) -> None:
     workspace.config_path.write_text("[smtp\nhost = 1\n")
     with pytest.raises(WorkspaceError, match=r"config.toml is not valid TOML.*line 1"):
         workspace.config()
+
+
+def test_damage_is_not_mistaken_for_a_lock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """DuckDB's corruption texts can hold the letters "lock" (a block checksum): not a lock."""
+
+    def damaged(path: str) -> None:
+        raise duckdb.IOException("Corrupt database file: block checksum mismatch in block 12")
+
+    monkeypatch.setattr(duckdb, "connect", damaged)
+    with pytest.raises(WorkspaceError) as caught:
+        Workspace(tmp_path).open_store()
+    assert "another program" not in str(caught.value)
+    assert "block checksum mismatch" in str(caught.value)

@@ -60,7 +60,7 @@ def connect(path: Path | str) -> duckdb.DuckDBPyConnection:
         return duckdb.connect(str(path))
     except duckdb.IOException as error:
         text = str(error)
-        if "lock" in text.lower():
+        if re.search(r"could not set lock|conflicting lock", text, re.IGNORECASE):
             pid = re.search(r"PID (\d+)", text)
             who = f" (process {pid.group(1)})" if pid else ""
             raise WorkspaceError(
