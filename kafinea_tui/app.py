@@ -47,7 +47,9 @@ class KafineaApp(App[None]):
     COMMANDS: ClassVar[set[type[Provider] | Any]] = App.COMMANDS | {KafineaCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="quit"),
-        Binding("ctrl+p", "command_palette", "Palette", id="command_palette", priority=True),
+        Binding(
+            "ctrl+p", "command_palette", "Palette", id="command_palette", show=False, priority=True
+        ),
     ]
 
     def __init__(self, workspace: Workspace, store: Store, module: str | None = None) -> None:

@@ -63,7 +63,7 @@ class ModuleListScreen(Screen[None]):
         )
         yield FilterBar()
         yield RecordTable(self.store, self.states[self.module_name], id="records")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one(Tabs).can_focus = False
