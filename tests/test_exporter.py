@@ -6,6 +6,7 @@ import csv
 import errno
 import io
 import os
+import tempfile
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -313,7 +314,7 @@ def test_full_disk_leaves_nothing(
     def no_space(*_args: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(exporter.os, "replace", no_space)
+    monkeypatch.setattr(os, "replace", no_space)
     with pytest.raises(KafineaError, match="The disk is full"):
         export_csv(store, ExportOptions("contacts"), target)
     assert target.read_bytes() == b"previous export"
@@ -360,7 +361,7 @@ def test_permission_denied_while_writing(
     def denied(*_args: object, **_kwargs: object) -> tuple[int, str]:
         raise PermissionError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr(exporter.tempfile, "mkstemp", denied)
+    monkeypatch.setattr(tempfile, "mkstemp", denied)
     with pytest.raises(KafineaError, match=r"Cannot write .*c\.csv: permission denied"):
         export_csv(store, ExportOptions("contacts"), tmp_path / "c.csv")
     assert list(tmp_path.iterdir()) == []
