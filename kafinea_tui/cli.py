@@ -24,6 +24,7 @@ DB_WAL = DB_NAME + ".wal"
 COMMANDS: tuple[str, ...] = (
     "modules",
     "fields",
+    "export",
 )
 
 
