@@ -7,6 +7,7 @@ created; its report (including records left alone because they changed since) st
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any, ClassVar
 
 from textual import on, work
@@ -19,6 +20,7 @@ from textual.widgets import Button, DataTable, Footer, Static
 from kafinea_tui.data import importer
 from kafinea_tui.data.store import Store
 from kafinea_tui.screens.import_wizard.step_file import describe_error
+from kafinea_tui.screens.palette import PaletteCommand
 
 
 class PastImportsScreen(Screen[None]):
@@ -59,6 +61,11 @@ class PastImportsScreen(Screen[None]):
         self.query_one("#past-table", DataTable).add_columns(*COLUMNS)
         self.query_one("#past-table").focus()
         self.action_reload()
+
+    def palette_commands(self) -> Iterator[PaletteCommand]:
+        yield PaletteCommand("Undo the selected import", "Undo it (u)", self.action_undo)
+        yield PaletteCommand("Reload past imports", "Read the list again (r)", self.action_reload)
+        yield PaletteCommand("Close past imports", "Back (escape)", self.action_close)
 
     # -- loading -----------------------------------------------------------------------------
 

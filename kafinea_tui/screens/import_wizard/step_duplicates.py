@@ -16,10 +16,10 @@ from kafinea_tui.data.import_plan import Duplicates, ImportPlan
 from kafinea_tui.data.schema import Module
 
 CHOICES: list[tuple[str, Duplicates | None, str]] = [
-    ("none", None, "No duplicate check: every row creates a record"),
-    ("overwrite", Duplicates.OVERWRITE, "Overwrite: set every mapped field, empty cells clear"),
-    ("merge", Duplicates.MERGE, "Merge: fill only from non-empty cells"),
-    ("ignore", Duplicates.IGNORE, "Ignore: leave the record as it is, skip the row"),
+    ("none", None, "None: every row is a new record"),
+    ("overwrite", Duplicates.OVERWRITE, "Overwrite: empty cells clear"),
+    ("merge", Duplicates.MERGE, "Merge: only non-empty cells"),
+    ("ignore", Duplicates.IGNORE, "Ignore: skip the row"),
 ]
 
 
@@ -42,8 +42,9 @@ class StepDuplicates(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(
-            "Rows that match an existing record (text compared trimmed and ignoring case). "
-            "A row matching several records fails; nothing is ever deleted.",
+            "A row matches a record when the chosen fields are equal (trimmed, ignoring case). "
+            "Overwrite sets every mapped field, merge only from filled cells, ignore leaves the "
+            "record alone. A row matching several records fails; nothing is ever deleted.",
             classes="help",
         )
         with Horizontal(id="dup-columns"):

@@ -121,8 +121,8 @@ class StepFile(Vertical):
             )
             yield Label("Saved mapping")
             yield Select[str]([], prompt="(none)", id="saved-mapping", compact=True)
-            yield Label("")
-            yield Checkbox("First line is a header", value=True, id="has-header", compact=True)
+            yield Label("First line")
+            yield Checkbox("Header row", value=True, id="has-header", compact=True)
         yield Static(self.preview_error or "", id="preview-status", markup=False)
         yield DataTable(id="preview", zebra_stripes=True, cursor_type="row")
 

@@ -8,6 +8,7 @@ import (the list then refreshes), or None when nothing was imported.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import ClassVar
 
 from textual import on, work
@@ -15,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Button, ContentSwitcher, Footer, Static
+from textual.widgets import Button, ContentSwitcher, Footer, Select, Static
 
 from kafinea_tui.data import importer, mappings
 from kafinea_tui.data.import_plan import CsvOptions, ImportPlan, ImportReport
@@ -25,6 +26,7 @@ from kafinea_tui.screens.import_wizard.run_summary import RunSummary
 from kafinea_tui.screens.import_wizard.step_duplicates import StepDuplicates
 from kafinea_tui.screens.import_wizard.step_file import StepFile, describe_error
 from kafinea_tui.screens.import_wizard.step_mapping import StepMapping
+from kafinea_tui.screens.palette import PaletteCommand
 from kafinea_tui.widgets.mapping_editor import MappingEditor
 from kafinea_tui.workspace import Workspace
 
@@ -86,6 +88,15 @@ class ImportWizard(Screen[ImportReport | None]):
     def on_mount(self) -> None:
         self._show_step()
 
+    def palette_commands(self) -> Iterator[PaletteCommand]:
+        """The wizard's actions for the command palette."""
+        yield PaletteCommand("Next step", "Go to the next step (ctrl+n)", self.action_next)
+        yield PaletteCommand("Previous step", "Go back a step (ctrl+b)", self.action_back)
+        yield PaletteCommand(
+            "Past imports", "List past imports, undo one", self.action_past_imports
+        )
+        yield PaletteCommand("Close the import wizard", "Leave (escape)", self.action_cancel)
+
     # -- navigation ---------------------------------------------------------------------------
 
     def _show_step(self) -> None:
@@ -105,6 +116,10 @@ class ImportWizard(Screen[ImportReport | None]):
         }
         if key in focus_first:
             self.query_one(focus_first[key]).focus()
+        elif key == "step-mapping":
+            selects = self.query_one(StepMapping).query(Select)
+            if selects:
+                selects.first().focus()
 
     def _message(self, text: str) -> None:
         self.query_one("#wizard-message", Static).update(text)
