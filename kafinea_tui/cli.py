@@ -24,6 +24,8 @@ DB_WAL = DB_NAME + ".wal"
 COMMANDS: tuple[str, ...] = (
     "modules",
     "fields",
+    "import_csv",
+    "imports",
     "export",
 )
 

@@ -101,6 +101,12 @@ class Staged:
     rejects: list[Reject]
     _reject_extra: dict[int, int] = field(default_factory=dict, repr=False)
     _blanks: list[int] | None = field(default=None, repr=False)
+    base_rowid: int = 0  # rows staged inside a transaction are numbered from a large offset
+
+    @property
+    def rn_sql(self) -> str:
+        """SQL for a staged row's 0-based position in the file (its `rn` everywhere else)."""
+        return f"(rowid - {int(self.base_rowid)})"
 
     def lines(self, cur: duckdb.DuckDBPyConnection, rowids: list[int]) -> dict[int, int]:
         """File line numbers of staged rows (by rowid).
@@ -166,7 +172,8 @@ class Staged:
             f"coalesce(length({c}) - length(replace({c}, chr(10), '')), 0)" for c in cols
         )
         rows = cur.execute(
-            f"SELECT rowid, n FROM (SELECT rowid, {breaks} AS n FROM {self.table}) WHERE n > 0"
+            f"SELECT rn, n FROM (SELECT {self.rn_sql} AS rn, {breaks} AS n FROM {self.table})"
+            " WHERE n > 0"
         ).fetchall()
         return {int(r): int(n) for r, n in rows}
 
@@ -502,7 +509,8 @@ def stage(
             raise _encoding_error(resolved.path, resolved.encoding, offset, _around(source, offset))
         rows_row = cur.execute(f"SELECT count(*) FROM {table}").fetchone()
         rows = int(rows_row[0]) if rows_row else 0
-        staged = Staged(resolved, table, rows, [])
+        base = cur.execute(f"SELECT coalesce(min(rowid), 0) FROM {table}").fetchone()
+        staged = Staged(resolved, table, rows, [], base_rowid=int(base[0]) if base else 0)
         _attach_rejects(staged, rejects_raw)
         if rows == 0 and not staged.rejects:
             what = "has a header but no rows" if resolved.header else "has no rows"

@@ -63,6 +63,7 @@ class RowError:
     line: int  # line number in the file (1-based, header counted)
     column: str | None
     reason: str
+    values: list[str] | None = None  # the row's cells as read, for "save failed rows"
 
     def as_dict(self) -> dict[str, Any]:
         return {"line": self.line, "column": self.column, "reason": self.reason}
@@ -81,6 +82,7 @@ class ImportReport:
     errors: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     dry_run: bool = False
+    columns: list[str] = field(default_factory=list)  # the file's columns, for failed_rows_csv
 
     def as_dict(self) -> dict[str, Any]:
         """The `--json` and API shape of DESIGN.md."""

@@ -50,8 +50,22 @@ class Params:
 
 @dataclass(frozen=True)
 class Parsed:
-    value: str  # SQL yielding the typed value, NULL for an empty cell
-    error: str | None  # SQL yielding a reason when a non-empty cell is not readable, else NULL
+    """`value` is SQL yielding the typed value, NULL for an empty or unreadable cell; a cell is
+    unreadable exactly when its text is not NULL and its value is; `reason` is SQL for the start
+    of the sentence saying why (the quoted cell follows), None when every text is readable."""
+
+    value: str
+    reason: str | None
+
+    def error_sql(self, text_sql: str, value_sql: str | None = None) -> str:
+        """SQL yielding the reason for an unreadable cell, else NULL."""
+        if self.reason is None:
+            return "NULL::VARCHAR"
+        value = value_sql or self.value
+        return (
+            f"CASE WHEN {text_sql} IS NOT NULL AND ({value}) IS NULL"
+            f" THEN concat({self.reason}, {quoted_sql(text_sql)}) END"
+        )
 
 
 def clean_sql(column_sql: str) -> str:
@@ -74,12 +88,9 @@ def date_format_sql(fmt: str) -> str:
     return out
 
 
-def _quoted(text_sql: str) -> str:
+def quoted_sql(text_sql: str) -> str:
+    """SQL for the text in single quotes, as reasons show a cell."""
     return f"concat('''', {text_sql}, '''')"
-
-
-def _reason(prefix: str, text_sql: str, value_sql: str) -> str:
-    return f"CASE WHEN {text_sql} IS NOT NULL AND ({value_sql}) IS NULL THEN concat({prefix}, {_quoted(text_sql)}) END"
 
 
 def number_sql(text_sql: str, options: ValueOptions, scale: str = "DECIMAL(18,2)") -> str:
@@ -104,11 +115,11 @@ def parse_sql(field_: Field, text_sql: str, options: ValueOptions, params: Param
     t = field_.type
     if t is FieldType.DECIMAL:
         value = number_sql(text_sql, options)
-        return Parsed(value, _reason("'not a number: '", text_sql, value))
+        return Parsed(value, "'not a number: '")
     if t is FieldType.INTEGER:
         wide = number_sql(text_sql, options, "DECIMAL(38,6)")
         value = f"TRY_CAST(CASE WHEN ({wide}) = trunc({wide}) THEN {wide} END AS BIGINT)"
-        return Parsed(value, _reason("'not a whole number: '", text_sql, value))
+        return Parsed(value, "'not a whole number: '")
     if t is FieldType.DATE:
         fmt = date_format_sql(options.date_format)
         value = (
@@ -117,25 +128,19 @@ def parse_sql(field_: Field, text_sql: str, options: ValueOptions, params: Param
             f" THEN TRY_CAST(TRY_CAST({text_sql} AS TIMESTAMP) AS DATE) END)"
         )
         prefix = f"concat('not a date (', {params.add(options.date_format)}, ' or yyyy-mm-dd): ')"
-        return Parsed(value, _reason(prefix, text_sql, value))
+        return Parsed(value, prefix)
     if t is FieldType.BOOLEAN:
         low = f"lower({text_sql})"
         trues = ", ".join(f"'{w}'" for w in TRUE_WORDS)
         falses = ", ".join(f"'{w}'" for w in FALSE_WORDS)
         value = f"CASE WHEN {low} IN ({trues}) THEN true WHEN {low} IN ({falses}) THEN false END"
-        return Parsed(value, _reason("'not yes or no: '", text_sql, value))
+        return Parsed(value, "'not yes or no: '")
     if t is FieldType.EMAIL:
         ok = f"regexp_full_match({text_sql}, '[^@\\s]+@[^@\\s]+\\.[^@\\s.]+')"
-        return Parsed(
-            text_sql,
-            f"CASE WHEN NOT {ok} THEN concat('not an email address: ', {_quoted(text_sql)}) END",
-        )
+        return Parsed(f"CASE WHEN {ok} THEN {text_sql} END", "'not an email address: '")
     if t is FieldType.URL:
         ok = f"regexp_full_match({text_sql}, '(?i)([a-z][a-z0-9+.-]*://)?[^\\s/?#@]+\\.[^\\s/?#@]+([/?#]\\S*)?')"
-        return Parsed(
-            text_sql,
-            f"CASE WHEN NOT {ok} THEN concat('not a web address: ', {_quoted(text_sql)}) END",
-        )
+        return Parsed(f"CASE WHEN {ok} THEN {text_sql} END", "'not a web address: '")
     if t is FieldType.PICKLIST and field_.values:
         known = params.add(list(field_.values))
         lowered = params.add([v.lower() for v in field_.values])
@@ -150,9 +155,9 @@ def check_value(
     """Parse one value (a default) with the same SQL; a UsageError names the field if unreadable."""
     params = Params()
     cell = params.add(text)
-    parsed = parse_sql(field_, clean_sql(f"{cell}::VARCHAR"), options, params)
-    error = parsed.error or "NULL"
-    row = cur.execute(f"SELECT {parsed.value}, {error}", params.values).fetchone()
+    text = clean_sql(f"{cell}::VARCHAR")
+    parsed = parse_sql(field_, text, options, params)
+    row = cur.execute(f"SELECT {parsed.value}, {parsed.error_sql(text)}", params.values).fetchone()
     if row is None:
         return None
     if row[1] is not None:

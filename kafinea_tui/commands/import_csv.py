@@ -1,0 +1,140 @@
+"""`kafinea-tui import MODULE FILE [options] [--json]`: the three wizard steps as options.
+
+Without `--map`, columns are mapped by `suggest_mapping` (headers matched to labels and names).
+Exit status: 0 when the import ran (even with failed rows), 2 for a usage error (unknown option
+value, column or field), 1 when nothing could be imported (unreadable file, wrong encoding,
+unknown module, malformed saved mapping); each with one sentence on stderr and nothing written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from kafinea_tui.data.errors import KafineaError, UsageError
+from kafinea_tui.data.import_plan import (
+    DELIMITERS,
+    CsvOptions,
+    Duplicates,
+    ImportPlan,
+    ImportReport,
+)
+from kafinea_tui.data.importer import failed_rows_csv, run_import
+from kafinea_tui.data.mappings import apply_mapping, load_mapping, save_mapping
+from kafinea_tui.workspace import Workspace
+
+SHOWN_ERRORS = 20
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("import", help="import a CSV file into a module")
+    parser.add_argument("module", help="module name or label (contacts, organizations, ...)")
+    parser.add_argument("file", type=Path, help="the CSV file")
+    parser.add_argument(
+        "--encoding", help="utf-8, utf-8-sig, iso-8859-1, windows-1252, utf-16, auto"
+    )
+    parser.add_argument(
+        "--delimiter", help=f"{', '.join(DELIMITERS)}, auto, or the character itself"
+    )
+    parser.add_argument("--no-header", action="store_true", help="the first row is data")
+    parser.add_argument("--duplicates", choices=[d.value for d in Duplicates])
+    parser.add_argument("--match", action="append", metavar="FIELD", default=None)
+    parser.add_argument("--map", action="append", metavar="COLUMN=FIELD", default=None)
+    parser.add_argument("--default", action="append", metavar="FIELD=VALUE", default=None)
+    parser.add_argument("--reference-key", action="append", metavar="FIELD=KEY", default=None)
+    parser.add_argument("--mapping", metavar="NAME", help="apply a saved mapping")
+    parser.add_argument("--save-mapping", metavar="NAME", help="save these settings by name")
+    parser.add_argument("--date-format", help="dd/mm/yyyy (default), mm/dd/yyyy, ...")
+    parser.add_argument("--decimal", choices=["comma", "point"])
+    parser.add_argument("--dry-run", action="store_true", help="report, change nothing")
+    parser.add_argument("--errors", type=Path, metavar="FILE", help="write failed rows as CSV")
+    parser.add_argument("--no-create-related", action="store_true")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.set_defaults(handler=run)
+
+
+def _pairs(values: list[str] | None, what: str, right: bool = False) -> dict[str, str]:
+    result: dict[str, str] = {}
+    for value in values or []:
+        left, sep, rest = value.rpartition("=") if right else value.partition("=")
+        if not sep or not left.strip():
+            raise UsageError(
+                f"{what} takes {'COLUMN=FIELD' if right else 'FIELD=VALUE'}, not {value!r}."
+            )
+        result[left.strip() if not right else left] = rest.strip() if right else rest
+    return result
+
+
+def build_plan(args: argparse.Namespace, workspace: Workspace) -> ImportPlan:
+    plan = ImportPlan(module=args.module, csv=CsvOptions(path=args.file))
+    if args.mapping:
+        plan = apply_mapping(plan, load_mapping(workspace.mappings_dir, args.mapping))
+    if args.encoding:
+        plan.csv.encoding = args.encoding
+    if args.delimiter:
+        plan.csv.delimiter = args.delimiter
+    if args.no_header:
+        plan.csv.header = False
+    if args.duplicates:
+        plan.duplicates = Duplicates(args.duplicates)
+    if args.match:
+        plan.match = list(args.match)
+    if args.map:
+        plan.mapping = _pairs(args.map, "--map", right=True)
+    if args.default:
+        plan.defaults = {**plan.defaults, **_pairs(args.default, "--default")}
+    if args.reference_key:
+        plan.reference_keys = {
+            **plan.reference_keys,
+            **_pairs(args.reference_key, "--reference-key"),
+        }
+    if args.date_format:
+        plan.date_format = args.date_format
+    if args.decimal:
+        plan.decimal = args.decimal
+    if args.no_create_related:
+        plan.create_related = False
+    return plan
+
+
+def run(args: argparse.Namespace, workspace: Workspace) -> int:
+    plan = build_plan(args, workspace)
+    store = workspace.open_store()
+    try:
+        try:
+            module = store.module(plan.module)
+        except UsageError as error:
+            raise KafineaError(str(error)) from None
+        plan.module = module.name
+        report = run_import(store, plan, dry_run=args.dry_run)
+    finally:
+        store.close()
+    if args.save_mapping:
+        save_mapping(workspace.mappings_dir, args.save_mapping, plan)
+    if args.errors is not None:
+        failed_rows_csv(report, args.errors)
+    if args.json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False))
+    else:
+        print_report(report, args.file)
+    return 0
+
+
+def print_report(report: ImportReport, file: Path) -> None:
+    what = "Dry run of" if report.dry_run else "Imported"
+    batch = f" (batch {report.batch})" if report.batch is not None else ""
+    print(
+        f"{what} {file}{batch}: {report.total} rows, {report.created} created, "
+        f"{report.updated} updated, {report.merged} merged, {report.skipped} skipped, "
+        f"{report.failed} failed, {report.related_created} related created."
+    )
+    for warning in report.warnings:
+        print(f"warning: {warning}")
+    for error in report.errors[:SHOWN_ERRORS]:
+        column = f", {error.column}" if error.column else ""
+        print(f"line {error.line}{column}: {error.reason}", file=sys.stdout)
+    if len(report.errors) > SHOWN_ERRORS:
+        print(f"... and {len(report.errors) - SHOWN_ERRORS} more; --errors FILE writes them all.")

@@ -1,0 +1,207 @@
+"""Columns -> fields: suggesting a mapping, and checking one before anything runs.
+
+Public names: `suggest_mapping(columns, module) -> {column: target}`, `targets(module)`,
+`Target`, `resolve_targets(plan, module, columns) -> list[Target]`, `ITEM_TARGETS`.
+
+A target is a field name, or `items.product` / `items.quantity` / `items.list_price` for the line
+items of a sales order. Suggestions compare headers to names, labels and a few common synonyms
+(French exports included) with case, accents, spacing and punctuation ignored, then fuzzily
+(difflib) for near misses such as `Adress Email`; each field is suggested at most once.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+from kafinea_tui.data.errors import UsageError
+from kafinea_tui.data.schema import LINE_ITEM_FIELDS, Field, FieldType, Module, normalize_label
+
+ITEM_TARGETS: tuple[str, ...] = tuple(f"items.{f.name}" for f in LINE_ITEM_FIELDS)
+
+# Extra spellings people use in headers, by field name (normalised when compared).
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "first_name": ("prenom", "given name", "firstname", "forename"),
+    "last_name": ("nom", "surname", "family name", "lastname", "nom de famille"),
+    "email": ("e-mail", "mail", "courriel", "email address", "adresse email", "adresse e-mail"),
+    "phone": ("telephone", "tel", "phone number", "office phone", "numero de telephone"),
+    "mobile": ("portable", "mobile phone", "cell", "cell phone", "gsm"),
+    "title": ("fonction", "job title", "poste"),
+    "department": ("service", "departement"),
+    "organization": ("company", "societe", "entreprise", "account", "account name", "organisation"),
+    "name": ("nom", "raison sociale", "company name"),
+    "company": ("societe", "entreprise", "organization", "organisation"),
+    "birthdate": ("date de naissance", "birthday", "date of birth", "dob"),
+    "mailing_street": ("street", "address", "adresse", "rue"),
+    "mailing_city": ("city", "ville"),
+    "mailing_zip": ("zip", "postal code", "code postal", "cp", "postcode"),
+    "mailing_country": ("country", "pays"),
+    "billing_street": ("street", "address", "adresse", "rue"),
+    "billing_city": ("city", "ville"),
+    "billing_zip": ("zip", "postal code", "code postal", "cp", "postcode"),
+    "billing_country": ("country", "pays"),
+    "city": ("ville",),
+    "country": ("pays",),
+    "website": ("site web", "site", "url", "web"),
+    "industry": ("secteur", "secteur d'activite"),
+    "employees": ("effectif", "employes", "headcount"),
+    "annual_revenue": ("chiffre d'affaires", "ca", "revenue"),
+    "lead_source": ("source", "origine"),
+    "lead_status": ("status", "statut"),
+    "do_not_call": ("ne pas appeler", "dnc"),
+    "description": ("notes", "note", "commentaire", "comments"),
+    "product_code": ("code", "sku", "reference", "ref", "code produit"),
+    "unit_price": ("price", "prix", "prix unitaire"),
+    "qty_in_stock": ("stock", "quantity in stock", "qty"),
+    "category": ("categorie",),
+    "manufacturer": ("fabricant", "brand", "marque"),
+    "active": ("actif",),
+    "order_number": ("order", "order no", "numero de commande", "commande", "order id"),
+    "subject": ("objet", "title"),
+    "contact": ("contact email", "customer", "client"),
+    "status": ("statut", "order status"),
+    "due_date": ("date", "echeance", "due"),
+    "total": ("montant", "amount", "grand total"),
+    "items.product": ("product", "product code", "item", "produit", "sku", "code produit"),
+    "items.quantity": ("quantity", "qty", "quantite", "qte"),
+    "items.list_price": ("list price", "price", "unit price", "prix", "prix unitaire"),
+}
+
+
+@dataclass(frozen=True)
+class Target:
+    """One mapped or defaulted field of an import."""
+
+    name: str  # field name, or items.<name>
+    field: Field
+    column: str | None  # the file column it reads, None when only a default feeds it
+    index: int | None  # 1-based position of that column in the file
+    default: str | None = None
+
+    @property
+    def is_item(self) -> bool:
+        return self.name.startswith("items.")
+
+    @property
+    def sql_name(self) -> str:
+        """The column name of this target in the importer's temporary tables."""
+        return "i_" + self.field.name if self.is_item else "v_" + self.field.name
+
+    @property
+    def is_reference(self) -> bool:
+        return self.field.type is FieldType.REFERENCE
+
+
+def targets(module: Module) -> dict[str, Field]:
+    """Every mapping target of a module: its column fields, and line-item fields for orders."""
+    found = {f.name: f for f in module.columns}
+    if any(f.type is FieldType.LINE_ITEMS for f in module.fields):
+        found.update({f"items.{f.name}": f for f in LINE_ITEM_FIELDS})
+    return found
+
+
+def find_target(module: Module, text: str) -> str | None:
+    """The target a person means by a name or label (`Email`, `items.quantity`, `Quantity`)."""
+    available = targets(module)
+    if text in available:
+        return text
+    wanted = normalize_label(text)
+    for name, f in available.items():
+        if wanted in (normalize_label(name), normalize_label(f.label)):
+            return name
+    for name in available:
+        if name.startswith("items.") and wanted == normalize_label(name.split(".", 1)[1]):
+            return name
+    return None
+
+
+def _candidates(module: Module) -> list[tuple[str, str]]:
+    """(normalised spelling, target), names and labels before synonyms so they win ties."""
+    pairs: list[tuple[str, str]] = []
+    for name, f in targets(module).items():
+        short = name.split(".", 1)[1] if name.startswith("items.") else name
+        pairs.append((normalize_label(short), name))
+        pairs.append((normalize_label(f.label), name))
+        if name.startswith("items."):
+            pairs.append((normalize_label(f"item {f.label}"), name))
+    for name in targets(module):
+        pairs.extend((normalize_label(s), name) for s in SYNONYMS.get(name, ()))
+    return [(k, t) for k, t in pairs if k]
+
+
+def suggest_mapping(columns: list[str], module: Module) -> dict[str, str]:
+    """Column -> target for the columns that look like a field; others are left out."""
+    candidates = _candidates(module)
+    exact: dict[str, str] = {}
+    for key, target in candidates:
+        exact.setdefault(key, target)
+    result: dict[str, str] = {}
+    used: set[str] = set()
+    pending: list[str] = []
+    for column in columns:
+        target = exact.get(normalize_label(column))
+        if target and target not in used:
+            result[column] = target
+            used.add(target)
+        else:
+            pending.append(column)
+    keys = [k for k, _ in candidates]
+    for column in pending:
+        wanted = normalize_label(column)
+        if len(wanted) < 3:
+            continue
+        for match in difflib.get_close_matches(wanted, keys, n=5, cutoff=0.8):
+            target = exact[match]
+            if target not in used:
+                result[column] = target
+                used.add(target)
+                break
+    return {c: result[c] for c in columns if c in result}
+
+
+def resolve_targets(
+    module: Module,
+    columns: list[str],
+    mapping: dict[str, str],
+    defaults: dict[str, str],
+    header: bool,
+) -> list[Target]:
+    """Check a mapping against the file's columns and the module's fields (UsageError naming the
+    unknown column or field) and return the targets in file order, defaults last."""
+    available = targets(module)
+    by_name = {c: i for i, c in enumerate(columns, start=1)}
+    by_norm = {normalize_label(c): i for i, c in enumerate(columns, start=1)}
+    chosen: dict[str, Target] = {}
+    for column, wanted in mapping.items():
+        if not wanted or wanted.strip() in ("", "-", "skip"):
+            continue
+        index = by_name.get(column)
+        if index is None and column.strip().isdigit():
+            number = int(column.strip())
+            if 1 <= number <= len(columns) and (not header or column not in by_name):
+                index = number
+        if index is None:
+            index = by_norm.get(normalize_label(column))
+        if index is None:
+            known = ", ".join(columns)
+            raise UsageError(f"The file has no column {column!r}; its columns are {known}.")
+        name = find_target(module, wanted)
+        if name is None:
+            raise UsageError(f"{module.label} has no field {wanted!r} to map {column!r} to.")
+        if name in chosen:
+            raise UsageError(
+                f"Two columns ({chosen[name].column!r} and {column!r}) are mapped to "
+                f"{available[name].label}; map one column per field."
+            )
+        chosen[name] = Target(name, available[name], columns[index - 1], index)
+    for wanted, value in defaults.items():
+        name = find_target(module, wanted)
+        if name is None:
+            raise UsageError(f"{module.label} has no field {wanted!r} for a default value.")
+        if name in chosen:
+            t = chosen[name]
+            chosen[name] = Target(t.name, t.field, t.column, t.index, value)
+        else:
+            chosen[name] = Target(name, available[name], None, None, value)
+    ordered = sorted(chosen.values(), key=lambda t: (t.index is None, t.index or 0))
+    return ordered

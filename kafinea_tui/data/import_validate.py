@@ -1,0 +1,148 @@
+"""Step 1 of running an import: staged text -> typed rows, references resolved, picklists checked.
+
+Public names: `build_typed(cur, targets, options, table)`, `resolve_references(...)`,
+`new_picklist_values(...)`, `RefTable`.
+
+`kf_typed` has one row per staged row: `rn` (the staged rowid), a `v_<field>` / `i_<item>` column
+per target with the typed value (NULL for an empty cell), and `err_col` / `err_reason` naming the
+first cell that could not be read. One CREATE TABLE AS SELECT does it for the whole file.
+References are resolved per distinct key (a small table per reference field), so a million rows
+naming a thousand organizations cost a thousand lookups, not a million.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from kafinea_tui.data.import_mapping import Target
+from kafinea_tui.data.schema import FieldType, Module, Schema
+from kafinea_tui.data.values import Params, ValueOptions, clean_sql, parse_sql
+from kafinea_tui.data.values import quoted_sql as _quote
+
+TYPED = "kf_typed"
+
+
+def _label(target: Target) -> str:
+    return target.column or target.field.label
+
+
+def build_typed(
+    cur: duckdb.DuckDBPyConnection,
+    targets: list[Target],
+    options: ValueOptions,
+    stage_table: str,
+    rn_sql: str = "rowid",
+) -> None:
+    """CREATE kf_typed from the staged table: parse every mapped cell in one statement."""
+    params = Params()
+    inner: list[str] = [f"{rn_sql} AS rn"]
+    checks: list[tuple[str, str, str, str]] = []  # (label param, text col, value col, prefix)
+    outer: list[str] = ["rn"]
+    for target in targets:
+        if target.index is None and not target.is_reference:
+            continue  # default-only fields are applied when writing
+        cell = clean_sql(f"c{target.index}") if target.index is not None else "NULL::VARCHAR"
+        if target.is_reference and target.default is not None:
+            cell = f"coalesce({cell}, {params.add(target.default)})"
+        text_col = "t_" + target.sql_name
+        inner.append(f"{cell} AS {text_col}")
+        parsed = parse_sql(target.field, text_col, options, params)
+        inner.append(f"{parsed.value} AS {target.sql_name}")
+        outer.append(target.sql_name)
+        if parsed.reason is not None:
+            checks.append((params.add(_label(target)), text_col, target.sql_name, parsed.reason))
+    if checks:
+        col_case = " ".join(
+            f"WHEN {text} IS NOT NULL AND {value} IS NULL THEN {label}"
+            for label, text, value, _ in checks
+        )
+        reason_case = " ".join(
+            f"WHEN {text} IS NOT NULL AND {value} IS NULL THEN concat({prefix}, {_quote(text)})"
+            for _, text, value, prefix in checks
+        )
+        outer.append(f"CASE {col_case} END AS err_col")
+        outer.append(f"CASE {reason_case} END AS err_reason")
+    else:
+        outer.append("NULL::VARCHAR AS err_col")
+        outer.append("NULL::VARCHAR AS err_reason")
+    cur.execute(f"DROP TABLE IF EXISTS {TYPED}")
+    cur.execute(
+        f"CREATE TEMP TABLE {TYPED} AS SELECT {', '.join(outer)}"
+        f" FROM (SELECT {', '.join(inner)} FROM {stage_table})",
+        params.values,
+    )
+
+
+@dataclass(frozen=True)
+class RefTable:
+    """The distinct keys of one reference target, resolved: `kf_ref_<n>(lk, k, id, n, ids)`."""
+
+    target: Target
+    table: str
+    related: Module
+    key: str
+
+
+def resolve_references(
+    cur: duckdb.DuckDBPyConnection,
+    schema: Schema,
+    targets: list[Target],
+    reference_keys: dict[str, str],
+) -> list[RefTable]:
+    """Look up each distinct key of each reference target among the related records.
+
+    `n` is how many related records carry the key: 0 (missing: created or failed later),
+    1 (`id` is it), or more (ambiguous: `ids` names them). Keys of rows that already failed
+    are left out, so a bad row never creates a related record.
+    """
+    tables: list[RefTable] = []
+    for number, target in enumerate(t for t in targets if t.is_reference):
+        related = schema.module(target.field.related or "")
+        key_name = reference_keys.get(target.name) or reference_keys.get(target.field.name)
+        key = related.field(key_name).name if key_name else related.key
+        table = f"kf_ref_{number}"
+        col = target.sql_name
+        cur.execute(f"DROP TABLE IF EXISTS {table}")
+        cur.execute(
+            f"CREATE TEMP TABLE {table} AS"
+            f" WITH keys AS (SELECT lower({col}) AS lk, min({col}) AS k FROM {TYPED}"
+            f"  WHERE {col} IS NOT NULL AND err_reason IS NULL GROUP BY lower({col})),"
+            f" found AS (SELECT lower(trim(CAST({key} AS VARCHAR))) AS lk, id"
+            f"  FROM {related.table} WHERE lower(trim(CAST({key} AS VARCHAR))) IN"
+            f"  (SELECT lk FROM keys))"
+            " SELECT keys.lk, keys.k, min(found.id) AS id, count(found.id) AS n,"
+            " string_agg(CAST(found.id AS VARCHAR), ', ' ORDER BY found.id) AS ids"
+            " FROM keys LEFT JOIN found USING (lk) GROUP BY keys.lk, keys.k"
+        )
+        tables.append(RefTable(target, table, related, key))
+    return tables
+
+
+def new_picklist_values(
+    cur: duckdb.DuckDBPyConnection, targets: list[Target], ok_filter: str
+) -> dict[str, list[str]]:
+    """Values of picklist targets that are not in their list yet (field name -> values)."""
+    found: dict[str, list[str]] = {}
+    for target in targets:
+        f = target.field
+        if f.type is not FieldType.PICKLIST or target.is_item:
+            continue
+        params = Params()
+        known = params.add([v.lower() for v in f.values] or [""])
+        values: list[str] = []
+        if target.index is not None:
+            rows = cur.execute(
+                f"SELECT {target.sql_name} FROM {TYPED} WHERE {ok_filter}"
+                f" AND {target.sql_name} IS NOT NULL"
+                f" AND NOT list_contains({known}::VARCHAR[], lower({target.sql_name}))"
+                f" GROUP BY {target.sql_name} ORDER BY min(rn)",
+                params.values,
+            ).fetchall()
+            values = [str(r[0]) for r in rows]
+        if target.default and target.default.lower() not in {v.lower() for v in f.values}:
+            values.append(target.default)
+        if values:
+            found[f.name] = list(dict.fromkeys(values))
+    return found
