@@ -8,8 +8,10 @@ created; its report (including records left alone because they changed since) st
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, ClassVar
+from pathlib import Path
+from typing import ClassVar
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -18,7 +20,9 @@ from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Static
 
 from kafinea_tui.data import importer
+from kafinea_tui.data.importer import BatchInfo
 from kafinea_tui.data.store import Store
+from kafinea_tui.screens.import_wizard.run_summary import undo_text
 from kafinea_tui.screens.import_wizard.step_file import describe_error
 from kafinea_tui.screens.palette import PaletteCommand
 
@@ -45,7 +49,7 @@ class PastImportsScreen(Screen[None]):
     def __init__(self, store: Store) -> None:
         super().__init__()
         self.store = store
-        self.batches: list[Any] = []
+        self.batches: list[BatchInfo] = []
 
     def compose(self) -> ComposeResult:
         yield Static("Past imports", id="past-title")
@@ -81,7 +85,7 @@ class PastImportsScreen(Screen[None]):
             return
         self.app.call_from_thread(self._show, batches, message)
 
-    def _show(self, batches: list[Any], message: str | None) -> None:
+    def _show(self, batches: list[BatchInfo], message: str | None) -> None:
         self.batches = batches
         table = self.query_one("#past-table", DataTable)
         table.clear()
@@ -119,19 +123,36 @@ class PastImportsScreen(Screen[None]):
         except Exception as failure:
             self.app.call_from_thread(self._status, describe_error(failure), True)
             return
-        self.app.call_from_thread(self._load, str(report))
+        self.app.call_from_thread(self._load, undo_text(report))
 
     @on(Button.Pressed, "#past-close")
     def action_close(self) -> None:
         self.dismiss(None)
 
 
-COLUMNS = ("Batch", "When", "Module", "File", "Created", "Updated", "Merged", "Failed", "Undone")
+COLUMNS = ("Batch", "Started", "Module", "File", "Created", "Updated", "Merged", "Failed", "Undone")
 
 
-def batch_id(batch: Any) -> int:
-    return int(batch.id)
+def batch_id(batch: BatchInfo) -> int:
+    return batch.id
 
 
-def batch_cells(batch: Any) -> tuple[str, ...]:
-    return (str(batch.id),)
+def batch_cells(batch: BatchInfo) -> tuple[str | Text, ...]:
+    """One table row: counts from the stored report, the file's name, when it was undone."""
+    report = batch.report
+
+    def count(key: str) -> str:
+        value = report.get(key)
+        return f"{value:,}" if isinstance(value, int) else ""
+
+    return (
+        str(batch.id),
+        f"{batch.started_at:%Y-%m-%d %H:%M}",
+        batch.module,
+        Text(Path(batch.file).name if batch.file else batch.source),
+        count("created"),
+        count("updated"),
+        count("merged"),
+        count("failed"),
+        f"{batch.undone_at:%Y-%m-%d %H:%M}" if batch.undone_at else "",
+    )

@@ -40,6 +40,19 @@ def summary_text(report: ImportReport) -> str:
     return f"{head}\n{counts}"
 
 
+def undo_text(undone: importer.UndoReport) -> str:
+    """What an undo did, including the records it left alone because they changed since."""
+    text = (
+        f"Undid import {undone.batch}: removed {undone.deleted:,} created records, "
+        f"restored {undone.restored:,} changed ones."
+    )
+    if undone.kept:
+        text += f"\nLeft as they are (changed since the import): {', '.join(undone.kept[:20])}"
+        if len(undone.kept) > 20:
+            text += f" and {len(undone.kept) - 20:,} more"
+    return text
+
+
 class RunSummary(Vertical):
     """Buttons to test or import, a progress bar, and the report of the last run."""
 
@@ -73,6 +86,7 @@ class RunSummary(Vertical):
         self.store = store
         self.plan: ImportPlan | None = None
         self.report: ImportReport | None = None
+        self.delimiter = ","
         self.running = False
 
     def compose(self) -> ComposeResult:
@@ -102,9 +116,13 @@ class RunSummary(Vertical):
         self.query_one("#failed-save").display = False
         table.display = False
 
-    def set_plan(self, plan: ImportPlan) -> None:
-        """Show what is about to run; a new plan re-enables Import after a finished one."""
+    def set_plan(self, plan: ImportPlan, delimiter: str = ",") -> None:
+        """Show what is about to run; a new plan re-enables Import after a finished one.
+
+        `delimiter` is the file's own (as read), so the saved failed rows look like the file.
+        """
         self.plan = plan
+        self.delimiter = delimiter
         duplicates = (
             f"{plan.duplicates.value} on {', '.join(plan.match)}"
             if plan.duplicates is not None
@@ -211,16 +229,16 @@ class RunSummary(Vertical):
         if not text or self.plan is None or self.report is None:
             self.app.notify("Type the path of the CSV to write.", severity="warning")
             return
-        self._save_failed(self.plan, self.report, Path(text).expanduser())
+        self._save_failed(self.report, Path(text).expanduser(), self.delimiter)
 
     @work(thread=True, exclusive=True, group="failed-rows")
-    def _save_failed(self, plan: ImportPlan, report: ImportReport, path: Path) -> None:
+    def _save_failed(self, report: ImportReport, path: Path, delimiter: str) -> None:
         try:
-            importer.failed_rows_csv(plan, report, path)
+            count = importer.failed_rows_csv(report, path, delimiter=delimiter)
         except Exception as failure:
             self.app.call_from_thread(self.app.notify, describe_error(failure), severity="error")
             return
-        message = f"Saved {len(report.errors):,} failed rows with a reason column to {path}."
+        message = f"Saved {count:,} failed rows with a Reason column to {path}."
         self.app.call_from_thread(self._result, summary_text(report) + "\n" + message, error=False)
 
     # -- undo --------------------------------------------------------------------------------
@@ -240,7 +258,7 @@ class RunSummary(Vertical):
         except Exception as failure:
             self.app.call_from_thread(self._undo_done, describe_error(failure), False)
             return
-        self.app.call_from_thread(self._undo_done, str(undone), True)
+        self.app.call_from_thread(self._undo_done, undo_text(undone), True)
 
     def _undo_done(self, text: str, ok: bool) -> None:
         self.running = False

@@ -281,7 +281,10 @@ class StepFile(Vertical):
     @work(thread=True, exclusive=True, group="mappings")
     def _load_mapping(self, name: str) -> None:
         try:
-            plan = mappings.load_mapping(self.mappings_dir, name)
+            data = mappings.load_mapping(self.mappings_dir, name)
+            module = str(data.get("module", self.module_name))
+            base = ImportPlan(module=module, csv=CsvOptions(path=Path()))
+            plan = mappings.apply_mapping(base, data)
         except Exception as failure:
             self.app.call_from_thread(self.notify, describe_error(failure), severity="error")
             return

@@ -136,7 +136,9 @@ class ImportWizard(Screen[ImportReport | None]):
         if STEPS[self.step][0] == "step-mapping":
             await self._prepare_mapping()
         if STEPS[self.step][0] == "step-run":
-            self.query_one(RunSummary).set_plan(self.plan)
+            preview = self.query_one(StepFile).preview
+            delimiter = preview.delimiter if preview is not None else ","
+            self.query_one(RunSummary).set_plan(self.plan, delimiter)
         self._show_step()
 
     @on(Button.Pressed, "#back")
