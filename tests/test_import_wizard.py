@@ -19,15 +19,18 @@ from textual.widgets import (
     Checkbox,
     DataTable,
     Input,
+    ProgressBar,
     RadioButton,
     Select,
     SelectionList,
     Static,
 )
 
-from kafinea_tui.data.import_plan import ImportReport
+from kafinea_tui.data.import_plan import CsvOptions, ImportPlan, ImportReport
+from kafinea_tui.data.importer import run_import
 from kafinea_tui.data.store import Store
 from kafinea_tui.screens.import_wizard import ImportWizard
+from kafinea_tui.screens.past_imports import PastImportsScreen
 from kafinea_tui.widgets.mapping_editor import MappingEditor
 from kafinea_tui.widgets.path_suggester import complete_path
 from kafinea_tui.workspace import Workspace
@@ -230,6 +233,7 @@ async def test_import_from_file_to_summary_failed_rows_and_undo(
         assert "Imported batch" in result
         assert "merged 1" in result and "created 1" in result and "failed 2" in result
         assert screen.query_one("#import", Button).disabled
+        assert screen.query_one("#run-progress", ProgressBar).percentage == 1.0
         saved = contacts(store)
         assert saved["francois@exemple.fr"] == {"first_name": "François", "last_name": "Côté"}
         assert len(saved) == 2
@@ -401,3 +405,40 @@ async def test_mapping_editor_reference_keys_and_line_items(store: Store) -> Non
         editor.set_default("order_number", "SO-1")
         editor.set_default("subject", "ignored: mapped")
         assert editor.defaults == {"order_number": "SO-1"}
+
+
+async def test_past_imports_lists_batches_and_undoes_the_selected_one(
+    store: Store, workspace: Workspace, latin1_csv: Path
+) -> None:
+    plan = ImportPlan(
+        module="contacts",
+        csv=CsvOptions(path=latin1_csv, encoding="iso-8859-1", delimiter="semicolon"),
+        mapping={"First Name": "first_name", "Last Name": "last_name", "Email": "email"},
+    )
+    first = run_import(store, plan)
+    second = run_import(store, plan)
+    assert store.count("contacts") == 6
+
+    class PastHost(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(PastImportsScreen(store))
+
+    app = PastHost()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#past-table", DataTable)
+        rows = cells(table)
+        assert [row[0] for row in rows] == [str(second.batch), str(first.batch)]
+        assert rows[0][2:5] == ["contacts", "contacts-fr.csv", "3"]
+        assert table.has_focus
+        await pilot.press("u")  # the newest, under the cursor
+        await settle(pilot)
+        assert f"Undid import {second.batch}: removed 3" in text_of(pilot, "#past-status")
+        assert store.count("contacts") == 3
+        assert cells(table)[0][-1] != ""  # marked undone
+        await pilot.press("u")
+        await settle(pilot)
+        assert "already undone" in text_of(pilot, "#past-status")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, PastImportsScreen)
