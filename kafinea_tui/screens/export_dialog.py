@@ -1,0 +1,339 @@
+"""The export dialog (`e` on a module list, or the command palette).
+
+It offers the four scopes with the number of records each covers ("selected" is disabled when
+nothing is selected), the file options, and a path with completion. Export runs in a thread
+worker with a progress bar, so the app stays responsive on a million records; the result (path
+and count) or the error sentence stays on screen until the user closes the dialog, which then
+dismisses with the `ExportResult` (None when nothing was exported).
+
+Overwriting an existing file asks first: the Export button turns into "Overwrite" and a second
+press confirms. Everything the dialog does goes through `data.exporter`; it writes no SQL.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import (
+    Button,
+    Checkbox,
+    Input,
+    Label,
+    ProgressBar,
+    RadioButton,
+    RadioSet,
+    Select,
+    Static,
+)
+
+from kafinea_tui.data.errors import KafineaError
+from kafinea_tui.data.exporter import ExportOptions, ExportResult, count_scope, export_csv
+from kafinea_tui.data.query import ListQuery
+from kafinea_tui.data.store import Store
+from kafinea_tui.widgets.path_suggester import PathSuggester
+
+SCOPE_LABELS: dict[str, str] = {
+    "ids": "Selected records",
+    "page": "This page",
+    "all": "All records",
+    "filter": "All matching the filter",
+}
+DELIMITER_CHOICES = [
+    ("Comma ,", "comma"),
+    ("Semicolon ;", "semicolon"),
+    ("Tab", "tab"),
+    ("Pipe |", "pipe"),
+    ("Caret ^", "caret"),
+]
+ENCODING_CHOICES = [
+    ("UTF-8", "utf-8"),
+    ("UTF-8 with BOM (Excel)", "utf-8-sig"),
+    ("ISO-8859-1", "iso-8859-1"),
+    ("Windows-1252", "windows-1252"),
+]
+
+
+class ExportDialog(ModalScreen[ExportResult | None]):
+    """`page` is the list's 0-based page index, as `ListState.page` holds it."""
+
+    DEFAULT_CSS = """
+    ExportDialog {
+        align: center middle;
+    }
+    ExportDialog > #export {
+        width: 78;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        border: thick $accent;
+        background: $surface;
+        padding: 0 1;
+        overflow-y: auto;
+    }
+    ExportDialog #export-title {
+        text-style: bold;
+        margin-bottom: 1;
+    }
+    ExportDialog RadioSet {
+        width: 100%;
+        height: auto;
+    }
+    ExportDialog .options {
+        height: auto;
+    }
+    ExportDialog .options Select {
+        width: 1fr;
+    }
+    ExportDialog #export-path {
+        width: 100%;
+    }
+    ExportDialog #export-progress {
+        display: none;
+        margin-top: 1;
+    }
+    ExportDialog #export-progress.running {
+        display: block;
+    }
+    ExportDialog #export-status {
+        height: auto;
+        margin-top: 1;
+    }
+    ExportDialog #export-status.error {
+        color: $error;
+    }
+    ExportDialog #export-buttons {
+        height: auto;
+        align-horizontal: right;
+        margin-top: 1;
+    }
+    ExportDialog #export-buttons Button {
+        margin-left: 1;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close", id="close"),
+    ]
+
+    def __init__(
+        self,
+        store: Store,
+        module_name: str,
+        query: ListQuery,
+        selected_ids: frozenset[int],
+        page: int,
+        page_size: int,
+        default_path: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.module_name = module_name
+        self.list_query = query
+        self.selected_ids = selected_ids
+        self.page_index = page
+        self.page_size = page_size
+        self.module_label = store.module(module_name).label
+        self.default_path = default_path or Path.cwd() / f"{module_name}.csv"
+        self.result: ExportResult | None = None
+        self.confirm_overwrite: Path | None = None
+        self.running = False
+
+    def compose(self) -> ComposeResult:
+        first = "ids" if self.selected_ids else ("filter" if self._filtered else "all")
+        with Vertical(id="export"):
+            yield Static(f"Export {self.module_label} to CSV", id="export-title", markup=False)
+            with RadioSet(id="export-scope"):
+                for scope, label in SCOPE_LABELS.items():
+                    yield RadioButton(
+                        f"{label} (…)",
+                        value=scope == first,
+                        id=f"scope-{scope}",
+                        disabled=scope == "ids" and not self.selected_ids,
+                    )
+            with Horizontal(classes="options"):
+                yield Select(
+                    [("Header: labels", "labels"), ("Header: names", "names")],
+                    value="labels",
+                    allow_blank=False,
+                    id="export-header",
+                )
+                yield Select(
+                    DELIMITER_CHOICES, value="comma", allow_blank=False, id="export-delimiter"
+                )
+            with Horizontal(classes="options"):
+                yield Select(
+                    ENCODING_CHOICES, value="utf-8", allow_blank=False, id="export-encoding"
+                )
+                yield Select(
+                    [("Decimal point 1.5", "point"), ("Decimal comma 1,5", "comma")],
+                    value="point",
+                    allow_blank=False,
+                    id="export-decimal",
+                )
+            yield Checkbox(
+                "Formula guard: prefix ' to text starting with = + - @",
+                value=True,
+                id="export-guard",
+            )
+            yield Label("File")
+            yield Input(str(self.default_path), suggester=PathSuggester(), id="export-path")
+            yield ProgressBar(total=100, show_eta=False, id="export-progress")
+            yield Static("", id="export-status", markup=False)
+            with Horizontal(id="export-buttons"):
+                yield Button("Export", variant="primary", id="export-run")
+                yield Button("Cancel", id="export-cancel")
+
+    @property
+    def _filtered(self) -> bool:
+        return bool(self.list_query.filter.strip() or self.list_query.search.strip())
+
+    def on_mount(self) -> None:
+        self.query_one("#export-scope", RadioSet).focus()
+        self.load_counts()
+
+    # -- counts ------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="export-counts")
+    def load_counts(self) -> None:
+        counts: dict[str, int | str] = {}
+        for scope in SCOPE_LABELS:
+            if scope == "ids" and not self.selected_ids:
+                counts[scope] = 0
+                continue
+            try:
+                counts[scope] = count_scope(self.store, self._options(scope))
+            except KafineaError as error:
+                counts[scope] = str(error)
+        self.app.call_from_thread(self._show_counts, counts)
+
+    def _show_counts(self, counts: dict[str, int | str]) -> None:
+        for scope, count in counts.items():
+            button = self.query_one(f"#scope-{scope}", RadioButton)
+            label = SCOPE_LABELS[scope]
+            shown = f"{count:,}" if isinstance(count, int) else "filter error"
+            button.label = f"{label} ({shown})"
+            if scope == "filter" and not self._filtered:
+                button.label = f"{label} ({shown}; no filter set)"
+
+    # -- options -----------------------------------------------------------------------------
+
+    def _scope(self) -> str:
+        pressed = self.query_one("#export-scope", RadioSet).pressed_button
+        return (pressed.id or "scope-all").removeprefix("scope-") if pressed else "all"
+
+    def _select(self, selector: str) -> str:
+        value = self.query_one(selector, Select).value
+        return str(value)
+
+    def _options(self, scope: str | None = None) -> ExportOptions:
+        chosen = scope or self._scope()
+        options = ExportOptions(
+            module=self.module_name,
+            scope=chosen,
+            filter=self.list_query.filter,
+            search=self.list_query.search,
+            ids=tuple(sorted(self.selected_ids)),
+            page=self.page_index + 1,
+            page_size=self.page_size,
+            sort=self.list_query.sort,
+        )
+        if scope is None:
+            options.header = self._select("#export-header")
+            options.delimiter = self._select("#export-delimiter")
+            options.encoding = self._select("#export-encoding")
+            options.decimal = self._select("#export-decimal")
+            options.formula_guard = self.query_one("#export-guard", Checkbox).value
+        return options
+
+    def _path(self) -> Path:
+        text = self.query_one("#export-path", Input).value.strip()
+        return Path(os.path.expanduser(text)) if text else Path()
+
+    # -- running -----------------------------------------------------------------------------
+
+    @on(Input.Changed, "#export-path")
+    def _path_changed(self) -> None:
+        self._reset_confirmation()
+
+    @on(Button.Pressed, "#export-cancel")
+    def _cancel(self) -> None:
+        self.action_close()
+
+    @on(Button.Pressed, "#export-run")
+    @on(Input.Submitted, "#export-path")
+    def _run(self) -> None:
+        if self.result is not None:
+            self.dismiss(self.result)
+            return
+        if self.running:
+            return
+        path = self._path()
+        if not str(path) or str(path) == ".":
+            self._status("Give the name of the file to write.", error=True)
+            return
+        if path.is_file() and self.confirm_overwrite != path:
+            self.confirm_overwrite = path
+            self.query_one("#export-run", Button).label = "Overwrite"
+            self._status(f"{path} already exists. Press Overwrite to replace it.", error=True)
+            return
+        self.running = True
+        self.query_one("#export-run", Button).disabled = True
+        progress = self.query_one("#export-progress", ProgressBar)
+        progress.update(progress=0)
+        progress.add_class("running")
+        self._status(f"Exporting to {path}…")
+        self.export(self._options(), path)
+
+    @work(thread=True, exclusive=True, group="export")
+    def export(self, options: ExportOptions, path: Path) -> None:
+        def progress(fraction: float) -> None:
+            self.app.call_from_thread(self._progress, fraction)
+
+        try:
+            result = export_csv(self.store, options, path, progress=progress)
+        except KafineaError as error:
+            self.app.call_from_thread(self._failed, str(error))
+            return
+        self.app.call_from_thread(self._done, result)
+
+    def _progress(self, fraction: float) -> None:
+        self.query_one("#export-progress", ProgressBar).update(progress=round(fraction * 100))
+
+    def _done(self, result: ExportResult) -> None:
+        self.running = False
+        self.result = result
+        noun = "record" if result.count == 1 else "records"
+        self._status(f"Exported {result.count:,} {noun} to {result.path}")
+        run = self.query_one("#export-run", Button)
+        run.label, run.disabled = "Close", False
+        run.focus()
+
+    def _failed(self, message: str) -> None:
+        self.running = False
+        self.query_one("#export-progress", ProgressBar).remove_class("running")
+        self._reset_confirmation()
+        self.query_one("#export-run", Button).disabled = False
+        self._status(message, error=True)
+
+    def _reset_confirmation(self) -> None:
+        if self.confirm_overwrite is not None and self.result is None:
+            self.confirm_overwrite = None
+            self.query_one("#export-run", Button).label = "Export"
+
+    def _status(self, text: str, error: bool = False) -> None:
+        status = self.query_one("#export-status", Static)
+        status.update(text)
+        status.set_class(error, "error")
+
+    def action_close(self) -> None:
+        if self.running:
+            self.notify("The export is still running; the dialog closes when it is done.")
+            return
+        self.dismiss(self.result)
