@@ -22,7 +22,6 @@ from kafinea_tui.data.import_mapping import Target
 from kafinea_tui.data.import_plan import Duplicates
 from kafinea_tui.data.import_validate import TYPED, RefTable
 from kafinea_tui.data.schema import FieldType, Module
-from kafinea_tui.data.values import Params
 
 ROWS = "kf_rows"
 RECS = "kf_recs"
@@ -69,9 +68,25 @@ def _key_sql(columns: list[str]) -> str:
     return f"CASE WHEN {nulls} THEN NULL ELSE concat_ws(chr(31), {', '.join(parts)}) END"
 
 
+class Texts:
+    """Texts for a view (which cannot take parameters): kept in a temp table, read back by an
+    uncorrelated subquery, so a header from the file never becomes SQL text."""
+
+    def __init__(self, cur: duckdb.DuckDBPyConnection) -> None:
+        self.cur = cur
+        self.values: dict[str, object] = {}
+        cur.execute("CREATE OR REPLACE TEMP TABLE kf_texts (name VARCHAR, text VARCHAR)")
+
+    def add(self, text: str) -> str:
+        name = f"t{len(self.values)}"
+        self.values[name] = text
+        self.cur.execute("INSERT INTO kf_texts VALUES (?, ?)", [name, text])
+        return f"(SELECT text FROM kf_texts WHERE name = '{name}')"
+
+
 def build_rows(ctx: Context) -> None:
     """kf_typed joined to the resolved references: ids in place of keys, match key, failures."""
-    params = Params()
+    params = Texts(ctx.cur)
     select = ["t.rn"]
     joins: list[str] = []
     err_col = ["t.err_col"]
@@ -107,16 +122,25 @@ def build_rows(ctx: Context) -> None:
         select.append("NULL::VARCHAR AS mk")
     select.append(f"coalesce({', '.join(err_col)}) AS err_col")
     select.append(f"coalesce({', '.join(err_reason)}) AS err_reason")
-    ctx.cur.execute(f"DROP TABLE IF EXISTS {ROWS}")
+    # Without grouping every row is its own record: a view saves a copy of the whole file.
+    kind = "TABLE" if ctx.grouped else "VIEW"
+    drop_temp(ctx.cur, ROWS)
     ctx.cur.execute(
-        f"CREATE TEMP TABLE {ROWS} AS SELECT {', '.join(select)} FROM {TYPED} t {' '.join(joins)}",
-        params.values,
+        f"CREATE TEMP {kind} {ROWS} AS SELECT {', '.join(select)} FROM {TYPED} t {' '.join(joins)}"
     )
     ctx.cur.execute(f"DROP TABLE IF EXISTS {FAIL}")
     ctx.cur.execute(
         f"CREATE TEMP TABLE {FAIL} AS SELECT rn, err_col AS col, err_reason AS reason"
         f" FROM {ROWS} WHERE err_reason IS NOT NULL"
     )
+
+
+def drop_temp(cur: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Drop a temporary table or view of a previous run on this cursor, whichever it is."""
+    row = cur.execute(
+        "SELECT count(*) FROM duckdb_views() WHERE view_name = ? AND temporary", [name]
+    ).fetchone()
+    cur.execute(f"DROP {'VIEW' if row and row[0] else 'TABLE'} IF EXISTS {name}")
 
 
 def _match_fields(ctx: Context) -> list[str]:
@@ -137,13 +161,13 @@ def build_records(ctx: Context) -> None:
     cur, module = ctx.cur, ctx.module
     fields = [t.sql_name for t in ctx.record_targets]
     value_cols = "".join(f", {c}" for c in fields)
-    cur.execute(f"DROP TABLE IF EXISTS {RECS}")
+    drop_temp(cur, RECS)
     if not ctx.grouped:
-        new_id = "NULL::BIGINT" if ctx.dry_run else f"nextval('{module.table}_id_seq')"
+        # Ids are drawn when writing (nextval in the INSERT), failed rows drop out by kf_fail.
         cur.execute(
-            f"CREATE TEMP TABLE {RECS} AS SELECT 'create' AS action, {new_id} AS id, mk,"
+            f"CREATE TEMP VIEW {RECS} AS SELECT 'create' AS action, NULL::BIGINT AS id, mk,"
             f" rn AS first_rn{value_cols} FROM {ROWS}"
-            f" WHERE err_reason IS NULL"
+            f" WHERE err_reason IS NULL AND rn NOT IN (SELECT rn FROM {FAIL})"
         )
         return
     cur.execute(f"DROP TABLE IF EXISTS {GROUPS}")
@@ -275,6 +299,8 @@ def _fail_bad(ctx: Context, column: str, rows_of: str) -> None:
     if not row or not row[0]:
         return
     cur.execute(f"INSERT INTO {FAIL} SELECT rn, ?, reason FROM ({rows_of})", [column])
+    if not ctx.grouped:
+        return  # kf_recs is a view that leaves out the rows of kf_fail
     cur.execute(f"DELETE FROM {RECS} c USING kf_bad b WHERE c.mk = b.mk")
     cur.execute(
         f"DELETE FROM {RECS} c USING kf_bad b WHERE b.mk IS NULL AND c.first_rn = b.first_rn"

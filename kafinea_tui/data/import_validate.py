@@ -107,7 +107,7 @@ def resolve_references(
         cur.execute(f"DROP TABLE IF EXISTS {table}")
         cur.execute(
             f"CREATE TEMP TABLE {table} AS"
-            f" WITH keys AS (SELECT lower({col}) AS lk, min({col}) AS k FROM {TYPED}"
+            f" WITH keys AS (SELECT lower({col}) AS lk, arg_min({col}, rn) AS k FROM {TYPED}"
             f"  WHERE {col} IS NOT NULL AND err_reason IS NULL GROUP BY lower({col})),"
             f" found AS (SELECT lower(trim(CAST({key} AS VARCHAR))) AS lk, id"
             f"  FROM {related.table} WHERE lower(trim(CAST({key} AS VARCHAR))) IN"

@@ -99,27 +99,24 @@ def write_records(ctx: Context, batch: int | None, now: datetime, source: str) -
     created = _value_sql(ctx, module, params, "create")
     names = list(created)
     batch_p, now_p = params.add(batch), params.add(now)
+    new_id = "c.id" if ctx.grouped else f"nextval('{module.table}_id_seq')"
     cur.execute(
         f"INSERT INTO {module.table} (id, created_at, modified_at, batch_id"
-        f"{''.join(', ' + n for n in names)}) SELECT c.id, {now_p}, {now_p}, {batch_p}"
+        f"{''.join(', ' + n for n in names)}) SELECT {new_id}, {now_p}, {now_p}, {batch_p}"
         f"{''.join(', ' + created[n] for n in names)} FROM {RECS} c WHERE c.action = 'create'",
         params.values,
     )
     mapped_fields = [t.field.name for t in ctx.targets if not t.is_item] + (
         ["items"] if ctx.item_targets else []
     )
-    log_changes(
-        cur,
-        module.name,
-        f"SELECT id FROM {RECS} WHERE action = 'create'",
-        "create",
-        source,
-        batch,
-        mapped_fields,
-    )
+    # Every record of the module with this batch id was created by this import.
+    created_ids = f"SELECT id FROM {module.table} WHERE batch_id = ?"
+    # Creates are logged without a field list (NULL: every field of a new record is new); a
+    # list per row would cost more than the insert itself on a million rows.
+    log_changes(cur, module.name, created_ids, "create", source, batch, None, [batch])
     cur.execute(
-        f"INSERT INTO kf_batch_rows SELECT ?, ?, id, 'created' FROM {RECS} WHERE action = 'create'",
-        [batch, module.name],
+        f"INSERT INTO kf_batch_rows SELECT ?, ?, id, 'created' FROM ({created_ids})",
+        [batch, module.name, batch],
     )
     ctx.cur.execute(f"DROP TABLE IF EXISTS {UPD}")
     _update_matched(ctx, batch, now, source, mapped_fields)

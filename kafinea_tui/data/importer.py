@@ -37,6 +37,7 @@ from kafinea_tui.data.import_match import (
     build_records,
     build_rows,
     check_records,
+    drop_temp,
 )
 from kafinea_tui.data.import_plan import Duplicates, ImportPlan, ImportReport, RowError
 from kafinea_tui.data.import_validate import (
@@ -173,8 +174,8 @@ def run_import(
                 "UPDATE kf_batches SET finished_at = ?, report = ? WHERE id = ?",
                 [utc_now(), json.dumps(_summary(report)), batch],
             )
-        for table in (staged.table, "kf_typed", ROWS, RECS, FAIL):
-            cur.execute(f"DROP TABLE IF EXISTS {table}")
+        for name in (RECS, ROWS, staged.table, "kf_typed", FAIL):
+            drop_temp(cur, name)
     if report.warnings and not dry_run:
         store.refresh_schema()
     tick(1.0)

@@ -1,0 +1,152 @@
+"""Import benchmark: a generated contacts CSV (BENCH_ROWS rows, 12 columns, semicolons, with an
+organization name column) imported into an empty workspace with mapping, defaults, validation
+and organization references; then imported again with merge on email.
+
+Each figure is a ratio to DuckDB's own `CREATE TABLE t AS SELECT * FROM read_csv(...)` of the same
+file into a file database, measured in the same run. Every measurement runs in a fresh
+subprocess so that peak RSS (ru_maxrss) is that operation's own. Goals: first import <= 2.0x,
+merge re-import <= 2.0x, peak memory <= 1.5x.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+GOALS = {"import": 2.0, "merge": 2.0, "memory": 1.5}
+
+MAPPING = {
+    "First Name": "first_name",
+    "Last Name": "last_name",
+    "Email": "email",
+    "Phone": "phone",
+    "Mobile": "mobile",
+    "Title": "title",
+    "Department": "department",
+    "Organization Name": "organization",
+    "Birthdate": "birthdate",
+    "Mailing City": "mailing_city",
+    "Lead Source": "lead_source",
+    "Do Not Call": "do_not_call",
+}
+
+
+def generate(path: Path, rows: int) -> None:
+    """The test file, generated set-based by DuckDB (no Python loop)."""
+    import duckdb
+
+    conn = duckdb.connect()
+    conn.execute(
+        f"""COPY (SELECT
+            'First' || (i % 9973) AS "First Name",
+            'Last' || i AS "Last Name",
+            'person' || i || '@example.com' AS "Email",
+            '+33 1 ' || lpad(CAST(i % 100000000 AS VARCHAR), 8, '0') AS "Phone",
+            '+33 6 ' || lpad(CAST((i * 7) % 100000000 AS VARCHAR), 8, '0') AS "Mobile",
+            ['Buyer', 'CEO', 'Engineer', 'Accountant'][1 + i % 4] AS "Title",
+            ['Sales', 'R&D', 'Finance'][1 + i % 3] AS "Department",
+            'Organization ' || (i % 5000) AS "Organization Name",
+            strftime(DATE '1950-01-01' + CAST(i % 18000 AS INTEGER), '%d/%m/%Y') AS "Birthdate",
+            ['Paris', 'Lyon', 'Nantes', 'Lille', 'Montréal'][1 + i % 5] AS "Mailing City",
+            ['Web Site', 'Partner', 'Trade Show'][1 + i % 3] AS "Lead Source",
+            CASE WHEN i % 2 = 0 THEN 'oui' ELSE 'non' END AS "Do Not Call"
+          FROM range({int(rows)}) t(i))
+          TO '{path}' (HEADER, DELIMITER ';')"""
+    )
+    conn.close()
+
+
+def child(kind: str, csv_path: str, db_path: str) -> None:
+    """Run one measured operation and print {"seconds": s, "rss_mb": m} as JSON."""
+    started = time.perf_counter()
+    if kind == "duckdb":
+        import duckdb
+
+        conn = duckdb.connect(db_path)
+        conn.execute(
+            "CREATE TABLE t AS SELECT * FROM read_csv(?, delim=';', header=true)", [csv_path]
+        )
+        conn.close()
+        extra: dict[str, object] = {}
+    else:
+        from kafinea_tui.data.import_plan import CsvOptions, Duplicates, ImportPlan
+        from kafinea_tui.data.importer import run_import
+        from kafinea_tui.data.store import Store
+
+        store = Store.open(db_path)
+        plan = ImportPlan(
+            module="contacts",
+            csv=CsvOptions(Path(csv_path), encoding="utf-8", delimiter=";"),
+            mapping=dict(MAPPING),
+            defaults={"mailing_country": "France", "description": "imported by the bench"},
+        )
+        if kind == "merge":
+            plan.duplicates = Duplicates.MERGE
+            plan.match = ["email"]
+        report = run_import(store, plan)
+        store.close()
+        extra = {
+            "created": report.created,
+            "merged": report.merged,
+            "failed": report.failed,
+            "related_created": report.related_created,
+        }
+    seconds = time.perf_counter() - started
+    rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"seconds": seconds, "rss_mb": rss_kb / 1024, **extra}))
+
+
+def _measure(kind: str, csv_path: Path, db_path: Path) -> dict[str, float]:
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.bench_import", kind, str(csv_path), str(db_path)],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def run(data_dir: Path) -> None:
+    rows = int(os.environ.get("BENCH_ROWS", "1000000"))
+    csv_path = data_dir / f"contacts_{rows}.csv"
+    if not csv_path.exists():
+        generate(csv_path, rows)
+    size_mb = csv_path.stat().st_size / 1e6
+    print(f"file: {csv_path.name}, {rows:,} rows, 12 columns, {size_mb:.0f} MB")
+    work = data_dir / "import_bench"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir()
+    base = _measure("duckdb", csv_path, work / "baseline.duckdb")
+    first = _measure("import", csv_path, work / "workspace.duckdb")
+    merge = _measure("merge", csv_path, work / "workspace.duckdb")
+    shutil.rmtree(work, ignore_errors=True)
+    print(f"duckdb read_csv CTAS: {base['seconds']:.2f} s, peak RSS {base['rss_mb']:.0f} MB")
+    figures = {
+        "import": first["seconds"] / base["seconds"],
+        "merge": merge["seconds"] / base["seconds"],
+        "memory": max(first["rss_mb"], merge["rss_mb"]) / base["rss_mb"],
+    }
+    print(
+        f"first import: {first['seconds']:.2f} s, peak RSS {first['rss_mb']:.0f} MB"
+        f" ({first.get('created', 0):,.0f} created, {first.get('related_created', 0):,.0f}"
+        f" organizations, {first.get('failed', 0):,.0f} failed)"
+    )
+    print(
+        f"merge on email: {merge['seconds']:.2f} s, peak RSS {merge['rss_mb']:.0f} MB"
+        f" ({merge.get('merged', 0):,.0f} merged)"
+    )
+    for name, ratio in figures.items():
+        verdict = "ok" if ratio <= GOALS[name] else "OVER GOAL"
+        print(f"{name} ratio: {ratio:.2f}x (goal <= {GOALS[name]}x) {verdict}")
+
+
+if __name__ == "__main__":
+    child(sys.argv[1], sys.argv[2], sys.argv[3])

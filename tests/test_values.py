@@ -1,0 +1,118 @@
+"""Parsing text cells in SQL: numbers in both conventions, dates, booleans, emails, urls."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import duckdb
+import pytest
+
+from kafinea_tui.data.errors import UsageError
+from kafinea_tui.data.schema import Field, FieldType
+from kafinea_tui.data.values import Params, ValueOptions, check_value, clean_sql, parse_sql
+
+
+def parse(kind: FieldType, cells: list[str | None], **options: Any) -> list[tuple[Any, Any]]:
+    cur = duckdb.connect()
+    cur.execute("CREATE TABLE cells (i INTEGER, v VARCHAR)")
+    cur.executemany("INSERT INTO cells VALUES (?, ?)", list(enumerate(cells)))
+    params = Params()
+    text = clean_sql("v")
+    parsed = parse_sql(
+        Field("f", "F", kind, values=("Web Site", "Partner")), text, ValueOptions(**options), params
+    )
+    return cur.execute(
+        f"SELECT {parsed.value}, {parsed.error_sql(text)} FROM cells ORDER BY i", params.values
+    ).fetchall()
+
+
+def test_numbers_with_decimal_point() -> None:
+    found = parse(FieldType.DECIMAL, ["1234.5", "1,234.50", " -3 ", "", None, "12abc"])
+    assert [v for v, _ in found] == [
+        Decimal("1234.50"),
+        Decimal("1234.50"),
+        Decimal("-3"),
+        None,
+        None,
+        None,
+    ]
+    assert found[-1][1] == "not a number: '12abc'"
+    assert [e for _, e in found[:-1]] == [None] * 5
+
+
+def test_numbers_with_decimal_comma() -> None:
+    found = parse(
+        FieldType.DECIMAL,
+        ["1 234,50", "1234,5", "1.234,50", "1\u00a0234,50", "1234.5"],
+        decimal="comma",
+    )
+    assert [v for v, _ in found] == [Decimal("1234.50")] * 5
+
+
+def test_integers() -> None:
+    found = parse(FieldType.INTEGER, ["42", "1 000", "4.5", "x"])
+    assert [v for v, _ in found] == [42, 1000, None, None]
+    assert found[2][1] == "not a whole number: '4.5'"
+
+
+def test_dates_iso_and_the_import_format() -> None:
+    found = parse(FieldType.DATE, ["2026-11-26", "26/11/2026", "31/02/2026", "11/26/2026"])
+    assert [v for v, _ in found[:2]] == [date(2026, 11, 26)] * 2
+    assert found[2][1] == "not a date (dd/mm/yyyy or yyyy-mm-dd): '31/02/2026'"
+    us = parse(FieldType.DATE, ["11/26/2026"], date_format="mm/dd/yyyy")
+    assert us[0][0] == date(2026, 11, 26)
+
+
+def test_booleans_in_english_and_french() -> None:
+    found = parse(
+        FieldType.BOOLEAN,
+        ["yes", "No", "oui", "NON", "true", "false", "1", "0", "x", "", "peut-être"],
+    )
+    assert [v for v, _ in found] == [
+        True,
+        False,
+        True,
+        False,
+        True,
+        False,
+        True,
+        False,
+        True,
+        None,
+        None,
+    ]
+    assert found[-1][1] == "not yes or no: 'peut-être'"
+
+
+def test_emails_and_urls() -> None:
+    emails = parse(FieldType.EMAIL, ["bob@example.com", "bob@", "a b@c.d"])
+    assert [e for _, e in emails] == [
+        None,
+        "not an email address: 'bob@'",
+        "not an email address: 'a b@c.d'",
+    ]
+    urls = parse(FieldType.URL, ["www.example.com", "https://example.com/x?y=1", "not a url"])
+    assert [e for _, e in urls] == [None, None, "not a web address: 'not a url'"]
+
+
+def test_picklist_values_take_the_list_spelling() -> None:
+    found = parse(FieldType.PICKLIST, ["web site", "PARTNER", "Fair"])
+    assert [v for v, _ in found] == ["Web Site", "Partner", "Fair"]
+
+
+def test_a_bad_default_is_a_usage_error() -> None:
+    cur = duckdb.connect()
+    with pytest.raises(UsageError, match="default for Birthdate"):
+        check_value(cur, Field("birthdate", "Birthdate", FieldType.DATE), "soon", ValueOptions())
+    assert check_value(
+        cur, Field("n", "N", FieldType.DECIMAL), "2,5", ValueOptions(decimal="comma")
+    ) == Decimal("2.5")
+
+
+def test_unknown_options_are_usage_errors() -> None:
+    with pytest.raises(UsageError):
+        ValueOptions(decimal="dot")
+    with pytest.raises(UsageError):
+        ValueOptions(date_format="someday")
