@@ -44,6 +44,7 @@ class PastImportsScreen(Screen[None]):
         Binding("u", "undo", "Undo import", id="past_imports.undo"),
         Binding("r", "reload", "Reload", id="past_imports.reload"),
         Binding("escape", "close", "Close", id="past_imports.close"),
+        Binding("q", "close", "Close", show=False, id="past_imports.quit"),
     ]
 
     def __init__(self, store: Store) -> None:
@@ -93,7 +94,7 @@ class PastImportsScreen(Screen[None]):
             table.add_row(*batch_cells(batch), key=str(batch_id(batch)))
         if message is None:
             message = (
-                f"{len(batches)} imports. Select one and press u (or the button) to undo it."
+                f"{len(batches)} import{'s' if len(batches) != 1 else ''}. Select one and press u (or the button) to undo it."
                 if batches
                 else "No imports yet in this workspace."
             )
@@ -130,7 +131,7 @@ class PastImportsScreen(Screen[None]):
         self.dismiss(None)
 
 
-COLUMNS = ("Batch", "Started", "Module", "File", "Created", "Updated", "Merged", "Failed", "Undone")
+COLUMNS = ("#", "Started", "Module", "Undone", "File", "Created", "Updated", "Merged", "Failed")
 
 
 def batch_id(batch: BatchInfo) -> int:
@@ -149,10 +150,10 @@ def batch_cells(batch: BatchInfo) -> tuple[str | Text, ...]:
         str(batch.id),
         f"{batch.started_at:%Y-%m-%d %H:%M}",
         batch.module,
+        f"{batch.undone_at:%m-%d %H:%M}" if batch.undone_at else "",
         Text(Path(batch.file).name if batch.file else batch.source),
         count("created"),
         count("updated"),
         count("merged"),
         count("failed"),
-        f"{batch.undone_at:%Y-%m-%d %H:%M}" if batch.undone_at else "",
     )

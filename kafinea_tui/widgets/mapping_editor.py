@@ -242,7 +242,10 @@ class MappingEditor(Vertical):
             self.query_one(f"#refkey-row-{index}").display = shown
         for title in self.query("#refkeys-title"):
             title.display = any_reference
-        self.query_one("#mapping-notes", Static).update("\n".join(self.problems() + self.notes()))
+        notes = self.query_one("#mapping-notes", Static)
+        text = "\n".join(self.problems() + self.notes())
+        notes.update(text)
+        notes.display = bool(text)
 
     def _label(self, target: str) -> str:
         return next(
@@ -254,5 +257,5 @@ def _hint(f: Field) -> str:
     if f.type is FieldType.PICKLIST and f.values:
         return "one of " + ", ".join(f.values[:4]) + ("…" if len(f.values) > 4 else "")
     if f.type is FieldType.REFERENCE and f.related:
-        return f"key of a {f.related} record"
+        return f"key of the related {f.related} record"
     return f.type.value

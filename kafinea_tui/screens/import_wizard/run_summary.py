@@ -117,7 +117,8 @@ class RunSummary(Vertical):
         table.display = False
 
     def set_plan(self, plan: ImportPlan, delimiter: str = ",") -> None:
-        """Show what is about to run; a new plan re-enables Import after a finished one.
+        """Show what is about to run. After a real import, Import stays off until it is undone:
+        importing the same file twice is almost never what the user means.
 
         `delimiter` is the file's own (as read), so the saved failed rows look like the file.
         """
@@ -132,8 +133,6 @@ class RunSummary(Vertical):
             f"{plan.csv.path.name} → {plan.module}: {len(plan.mapping)} columns mapped, "
             f"{len(plan.defaults)} defaults; duplicates: {duplicates}."
         )
-        if not self.running:
-            self.query_one("#import", Button).disabled = False
 
     # -- running -----------------------------------------------------------------------------
 
@@ -204,13 +203,18 @@ class RunSummary(Vertical):
         self.query_one("#undo-result", Static).update("")
         self._set_buttons()
         if not report.dry_run:
-            self.query_one("#import", Button).disabled = True
+            target = "#failed-rows" if report.errors else "#test"
+            self.query_one(target).focus()
             self.post_message(self.Imported(report))
 
     def _set_buttons(self) -> None:
+        """Import is off once done (no double import), Undo on only for a real import.
+
+        Test and Import stay enabled while running (a second press is ignored): disabling the
+        focused button would throw the keyboard focus somewhere else.
+        """
         real = self.report is not None and not self.report.dry_run and self.report.batch is not None
-        self.query_one("#test", Button).disabled = self.running
-        self.query_one("#import", Button).disabled = self.running or real
+        self.query_one("#import", Button).disabled = real
         self.query_one("#undo", Button).disabled = self.running or not real
 
     def _result(self, text: str, *, error: bool) -> None:
@@ -265,5 +269,5 @@ class RunSummary(Vertical):
         if ok:
             self.report = None
         self._set_buttons()
-        self.query_one("#import", Button).disabled = False
         self.query_one("#undo-result", Static).update(text)
+        self.query_one("#test").focus()

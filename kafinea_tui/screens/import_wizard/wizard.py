@@ -55,7 +55,8 @@ class ImportWizard(Screen[ImportReport | None]):
         Binding("ctrl+n", "next", "Next", priority=True, id="wizard.next"),
         Binding("ctrl+b", "back", "Back", priority=True, id="wizard.back"),
         Binding("escape", "cancel", "Cancel", id="wizard.cancel"),
-        Binding("ctrl+h", "past_imports", "Past imports", show=False, id="wizard.past_imports"),
+        # The app's `q` quits; inside the wizard it only closes the wizard, like escape.
+        Binding("q", "cancel", "Close", show=False, id="wizard.close"),
     ]
 
     def __init__(self, store: Store, workspace: Workspace, module_name: str) -> None:
