@@ -3,12 +3,13 @@
 Keys carry binding ids, and a `[keymap]` table in the workspace's config.toml rebinds them
 (`next_page = "n"`, `filter = "ctrl+f,slash"`); the ids are listed in the README. The module to
 open first (the one last used in this workspace) is read before the app starts, so the event
-loop never waits on the database.
+loop never waits on the database; its first page is fetched meanwhile (data/first_page.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, ClassVar
 
 from textual.app import App
@@ -16,8 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.command import Provider
 
 from kafinea_tui.data.errors import KafineaError
-from kafinea_tui.data.schema import MODULE_ORDER
-from kafinea_tui.data.settings import LAST_MODULE, get_setting
+from kafinea_tui.data.first_page import BackgroundPage, start_first_page, start_module
 from kafinea_tui.data.store import Store
 from kafinea_tui.screens.module_list import ModuleListScreen
 from kafinea_tui.screens.palette import KafineaCommands, PaletteCommand
@@ -43,7 +43,8 @@ def keymap_from_config(config: dict[str, Any]) -> tuple[dict[str, str], list[str
 
 class KafineaApp(App[None]):
     TITLE = "Kafinea"
-    CSS_PATH = "app.tcss"
+    # Absolute, so that subclasses defined elsewhere (tests, benchmarks) find it too.
+    CSS_PATH = Path(__file__).with_name("app.tcss")
     COMMANDS: ClassVar[set[type[Provider] | Any]] = App.COMMANDS | {KafineaCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="quit"),
@@ -52,7 +53,15 @@ class KafineaApp(App[None]):
         ),
     ]
 
-    def __init__(self, workspace: Workspace, store: Store, module: str | None = None) -> None:
+    def __init__(
+        self,
+        workspace: Workspace,
+        store: Store,
+        module: str | None = None,
+        first_page: BackgroundPage | None = None,
+    ) -> None:
+        """`first_page`: the first page already being fetched (the CLI starts it before it
+        imports Textual); without it, the app starts fetching it here, before it runs."""
         super().__init__()
         self.workspace = workspace
         self.store = store
@@ -62,19 +71,19 @@ class KafineaApp(App[None]):
         except KafineaError as error:
             keymap, self._problems = {}, [str(error)]
         self._keymap_config = keymap
-        self.start_module = module or self._last_module()
-
-    def _last_module(self) -> str:
-        try:
-            last = get_setting(self.store, LAST_MODULE)
-        except KafineaError:
-            last = None
-        return last if last in MODULE_ORDER else MODULE_ORDER[0]
+        if first_page is not None and module in (None, first_page.query.module):
+            self.start_module = first_page.query.module
+        else:
+            self.start_module = module or start_module(store)
+            first_page = start_first_page(store, self.start_module)
+        self._first_page: BackgroundPage | None = first_page
 
     def on_mount(self) -> None:
         if self._keymap_config:
             self.set_keymap(self._keymap_config)
-        self.push_screen(ModuleListScreen(self.store, self.workspace, self.start_module))
+        first, self._first_page = self._first_page, None
+        screen = ModuleListScreen(self.store, self.workspace, self.start_module, first)
+        self.push_screen(screen)
         for sentence in self._problems:
             self.notify(sentence, severity="warning", timeout=10)
 

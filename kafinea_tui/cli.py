@@ -59,13 +59,17 @@ def resolve_workspace(args: argparse.Namespace) -> Workspace:
 
 
 def run_app(workspace: Workspace, demo: bool) -> int:
-    from kafinea_tui.app import KafineaApp
+    from kafinea_tui.data.first_page import BackgroundOpen
 
     if demo:
         ensure_demo(workspace)
-    store = workspace.open_store()
+    # Open the database and start the first page's query on a thread while Textual loads.
+    opening = BackgroundOpen(workspace.open_store)
+    from kafinea_tui.app import KafineaApp
+
+    store, first_page = opening.result()
     try:
-        KafineaApp(workspace=workspace, store=store).run()
+        KafineaApp(workspace=workspace, store=store, first_page=first_page).run()
     finally:
         store.close()
     return 0

@@ -34,6 +34,11 @@ async def settle(pilot: Pilot[None]) -> None:
             return
 
 
+def list_screen(app: KafineaApp) -> ModuleListScreen:
+    assert isinstance(app.screen, ModuleListScreen)
+    return app.screen
+
+
 def footer(app: KafineaApp) -> str:
     return str(app.screen.query_one("#table-footer", Static).render())
 
@@ -107,7 +112,7 @@ async def test_a_bad_filter_says_where_and_keeps_the_list(app: KafineaApp) -> No
         assert app.screen.query_one(FilterBar).has_class("-error")
         assert footer(app).startswith("1–40 of 40")
         assert isinstance(app.screen, ModuleListScreen)
-        assert app.screen.state.filter == 'mailing_city = "Lyon"'
+        assert list_screen(app).state.filter == 'mailing_city = "Lyon"'
 
 
 async def test_sort_by_the_cursor_column_and_by_header(app: KafineaApp) -> None:
@@ -121,16 +126,16 @@ async def test_sort_by_the_cursor_column_and_by_header(app: KafineaApp) -> None:
         assert "Last Name ▼" in [str(c.label) for c in table.columns.values()]
         await pilot.press("s")  # s cycles ascending, descending, unsorted: now unsorted
         await settle(pilot)
-        assert app.screen.state.sort == ()
+        assert list_screen(app).state.sort == ()
         assert column(app, "last_name")[0] == "Name000"
         await pilot.press("s", "s")
         await settle(pilot)
-        assert app.screen.state.sort == (("last_name", True),)
+        assert list_screen(app).state.sort == (("last_name", True),)
         # A click on a header sorts by that column (here Email, the fourth column).
         x = sum(c.get_render_width(table) for c in list(table.columns.values())[:3]) + 2
         await pilot.click(PageTable, offset=(x, 0))
         await settle(pilot)
-        assert app.screen.state.sort == (("email", False),)
+        assert list_screen(app).state.sort == (("email", False),)
         assert column(app, "email")[0] == "person000@example.com"
 
 

@@ -18,12 +18,11 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Tab, Tabs
 
+from kafinea_tui.data.first_page import BackgroundPage
 from kafinea_tui.data.schema import MODULE_ORDER
 from kafinea_tui.data.settings import LAST_MODULE, set_setting
 from kafinea_tui.data.store import Store
-from kafinea_tui.screens.layout_manager import LayoutManagerScreen
 from kafinea_tui.screens.palette import PaletteCommand
-from kafinea_tui.screens.record_detail import RecordDetailScreen
 from kafinea_tui.widgets.filter_bar import FilterBar
 from kafinea_tui.widgets.record_table import PAGE_SIZES, ListState, RecordTable
 from kafinea_tui.workspace import Workspace
@@ -43,12 +42,19 @@ class ModuleListScreen(Screen[None]):
         ),
     ]
 
-    def __init__(self, store: Store, workspace: Workspace, module_name: str) -> None:
+    def __init__(
+        self,
+        store: Store,
+        workspace: Workspace,
+        module_name: str,
+        first_page: BackgroundPage | None = None,
+    ) -> None:
         super().__init__()
         self.store = store
         self.workspace = workspace
         self.states = {name: ListState(name) for name in MODULE_ORDER}
         self.module_name = module_name if module_name in self.states else MODULE_ORDER[0]
+        self._first_page = first_page
         # The last filter and search that ran without error, per module, to fall back on.
         self._good: dict[str, tuple[str, str]] = {}
 
@@ -62,7 +68,9 @@ class ModuleListScreen(Screen[None]):
             active=f"tab-{self.module_name}",
         )
         yield FilterBar()
-        yield RecordTable(self.store, self.states[self.module_name], id="records")
+        yield RecordTable(
+            self.store, self.states[self.module_name], first_page=self._first_page, id="records"
+        )
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -140,12 +148,18 @@ class ModuleListScreen(Screen[None]):
     # -- other screens -------------------------------------------------------------------
 
     def on_record_table_open_record(self, event: RecordTable.OpenRecord) -> None:
+        # Imported here, not at the top: the first page shows sooner when start-up loads only
+        # what the list needs (bench/bench_startup.py).
+        from kafinea_tui.screens.record_detail import RecordDetailScreen
+
         self.app.push_screen(RecordDetailScreen(self.store, event.module, event.record_id))
 
     def action_open_record(self) -> None:
         self.table.table.action_open()
 
     def action_fields(self) -> None:
+        from kafinea_tui.screens.layout_manager import LayoutManagerScreen
+
         self.app.push_screen(LayoutManagerScreen(self.store, self.module_name), self._returned)
 
     def action_import_records(self) -> None:

@@ -60,6 +60,8 @@ class FilterBar(Vertical):
         def control(self) -> FilterBar:
             return self.bar
 
+    _error = ""
+
     def compose(self) -> ComposeResult:
         yield Input(
             placeholder='/ filter: city = "Paris" and email is not empty  ·  or text to search',
@@ -83,7 +85,11 @@ class FilterBar(Vertical):
 
     def show_error(self, sentence: str | None) -> None:
         """Show the error of the last applied text under the input, or clear it with None."""
-        self.query_one("#filter-error", Static).update(sentence or "")
+        sentence = sentence or ""
+        if sentence == self._error:
+            return  # every page load clears the error: do not re-layout the screen for nothing
+        self._error = sentence
+        self.query_one("#filter-error", Static).update(sentence)
         self.set_class(bool(sentence), "-error")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

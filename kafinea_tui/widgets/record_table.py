@@ -22,6 +22,7 @@ from textual.widgets import DataTable, Static
 from textual.worker import get_current_worker
 
 from kafinea_tui.data.errors import KafineaError
+from kafinea_tui.data.first_page import DEFAULT_PAGE_SIZE, BackgroundPage
 from kafinea_tui.data.query import ListQuery, Page, fetch_page, matching_ids
 from kafinea_tui.data.store import Store
 from kafinea_tui.widgets.page_table import MARK_COLUMN, PageTable
@@ -38,7 +39,7 @@ class ListState:
     search: str = ""
     sort: tuple[tuple[str, bool], ...] = ()
     page: int = 0  # 0-based
-    page_size: int = 50
+    page_size: int = DEFAULT_PAGE_SIZE
     selected: set[int] = field(default_factory=set)
 
     @property
@@ -81,12 +82,20 @@ class RecordTable(Vertical):
             self.module = module
             self.record_id = record_id
 
-    def __init__(self, store: Store, state: ListState, *, id: str | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        state: ListState,
+        *,
+        first_page: BackgroundPage | None = None,
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id)
         self.store = store
         self.state = state
         self.page: Page | None = None
         self._request = 0
+        self._first_page = first_page
 
     def compose(self) -> ComposeResult:
         yield PageTable(id="page-table")
@@ -111,17 +120,41 @@ class RecordTable(Vertical):
         """Fetch the state's page again (after a filter, a sort, an import...)."""
         self._request += 1
         self._refresh_footer()
-        self._fetch(
-            self._request, self.state.query, self.state.page, self.state.page_size, keep_cursor
-        )
+        query, index, size = self.state.query, self.state.page, self.state.page_size
+        first, self._first_page = self._first_page, None
+        if first is not None and (first.query, first.offset, first.limit) != (
+            query,
+            index * size,
+            size,
+        ):
+            first = None  # the first page prefetched at start-up, if this is the one asked for
+        if first is not None and first.future.done():
+            error = first.future.exception()
+            if error is None:
+                self._apply_page(self._request, first.future.result(), index, keep_cursor)
+                return
+            if isinstance(error, KafineaError):
+                self._apply_error(self._request, error)
+                return
+            first = None  # anything else: query again in the worker, which reports it
+        self._fetch(self._request, query, index, size, keep_cursor, first)
 
     @work(thread=True, exclusive=True, group="page")
     def _fetch(
-        self, request: int, query: ListQuery, page_index: int, size: int, keep_cursor: bool
+        self,
+        request: int,
+        query: ListQuery,
+        page_index: int,
+        size: int,
+        keep_cursor: bool,
+        first: BackgroundPage | None = None,
     ) -> None:
         worker = get_current_worker()
         try:
-            page = fetch_page(self.store, query, page_index * size, size)
+            if first is not None:
+                page = first.future.result()
+            else:
+                page = fetch_page(self.store, query, page_index * size, size)
             if not page.ids and page.total and page_index:
                 page_index = (page.total - 1) // size  # past the end: show the last page
                 page = fetch_page(self.store, query, page_index * size, size)
