@@ -22,8 +22,8 @@ from textual.widgets import Button, DataTable, Footer, Static
 from kafinea_tui.data import importer
 from kafinea_tui.data.importer import BatchInfo
 from kafinea_tui.data.store import Store
+from kafinea_tui.screens.import_wizard.choices import describe_error
 from kafinea_tui.screens.import_wizard.run_summary import undo_text
-from kafinea_tui.screens.import_wizard.step_file import describe_error
 from kafinea_tui.screens.palette import PaletteCommand
 
 

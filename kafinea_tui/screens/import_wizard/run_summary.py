@@ -20,7 +20,7 @@ from textual.widgets import Button, DataTable, Input, Label, ProgressBar, Static
 from kafinea_tui.data import importer
 from kafinea_tui.data.import_plan import ImportPlan, ImportReport
 from kafinea_tui.data.store import Store
-from kafinea_tui.screens.import_wizard.step_file import describe_error
+from kafinea_tui.screens.import_wizard.choices import describe_error
 
 MAX_ERROR_ROWS = 1000  # the table shows this many; the saved CSV holds them all
 

@@ -18,41 +18,16 @@ from textual.message import Message
 from textual.widgets import Button, Checkbox, DataTable, Input, Label, Select, Static
 
 from kafinea_tui.data import csv_source, mappings
-from kafinea_tui.data.errors import KafineaError
 from kafinea_tui.data.import_plan import DATE_FORMATS, DELIMITERS, CsvOptions, ImportPlan
+from kafinea_tui.screens.import_wizard.choices import (
+    DECIMAL_CHOICES,
+    DELIMITER_CHOICES,
+    ENCODING_CHOICES,
+    PREVIEW_ROWS,
+    describe_error,
+)
 from kafinea_tui.screens.import_wizard.file_browser import FileBrowserScreen
 from kafinea_tui.widgets.path_suggester import PathSuggester
-
-ENCODING_CHOICES: list[tuple[str, str]] = [
-    ("Auto-detect", "auto"),
-    ("UTF-8", "utf-8"),
-    ("UTF-8 with BOM", "utf-8-sig"),
-    ("ISO-8859-1", "iso-8859-1"),
-    ("Windows-1252", "windows-1252"),
-    ("UTF-16", "utf-16"),
-]
-DELIMITER_CHOICES: list[tuple[str, str]] = [
-    ("Auto-detect", "auto"),
-    ("Comma  ,", "comma"),
-    ("Semicolon  ;", "semicolon"),
-    ("Pipe  |", "pipe"),
-    ("Caret  ^", "caret"),
-    ("Tab", "tab"),
-]
-DECIMAL_CHOICES: list[tuple[str, str]] = [
-    ("Point  1,234.50", "point"),
-    ("Comma  1 234,50", "comma"),
-]
-PREVIEW_ROWS = 20
-
-
-def describe_error(error: Exception) -> str:
-    """The sentence to show for a failure: the KafineaError's own, else a plain summary."""
-    if isinstance(error, KafineaError):
-        return str(error)
-    if isinstance(error, OSError):
-        return f"Cannot read the file: {error.strerror or error}."
-    return f"Unexpected error: {error}"
 
 
 class StepFile(Vertical):

@@ -22,9 +22,10 @@ from kafinea_tui.data import importer, mappings
 from kafinea_tui.data.import_plan import CsvOptions, ImportPlan, ImportReport
 from kafinea_tui.data.schema import Field
 from kafinea_tui.data.store import Store
+from kafinea_tui.screens.import_wizard.choices import describe_error
 from kafinea_tui.screens.import_wizard.run_summary import RunSummary
 from kafinea_tui.screens.import_wizard.step_duplicates import StepDuplicates
-from kafinea_tui.screens.import_wizard.step_file import StepFile, describe_error
+from kafinea_tui.screens.import_wizard.step_file import StepFile
 from kafinea_tui.screens.import_wizard.step_mapping import StepMapping
 from kafinea_tui.screens.palette import PaletteCommand
 from kafinea_tui.widgets.mapping_editor import MappingEditor
