@@ -197,7 +197,7 @@ def test_file_that_disappears_between_preview_and_import(tmp_path: Path) -> None
     path = write(tmp_path / "f.csv", "a,b\n1,2\n")
     resolved = resolve(CsvOptions(path))
     path.unlink()
-    with pytest.raises(KafineaError, match="disappeared|does not exist"):
+    with pytest.raises(KafineaError, match=r"disappeared|does not exist"):
         stage(duckdb.connect(), CsvOptions(path), resolved=resolved)
 
 

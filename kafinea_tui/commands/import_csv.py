@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -109,7 +112,7 @@ def run(args: argparse.Namespace, workspace: Workspace) -> int:
         except UsageError as error:
             raise KafineaError(str(error)) from None
         plan.module = module.name
-        report = run_import(store, plan, dry_run=args.dry_run)
+        report = run_import(store, plan, dry_run=args.dry_run, progress=_test_hook())
     finally:
         store.close()
     if args.save_mapping:
@@ -121,6 +124,23 @@ def run(args: argparse.Namespace, workspace: Workspace) -> int:
     else:
         print_report(report, args.file)
     return 0
+
+
+def _test_hook() -> Callable[[float], None] | None:
+    """KAFINEA_TEST_HOLD_AT=0.9:FILE makes the import touch FILE and wait once it reaches that
+    fraction (after its writes, before its commit), so a test can kill it there for certain."""
+    setting = os.environ.get("KAFINEA_TEST_HOLD_AT")
+    if not setting:
+        return None
+    fraction, _, marker = setting.partition(":")
+
+    def hold(done: float) -> None:
+        if done >= float(fraction):
+            Path(marker).touch()
+            while True:
+                time.sleep(0.05)
+
+    return hold
 
 
 def print_report(report: ImportReport, file: Path) -> None:

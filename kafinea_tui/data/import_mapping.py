@@ -139,10 +139,10 @@ def suggest_mapping(columns: list[str], module: Module) -> dict[str, str]:
     used: set[str] = set()
     pending: list[str] = []
     for column in columns:
-        target = exact.get(normalize_label(column))
-        if target and target not in used:
-            result[column] = target
-            used.add(target)
+        found = exact.get(normalize_label(column))
+        if found and found not in used:
+            result[column] = found
+            used.add(found)
         else:
             pending.append(column)
     keys = [k for k, _ in candidates]

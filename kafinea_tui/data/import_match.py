@@ -225,7 +225,12 @@ def build_records(ctx: Context) -> None:
     )
     cur.execute(f"DELETE FROM {RECS} WHERE action = 'skip'")
     if not ctx.dry_run:
-        cur.execute(f"UPDATE {RECS} SET id = {new_id} WHERE action = 'create'")
+        # New ids follow the file's order.
+        cur.execute(
+            f"UPDATE {RECS} SET id = x.id FROM (SELECT first_rn, {new_id} AS id FROM"
+            f" (SELECT first_rn FROM {RECS} WHERE action = 'create' ORDER BY first_rn)) x"
+            f" WHERE {RECS}.first_rn = x.first_rn AND {RECS}.action = 'create'"
+        )
 
 
 def check_records(ctx: Context) -> None:
@@ -242,7 +247,7 @@ def check_records(ctx: Context) -> None:
             _fail_records(
                 ctx,
                 f"{applies} AND {value} IS NULL",
-                target.column if target else f.label,
+                (target.column or f.label) if target else f.label,
                 reason,
                 rows_of,
             )

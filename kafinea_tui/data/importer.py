@@ -200,7 +200,9 @@ def _count(ctx: Context, report: ImportReport, staged: Staged) -> None:
     report.failed = (int(row[0]) if row else 0) + len(staged.rejects)
     words = {"update": "updated", "merge": "merged", "skip": "skipped"}
     if ctx.module.name == "salesorders":
-        for action, n in cur.execute(f"SELECT action, count(*) FROM {RECS} GROUP BY action"):
+        for action, n in cur.execute(
+            f"SELECT action, count(*) FROM {RECS} GROUP BY action"
+        ).fetchall():
             setattr(report, {"create": "created", **words}[action], int(n))
         if ctx.duplicates is Duplicates.IGNORE:
             row = cur.execute(
