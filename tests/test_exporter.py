@@ -365,3 +365,8 @@ def test_permission_denied_while_writing(
     with pytest.raises(KafineaError, match=r"Cannot write .*c\.csv: permission denied"):
         export_csv(store, ExportOptions("contacts"), tmp_path / "c.csv")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_export_after_a_half_read_result_on_the_cursor(store: Store, tmp_path: Path) -> None:
+    store.cursor().execute("SELECT id FROM contacts").fetchone()  # left unfinished
+    assert export_csv(store, ExportOptions("contacts"), tmp_path / "c.csv").count == 3

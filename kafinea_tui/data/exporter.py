@@ -248,6 +248,9 @@ def _copy(store: Store, plan: _Plan, path: Path, report: Progress) -> None:
     stop = threading.Event()
     watcher = threading.Thread(target=_watch, args=(cursor, stop, report), daemon=True)
     watcher.start()
+    # A caller may have left a half-read result on this thread's cursor (`fetchone`); DuckDB 2
+    # refuses relational calls until it is finished, and a new execute finishes it.
+    cursor.execute("SELECT 1").fetchall()
     try:
         relation = cursor.sql(plan.sql, params=plan.params)
         relation.to_csv(str(path), sep=plan.delimiter, header=True, quotechar='"', na_rep="")
