@@ -28,6 +28,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -420,7 +421,8 @@ def _first_record_lines(text: str, delimiter: str) -> int:
 def _read_csv_sql(resolved: Resolved) -> str:
     columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(1, len(resolved.columns) + 1))
     return (
-        f"read_csv(?, columns={{{columns}}}, auto_detect=false, header=?, delim=?, quote='\"',"
+        f"read_csv($kf_path, columns={{{columns}}}, auto_detect=false, header=$kf_header,"
+        " delim=$kf_delim, quote='\"',"
         " escape='\"', strict_mode=true, null_padding=false, store_rejects=true,"
         " rejects_table='kf_rejects', rejects_scan='kf_reject_scans', max_line_size=16777216)"
     )
@@ -469,13 +471,22 @@ def _drop_rejects(cur: duckdb.DuckDBPyConnection) -> None:
     cur.execute("DROP TABLE IF EXISTS kf_reject_scans")
 
 
+def _read_params(path: Path, resolved: Resolved) -> dict[str, Any]:
+    return {"kf_path": str(path), "kf_header": resolved.header, "kf_delim": resolved.delimiter}
+
+
 def stage(
     cur: duckdb.DuckDBPyConnection,
     options: CsvOptions,
     table: str = "kf_stage",
     resolved: Resolved | None = None,
+    transform: tuple[str, dict[str, Any]] | None = None,
 ) -> Staged:
     """Load the whole file into a TEMP all-VARCHAR table in one DuckDB scan.
+
+    `transform` is (a SELECT over `__SOURCE__`, its named parameters): the importer parses the
+    cells in the same scan, so the table holds the text and the typed values without a second
+    copy of the file.
 
     Ragged rows and rows with bytes that are not UTF-8 come back in DuckDB's rejects table; the
     first are kept as failed rows, the second mean the file is not in its declared encoding.
@@ -485,9 +496,11 @@ def stage(
     _drop_rejects(cur)
     with utf8_source(resolved) as source:
         try:
+            query, params = transform or ("SELECT * FROM __SOURCE__", {})
+            source_sql = f"(SELECT * FROM {_read_csv_sql(resolved)})"
             cur.execute(
-                f"CREATE TEMP TABLE {table} AS SELECT * FROM {_read_csv_sql(resolved)}",
-                [str(source), resolved.header, resolved.delimiter],
+                f"CREATE TEMP TABLE {table} AS {query.replace('__SOURCE__', source_sql)}",
+                {**params, **_read_params(source, resolved)},
             )
         except duckdb.IOException as error:
             if not source.exists():
@@ -615,7 +628,7 @@ def preview(options: CsvOptions, rows: int = 20) -> Preview:
         conn = duckdb.connect()
         try:
             query = f"SELECT * FROM {_read_csv_sql(resolved)} LIMIT {int(rows)}"
-            result = conn.execute(query, [str(sample), resolved.header, resolved.delimiter])
+            result = conn.execute(query, _read_params(sample, resolved))
             found = [["" if v is None else str(v) for v in row] for row in result.fetchall()]
             problems = [
                 f"line {line}: {_reject_reason(kind, str(text_))}"

@@ -224,13 +224,16 @@ def build_records(ctx: Context) -> None:
         [action],
     )
     cur.execute(f"DELETE FROM {RECS} WHERE action = 'skip'")
+    cur.execute(f"DROP TABLE IF EXISTS {GROUPS}")  # no longer needed: free its memory
     if not ctx.dry_run:
-        # New ids follow the file's order.
+        # New ids follow the file's order (drawn in that order, so the setting must hold here).
+        cur.execute("SET preserve_insertion_order = true")
         cur.execute(
             f"UPDATE {RECS} SET id = x.id FROM (SELECT first_rn, {new_id} AS id FROM"
             f" (SELECT first_rn FROM {RECS} WHERE action = 'create' ORDER BY first_rn)) x"
             f" WHERE {RECS}.first_rn = x.first_rn AND {RECS}.action = 'create'"
         )
+        cur.execute("SET preserve_insertion_order = false")
 
 
 def check_records(ctx: Context) -> None:

@@ -13,6 +13,7 @@ naming a thousand organizations cost a thousand lookups, not a million.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import duckdb
 
@@ -28,18 +29,15 @@ def _label(target: Target) -> str:
     return target.column or target.field.label
 
 
-def build_typed(
-    cur: duckdb.DuckDBPyConnection,
-    targets: list[Target],
-    options: ValueOptions,
-    stage_table: str,
-    rn_sql: str = "rowid",
-) -> None:
-    """CREATE kf_typed from the staged table: parse every mapped cell in one statement."""
+def typed_query(targets: list[Target], options: ValueOptions) -> tuple[str, dict[str, Any]]:
+    """The SELECT (over `__SOURCE__`, the file's cells c1..cN) that keeps the cells and adds a
+    typed `v_`/`i_` column per target and the first unreadable cell's `err_col`/`err_reason`;
+    `csv_source.stage` runs it in the same scan that reads the file."""
     params = Params()
-    inner: list[str] = [f"{rn_sql} AS rn"]
+    inner: list[str] = ["*"]
     checks: list[tuple[str, str, str, str]] = []  # (label param, text col, value col, prefix)
-    outer: list[str] = ["rn"]
+    outer: list[str] = ["*"]  # the cells, less the cleaned texts (see `exclude`)
+    hidden: list[str] = []
     for target in targets:
         if target.index is None and not target.is_reference:
             continue  # default-only fields are applied when writing
@@ -48,9 +46,9 @@ def build_typed(
             cell = f"coalesce({cell}, {params.add(target.default)})"
         text_col = "t_" + target.sql_name
         inner.append(f"{cell} AS {text_col}")
+        hidden.append(text_col)
         parsed = parse_sql(target.field, text_col, options, params)
         inner.append(f"{parsed.value} AS {target.sql_name}")
-        outer.append(target.sql_name)
         if parsed.reason is not None:
             checks.append((params.add(_label(target)), text_col, target.sql_name, parsed.reason))
     if checks:
@@ -67,11 +65,16 @@ def build_typed(
     else:
         outer.append("NULL::VARCHAR AS err_col")
         outer.append("NULL::VARCHAR AS err_reason")
-    cur.execute(f"DROP TABLE IF EXISTS {TYPED}")
+    exclude = f" EXCLUDE ({', '.join(hidden)})" if hidden else ""
+    outer[0] = f"*{exclude}"
+    query = f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)} FROM __SOURCE__)"
+    return query, params.values
+
+
+def typed_view(cur: duckdb.DuckDBPyConnection, stage_table: str, base_rowid: int) -> None:
+    """kf_typed: the staged rows with `rn`, their 0-based position in the file."""
     cur.execute(
-        f"CREATE TEMP TABLE {TYPED} AS SELECT {', '.join(outer)}"
-        f" FROM (SELECT {', '.join(inner)} FROM {stage_table})",
-        params.values,
+        f"CREATE TEMP VIEW {TYPED} AS SELECT rowid - {int(base_rowid)} AS rn, * FROM {stage_table}"
     )
 
 

@@ -145,10 +145,14 @@ def _update_matched(
         _item_orders(ctx)
     cur.execute(f"DROP TABLE IF EXISTS {UPD}")
     cur.execute(
-        f"CREATE TEMP TABLE {UPD} AS SELECT *, ({' OR '.join(changed) or 'false'}) AS changed"
+        # Only the records whose values change are kept (and rewritten, saved and logged).
+        f"CREATE TEMP TABLE {UPD} AS SELECT * EXCLUDE ({', '.join(['o_' + n for n in names] + ['x_changed'])}),"
+        " x_changed AS changed FROM (SELECT *, "
+        f"({' OR '.join(changed) or 'false'}) AS x_changed"
         f" FROM (SELECT c.id, c.action{''.join(', ' + v for v in new_values)}"
         f"{''.join(f', m.{n} AS o_{n}' for n in names)}"
-        f" FROM {RECS} c JOIN {module.table} m ON m.id = c.id WHERE c.action <> 'create')",
+        f" FROM {RECS} c JOIN {module.table} m ON m.id = c.id WHERE c.action <> 'create'))"
+        " WHERE x_changed",
         params.values,
     )
     all_cols = ["id", "created_at", "modified_at", "batch_id", *(f.name for f in module.columns)]

@@ -41,9 +41,10 @@ from kafinea_tui.data.import_match import (
 )
 from kafinea_tui.data.import_plan import Duplicates, ImportPlan, ImportReport, RowError
 from kafinea_tui.data.import_validate import (
-    build_typed,
     new_picklist_values,
     resolve_references,
+    typed_query,
+    typed_view,
 )
 from kafinea_tui.data.import_write import create_related, write_records
 from kafinea_tui.data.schema import Module
@@ -100,6 +101,17 @@ def _check_match(module: Module, plan: ImportPlan, found: list[Target]) -> list[
 
 
 @contextmanager
+def _insertion_order(cur: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Staging needs rows in file order (their rowid is their line); put the setting back."""
+    row = cur.execute("SELECT current_setting('preserve_insertion_order')").fetchone()
+    cur.execute("SET preserve_insertion_order = true")
+    try:
+        yield
+    finally:
+        cur.execute(f"SET preserve_insertion_order = {'true' if row and row[0] else 'false'}")
+
+
+@contextmanager
 def _transaction(store: Store, dry_run: bool) -> Iterator[duckdb.DuckDBPyConnection]:
     if not dry_run:
         with store.transaction() as cur:
@@ -135,8 +147,7 @@ def run_import(
     tick(0.05)
     now = utc_now()
     report = ImportReport(batch=None, dry_run=dry_run, columns=list(resolved.columns))
-    with _transaction(store, dry_run) as cur:
-        cur.execute("SET preserve_insertion_order = true")
+    with _insertion_order(store.cursor()), _transaction(store, dry_run) as cur:
         batch: int | None = None
         if not dry_run:
             row = cur.execute("SELECT nextval('kf_batches_seq')").fetchone()
@@ -146,9 +157,11 @@ def run_import(
                 " VALUES (?, ?, ?, ?, ?)",
                 [batch, module.name, plan.source, str(resolved.path), now],
             )
-        staged = csv_source.stage(cur, plan.csv, resolved=resolved)
-        tick(0.4)
-        build_typed(cur, found, options, staged.table, staged.rn_sql)
+        transform = typed_query(found, options)
+        staged = csv_source.stage(cur, plan.csv, resolved=resolved, transform=transform)
+        typed_view(cur, staged.table, staged.base_rowid)
+        # File order is kept in `rn` from here on: let DuckDB write in parallel, in less memory.
+        cur.execute("SET preserve_insertion_order = false")
         tick(0.55)
         ctx = Context(
             cur, module, found, duplicates, match, plan.create_related, dry_run, defaults=defaults
@@ -174,7 +187,7 @@ def run_import(
                 "UPDATE kf_batches SET finished_at = ?, report = ? WHERE id = ?",
                 [utc_now(), json.dumps(_summary(report)), batch],
             )
-        for name in (RECS, ROWS, staged.table, "kf_typed", FAIL):
+        for name in (RECS, ROWS, "kf_typed", staged.table, FAIL):
             drop_temp(cur, name)
     if report.warnings and not dry_run:
         store.refresh_schema()
