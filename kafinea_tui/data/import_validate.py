@@ -13,11 +13,11 @@ naming a thousand organizations cost a thousand lookups, not a million.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import duckdb
 
 from kafinea_tui.data.import_mapping import Target
+from kafinea_tui.data.import_stage import Transform
 from kafinea_tui.data.schema import FieldType, Module, Schema
 from kafinea_tui.data.values import Params, ValueOptions, clean_sql, parse_sql
 from kafinea_tui.data.values import quoted_sql as _quote
@@ -29,12 +29,18 @@ def _label(target: Target) -> str:
     return target.column or target.field.label
 
 
-def typed_query(targets: list[Target], options: ValueOptions) -> tuple[str, dict[str, Any]]:
+def typed_query(targets: list[Target], options: ValueOptions) -> Transform:
     """The SELECT (over `__SOURCE__`, the file's cells c1..cN) that keeps the cells and adds a
     typed `v_`/`i_` column per target and the first unreadable cell's `err_col`/`err_reason`;
-    `csv_source.stage` runs it in the same scan that reads the file."""
+    `csv_source.stage` runs it in the same scan that reads the file.
+
+    A cell whose typed value is text equal to the cell (most names, emails, phones) is kept as
+    NULL and read back from its typed column (`Transform.cells`): the staged table then holds
+    the file's text once instead of twice, which is most of an import's memory and of the time
+    the staging takes to copy strings."""
     params = Params()
     inner: list[str] = ["*"]
+    cells: dict[int, str] = {}
     checks: list[tuple[str, str, str, str]] = []  # (label param, text col, value col, prefix)
     outer: list[str] = ["*"]  # the cells, less the cleaned texts (see `exclude`)
     hidden: list[str] = []
@@ -49,6 +55,8 @@ def typed_query(targets: list[Target], options: ValueOptions) -> tuple[str, dict
         hidden.append(text_col)
         parsed = parse_sql(target.field, text_col, options, params)
         inner.append(f"{parsed.value} AS {target.sql_name}")
+        if target.index is not None and _keeps_text(target):
+            cells[target.index] = target.sql_name
         if parsed.reason is not None:
             checks.append((params.add(_label(target)), text_col, target.sql_name, parsed.reason))
     if checks:
@@ -65,10 +73,21 @@ def typed_query(targets: list[Target], options: ValueOptions) -> tuple[str, dict
     else:
         outer.append("NULL::VARCHAR AS err_col")
         outer.append("NULL::VARCHAR AS err_reason")
-    exclude = f" EXCLUDE ({', '.join(hidden)})" if hidden else ""
-    outer[0] = f"*{exclude}"
+    hidden.extend(f"c{i}" for i in cells)
+    outer[0] = f"* EXCLUDE ({', '.join(hidden)})"
+    # NULLIF: the cell is stored only where it differs from its typed text (spaces, case, a
+    # value that failed); `coalesce(c<i>, v_<field>)` gives the cell back exactly.
+    outer[1:1] = [f"NULLIF(c{i}, {name}) AS c{i}" for i, name in cells.items()]
     query = f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)} FROM __SOURCE__)"
-    return query, params.values
+    return Transform(query, params.values, cells)
+
+
+def _keeps_text(target: Target) -> bool:
+    """Whether the typed column of a target is the cell's text whenever the cell is readable
+    (text, email, phone, picklist, a reference's key), so the cell can be rebuilt from it."""
+    if target.is_reference:
+        return target.default is None
+    return target.field.sql_type == "VARCHAR"
 
 
 def typed_view(cur: duckdb.DuckDBPyConnection, stage_table: str, base_rowid: int) -> None:

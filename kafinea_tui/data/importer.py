@@ -247,7 +247,7 @@ def _count(ctx: Context, report: ImportReport, staged: Staged) -> None:
 
 def _collect_errors(cur: duckdb.DuckDBPyConnection, report: ImportReport, staged: Staged) -> None:
     width = len(staged.resolved.columns)
-    cols = ", ".join(f"s.c{i}" for i in range(1, width + 1))
+    cols = ", ".join(staged.cell_sql(i, "s") for i in range(1, width + 1))
     failed = cur.execute(
         f"SELECT f.rn, f.col, f.reason, {cols} FROM (SELECT rn, col, reason FROM {FAIL}"
         f" QUALIFY row_number() OVER (PARTITION BY rn ORDER BY rn) = 1) f"

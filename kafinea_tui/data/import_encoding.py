@@ -1,0 +1,197 @@
+"""Which encoding a CSV file is in, and a sentence naming the line and byte when it is not.
+
+Public names: `normalize_encoding(name)`, `python_codec(encoding)`, `detect_encoding(path)`,
+`read_head(path)`, `decode_sample(...)`, `check_not_binary(...)`, `encoding_error(...)`,
+`first_invalid(path, codec)`, `around(path, offset)`.
+
+A BOM decides; valid UTF-8 is UTF-8; otherwise charset-normalizer chooses between the two
+single-byte encodings French exports use. Every pass over a whole file is streamed in 4 MB
+chunks at C speed, so a large file never sits in a Python string.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from pathlib import Path
+
+from kafinea_tui.data.errors import KafineaError, UsageError
+
+SAMPLE_BYTES = 256 * 1024
+CHUNK_BYTES = 4 * 1024 * 1024
+
+# What people type for an encoding -> the Python codec we use and the name we show.
+_ENCODING_NAMES: dict[str, str] = {
+    "utf-8": "utf-8",
+    "utf8": "utf-8",
+    "utf-8-sig": "utf-8-sig",
+    "utf8-sig": "utf-8-sig",
+    "iso-8859-1": "iso-8859-1",
+    "iso8859-1": "iso-8859-1",
+    "latin-1": "iso-8859-1",
+    "latin1": "iso-8859-1",
+    "windows-1252": "windows-1252",
+    "cp1252": "windows-1252",
+    "utf-16": "utf-16",
+    "utf16": "utf-16",
+    "utf-16-le": "utf-16-le",
+    "utf-16le": "utf-16-le",
+    "utf-16-be": "utf-16-be",
+    "utf-16be": "utf-16-be",
+}
+_CODECS = {"iso-8859-1": "latin-1", "windows-1252": "cp1252"}
+
+
+def normalize_encoding(name: str) -> str:
+    """The canonical name of an encoding option, or a UsageError listing the choices."""
+    key = name.strip().lower().replace("_", "-")
+    if key == "auto":
+        return "auto"
+    if key in _ENCODING_NAMES:
+        return _ENCODING_NAMES[key]
+    try:
+        return codecs.lookup(key).name
+    except LookupError:
+        raise UsageError(
+            f"Unknown encoding {name!r}; use utf-8, utf-8-sig, iso-8859-1, windows-1252, "
+            "utf-16 or auto."
+        ) from None
+
+
+def python_codec(encoding: str) -> str:
+    return _CODECS.get(encoding, encoding)
+
+
+def read_head(path: Path, size: int = SAMPLE_BYTES) -> bytes:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(size)
+    except FileNotFoundError:
+        raise KafineaError(f"The file {path} does not exist.") from None
+    except IsADirectoryError:
+        raise KafineaError(f"{path} is a folder, not a CSV file.") from None
+    except OSError as error:
+        raise KafineaError(f"Cannot read {path}: {error.strerror or error}.") from None
+
+
+def detect_encoding(path: Path, head: bytes | None = None) -> str:
+    """A BOM decides; else valid UTF-8 is UTF-8; else charset-normalizer's best guess among the
+    encodings people export CSV in (Windows-1252 when its extra letters such as € or œ appear)."""
+    head = read_head(path) if head is None else head
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if b"\x00" in head:
+        even, odd = head[0::2], head[1::2]
+        if odd.count(0) > len(odd) * 0.3 and even.count(0) < len(even) * 0.05:
+            return "utf-16-le"
+        if even.count(0) > len(even) * 0.3 and odd.count(0) < len(odd) * 0.05:
+            return "utf-16-be"
+        return "utf-8"  # binary: `_check_not_binary` names it
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    return guess_legacy(head)
+
+
+def guess_legacy(data: bytes) -> str:
+    """charset-normalizer's choice among the single-byte encodings CSV exports use here:
+    Windows-1252 when its extra letters (€, œ, curly quotes in 0x80-0x9F) decode, else Latin-1."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:SAMPLE_BYTES], cp_isolation=["cp1252", "latin_1"]).best()
+    guess = best.encoding if best else "cp1252"
+    if guess == "cp1252" or re.search(rb"[\x80-\x9f]", data):
+        try:
+            data.decode("cp1252")
+            return "windows-1252"
+        except UnicodeDecodeError:
+            return "iso-8859-1"
+    return "iso-8859-1"
+
+
+def encoding_error(path: Path, encoding: str, offset: int, data: bytes) -> KafineaError:
+    """One sentence naming the line and byte of the first byte that is not `encoding`."""
+    line = _count_newlines(path, offset) + 1
+    likely = guess_legacy(data) if encoding.startswith("utf-8") else _likely_other(data)
+    hint = f"; it looks like {likely}, try --encoding {likely}" if likely != encoding else ""
+    return KafineaError(
+        f"{path.name} is not valid {encoding}: line {line}, byte offset {offset}{hint}."
+    )
+
+
+def _likely_other(data: bytes) -> str:
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        return guess_legacy(data)
+
+
+def _count_newlines(path: Path, end: int) -> int:
+    count = 0
+    with path.open("rb") as handle:
+        done = 0
+        while done < end:
+            chunk = handle.read(min(CHUNK_BYTES, end - done))
+            if not chunk:
+                break
+            count += chunk.count(b"\n")
+            done += len(chunk)
+    return count
+
+
+def check_not_binary(path: Path, head: bytes, encoding: str) -> None:
+    if not encoding.startswith("utf-16") and b"\x00" in head:
+        raise KafineaError(f"{path.name} looks like a binary file, not a CSV text file.")
+
+
+def decode_sample(path: Path, head: bytes, encoding: str, complete: bool) -> str:
+    """The head decoded, cut after its last whole line unless the head is the whole file."""
+    if not complete:
+        if encoding.startswith("utf-16"):
+            cut = _utf16_last_newline(head, encoding)
+        else:
+            cut = head.rfind(b"\n") + 1
+        if cut > 0:
+            head = head[:cut]
+    try:
+        return codecs.getincrementaldecoder(python_codec(encoding))().decode(head, final=complete)
+    except UnicodeDecodeError:
+        offset = first_invalid(path, python_codec(encoding))
+        raise encoding_error(path, encoding, offset, head) from None
+
+
+def _utf16_last_newline(head: bytes, encoding: str) -> int:
+    be = encoding == "utf-16-be" or (encoding == "utf-16" and head.startswith(codecs.BOM_UTF16_BE))
+    mark = b"\x00\n" if be else b"\n\x00"
+    pos = head.rfind(mark)
+    while pos > 0 and pos % 2:
+        pos = head.rfind(mark, 0, pos)
+    return pos + 2 if pos >= 0 else 0
+
+
+def first_invalid(path: Path, codec: str) -> int:
+    """The offset of the first byte that does not decode: a streamed C-speed pass."""
+    decoder = codecs.getincrementaldecoder("utf-8" if codec == "utf-8-sig" else codec)()
+    offset = 0
+    with path.open("rb") as handle:
+        while True:
+            chunk = handle.read(CHUNK_BYTES)
+            pending = len(decoder.getstate()[0])
+            try:
+                decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as error:
+                return max(offset - pending + error.start, 0)
+            if not chunk:
+                return offset
+            offset += len(chunk)
+
+
+def around(path: Path, offset: int) -> bytes:
+    with path.open("rb") as handle:
+        handle.seek(max(offset - SAMPLE_BYTES // 2, 0))
+        return handle.read(SAMPLE_BYTES)
