@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kafinea_tui.data.errors import UsageError
+from kafinea_tui.data.export_lookup import lookup_ctes, lookup_value
 from kafinea_tui.data.filter_sql import SYSTEM_FIELDS, resolve_field
 from kafinea_tui.data.query import ListQuery, display_select, order_by, where_clause
 from kafinea_tui.data.schema import (
@@ -39,7 +40,10 @@ from kafinea_tui.data.schema import (
 from kafinea_tui.data.store import Store
 
 SCOPES = ("all", "filter", "ids", "page")
-_GUARD_START = "('=', '+', '-', '@', chr(9), chr(13))"
+# The formula guard's first characters, by code point. A CASE over `ascii()` rather than
+# `substr(v, 1, 1) IN (...)`: DuckDB rewrites an IN list into a hash join (duckdb issue #24398),
+# fifteen of them for the contacts' text columns, and a join loses the table order.
+_GUARD_CODES = (ord("="), ord("+"), ord("-"), ord("@"), ord("\t"), ord("\r"))
 
 
 @dataclass(frozen=True)
@@ -47,13 +51,6 @@ class Column:
     header: str  # the header cell: a label or a name
     label: str  # how error messages name it
     expression: str  # SQL yielding VARCHAR or NULL
-
-
-@dataclass(frozen=True)
-class ExportQuery:
-    columns: tuple[Column, ...]
-    sql: str  # SELECT of the formatted columns (aliased c0..cN), in export order, plus r.id AS rid
-    params: list[Any]
 
 
 def choose_fields(module: Module, names: Sequence[str] | None) -> list[tuple[Field, str | None]]:
@@ -97,6 +94,16 @@ def _item_part(module: Module, name: str) -> str | None:
     return next((i.name for i in LINE_ITEM_FIELDS if normalize_label(i.label) == wanted), None)
 
 
+@dataclass(frozen=True)
+class Source:
+    """The formatted columns and what the FROM clause needs for them."""
+
+    columns: list[Column]
+    with_clause: str  # "WITH k_... AS (...) " for lookups, else ""
+    joins: str  # LEFT JOINs, or ", k_..." naming the lookups
+    per_item: bool  # one line per sales order item (joins the items)
+
+
 def build_columns(
     module: Module,
     schema: Schema,
@@ -104,11 +111,17 @@ def build_columns(
     header: str,
     decimal: str,
     guard: bool,
-) -> tuple[list[Column], str, bool]:
-    """The formatted columns, the JOINs they need, and whether the export is one line per item."""
+    lookups: bool = False,
+) -> Source:
+    """The formatted columns and how references reach their keys: LEFT JOINs, or with `lookups`
+    the id-indexed key lists of `export_lookup` (no join, so the table order survives)."""
     columns: list[Column] = []
-    references = [f for f, _ in chosen if f.type is FieldType.REFERENCE]
-    _select, joins = display_select(module, schema, list(dict.fromkeys(references)))
+    references = list(dict.fromkeys(f for f, _ in chosen if f.type is FieldType.REFERENCE))
+    if lookups:
+        with_clause, names = lookup_ctes(schema, references, lambda key: _text(key, guard))
+        joins = "".join(f", {name}" for name in names)
+    else:
+        with_clause, (_select, joins) = "", display_select(module, schema, references)
     per_item = False
     for field, item in chosen:
         if field.type is FieldType.LINE_ITEMS:
@@ -117,11 +130,15 @@ def build_columns(
             for part in parts:
                 columns.append(_item_column(part, schema, header, decimal, guard))
             continue
+        if lookups and field.type is FieldType.REFERENCE:
+            expression = lookup_value(field)  # the key is formatted inside the list
+        else:
+            expression = _format(_value(field, schema), field, decimal, guard)
         columns.append(
             Column(
                 header=field.name if header == "names" else field.label,
                 label=field.label,
-                expression=_format(_value(field, schema), field, decimal, guard),
+                expression=expression,
             )
         )
     if per_item:
@@ -130,7 +147,7 @@ def build_columns(
             f" LEFT JOIN {LINE_ITEMS_TABLE} it ON it.salesorder_id = r.id"
             f" LEFT JOIN {products.table} ip ON ip.id = it.product"
         )
-    return columns, joins, per_item
+    return Source(columns, with_clause, joins, per_item)
 
 
 def _item_column(part: Field, schema: Schema, header: str, decimal: str, guard: bool) -> Column:
@@ -171,7 +188,9 @@ def _text(value: str, guard: bool) -> str:
     text = f"nullif(CAST({value} AS VARCHAR), '')"
     if not guard:
         return text
-    return f"CASE WHEN substr({value}, 1, 1) IN {_GUARD_START} THEN '''' || {value} ELSE {text} END"
+    guarded = f"'''' || {value}"
+    cases = " ".join(f"WHEN {code} THEN {guarded}" for code in _GUARD_CODES)
+    return f"CASE ascii({value}) {cases} ELSE {text} END"
 
 
 def scope_where(
@@ -204,24 +223,26 @@ def scope_where(
 
 def export_query(
     module: Module,
-    columns: Sequence[Column],
-    joins: str,
-    per_item: bool,
+    source: Source,
     where: tuple[str, list[Any]],
-    order: str,
+    order: str | None,
     headers: bool,
 ) -> tuple[str, list[Any]]:
-    """The export's SELECT in the list's order (items by position within an order). With
-    `headers`, columns are aliased by their header text for COPY's header line; otherwise
-    `rid, c0, c1, ...` for locating a value."""
+    """The export's SELECT, sorted by `order` (items by position within an order) or, with None,
+    in the table's order (see `export_lookup`). With `headers`, columns are aliased by their
+    header text for COPY's header line; otherwise `rid, c0, c1, ...` for locating a value."""
+    columns = source.columns
     if headers:
         select = ", ".join(f"{c.expression} AS {quote_identifier(c.header)}" for c in columns)
     else:
         select = "r.id AS rid, " + ", ".join(
             f"{c.expression} AS c{i}" for i, c in enumerate(columns)
         )
-    order_terms = f"{order}, it.position" if per_item else order
-    sql = f"SELECT {select} FROM {module.table} r {joins} WHERE {where[0]} ORDER BY {order_terms}"
+    sql = (
+        f"{source.with_clause}SELECT {select} FROM {module.table} r {source.joins} WHERE {where[0]}"
+    )
+    if order is not None:
+        sql += f" ORDER BY {order}, it.position" if source.per_item else f" ORDER BY {order}"
     return sql, list(where[1])
 
 
