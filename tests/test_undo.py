@@ -87,3 +87,21 @@ def test_undo_of_a_plain_import_leaves_the_workspace_as_before_it(
 def test_undo_of_an_unknown_batch(store: Store) -> None:
     with pytest.raises(KafineaError, match="no import 42"):
         undo_import(store, 42)
+
+
+def test_a_batch_that_listed_its_created_records_is_undone_once(
+    store: Store, tmp_path: Path
+) -> None:
+    """Workspaces imported before created records were found by `batch_id` list them in
+    kf_batch_rows too: undo removes each once and counts it once."""
+    before = people(store)
+    report = run_import(store, plan("contacts", write(tmp_path / "c.csv", FILE)))
+    batch = report.batch or 0
+    store.cursor().execute(
+        "INSERT INTO kf_batch_rows SELECT ?, 'contacts', id, 'created' FROM contacts"
+        " WHERE batch_id = ?",
+        [batch, batch],
+    )
+    undone = undo_import(store, batch)
+    assert (undone.deleted, undone.restored, undone.kept) == (5, 0, [])
+    assert people(store) == before

@@ -6,8 +6,9 @@ source)`.
 All writes are INSERT ... SELECT and UPDATE ... FROM over the temporary tables of
 `import_match`, inside the import's one transaction. Before a record is changed its row is
 copied to `<module>_prev` (and a sales order's lines to `salesorder_items_prev`) so that `undo`
-can put it back; `kf_batch_rows` says what the batch created, updated, merged or created as a
-related record. A matched record whose values would not change is not rewritten nor logged, like
+can put it back. Created records carry the batch in their `batch_id` column, which is how undo
+finds them (a million creates need no second list); `kf_batch_rows` names the records the batch
+updated or merged, and the related records it created. A matched record whose values would not change is not rewritten nor logged, like
 `Store.update`.
 """
 
@@ -114,10 +115,6 @@ def write_records(ctx: Context, batch: int | None, now: datetime, source: str) -
     # Creates are logged without a field list (NULL: every field of a new record is new); a
     # list per row would cost more than the insert itself on a million rows.
     log_changes(cur, module.name, created_ids, "create", source, batch, None, [batch])
-    cur.execute(
-        f"INSERT INTO kf_batch_rows SELECT ?, ?, id, 'created' FROM ({created_ids})",
-        [batch, module.name, batch],
-    )
     ctx.cur.execute(f"DROP TABLE IF EXISTS {UPD}")
     _update_matched(ctx, batch, now, source, mapped_fields)
     if ctx.item_targets:

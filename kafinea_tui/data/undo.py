@@ -2,8 +2,10 @@
 
 Public names: `BatchInfo`, `UndoReport`, `list_batches(store)`, `undo_import(store, batch_id)`.
 
-Undo works from what the batch recorded: `kf_batch_rows` (created, updated, merged, related) and
-the previous values in `<module>_prev`. A record changed after the import by anything else (a
+Undo works from what the batch recorded: the records it created carry its id in their
+`batch_id` column (an update never changes that column); `kf_batch_rows` names the records it
+updated or merged (and, in workspaces imported before, the created ones too), and
+`<module>_prev` holds their previous values. A record changed after the import by anything else (a
 later `kf_changes` entry of another source or batch) is left as it is and named in the report:
 undo never throws away somebody's later work. It runs in one transaction, set-based.
 """
@@ -102,8 +104,9 @@ def undo_import(store: Store, batch_id: int) -> UndoReport:
         modules = [
             str(r[0])
             for r in cur.execute(
-                "SELECT DISTINCT module FROM kf_batch_rows WHERE batch_id = ? ORDER BY module",
-                [batch_id],
+                "SELECT module FROM kf_batch_rows WHERE batch_id = ?"
+                " UNION SELECT module FROM kf_batches WHERE id = ? ORDER BY module",
+                [batch_id, batch_id],
             ).fetchall()
         ]
         for name in modules:
@@ -123,24 +126,28 @@ def _undo_module(
 ) -> None:
     module = store.module(name)
     table = module.table
+    # What the batch did to this module: created (by batch_id, or listed by older workspaces;
+    # UNION makes one row of both) and updated or merged (listed).
+    done = (
+        f"SELECT id, 'created' AS action FROM {table} WHERE batch_id = $batch"
+        " UNION SELECT record_id, CASE action WHEN 'related' THEN 'created' ELSE action END"
+        " FROM kf_batch_rows WHERE batch_id = $batch AND module = $module"
+    )
     cur.execute(
-        "CREATE OR REPLACE TEMP TABLE kf_undo_rows AS SELECT b.record_id AS id, b.action,"
-        " EXISTS (SELECT 1 FROM kf_changes c WHERE c.module = b.module"
-        " AND c.record_id = b.record_id AND c.cursor > ?"
-        " AND c.batch_id IS DISTINCT FROM b.batch_id) AS changed_since"
-        " FROM kf_batch_rows b WHERE b.batch_id = ? AND b.module = ?",
-        [last_cursor, batch_id, name],
+        "CREATE OR REPLACE TEMP TABLE kf_undo_rows AS SELECT b.id, b.action,"
+        f" b.id IN (SELECT c.record_id FROM kf_changes c WHERE c.module = $module"
+        " AND c.cursor > $last AND c.batch_id IS DISTINCT FROM $batch) AS changed_since"
+        f" FROM ({done}) b",
+        {"batch": batch_id, "module": name, "last": last_cursor},
     )
     for rid, action in cur.execute(
         "SELECT id, action FROM kf_undo_rows WHERE changed_since ORDER BY id"
     ).fetchall():
-        what = "created" if action in ("created", "related") else action
+        what = str(action)
         report.kept.append(
             f"{module.label} {rid} ({what} by the import) was changed since; left as it is."
         )
-    create_q = (
-        "SELECT id FROM kf_undo_rows WHERE NOT changed_since AND action IN ('created', 'related')"
-    )
+    create_q = "SELECT id FROM kf_undo_rows WHERE NOT changed_since AND action = 'created'"
     gone = cur.execute(f"SELECT count(*) FROM ({create_q}) q JOIN {table} t USING (id)").fetchone()
     report.deleted += int(gone[0]) if gone else 0
     log_changes(
