@@ -18,15 +18,16 @@ from dataclasses import dataclass, field
 
 import duckdb
 
+from kafinea_tui.data.import_group import build_grouped
 from kafinea_tui.data.import_mapping import Target
 from kafinea_tui.data.import_plan import Duplicates
+from kafinea_tui.data.import_sql import drop_temp, key_sql, lit
 from kafinea_tui.data.import_validate import TYPED, RefTable
 from kafinea_tui.data.schema import FieldType, Module
 
 ROWS = "kf_rows"
 RECS = "kf_recs"
 FAIL = "kf_fail"
-GROUPS = "kf_groups"
 
 
 @dataclass
@@ -58,14 +59,6 @@ class Context:
     @property
     def item_targets(self) -> list[Target]:
         return [t for t in self.targets if t.is_item]
-
-
-def _key_sql(columns: list[str]) -> str:
-    parts = [f"lower(trim(CAST({c} AS VARCHAR)))" for c in columns]
-    if len(parts) == 1:
-        return parts[0]
-    nulls = " OR ".join(f"{p} IS NULL" for p in parts)
-    return f"CASE WHEN {nulls} THEN NULL ELSE concat_ws(chr(31), {', '.join(parts)}) END"
 
 
 class Texts:
@@ -117,30 +110,22 @@ def build_rows(ctx: Context) -> None:
         elif target.index is not None:
             select.append(f"t.{col}")
     if ctx.grouped:
-        select.append(f"{_key_sql([_match_column(ctx, m) for m in _match_fields(ctx)])} AS mk")
+        select.append(f"{key_sql([_match_column(ctx, m) for m in _match_fields(ctx)])} AS mk")
     else:
         select.append("NULL::VARCHAR AS mk")
     select.append(f"coalesce({', '.join(err_col)}) AS err_col")
     select.append(f"coalesce({', '.join(err_reason)}) AS err_reason")
-    # Without grouping every row is its own record: a view saves a copy of the whole file.
-    kind = "TABLE" if ctx.grouped else "VIEW"
+    # A view, not a copy of the file: the joins are to the small reference tables, and each
+    # statement reading kf_rows streams it from the staged table.
     drop_temp(ctx.cur, ROWS)
     ctx.cur.execute(
-        f"CREATE TEMP {kind} {ROWS} AS SELECT {', '.join(select)} FROM {TYPED} t {' '.join(joins)}"
+        f"CREATE TEMP VIEW {ROWS} AS SELECT {', '.join(select)} FROM {TYPED} t {' '.join(joins)}"
     )
     ctx.cur.execute(f"DROP TABLE IF EXISTS {FAIL}")
     ctx.cur.execute(
         f"CREATE TEMP TABLE {FAIL} AS SELECT rn, err_col AS col, err_reason AS reason"
         f" FROM {ROWS} WHERE err_reason IS NOT NULL"
     )
-
-
-def drop_temp(cur: duckdb.DuckDBPyConnection, name: str) -> None:
-    """Drop a temporary table or view of a previous run on this cursor, whichever it is."""
-    row = cur.execute(
-        "SELECT count(*) FROM duckdb_views() WHERE view_name = ? AND temporary", [name]
-    ).fetchone()
-    cur.execute(f"DROP {'VIEW' if row and row[0] else 'TABLE'} IF EXISTS {name}")
 
 
 def _match_fields(ctx: Context) -> list[str]:
@@ -159,8 +144,7 @@ def _match_column(ctx: Context, name: str) -> str:
 def build_records(ctx: Context) -> None:
     """kf_recs: the records this import writes, one per group (or per row without matching)."""
     cur, module = ctx.cur, ctx.module
-    fields = [t.sql_name for t in ctx.record_targets]
-    value_cols = "".join(f", {c}" for c in fields)
+    value_cols = "".join(f", {t.sql_name}" for t in ctx.record_targets)
     drop_temp(cur, RECS)
     if not ctx.grouped:
         # Ids are drawn when writing (nextval in the INSERT), failed rows drop out by kf_fail.
@@ -170,62 +154,9 @@ def build_records(ctx: Context) -> None:
             f" WHERE err_reason IS NULL AND rn NOT IN (SELECT rn FROM {FAIL})"
         )
         return
-    cur.execute(f"DROP TABLE IF EXISTS {GROUPS}")
-    cur.execute(
-        f"CREATE TEMP TABLE {GROUPS} AS SELECT mk, min(rn) AS first_rn, max(rn) AS last_rn,"
-        f" count(*) AS n FROM {ROWS} WHERE err_reason IS NULL AND mk IS NOT NULL GROUP BY mk"
-    )
-    db_key = _key_sql([m for m in _match_fields(ctx)])
-    if ctx.duplicates is not None:
-        cur.execute(
-            f"CREATE OR REPLACE TEMP TABLE kf_matches AS SELECT g.mk, min(m.id) AS id,"
-            f" count(*) AS n, string_agg(CAST(m.id AS VARCHAR), ', ' ORDER BY m.id) AS ids"
-            f" FROM {module.table} m JOIN {GROUPS} g ON {db_key} = g.mk GROUP BY g.mk"
-        )
-    else:
-        cur.execute(
-            "CREATE OR REPLACE TEMP TABLE kf_matches AS SELECT NULL::VARCHAR AS mk,"
-            " NULL::BIGINT AS id, 0 AS n, NULL::VARCHAR AS ids WHERE false"
-        )
-    label = ", ".join(ctx.module.field(m).label for m in _match_fields(ctx))
-    cur.execute(
-        f"INSERT INTO {FAIL} SELECT r.rn, ?, concat('matches several {module.label} records"
-        f" by ', ?, ' (ids ', x.ids, '); nothing was changed') FROM {ROWS} r"
-        f" JOIN kf_matches x ON x.mk = r.mk WHERE x.n > 1 AND r.err_reason IS NULL",
-        [label, label],
-    )
-    mode = ctx.duplicates.value if ctx.duplicates is not None else "create"
-    action = {"overwrite": "update", "merge": "merge", "ignore": "skip", "create": "create"}[mode]
-    # Values of each group: one row's for overwrite (the last) and ignore (the first); the first
-    # non-empty value of each field otherwise. Single-row groups skip the aggregation.
-    if mode in ("overwrite", "ignore"):
-        pick = "last_rn" if mode == "overwrite" else "first_rn"
-        grouped_values = (
-            f"SELECT g.mk, g.first_rn{''.join(f', r.{c}' for c in fields)} FROM {GROUPS} g"
-            f" JOIN {ROWS} r ON r.rn = g.{pick}"
-        )
-    else:
-        aggregated = "".join(f", arg_min(r.{c}, r.rn) AS {c}" for c in fields)
-        grouped_values = (
-            f"SELECT g.mk, g.first_rn{''.join(f', r.{c}' for c in fields)} FROM {GROUPS} g"
-            f" JOIN {ROWS} r ON r.rn = g.first_rn WHERE g.n = 1"
-            f" UNION ALL SELECT r.mk, min(r.rn) AS first_rn{aggregated} FROM {ROWS} r"
-            f" WHERE r.err_reason IS NULL AND r.mk IN (SELECT mk FROM {GROUPS} WHERE n > 1)"
-            " GROUP BY r.mk"
-        )
-    new_id = "NULL::BIGINT" if ctx.dry_run else f"nextval('{module.table}_id_seq')"
-    cur.execute(
-        f"CREATE TEMP TABLE {RECS} AS SELECT CASE WHEN x.n = 1 THEN ? ELSE 'create' END"
-        f" AS action, x.id AS id, v.mk, v.first_rn{''.join(f', v.{c}' for c in fields)}"
-        f" FROM ({grouped_values}) v LEFT JOIN kf_matches x ON x.mk = v.mk"
-        " WHERE x.n IS NULL OR x.n = 1"
-        f" UNION ALL SELECT 'create', NULL, NULL, rn{value_cols} FROM {ROWS}"
-        " WHERE err_reason IS NULL AND mk IS NULL",
-        [action],
-    )
-    cur.execute(f"DELETE FROM {RECS} WHERE action = 'skip'")
-    cur.execute(f"DROP TABLE IF EXISTS {GROUPS}")  # no longer needed: free its memory
+    build_grouped(ctx, ROWS, RECS, FAIL, _match_fields(ctx))
     if not ctx.dry_run:
+        new_id = f"nextval('{module.table}_id_seq')"
         # New ids follow the file's order (drawn in that order, so the setting must hold here).
         cur.execute("SET preserve_insertion_order = true")
         cur.execute(
@@ -261,13 +192,13 @@ def check_records(ctx: Context) -> None:
             db_key = f"lower(trim(CAST(m.{f.name} AS VARCHAR)))"
             cur.execute(
                 f"CREATE OR REPLACE TEMP TABLE kf_bad AS SELECT c.mk, c.first_rn,"
-                f" concat({_lit(f.label)}, ' ''', c.{col}, ''' already belongs to {module.label} ',"
+                f" concat({lit(f.label)}, ' ''', c.{col}, ''' already belongs to {module.label} ',"
                 f" min(m.id)) AS reason FROM {RECS} c JOIN {module.table} m ON {db_key} = {key}"
                 f" AND m.id IS DISTINCT FROM c.id WHERE c.{col} IS NOT NULL"
                 " GROUP BY c.mk, c.first_rn, c."
                 + col
                 + " UNION ALL SELECT mk, first_rn, concat("
-                + _lit(f.label)
+                + lit(f.label)
                 + f", ' ''', {col}, ''' is in the file more than once') FROM (SELECT mk, first_rn,"
                 f" {col}, row_number() OVER (PARTITION BY {key} ORDER BY first_rn) AS k"
                 f" FROM {RECS} WHERE {col} IS NOT NULL) WHERE k > 1"
@@ -275,11 +206,6 @@ def check_records(ctx: Context) -> None:
             _fail_bad(ctx, target.column or f.label, rows_of)
     if ctx.module.name == "salesorders":
         _check_items(ctx)
-
-
-def _lit(text: str) -> str:
-    """A schema label as SQL text (labels come from the schema, never from the file)."""
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _rows_of_record_sql(ctx: Context) -> str:

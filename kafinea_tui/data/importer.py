@@ -28,6 +28,7 @@ import duckdb
 from kafinea_tui.data import csv_source
 from kafinea_tui.data.csv_source import Preview, Staged, preview
 from kafinea_tui.data.errors import KafineaError, UsageError
+from kafinea_tui.data.import_group import GROUPS, MATCHES
 from kafinea_tui.data.import_mapping import Target, resolve_targets, suggest_mapping
 from kafinea_tui.data.import_match import (
     FAIL,
@@ -37,9 +38,9 @@ from kafinea_tui.data.import_match import (
     build_records,
     build_rows,
     check_records,
-    drop_temp,
 )
 from kafinea_tui.data.import_plan import Duplicates, ImportPlan, ImportReport, RowError
+from kafinea_tui.data.import_sql import drop_temp
 from kafinea_tui.data.import_validate import (
     new_picklist_values,
     resolve_references,
@@ -187,7 +188,7 @@ def run_import(
                 "UPDATE kf_batches SET finished_at = ?, report = ? WHERE id = ?",
                 [utc_now(), json.dumps(_summary(report)), batch],
             )
-        for name in (RECS, ROWS, "kf_typed", staged.table, FAIL):
+        for name in (RECS, MATCHES, GROUPS, ROWS, "kf_typed", staged.table, FAIL):
             drop_temp(cur, name)
     if report.warnings and not dry_run:
         store.refresh_schema()
@@ -228,21 +229,14 @@ def _count(ctx: Context, report: ImportReport, staged: Staged) -> None:
         row = cur.execute(f"SELECT count(*) FROM {RECS}").fetchone()
         report.created = int(row[0]) if row else 0
         return
-    mode = words[
-        {"overwrite": "update", "merge": "merge", "ignore": "skip"}[
-            ctx.duplicates.value if ctx.duplicates else "ignore"
-        ]
+    # Each record made from the file is one 'created' row (its first); every other row that
+    # did not fail was matched: updated, merged or skipped as the mode says.
+    mode = {"overwrite": "updated", "merge": "merged", "ignore": "skipped"}[
+        ctx.duplicates.value if ctx.duplicates else "ignore"
     ]
-    rows = cur.execute(
-        "SELECT CASE WHEN coalesce(c1.action, c2.action) = 'create'"
-        " AND r.rn = coalesce(c1.first_rn, c2.first_rn) THEN 'created' ELSE ? END AS word,"
-        f" count(*) FROM {ROWS} r LEFT JOIN {RECS} c1 ON c1.mk = r.mk"
-        f" LEFT JOIN {RECS} c2 ON r.mk IS NULL AND c2.mk IS NULL AND c2.first_rn = r.rn"
-        f" WHERE r.rn NOT IN (SELECT rn FROM {FAIL}) AND r.err_reason IS NULL GROUP BY word",
-        [mode],
-    ).fetchall()
-    for word, n in rows:
-        setattr(report, str(word), int(n))
+    row = cur.execute(f"SELECT count(*) FROM {RECS} WHERE action = 'create'").fetchone()
+    report.created = int(row[0]) if row else 0
+    setattr(report, mode, staged.rows - (report.failed - len(staged.rejects)) - report.created)
 
 
 def _collect_errors(cur: duckdb.DuckDBPyConnection, report: ImportReport, staged: Staged) -> None:

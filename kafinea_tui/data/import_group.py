@@ -1,0 +1,99 @@
+"""Rows -> records when rows are matched (duplicates, sales orders): groups, matches, `kf_recs`.
+
+Public names: `build_grouped(ctx, fields)`, `GROUPS`, `MATCHES`.
+
+- `kf_groups(mk, first_rn, last_rn, n, id, nm)`: one row per match key of the file: its first and
+  last row, how many rows, and the existing records with that key (`nm` of them, `id` the
+  smallest). Grouping and matching are one statement: the file's keys are aggregated once and
+  joined once to the module's records (no per-group id list: the ids of an ambiguous key are
+  looked up afterwards, for those few keys only).
+- `kf_matches`: a view of the groups that match records (`mk`, `id`, `n`).
+- `kf_recs`: one row per record, built in one pass over `kf_rows` joined to `kf_groups` by key:
+  each row whose group it stands for (the last under overwrite, the first otherwise) carries its
+  values through; only groups of several rows under merge (and sales orders) are aggregated.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kafinea_tui.data.import_sql import drop_temp, key_sql
+
+if TYPE_CHECKING:
+    from kafinea_tui.data.import_match import Context
+
+GROUPS = "kf_groups"
+MATCHES = "kf_matches"
+
+
+def build_grouped(ctx: Context, rows: str, recs: str, fail: str, match: list[str]) -> None:
+    """kf_groups, kf_matches, the failures of ambiguous keys, and kf_recs (without ids for new
+    records: those are drawn in file order afterwards)."""
+    cur, module = ctx.cur, ctx.module
+    fields = [t.sql_name for t in ctx.record_targets]
+    drop_temp(cur, MATCHES)
+    cur.execute(f"DROP TABLE IF EXISTS {GROUPS}")
+    by_key = (
+        f"SELECT mk, min(rn) AS first_rn, max(rn) AS last_rn, count(*) AS n FROM {rows}"
+        " WHERE err_reason IS NULL AND mk IS NOT NULL GROUP BY mk"
+    )
+    db_key = key_sql(match)
+    if ctx.duplicates is not None:
+        cur.execute(
+            f"CREATE TEMP TABLE {GROUPS} AS SELECT g.mk, any_value(g.first_rn) AS first_rn,"
+            " any_value(g.last_rn) AS last_rn, any_value(g.n) AS n, min(m.id) AS id,"
+            f" count(m.id) AS nm FROM ({by_key}) g LEFT JOIN {module.table} m"
+            f" ON {db_key} = g.mk GROUP BY g.mk"
+        )
+    else:
+        cur.execute(
+            f"CREATE TEMP TABLE {GROUPS} AS SELECT *, NULL::BIGINT AS id, 0 AS nm FROM ({by_key})"
+        )
+    cur.execute(f"CREATE TEMP VIEW {MATCHES} AS SELECT mk, id, nm AS n FROM {GROUPS} WHERE nm > 0")
+    _fail_ambiguous(ctx, rows, fail, db_key, match)
+    mode = ctx.duplicates.value if ctx.duplicates is not None else "create"
+    action = {"overwrite": "update", "merge": "merge", "ignore": "skip", "create": "create"}[mode]
+    pick = "last_rn" if mode == "overwrite" else "first_rn"
+    # Groups of several rows take the first non-empty value of each field (merge fills gaps,
+    # sales-order lines repeat their order's fields); overwrite and ignore take one row's.
+    aggregate = mode in ("merge", "create")
+    single = "g.n = 1" if aggregate else "true"
+    values = "".join(f", r.{c}" for c in fields)
+    record_action = "CASE WHEN g.nm = 1 THEN ? ELSE 'create' END"
+    query = (
+        f"SELECT CASE WHEN r.mk IS NULL THEN 'create' ELSE {record_action} END AS action, g.id,"
+        f" r.mk, coalesce(g.first_rn, r.rn) AS first_rn{values}"
+        f" FROM {rows} r LEFT JOIN {GROUPS} g ON g.mk = r.mk WHERE r.err_reason IS NULL"
+        f" AND (r.mk IS NULL OR (r.rn = g.{pick} AND {single} AND g.nm <= 1))"
+    )
+    params = [action]
+    if aggregate:
+        firsts = "".join(f", arg_min(r.{c}, r.rn) AS {c}" for c in fields)
+        query += (
+            f" UNION ALL SELECT {record_action}, g.id, g.mk, g.first_rn"
+            f"{''.join(f', a.{c}' for c in fields)} FROM (SELECT r.mk{firsts} FROM {rows} r"
+            f" WHERE r.err_reason IS NULL AND r.mk IN (SELECT mk FROM {GROUPS}"
+            f" WHERE n > 1 AND nm <= 1) GROUP BY r.mk) a JOIN {GROUPS} g ON g.mk = a.mk"
+        )
+        params.append(action)
+    drop_temp(cur, recs)
+    cur.execute(f"CREATE TEMP TABLE {recs} AS {query}", params)
+    if action == "skip":
+        cur.execute(f"DELETE FROM {recs} WHERE action = 'skip'")
+
+
+def _fail_ambiguous(ctx: Context, rows: str, fail: str, db_key: str, match: list[str]) -> None:
+    """Rows whose key matches several records fail, naming the records (nothing is guessed)."""
+    cur, module = ctx.cur, ctx.module
+    found = cur.execute(f"SELECT count(*) FROM {GROUPS} WHERE nm > 1").fetchone()
+    if not found or not found[0]:
+        return
+    label = ", ".join(module.field(m).label for m in match)
+    cur.execute(
+        f"INSERT INTO {fail} SELECT r.rn, ?, concat('matches several {module.label} records"
+        f" by ', ?, ' (ids ', a.ids, '); nothing was changed') FROM {rows} r JOIN"
+        f" (SELECT g.mk, string_agg(CAST(m.id AS VARCHAR), ', ' ORDER BY m.id) AS ids"
+        f" FROM {GROUPS} g JOIN {module.table} m ON {db_key} = g.mk WHERE g.nm > 1"
+        " GROUP BY g.mk) a ON a.mk = r.mk WHERE r.err_reason IS NULL",
+        [label, label],
+    )
