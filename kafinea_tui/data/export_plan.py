@@ -100,40 +100,40 @@ def plan_export(store: Store, options: ExportOptions) -> ExportPlan:
     )
     order = order_by(module, schema, query.sort)
 
-    def source(lookups: bool) -> Source:
-        built = build_columns(
-            module, schema, chosen, options.header, options.decimal, options.formula_guard, lookups
+    guard = options.formula_guard
+    joined = build_columns(module, schema, chosen, options.header, options.decimal, guard)
+    header_bom = codec == "utf-8-sig" and not _needs_quotes(joined.columns[0].header, delimiter)
+    chosen_source, table_order = (_with_bom(joined) if header_bom else joined), False
+    if order in _ID_ORDERS and options.scope in _TABLE_ORDER_SCOPES and not joined.per_item:
+        candidate = build_columns(
+            module, schema, chosen, options.header, options.decimal, guard, lookups=True
         )
-        header_bom = codec == "utf-8-sig" and not _needs_quotes(built.columns[0].header, delimiter)
-        if header_bom:  # the BOM rides on the first header cell: one pass writes the file
-            first = built.columns[0]
-            bom_first = Column(BOM + first.header, first.label, first.expression)
-            built = replace(built, columns=[bom_first, *built.columns[1:]])
-        return built
-
-    table_order = False
-    chosen_source = source(lookups=False)
-    if order in _ID_ORDERS and options.scope in _TABLE_ORDER_SCOPES and not chosen_source.per_item:
-        candidate = source(lookups=True)
+        candidate = _with_bom(candidate) if header_bom else candidate
         sql, params = export_query(module, candidate, where, None, headers=True)
         if keeps_table_order(store, sql, params, module):
             chosen_source, table_order = candidate, True
     sorted_by = None if table_order else order
     sql, params = export_query(module, chosen_source, where, sorted_by, headers=True)
     locate_sql, _ = export_query(module, chosen_source, where, sorted_by, headers=False)
-    columns = chosen_source.columns
     return ExportPlan(
         options=options,
-        columns=columns,
+        columns=chosen_source.columns,
         sql=sql,
         params=params,
         locate_sql=locate_sql,
         delimiter=delimiter,
         codec=codec,
         module_label=module.label,
-        header_bom=columns[0].header.startswith(BOM),
+        header_bom=header_bom,
         table_order=table_order,
     )
+
+
+def _with_bom(source: Source) -> Source:
+    """The UTF-8 BOM as part of the first header cell, so DuckDB writes the file in one pass."""
+    first = source.columns[0]
+    bom_first = Column(BOM + first.header, first.label, first.expression)
+    return replace(source, columns=[bom_first, *source.columns[1:]])
 
 
 def _check_options(options: ExportOptions) -> str:
