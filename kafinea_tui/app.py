@@ -48,6 +48,7 @@ class KafineaApp(App[None]):
     COMMANDS: ClassVar[set[type[Provider] | Any]] = App.COMMANDS | {KafineaCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="quit"),
+        Binding("I", "past_imports", "Past imports", id="past_imports", show=False),
         Binding(
             "ctrl+p", "command_palette", "Palette", id="command_palette", show=False, priority=True
         ),
@@ -71,6 +72,10 @@ class KafineaApp(App[None]):
         except KafineaError as error:
             keymap, self._problems = {}, [str(error)]
         self._keymap_config = keymap
+        if "command_palette" in keymap:
+            # The footer shows the palette's key by looking this key up: follow the keymap, or
+            # a rebound palette would vanish from the footer.
+            self.COMMAND_PALETTE_BINDING = keymap["command_palette"].split(",")[0]  # type: ignore[misc]
         if first_page is not None and module in (None, first_page.query.module):
             self.start_module = first_page.query.module
         else:
@@ -88,4 +93,20 @@ class KafineaApp(App[None]):
             self.notify(sentence, severity="warning", timeout=10)
 
     def palette_commands(self) -> Iterator[PaletteCommand]:
-        yield PaletteCommand("Quit", "Leave Kafinea (q)", self.exit)
+        """App-wide actions, offered on every screen (Quit is Textual's own system command)."""
+        yield PaletteCommand(
+            "Past imports", "Every import of this workspace, undo one (I)", self.action_past_imports
+        )
+
+    def action_past_imports(self) -> None:
+        """Open the list of past imports, unless it is already the screen on top."""
+        # Imported here: start-up loads only what the first list needs (bench/bench_startup.py).
+        from kafinea_tui.screens.past_imports import PastImportsScreen
+
+        if not isinstance(self.screen, PastImportsScreen):
+            self.push_screen(PastImportsScreen(self.store), self._after_past_imports)
+
+    def _after_past_imports(self, _result: object = None) -> None:
+        """An undo there may have removed or restored records: refresh the list below."""
+        if isinstance(self.screen, ModuleListScreen):
+            self.screen.refresh_records()

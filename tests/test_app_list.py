@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Select, Static, Tabs
+from textual.widgets._footer import FooterKey
 
 from kafinea_tui.app import KafineaApp, keymap_from_config
+from kafinea_tui.data.query import ListQuery, fetch_page
 from kafinea_tui.data.store import Store
 from kafinea_tui.screens.add_field import AddFieldScreen
 from kafinea_tui.screens.layout_manager import LayoutManagerScreen
 from kafinea_tui.screens.module_list import ModuleListScreen
+from kafinea_tui.screens.palette import KafineaCommands
+from kafinea_tui.screens.past_imports import PastImportsScreen
 from kafinea_tui.screens.record_detail import RecordDetailScreen
-from kafinea_tui.widgets.filter_bar import FilterBar, split_filter_text
+from kafinea_tui.widgets.filter_bar import FILTER_EXAMPLES, FilterBar, split_filter_text
 from kafinea_tui.widgets.page_table import PageTable
 from kafinea_tui.widgets.record_table import RecordTable
 from kafinea_tui.workspace import Workspace
@@ -334,3 +338,75 @@ def test_keymap_entries_are_checked() -> None:
     keymap, problems = keymap_from_config({"keymap": {"quit": "ctrl+x", "sort": 3}})
     assert keymap == {"quit": "ctrl+x"}
     assert problems and "sort" in problems[0]
+
+
+def palette_keys(app: KafineaApp) -> list[str]:
+    """The keys the footer shows for the command palette (Textual puts it at the right)."""
+    return [
+        key.key for key in app.screen.query(FooterKey) if key.action.endswith("command_palette")
+    ]
+
+
+async def test_past_imports_from_the_palette_and_its_key(app: KafineaApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app_titles = [c.title for c in app.palette_commands()]
+        assert "Past imports" in app_titles
+        await pilot.press("I")
+        await settle(pilot)
+        assert isinstance(app.screen, PastImportsScreen)
+        await pilot.press("I")  # already on top: not pushed twice
+        await settle(pilot)
+        assert len(app.screen_stack) == 3  # default screen, list, past imports
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ModuleListScreen)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Past imports")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PastImportsScreen)
+
+
+async def test_palette_titles_are_not_repeated(app: KafineaApp) -> None:
+    """Textual's own system commands already hold Quit, Keys, Theme...: ours add none twice."""
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        provider = KafineaCommands(app.screen)
+        titles = [c.title for c in provider._commands()]
+        assert len(titles) == len(set(titles))
+        system = {c.title for c in app.get_system_commands(app.screen)}
+        assert not system & set(titles)
+
+
+async def test_the_footer_shows_the_palette_once(workspace: Workspace, store: Store) -> None:
+    app = KafineaApp(workspace=workspace, store=store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert palette_keys(app) == ["ctrl+p"]
+        for key in ("slash", "escape", "f", "escape", "enter", "escape"):
+            await pilot.press(key)
+            await settle(pilot)
+            assert palette_keys(app) == ["ctrl+p"], key
+    # A keymap that moves the palette moves its footer key too, instead of dropping it.
+    workspace.config_path.write_text('[keymap]\ncommand_palette = "ctrl+k"\n')
+    app = KafineaApp(workspace=workspace, store=store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert palette_keys(app) == ["ctrl+k"]
+        await pilot.press("ctrl+k")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "CommandPalette"
+
+
+async def test_the_filter_example_fits_the_module(app: KafineaApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        bar = app.screen.query_one("#filter-input", Input)
+        assert 'mailing_city = "Paris"' in bar.placeholder
+        await pilot.press("2")
+        await settle(pilot)
+        assert 'billing_city = "Paris"' in bar.placeholder
+    for module, example in FILTER_EXAMPLES.items():  # each one runs: its fields exist
+        fetch_page(app.store, ListQuery(module, filter=example), 0, 1)

@@ -63,6 +63,7 @@ ENCODING_CHOICES = [
 class ExportDialog(ModalScreen[ExportResult | None]):
     """`page` is the list's 0-based page index, as `ListState.page` holds it."""
 
+    # Compact widgets (no borders): the whole dialog, buttons included, fits in 80x24.
     DEFAULT_CSS = """
     ExportDialog {
         align: center middle;
@@ -86,13 +87,28 @@ class ExportDialog(ModalScreen[ExportResult | None]):
         height: auto;
     }
     ExportDialog .options {
-        height: auto;
+        height: 1;
+        margin-top: 1;
+    }
+    ExportDialog .options Label {
+        width: 10;
     }
     ExportDialog .options Select {
         width: 1fr;
+        margin-right: 2;
+    }
+    ExportDialog #export-guard {
+        margin-top: 1;
+    }
+    ExportDialog #export-file {
+        height: 1;
+        margin-top: 1;
+    }
+    ExportDialog #export-file Label {
+        width: 10;
     }
     ExportDialog #export-path {
-        width: 100%;
+        width: 1fr;
     }
     ExportDialog #export-progress {
         display: none;
@@ -109,17 +125,19 @@ class ExportDialog(ModalScreen[ExportResult | None]):
         color: $error;
     }
     ExportDialog #export-buttons {
-        height: auto;
+        height: 1;
         align-horizontal: right;
         margin-top: 1;
     }
     ExportDialog #export-buttons Button {
-        margin-left: 1;
+        margin-left: 2;
     }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", id="close"),
+        # The app's `q` would quit from under the dialog (even mid-export): here it closes it.
+        Binding("q", "close", "Close", show=False, id="export.close"),
     ]
 
     def __init__(
@@ -149,46 +167,68 @@ class ExportDialog(ModalScreen[ExportResult | None]):
         first = "ids" if self.selected_ids else ("filter" if self._filtered else "all")
         with Vertical(id="export"):
             yield Static(f"Export {self.module_label} to CSV", id="export-title", markup=False)
-            with RadioSet(id="export-scope"):
+            with RadioSet(id="export-scope", compact=True):
                 for scope, label in SCOPE_LABELS.items():
                     yield RadioButton(
                         f"{label} (…)",
                         value=scope == first,
                         id=f"scope-{scope}",
                         disabled=scope == "ids" and not self.selected_ids,
+                        compact=True,
                     )
             with Horizontal(classes="options"):
+                yield Label("Header")
                 yield Select(
-                    [("Header: labels", "labels"), ("Header: names", "names")],
+                    [("Labels", "labels"), ("Names", "names")],
                     value="labels",
                     allow_blank=False,
                     id="export-header",
+                    compact=True,
                 )
+                yield Label("Delimiter")
                 yield Select(
-                    DELIMITER_CHOICES, value="comma", allow_blank=False, id="export-delimiter"
+                    DELIMITER_CHOICES,
+                    value="comma",
+                    allow_blank=False,
+                    id="export-delimiter",
+                    compact=True,
                 )
             with Horizontal(classes="options"):
+                yield Label("Encoding")
                 yield Select(
-                    ENCODING_CHOICES, value="utf-8", allow_blank=False, id="export-encoding"
+                    ENCODING_CHOICES,
+                    value="utf-8",
+                    allow_blank=False,
+                    id="export-encoding",
+                    compact=True,
                 )
+                yield Label("Numbers")
                 yield Select(
                     [("Decimal point 1.5", "point"), ("Decimal comma 1,5", "comma")],
                     value="point",
                     allow_blank=False,
                     id="export-decimal",
+                    compact=True,
                 )
             yield Checkbox(
                 "Formula guard: prefix ' to text starting with = + - @",
                 value=True,
                 id="export-guard",
+                compact=True,
             )
-            yield Label("File")
-            yield Input(str(self.default_path), suggester=PathSuggester(), id="export-path")
+            with Horizontal(id="export-file"):
+                yield Label("File")
+                yield Input(
+                    str(self.default_path),
+                    suggester=PathSuggester(),
+                    id="export-path",
+                    compact=True,
+                )
             yield ProgressBar(total=100, show_eta=False, id="export-progress")
             yield Static("", id="export-status", markup=False)
             with Horizontal(id="export-buttons"):
-                yield Button("Export", variant="primary", id="export-run")
-                yield Button("Cancel", id="export-cancel")
+                yield Button("Export", variant="primary", id="export-run", compact=True)
+                yield Button("Cancel", id="export-cancel", compact=True)
 
     @property
     def _filtered(self) -> bool:

@@ -67,7 +67,7 @@ class ModuleListScreen(Screen[None]):
             ),
             active=f"tab-{self.module_name}",
         )
-        yield FilterBar()
+        yield FilterBar(self.module_name)
         yield RecordTable(
             self.store, self.states[self.module_name], first_page=self._first_page, id="records"
         )
@@ -93,6 +93,7 @@ class ModuleListScreen(Screen[None]):
         self.module_name = name
         self.query_one(Tabs).active = f"tab-{name}"
         bar = self.query_one(FilterBar)
+        bar.set_module(name)
         bar.set_text(self.state.filter or self.state.search)
         bar.show_error(None)
         self.table.show_state(self.state)
@@ -193,6 +194,10 @@ class ModuleListScreen(Screen[None]):
 
     def _returned(self, _result: Any = None) -> None:
         """Back from another screen: records or fields may have changed, so fetch again."""
+        self.refresh_records()
+
+    def refresh_records(self) -> None:
+        """Fetch the current page again, keeping the cursor (records changed elsewhere)."""
         self.table.reload(keep_cursor=True)
 
     # -- command palette -----------------------------------------------------------------

@@ -4,6 +4,7 @@ record's key, and a sales order's items. Read in a worker, so opening a record n
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import ClassVar
 
 from textual import work
@@ -24,6 +25,8 @@ def display(value: object) -> str:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, datetime):
+        return f"{value:%Y-%m-%d %H:%M:%S}"  # to the second: microseconds are noise to a reader
     return str(value)
 
 

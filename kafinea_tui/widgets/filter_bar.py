@@ -16,6 +16,16 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Static
 
+# One filter a person would really type in each module, shown in the empty bar: it teaches the
+# syntax with the module's own field names (a contacts city is `mailing_city`, not `city`).
+FILTER_EXAMPLES: dict[str, str] = {
+    "contacts": 'mailing_city = "Paris" and email is not empty',
+    "organizations": 'billing_city = "Paris" and employees >= 50',
+    "leads": 'city = "Paris" and lead_status = "New"',
+    "products": 'category = "Hardware" and unit_price < 100',
+    "salesorders": 'status = "Approved" and total >= 1000',
+}
+
 _OPERATOR = re.compile(r"""[=<>~^]|!=|!~|\bis\s+(not\s+)?empty\b|\bin\s*\(""", re.IGNORECASE)
 _QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"?')
 
@@ -34,6 +44,14 @@ def split_filter_text(text: str) -> tuple[str, str]:
     if len(text) >= 2 and text[0] == text[-1] == '"':
         text = text[1:-1]
     return "", text
+
+
+def placeholder_for(module: str) -> str:
+    """The empty bar's hint: a filter in `module`'s own fields, or a search."""
+    example = FILTER_EXAMPLES.get(module)
+    if example is None:
+        return '/ filter (field = "value" ...)  ·  or text to search'
+    return f"/ filter: {example}  ·  or text to search"
 
 
 class FilterBar(Vertical):
@@ -62,11 +80,13 @@ class FilterBar(Vertical):
 
     _error = ""
 
+    def __init__(self, module: str = "contacts", *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._module = module
+
     def compose(self) -> ComposeResult:
         yield Input(
-            placeholder='/ filter: city = "Paris" and email is not empty  ·  or text to search',
-            id="filter-input",
-            select_on_focus=False,
+            placeholder=placeholder_for(self._module), id="filter-input", select_on_focus=False
         )
         yield Static("", id="filter-error", markup=False)
 
@@ -77,6 +97,11 @@ class FilterBar(Vertical):
     @property
     def text(self) -> str:
         return self.input.value
+
+    def set_module(self, module: str) -> None:
+        """Show `module`'s example in the empty bar (the list switched modules)."""
+        self._module = module
+        self.input.placeholder = placeholder_for(module)
 
     def set_text(self, text: str) -> None:
         """Show `text` without applying it (switching back to a module restores its filter)."""

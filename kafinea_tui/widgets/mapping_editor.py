@@ -54,8 +54,10 @@ class MappingEditor(Vertical):
     MappingEditor { height: auto; }
     MappingEditor .section { text-style: bold; margin: 1 0 0 0; height: 1; }
     MappingEditor .map-row { height: 1; }
-    MappingEditor .map-column { width: 18; text-overflow: ellipsis; }
-    MappingEditor .map-sample { width: 1fr; color: $text-muted; text-overflow: ellipsis; }
+    MappingEditor .map-column { width: 18; margin: 0 1 0 0; text-overflow: ellipsis; }
+    MappingEditor .map-sample {
+        width: 1fr; margin: 0 1 0 0; color: $text-muted; text-overflow: ellipsis; text-wrap: nowrap;
+    }
     MappingEditor .map-row Select { width: 26; }
     MappingEditor .map-row Input { width: 1fr; }
     MappingEditor .map-row Button { min-width: 10; margin: 0 0 0 1; }

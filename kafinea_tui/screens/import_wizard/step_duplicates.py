@@ -29,8 +29,8 @@ class StepDuplicates(Vertical):
     DEFAULT_CSS = """
     StepDuplicates { height: 1fr; }
     StepDuplicates #dup-columns { height: 1fr; }
-    StepDuplicates RadioSet { width: 1fr; height: auto; }
-    StepDuplicates #match-box { width: 1fr; height: 1fr; }
+    StepDuplicates RadioSet { width: 40; height: auto; }
+    StepDuplicates #match-box { width: 1fr; height: 1fr; margin: 0 0 0 1; }
     StepDuplicates SelectionList { height: 1fr; min-height: 4; }
     StepDuplicates .help { color: $text-muted; height: auto; }
     StepDuplicates #match-box.-off { opacity: 50%; }

@@ -84,6 +84,8 @@ class StepMapping(Vertical):
         """Build the editor for these columns with the plan's mapping, defaults and keys."""
         body = self.query_one("#mapping-body", VerticalScroll)
         await body.remove_children()
+        label = schema.module(plan.module).label.lower()
+        self.query_one("#mapping-name", Input).placeholder = f"name, e.g. shop {label}"
         self.columns = list(columns)
         editor = MappingEditor(
             schema,

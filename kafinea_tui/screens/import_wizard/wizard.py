@@ -91,12 +91,9 @@ class ImportWizard(Screen[ImportReport | None]):
         self._show_step()
 
     def palette_commands(self) -> Iterator[PaletteCommand]:
-        """The wizard's actions for the command palette."""
+        """The wizard's actions for the command palette ("Past imports" is the app's, on `I`)."""
         yield PaletteCommand("Next step", "Go to the next step (ctrl+n)", self.action_next)
         yield PaletteCommand("Previous step", "Go back a step (ctrl+b)", self.action_back)
-        yield PaletteCommand(
-            "Past imports", "List past imports, undo one", self.action_past_imports
-        )
         yield PaletteCommand("Close the import wizard", "Leave (escape)", self.action_cancel)
 
     # -- navigation ---------------------------------------------------------------------------
@@ -159,10 +156,9 @@ class ImportWizard(Screen[ImportReport | None]):
         self.dismiss(self.result)
 
     @on(Button.Pressed, "#past-imports")
-    def action_past_imports(self) -> None:
-        from kafinea_tui.screens.past_imports import PastImportsScreen
-
-        self.app.push_screen(PastImportsScreen(self.store))
+    async def past_imports(self) -> None:
+        """The app's action (`I`), so the list is opened the same way from everywhere."""
+        await self.app.run_action("past_imports")
 
     async def _leave_step(self, check: bool = True) -> str | None:
         """Write the current step into the plan; the sentence that stops Next, if any."""
