@@ -2,12 +2,13 @@
 
 Public names: `Context`, `build_rows`, `build_records`, `check_records`, `FAIL`, `ROWS`, `RECS`.
 
-- `kf_rows`: one row per staged row, references replaced by ids, `mk` the match key (match fields
-  lower-cased and trimmed, NULL when one is empty), the value errors so far.
+- `kf_rows`: a view, one row per staged row, references replaced by ids, `mk` the match key
+  (match fields lower-cased and trimmed, NULL when one is empty), the value errors so far.
 - `kf_recs`: one row per record to write: `action` create / update / merge, `id` (the matched
   record, or the new id), `mk`, `first_rn` and the record's values. Rows of one file with the same
   key are one record: the last row's values under overwrite, the first non-empty value of each
-  field otherwise (merge fills gaps; sales-order lines repeat their order's fields).
+  field otherwise (merge fills gaps; sales-order lines repeat their order's fields). Grouping
+  and matching are in `import_group`.
 - `kf_fail(rn, col, reason)`: every row that fails, with the first reason.
 Everything is a handful of set statements; nothing loops over rows.
 """

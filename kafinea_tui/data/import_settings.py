@@ -1,0 +1,73 @@
+"""DuckDB settings an import holds while it runs, each put back afterwards.
+
+Public names: `insertion_order(cur)`, `memory_bound(cur, path)`, `MEMORY_PER_FILE_BYTE`,
+`MEMORY_FLOOR`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+# The buffer DuckDB may fill during an import, as a multiple of the file's size (at least
+# MEMORY_FLOOR). Staging holds the file's text about once plus its typed values, and matching
+# adds keys and hash tables; past this bound DuckDB spills temporary data to its temp directory
+# instead of growing, so a large import on a desktop leaves memory for everything else. It is
+# never raised above the limit already set (by default 80% of the machine's memory).
+MEMORY_PER_FILE_BYTE = 2.5
+MEMORY_FLOOR = 256 * 1024 * 1024
+
+
+@contextmanager
+def memory_bound(cur: duckdb.DuckDBPyConnection, path: Path) -> Iterator[None]:
+    """Bound DuckDB's memory for the import relative to the file's size; put the limit back
+    (RESET when it was DuckDB's default, so repeated imports never drift it)."""
+    before = _memory_limit(cur)
+    cur.execute("RESET memory_limit")
+    is_default = _memory_limit(cur) == before
+    cur.execute("SET memory_limit = ?", [before])
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = 0
+    wanted = max(MEMORY_FLOOR, int(size * MEMORY_PER_FILE_BYTE))
+    if wanted >= _limit_bytes(before):
+        yield
+        return
+    cur.execute(f"SET memory_limit = '{wanted // 2**20}MiB'")
+    try:
+        yield
+    finally:
+        if is_default:
+            cur.execute("RESET memory_limit")
+        else:
+            cur.execute("SET memory_limit = ?", [before])
+
+
+def _memory_limit(cur: duckdb.DuckDBPyConnection) -> str:
+    row = cur.execute("SELECT current_setting('memory_limit')").fetchone()
+    return str(row[0]) if row else ""
+
+
+def _limit_bytes(text: str) -> int:
+    """'18.8 GiB' -> bytes (as DuckDB shows the limit); unreadable -> no bound."""
+    number, _, unit = text.partition(" ")
+    scale = {"bytes": 1, "B": 1, "KiB": 2**10, "MiB": 2**20, "GiB": 2**30, "TiB": 2**40}
+    try:
+        return int(float(number) * scale.get(unit, 1))
+    except ValueError:
+        return 0
+
+
+@contextmanager
+def insertion_order(cur: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Staging needs rows in file order (their rowid is their line); put the setting back."""
+    row = cur.execute("SELECT current_setting('preserve_insertion_order')").fetchone()
+    cur.execute("SET preserve_insertion_order = true")
+    try:
+        yield
+    finally:
+        cur.execute(f"SET preserve_insertion_order = {'true' if row and row[0] else 'false'}")
