@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import tomllib
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -261,3 +262,11 @@ def test_killing_an_import_leaves_the_workspace_exactly_as_before(tmp_path: Path
             process.kill()
     assert process.returncode == -signal.SIGKILL
     assert state(ws) == before
+
+
+def test_saved_mapping_keeps_the_suggested_columns(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    path = write(tmp_path / "a.csv", "Prénom;Nom;E-mail\nZoé;Lefèvre;zoe@x.fr\n")
+    report_of(cli(ws, "import", "contacts", str(path), "--save-mapping", "fr", "--json"))
+    saved = tomllib.loads((ws / "mappings" / "fr.toml").read_text(encoding="utf-8"))
+    assert saved["mapping"] == {"Prénom": "first_name", "Nom": "last_name", "E-mail": "email"}

@@ -25,7 +25,7 @@ from kafinea_tui.data.import_plan import (
     ImportPlan,
     ImportReport,
 )
-from kafinea_tui.data.importer import failed_rows_csv, run_import
+from kafinea_tui.data.importer import failed_rows_csv, run_import, suggest_mapping
 from kafinea_tui.data.mappings import apply_mapping, load_mapping, save_mapping
 from kafinea_tui.workspace import Workspace
 
@@ -113,6 +113,9 @@ def run(args: argparse.Namespace, workspace: Workspace) -> int:
             raise KafineaError(str(error)) from None
         plan.module = module.name
         report = run_import(store, plan, dry_run=args.dry_run, progress=_test_hook())
+        # A saved mapping keeps the columns as this import mapped them, suggested ones included,
+        # so the next file of this shape maps the same way even if the suggestions improve.
+        plan.mapping = plan.mapping or suggest_mapping(report.columns, module)
     finally:
         store.close()
     if args.save_mapping:
