@@ -17,10 +17,16 @@ from textual.binding import Binding, BindingType
 from textual.command import Provider
 
 from kafinea_tui.data.errors import KafineaError
-from kafinea_tui.data.first_page import BackgroundPage, start_first_page, start_module
+from kafinea_tui.data.first_page import (
+    BackgroundPage,
+    resume_gc,
+    start_first_page,
+    start_module,
+)
 from kafinea_tui.data.store import Store
 from kafinea_tui.screens.module_list import ModuleListScreen
 from kafinea_tui.screens.palette import KafineaCommands, PaletteCommand
+from kafinea_tui.widgets.record_table import RecordTable
 from kafinea_tui.workspace import Workspace
 
 
@@ -91,6 +97,11 @@ class KafineaApp(App[None]):
         self.push_screen(screen)
         for sentence in self._problems:
             self.notify(sentence, severity="warning", timeout=10)
+        self.set_timer(5, resume_gc)  # in case no page ever answers
+
+    def on_record_table_loaded(self, _event: RecordTable.Loaded) -> None:
+        """The first page (or its error) is in: once it is painted, start-up is over."""
+        self.call_after_refresh(resume_gc)
 
     def palette_commands(self) -> Iterator[PaletteCommand]:
         """App-wide actions, offered on every screen (Quit is Textual's own system command)."""

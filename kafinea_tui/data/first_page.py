@@ -8,6 +8,7 @@ the CLI calls this before the UI is loaded.
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -52,15 +53,50 @@ def start_first_page(store: Store, module: str | None = None) -> BackgroundPage:
     return BackgroundPage(store, query, 0, DEFAULT_PAGE_SIZE)
 
 
+class _StartupGC:
+    """The cyclic garbage collector, paused while the app starts.
+
+    Start-up allocates almost only objects that live as long as the process: modules, classes,
+    styles, widgets. The collector's passes over them free nothing, yet with DuckDB and Textual
+    loaded each full pass walks hundreds of thousands of objects, about a sixth of the time to
+    the first frame (bench/bench_startup.py). So it is off from the start of the app until its
+    first page is on screen; then what start-up built is frozen (later passes skip it, for the
+    whole session) and collection resumes.
+    """
+
+    paused = False
+
+    @classmethod
+    def pause(cls) -> None:
+        if gc.isenabled():
+            gc.disable()
+            cls.paused = True
+
+    @classmethod
+    def resume(cls) -> None:
+        if cls.paused:
+            cls.paused = False
+            gc.freeze()
+            gc.enable()
+
+
+def resume_gc() -> None:
+    """Collect garbage again, after start-up (see `_StartupGC`); a no-op unless it was paused."""
+    _StartupGC.resume()
+
+
 class BackgroundOpen:
     """Open the store and start its first page on a thread, while the caller imports the UI.
 
     Opening a DuckDB file and importing Textual take about as long as each other, and DuckDB
     releases the GIL while it reads; doing both at once saves most of the shorter one.
     `result()` returns (store, first page) or raises what opening raised (a WorkspaceError).
+    Being the start of the app, it also pauses the garbage collector until the app's first
+    frame (`_StartupGC`): the app calls `resume_gc` then, and a failed open resumes it here.
     """
 
     def __init__(self, open_store: Callable[[], Store]) -> None:
+        _StartupGC.pause()
         self._future: Future[tuple[Store, BackgroundPage]] = Future()
         thread = threading.Thread(target=self._run, args=(open_store,), daemon=True)
         thread.start()
@@ -73,4 +109,8 @@ class BackgroundOpen:
             self._future.set_exception(error)
 
     def result(self) -> tuple[Store, BackgroundPage]:
-        return self._future.result()
+        try:
+            return self._future.result()
+        except BaseException:
+            resume_gc()  # no app will start to resume it
+            raise
