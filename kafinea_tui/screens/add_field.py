@@ -23,6 +23,24 @@ from kafinea_tui.data.store import Store
 
 
 class AddFieldScreen(ModalScreen[Field | None]):
+    DEFAULT_CSS = """
+    AddFieldScreen { align: center middle; }
+    AddFieldScreen #add-field {
+        width: 60;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        overflow-y: auto;
+        border: thick $primary;
+        background: $surface;
+        padding: 0 1;
+    }
+    AddFieldScreen #add-field-title { text-style: bold; margin-bottom: 1; }
+    AddFieldScreen #add-field-error { color: $error; height: auto; }
+    AddFieldScreen #add-field-buttons { height: auto; align-horizontal: right; }
+    AddFieldScreen #add-field-buttons Button { margin-left: 1; }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="cancel"),
     ]

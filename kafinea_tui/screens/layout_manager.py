@@ -44,6 +44,13 @@ def describe(field: Field) -> str:
 
 
 class LayoutManagerScreen(Screen[bool]):
+    DEFAULT_CSS = """
+    LayoutManagerScreen #fields-title {
+        height: 1; padding: 0 1; background: $boost; text-style: bold;
+    }
+    LayoutManagerScreen #fields-table { height: 1fr; }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "add_field", "Add field", id="add_field"),
         Binding("escape", "close", "Back", id="back"),

@@ -31,6 +31,21 @@ def display(value: object) -> str:
 
 
 class RecordDetailScreen(Screen[None]):
+    # Its styles live here, not in app.tcss: the app parses only what the list needs at start-up.
+    DEFAULT_CSS = """
+    RecordDetailScreen #detail-title {
+        height: 1; padding: 0 1; background: $boost; text-style: bold;
+    }
+    RecordDetailScreen #detail-body { height: 1fr; padding: 0 1; }
+    RecordDetailScreen #detail-fields {
+        grid-size: 2; grid-columns: 20 1fr; grid-gutter: 0 1; height: auto;
+    }
+    RecordDetailScreen #detail-fields .field-label { color: $text-muted; }
+    RecordDetailScreen #detail-fields .field-value { height: auto; }
+    RecordDetailScreen #detail-items-label { margin-top: 1; text-style: bold; }
+    RecordDetailScreen #detail-items { height: auto; max-height: 12; }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="back"),
     ]
