@@ -23,13 +23,11 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import (
     Button,
-    Checkbox,
     Input,
     Label,
     ProgressBar,
     RadioButton,
     RadioSet,
-    Select,
     Static,
 )
 
@@ -37,6 +35,7 @@ from kafinea_tui.data.errors import KafineaError
 from kafinea_tui.data.exporter import ExportOptions, ExportResult, count_scope, export_csv
 from kafinea_tui.data.query import ListQuery
 from kafinea_tui.data.store import Store
+from kafinea_tui.widgets.export_options import ExportOptionsForm
 from kafinea_tui.widgets.path_suggester import PathSuggester
 
 SCOPE_LABELS: dict[str, str] = {
@@ -45,19 +44,6 @@ SCOPE_LABELS: dict[str, str] = {
     "all": "All records",
     "filter": "All matching the filter",
 }
-DELIMITER_CHOICES = [
-    ("Comma ,", "comma"),
-    ("Semicolon ;", "semicolon"),
-    ("Tab", "tab"),
-    ("Pipe |", "pipe"),
-    ("Caret ^", "caret"),
-]
-ENCODING_CHOICES = [
-    ("UTF-8", "utf-8"),
-    ("UTF-8 with BOM (Excel)", "utf-8-sig"),
-    ("ISO-8859-1", "iso-8859-1"),
-    ("Windows-1252", "windows-1252"),
-]
 
 
 class ExportDialog(ModalScreen[ExportResult | None]):
@@ -65,73 +51,22 @@ class ExportDialog(ModalScreen[ExportResult | None]):
 
     # Compact widgets (no borders): the whole dialog, buttons included, fits in 80x24.
     DEFAULT_CSS = """
-    ExportDialog {
-        align: center middle;
-    }
+    ExportDialog { align: center middle; }
     ExportDialog > #export {
-        width: 78;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        border: thick $accent;
-        background: $surface;
-        padding: 0 1;
-        overflow-y: auto;
+        width: 78; max-width: 100%; height: auto; max-height: 100%; overflow-y: auto;
+        border: thick $accent; background: $surface; padding: 0 1;
     }
-    ExportDialog #export-title {
-        text-style: bold;
-        margin-bottom: 1;
-    }
-    ExportDialog RadioSet {
-        width: 100%;
-        height: auto;
-    }
-    ExportDialog .options {
-        height: 1;
-        margin-top: 1;
-    }
-    ExportDialog .options Label {
-        width: 10;
-    }
-    ExportDialog .options Select {
-        width: 1fr;
-        margin-right: 2;
-    }
-    ExportDialog #export-guard {
-        margin-top: 1;
-    }
-    ExportDialog #export-file {
-        height: 1;
-        margin-top: 1;
-    }
-    ExportDialog #export-file Label {
-        width: 10;
-    }
-    ExportDialog #export-path {
-        width: 1fr;
-    }
-    ExportDialog #export-progress {
-        display: none;
-        margin-top: 1;
-    }
-    ExportDialog #export-progress.running {
-        display: block;
-    }
-    ExportDialog #export-status {
-        height: auto;
-        margin-top: 1;
-    }
-    ExportDialog #export-status.error {
-        color: $error;
-    }
-    ExportDialog #export-buttons {
-        height: 1;
-        align-horizontal: right;
-        margin-top: 1;
-    }
-    ExportDialog #export-buttons Button {
-        margin-left: 2;
-    }
+    ExportDialog #export-title { text-style: bold; margin-bottom: 1; }
+    ExportDialog RadioSet { width: 100%; height: auto; }
+    ExportDialog #export-file { height: 1; margin-top: 1; }
+    ExportDialog #export-file Label { width: 10; }
+    ExportDialog #export-path { width: 1fr; }
+    ExportDialog #export-progress { display: none; margin-top: 1; }
+    ExportDialog #export-progress.running { display: block; }
+    ExportDialog #export-status { height: auto; margin-top: 1; }
+    ExportDialog #export-status.error { color: $error; }
+    ExportDialog #export-buttons { height: 1; align-horizontal: right; margin-top: 1; }
+    ExportDialog #export-buttons Button { margin-left: 2; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -176,46 +111,7 @@ class ExportDialog(ModalScreen[ExportResult | None]):
                         disabled=scope == "ids" and not self.selected_ids,
                         compact=True,
                     )
-            with Horizontal(classes="options"):
-                yield Label("Header")
-                yield Select(
-                    [("Labels", "labels"), ("Names", "names")],
-                    value="labels",
-                    allow_blank=False,
-                    id="export-header",
-                    compact=True,
-                )
-                yield Label("Delimiter")
-                yield Select(
-                    DELIMITER_CHOICES,
-                    value="comma",
-                    allow_blank=False,
-                    id="export-delimiter",
-                    compact=True,
-                )
-            with Horizontal(classes="options"):
-                yield Label("Encoding")
-                yield Select(
-                    ENCODING_CHOICES,
-                    value="utf-8",
-                    allow_blank=False,
-                    id="export-encoding",
-                    compact=True,
-                )
-                yield Label("Numbers")
-                yield Select(
-                    [("Decimal point 1.5", "point"), ("Decimal comma 1,5", "comma")],
-                    value="point",
-                    allow_blank=False,
-                    id="export-decimal",
-                    compact=True,
-                )
-            yield Checkbox(
-                "Formula guard: prefix ' to text starting with = + - @",
-                value=True,
-                id="export-guard",
-                compact=True,
-            )
+            yield ExportOptionsForm(id="export-options")
             with Horizontal(id="export-file"):
                 yield Label("File")
                 yield Input(
@@ -268,10 +164,6 @@ class ExportDialog(ModalScreen[ExportResult | None]):
         pressed = self.query_one("#export-scope", RadioSet).pressed_button
         return (pressed.id or "scope-all").removeprefix("scope-") if pressed else "all"
 
-    def _select(self, selector: str) -> str:
-        value = self.query_one(selector, Select).value
-        return str(value)
-
     def _options(self, scope: str | None = None) -> ExportOptions:
         chosen = scope or self._scope()
         options = ExportOptions(
@@ -285,11 +177,7 @@ class ExportDialog(ModalScreen[ExportResult | None]):
             sort=self.list_query.sort,
         )
         if scope is None:
-            options.header = self._select("#export-header")
-            options.delimiter = self._select("#export-delimiter")
-            options.encoding = self._select("#export-encoding")
-            options.decimal = self._select("#export-decimal")
-            options.formula_guard = self.query_one("#export-guard", Checkbox).value
+            self.query_one(ExportOptionsForm).apply_to(options)
         return options
 
     def _path(self) -> Path:
