@@ -442,3 +442,30 @@ async def test_past_imports_lists_batches_and_undoes_the_selected_one(
         await pilot.press("escape")
         await settle(pilot)
         assert not isinstance(app.screen, PastImportsScreen)
+
+
+async def test_past_imports_keeps_the_cursor_on_the_undone_batch(
+    store: Store, latin1_csv: Path
+) -> None:
+    plan = ImportPlan(
+        module="contacts",
+        csv=CsvOptions(path=latin1_csv, encoding="iso-8859-1", delimiter="semicolon"),
+        mapping={"First Name": "first_name", "Last Name": "last_name", "Email": "email"},
+    )
+    first = run_import(store, plan)
+    run_import(store, plan)
+
+    class PastHost(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(PastImportsScreen(store))
+
+    app = PastHost()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#past-table", DataTable)
+        await pilot.press("down", "u")  # the older import
+        await settle(pilot)
+        assert f"Undid import {first.batch}" in text_of(pilot, "#past-status")
+        assert not app.screen.query_one("#past-status").has_class("-error")
+        assert table.cursor_row == 1
+        assert cells(table)[1][3] != ""  # marked undone, and still under the cursor

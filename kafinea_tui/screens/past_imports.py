@@ -78,27 +78,34 @@ class PastImportsScreen(Screen[None]):
         self._load()
 
     @work(thread=True, exclusive=True, group="past-imports")
-    def _load(self, message: str | None = None) -> None:
+    def _load(self, message: str | None = None, error: bool = False) -> None:
         try:
             batches = list(importer.list_batches(self.store))
         except Exception as failure:
             self.app.call_from_thread(self._status, describe_error(failure), True)
             return
-        self.app.call_from_thread(self._show, batches, message)
+        self.app.call_from_thread(self._show, batches, message, error)
 
-    def _show(self, batches: list[BatchInfo], message: str | None) -> None:
-        self.batches = batches
+    def _show(self, batches: list[BatchInfo], message: str | None, error: bool = False) -> None:
+        """Fill the table, the cursor staying on the batch it was on (the one just undone)."""
         table = self.query_one("#past-table", DataTable)
+        row = table.cursor_row
+        current = batch_id(self.batches[row]) if 0 <= row < len(self.batches) else None
+        self.batches = batches
         table.clear()
         for batch in batches:
             table.add_row(*batch_cells(batch), key=str(batch_id(batch)))
+        ids = [batch_id(b) for b in batches]
+        if current in ids:
+            table.move_cursor(row=ids.index(current), animate=False)
         if message is None:
+            count = f"{len(batches)} import{'s' if len(batches) != 1 else ''}"
             message = (
-                f"{len(batches)} import{'s' if len(batches) != 1 else ''}. Select one and press u (or the button) to undo it."
+                f"{count}. Select one and press u (or the button) to undo it."
                 if batches
                 else "No imports yet in this workspace."
             )
-        self._status(message, message.startswith("Cannot"))
+        self._status(message, error)
 
     def _status(self, text: str, error: bool) -> None:
         status = self.query_one("#past-status", Static)
@@ -124,7 +131,7 @@ class PastImportsScreen(Screen[None]):
         except Exception as failure:
             self.app.call_from_thread(self._status, describe_error(failure), True)
             return
-        self.app.call_from_thread(self._load, undo_text(report))
+        self.app.call_from_thread(self._load, undo_text(report))  # the list shows "undone" now
 
     @on(Button.Pressed, "#past-close")
     def action_close(self) -> None:
