@@ -1,7 +1,10 @@
 """The export dialog (`e` on a module list, or the command palette).
 
 It offers the four scopes with the number of records each covers ("selected" is disabled when
-nothing is selected), the file options, and a path with completion. Export runs in a thread
+nothing is selected), the file options, and a path with completion on a first tab; the fields on
+a second ("Fields: all"): all of the module's, the list's columns, or a chosen list in a chosen
+order (`FieldChooser`). Two tabs keep the dialog within 80x24 with the chooser tall enough to use,
+and the Export button stays outside them, one Tab away from either. Export runs in a thread
 worker with a progress bar, so the app stays responsive on a million records; the result (path
 and count) or the error sentence stays on screen until the user closes the dialog, which then
 dismisses with the `ExportResult` (None when nothing was exported).
@@ -13,6 +16,7 @@ press confirms. Everything the dialog does goes through `data.exporter`; it writ
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
 
@@ -29,13 +33,17 @@ from textual.widgets import (
     RadioButton,
     RadioSet,
     Static,
+    TabbedContent,
+    TabPane,
 )
 
 from kafinea_tui.data.errors import KafineaError
 from kafinea_tui.data.exporter import ExportOptions, ExportResult, count_scope, export_csv
 from kafinea_tui.data.query import ListQuery
+from kafinea_tui.data.schema import Module
 from kafinea_tui.data.store import Store
 from kafinea_tui.widgets.export_options import ExportOptionsForm
+from kafinea_tui.widgets.field_chooser import FieldChooser, chooser_fields
 from kafinea_tui.widgets.path_suggester import PathSuggester
 
 SCOPE_LABELS: dict[str, str] = {
@@ -44,23 +52,39 @@ SCOPE_LABELS: dict[str, str] = {
     "all": "All records",
     "filter": "All matching the filter",
 }
+FIELD_LABELS: dict[str, str] = {
+    "all": "All fields",
+    "visible": "Visible columns",
+    "chosen": "Chosen fields, in the chosen order",
+}
+EMPTY_CHOICE = "Check at least one field on the Fields tab, or export all fields."
+
+
+def visible_columns(module: Module) -> list[str]:
+    """The fields the module's list shows as columns, in its order (`RecordTable` shows every
+    field of the module). A sales order's items are left out: the list shows only how many
+    lines an order has, and exporting them would write one line per item, not the list's rows."""
+    return [field.name for field in module.fields if field.is_column]
 
 
 class ExportDialog(ModalScreen[ExportResult | None]):
     """`page` is the list's 0-based page index, as `ListState.page` holds it."""
 
-    # Compact widgets (no borders): the whole dialog, buttons included, fits in 80x24.
+    # Compact widgets (no borders) and panes of one height, so that the whole dialog, buttons
+    # included, fits in 80x24 and does not jump when the tab changes.
     DEFAULT_CSS = """
     ExportDialog { align: center middle; }
     ExportDialog > #export {
         width: 78; max-width: 100%; height: auto; max-height: 100%; overflow-y: auto;
         border: thick $accent; background: $surface; padding: 0 1;
     }
-    ExportDialog #export-title { text-style: bold; margin-bottom: 1; }
+    ExportDialog #export-title { text-style: bold; }
+    ExportDialog TabPane { height: 13; padding: 1 0 0 0; }
     ExportDialog RadioSet { width: 100%; height: auto; }
     ExportDialog #export-file { height: 1; margin-top: 1; }
     ExportDialog #export-file Label { width: 10; }
     ExportDialog #export-path { width: 1fr; }
+    ExportDialog #export-chooser { height: 1fr; margin-top: 1; }
     ExportDialog #export-progress { display: none; margin-top: 1; }
     ExportDialog #export-progress.running { display: block; }
     ExportDialog #export-status { height: auto; margin-top: 1; }
@@ -92,7 +116,10 @@ class ExportDialog(ModalScreen[ExportResult | None]):
         self.selected_ids = selected_ids
         self.page_index = page
         self.page_size = page_size
-        self.module_label = store.module(module_name).label
+        module = store.module(module_name)
+        self.module_label = module.label
+        self.field_choices = chooser_fields(module)
+        self.visible_fields = visible_columns(module)
         self.default_path = default_path or Path.cwd() / f"{module_name}.csv"
         self.result: ExportResult | None = None
         self.confirm_overwrite: Path | None = None
@@ -102,29 +129,41 @@ class ExportDialog(ModalScreen[ExportResult | None]):
         first = "ids" if self.selected_ids else ("filter" if self._filtered else "all")
         with Vertical(id="export"):
             yield Static(f"Export {self.module_label} to CSV", id="export-title", markup=False)
-            with RadioSet(id="export-scope", compact=True):
-                for scope, label in SCOPE_LABELS.items():
-                    yield RadioButton(
-                        f"{label} (…)",
-                        value=scope == first,
-                        id=f"scope-{scope}",
-                        disabled=scope == "ids" and not self.selected_ids,
-                        compact=True,
-                    )
-            yield ExportOptionsForm(id="export-options")
-            with Horizontal(id="export-file"):
-                yield Label("File")
-                yield Input(
-                    str(self.default_path),
-                    suggester=PathSuggester(),
-                    id="export-path",
-                    compact=True,
-                )
+            with TabbedContent(id="export-tabs"):
+                with TabPane("Records & file", id="tab-file"):
+                    yield from self._compose_file(first)
+                with TabPane(self._fields_tab_label("all"), id="tab-fields"):
+                    with RadioSet(id="export-fields", compact=True):
+                        for choice, label in FIELD_LABELS.items():
+                            yield RadioButton(
+                                label, value=choice == "all", id=f"fields-{choice}", compact=True
+                            )
+                    yield FieldChooser(self.field_choices, id="export-chooser", disabled=True)
             yield ProgressBar(total=100, show_eta=False, id="export-progress")
             yield Static("", id="export-status", markup=False)
             with Horizontal(id="export-buttons"):
                 yield Button("Export", variant="primary", id="export-run", compact=True)
                 yield Button("Cancel", id="export-cancel", compact=True)
+
+    def _compose_file(self, first: str) -> ComposeResult:
+        with RadioSet(id="export-scope", compact=True):
+            for scope, label in SCOPE_LABELS.items():
+                yield RadioButton(
+                    f"{label} (…)",
+                    value=scope == first,
+                    id=f"scope-{scope}",
+                    disabled=scope == "ids" and not self.selected_ids,
+                    compact=True,
+                )
+        yield ExportOptionsForm(id="export-options")
+        with Horizontal(id="export-file"):
+            yield Label("File")
+            yield Input(
+                str(self.default_path),
+                suggester=PathSuggester(),
+                id="export-path",
+                compact=True,
+            )
 
     @property
     def _filtered(self) -> bool:
@@ -178,7 +217,40 @@ class ExportDialog(ModalScreen[ExportResult | None]):
         )
         if scope is None:
             self.query_one(ExportOptionsForm).apply_to(options)
+            options.fields = self._fields()
         return options
+
+    # -- fields ------------------------------------------------------------------------------
+
+    def _fields_choice(self) -> str:
+        pressed = self.query_one("#export-fields", RadioSet).pressed_button
+        return (pressed.id or "fields-all").removeprefix("fields-") if pressed else "all"
+
+    def _fields(self) -> Sequence[str] | None:
+        """What the engine is given: None (all, its default), the list's columns, or the
+        checked names in the chooser's order."""
+        choice = self._fields_choice()
+        if choice == "visible":
+            return list(self.visible_fields)
+        if choice == "chosen":
+            return self.query_one(FieldChooser).chosen
+        return None
+
+    def _fields_tab_label(self, choice: str, chosen: int = 0) -> str:
+        if choice == "visible":
+            return f"Fields: visible columns ({len(self.visible_fields)})"
+        if choice == "chosen":
+            return f"Fields: {chosen} chosen"
+        return "Fields: all"
+
+    @on(RadioSet.Changed, "#export-fields")
+    @on(FieldChooser.Changed)
+    def _fields_changed(self) -> None:
+        choice = self._fields_choice()
+        chooser = self.query_one(FieldChooser)
+        chooser.disabled = choice != "chosen"
+        tab = self.query_one(TabbedContent).get_tab("tab-fields")
+        tab.label = self._fields_tab_label(choice, len(chooser.chosen))
 
     def _path(self) -> Path:
         text = self.query_one("#export-path", Input).value.strip()
@@ -205,6 +277,11 @@ class ExportDialog(ModalScreen[ExportResult | None]):
         path = self._path()
         if not str(path) or str(path) == ".":
             self._status("Give the name of the file to write.", error=True)
+            return
+        if self._fields_choice() == "chosen" and not self.query_one(FieldChooser).chosen:
+            self._status(EMPTY_CHOICE, error=True)
+            self.query_one(TabbedContent).active = "tab-fields"
+            self.query_one(FieldChooser).field_list.focus()
             return
         if path.is_file() and self.confirm_overwrite != path:
             self.confirm_overwrite = path

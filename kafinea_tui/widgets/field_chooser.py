@@ -1,0 +1,125 @@
+"""Choose some of a module's fields and their order: a checklist whose rows can be moved.
+
+The export dialog uses it for "Chosen fields", but nothing in it is about exports: it lists the
+names it is given (with their labels), `space` checks a field, `shift+up`/`shift+down` (or `K`/`J`,
+as in visidata, for terminals and SSH sessions that drop shifted arrows) move the highlighted row,
+and `chosen` is the checked names from top to bottom. The order on screen is the order reported,
+so what a person sees is what the caller gets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import SelectionList, Static
+from textual.widgets.selection_list import Selection
+
+from kafinea_tui.data.filter_sql import SYSTEM_FIELDS
+from kafinea_tui.data.schema import LINE_ITEM_FIELDS, FieldType, Module
+
+HINT = "space check · shift+↑/↓ or K/J move · the file follows this order"
+
+
+def chooser_fields(module: Module) -> list[tuple[str, str]]:
+    """(name, label) of every field an export can write, in schema order: a sales order's items
+    as their three columns (`items.product`...), then the system fields id, created at and
+    modified at, last because they are seldom wanted."""
+    fields: list[tuple[str, str]] = []
+    for field in module.fields:
+        if field.type is FieldType.LINE_ITEMS:
+            parts = LINE_ITEM_FIELDS
+            fields.extend((f"{field.name}.{p.name}", f"{field.label}: {p.label}") for p in parts)
+        else:
+            fields.append((field.name, field.label))
+    fields.extend((name, field.label) for name, field in SYSTEM_FIELDS.items())
+    return fields
+
+
+class FieldList(SelectionList[str]):
+    """The checklist itself; reordering rebuilds its options, keeping checks and highlight."""
+
+    def __init__(self, fields: Sequence[tuple[str, str]]) -> None:
+        super().__init__(*((label, name) for name, label in fields), compact=True)
+        self.labels = dict(fields)
+
+    def move_highlighted(self, step: int) -> bool:
+        """Swap the highlighted row with its neighbour `step` rows away; False at either end."""
+        index = self.highlighted
+        if index is None or not 0 <= index + step < self.option_count:
+            return False
+        names = [self.get_option_at_index(i).value for i in range(self.option_count)]
+        names[index], names[index + step] = names[index + step], names[index]
+        checked = set(self.selected)
+        with self.prevent(SelectionList.SelectedChanged):
+            self.clear_options()
+            self.add_options(Selection(self.labels[n], n, n in checked) for n in names)
+        self.highlighted = index + step
+        return True
+
+
+class FieldChooser(Vertical):
+    """A hint line over the checklist; posts `Changed` when the checks or their order change."""
+
+    DEFAULT_CSS = """
+    FieldChooser { height: auto; }
+    FieldChooser > #chooser-hint { height: 1; color: $text-muted; }
+    FieldChooser > FieldList { height: 1fr; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("shift+up,K", "move(-1)", "Move up", show=False),
+        Binding("shift+down,J", "move(1)", "Move down", show=False),
+    ]
+
+    class Changed(Message):
+        """The chosen names (in order) changed."""
+
+        def __init__(self, chooser: FieldChooser, chosen: list[str]) -> None:
+            super().__init__()
+            self.chooser = chooser
+            self.chosen = chosen
+
+        @property
+        def control(self) -> FieldChooser:
+            return self.chooser
+
+    def __init__(
+        self,
+        fields: Sequence[tuple[str, str]],
+        *,
+        id: str | None = None,
+        disabled: bool = False,
+    ) -> None:
+        super().__init__(id=id, disabled=disabled)
+        self._fields = list(fields)
+
+    def compose(self) -> ComposeResult:
+        yield Static(HINT, id="chooser-hint", markup=False)
+        yield FieldList(self._fields)
+
+    @property
+    def field_list(self) -> FieldList:
+        return self.query_one(FieldList)
+
+    @property
+    def chosen(self) -> list[str]:
+        """The checked names, top to bottom."""
+        checked = set(self.field_list.selected)
+        rows = self.field_list
+        values = (rows.get_option_at_index(i).value for i in range(rows.option_count))
+        return [value for value in values if value in checked]
+
+    def action_move(self, step: int) -> None:
+        if self.field_list.move_highlighted(step):
+            self.post_message(self.Changed(self, self.chosen))
+
+    @on(SelectionList.SelectedChanged)
+    def _checks_changed(self, event: SelectionList.SelectedChanged[str]) -> None:
+        event.stop()
+        self.post_message(self.Changed(self, self.chosen))
