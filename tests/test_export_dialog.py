@@ -1,5 +1,6 @@
 """The export dialog through Pilot: in the real app (select rows on two pages, export "selected",
-read the file) and pushed on a small app (counts, options, overwrite confirmation, errors)."""
+read the file; chosen fields in a chosen order; the list's columns) and pushed on a small app
+(counts, options, overwrite confirmation, errors, an empty choice of fields)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,15 @@ from pathlib import Path
 
 from textual.app import App
 from textual.pilot import Pilot
-from textual.widgets import Button, Input, RadioButton, RadioSet, Select, Static
+from textual.widgets import Button, Input, RadioButton, RadioSet, Select, Static, TabbedContent
 
 from kafinea_tui.app import KafineaApp
 from kafinea_tui.data.exporter import ExportResult
 from kafinea_tui.data.query import ListQuery
 from kafinea_tui.data.store import Store
-from kafinea_tui.screens.export_dialog import ExportDialog
+from kafinea_tui.screens.export_dialog import EMPTY_CHOICE, ExportDialog
+from kafinea_tui.widgets.field_chooser import FieldChooser, FieldList
+from kafinea_tui.widgets.record_table import RecordTable
 from tests.app_workspace import (  # noqa: F401
     app_fixture,
     store_fixture,
@@ -203,3 +206,103 @@ async def test_path_completion(store: Store, tmp_path: Path) -> None:
         await settle(pilot)
         await pilot.press("right")
         assert path_input.value == str(tmp_path / "exports") + "/"
+
+
+async def fields_tab(pilot: Pilot[None], choice: str) -> None:
+    """From the dialog as it opens (focus on the scopes), by keyboard: to the Fields tab, then
+    `choice` (0 all, 1 visible, 2 chosen) picked in its radio set, which keeps the focus."""
+    await pilot.press("shift+tab", "right", "tab", *["down"] * choice, "space")
+    await settle(pilot)
+    tabs = pilot.app.screen.query_one(TabbedContent)
+    assert tabs.active == "tab-fields"
+
+
+async def test_chosen_fields_in_a_chosen_order(app: KafineaApp, tmp_path: Path) -> None:
+    target = tmp_path / "chosen-fields.csv"
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ExportDialog)
+        assert dialog.query_one(FieldChooser).disabled  # until "Chosen" is picked
+        await fields_tab(pilot, 2)
+        assert not dialog.query_one(FieldChooser).disabled
+        # First Name, Last Name, Email...: check Last Name and Email, then move Email up.
+        await pilot.press("tab", "down", "space", "down", "space", "shift+up")
+        await settle(pilot)
+        assert dialog.query_one(FieldChooser).chosen == ["email", "last_name"]
+        tab = dialog.query_one(TabbedContent).get_tab("tab-fields")
+        assert str(tab.label) == "Fields: 2 chosen"
+        dialog.query_one("#export-path", Input).value = str(target)
+        await pilot.click("#export-run")
+        await settle(pilot)
+        assert status(app) == f"Exported 120 records to {target}"
+    rows = read(target)
+    assert rows[0] == ["Email", "Last Name"]
+    assert rows[1] == ["person000@example.com", "Name000"]
+
+
+async def test_visible_columns_are_the_lists_columns(app: KafineaApp, tmp_path: Path) -> None:
+    """Sales orders: the list's columns without the items, which the list shows as a count and
+    which would make the file one line per item."""
+    target = tmp_path / "orders.csv"
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        page = app.screen.query_one(RecordTable).page
+        assert page is not None
+        shown = [f.label for f in page.fields if f.is_column]
+        assert len(shown) == len(page.fields) - 1  # Items
+        await pilot.press("e")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ExportDialog)
+        await fields_tab(pilot, 1)
+        tab = dialog.query_one(TabbedContent).get_tab("tab-fields")
+        assert str(tab.label) == f"Fields: visible columns ({len(shown)})"
+        dialog.query_one("#export-path", Input).value = str(target)
+        await pilot.click("#export-run")
+        await settle(pilot)
+        assert status(app) == f"Exported 1 record to {target}"
+    rows = read(target)
+    assert rows[0] == shown
+    assert len(rows) == 2 and rows[1][:2] == ["SO-1", "First order"]
+
+
+async def test_an_empty_choice_writes_nothing(store: Store, tmp_path: Path) -> None:
+    host = Host(dialog_for(store, tmp_path))
+    async with host.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        no_press_animation(host)
+        await fields_tab(pilot, 2)
+        await pilot.click("#export-run")
+        await settle(pilot)
+        assert status(host) == EMPTY_CHOICE
+        assert host.screen.query_one("#export-status", Static).has_class("error")
+        assert isinstance(host.screen.focused, FieldList)
+        assert not (tmp_path / "contacts.csv").exists()
+
+
+async def test_the_chooser_moves_with_k_and_j_and_ends_with_system_fields(
+    store: Store, tmp_path: Path
+) -> None:
+    host = Host(dialog_for(store, tmp_path))
+    async with host.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await fields_tab(pilot, 2)
+        chooser = host.screen.query_one(FieldChooser)
+        rows = chooser.field_list
+        names = [rows.get_option_at_index(i).value for i in range(rows.option_count)]
+        assert names[-3:] == ["id", "created_at", "modified_at"]
+        assert chooser.chosen == []
+        await pilot.press("tab", "K", "space", "J", "J")  # K at the top does nothing
+        assert rows.highlighted == 2  # the highlight follows the moved field
+        await pilot.press("home", "space")  # Last Name, now at the top
+        await pilot.press("end", "space", "J")  # J at the bottom does nothing
+        await settle(pilot)
+        assert chooser.chosen == ["last_name", "first_name", "modified_at"]
+        assert rows.highlighted == rows.option_count - 1
+        await pilot.press("space")  # unchecking drops it from the choice
+        assert chooser.chosen == ["last_name", "first_name"]

@@ -116,3 +116,17 @@ def test_export_dialog(app: KafineaApp, snap_compare: Any) -> None:
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_export_dialog_fields_tab(app: KafineaApp, snap_compare: Any) -> None:
+    """At 80x24, the Fields tab with "Chosen" picked: Email moved above Last Name, both checked."""
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        await pilot.press("shift+tab", "right", "tab", "down", "down", "space")
+        await pilot.press("tab", "down", "space", "down", "space", "K")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
