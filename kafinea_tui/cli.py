@@ -27,6 +27,8 @@ COMMANDS: tuple[str, ...] = (
     "import_csv",
     "imports",
     "export",
+    "serve",
+    "token",
 )
 
 

@@ -70,7 +70,16 @@ def _v1_initial(conn: duckdb.DuckDBPyConnection) -> None:
     conn.execute("CREATE TABLE kf_settings (key VARCHAR NOT NULL, value VARCHAR)")
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1_initial,)
+def _v2_api_tokens(conn: duckdb.DuckDBPyConnection) -> None:
+    # API tokens: only the SHA-256 of a token is kept, so a copy of the database never
+    # lets anyone call the API; the token itself is shown once, when it is created.
+    conn.execute(
+        "CREATE TABLE kf_tokens (name VARCHAR NOT NULL, token_sha256 VARCHAR NOT NULL,"
+        " read_only BOOLEAN NOT NULL, created_at TIMESTAMP NOT NULL)"
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1_initial, _v2_api_tokens)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
