@@ -1,0 +1,61 @@
+"""`kafinea-tui serve [--host 127.0.0.1] [--port 8765]`: the REST API over a workspace, no UI.
+
+It binds 127.0.0.1 unless told otherwise: the API moves a CRM's data, and exposing it to a
+network is a decision for the person starting it, not a default. DuckDB lets one process write a
+workspace, so the app cannot open the same workspace while `serve` runs (and the reverse).
+Workflows and schedules (DESIGN.md "Automation config") are not part of `serve` yet.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from kafinea_tui.data.errors import UsageError
+from kafinea_tui.workspace import Workspace
+
+DESCRIPTION = (
+    "Serve the REST API (base /api/v1, OpenAPI at /openapi.json) over the workspace until "
+    "interrupted. Requests need a token from `kafinea-tui token create NAME`. Workflows and "
+    "schedules from config.toml are not run yet: that is a later piece of work."
+)
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "serve", help="serve the REST API (no UI)", description=DESCRIPTION
+    )
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to bind (default 127.0.0.1, this machine)"
+    )
+    parser.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, workspace: Workspace) -> int:
+    import uvicorn
+
+    from kafinea_tui.sync.api import create_app
+    from kafinea_tui.sync.tokens import list_tokens
+
+    if not 0 <= args.port <= 65535:
+        raise UsageError(f"--port is between 0 and 65535, not {args.port}.")
+    store = workspace.open_store()
+    try:
+        if not list_tokens(store):
+            print(
+                "kafinea-tui: no API token yet; `kafinea-tui token create NAME` makes one.",
+                file=sys.stderr,
+            )
+        config = uvicorn.Config(
+            create_app(store, workspace), host=args.host, port=args.port, log_level="info"
+        )
+        server = uvicorn.Server(config)
+        server.run()
+        # uvicorn exits the process's own way on a bind failure; say it in one sentence.
+        if not server.started:
+            raise UsageError(f"Cannot listen on {args.host}:{args.port}; is the port in use?")
+    finally:
+        store.close()
+    return 0
