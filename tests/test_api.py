@@ -1,21 +1,54 @@
-"""The REST API over real HTTP on 127.0.0.1: auth, records, import, export, changes, OpenAPI."""
+"""The REST API over real HTTP on 127.0.0.1: auth, records, import, export, changes, OpenAPI.
+
+A real uvicorn server runs in a background thread and httpx talks to it as a client would: an
+in-process ASGI test would not see what the network sees (status lines, streamed CSV bodies).
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+import threading
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import httpx
 import pytest
+import uvicorn
 
 from kafinea_tui.data.importer import undo_import
 from kafinea_tui.data.store import Store
+from kafinea_tui.sync.api import create_app
 from kafinea_tui.sync.tokens import create_token, revoke_token
-from tests.api_server import client, serve
 
 API = "/api/v1"
+
+
+@contextmanager
+def serve(store: Store) -> Iterator[str]:
+    """Run the API over `store` on a free port; yields its base URL."""
+    config = uvicorn.Config(create_app(store), host="127.0.0.1", port=0, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the API server did not start")
+        time.sleep(0.02)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=20)
+
+
+def client(base: str, token: str | None) -> httpx.Client:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    return httpx.Client(base_url=base, headers=headers, timeout=30)
 
 
 @dataclass
@@ -103,9 +136,8 @@ def test_a_revoked_token_is_refused_from_the_next_request(api: Api) -> None:
 
 def test_modules_are_the_cli_shape(api: Api) -> None:
     modules = api.http.get(f"{API}/modules").json()
-    assert [m["name"] for m in modules][:2] == ["organizations", "contacts"] or {
-        m["name"] for m in modules
-    } >= {"contacts", "organizations", "leads", "products", "salesorders"}
+    names = {m["name"] for m in modules}
+    assert names == {"contacts", "organizations", "leads", "products", "salesorders"}
     contacts = next(m for m in modules if m["name"] == "contacts")
     assert contacts["key"] == "email"
     organization = next(f for f in contacts["fields"] if f["name"] == "organization")
@@ -397,8 +429,6 @@ def test_openapi_lists_every_route(api: Api) -> None:
     described = {
         (path, method.upper()) for path, ops in document["paths"].items() for method in ops
     }
-    from kafinea_tui.sync.api import create_app
-
     routes = {
         (route.path.replace(":int}", "}"), method)
         for route in create_app(api.store).routes
