@@ -16,7 +16,6 @@ press confirms. Everything the dialog does goes through `data.exporter`; it writ
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
 
@@ -40,10 +39,8 @@ from textual.widgets import (
 from kafinea_tui.data.errors import KafineaError
 from kafinea_tui.data.exporter import ExportOptions, ExportResult, count_scope, export_csv
 from kafinea_tui.data.query import ListQuery
-from kafinea_tui.data.schema import Module
 from kafinea_tui.data.store import Store
-from kafinea_tui.widgets.export_options import ExportOptionsForm
-from kafinea_tui.widgets.field_chooser import FieldChooser, chooser_fields
+from kafinea_tui.widgets.export_options import ExportFieldsForm, ExportOptionsForm
 from kafinea_tui.widgets.path_suggester import PathSuggester
 
 SCOPE_LABELS: dict[str, str] = {
@@ -52,19 +49,7 @@ SCOPE_LABELS: dict[str, str] = {
     "all": "All records",
     "filter": "All matching the filter",
 }
-FIELD_LABELS: dict[str, str] = {
-    "all": "All fields",
-    "visible": "Visible columns",
-    "chosen": "Chosen fields, in the chosen order",
-}
 EMPTY_CHOICE = "Check at least one field on the Fields tab, or export all fields."
-
-
-def visible_columns(module: Module) -> list[str]:
-    """The fields the module's list shows as columns, in its order (`RecordTable` shows every
-    field of the module). A sales order's items are left out: the list shows only how many
-    lines an order has, and exporting them would write one line per item, not the list's rows."""
-    return [field.name for field in module.fields if field.is_column]
 
 
 class ExportDialog(ModalScreen[ExportResult | None]):
@@ -84,7 +69,6 @@ class ExportDialog(ModalScreen[ExportResult | None]):
     ExportDialog #export-file { height: 1; margin-top: 1; }
     ExportDialog #export-file Label { width: 10; }
     ExportDialog #export-path { width: 1fr; }
-    ExportDialog #export-chooser { height: 1fr; margin-top: 1; }
     ExportDialog #export-progress { display: none; margin-top: 1; }
     ExportDialog #export-progress.running { display: block; }
     ExportDialog #export-status { height: auto; margin-top: 1; }
@@ -116,10 +100,7 @@ class ExportDialog(ModalScreen[ExportResult | None]):
         self.selected_ids = selected_ids
         self.page_index = page
         self.page_size = page_size
-        module = store.module(module_name)
-        self.module_label = module.label
-        self.field_choices = chooser_fields(module)
-        self.visible_fields = visible_columns(module)
+        self.module_label = store.module(module_name).label
         self.default_path = default_path or Path.cwd() / f"{module_name}.csv"
         self.result: ExportResult | None = None
         self.confirm_overwrite: Path | None = None
@@ -132,13 +113,10 @@ class ExportDialog(ModalScreen[ExportResult | None]):
             with TabbedContent(id="export-tabs"):
                 with TabPane("Records & file", id="tab-file"):
                     yield from self._compose_file(first)
-                with TabPane(self._fields_tab_label("all"), id="tab-fields"):
-                    with RadioSet(id="export-fields", compact=True):
-                        for choice, label in FIELD_LABELS.items():
-                            yield RadioButton(
-                                label, value=choice == "all", id=f"fields-{choice}", compact=True
-                            )
-                    yield FieldChooser(self.field_choices, id="export-chooser", disabled=True)
+                with TabPane("Fields: all", id="tab-fields"):
+                    yield ExportFieldsForm(
+                        self.store.module(self.module_name), id="export-fields-form"
+                    )
             yield ProgressBar(total=100, show_eta=False, id="export-progress")
             yield Static("", id="export-status", markup=False)
             with Horizontal(id="export-buttons"):
@@ -217,40 +195,12 @@ class ExportDialog(ModalScreen[ExportResult | None]):
         )
         if scope is None:
             self.query_one(ExportOptionsForm).apply_to(options)
-            options.fields = self._fields()
+            self.query_one(ExportFieldsForm).apply_to(options)
         return options
 
-    # -- fields ------------------------------------------------------------------------------
-
-    def _fields_choice(self) -> str:
-        pressed = self.query_one("#export-fields", RadioSet).pressed_button
-        return (pressed.id or "fields-all").removeprefix("fields-") if pressed else "all"
-
-    def _fields(self) -> Sequence[str] | None:
-        """What the engine is given: None (all, its default), the list's columns, or the
-        checked names in the chooser's order."""
-        choice = self._fields_choice()
-        if choice == "visible":
-            return list(self.visible_fields)
-        if choice == "chosen":
-            return self.query_one(FieldChooser).chosen
-        return None
-
-    def _fields_tab_label(self, choice: str, chosen: int = 0) -> str:
-        if choice == "visible":
-            return f"Fields: visible columns ({len(self.visible_fields)})"
-        if choice == "chosen":
-            return f"Fields: {chosen} chosen"
-        return "Fields: all"
-
-    @on(RadioSet.Changed, "#export-fields")
-    @on(FieldChooser.Changed)
-    def _fields_changed(self) -> None:
-        choice = self._fields_choice()
-        chooser = self.query_one(FieldChooser)
-        chooser.disabled = choice != "chosen"
-        tab = self.query_one(TabbedContent).get_tab("tab-fields")
-        tab.label = self._fields_tab_label(choice, len(chooser.chosen))
+    @on(ExportFieldsForm.Changed)
+    def _fields_changed(self, event: ExportFieldsForm.Changed) -> None:
+        self.query_one(TabbedContent).get_tab("tab-fields").label = f"Fields: {event.summary}"
 
     def _path(self) -> Path:
         text = self.query_one("#export-path", Input).value.strip()
@@ -278,10 +228,11 @@ class ExportDialog(ModalScreen[ExportResult | None]):
         if not str(path) or str(path) == ".":
             self._status("Give the name of the file to write.", error=True)
             return
-        if self._fields_choice() == "chosen" and not self.query_one(FieldChooser).chosen:
+        fields = self.query_one(ExportFieldsForm)
+        if fields.nothing_chosen:
             self._status(EMPTY_CHOICE, error=True)
             self.query_one(TabbedContent).active = "tab-fields"
-            self.query_one(FieldChooser).field_list.focus()
+            fields.chooser.field_list.focus()
             return
         if path.is_file() and self.confirm_overwrite != path:
             self.confirm_overwrite = path

@@ -1,17 +1,22 @@
-"""The file options of an export: header, delimiter, encoding, decimal separator, formula guard.
+"""The options of an export: the file's (header, delimiter, encoding, decimal separator, formula
+guard) and its fields (all, the list's columns, or a chosen list in a chosen order).
 
-A form of its own so the export dialog stays about scopes, the path and the run; it only fills an
-`ExportOptions` (`apply_to`), the engine checks the values. Compact widgets, one line each, so
+Forms of their own so the export dialog stays about scopes, the path and the run; they only fill
+an `ExportOptions` (`apply_to`), the engine checks the values. Compact widgets, one line each, so
 the whole dialog fits in 80x24.
 """
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Checkbox, Label, Select
+from textual.message import Message
+from textual.widgets import Checkbox, Label, RadioButton, RadioSet, Select
 
 from kafinea_tui.data.exporter import ExportOptions
+from kafinea_tui.data.schema import Module
+from kafinea_tui.widgets.field_chooser import FieldChooser, chooser_fields
 
 DELIMITER_CHOICES = [
     ("Comma ,", "comma"),
@@ -28,6 +33,18 @@ ENCODING_CHOICES = [
 ]
 HEADER_CHOICES = [("Labels", "labels"), ("Names", "names")]
 DECIMAL_CHOICES = [("Decimal point 1.5", "point"), ("Decimal comma 1,5", "comma")]
+FIELD_CHOICES = {
+    "all": "All fields",
+    "visible": "Visible columns",
+    "chosen": "Chosen fields, in the chosen order",
+}
+
+
+def visible_columns(module: Module) -> list[str]:
+    """The fields the module's list shows as columns, in its order (`RecordTable` shows every
+    field of the module). A sales order's items are left out: the list shows only how many
+    lines an order has, and exporting them would write one line per item, not the list's rows."""
+    return [field.name for field in module.fields if field.is_column]
 
 
 class ExportOptionsForm(Vertical):
@@ -73,3 +90,69 @@ class ExportOptionsForm(Vertical):
 
 def _select(choices: list[tuple[str, str]], value: str, id: str) -> Select[str]:
     return Select(choices, value=value, allow_blank=False, id=id, compact=True)
+
+
+class ExportFieldsForm(Vertical):
+    """All fields (the engine's default), the list's columns, or the `FieldChooser`'s checked
+    names in its order; the chooser is disabled unless "Chosen" is picked, so what it shows
+    never silently applies. Posts `Changed` with a short summary for the dialog's tab label."""
+
+    DEFAULT_CSS = """
+    ExportFieldsForm { height: 1fr; }
+    ExportFieldsForm RadioSet { width: 100%; height: auto; }
+    ExportFieldsForm FieldChooser { height: 1fr; margin-top: 1; }
+    """
+
+    class Changed(Message):
+        def __init__(self, summary: str) -> None:
+            super().__init__()
+            self.summary = summary
+
+    def __init__(self, module: Module, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.visible_fields = visible_columns(module)
+        self.choices = chooser_fields(module)
+
+    def compose(self) -> ComposeResult:
+        with RadioSet(id="export-fields", compact=True):
+            for choice, label in FIELD_CHOICES.items():
+                yield RadioButton(label, value=choice == "all", id=f"fields-{choice}", compact=True)
+        yield FieldChooser(self.choices, id="export-chooser", disabled=True)
+
+    @property
+    def choice(self) -> str:
+        pressed = self.query_one("#export-fields", RadioSet).pressed_button
+        return (pressed.id or "fields-all").removeprefix("fields-") if pressed else "all"
+
+    @property
+    def chooser(self) -> FieldChooser:
+        return self.query_one(FieldChooser)
+
+    @property
+    def nothing_chosen(self) -> bool:
+        """ "Chosen" is picked with no field checked: the dialog refuses to export."""
+        return self.choice == "chosen" and not self.chooser.chosen
+
+    @property
+    def summary(self) -> str:
+        if self.choice == "visible":
+            return f"visible columns ({len(self.visible_fields)})"
+        if self.choice == "chosen":
+            return f"{len(self.chooser.chosen)} chosen"
+        return "all"
+
+    def apply_to(self, options: ExportOptions) -> None:
+        """None for all fields (the engine's default: schema order, custom fields included)."""
+        if self.choice == "visible":
+            options.fields = list(self.visible_fields)
+        elif self.choice == "chosen":
+            options.fields = self.chooser.chosen
+        else:
+            options.fields = None
+
+    @on(RadioSet.Changed, "#export-fields")
+    @on(FieldChooser.Changed)
+    def _changed(self, event: Message) -> None:
+        event.stop()
+        self.chooser.disabled = self.choice != "chosen"
+        self.post_message(self.Changed(self.summary))
