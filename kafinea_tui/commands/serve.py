@@ -9,10 +9,11 @@ Workflows and schedules (DESIGN.md "Automation config") are not part of `serve` 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from typing import Any
 
-from kafinea_tui.data.errors import UsageError
+from kafinea_tui.data.errors import KafineaError, UsageError
 from kafinea_tui.workspace import Workspace
 
 DESCRIPTION = (
@@ -52,10 +53,27 @@ def run(args: argparse.Namespace, workspace: Workspace) -> int:
             create_app(store, workspace), host=args.host, port=args.port, log_level="info"
         )
         server = uvicorn.Server(config)
-        server.run()
-        # uvicorn exits the process's own way on a bind failure; say it in one sentence.
-        if not server.started:
-            raise UsageError(f"Cannot listen on {args.host}:{args.port}; is the port in use?")
+        # uvicorn shuts down gracefully on SIGINT or SIGTERM, then raises the signal again;
+        # both mean "stop" here: close the workspace and exit 0 rather than die by the signal.
+        previous = signal.signal(signal.SIGTERM, _interrupt)
+        try:
+            server.run()
+        except KeyboardInterrupt:
+            pass
+        except SystemExit:
+            # uvicorn exits on a failed start (it has logged why): end with our one sentence.
+            if server.started:
+                raise
+            raise KafineaError(
+                f"Cannot serve on {args.host}:{args.port} (see the error above); "
+                "is the port in use, or the address not this machine's?"
+            ) from None
+        finally:
+            signal.signal(signal.SIGTERM, previous)
     finally:
         store.close()
     return 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt

@@ -1,0 +1,117 @@
+"""`kafinea-tui token` and `kafinea-tui serve` as subprocesses on a temporary workspace."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from kafinea_tui.workspace import Workspace
+
+
+def cli(workspace: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "kafinea_tui.cli", "--workspace", str(workspace), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    store = Workspace(tmp_path).open_store()
+    try:
+        store.create("contacts", {"last_name": "Lee", "email": "ann@x.fr"})
+    finally:
+        store.close()
+    return tmp_path
+
+
+def test_token_create_prints_the_token_once_and_stores_only_its_hash(workspace: Path) -> None:
+    done = cli(workspace, "token", "create", "ci", "--read-only")
+    assert done.returncode == 0, done.stderr
+    token = done.stdout.strip()
+    assert len(token) >= 40 and "\n" not in token
+    assert "cannot be shown again" in done.stderr
+    listed = cli(workspace, "token", "list", "--json")
+    assert json.loads(listed.stdout)[0] | {"created_at": None} == {
+        "name": "ci",
+        "read_only": True,
+        "created_at": None,
+    }
+    assert token not in listed.stdout
+    assert token.encode() not in (workspace / "kafinea.duckdb").read_bytes()
+    again = cli(workspace, "token", "create", "ci")
+    assert again.returncode == 1 and "already exists" in again.stderr
+    assert cli(workspace, "token", "revoke", "ci").returncode == 0
+    assert json.loads(cli(workspace, "token", "list", "--json").stdout) == []
+    missing = cli(workspace, "token", "revoke", "ci")
+    assert missing.returncode == 1 and "no token named" in missing.stderr
+
+
+def test_serve_help_says_workflows_are_not_run_yet(workspace: Path) -> None:
+    done = cli(workspace, "serve", "--help")
+    assert done.returncode == 0 and "127.0.0.1" in done.stdout
+    assert "not run yet" in " ".join(done.stdout.split())
+
+
+def test_serve_answers_health_and_records_with_a_token(workspace: Path) -> None:
+    token = cli(workspace, "token", "create", "test").stdout.strip()
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "kafinea_tui.cli",
+            "--workspace",
+            str(workspace),
+            "serve",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}/api/v1"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            assert server.poll() is None, server.communicate()[1]
+            try:
+                health = httpx.get(f"{base}/health", timeout=2)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "serve did not answer in 30 s"
+                time.sleep(0.1)
+        assert health.json()["status"] == "ok"
+        denied = httpx.get(f"{base}/contacts/records", timeout=10)
+        assert denied.status_code == 401
+        records = httpx.get(
+            f"{base}/contacts/records", headers={"Authorization": f"Bearer {token}"}, timeout=10
+        )
+        assert records.status_code == 200
+        assert records.json()["total"] == 1
+        assert records.json()["records"][0]["email"] == "ann@x.fr"
+    finally:
+        server.terminate()
+        try:
+            server.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.communicate()
+    assert server.returncode == 0
