@@ -151,7 +151,7 @@ class _Api:
             "date_format": params.text("date_format"),
             "decimal": params.text("decimal"),
         }
-        body = _json(await request.body())
+        body = await run_in_threadpool(_json, await request.body())
 
         def work() -> dict[str, Any]:
             with tempfile.TemporaryDirectory(prefix="kafinea-api-") as folder:
@@ -176,7 +176,7 @@ class _Api:
             params.text("decimal") or "point", params.text("date_format") or "yyyy-mm-dd"
         )
         record_id = int(request.path_params["id"])
-        body = _json(await request.body())
+        body = await run_in_threadpool(_json, await request.body())
         if not isinstance(body, dict):
             raise UsageError("PATCH takes one JSON object: the fields to change.")
 
