@@ -5,7 +5,7 @@ Public names: `Context`, `build_rows`, `build_records`, `check_records`, `FAIL`,
 - `kf_rows`: a view, one row per staged row, references replaced by ids, `mk` the match key
   (match fields lower-cased and trimmed, NULL when one is empty), the value errors so far.
 - `kf_recs`: one row per record to write: `action` create / update / merge, `id` (the matched
-  record, or the new id), `mk`, `first_rn` and the record's values. Rows of one file with the same
+  record; a new record's id is given when writing), `mk`, `first_rn` and the record's values. Rows of one file with the same
   key are one record: the last row's values under overwrite, the first non-empty value of each
   field otherwise (merge fills gaps; sales-order lines repeat their order's fields). Grouping
   and matching are in `import_group`.
@@ -44,6 +44,7 @@ class Context:
     dry_run: bool
     refs: list[RefTable] = field(default_factory=list)
     defaults: dict[str, object] = field(default_factory=dict)  # field name -> typed default
+    rows: int = 0  # staged rows: `rn` runs from 0 to rows - 1
 
     @property
     def grouped(self) -> bool:
@@ -144,28 +145,19 @@ def _match_column(ctx: Context, name: str) -> str:
 
 def build_records(ctx: Context) -> None:
     """kf_recs: the records this import writes, one per group (or per row without matching)."""
-    cur, module = ctx.cur, ctx.module
+    cur = ctx.cur
     value_cols = "".join(f", {t.sql_name}" for t in ctx.record_targets)
     drop_temp(cur, RECS)
     if not ctx.grouped:
-        # Ids are drawn when writing (nextval in the INSERT), failed rows drop out by kf_fail.
+        # Ids are given when writing (from `rn`), failed rows drop out by kf_fail.
         cur.execute(
             f"CREATE TEMP VIEW {RECS} AS SELECT 'create' AS action, NULL::BIGINT AS id, mk,"
             f" rn AS first_rn{value_cols} FROM {ROWS}"
             f" WHERE err_reason IS NULL AND rn NOT IN (SELECT rn FROM {FAIL})"
         )
         return
+    # New records get their ids when writing (`import_create`), once the checks are done.
     build_grouped(ctx, ROWS, RECS, FAIL, _match_fields(ctx))
-    if not ctx.dry_run:
-        new_id = f"nextval('{module.table}_id_seq')"
-        # New ids follow the file's order (drawn in that order, so the setting must hold here).
-        cur.execute("SET preserve_insertion_order = true")
-        cur.execute(
-            f"UPDATE {RECS} SET id = x.id FROM (SELECT first_rn, {new_id} AS id FROM"
-            f" (SELECT first_rn FROM {RECS} WHERE action = 'create' ORDER BY first_rn)) x"
-            f" WHERE {RECS}.first_rn = x.first_rn AND {RECS}.action = 'create'"
-        )
-        cur.execute("SET preserve_insertion_order = false")
 
 
 def check_records(ctx: Context) -> None:

@@ -1,7 +1,7 @@
 """DuckDB settings an import holds while it runs, each put back afterwards.
 
-Public names: `insertion_order(cur)`, `memory_bound(cur, path)`, `MEMORY_PER_FILE_BYTE`,
-`MEMORY_FLOOR`.
+Public names: `insertion_order(cur)`, `ordered(cur)`, `memory_bound(cur, path)`,
+`MEMORY_PER_FILE_BYTE`, `MEMORY_FLOOR`.
 """
 
 from __future__ import annotations
@@ -71,3 +71,15 @@ def insertion_order(cur: duckdb.DuckDBPyConnection) -> Iterator[None]:
         yield
     finally:
         cur.execute(f"SET preserve_insertion_order = {'true' if row and row[0] else 'false'}")
+
+
+@contextmanager
+def ordered(cur: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """One statement that must write rows in the order its SELECT gives them: created records
+    are appended in id order (the table's order is the id order the exporter relies on), while
+    the rest of an import runs with `preserve_insertion_order = false` (less memory)."""
+    cur.execute("SET preserve_insertion_order = true")
+    try:
+        yield
+    finally:
+        cur.execute("SET preserve_insertion_order = false")

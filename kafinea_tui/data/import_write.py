@@ -1,120 +1,37 @@
 """Step 3 of running an import: write the records, the batch, undo data and the change log.
 
-Public names: `create_related(ctx, batch, now, source) -> int`, `write_records(ctx, batch, now,
-source)`.
+Public names: `write_records(ctx, batch, now, source)` (new records: `import_create`; related
+records: `import_related`).
 
 All writes are INSERT ... SELECT and UPDATE ... FROM over the temporary tables of
 `import_match`, inside the import's one transaction. Before a record is changed its row is
 copied to `<module>_prev` (and a sales order's lines to `salesorder_items_prev`) so that `undo`
 can put it back. Created records carry the batch in their `batch_id` column, which is how undo
 finds them (a million creates need no second list); `kf_batch_rows` names the records the batch
-updated or merged, and the related records it created. A matched record whose values would not change is not rewritten nor logged, like
-`Store.update`.
+updated or merged, and the related records it created. A matched record whose values would not
+change is not rewritten nor logged, like `Store.update`.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from kafinea_tui.data.import_create import insert_created, value_sql
 from kafinea_tui.data.import_match import RECS, ROWS, Context
-from kafinea_tui.data.schema import LINE_ITEMS_TABLE, FieldType, Module
+from kafinea_tui.data.schema import LINE_ITEMS_TABLE
 from kafinea_tui.data.store import log_changes
 from kafinea_tui.data.values import Params
 
 UPD = "kf_upd"
 
 
-def create_related(ctx: Context, batch: int | None, now: datetime, source: str) -> int:
-    """Create the missing records named by reference columns (with their key, and the same text
-    in the related module's other mandatory text fields so they are never empty), and point the
-    reference tables at them. Returns how many were (or, in a dry run, would be) created."""
-    cur = ctx.cur
-    total = 0
-    for ref in ctx.refs:
-        row = cur.execute(f"SELECT count(*) FROM {ref.table} WHERE n = 0").fetchone()
-        missing = int(row[0]) if row else 0
-        total += missing
-        if not missing or ctx.dry_run or not ctx.create_related:
-            continue
-        related = ref.related
-        key_field = related.field(ref.key)
-        fill = [
-            f.name
-            for f in related.columns
-            if f.name != key_field.name
-            and f.mandatory
-            and f.type in (FieldType.TEXT, FieldType.TEXTAREA)
-        ]
-        names = [key_field.name, *fill]
-        value = f"TRY_CAST(k AS {key_field.sql_type})"
-        cur.execute(
-            f"INSERT INTO {related.table} (id, created_at, modified_at, batch_id,"
-            f" {', '.join(names)}) SELECT nextval('{related.table}_id_seq'), ?, ?, ?,"
-            f" {', '.join(value for _ in names)} FROM {ref.table} WHERE n = 0",
-            [now, now, batch],
-        )
-        new_ids = (
-            f"SELECT id FROM {related.table} WHERE batch_id = ? AND id NOT IN"
-            " (SELECT record_id FROM kf_batch_rows WHERE batch_id = ? AND module = ?)"
-        )
-        params = [batch, batch, related.name]
-        log_changes(cur, related.name, new_ids, "create", source, batch, names, params)
-        cur.execute(
-            f"INSERT INTO kf_batch_rows SELECT ?, ?, id, 'related' FROM ({new_ids})",
-            [batch, related.name, *params],
-        )
-        cur.execute(
-            f"UPDATE {ref.table} SET id = r.id, n = 1 FROM {related.table} r"
-            f" WHERE {ref.table}.n = 0 AND r.batch_id = ?"
-            f" AND lower(trim(CAST(r.{key_field.name} AS VARCHAR))) = {ref.table}.lk",
-            [batch],
-        )
-    return total
-
-
-def _value_sql(ctx: Context, module: Module, params: Params, mode: str) -> dict[str, str]:
-    """Column -> SQL of its new value, for the columns this import sets (`c` = kf_recs row,
-    `m` = the matched record). Unmapped fields are absent, so they are never touched."""
-    result: dict[str, str] = {}
-    mapped = {t.field.name: t for t in ctx.record_targets}
-    for f in module.columns:
-        default = params.add(ctx.defaults[f.name]) if f.name in ctx.defaults else None
-        typed_default = f"CAST({default} AS {f.sql_type})" if default else None
-        if f.name in mapped:
-            value = f"c.{mapped[f.name].sql_name}"
-            if mode == "merge":
-                parts = [value, f"m.{f.name}"] + ([typed_default] if typed_default else [])
-                result[f.name] = f"coalesce({', '.join(parts)})"
-            else:
-                result[f.name] = f"coalesce({value}, {typed_default})" if typed_default else value
-        elif typed_default:
-            result[f.name] = (
-                typed_default if mode == "create" else (f"coalesce(m.{f.name}, {typed_default})")
-            )
-    return result
-
-
 def write_records(ctx: Context, batch: int | None, now: datetime, source: str) -> None:
-    cur, module = ctx.cur, ctx.module
-    params = Params()
-    created = _value_sql(ctx, module, params, "create")
-    names = list(created)
-    batch_p, now_p = params.add(batch), params.add(now)
-    new_id = "c.id" if ctx.grouped else f"nextval('{module.table}_id_seq')"
-    cur.execute(
-        f"INSERT INTO {module.table} (id, created_at, modified_at, batch_id"
-        f"{''.join(', ' + n for n in names)}) SELECT {new_id}, {now_p}, {now_p}, {batch_p}"
-        f"{''.join(', ' + created[n] for n in names)} FROM {RECS} c WHERE c.action = 'create'",
-        params.values,
-    )
+    """Insert the new records (`import_create`), then update the matched ones and write the
+    sales orders' lines."""
+    insert_created(ctx, batch, now, source)
     mapped_fields = [t.field.name for t in ctx.targets if not t.is_item] + (
         ["items"] if ctx.item_targets else []
     )
-    # Every record of the module with this batch id was created by this import.
-    created_ids = f"SELECT id FROM {module.table} WHERE batch_id = ?"
-    # Creates are logged without a field list (NULL: every field of a new record is new); a
-    # list per row would cost more than the insert itself on a million rows.
-    log_changes(cur, module.name, created_ids, "create", source, batch, None, [batch])
     ctx.cur.execute(f"DROP TABLE IF EXISTS {UPD}")
     _update_matched(ctx, batch, now, source, mapped_fields)
     if ctx.item_targets:
@@ -129,8 +46,8 @@ def _update_matched(
     if not row or not row[0]:
         return
     params = Params()
-    overwrite = _value_sql(ctx, module, params, "overwrite")
-    merge = _value_sql(ctx, module, params, "merge")
+    overwrite = value_sql(ctx, module, params, "overwrite")
+    merge = value_sql(ctx, module, params, "merge")
     names = list(overwrite)
     new_values = [
         f"CASE WHEN c.action = 'merge' THEN {merge[n]} ELSE {overwrite[n]} END AS n_{n}"

@@ -28,6 +28,7 @@ import duckdb
 from kafinea_tui.data import csv_source
 from kafinea_tui.data.csv_source import Preview, Staged, preview
 from kafinea_tui.data.errors import KafineaError, UsageError
+from kafinea_tui.data.import_create import KEEP
 from kafinea_tui.data.import_group import GROUPS, MATCHES
 from kafinea_tui.data.import_mapping import Target, resolve_targets, suggest_mapping
 from kafinea_tui.data.import_match import (
@@ -40,6 +41,7 @@ from kafinea_tui.data.import_match import (
     check_records,
 )
 from kafinea_tui.data.import_plan import Duplicates, ImportPlan, ImportReport, RowError
+from kafinea_tui.data.import_related import create_related
 from kafinea_tui.data.import_settings import insertion_order, memory_bound
 from kafinea_tui.data.import_sql import drop_temp
 from kafinea_tui.data.import_validate import (
@@ -48,7 +50,7 @@ from kafinea_tui.data.import_validate import (
     typed_query,
     typed_view,
 )
-from kafinea_tui.data.import_write import create_related, write_records
+from kafinea_tui.data.import_write import write_records
 from kafinea_tui.data.schema import Module
 from kafinea_tui.data.store import Store, utc_now
 from kafinea_tui.data.undo import BatchInfo, UndoReport, list_batches, undo_import
@@ -161,6 +163,7 @@ def run_import(
         ctx = Context(
             cur, module, found, duplicates, match, plan.create_related, dry_run, defaults=defaults
         )
+        ctx.rows = staged.rows
         ctx.refs = resolve_references(cur, store.schema, found, plan.reference_keys)
         report.related_created = create_related(ctx, batch, now, plan.source)
         if not plan.create_related:
@@ -182,7 +185,7 @@ def run_import(
                 "UPDATE kf_batches SET finished_at = ?, report = ? WHERE id = ?",
                 [utc_now(), json.dumps(_summary(report)), batch],
             )
-        for name in (RECS, MATCHES, GROUPS, ROWS, "kf_typed", staged.table, FAIL):
+        for name in (RECS, KEEP, MATCHES, GROUPS, ROWS, "kf_typed", staged.table, FAIL):
             drop_temp(cur, name)
     if report.warnings and not dry_run:
         store.refresh_schema()

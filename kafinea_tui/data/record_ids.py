@@ -1,0 +1,46 @@
+"""Ranges of record ids (and change-log cursors) reserved in one step, for set-based writes.
+
+Public names: `reserve_ids(cur, table, count) -> int`, `reserve_cursors(cur, count) -> int`.
+
+Why: `nextval()` called once per row is the largest single cost of inserting a million records
+(1.15 s against 0.6 s for `first + row number` in the same INSERT on DuckDB 2.0.1), and the ids
+it hands out follow the threads of a parallel INSERT rather than the file. Reserving the range
+first lets an import compute each id from its row's position: ids follow the file's order, and
+the INSERT can append them in that order (the exporter relies on table order = id order).
+
+How: draw one value, then re-create the sequence to start past the range. The re-creation is a
+catalog change of the caller's transaction, so a ROLLBACK (a failed import, a kill) puts the
+sequence back where the one drawn value left it (like any nextval, that value stays used). Holes are allowed: a caller may reserve a row's id and not use it (a
+row that failed), as long as the ids it does use are unique and increase in the order written.
+Concurrent writers are serialised by the callers (one import, the API's write lock); a sequence
+replaced by two open transactions is a write-write conflict that DuckDB reports on commit.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+CHANGES_SEQUENCE = "kf_changes_seq"
+
+
+def reserve_ids(cur: duckdb.DuckDBPyConnection, table: str, count: int) -> int:
+    """Reserve `count` new ids of a module's table (its `<table>_id_seq`); return the first.
+    The ids are first .. first + count - 1; count must be positive."""
+    return _reserve(cur, f"{table}_id_seq", count)
+
+
+def reserve_cursors(cur: duckdb.DuckDBPyConnection, count: int) -> int:
+    """Reserve `count` change-log cursors (`kf_changes_seq`); return the first."""
+    return _reserve(cur, CHANGES_SEQUENCE, count)
+
+
+def _reserve(cur: duckdb.DuckDBPyConnection, sequence: str, count: int) -> int:
+    if count <= 0:
+        raise ValueError("reserve at least one id")
+    row = cur.execute(f"SELECT nextval('{sequence}')").fetchone()
+    if row is None:
+        raise LookupError(f"no sequence {sequence}")
+    first = int(row[0])
+    # `count` is an int computed by the caller, never user text; the name is the schema's.
+    cur.execute(f"CREATE OR REPLACE SEQUENCE {sequence} START WITH {first + int(count)}")
+    return first
