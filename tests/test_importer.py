@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from kafinea_tui.data import import_group
 from kafinea_tui.data.errors import KafineaError, UsageError
 from kafinea_tui.data.importer import failed_rows_csv, run_import, suggest_mapping
 from kafinea_tui.data.store import Store
@@ -146,6 +147,30 @@ def test_ambiguous_match_fails_naming_the_ids_and_deletes_nothing(
     assert report.errors[0].line == 2
     assert "(ids 1, 3)" in report.errors[0].reason
     assert len(contacts(store)) == 4
+
+
+@pytest.mark.parametrize("records_per_row", [0, 1000])
+def test_both_ways_of_matching_agree(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, records_per_row: int
+) -> None:
+    """Records aggregated with the file's keys (few records) or probed by them (many)."""
+    monkeypatch.setattr(import_group, "RECORDS_PER_ROW", records_per_row)
+    existing(store)
+    store.create("contacts", {"last_name": "Twin", "email": "ANN@x.fr"})
+    text = FILE + "BOB@x.fr,,,Chief\nnew@x.fr,,Later,Ops\n"
+    report = run_import(
+        store,
+        plan("contacts", write(tmp_path / "c.csv", text), duplicates="merge", match=["email"]),
+    )
+    assert (report.created, report.merged, report.failed) == (1, 2, 1)
+    assert "(ids 1, 3)" in report.errors[0].reason
+    assert rows(
+        store, "SELECT email, first_name, title FROM contacts WHERE id > 1 ORDER BY id"
+    ) == [
+        ("BOB@x.fr", "Bob", "Chief"),
+        ("ANN@x.fr", None, None),
+        ("new@x.fr", "Neo", "Dev"),
+    ]
 
 
 @pytest.mark.parametrize(
