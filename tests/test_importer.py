@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kafinea_tui.data import import_group
+from kafinea_tui.data import import_group, import_source
 from kafinea_tui.data.errors import KafineaError, UsageError
 from kafinea_tui.data.importer import failed_rows_csv, run_import, suggest_mapping
 from kafinea_tui.data.store import Store
@@ -214,6 +214,33 @@ def test_no_create_related_fails_the_row(store: Store, tmp_path: Path) -> None:
     assert (report.created, report.failed, report.related_created) == (1, 1, 0)
     assert report.errors[0].reason == "no Organizations record has Organization Name 'Globex'"
     assert store.count("organizations") == 1
+
+
+@pytest.mark.parametrize(("max_keys", "max_failures"), [(65_536, 256), (65_536, 0), (0, 256)])
+def test_each_source_of_new_records_writes_the_same(
+    store: Store,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    max_keys: int,
+    max_failures: int,
+) -> None:
+    """References looked up by ENUM with a list of failed rows, or read beside the file's rows
+    from a table sorted by row (too many keys, or too many failed rows to list)."""
+    monkeypatch.setattr(import_source, "MAX_LOOKUP_KEYS", max_keys)
+    monkeypatch.setattr(import_source, "MAX_LISTED_FAILURES", max_failures)
+    acme = store.create("organizations", {"name": "Acme"})
+    text = "Last Name,Organization Name,Birthdate\nA,acme ,\nB,Globex,\nC,,x\nD,ACME,\nE,,\n"
+    path = write(tmp_path / "c.csv", text)
+    report = run_import(store, plan("contacts", path, create_related=False))
+    assert (report.created, report.failed) == (3, 2)
+    assert [e.line for e in report.errors] == [3, 4]
+    assert rows(store, "SELECT id, last_name, organization FROM contacts ORDER BY id") == [
+        (1, "A", acme),
+        (4, "D", acme),
+        (5, "E", None),
+    ]
+    assert rows(store, "SELECT id FROM contacts") == [(1,), (4,), (5,)]  # the table's order
+    assert store.create("contacts", {"last_name": "F"}) == 6
 
 
 def test_reference_by_another_key(store: Store, tmp_path: Path) -> None:

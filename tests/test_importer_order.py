@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from kafinea_tui.data import export_plan
+from kafinea_tui.data import export_plan, import_source
 from kafinea_tui.data.exporter import ExportOptions, export_csv
 from kafinea_tui.data.importer import run_import
 from kafinea_tui.data.store import Store
@@ -89,9 +89,12 @@ def test_the_disorder_query_sees_a_shuffled_table(store: Store) -> None:
     assert disorder(store, "in_order") == 0
 
 
+@pytest.mark.parametrize("lookup_keys", [import_source.MAX_LOOKUP_KEYS, 0])
 def test_plain_import_appends_in_id_order_following_the_file(
-    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lookup_keys: int
 ) -> None:
+    """Both sources of `import_source`: references looked up, or read beside the rows."""
+    monkeypatch.setattr(import_source, "MAX_LOOKUP_KEYS", lookup_keys)
     path = generate(tmp_path / "contacts.csv")
     report = run_import(store, plan("contacts", path, delimiter="semicolon", mapping=MAPPING))
     failed = len(range(5, ROWS, 997))

@@ -1,7 +1,6 @@
 """Writing an import's new records: ids in file order, appended in id order, logged as creates.
 
-Public names: `insert_created(ctx, batch, now, source)`, `value_sql(ctx, module, params, mode)`,
-`KEEP`.
+Public names: `insert_created(ctx, batch, now, source)`, `value_sql(ctx, module, params, mode)`.
 
 Why it is written this way:
 
@@ -10,11 +9,9 @@ Why it is written this way:
   `first + rn` (its row's position in the file; a failed row leaves its id unused); with
   duplicates the new records are numbered densely by their first row.
 - The table's physical order must be the id order: the exporter writes a whole table without
-  `ORDER BY id` when DuckDB scans it in order (`export_lookup`). A hash join (references, the
-  failed rows) does not keep order, so the plain path first builds `kf_keep`, one narrow row
-  per staged row in `rn` order (reference ids and whether the row is written; the only sort is
-  of these few columns), and inserts from the staged rows `POSITIONAL JOIN kf_keep`: two scans
-  read side by side by one thread, in file order. The grouped path inserts its new records
+  `ORDER BY id` when DuckDB scans it in order (`export_lookup`). The plain path inserts from a
+  source that keeps the file's order without a join (`import_source`), with
+  `preserve_insertion_order` on for that statement. The grouped path inserts its new records
   `ORDER BY id` (a sort of the created records only, usually few of them on a re-import).
 - The change log of the creates takes cursors from a reserved range too, computed from the ids,
   without reading the module's table back.
@@ -24,15 +21,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from kafinea_tui.data.import_match import FAIL, RECS, ROWS, Context
+from kafinea_tui.data.import_match import FAIL, RECS, Context
 from kafinea_tui.data.import_settings import ordered
+from kafinea_tui.data.import_source import drop_sources, ordered_source
 from kafinea_tui.data.import_validate import TYPED
 from kafinea_tui.data.record_ids import reserve_cursors, reserve_ids
 from kafinea_tui.data.schema import Module
 from kafinea_tui.data.store import utc_now
 from kafinea_tui.data.values import Params
-
-KEEP = "kf_keep"
 
 
 def value_sql(ctx: Context, module: Module, params: Params, mode: str) -> dict[str, str]:
@@ -80,34 +76,23 @@ def _insert_sql(ctx: Context, params: Params, batch: int | None, now: datetime, 
 
 def _insert_plain(ctx: Context, batch: int | None, now: datetime, source: str) -> None:
     cur = ctx.cur
-    refs = [t.sql_name for t in ctx.record_targets if t.is_reference]
-    cur.execute(f"DROP TABLE IF EXISTS {KEEP}")
-    with ordered(cur):
-        cur.execute(
-            f"CREATE TEMP TABLE {KEEP} AS SELECT rn{''.join(', ' + r for r in refs)},"
-            f" err_reason IS NULL AND rn NOT IN (SELECT rn FROM {FAIL}) AS ok"
-            f" FROM {ROWS} ORDER BY rn"
-        )
-    row = cur.execute(f"SELECT count(*) FILTER (ok), count(*), max(rn) FROM {KEEP}").fetchone()
-    created, rows, last = (int(v or 0) for v in row) if row else (0, 0, 0)
-    if not created:
+    row = cur.execute(
+        f"SELECT count(*), max(rn), (SELECT count(DISTINCT rn) FROM {FAIL}) FROM {TYPED}"
+    ).fetchone()
+    rows, last, failed = (int(v or 0) for v in row) if row else (0, 0, 0)
+    if failed >= rows:
         return
-    if rows != last + 1:  # the POSITIONAL JOIN pairs row i of the file with row i of kf_keep
+    if rows != last + 1:  # ids are first + rn: rn must stay within the reserved range
         raise RuntimeError(f"staged rows are numbered 0..{last}, not 0..{rows - 1}")
+    rows_sql, rows_params = ordered_source(ctx)
     first = reserve_ids(cur, ctx.module.table, rows)
-    cells = "".join(
-        f", k.{t.sql_name}" if t.is_reference else f", t.{t.sql_name}" for t in ctx.record_targets
-    )
     params = Params()
     sql = _insert_sql(ctx, params, batch, now, f"{first} + c.rn")
     with ordered(cur):
-        cur.execute(
-            f"{sql} FROM (SELECT t.rn{cells} FROM {TYPED} t POSITIONAL JOIN {KEEP} k WHERE k.ok) c",
-            params.values,
-        )
-    _log_creates(
-        ctx, f"SELECT rn AS k, {first} + rn AS id FROM {KEEP} WHERE ok", rows, batch, source
-    )
+        cur.execute(f"{sql} FROM ({rows_sql}) c", {**params.values, **rows_params})
+    ids = f"SELECT rn AS k, {first} + rn AS id FROM ({rows_sql})"
+    _log_creates(ctx, ids, rows, batch, source, rows_params)
+    drop_sources(cur, ctx)
 
 
 def _insert_grouped(ctx: Context, batch: int | None, now: datetime, source: str) -> None:
@@ -131,13 +116,22 @@ def _insert_grouped(ctx: Context, batch: int | None, now: datetime, source: str)
     _log_creates(ctx, ids, created, batch, source)
 
 
-def _log_creates(ctx: Context, ids_sql: str, count: int, batch: int | None, source: str) -> None:
+def _log_creates(
+    ctx: Context,
+    ids_sql: str,
+    count: int,
+    batch: int | None,
+    source: str,
+    params: dict[str, object] | None = None,
+) -> None:
     """Log the creates named by `ids_sql` (columns `k`, 0 <= k < count, and `id`), cursor
     `first cursor + k`. Creates carry no field list (NULL: every field of a new record is new);
     a list per row would cost more than the insert itself on a million rows."""
     cursor = reserve_cursors(ctx.cur, count)
+    values = {"kf_now": utc_now(), "kf_module": ctx.module.name, "kf_source": source}
     ctx.cur.execute(
         "INSERT INTO kf_changes (cursor, changed_at, module, record_id, op, source, batch_id,"
-        f" fields) SELECT {cursor} + q.k, ?, ?, q.id, 'create', ?, ?, NULL FROM ({ids_sql}) q",
-        [utc_now(), ctx.module.name, source, batch],
+        f" fields) SELECT {cursor} + q.k, $kf_now, $kf_module, q.id, 'create', $kf_source,"
+        f" $kf_batch, NULL FROM ({ids_sql}) q",
+        {**values, "kf_batch": batch, **(params or {})},
     )

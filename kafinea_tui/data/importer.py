@@ -28,7 +28,6 @@ import duckdb
 from kafinea_tui.data import csv_source
 from kafinea_tui.data.csv_source import Preview, Staged, preview
 from kafinea_tui.data.errors import KafineaError, UsageError
-from kafinea_tui.data.import_create import KEEP
 from kafinea_tui.data.import_group import GROUPS, MATCHES
 from kafinea_tui.data.import_mapping import Target, resolve_targets, suggest_mapping
 from kafinea_tui.data.import_match import (
@@ -43,6 +42,7 @@ from kafinea_tui.data.import_match import (
 from kafinea_tui.data.import_plan import Duplicates, ImportPlan, ImportReport, RowError
 from kafinea_tui.data.import_related import create_related
 from kafinea_tui.data.import_settings import insertion_order, memory_bound
+from kafinea_tui.data.import_source import KEEP
 from kafinea_tui.data.import_sql import drop_temp
 from kafinea_tui.data.import_validate import (
     new_picklist_values,
