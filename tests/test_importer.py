@@ -243,6 +243,16 @@ def test_each_source_of_new_records_writes_the_same(
     assert store.create("contacts", {"last_name": "F"}) == 6
 
 
+def test_a_reference_column_without_any_value(store: Store, tmp_path: Path) -> None:
+    path = write(tmp_path / "c.csv", "Last Name,Organization Name\nA,\nB, \n")
+    report = run_import(store, plan("contacts", path))
+    assert (report.created, report.failed, report.related_created) == (2, 0, 0)
+    assert rows(store, "SELECT last_name, organization FROM contacts ORDER BY id") == [
+        ("A", None),
+        ("B", None),
+    ]
+
+
 def test_reference_by_another_key(store: Store, tmp_path: Path) -> None:
     org = store.create("organizations", {"name": "Acme", "website": "acme.example"})
     path = write(tmp_path / "c.csv", "Last Name,Company Site\nA,ACME.example\n")
