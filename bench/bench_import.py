@@ -15,6 +15,9 @@ larger (its CSV reader buffers per thread), which is why it measured 991 MB on o
 about 330 MB on a 2-core one. The importer bounds DuckDB's memory to 2.75x the file's size while it
 runs (`import_settings.memory_bound`), so its peak does not grow with the core count. On a busy
 machine the time ratios swing by 0.5x between runs: run it two or three times on a quiet one.
+
+`python -m bench.bench_import steps` times each step of `run_import` on the same file (staging,
+references, matching, writing, ...), the place to start when a ratio moves.
 """
 
 from __future__ import annotations
@@ -157,5 +160,61 @@ def run(data_dir: Path) -> None:
         print(f"{name} ratio: {ratio:.2f}x (goal <= {GOALS[name]}x) {verdict}")
 
 
+# The steps of `run_import` that `steps()` times, as the importer module names them.
+STEPS = (
+    "resolve_references",
+    "create_related",
+    "_extend_picklists",
+    "build_rows",
+    "build_records",
+    "check_records",
+    "write_records",
+    "_count",
+    "_collect_errors",
+)
+
+
+def steps(data_dir: Path) -> None:
+    """Time each step of `run_import` (first import, then merge) in this process: the importer's
+    step functions are wrapped here, so the product's code carries no timing hook."""
+    from kafinea_tui.data import csv_source, importer
+
+    timings: list[tuple[str, float]] = []
+
+    def timed(owner: object, name: str) -> None:
+        step = getattr(owner, name)
+
+        def wrapper(*args: object, **kwargs: object) -> object:
+            started = time.perf_counter()
+            try:
+                return step(*args, **kwargs)
+            finally:
+                timings.append((name, time.perf_counter() - started))
+
+        setattr(owner, name, wrapper)
+
+    timed(csv_source, "stage")
+    for name in STEPS:
+        timed(importer, name)
+    rows = int(os.environ.get("BENCH_ROWS", "1000000"))
+    csv_path = data_dir / f"contacts_{rows}.csv"
+    if not csv_path.exists():
+        generate(csv_path, rows)
+    work = data_dir / "import_steps"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir()
+    for kind in ("import", "merge"):
+        timings.clear()
+        started = time.perf_counter()
+        child(kind, str(csv_path), str(work / "workspace.duckdb"))
+        print(f"{kind}: {time.perf_counter() - started:.2f} s in all")
+        for name, seconds in timings:
+            print(f"  {name:20s} {seconds:6.3f} s")
+    shutil.rmtree(work, ignore_errors=True)
+
+
 if __name__ == "__main__":
-    child(sys.argv[1], sys.argv[2], sys.argv[3])
+    if sys.argv[1:] == ["steps"]:
+        steps(Path(__file__).parent / ".data")
+    else:
+        child(sys.argv[1], sys.argv[2], sys.argv[3])
