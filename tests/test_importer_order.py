@@ -13,6 +13,7 @@ import pytest
 from kafinea_tui.data import export_plan, import_source
 from kafinea_tui.data.exporter import ExportOptions, export_csv
 from kafinea_tui.data.importer import run_import
+from kafinea_tui.data.record_ids import reserve_cursors, reserve_ids
 from kafinea_tui.data.store import Store
 from tests.import_helpers import plan, rows
 from tests.test_exporter import sorted_plan
@@ -145,3 +146,20 @@ def test_merge_import_appends_its_new_records_in_id_order(
         == 0
     )
     assert_exports_in_id_order(store, tmp_path, monkeypatch)
+
+
+def test_reserved_ranges_roll_back_and_stay_clear_of_a_write_beside_them(store: Store) -> None:
+    """A rolled-back reservation gives its range back; a change logged by another transaction
+    while a reservation is open takes a cursor below the reserved range, never inside it."""
+    cur, other = store.cursor(), store._connection.cursor()
+    cur.execute("BEGIN TRANSACTION")
+    first = reserve_ids(cur, "contacts", 1000)
+    cur.execute("ROLLBACK")
+    assert store.create("contacts", {"last_name": "A"}) == first + 1
+    cur.execute("BEGIN TRANSACTION")
+    cursors = reserve_cursors(cur, 1000)
+    beside = other.execute("SELECT nextval('kf_changes_seq')").fetchone()
+    cur.execute("COMMIT")
+    assert beside is not None and beside[0] < cursors
+    after = cur.execute("SELECT nextval('kf_changes_seq')").fetchone()
+    assert after == (cursors + 1000,)

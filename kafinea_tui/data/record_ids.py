@@ -10,10 +10,17 @@ the INSERT can append them in that order (the exporter relies on table order = i
 
 How: draw one value, then re-create the sequence to start past the range. The re-creation is a
 catalog change of the caller's transaction, so a ROLLBACK (a failed import, a kill) puts the
-sequence back where the one drawn value left it (like any nextval, that value stays used). Holes are allowed: a caller may reserve a row's id and not use it (a
-row that failed), as long as the ids it does use are unique and increase in the order written.
-Concurrent writers are serialised by the callers (one import, the API's write lock); a sequence
-replaced by two open transactions is a write-write conflict that DuckDB reports on commit.
+sequence back where the one drawn value left it (like any nextval, that value stays used).
+Holes are allowed: a caller may reserve a row's id and not use it (a row that failed), as long
+as the ids it does use are unique and increase in the order written.
+
+Concurrency (measured on DuckDB 2.0.1): until the reserving transaction commits, another
+transaction's plain `nextval()` still draws from the old sequence, just past the drawn value,
+that is inside the range. Two reservations conflict loudly (a catalog write-write conflict on
+commit), but a plain nextval does not. So records must not be created beside an import: the API
+takes one write lock for every write, imports included. The change log's cursors, which every write draws, are reserved CURSOR_GAP past the drawn value
+instead: a write that slips in beside an import takes a cursor below the import's range, never
+inside it (cursors are only ordered, so the gap is invisible).
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from __future__ import annotations
 import duckdb
 
 CHANGES_SEQUENCE = "kf_changes_seq"
+CURSOR_GAP = 1_000_000
 
 
 def reserve_ids(cur: duckdb.DuckDBPyConnection, table: str, count: int) -> int:
@@ -30,17 +38,18 @@ def reserve_ids(cur: duckdb.DuckDBPyConnection, table: str, count: int) -> int:
 
 
 def reserve_cursors(cur: duckdb.DuckDBPyConnection, count: int) -> int:
-    """Reserve `count` change-log cursors (`kf_changes_seq`); return the first."""
-    return _reserve(cur, CHANGES_SEQUENCE, count)
+    """Reserve `count` change-log cursors (`kf_changes_seq`), CURSOR_GAP past the value drawn;
+    return the first."""
+    return _reserve(cur, CHANGES_SEQUENCE, count, CURSOR_GAP)
 
 
-def _reserve(cur: duckdb.DuckDBPyConnection, sequence: str, count: int) -> int:
+def _reserve(cur: duckdb.DuckDBPyConnection, sequence: str, count: int, gap: int = 0) -> int:
     if count <= 0:
         raise ValueError("reserve at least one id")
     row = cur.execute(f"SELECT nextval('{sequence}')").fetchone()
     if row is None:
         raise LookupError(f"no sequence {sequence}")
-    first = int(row[0])
+    first = int(row[0]) + int(gap)
     # `count` is an int computed by the caller, never user text; the name is the schema's.
     cur.execute(f"CREATE OR REPLACE SEQUENCE {sequence} START WITH {first + int(count)}")
     return first
