@@ -12,7 +12,7 @@ import (`import duckdb` for the baseline, the importer's modules, which import d
 others) and stops it after closing the database (the checkpoint counts on both sides). Both use
 DuckDB's default threads (one per core): on a machine with more cores the baseline's peak RSS is
 larger (its CSV reader buffers per thread), which is why it measured 991 MB on one machine and
-about 330 MB on a 2-core one. The importer bounds DuckDB's memory to 2.75x the file's size while it
+about 330 MB on a 2-core one. The importer bounds DuckDB's memory to 2.5x the file's size while it
 runs (`import_settings.memory_bound`), so its peak does not grow with the core count. On a busy
 machine the time ratios swing by 0.5x between runs: run it two or three times on a quiet one.
 

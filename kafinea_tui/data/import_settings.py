@@ -17,10 +17,10 @@ import duckdb
 # adds keys and hash tables; past this bound DuckDB spills temporary data to its temp directory
 # instead of growing, so a large import on a desktop leaves memory for everything else. It is
 # never raised above the limit already set (by default 80% of the machine's memory). Measured on
-# the million-row bench (138 MB file, 2 cores): at 2.5x a merge re-import spills its joins and
-# takes 0.1-0.2 s longer than at 2.75x, whose peak RSS (about 475 MB) stays under 1.5x DuckDB's
-# own CSV load; 3x reached 510 MB.
-MEMORY_PER_FILE_BYTE = 2.75
+# the million-row bench (138 MB file, 2 cores): 2.75x made a merge re-import about 0.15 s faster
+# (less spilling) but its peak RSS (475 MB) reached 1.52x of DuckDB's own CSV load on a run
+# where that load peaked low (313 MB); 2.5x peaks at about 442 MB.
+MEMORY_PER_FILE_BYTE = 2.5
 MEMORY_FLOOR = 256 * 1024 * 1024
 
 
