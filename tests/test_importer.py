@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kafinea_tui.data import import_group, import_source
+from kafinea_tui.data import import_source
 from kafinea_tui.data.errors import KafineaError, UsageError
 from kafinea_tui.data.importer import failed_rows_csv, run_import, suggest_mapping
 from kafinea_tui.data.store import Store
@@ -149,12 +149,7 @@ def test_ambiguous_match_fails_naming_the_ids_and_deletes_nothing(
     assert len(contacts(store)) == 4
 
 
-@pytest.mark.parametrize("records_per_row", [0, 1000])
-def test_both_ways_of_matching_agree(
-    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, records_per_row: int
-) -> None:
-    """Records aggregated with the file's keys (few records) or probed by them (many)."""
-    monkeypatch.setattr(import_group, "RECORDS_PER_ROW", records_per_row)
+def test_merge_with_an_ambiguous_key_and_a_key_on_two_rows(store: Store, tmp_path: Path) -> None:
     existing(store)
     store.create("contacts", {"last_name": "Twin", "email": "ANN@x.fr"})
     text = FILE + "BOB@x.fr,,,Chief\nnew@x.fr,,Later,Ops\n"

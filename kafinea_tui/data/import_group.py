@@ -4,10 +4,9 @@ Public names: `build_grouped(ctx, fields)`, `GROUPS`, `MATCHES`.
 
 - `kf_groups(mk, first_rn, last_rn, n, id, nm)`: one row per match key of the file: its first and
   last row, how many rows, and the existing records with that key (`nm` of them, `id` the
-  smallest). Grouping and matching are one statement: the file's keys and the records' keys in
-  one aggregation, or (many more records than rows) the file's keys aggregated and joined once
-  to the records. No per-group id list: the ids of an ambiguous key are looked up afterwards,
-  for those few keys only.
+  smallest). Grouping and matching are one statement: the file's keys are aggregated once and
+  joined once to the module's records (no per-group id list: the ids of an ambiguous key are
+  looked up afterwards, for those few keys only).
 - `kf_matches`: a view of the groups that match records (`mk`, `id`, `n`).
 - `kf_recs`: one row per record, built in one pass over `kf_rows` joined to `kf_groups` by key:
   each row whose group it stands for (the last under overwrite, the first otherwise) carries its
@@ -25,9 +24,6 @@ if TYPE_CHECKING:
 
 GROUPS = "kf_groups"
 MATCHES = "kf_matches"
-# Up to this many records per row of the file, matching aggregates the records' keys with the
-# file's; beyond, the file's keys are looked up among the records (a small file, a big table).
-RECORDS_PER_ROW = 4
 
 
 def build_grouped(ctx: Context, rows: str, recs: str, fail: str, match: list[str]) -> None:
@@ -42,18 +38,7 @@ def build_grouped(ctx: Context, rows: str, recs: str, fail: str, match: list[str
         " WHERE err_reason IS NULL AND mk IS NOT NULL GROUP BY mk"
     )
     db_key = key_sql(match)
-    if ctx.duplicates is not None and _few_records(ctx):
-        # The file's keys and the records' keys aggregated together: one pass, where joining a
-        # million keys to a million records and grouping again took a third longer.
-        cur.execute(
-            f"CREATE TEMP TABLE {GROUPS} AS SELECT mk, min(rn) AS first_rn, max(rn) AS last_rn,"
-            " count(rn) AS n, min(id) AS id, count(id) AS nm FROM (SELECT mk, rn,"
-            f" NULL::BIGINT AS id FROM {rows} WHERE err_reason IS NULL AND mk IS NOT NULL"
-            f" UNION ALL SELECT {db_key}, NULL::BIGINT, id FROM {module.table} m)"
-            " GROUP BY mk HAVING count(rn) > 0"
-        )
-    elif ctx.duplicates is not None:
-        # Many more records than rows: the file's keys probe the records once.
+    if ctx.duplicates is not None:
         cur.execute(
             f"CREATE TEMP TABLE {GROUPS} AS SELECT g.mk, any_value(g.first_rn) AS first_rn,"
             " any_value(g.last_rn) AS last_rn, any_value(g.n) AS n, min(m.id) AS id,"
@@ -95,12 +80,6 @@ def build_grouped(ctx: Context, rows: str, recs: str, fail: str, match: list[str
     cur.execute(f"CREATE TEMP TABLE {recs} AS {query}", params)
     if action == "skip":
         cur.execute(f"DELETE FROM {recs} WHERE action = 'skip'")
-
-
-def _few_records(ctx: Context) -> bool:
-    """Whether the module holds at most RECORDS_PER_ROW records per row of the file."""
-    row = ctx.cur.execute(f"SELECT count(*) FROM {ctx.module.table}").fetchone()
-    return (int(row[0]) if row else 0) <= RECORDS_PER_ROW * max(ctx.rows, 1)
 
 
 def _fail_ambiguous(ctx: Context, rows: str, fail: str, db_key: str, match: list[str]) -> None:
