@@ -18,6 +18,7 @@ from datetime import datetime
 
 from kafinea_tui.data.import_create import insert_created, value_sql
 from kafinea_tui.data.import_match import RECS, ROWS, Context
+from kafinea_tui.data.import_plan import Duplicates
 from kafinea_tui.data.schema import LINE_ITEMS_TABLE
 from kafinea_tui.data.store import log_changes
 from kafinea_tui.data.values import Params
@@ -46,13 +47,11 @@ def _update_matched(
     if not row or not row[0]:
         return
     params = Params()
-    overwrite = value_sql(ctx, module, params, "overwrite")
-    merge = value_sql(ctx, module, params, "merge")
-    names = list(overwrite)
-    new_values = [
-        f"CASE WHEN c.action = 'merge' THEN {merge[n]} ELSE {overwrite[n]} END AS n_{n}"
-        for n in names
-    ]
+    # One import matches in one mode: its records are all merged or all overwritten.
+    mode = "merge" if ctx.duplicates is Duplicates.MERGE else "overwrite"
+    chosen = value_sql(ctx, module, params, mode)
+    names = list(chosen)
+    new_values = [f"{chosen[n]} AS n_{n}" for n in names]
     changed = [f"n_{n} IS DISTINCT FROM o_{n}" for n in names]
     if ctx.item_targets:
         changed.append("id IN (SELECT mk_id FROM kf_item_orders)")
