@@ -342,3 +342,20 @@ def test_a_failed_migration_changes_nothing_and_releases_the_file(db_path: Path)
         assert conn.execute("SELECT * FROM contacts").fetchall() == [("kept",)]
         tables = conn.execute("SELECT table_name FROM information_schema.tables").fetchall()
         assert tables == [("contacts",)]
+
+
+def test_a_create_beside_an_open_id_reservation_fails_rather_than_reusing_an_id(
+    tmp_path: Path,
+) -> None:
+    from kafinea_tui.data.record_ids import reserve_ids
+
+    store = Store.open(tmp_path / "k.duckdb")
+    store.create("contacts", {"last_name": "Before"})
+    importer = store._connection.cursor()
+    importer.execute("BEGIN TRANSACTION")
+    first = reserve_ids(importer, "contacts", 1000)
+    with pytest.raises(KafineaError, match="being imported right now"):
+        store.create("contacts", {"last_name": "Beside"})
+    importer.execute("COMMIT")
+    assert store.create("contacts", {"last_name": "After"}) >= first + 1000
+    store.close()

@@ -17,8 +17,10 @@ as the ids it does use are unique and increase in the order written.
 Concurrency (measured on DuckDB 2.0.1): until the reserving transaction commits, another
 transaction's plain `nextval()` still draws from the old sequence, just past the drawn value,
 that is inside the range. Two reservations conflict loudly (a catalog write-write conflict on
-commit), but a plain nextval does not. So records must not be created beside an import: the API
-takes one write lock for every write, imports included. The change log's cursors, which every write draws, are reserved CURSOR_GAP past the drawn value
+commit), but a plain nextval does not. So every record id is drawn through `reserve_ids`
+(`Store.create` too, with a count of 1): a create beside an open import fails with a conflict
+instead of taking an id inside the import's range; and the API takes one write lock for every
+write, imports included, so its writes never meet that conflict. The change log's cursors, which every write draws, are reserved CURSOR_GAP past the drawn value
 instead: a write that slips in beside an import takes a cursor below the import's range, never
 inside it (cursors are only ordered, so the gap is invisible).
 """

@@ -26,6 +26,7 @@ from kafinea_tui.data.custom_fields import (
 )
 from kafinea_tui.data.errors import KafineaError, UsageError, WorkspaceError
 from kafinea_tui.data.migrations import SCHEMA_VERSION, current_version, migrate
+from kafinea_tui.data.record_ids import reserve_ids
 from kafinea_tui.data.record_rules import (
     LineItem,
     check_mandatory,
@@ -159,9 +160,15 @@ class Store:
         with self.transaction() as cur:
             check_unique(cur, module, columns, record_id=None)
             self._extend_picklists(cur, module, columns)
-            row = cur.execute(f"SELECT nextval('{module.table}_id_seq')").fetchone()
-            assert row is not None
-            record_id = int(row[0])
+            # A reservation rather than a bare nextval: beside an import's open reservation a
+            # bare nextval would draw an id inside that range; this conflicts loudly instead.
+            try:
+                record_id = reserve_ids(cur, module.table, 1)
+            except duckdb.TransactionException:
+                raise KafineaError(
+                    f"{module.label} are being imported right now; "
+                    "create the record again when the import is done."
+                ) from None
             names = ["id", "created_at", "modified_at", *columns]
             marks = ", ".join("?" for _ in names)
             cur.execute(
