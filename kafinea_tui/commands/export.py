@@ -15,10 +15,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kafinea_tui.data.errors import UsageError
 from kafinea_tui.data.export_sql import SCOPES
-from kafinea_tui.data.exporter import DECIMALS, EXPORT_ENCODINGS, HEADERS, ExportOptions, export_csv
+from kafinea_tui.data.exporter import DECIMALS, EXPORT_ENCODINGS, HEADERS, export_csv
 from kafinea_tui.data.import_plan import DELIMITERS
+from kafinea_tui.options import options_from_args
 from kafinea_tui.workspace import Workspace
 
 
@@ -60,56 +60,6 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--json", action="store_true", help='print {"path": ..., "count": ...}')
     parser.set_defaults(handler=run)
-
-
-def options_from_args(args: argparse.Namespace) -> ExportOptions:
-    ids = _ids(args.ids) if args.ids is not None else ()
-    scope = args.scope
-    if scope is None:
-        if args.ids is not None:
-            scope = "ids"
-        elif args.page is not None:
-            scope = "page"
-        elif args.filter or args.search:
-            scope = "filter"
-        else:
-            scope = "all"
-    return ExportOptions(
-        module=args.module,
-        scope=scope,
-        filter=args.filter,
-        search=args.search,
-        ids=ids,
-        page=args.page if args.page is not None else 1,
-        page_size=args.page_size,
-        sort=_sort(args.sort),
-        fields=[f.strip() for f in args.fields.split(",") if f.strip()] if args.fields else None,
-        header=args.header,
-        delimiter=args.delimiter,
-        encoding=args.encoding,
-        decimal=args.decimal,
-        formula_guard=args.formula_guard,
-    )
-
-
-def _ids(text: str) -> tuple[int, ...]:
-    try:
-        return tuple(int(part) for part in text.replace(" ", "").split(",") if part)
-    except ValueError:
-        raise UsageError(f"--ids takes record ids separated by commas, not {text!r}.") from None
-
-
-def _sort(specs: list[str]) -> tuple[tuple[str, bool], ...]:
-    result: list[tuple[str, bool]] = []
-    for spec in specs:
-        for part in spec.split(","):
-            name, _, direction = part.strip().partition(":")
-            if not name:
-                continue
-            if direction.lower() not in ("", "asc", "desc"):
-                raise UsageError(f"--sort takes FIELD or FIELD:desc, not {part.strip()!r}.")
-            result.append((name.strip(), direction.lower() == "desc"))
-    return tuple(result)
 
 
 def run(args: argparse.Namespace, workspace: Workspace) -> int:

@@ -20,13 +20,12 @@ from typing import Any
 from kafinea_tui.data.errors import KafineaError, UsageError
 from kafinea_tui.data.import_plan import (
     DELIMITERS,
-    CsvOptions,
     Duplicates,
-    ImportPlan,
     ImportReport,
 )
 from kafinea_tui.data.importer import failed_rows_csv, run_import, suggest_mapping
-from kafinea_tui.data.mappings import apply_mapping, load_mapping, save_mapping
+from kafinea_tui.data.mappings import save_mapping
+from kafinea_tui.options import build_plan
 from kafinea_tui.workspace import Workspace
 
 SHOWN_ERRORS = 20
@@ -57,50 +56,6 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--no-create-related", action="store_true")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.set_defaults(handler=run)
-
-
-def _pairs(values: list[str] | None, what: str, right: bool = False) -> dict[str, str]:
-    result: dict[str, str] = {}
-    for value in values or []:
-        left, sep, rest = value.rpartition("=") if right else value.partition("=")
-        if not sep or not left.strip():
-            raise UsageError(
-                f"{what} takes {'COLUMN=FIELD' if right else 'FIELD=VALUE'}, not {value!r}."
-            )
-        result[left.strip() if not right else left] = rest.strip() if right else rest
-    return result
-
-
-def build_plan(args: argparse.Namespace, workspace: Workspace) -> ImportPlan:
-    plan = ImportPlan(module=args.module, csv=CsvOptions(path=args.file))
-    if args.mapping:
-        plan = apply_mapping(plan, load_mapping(workspace.mappings_dir, args.mapping))
-    if args.encoding:
-        plan.csv.encoding = args.encoding
-    if args.delimiter:
-        plan.csv.delimiter = args.delimiter
-    if args.no_header:
-        plan.csv.header = False
-    if args.duplicates:
-        plan.duplicates = Duplicates(args.duplicates)
-    if args.match:
-        plan.match = list(args.match)
-    if args.map:
-        plan.mapping = _pairs(args.map, "--map", right=True)
-    if args.default:
-        plan.defaults = {**plan.defaults, **_pairs(args.default, "--default")}
-    if args.reference_key:
-        plan.reference_keys = {
-            **plan.reference_keys,
-            **_pairs(args.reference_key, "--reference-key"),
-        }
-    if args.date_format:
-        plan.date_format = args.date_format
-    if args.decimal:
-        plan.decimal = args.decimal
-    if args.no_create_related:
-        plan.create_related = False
-    return plan
 
 
 def run(args: argparse.Namespace, workspace: Workspace) -> int:

@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from kafinea_tui.data.schema import Module
+from kafinea_tui.data.schema import module_as_dict
 from kafinea_tui.workspace import Workspace
 
 
@@ -14,28 +14,6 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("modules", help="list the modules and their fields")
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.set_defaults(handler=run)
-
-
-def module_as_dict(module: Module) -> dict[str, Any]:
-    """The JSON shape of a module, shared by `modules --json` and the API."""
-    return {
-        "name": module.name,
-        "label": module.label,
-        "key": module.key,
-        "fields": [
-            {
-                "name": f.name,
-                "label": f.label,
-                "type": f.type.value,
-                "mandatory": f.mandatory,
-                "unique": f.unique,
-                "related": f.related,
-                "values": list(f.values),
-                "custom": f.custom,
-            }
-            for f in module.fields
-        ],
-    }
 
 
 def run(args: argparse.Namespace, workspace: Workspace) -> int:

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from typing import Any
 
 
 class FieldType(StrEnum):
@@ -350,3 +351,25 @@ def build_schema(
             fields.append(f)
         result[name] = replace(module, fields=tuple(fields))
     return Schema(modules=result)
+
+
+def module_as_dict(module: Module) -> dict[str, Any]:
+    """The JSON shape of a module, shared by `modules --json` and the API."""
+    return {
+        "name": module.name,
+        "label": module.label,
+        "key": module.key,
+        "fields": [
+            {
+                "name": f.name,
+                "label": f.label,
+                "type": f.type.value,
+                "mandatory": f.mandatory,
+                "unique": f.unique,
+                "related": f.related,
+                "values": list(f.values),
+                "custom": f.custom,
+            }
+            for f in module.fields
+        ],
+    }

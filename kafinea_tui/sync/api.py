@@ -32,12 +32,11 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from kafinea_tui import __version__
-from kafinea_tui.commands.modules import module_as_dict
 from kafinea_tui.data.errors import UsageError
 from kafinea_tui.data.exporter import export_csv
 from kafinea_tui.data.importer import run_import
 from kafinea_tui.data.query import ListQuery
-from kafinea_tui.data.schema import Module
+from kafinea_tui.data.schema import Module, module_as_dict
 from kafinea_tui.data.store import Store
 from kafinea_tui.data.values import ValueOptions
 from kafinea_tui.sync import api_params as qp

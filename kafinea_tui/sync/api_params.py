@@ -2,7 +2,7 @@
 
 The API's import and export take the CLI's option names (`no_header`, `match`, `map`, ...;
 `no-header` is accepted too) and hand them, as the namespace argparse would have made, to the
-same functions the CLI uses (`import_csv.build_plan`, `export.options_from_args`). So an option
+same functions the CLI uses (`options.build_plan`, `options.options_from_args`). So an option
 means the same thing on the command line and over HTTP, and a fix to one is a fix to both.
 Unknown parameters are refused by name: a misspelt `duplicate=merge` silently ignored would
 create duplicates.
@@ -17,11 +17,10 @@ from typing import Any
 
 from starlette.datastructures import QueryParams
 
-from kafinea_tui.commands.export import options_from_args
-from kafinea_tui.commands.import_csv import build_plan
 from kafinea_tui.data.errors import UsageError
 from kafinea_tui.data.exporter import ExportOptions
 from kafinea_tui.data.import_plan import Duplicates, ImportPlan
+from kafinea_tui.options import build_plan, options_from_args
 from kafinea_tui.workspace import Workspace
 
 TRUE_WORDS = ("", "1", "true", "yes", "on")
