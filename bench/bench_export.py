@@ -13,27 +13,15 @@ with ORDER BY id, which is what the order would cost the plain JOIN.
 from __future__ import annotations
 
 import os
-import statistics
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
-from bench.data import bench_rows, contacts_workspace
+from bench.data import bench_rows, contacts_workspace, median_seconds
 from kafinea_tui.data.export_plan import plan_export
 from kafinea_tui.data.exporter import ExportOptions, export_csv
 from kafinea_tui.data.store import Store
 
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
-
-
-def median_seconds(action: Callable[[], object]) -> float:
-    times = []
-    for _ in range(RUNS):
-        started = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
 
 
 def run(data_dir: Path) -> None:
@@ -53,9 +41,9 @@ def run(data_dir: Path) -> None:
         ordered_sql = bare_sql.replace(") TO '", " ORDER BY r.id) TO '")
         cur = store.cursor()
         ours = out / "kafinea.csv"
-        bare_s = median_seconds(lambda: cur.execute(bare_sql).fetchall())
-        ordered_s = median_seconds(lambda: cur.execute(ordered_sql).fetchall())
-        ours_s = median_seconds(lambda: export_csv(store, ExportOptions("contacts"), ours))
+        bare_s = median_seconds(lambda: cur.execute(bare_sql).fetchall(), RUNS)
+        ordered_s = median_seconds(lambda: cur.execute(ordered_sql).fetchall(), RUNS)
+        ours_s = median_seconds(lambda: export_csv(store, ExportOptions("contacts"), ours), RUNS)
         size = ours.stat().st_size
         table_order = plan_export(store, ExportOptions("contacts")).table_order
         bare_size = (out / "bare.csv").stat().st_size

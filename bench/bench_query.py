@@ -9,12 +9,9 @@ after one warm-up each.
 from __future__ import annotations
 
 import os
-import statistics
-import time
-from collections.abc import Callable
 from pathlib import Path
 
-from bench.data import bench_rows, contacts_workspace
+from bench.data import bench_rows, contacts_workspace, median_seconds
 from kafinea_tui.data.query import ListQuery, display_select, fetch_page, order_by, where_clause
 from kafinea_tui.data.store import Store
 
@@ -25,16 +22,6 @@ QUERY = ListQuery(
     sort=(("last_name", False),),
 )
 OFFSET, LIMIT = 100, 50
-
-
-def median_seconds(action: Callable[[], object]) -> float:
-    action()
-    times = []
-    for _ in range(RUNS):
-        started = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
 
 
 def run(data_dir: Path) -> None:
@@ -62,8 +49,8 @@ def run(data_dir: Path) -> None:
 
         page = fetch_page(store, QUERY, OFFSET, LIMIT)
         assert [r[0] for r in bare()[1]] == page.ids  # type: ignore[index]
-        bare_s = median_seconds(bare)
-        ours_s = median_seconds(kafinea)
+        bare_s = median_seconds(bare, RUNS, warm_up=True)
+        ours_s = median_seconds(kafinea, RUNS, warm_up=True)
     finally:
         store.close()
     print(

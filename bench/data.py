@@ -5,7 +5,9 @@ folder and reused while its row count matches."""
 from __future__ import annotations
 
 import os
+import statistics
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from kafinea_tui.data.store import Store
@@ -73,3 +75,16 @@ def _fill(store: Store, rows: int) -> None:
             [first, organizations, rows],
         )
     cur.execute("CHECKPOINT")
+
+
+def median_seconds(action: Callable[[], object], runs: int, warm_up: bool = False) -> float:
+    """The median wall time of `runs` calls (after one untimed call when `warm_up`): the figure
+    every bench compares, so one slow run on a shared machine does not decide a ratio."""
+    if warm_up:
+        action()
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
