@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -74,6 +76,15 @@ class Workspace:
     def open_store(self) -> Store:
         self.prepare()
         return Store.open(self.db_path)
+
+    @contextmanager
+    def opened_store(self) -> Iterator[Store]:
+        """The store for one command, closed (releasing the file lock) however the command ends."""
+        store = self.open_store()
+        try:
+            yield store
+        finally:
+            store.close()
 
     def config(self) -> dict[str, Any]:
         """The parsed config.toml, empty when there is none; a syntax error names the line."""

@@ -65,14 +65,11 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace, workspace: Workspace) -> int:
     options = options_from_args(args)
     to_stdout = args.output == "-"
-    store = workspace.open_store()
-    try:
+    with workspace.opened_store() as store:
         if to_stdout:
             result = export_csv(store, options, sys.stdout.buffer)
         else:
             result = export_csv(store, options, Path(args.output))
-    finally:
-        store.close()
     out = sys.stderr if to_stdout else sys.stdout
     if args.json:
         path = str(result.path.resolve()) if result.path is not None else None

@@ -21,11 +21,8 @@ def register(subparsers: Any) -> None:
 
 
 def run_add(args: argparse.Namespace, workspace: Workspace) -> int:
-    store = workspace.open_store()
-    try:
+    with workspace.opened_store() as store:
         values = [v for v in args.values.split(",") if v.strip()]
         field = store.add_custom_field(args.module, args.label, args.type, values)
-    finally:
-        store.close()
     print(f"added {field.name} ({field.label}, {field.type.value}) to {args.module}")
     return 0

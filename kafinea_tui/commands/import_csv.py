@@ -60,8 +60,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace, workspace: Workspace) -> int:
     plan = build_plan(args, workspace)
-    store = workspace.open_store()
-    try:
+    with workspace.opened_store() as store:
         try:
             module = store.module(plan.module)
         except UsageError as error:
@@ -71,8 +70,6 @@ def run(args: argparse.Namespace, workspace: Workspace) -> int:
         # A saved mapping keeps the columns as this import mapped them, suggested ones included,
         # so the next file of this shape maps the same way even if the suggestions improve.
         plan.mapping = plan.mapping or suggest_mapping(report.columns, module)
-    finally:
-        store.close()
     if args.save_mapping:
         save_mapping(workspace.mappings_dir, args.save_mapping, plan)
     if args.errors is not None:

@@ -21,11 +21,8 @@ def register(subparsers: Any) -> None:
 
 
 def run_list(args: argparse.Namespace, workspace: Workspace) -> int:
-    store = workspace.open_store()
-    try:
+    with workspace.opened_store() as store:
         batches = list_batches(store)
-    finally:
-        store.close()
     if args.json:
         print(json.dumps([b.as_dict() for b in batches], ensure_ascii=False))
         return 0
@@ -45,11 +42,8 @@ def run_list(args: argparse.Namespace, workspace: Workspace) -> int:
 
 
 def run_undo(args: argparse.Namespace, workspace: Workspace) -> int:
-    store = workspace.open_store()
-    try:
+    with workspace.opened_store() as store:
         report = undo_import(store, args.batch)
-    finally:
-        store.close()
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False))
         return 0

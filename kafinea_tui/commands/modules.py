@@ -17,11 +17,8 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace, workspace: Workspace) -> int:
-    store = workspace.open_store()
-    try:
+    with workspace.opened_store() as store:
         modules = list(store.schema.modules.values())
-    finally:
-        store.close()
     if args.json:
         print(json.dumps([module_as_dict(m) for m in modules], indent=2))
         return 0

@@ -42,8 +42,7 @@ def run(args: argparse.Namespace, workspace: Workspace) -> int:
 
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port is between 0 and 65535, not {args.port}.")
-    store = workspace.open_store()
-    try:
+    with workspace.opened_store() as store:
         if not list_tokens(store):
             print(
                 "kafinea-tui: no API token yet; `kafinea-tui token create NAME` makes one.",
@@ -70,8 +69,6 @@ def run(args: argparse.Namespace, workspace: Workspace) -> int:
             ) from None
         finally:
             signal.signal(signal.SIGTERM, previous)
-    finally:
-        store.close()
     return 0
 
 

@@ -34,11 +34,8 @@ def register(subparsers: Any) -> None:
 
 
 def run_create(args: argparse.Namespace, workspace: Workspace) -> int:
-    store = workspace.open_store()
-    try:
+    with workspace.opened_store() as store:
         token = create_token(store, args.name, read_only=args.read_only)
-    finally:
-        store.close()
     print(token)
     access = "read-only" if args.read_only else "read-write"
     print(
@@ -50,11 +47,8 @@ def run_create(args: argparse.Namespace, workspace: Workspace) -> int:
 
 
 def run_list(args: argparse.Namespace, workspace: Workspace) -> int:
-    store = workspace.open_store()
-    try:
+    with workspace.opened_store() as store:
         tokens = list_tokens(store)
-    finally:
-        store.close()
     if args.json:
         rows = [
             {"name": t.name, "read_only": t.read_only, "created_at": t.created_at.isoformat()}
@@ -71,10 +65,7 @@ def run_list(args: argparse.Namespace, workspace: Workspace) -> int:
 
 
 def run_revoke(args: argparse.Namespace, workspace: Workspace) -> int:
-    store = workspace.open_store()
-    try:
+    with workspace.opened_store() as store:
         revoke_token(store, args.name)
-    finally:
-        store.close()
     print(f"Revoked the API token {args.name!r}.")
     return 0
