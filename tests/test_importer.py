@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kafinea_tui.data import import_source
+from kafinea_tui.data import import_group, import_source
 from kafinea_tui.data.errors import KafineaError, UsageError
 from kafinea_tui.data.importer import failed_rows_csv, run_import, suggest_mapping
 from kafinea_tui.data.store import Store
@@ -189,6 +189,37 @@ def test_rows_of_one_file_that_match_are_one_record(
     report = run_import(store, plan("contacts", path, duplicates=mode, match=["email"]))
     assert report.created == 1 and report.failed == 0
     assert contacts(store) == [expected]
+
+
+@pytest.mark.parametrize("repeated", [False, True])
+def test_one_row_per_record_fast_path_and_its_boundary(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, repeated: bool
+) -> None:
+    """A file naming each record once takes the fast path; one repeated key (matched or
+    not) sends the whole file to the grouping path, with the same semantics."""
+    existing(store)
+    taken: list[bool] = []
+    fast = import_group._one_row_per_record
+
+    def spy(*args: object) -> bool:
+        taken.append(fast(*args))  # type: ignore[arg-type]
+        return taken[-1]
+
+    monkeypatch.setattr(import_group, "_one_row_per_record", spy)
+    text = "Email,First Name,Last Name,Title\nann@x.fr,,Lee,Boss\nnew@x.fr,Neo,New,\n"
+    if repeated:
+        text += "ANN@x.fr ,Annie,Lee,Chief\nnew@x.fr,Nina,New,Dev\n"
+    report = run_import(
+        store,
+        plan("contacts", write(tmp_path / "c.csv", text), duplicates="merge", match=["email"]),
+    )
+    assert taken == [not repeated]
+    assert (report.created, report.merged, report.failed) == (1, 3 if repeated else 1, 0)
+    assert contacts(store) == [
+        ("Annie" if repeated else "Ann", "Lee", "ann@x.fr", "Boss"),
+        ("Bob", "Brown", "bob@x.fr", "CTO"),
+        ("Neo", "New", "new@x.fr", "Dev" if repeated else None),
+    ]
 
 
 def test_references_created_once_per_key_case_insensitively(store: Store, tmp_path: Path) -> None:

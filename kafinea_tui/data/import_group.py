@@ -11,6 +11,14 @@ Public names: `build_grouped(ctx, fields)`, `GROUPS`, `MATCHES`.
 - `kf_recs`: one row per record, built in one pass over `kf_rows` joined to `kf_groups` by key:
   each row whose group it stands for (the last under overwrite, the first otherwise) carries its
   values through; only groups of several rows under merge (and sales orders) are aggregated.
+
+Fast path: most files name each record once (a re-import of an export). Then each row is its own
+record, and `kf_recs` is the rows joined once to the module's records by key, without
+`kf_groups` (whose aggregation of the file's keys, second join and second pass over the rows
+were about half of a million-row merge). Whether the file is such a file is known from that
+join's result with one aggregate over integers: no row met two records (ambiguous), no record
+met two rows, no unmatched key is on two rows. Otherwise the join is dropped and the full path
+runs (a file with repeated keys pays for that one join twice).
 """
 
 from __future__ import annotations
@@ -31,7 +39,15 @@ def build_grouped(ctx: Context, rows: str, recs: str, fail: str, match: list[str
     records: those are drawn in file order afterwards)."""
     cur, module = ctx.cur, ctx.module
     fields = [t.sql_name for t in ctx.record_targets]
+    mode = ctx.duplicates.value if ctx.duplicates is not None else "create"
+    action = {"overwrite": "update", "merge": "merge", "ignore": "skip", "create": "create"}[mode]
     drop_temp(cur, MATCHES)
+    # Sales orders repeat their key on each line item: the full path.
+    fast = mode != "create" and module.name != "salesorders"
+    if fast and _one_row_per_record(ctx, rows, recs, fail, match, action):
+        if action == "skip":
+            cur.execute(f"DELETE FROM {recs} WHERE action = 'skip'")
+        return
     cur.execute(f"DROP TABLE IF EXISTS {GROUPS}")
     by_key = (
         f"SELECT mk, min(rn) AS first_rn, max(rn) AS last_rn, count(*) AS n FROM {rows}"
@@ -51,8 +67,6 @@ def build_grouped(ctx: Context, rows: str, recs: str, fail: str, match: list[str
         )
     cur.execute(f"CREATE TEMP VIEW {MATCHES} AS SELECT mk, id, nm AS n FROM {GROUPS} WHERE nm > 0")
     _fail_ambiguous(ctx, rows, fail, db_key, match)
-    mode = ctx.duplicates.value if ctx.duplicates is not None else "create"
-    action = {"overwrite": "update", "merge": "merge", "ignore": "skip", "create": "create"}[mode]
     pick = "last_rn" if mode == "overwrite" else "first_rn"
     # Groups of several rows take the first non-empty value of each field (merge fills gaps,
     # sales-order lines repeat their order's fields); overwrite and ignore take one row's.
@@ -80,6 +94,33 @@ def build_grouped(ctx: Context, rows: str, recs: str, fail: str, match: list[str
     cur.execute(f"CREATE TEMP TABLE {recs} AS {query}", params)
     if action == "skip":
         cur.execute(f"DELETE FROM {recs} WHERE action = 'skip'")
+
+
+def _one_row_per_record(
+    ctx: Context, rows: str, recs: str, fail: str, match: list[str], action: str
+) -> bool:
+    """The fast path: `recs` as the rows joined to the records by key, kept when each row met at
+    most one record and each record (or unmatched key) at most one row; else dropped, False."""
+    cur, module = ctx.cur, ctx.module
+    values = "".join(f", r.{t.sql_name}" for t in ctx.record_targets)
+    drop_temp(cur, recs)
+    cur.execute(
+        f"CREATE TEMP TABLE {recs} AS SELECT CASE WHEN m.id IS NULL THEN 'create' ELSE ? END"
+        f" AS action, m.id, r.mk, r.rn AS first_rn{values} FROM {rows} r"
+        f" LEFT JOIN {module.table} m ON {key_sql(['m.' + c for c in match])} = r.mk WHERE r.err_reason IS NULL",
+        [action],
+    )
+    # A row meeting two records adds a row; two rows of one key meet one record twice (or,
+    # unmatched, repeat their key).
+    row = cur.execute(
+        f"SELECT count(*) = {int(ctx.rows)} - (SELECT count(DISTINCT rn) FROM {fail})"
+        " AND count(id) = count(DISTINCT id) AND count(mk) FILTER (id IS NULL)"
+        f" = count(DISTINCT mk) FILTER (id IS NULL) FROM {recs}"
+    ).fetchone()
+    if row and row[0]:
+        return True
+    drop_temp(cur, recs)
+    return False
 
 
 def _fail_ambiguous(ctx: Context, rows: str, fail: str, db_key: str, match: list[str]) -> None:
