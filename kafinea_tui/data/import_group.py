@@ -111,14 +111,18 @@ def _one_row_per_record(
         [action],
     )
     # A row meeting two records adds a row; two rows of one key meet one record twice (or,
-    # unmatched, repeat their key).
-    row = cur.execute(
-        f"SELECT count(*) = {int(ctx.rows)} - (SELECT count(DISTINCT rn) FROM {fail})"
-        " AND count(id) = count(DISTINCT id) AND count(mk) FILTER (id IS NULL)"
-        f" = count(DISTINCT mk) FILTER (id IS NULL) FROM {recs}"
-    ).fetchone()
-    if row and row[0]:
-        return True
+    # unmatched, repeat their key). Two statements: the unmatched keys are read only when there
+    # are some, with a WHERE the scan applies (a FILTER clause read all 1M keys: 0.08 s more).
+    ok = cur.execute(f"SELECT {int(ctx.rows)} - count(DISTINCT rn) FROM {fail}").fetchone()
+    row = cur.execute(f"SELECT count(*), count(id), count(DISTINCT id) FROM {recs}").fetchone()
+    if ok and row and row[0] == ok[0] and row[1] == row[2]:
+        if row[1] == row[0]:
+            return True
+        new = cur.execute(
+            f"SELECT count(mk) = count(DISTINCT mk) FROM {recs} WHERE id IS NULL"
+        ).fetchone()
+        if new and new[0]:
+            return True
     drop_temp(cur, recs)
     return False
 
