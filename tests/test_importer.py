@@ -233,6 +233,28 @@ def test_one_row_per_record_fast_path_and_its_boundary(
     ]
 
 
+@pytest.mark.parametrize("mode", ["overwrite", "merge", "ignore"])
+def test_one_row_per_record_with_a_failing_row_numbers_new_records_densely(
+    store: Store, tmp_path: Path, mode: str
+) -> None:
+    """The fast path's records are a view: a row failing after matching (a mandatory field)
+    drops out, and the new records get consecutive ids in file order."""
+    existing(store)
+    text = "Email,First Name,Last Name\na@x.fr,A,Aa\nbob@x.fr,Bobby,Brown\nb@x.fr,B,\nc@x.fr,C,Cc\n"
+    report = run_import(
+        store,
+        plan("contacts", write(tmp_path / "c.csv", text), duplicates=mode, match=["email"]),
+    )
+    assert (report.created, report.failed) == (2, 1)
+    assert report.errors[0].line == 4
+    assert rows(store, "SELECT id, email FROM contacts WHERE id > 2 ORDER BY id") == [
+        (3, "a@x.fr"),
+        (4, "c@x.fr"),
+    ]
+    bob = "Bob" if mode == "ignore" else "Bobby"
+    assert rows(store, "SELECT first_name FROM contacts WHERE id = 2") == [(bob,)]
+
+
 def test_references_created_once_per_key_case_insensitively(store: Store, tmp_path: Path) -> None:
     store.create("organizations", {"name": "Acme"})
     path = write(tmp_path / "c.csv", "Last Name,Organization Name\nA, acme\nB,Globex\nC,GLOBEX\n")

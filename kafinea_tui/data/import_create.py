@@ -103,10 +103,11 @@ def _insert_grouped(ctx: Context, batch: int | None, now: datetime, source: str)
         return
     first = reserve_ids(cur, ctx.module.table, created)
     # Dense ids in the order of each record's first row (a sort of one column).
+    table = ctx.ids_table  # kf_recs, or the table kf_recs is a view of
     cur.execute(
-        f"UPDATE {RECS} SET id = {first} - 1 + x.k FROM (SELECT first_rn,"
+        f"UPDATE {table} SET id = {first} - 1 + x.k FROM (SELECT first_rn,"
         f" row_number() OVER (ORDER BY first_rn) AS k FROM {RECS} WHERE action = 'create') x"
-        f" WHERE {RECS}.first_rn = x.first_rn AND {RECS}.action = 'create'"
+        f" WHERE {table}.first_rn = x.first_rn AND {table}.action = 'create'"
     )
     params = Params()
     sql = _insert_sql(ctx, params, batch, now, "c.id")

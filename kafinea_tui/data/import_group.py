@@ -13,12 +13,13 @@ Public names: `build_grouped(ctx, fields)`, `GROUPS`, `MATCHES`.
   values through; only groups of several rows under merge (and sales orders) are aggregated.
 
 Fast path: most files name each record once (a re-import of an export). Then each row is its own
-record, and `kf_recs` is the rows joined once to the module's records by key, without
-`kf_groups` (whose aggregation of the file's keys, second join and second pass over the rows
-were about half of a million-row merge). Whether the file is such a file is known from that
-join's result with one aggregate over integers: no row met two records (ambiguous), no record
-met two rows, no unmatched key is on two rows. Otherwise the join is dropped and the full path
-runs (a file with repeated keys pays for that one join twice).
+record: `kf_ids(first_rn, action, id, mk)` is the rows joined once to the module's records by
+key, and `kf_recs` a view of it with the rows' values, without `kf_groups` (whose aggregation of
+the file's keys, second join and second pass over the rows were about half of a million-row
+merge). Whether the file is such a file is known from that join's result with an aggregate over
+integers: no row met two records (ambiguous), no record met two rows, no unmatched key is on two
+rows. Otherwise the join is dropped and the full path runs (a file with repeated keys pays for
+that one join twice). New records' ids are written to `kf_ids` (`Context.ids_table`).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 
 GROUPS = "kf_groups"
 MATCHES = "kf_matches"
+IDS = "kf_ids"
 
 
 def build_grouped(ctx: Context, rows: str, recs: str, fail: str, match: list[str]) -> None:
@@ -45,8 +47,6 @@ def build_grouped(ctx: Context, rows: str, recs: str, fail: str, match: list[str
     # Sales orders repeat their key on each line item: the full path.
     fast = mode != "create" and module.name != "salesorders"
     if fast and _one_row_per_record(ctx, rows, recs, fail, match, action):
-        if action == "skip":
-            cur.execute(f"DELETE FROM {recs} WHERE action = 'skip'")
         return
     cur.execute(f"DROP TABLE IF EXISTS {GROUPS}")
     by_key = (
@@ -99,32 +99,44 @@ def build_grouped(ctx: Context, rows: str, recs: str, fail: str, match: list[str
 def _one_row_per_record(
     ctx: Context, rows: str, recs: str, fail: str, match: list[str], action: str
 ) -> bool:
-    """The fast path: `recs` as the rows joined to the records by key, kept when each row met at
-    most one record and each record (or unmatched key) at most one row; else dropped, False."""
+    """The fast path: `kf_ids` (a record's row, action, id) from the rows joined to the records
+    by key, and `recs` a view of it with the row's values, kept when each row met at most one
+    record and each record (or unmatched key) at most one row; else dropped, False."""
     cur, module = ctx.cur, ctx.module
-    values = "".join(f", r.{t.sql_name}" for t in ctx.record_targets)
-    drop_temp(cur, recs)
+    drop_temp(cur, IDS)
+    # Narrow on purpose: the values stay in the staged table and are read through the view, so
+    # the import does not hold (and, under its memory bound, spill) a second copy of the file.
+    # The key is kept for unmatched rows only: it is how the check below finds repeated ones.
     cur.execute(
-        f"CREATE TEMP TABLE {recs} AS SELECT CASE WHEN m.id IS NULL THEN 'create' ELSE ? END"
-        f" AS action, m.id, r.mk, r.rn AS first_rn{values} FROM {rows} r"
-        f" LEFT JOIN {module.table} m ON {key_sql(['m.' + c for c in match])} = r.mk WHERE r.err_reason IS NULL",
+        f"CREATE TEMP TABLE {IDS} AS SELECT r.rn AS first_rn, CASE WHEN m.id IS NULL"
+        " THEN 'create' ELSE ? END AS action, m.id, CASE WHEN m.id IS NULL THEN r.mk END AS mk"
+        f" FROM {rows} r LEFT JOIN {module.table} m"
+        f" ON {key_sql(['m.' + c for c in match])} = r.mk WHERE r.err_reason IS NULL",
         [action],
     )
     # A row meeting two records adds a row; two rows of one key meet one record twice (or,
     # unmatched, repeat their key). Two statements: the unmatched keys are read only when there
     # are some, with a WHERE the scan applies (a FILTER clause read all 1M keys: 0.08 s more).
     ok = cur.execute(f"SELECT {int(ctx.rows)} - count(DISTINCT rn) FROM {fail}").fetchone()
-    row = cur.execute(f"SELECT count(*), count(id), count(DISTINCT id) FROM {recs}").fetchone()
-    if ok and row and row[0] == ok[0] and row[1] == row[2]:
-        if row[1] == row[0]:
-            return True
-        new = cur.execute(
-            f"SELECT count(mk) = count(DISTINCT mk) FROM {recs} WHERE id IS NULL"
-        ).fetchone()
-        if new and new[0]:
-            return True
-    drop_temp(cur, recs)
-    return False
+    row = cur.execute(f"SELECT count(*), count(id), count(DISTINCT id) FROM {IDS}").fetchone()
+    distinct = bool(ok and row and row[0] == ok[0] and row[1] == row[2])
+    if distinct and row and row[1] < row[0]:
+        new = cur.execute(f"SELECT count(mk) = count(DISTINCT mk) FROM {IDS} WHERE id IS NULL")
+        distinct = bool((new.fetchone() or [False])[0])
+    if not distinct:
+        drop_temp(cur, IDS)
+        return False
+    if action == "skip":
+        cur.execute(f"DELETE FROM {IDS} WHERE action = 'skip'")
+    values = "".join(f", r.{t.sql_name}" for t in ctx.record_targets)
+    # Rows that fail later (mandatory, unique) drop out by kf_fail, as in the plain path.
+    cur.execute(
+        f"CREATE TEMP VIEW {recs} AS SELECT i.action, i.id, i.mk, i.first_rn{values}"
+        f" FROM {IDS} i JOIN {rows} r ON r.rn = i.first_rn"
+        f" WHERE i.first_rn NOT IN (SELECT rn FROM {fail})"
+    )
+    ctx.ids_table = IDS
+    return True
 
 
 def _fail_ambiguous(ctx: Context, rows: str, fail: str, db_key: str, match: list[str]) -> None:

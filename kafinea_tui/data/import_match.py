@@ -45,6 +45,9 @@ class Context:
     refs: list[RefTable] = field(default_factory=list)
     defaults: dict[str, object] = field(default_factory=dict)  # field name -> typed default
     rows: int = 0  # staged rows: `rn` runs from 0 to rows - 1
+    # The table that holds the records' ids: kf_recs, or kf_ids when kf_recs is a view of it
+    # (the one-row-per-record path of `import_group`).
+    ids_table: str = RECS
 
     @property
     def grouped(self) -> bool:
@@ -226,7 +229,7 @@ def _fail_bad(ctx: Context, column: str, rows_of: str) -> None:
     if not row or not row[0]:
         return
     cur.execute(f"INSERT INTO {FAIL} SELECT rn, ?, reason FROM ({rows_of})", [column])
-    if not ctx.grouped:
+    if ctx.ids_table != RECS or not ctx.grouped:
         return  # kf_recs is a view that leaves out the rows of kf_fail
     cur.execute(f"DELETE FROM {RECS} c USING kf_bad b WHERE c.mk = b.mk")
     cur.execute(

@@ -28,7 +28,7 @@ import duckdb
 from kafinea_tui.data import csv_source
 from kafinea_tui.data.csv_source import Preview, Staged, preview
 from kafinea_tui.data.errors import KafineaError, UsageError
-from kafinea_tui.data.import_group import GROUPS, MATCHES
+from kafinea_tui.data.import_group import GROUPS, IDS, MATCHES
 from kafinea_tui.data.import_mapping import Target, resolve_targets, suggest_mapping
 from kafinea_tui.data.import_match import (
     FAIL,
@@ -185,7 +185,7 @@ def run_import(
                 "UPDATE kf_batches SET finished_at = ?, report = ? WHERE id = ?",
                 [utc_now(), json.dumps(_summary(report)), batch],
             )
-        for name in (RECS, KEEP, MATCHES, GROUPS, ROWS, "kf_typed", staged.table, FAIL):
+        for name in (RECS, IDS, KEEP, MATCHES, GROUPS, ROWS, "kf_typed", staged.table, FAIL):
             drop_temp(cur, name)
     if report.warnings and not dry_run:
         store.refresh_schema()
