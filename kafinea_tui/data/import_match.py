@@ -8,7 +8,8 @@ Public names: `Context`, `build_rows`, `build_records`, `check_records`, `FAIL`,
   record; a new record's id is given when writing), `mk`, `first_rn` and the record's values. Rows of one file with the same
   key are one record: the last row's values under overwrite, the first non-empty value of each
   field otherwise (merge fills gaps; sales-order lines repeat their order's fields). Grouping
-  and matching are in `import_group`.
+  and matching are in `import_group`; when the file names each record once, `kf_recs` is a view
+  of the narrow `kf_ids` (`Context.ids_table`) and leaves out the rows of `kf_fail`.
 - `kf_fail(rn, col, reason)`: every row that fails, with the first reason.
 Everything is a handful of set statements; nothing loops over rows.
 """
