@@ -80,7 +80,7 @@ def options_from_args(args: argparse.Namespace) -> ExportOptions:
         ids=ids,
         page=args.page if args.page is not None else 1,
         page_size=args.page_size,
-        sort=_sort(args.sort),
+        sort=sort_terms(args.sort),
         fields=[f.strip() for f in args.fields.split(",") if f.strip()] if args.fields else None,
         header=args.header,
         delimiter=args.delimiter,
@@ -97,14 +97,16 @@ def _ids(text: str) -> tuple[int, ...]:
         raise UsageError(f"--ids takes record ids separated by commas, not {text!r}.") from None
 
 
-def _sort(specs: list[str]) -> tuple[tuple[str, bool], ...]:
+def sort_terms(specs: list[str], option: str = "--sort") -> tuple[tuple[str, bool], ...]:
+    """`name,city:desc` (or the option repeated) -> ((field, descending), ...); a bad direction
+    is refused in a sentence naming `option` (`--sort` on the command line, `sort` in a URL)."""
     result: list[tuple[str, bool]] = []
     for spec in specs:
         for part in spec.split(","):
             name, _, direction = part.strip().partition(":")
             if not name:
                 continue
-            if direction.lower() not in ("", "asc", "desc"):
-                raise UsageError(f"--sort takes FIELD or FIELD:desc, not {part.strip()!r}.")
-            result.append((name.strip(), direction.lower() == "desc"))
+            if direction.strip().lower() not in ("", "asc", "desc"):
+                raise UsageError(f"{option} takes FIELD or FIELD:desc, not {part.strip()!r}.")
+            result.append((name.strip(), direction.strip().lower() == "desc"))
     return tuple(result)

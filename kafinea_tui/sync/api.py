@@ -39,6 +39,7 @@ from kafinea_tui.data.query import ListQuery
 from kafinea_tui.data.schema import Module, module_as_dict
 from kafinea_tui.data.store import Store
 from kafinea_tui.data.values import ValueOptions
+from kafinea_tui.options import sort_terms
 from kafinea_tui.sync import api_params as qp
 from kafinea_tui.sync.api_changes import MAX_CHANGES, changes_after, parse_cursor
 from kafinea_tui.sync.api_errors import EXCEPTION_HANDLERS, ApiError
@@ -132,7 +133,7 @@ class _Api:
             module=module.name,
             filter=params.text("filter") or "",
             search=params.text("search") or "",
-            sort=qp.sort_terms(params.all("sort")),
+            sort=sort_terms(params.all("sort"), "sort"),
         )
         limit = params.integer("limit", qp.DEFAULT_LIMIT, low=0, high=qp.MAX_LIMIT)
         offset = params.integer("offset", 0)

@@ -100,20 +100,6 @@ class Params:
         return value
 
 
-def sort_terms(specs: list[str]) -> tuple[tuple[str, bool], ...]:
-    """`sort=name,city:desc` (or repeated `sort=`) -> ((field, descending), ...)."""
-    result: list[tuple[str, bool]] = []
-    for spec in specs:
-        for part in spec.split(","):
-            name, _, direction = part.strip().partition(":")
-            if not name.strip():
-                continue
-            if direction.strip().lower() not in ("", "asc", "desc"):
-                raise UsageError(f"sort takes FIELD or FIELD:desc, not {part.strip()!r}.")
-            result.append((name.strip(), direction.strip().lower() == "desc"))
-    return tuple(result)
-
-
 def import_plan(
     query: QueryParams, module: str, path: Path, workspace: Workspace | None
 ) -> tuple[ImportPlan, bool]:
