@@ -39,7 +39,7 @@ from kafinea_tui.data.export_plan import (
     plan_export,
 )
 from kafinea_tui.data.export_sql import scope_where
-from kafinea_tui.data.query import scalar_count
+from kafinea_tui.data.query import count_where
 from kafinea_tui.data.store import Store
 
 __all__ = [
@@ -79,7 +79,7 @@ def count_scope(store: Store, options: ExportOptions) -> int:
         options.page,
         options.page_size,
     )
-    return scalar_count(store, f"SELECT count(*) FROM {module.table} r WHERE {where}", params)
+    return count_where(store, module.table, where, params)
 
 
 def export_csv(

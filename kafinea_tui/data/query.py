@@ -27,6 +27,7 @@ __all__ = [
     "Page",
     "compile_filter",
     "count",
+    "count_where",
     "display_select",
     "fetch_page",
     "matching_ids",
@@ -34,7 +35,6 @@ __all__ = [
     "order_by",
     "quick_search",
     "resolve_field",
-    "scalar_count",
     "where_clause",
 ]
 
@@ -156,9 +156,10 @@ def display_select(
 
 
 def count(store: Store, query: ListQuery) -> int:
+    """How many records match the list's filter and search."""
     module = _module(store.schema, query.module)
     where, params = where_clause(store, query)
-    return scalar_count(store, f"SELECT count(*) FROM {module.table} r WHERE {where}", params)
+    return count_where(store, module.table, where, params)
 
 
 def matching_ids_sql(store: Store, query: ListQuery) -> tuple[str, list[Any]]:
@@ -183,7 +184,7 @@ def fetch_page(store: Store, query: ListQuery, offset: int, limit: int) -> Page:
     order = order_by(module, schema, query.sort)
     offset, limit = max(0, offset), max(0, limit)
     cur = store.cursor()
-    total = scalar_count(store, f"SELECT count(*) FROM {module.table} r WHERE {where}", params)
+    total = count_where(store, module.table, where, params)
     select, joins = display_select(module, schema)
     sql = (
         f"SELECT r.id, {select} FROM (SELECT r.* FROM {module.table} r WHERE {where}"
@@ -200,9 +201,11 @@ def fetch_page(store: Store, query: ListQuery, offset: int, limit: int) -> Page:
     )
 
 
-def scalar_count(store: Store, sql: str, params: list[Any]) -> int:
-    """Run a count. fetchall, not fetchone: DuckDB 2 keeps a half-read result open on the
-    cursor and refuses the next relational call (a CSV export) until it is read to the end."""
+def count_where(store: Store, table: str, where: str, params: list[Any]) -> int:
+    """How many rows of `table` match `where`, a SQL boolean over `r`. fetchall, not fetchone:
+    DuckDB 2 keeps a half-read result open on the cursor and refuses the next relational call
+    (a CSV export) until it is read to the end."""
+    sql = f"SELECT count(*) FROM {table} r WHERE {where}"
     rows = store.cursor().execute(sql, params).fetchall()
     return int(rows[0][0]) if rows else 0
 
