@@ -32,7 +32,7 @@ from kafinea_tui.data.import_plan import (
 from kafinea_tui.data.importer import run_import
 from kafinea_tui.data.schema import Module
 from kafinea_tui.data.store import Store
-from kafinea_tui.sync.api_records import READ_ONLY_FIELDS
+from kafinea_tui.sync.api_records import READ_ONLY_FIELDS, json_text
 
 ITEM_COLUMNS = ("items.product", "items.quantity", "items.list_price")
 
@@ -119,13 +119,7 @@ def _item_cells(index: int, item: Any) -> list[str]:
 
 
 def _cell(index: int, name: str, value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float | str):
-        return str(value)
-    raise UsageError(f"Record {index}: {name} takes a single value, not a {type(value).__name__}.")
+    return json_text(value, f"Record {index}: {name}") or ""
 
 
 def _write_row(handle: io.TextIOBase | Any, row: list[str]) -> int:

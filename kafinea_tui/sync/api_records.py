@@ -110,7 +110,7 @@ def typed_values(
 def typed_value(store: Store, field: Field, value: Any, options: ValueOptions) -> Any:
     """One JSON value -> the stored value: references by the related key, the rest by the
     importer's parsers (null clears the field)."""
-    text = _text(field, value)
+    text = json_text(value, field.label)
     if text is None or text.strip() == "":
         return None
     if field.type is FieldType.REFERENCE:
@@ -128,14 +128,16 @@ def typed_value(store: Store, field: Field, value: Any, options: ValueOptions) -
     return row[0][0]
 
 
-def _text(field: Field, value: Any) -> str | None:
+def json_text(value: Any, what: str) -> str | None:
+    """A JSON scalar as the text of a CSV cell (booleans as true/false, null as None); anything
+    else is refused in a sentence about `what` (a field's label, or "Record 3: email")."""
     if value is None:
         return None
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float | str):
         return str(value)
-    raise UsageError(f"{field.label} takes a single value, not {type(value).__name__}.")
+    raise UsageError(f"{what} takes a single value, not a {type(value).__name__}.")
 
 
 def _reference(store: Store, field: Field, key: str) -> int:
