@@ -32,9 +32,9 @@ from kafinea_tui.data.import_plan import (
 from kafinea_tui.data.importer import run_import
 from kafinea_tui.data.schema import Module
 from kafinea_tui.data.store import Store
-from kafinea_tui.sync.api_records import READ_ONLY_FIELDS, json_text
+from kafinea_tui.sync.api_records import ITEM_KEYS, READ_ONLY_FIELDS, json_text
 
-ITEM_COLUMNS = ("items.product", "items.quantity", "items.list_price")
+ITEM_COLUMNS = tuple(f"items.{key}" for key in ITEM_KEYS)
 
 
 def import_objects(
@@ -112,10 +112,10 @@ def _item_cells(index: int, item: Any) -> list[str]:
         raise UsageError(
             f"Record {index}: a line item is an object with product, quantity, list_price."
         )
-    unknown = set(item) - {"product", "quantity", "list_price"}
+    unknown = set(item) - set(ITEM_KEYS)
     if unknown:
         raise UsageError(f"Record {index}: a line item has no field {sorted(unknown)[0]!r}.")
-    return [_cell(index, name, item.get(name)) for name in ("product", "quantity", "list_price")]
+    return [_cell(index, name, item.get(name)) for name in ITEM_KEYS]
 
 
 def _cell(index: int, name: str, value: Any) -> str:

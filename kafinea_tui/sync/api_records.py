@@ -24,6 +24,7 @@ from kafinea_tui.data.store import LineItem, Store
 from kafinea_tui.data.values import Params, ValueOptions, clean_sql, parse_sql
 
 READ_ONLY_FIELDS = ("id", "created_at", "modified_at", "batch_id")
+ITEM_KEYS = tuple(f.name for f in LINE_ITEM_FIELDS)  # a line item's keys: product, quantity, ...
 
 
 def json_value(value: Any) -> Any:
@@ -160,7 +161,7 @@ def _line_items(store: Store, value: Any, options: ValueOptions) -> list[LineIte
     product, quantity, price = LINE_ITEM_FIELDS
     lines: list[LineItem] = []
     for item in value:
-        unknown = set(item) - {"product", "quantity", "list_price"}
+        unknown = set(item) - set(ITEM_KEYS)
         if unknown:
             raise UsageError(f"A line item has no field {sorted(unknown)[0]!r}.")
         if item.get("product") in (None, ""):
