@@ -68,6 +68,7 @@ class ExportPlan:
     columns: list[Column]
     sql: str  # the SELECT for COPY, columns aliased by their header
     params: list[Any]
+    where: tuple[str, list[Any]]  # the scope as a SQL boolean over `r` and its parameters
     locate_sql: str  # the same rows as `rid, c0, c1, ...` (finding an unencodable value)
     delimiter: str
     codec: str
@@ -120,6 +121,7 @@ def plan_export(store: Store, options: ExportOptions) -> ExportPlan:
         columns=chosen_source.columns,
         sql=sql,
         params=params,
+        where=where,
         locate_sql=locate_sql,
         delimiter=delimiter,
         codec=codec,

@@ -92,7 +92,7 @@ def export_csv(
     report = progress or (lambda _fraction: None)
     plan = plan_export(store, options)
     report(0.0)
-    count = count_scope(store, options)
+    count = count_where(store, store.module(options.module).table, *plan.where)
     stream: BinaryIO | None = None
     if isinstance(target, Path):
         final: Path | None = _check_target(target)
