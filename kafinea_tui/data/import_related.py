@@ -23,14 +23,17 @@ from kafinea_tui.data.store import log_changes
 def create_related(ctx: Context, batch: int | None, now: datetime, source: str) -> int:
     """Create the missing records named by reference columns (with their key, and the same text
     in the related module's other mandatory text fields so they are never empty), and point the
-    reference tables at them. Returns how many were (or, in a dry run, would be) created."""
+    reference tables at them. Returns how many were (or, in a dry run, would be) created: none
+    when the import does not create related records (its rows then fail instead)."""
+    if not ctx.create_related:
+        return 0
     cur = ctx.cur
     total = 0
     for ref in ctx.refs:
         row = cur.execute(f"SELECT count(*) FROM {ref.table} WHERE n = 0").fetchone()
         missing = int(row[0]) if row else 0
         total += missing
-        if not missing or ctx.dry_run or not ctx.create_related:
+        if not missing or ctx.dry_run:
             continue
         related = ref.related
         key_field = related.field(ref.key)

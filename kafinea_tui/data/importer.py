@@ -166,8 +166,6 @@ def run_import(
         ctx.rows = staged.rows
         ctx.refs = resolve_references(cur, store.schema, found, plan.reference_keys)
         report.related_created = create_related(ctx, batch, now, plan.source)
-        if not plan.create_related:
-            report.related_created = 0
         _extend_picklists(store, ctx, report)
         tick(0.65)
         build_rows(ctx)
