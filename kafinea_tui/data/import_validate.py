@@ -1,11 +1,12 @@
 """Step 1 of running an import: staged text -> typed rows, references resolved, picklists checked.
 
-Public names: `build_typed(cur, targets, options, table)`, `resolve_references(...)`,
-`new_picklist_values(...)`, `RefTable`.
+Public names: `typed_query(targets, options)`, `typed_view(cur, stage_table, base_rowid)`,
+`resolve_references(...)`, `new_picklist_values(...)`, `RefTable`, `TYPED`.
 
-`kf_typed` has one row per staged row: `rn` (the staged rowid), a `v_<field>` / `i_<item>` column
-per target with the typed value (NULL for an empty cell), and `err_col` / `err_reason` naming the
-first cell that could not be read. One CREATE TABLE AS SELECT does it for the whole file.
+`kf_typed` has one row per staged row: `rn` (its 0-based position in the file), a `v_<field>` /
+`i_<item>` column per target with the typed value (NULL for an empty cell), and `err_col` /
+`err_reason` naming the first cell that could not be read. The typing is done by `typed_query`
+in the same scan that stages the file; `kf_typed` is a view over the staged table.
 References are resolved per distinct key (a small table per reference field), so a million rows
 naming a thousand organizations cost a thousand lookups, not a million.
 """
