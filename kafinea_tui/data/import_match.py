@@ -25,7 +25,7 @@ from kafinea_tui.data.import_mapping import Target
 from kafinea_tui.data.import_plan import Duplicates
 from kafinea_tui.data.import_sql import drop_temp, key_sql, lit
 from kafinea_tui.data.import_validate import TYPED, RefTable
-from kafinea_tui.data.schema import FieldType, Module
+from kafinea_tui.data.schema import Module
 
 ROWS = "kf_rows"
 RECS = "kf_recs"
@@ -251,7 +251,3 @@ def _check_items(ctx: Context) -> None:
         f" AND r.rn NOT IN (SELECT rn FROM {FAIL})",
         [product.column or "items.product"],
     )
-
-
-def references_of(ctx: Context) -> list[Target]:
-    return [t for t in ctx.targets if t.field.type is FieldType.REFERENCE]
