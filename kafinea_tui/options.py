@@ -10,9 +10,8 @@ from __future__ import annotations
 import argparse
 
 from kafinea_tui.data.errors import UsageError
-from kafinea_tui.data.exporter import ExportOptions
+from kafinea_tui.data.export_options import ExportOptions
 from kafinea_tui.data.import_plan import CsvOptions, Duplicates, ImportPlan
-from kafinea_tui.data.mappings import apply_mapping, load_mapping
 from kafinea_tui.workspace import Workspace
 
 
@@ -31,6 +30,8 @@ def _pairs(values: list[str] | None, what: str, right: bool = False) -> dict[str
 def build_plan(args: argparse.Namespace, workspace: Workspace) -> ImportPlan:
     plan = ImportPlan(module=args.module, csv=CsvOptions(path=args.file))
     if args.mapping:
+        from kafinea_tui.data.mappings import apply_mapping, load_mapping
+
         plan = apply_mapping(plan, load_mapping(workspace.mappings_dir, args.mapping))
     if args.encoding:
         plan.csv.encoding = args.encoding

@@ -15,8 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kafinea_tui.data.export_sql import SCOPES
-from kafinea_tui.data.exporter import DECIMALS, EXPORT_ENCODINGS, HEADERS, export_csv
+from kafinea_tui.data.export_options import DECIMALS, EXPORT_ENCODINGS, HEADERS, SCOPES
 from kafinea_tui.data.import_plan import DELIMITERS
 from kafinea_tui.options import options_from_args
 from kafinea_tui.workspace import Workspace
@@ -63,6 +62,8 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace, workspace: Workspace) -> int:
+    from kafinea_tui.data.exporter import export_csv  # the engine, only when exporting
+
     options = options_from_args(args)
     to_stdout = args.output == "-"
     with workspace.opened_store() as store:

@@ -23,8 +23,6 @@ from kafinea_tui.data.import_plan import (
     Duplicates,
     ImportReport,
 )
-from kafinea_tui.data.importer import failed_rows_csv, run_import, suggest_mapping
-from kafinea_tui.data.mappings import save_mapping
 from kafinea_tui.options import build_plan
 from kafinea_tui.workspace import Workspace
 
@@ -59,6 +57,10 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace, workspace: Workspace) -> int:
+    # The engine is imported when importing, not to build the parser of every command.
+    from kafinea_tui.data.importer import failed_rows_csv, run_import, suggest_mapping
+    from kafinea_tui.data.mappings import save_mapping
+
     plan = build_plan(args, workspace)
     with workspace.opened_store() as store:
         try:

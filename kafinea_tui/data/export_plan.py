@@ -12,12 +12,17 @@ bytes twice from a plan with a join.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from kafinea_tui.data.errors import UsageError
 from kafinea_tui.data.export_lookup import keeps_table_order
+from kafinea_tui.data.export_options import (
+    DECIMALS,
+    EXPORT_ENCODINGS,
+    HEADERS,
+    ExportOptions,
+)
 from kafinea_tui.data.export_sql import (
     Column,
     Source,
@@ -30,36 +35,10 @@ from kafinea_tui.data.import_plan import DELIMITERS
 from kafinea_tui.data.query import ListQuery, order_by
 from kafinea_tui.data.store import Store
 
-EXPORT_ENCODINGS: dict[str, str] = {
-    "utf-8": "utf-8",
-    "utf-8-sig": "utf-8-sig",
-    "iso-8859-1": "latin-1",
-    "windows-1252": "cp1252",
-}
-DECIMALS = ("point", "comma")
-HEADERS = ("labels", "names")
 BOM = "\ufeff"
 # The scopes whose order can be the table's; ids and page select with an IN-subquery.
 _TABLE_ORDER_SCOPES = ("all", "filter")
 _ID_ORDERS = ("r.id ASC", "r.id ASC NULLS LAST")  # no sort, or a sort by id
-
-
-@dataclass
-class ExportOptions:
-    module: str
-    scope: str = "all"  # all | filter | ids | page
-    filter: str = ""
-    ids: Sequence[int] = ()
-    page: int = 1
-    page_size: int = 50
-    sort: Sequence[tuple[str, bool]] = ()
-    fields: Sequence[str] | None = None
-    header: str = "labels"  # labels | names
-    delimiter: str = "comma"  # a DELIMITERS name or the character itself
-    encoding: str = "utf-8"
-    decimal: str = "point"
-    formula_guard: bool = True
-    search: str = ""
 
 
 @dataclass

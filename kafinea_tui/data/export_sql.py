@@ -25,6 +25,7 @@ from typing import Any
 
 from kafinea_tui.data.errors import UsageError
 from kafinea_tui.data.export_lookup import lookup_ctes, lookup_value
+from kafinea_tui.data.export_options import SCOPES
 from kafinea_tui.data.filter_sql import SYSTEM_FIELDS, resolve_field
 from kafinea_tui.data.query import ListQuery, display_select, order_by, where_clause
 from kafinea_tui.data.schema import (
@@ -39,7 +40,6 @@ from kafinea_tui.data.schema import (
 )
 from kafinea_tui.data.store import Store
 
-SCOPES = ("all", "filter", "ids", "page")
 # The formula guard's first characters, by code point. A CASE over `ascii()` rather than
 # `substr(v, 1, 1) IN (...)`: DuckDB rewrites an IN list into a hash join (duckdb issue #24398),
 # fifteen of them for the contacts' text columns, and a join loses the table order.

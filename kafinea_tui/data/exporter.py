@@ -28,16 +28,8 @@ import duckdb
 
 from kafinea_tui.data.errors import KafineaError, UsageError
 from kafinea_tui.data.export_encoding import unencodable
-from kafinea_tui.data.export_plan import (
-    DECIMALS,
-    EXPORT_ENCODINGS,
-    HEADERS,
-    ExportOptions,
-    ExportPlan,
-    delimiter_char,
-    list_query,
-    plan_export,
-)
+from kafinea_tui.data.export_options import DECIMALS, EXPORT_ENCODINGS, HEADERS, ExportOptions
+from kafinea_tui.data.export_plan import ExportPlan, delimiter_char, list_query, plan_export
 from kafinea_tui.data.export_sql import scope_where
 from kafinea_tui.data.query import count_where
 from kafinea_tui.data.store import Store
