@@ -230,3 +230,20 @@ def test_headless_commands_do_not_import_textual(env: dict[str, str], ws: str) -
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_the_parser_does_not_load_the_import_export_or_api_engines(env: dict[str, str]) -> None:
+    """Every start of the app builds the parser first; the engines load when a command runs."""
+    code = (
+        "import sys\n"
+        "from kafinea_tui.cli import build_parser\n"
+        "build_parser()\n"
+        "engines = ('kafinea_tui.data.importer', 'kafinea_tui.data.exporter',"
+        " 'kafinea_tui.sync.api', 'pyarrow', 'starlette')\n"
+        "loaded = sorted(m for m in engines if m in sys.modules)\n"
+        "assert not loaded, loaded\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
