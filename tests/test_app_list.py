@@ -25,17 +25,9 @@ from tests.app_workspace import (  # noqa: F401
     template_db_fixture,
     workspace_fixture,
 )
+from tests.pilot_helpers import settle
 
 SIZE = (100, 30)
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    """Wait until every worker is done and its results are on screen."""
-    for _ in range(20):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        if not any(w.is_running for w in pilot.app.workers):
-            return
 
 
 def list_screen(app: KafineaApp) -> ModuleListScreen:

@@ -24,16 +24,9 @@ from tests.app_workspace import (  # noqa: F401
     template_db_fixture,
     workspace_fixture,
 )
+from tests.pilot_helpers import settle
 
 SIZE = (100, 45)
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    for _ in range(50):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        if not any(w.is_running for w in pilot.app.workers):
-            return
 
 
 def read(path: Path, delimiter: str = ",", encoding: str = "utf-8") -> list[list[str]]:

@@ -22,6 +22,7 @@ from tests.app_workspace import (  # noqa: F401
     template_db_fixture,
     workspace_fixture,
 )
+from tests.pilot_helpers import settle
 
 # A small file for the wizard: near-miss headers ("E-mail", "Société"), a column no field takes
 # ("Ville natale"), and two rows that fail (a bad email, a date that does not exist).
@@ -39,14 +40,6 @@ def clients_csv(tmp_path: Path) -> Path:
     path = tmp_path / "clients.csv"
     path.write_bytes(CLIENTS.encode("iso-8859-1"))
     return path
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    for _ in range(20):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        if not any(w.is_running for w in pilot.app.workers):
-            return
 
 
 async def press_button(pilot: Pilot[None], selector: str) -> None:
