@@ -6,7 +6,7 @@ The bare COPY writes the raw columns as DuckDB formats them, with a JOIN, in no 
 the export adds what makes its file import again: the formula guard, ISO dates, yes/no, empty
 cells for empty text, a stable order by id, the temporary file and the rename. The stable order
 costs no sort: references are looked up in id-indexed lists rather than joined, so DuckDB writes
-the table's order (see `kafinea_tui.data.export_lookup`). The bench also prints the bare COPY
+the table's order (see `kafinea_tui.data.exporter.lookup`). The bench also prints the bare COPY
 with ORDER BY id, which is what the order would cost the plain JOIN.
 """
 
@@ -17,9 +17,9 @@ import tempfile
 from pathlib import Path
 
 from bench.data import bench_rows, contacts_workspace, median_seconds
-from kafinea_tui.data.export_plan import plan_export
-from kafinea_tui.data.exporter import ExportOptions, export_csv
-from kafinea_tui.data.store import Store
+from kafinea_tui.data.exporter.plan import plan_export
+from kafinea_tui.data.exporter.run import ExportOptions, export_csv
+from kafinea_tui.data.store.database import Store
 
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 

@@ -97,9 +97,9 @@ def child(kind: str, csv_path: str, db_path: str) -> None:
         conn.close()
         extra: dict[str, object] = {}
     else:
-        from kafinea_tui.data.import_plan import CsvOptions, Duplicates, ImportPlan
-        from kafinea_tui.data.importer import run_import
-        from kafinea_tui.data.store import Store
+        from kafinea_tui.data.importer.plan import CsvOptions, Duplicates, ImportPlan
+        from kafinea_tui.data.importer.run import run_import
+        from kafinea_tui.data.store.database import Store
 
         store = Store.open(db_path)
         plan = ImportPlan(
@@ -196,7 +196,8 @@ STEPS = (
 def steps(data_dir: Path) -> None:
     """Time each step of `run_import` (first import, then merge) in this process: the importer's
     step functions are wrapped here, so the product's code carries no timing hook."""
-    from kafinea_tui.data import csv_source, importer
+    from kafinea_tui.data.importer import run as importer
+    from kafinea_tui.data.importer.file import csv_source
 
     timings: list[tuple[str, float]] = []
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bench.data import bench_rows, contacts_workspace, median_seconds
 from kafinea_tui.data.query import ListQuery, display_select, fetch_page, order_by, where_clause
-from kafinea_tui.data.store import Store
+from kafinea_tui.data.store.database import Store
 
 RUNS = int(os.environ.get("BENCH_RUNS", "7"))
 QUERY = ListQuery(

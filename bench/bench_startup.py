@@ -19,16 +19,16 @@ from pathlib import Path
 
 import duckdb
 
-from kafinea_tui.data.store import Store
+from kafinea_tui.data.store.database import Store
 
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 
-# The same steps as `kafinea_tui.cli.run_app`: open the workspace, start the first page's query,
+# The same steps as `kafinea_tui.cli.main.run_app`: open the workspace, start the first page's query,
 # then import the UI; but run headless, and exit once the first page has been painted.
 KAFINEA_CHILD = """
 import sys
 from pathlib import Path
-from kafinea_tui.data.first_page import BackgroundOpen
+from kafinea_tui.first_page import BackgroundOpen
 from kafinea_tui.workspace import Workspace
 
 workspace = Workspace(Path(sys.argv[1]))

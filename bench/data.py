@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from kafinea_tui.data.store import Store
+from kafinea_tui.data.store.database import Store
 
 
 def bench_rows() -> int:

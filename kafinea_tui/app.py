@@ -17,13 +17,13 @@ from textual.binding import Binding, BindingType
 from textual.command import Provider
 
 from kafinea_tui.data.errors import KafineaError
-from kafinea_tui.data.first_page import (
+from kafinea_tui.data.store.database import Store
+from kafinea_tui.first_page import (
     BackgroundPage,
     resume_gc,
     start_first_page,
     start_module,
 )
-from kafinea_tui.data.store import Store
 from kafinea_tui.screens.module_list import ModuleListScreen
 from kafinea_tui.screens.palette import KafineaCommands, PaletteCommand
 from kafinea_tui.widgets.record_table import RecordTable

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from kafinea_tui.data.errors import WorkspaceError
-from kafinea_tui.data.store import Store
+from kafinea_tui.data.store.database import Store
 
 DB_NAME = "kafinea.duckdb"
 CONFIG_NAME = "config.toml"

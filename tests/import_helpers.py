@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from kafinea_tui.data.import_plan import CsvOptions, Duplicates, ImportPlan
-from kafinea_tui.data.store import Store
+from kafinea_tui.data.importer.plan import CsvOptions, Duplicates, ImportPlan
+from kafinea_tui.data.store.database import Store
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SPECTRUM = SHARED / "conformance" / "csv-spectrum"

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from kafinea_tui.data.errors import UsageError
-from kafinea_tui.data.filter_parser import parse
-from kafinea_tui.data.filter_sql import SYSTEM_FIELDS, Compiler, resolve_field
+from kafinea_tui.data.filter.compiler import SYSTEM_FIELDS, Compiler, resolve_field
+from kafinea_tui.data.filter.parser import parse
 from kafinea_tui.data.schema import LINE_ITEMS_TABLE, TEXT_TYPES, Field, FieldType, Module, Schema
-from kafinea_tui.data.store import Store
+from kafinea_tui.data.store.database import Store
 
 __all__ = [
     "SYSTEM_FIELDS",

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kafinea_tui.data.schema import LINE_ITEM_FIELDS, FieldType
-from kafinea_tui.data.store import Store
+from kafinea_tui.data.store.database import Store
 
 
 @dataclass(frozen=True)

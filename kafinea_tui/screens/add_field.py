@@ -19,7 +19,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from kafinea_tui.data.errors import KafineaError
 from kafinea_tui.data.schema import CUSTOM_FIELD_TYPES, Field, FieldType
-from kafinea_tui.data.store import Store
+from kafinea_tui.data.store.database import Store
 
 
 class AddFieldScreen(ModalScreen[Field | None]):

@@ -37,10 +37,10 @@ from textual.widgets import (
 )
 
 from kafinea_tui.data.errors import KafineaError
-from kafinea_tui.data.exporter import ExportOptions, ExportResult, count_scope, export_csv
+from kafinea_tui.data.exporter.run import ExportOptions, ExportResult, count_scope, export_csv
 from kafinea_tui.data.query import ListQuery
-from kafinea_tui.data.store import Store
-from kafinea_tui.widgets.export_options import ExportFieldsForm, ExportOptionsForm
+from kafinea_tui.data.store.database import Store
+from kafinea_tui.widgets.export_forms import ExportFieldsForm, ExportOptionsForm
 from kafinea_tui.widgets.path_suggester import PathSuggester
 
 SCOPE_LABELS: dict[str, str] = {

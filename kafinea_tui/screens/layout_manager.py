@@ -16,7 +16,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from kafinea_tui.data.schema import Field, FieldType
-from kafinea_tui.data.store import Store
+from kafinea_tui.data.store.database import Store
 from kafinea_tui.screens.add_field import AddFieldScreen
 from kafinea_tui.screens.palette import PaletteCommand
 

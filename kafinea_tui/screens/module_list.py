@@ -18,10 +18,10 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Tab, Tabs
 
-from kafinea_tui.data.first_page import BackgroundPage
 from kafinea_tui.data.schema import MODULE_ORDER
-from kafinea_tui.data.settings import LAST_MODULE, set_setting
-from kafinea_tui.data.store import Store
+from kafinea_tui.data.store.database import Store
+from kafinea_tui.data.store.settings import LAST_MODULE, set_setting
+from kafinea_tui.first_page import BackgroundPage
 from kafinea_tui.screens.palette import PaletteCommand
 from kafinea_tui.widgets.filter_bar import FilterBar
 from kafinea_tui.widgets.record_table import PAGE_SIZES, ListState, RecordTable

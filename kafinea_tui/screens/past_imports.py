@@ -1,7 +1,7 @@
 """Past imports: every batch of the workspace, newest first, and undo of the selected one.
 
 Reachable from the import wizard and from the command palette. Undo is the engine's
-(`importer.undo_import`): it restores what the batch overwrote or merged and removes what it
+(`undo_import`): it restores what the batch overwrote or merged and removes what it
 created; its report (including records left alone because they changed since) stays on screen.
 """
 
@@ -19,9 +19,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Static
 
-from kafinea_tui.data import importer
-from kafinea_tui.data.importer import BatchInfo
-from kafinea_tui.data.store import Store
+from kafinea_tui.data.importer.run import BatchInfo
+from kafinea_tui.data.importer.undo import list_batches, undo_import
+from kafinea_tui.data.store.database import Store
 from kafinea_tui.screens.import_wizard.choices import describe_error
 from kafinea_tui.screens.import_wizard.run_summary import undo_text
 from kafinea_tui.screens.palette import PaletteCommand
@@ -80,7 +80,7 @@ class PastImportsScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="past-imports")
     def _load(self, message: str | None = None, error: bool = False) -> None:
         try:
-            batches = list(importer.list_batches(self.store))
+            batches = list(list_batches(self.store))
         except Exception as failure:
             self.app.call_from_thread(self._status, describe_error(failure), True)
             return
@@ -127,7 +127,7 @@ class PastImportsScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="past-imports-undo")
     def _undo(self, batch: int) -> None:
         try:
-            report = importer.undo_import(self.store, batch)
+            report = undo_import(self.store, batch)
         except Exception as failure:
             self.app.call_from_thread(self._status, describe_error(failure), True)
             return

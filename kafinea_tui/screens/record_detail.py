@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Footer, Label, Static
 
 from kafinea_tui.data.errors import KafineaError
 from kafinea_tui.data.record_view import RecordView, record_view
-from kafinea_tui.data.store import Store
+from kafinea_tui.data.store.database import Store
 from kafinea_tui.widgets.page_table import cell_text
 
 

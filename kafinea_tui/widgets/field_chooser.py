@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.widgets import SelectionList, Static
 from textual.widgets.selection_list import Selection
 
-from kafinea_tui.data.filter_sql import SYSTEM_FIELDS
+from kafinea_tui.data.filter.compiler import SYSTEM_FIELDS
 from kafinea_tui.data.schema import LINE_ITEM_FIELDS, FieldType, Module
 
 HINT = "space check · shift+↑/↓ or K/J move · the file follows this order"

@@ -22,9 +22,9 @@ from textual.widgets import DataTable, Static
 from textual.worker import get_current_worker
 
 from kafinea_tui.data.errors import KafineaError
-from kafinea_tui.data.first_page import DEFAULT_PAGE_SIZE, BackgroundPage
 from kafinea_tui.data.query import ListQuery, Page, fetch_page, matching_ids
-from kafinea_tui.data.store import Store
+from kafinea_tui.data.store.database import Store
+from kafinea_tui.first_page import DEFAULT_PAGE_SIZE, BackgroundPage
 from kafinea_tui.widgets.page_table import MARK_COLUMN, PageTable
 
 PAGE_SIZES: tuple[int, ...] = (20, 50, 100, 500)

@@ -17,9 +17,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Label, ProgressBar, Static
 
-from kafinea_tui.data import importer
-from kafinea_tui.data.import_plan import ImportPlan, ImportReport
-from kafinea_tui.data.store import Store
+from kafinea_tui.data.importer.plan import ImportPlan, ImportReport
+from kafinea_tui.data.importer.run import failed_rows_csv, run_import
+from kafinea_tui.data.importer.undo import UndoReport, undo_import
+from kafinea_tui.data.store.database import Store
 from kafinea_tui.screens.import_wizard.choices import describe_error
 
 MAX_ERROR_ROWS = 1000  # the table shows this many; the saved CSV holds them all
@@ -40,7 +41,7 @@ def summary_text(report: ImportReport) -> str:
     return f"{head}\n{counts}"
 
 
-def undo_text(undone: importer.UndoReport) -> str:
+def undo_text(undone: UndoReport) -> str:
     """What an undo did, including the records it left alone because they changed since."""
     text = (
         f"Undid import {undone.batch}: removed {undone.deleted:,} created records, "
@@ -159,7 +160,7 @@ class RunSummary(Vertical):
             self.app.call_from_thread(self._progress, fraction)
 
         try:
-            report = importer.run_import(self.store, plan, dry_run=dry_run, progress=progress)
+            report = run_import(self.store, plan, dry_run=dry_run, progress=progress)
         except Exception as failure:
             self.app.call_from_thread(self._failed, describe_error(failure))
             return
@@ -238,7 +239,7 @@ class RunSummary(Vertical):
     @work(thread=True, exclusive=True, group="failed-rows")
     def _save_failed(self, report: ImportReport, path: Path, delimiter: str) -> None:
         try:
-            count = importer.failed_rows_csv(report, path, delimiter=delimiter)
+            count = failed_rows_csv(report, path, delimiter=delimiter)
         except Exception as failure:
             self.app.call_from_thread(self.app.notify, describe_error(failure), severity="error")
             return
@@ -258,7 +259,7 @@ class RunSummary(Vertical):
     @work(thread=True, exclusive=True, group="import")
     def _undo(self, batch: int) -> None:
         try:
-            undone = importer.undo_import(self.store, batch)
+            undone = undo_import(self.store, batch)
         except Exception as failure:
             self.app.call_from_thread(self._undo_done, describe_error(failure), False)
             return

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Label, RadioButton, RadioSet, SelectionList, Static
 
-from kafinea_tui.data.import_plan import Duplicates, ImportPlan
+from kafinea_tui.data.importer.plan import Duplicates, ImportPlan
 from kafinea_tui.data.schema import Module
 
 CHOICES: list[tuple[str, Duplicates | None, str]] = [

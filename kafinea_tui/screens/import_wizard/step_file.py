@@ -17,8 +17,9 @@ from textual.containers import Grid, Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Checkbox, DataTable, Input, Label, Select, Static
 
-from kafinea_tui.data import csv_source, mappings
-from kafinea_tui.data.import_plan import DATE_FORMATS, DELIMITERS, CsvOptions, ImportPlan
+from kafinea_tui.data.importer import saved_mappings
+from kafinea_tui.data.importer.file import csv_source
+from kafinea_tui.data.importer.plan import DATE_FORMATS, DELIMITERS, CsvOptions, ImportPlan
 from kafinea_tui.screens.import_wizard.choices import (
     DECIMAL_CHOICES,
     DELIMITER_CHOICES,
@@ -233,7 +234,7 @@ class StepFile(Vertical):
     @work(thread=True, exclusive=True, group="mappings")
     def reload_saved_mappings(self, select: str | None = None) -> None:
         try:
-            names = list(mappings.list_mappings(self.mappings_dir))
+            names = list(saved_mappings.list_mappings(self.mappings_dir))
         except Exception as failure:
             self.app.call_from_thread(self.notify, describe_error(failure), severity="error")
             return
@@ -256,10 +257,10 @@ class StepFile(Vertical):
     @work(thread=True, exclusive=True, group="mappings")
     def _load_mapping(self, name: str) -> None:
         try:
-            data = mappings.load_mapping(self.mappings_dir, name)
+            data = saved_mappings.load_mapping(self.mappings_dir, name)
             module = str(data.get("module", self.module_name))
             base = ImportPlan(module=module, csv=CsvOptions(path=Path()))
-            plan = mappings.apply_mapping(base, data)
+            plan = saved_mappings.apply_mapping(base, data)
         except Exception as failure:
             self.app.call_from_thread(self.notify, describe_error(failure), severity="error")
             return

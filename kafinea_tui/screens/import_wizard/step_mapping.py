@@ -16,7 +16,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Input, Label, Static
 
-from kafinea_tui.data.import_plan import ImportPlan
+from kafinea_tui.data.importer.plan import ImportPlan
 from kafinea_tui.data.schema import Schema
 from kafinea_tui.widgets.mapping_editor import MappingEditor
 

@@ -18,10 +18,11 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Button, ContentSwitcher, Footer, Select, Static
 
-from kafinea_tui.data import importer, mappings
-from kafinea_tui.data.import_plan import CsvOptions, ImportPlan, ImportReport
+from kafinea_tui.data.importer import saved_mappings
+from kafinea_tui.data.importer.plan import CsvOptions, ImportPlan, ImportReport
+from kafinea_tui.data.importer.run import suggest_mapping
 from kafinea_tui.data.schema import Field
-from kafinea_tui.data.store import Store
+from kafinea_tui.data.store.database import Store
 from kafinea_tui.screens.import_wizard.choices import describe_error
 from kafinea_tui.screens.import_wizard.run_summary import RunSummary
 from kafinea_tui.screens.import_wizard.step_duplicates import StepDuplicates
@@ -192,7 +193,7 @@ class ImportWizard(Screen[ImportReport | None]):
             return
         self._mapping_columns = columns
         if not self._loaded_mapping or not set(self.plan.mapping) & set(columns):
-            self.plan.mapping = dict(importer.suggest_mapping(columns, self.module))
+            self.plan.mapping = dict(suggest_mapping(columns, self.module))
         await self.query_one(StepMapping).show(self.store.schema, self.plan, columns, preview.rows)
 
     @on(MappingEditor.NewFieldRequested)
@@ -223,7 +224,7 @@ class ImportWizard(Screen[ImportReport | None]):
     @work(thread=True, exclusive=True, group="save-mapping")
     def _save_mapping(self, name: str, plan: ImportPlan) -> None:
         try:
-            mappings.save_mapping(self.workspace.mappings_dir, name, plan)
+            saved_mappings.save_mapping(self.workspace.mappings_dir, name, plan)
         except Exception as failure:
             self.app.call_from_thread(self.notify, describe_error(failure), severity="error")
             return

@@ -1,0 +1,113 @@
+"""Named options -> an `ImportPlan` or `ExportOptions`, shared by the CLI and the API.
+
+The command line (argparse) and the API (query parameters, turned into the same namespace) both
+call these, so an option means the same thing in a shell and over HTTP, and a fix to one is a
+fix to both. `args` is any object with the option names as attributes (an argparse namespace).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from kafinea_tui.data.errors import UsageError
+from kafinea_tui.data.exporter.options import ExportOptions
+from kafinea_tui.data.importer.plan import CsvOptions, Duplicates, ImportPlan
+from kafinea_tui.workspace import Workspace
+
+
+def _pairs(values: list[str] | None, what: str, right: bool = False) -> dict[str, str]:
+    result: dict[str, str] = {}
+    for value in values or []:
+        left, sep, rest = value.rpartition("=") if right else value.partition("=")
+        if not sep or not left.strip():
+            raise UsageError(
+                f"{what} takes {'COLUMN=FIELD' if right else 'FIELD=VALUE'}, not {value!r}."
+            )
+        result[left.strip() if not right else left] = rest.strip() if right else rest
+    return result
+
+
+def build_plan(args: argparse.Namespace, workspace: Workspace) -> ImportPlan:
+    plan = ImportPlan(module=args.module, csv=CsvOptions(path=args.file))
+    if args.mapping:
+        from kafinea_tui.data.importer.saved_mappings import apply_mapping, load_mapping
+
+        plan = apply_mapping(plan, load_mapping(workspace.mappings_dir, args.mapping))
+    if args.encoding:
+        plan.csv.encoding = args.encoding
+    if args.delimiter:
+        plan.csv.delimiter = args.delimiter
+    if args.no_header:
+        plan.csv.header = False
+    if args.duplicates:
+        plan.duplicates = Duplicates(args.duplicates)
+    if args.match:
+        plan.match = list(args.match)
+    if args.map:
+        plan.mapping = _pairs(args.map, "--map", right=True)
+    if args.default:
+        plan.defaults = {**plan.defaults, **_pairs(args.default, "--default")}
+    if args.reference_key:
+        plan.reference_keys = {
+            **plan.reference_keys,
+            **_pairs(args.reference_key, "--reference-key"),
+        }
+    if args.date_format:
+        plan.date_format = args.date_format
+    if args.decimal:
+        plan.decimal = args.decimal
+    if args.no_create_related:
+        plan.create_related = False
+    return plan
+
+
+def options_from_args(args: argparse.Namespace) -> ExportOptions:
+    ids = _ids(args.ids) if args.ids is not None else ()
+    scope = args.scope
+    if scope is None:
+        if args.ids is not None:
+            scope = "ids"
+        elif args.page is not None:
+            scope = "page"
+        elif args.filter or args.search:
+            scope = "filter"
+        else:
+            scope = "all"
+    return ExportOptions(
+        module=args.module,
+        scope=scope,
+        filter=args.filter,
+        search=args.search,
+        ids=ids,
+        page=args.page if args.page is not None else 1,
+        page_size=args.page_size,
+        sort=sort_terms(args.sort),
+        fields=[f.strip() for f in args.fields.split(",") if f.strip()] if args.fields else None,
+        header=args.header,
+        delimiter=args.delimiter,
+        encoding=args.encoding,
+        decimal=args.decimal,
+        formula_guard=args.formula_guard,
+    )
+
+
+def _ids(text: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(part) for part in text.replace(" ", "").split(",") if part)
+    except ValueError:
+        raise UsageError(f"--ids takes record ids separated by commas, not {text!r}.") from None
+
+
+def sort_terms(specs: list[str], option: str = "--sort") -> tuple[tuple[str, bool], ...]:
+    """`name,city:desc` (or the option repeated) -> ((field, descending), ...); a bad direction
+    is refused in a sentence naming `option` (`--sort` on the command line, `sort` in a URL)."""
+    result: list[tuple[str, bool]] = []
+    for spec in specs:
+        for part in spec.split(","):
+            name, _, direction = part.strip().partition(":")
+            if not name:
+                continue
+            if direction.strip().lower() not in ("", "asc", "desc"):
+                raise UsageError(f"{option} takes FIELD or FIELD:desc, not {part.strip()!r}.")
+            result.append((name.strip(), direction.strip().lower() == "desc"))
+    return tuple(result)

@@ -1,0 +1,117 @@
+"""`kafinea-tui import MODULE FILE [options] [--json]`: the three wizard steps as options.
+
+Without `--map`, columns are mapped by `suggest_mapping` (headers matched to labels and names).
+Exit status: 0 when the import ran (even with failed rows), 2 for a usage error (unknown option
+value, column or field), 1 when nothing could be imported (unreadable file, wrong encoding,
+unknown module, malformed saved mapping); each with one sentence on stderr and nothing written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from kafinea_tui.arguments import build_plan
+from kafinea_tui.data.errors import KafineaError, UsageError
+from kafinea_tui.data.importer.plan import (
+    DELIMITERS,
+    Duplicates,
+    ImportReport,
+)
+from kafinea_tui.workspace import Workspace
+
+SHOWN_ERRORS = 20
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("import", help="import a CSV file into a module")
+    parser.add_argument("module", help="module name or label (contacts, organizations, ...)")
+    parser.add_argument("file", type=Path, help="the CSV file")
+    parser.add_argument(
+        "--encoding", help="utf-8, utf-8-sig, iso-8859-1, windows-1252, utf-16, auto"
+    )
+    parser.add_argument(
+        "--delimiter", help=f"{', '.join(DELIMITERS)}, auto, or the character itself"
+    )
+    parser.add_argument("--no-header", action="store_true", help="the first row is data")
+    parser.add_argument("--duplicates", choices=[d.value for d in Duplicates])
+    parser.add_argument("--match", action="append", metavar="FIELD", default=None)
+    parser.add_argument("--map", action="append", metavar="COLUMN=FIELD", default=None)
+    parser.add_argument("--default", action="append", metavar="FIELD=VALUE", default=None)
+    parser.add_argument("--reference-key", action="append", metavar="FIELD=KEY", default=None)
+    parser.add_argument("--mapping", metavar="NAME", help="apply a saved mapping")
+    parser.add_argument("--save-mapping", metavar="NAME", help="save these settings by name")
+    parser.add_argument("--date-format", help="dd/mm/yyyy (default), mm/dd/yyyy, ...")
+    parser.add_argument("--decimal", choices=["comma", "point"])
+    parser.add_argument("--dry-run", action="store_true", help="report, change nothing")
+    parser.add_argument("--errors", type=Path, metavar="FILE", help="write failed rows as CSV")
+    parser.add_argument("--no-create-related", action="store_true")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, workspace: Workspace) -> int:
+    # The engine is imported when importing, not to build the parser of every command.
+    from kafinea_tui.data.importer.run import failed_rows_csv, run_import, suggest_mapping
+    from kafinea_tui.data.importer.saved_mappings import save_mapping
+
+    plan = build_plan(args, workspace)
+    with workspace.opened_store() as store:
+        try:
+            module = store.module(plan.module)
+        except UsageError as error:
+            raise KafineaError(str(error)) from None
+        plan.module = module.name
+        report = run_import(store, plan, dry_run=args.dry_run, progress=_test_hook())
+        # A saved mapping keeps the columns as this import mapped them, suggested ones included,
+        # so the next file of this shape maps the same way even if the suggestions improve.
+        plan.mapping = plan.mapping or suggest_mapping(report.columns, module)
+    if args.save_mapping:
+        save_mapping(workspace.mappings_dir, args.save_mapping, plan)
+    if args.errors is not None:
+        failed_rows_csv(report, args.errors)
+    if args.json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False))
+    else:
+        print_report(report, args.file)
+    return 0
+
+
+def _test_hook() -> Callable[[float], None] | None:
+    """KAFINEA_TEST_HOLD_AT=0.9:FILE makes the import touch FILE and wait once it reaches that
+    fraction (after its writes, before its commit), so a test can kill it there for certain."""
+    setting = os.environ.get("KAFINEA_TEST_HOLD_AT")
+    if not setting:
+        return None
+    fraction, _, marker = setting.partition(":")
+
+    def hold(done: float) -> None:
+        if done >= float(fraction):
+            Path(marker).touch()
+            while True:
+                time.sleep(0.05)
+
+    return hold
+
+
+def print_report(report: ImportReport, file: Path) -> None:
+    what = "Dry run of" if report.dry_run else "Imported"
+    batch = f" (batch {report.batch})" if report.batch is not None else ""
+    print(
+        f"{what} {file}{batch}: {report.total} rows, {report.created} created, "
+        f"{report.updated} updated, {report.merged} merged, {report.skipped} skipped, "
+        f"{report.failed} failed, {report.related_created} related created."
+    )
+    for warning in report.warnings:
+        print(f"warning: {warning}")
+    for error in report.errors[:SHOWN_ERRORS]:
+        column = f", {error.column}" if error.column else ""
+        print(f"line {error.line}{column}: {error.reason}", file=sys.stdout)
+    if len(report.errors) > SHOWN_ERRORS:
+        print(f"... and {len(report.errors) - SHOWN_ERRORS} more; --errors FILE writes them all.")

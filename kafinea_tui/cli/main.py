@@ -1,0 +1,119 @@
+"""The `kafinea-tui` entry point: parse arguments, open a workspace, run a command or the app.
+
+Each headless command lives in `kafinea_tui/cli/<name>.py` with `register(subparsers)`, which
+adds its parser and sets `handler(args, workspace) -> int`. Commands never import Textual, so
+scripts pay nothing for the UI; only the app path imports it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from kafinea_tui import __version__
+from kafinea_tui.data.errors import KafineaError
+from kafinea_tui.workspace import DB_NAME, Workspace, default_path, demo_path
+
+DB_WAL = DB_NAME + ".wal"
+
+# Headless commands, in the order `--help` lists them.
+COMMANDS: tuple[str, ...] = (
+    "modules",
+    "fields",
+    "import_file",
+    "past_imports",
+    "export",
+    "serve",
+    "token",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kafinea-tui",
+        description="Move CRM data in and out: CSV import and export, an API, from a terminal.",
+    )
+    parser.add_argument("--version", action="version", version=f"kafinea-tui {__version__}")
+    parser.add_argument(
+        "--workspace",
+        metavar="DIR",
+        type=Path,
+        help="workspace folder (default: $KAFINEA_WORKSPACE or ~/.local/share/kafinea-tui)",
+    )
+    parser.add_argument(
+        "--demo", action="store_true", help="open (creating it once) a demo workspace"
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        module = importlib.import_module(f"kafinea_tui.cli.{name}")
+        module.register(subparsers)
+    return parser
+
+
+def resolve_workspace(args: argparse.Namespace) -> Workspace:
+    if args.workspace is not None:
+        return Workspace(args.workspace.expanduser())
+    return Workspace(demo_path() if args.demo else default_path())
+
+
+def run_app(workspace: Workspace, demo: bool) -> int:
+    from kafinea_tui.first_page import BackgroundOpen
+
+    if demo:
+        ensure_demo(workspace)
+    # Open the database and start the first page's query on a thread while Textual loads.
+    opening = BackgroundOpen(workspace.open_store)
+    from kafinea_tui.app import KafineaApp
+
+    store, first_page = opening.result()
+    try:
+        KafineaApp(workspace=workspace, store=store, first_page=first_page).run()
+    finally:
+        store.close()
+    return 0
+
+
+def ensure_demo(workspace: Workspace) -> None:
+    """Create the deterministic demo workspace once; later runs reopen it as it was left."""
+    from kafinea_tui.data.demo.build import build_demo
+
+    if workspace.exists():
+        return
+    store = workspace.open_store()
+    try:
+        build_demo(store, workspace.samples_dir)
+    except BaseException:
+        # The database was created just now and holds no demo: remove it, so that the next
+        # `--demo` builds the demo again instead of reopening an empty workspace.
+        store.close()
+        for leftover in (workspace.db_path, workspace.db_path.with_name(DB_WAL)):
+            leftover.unlink(missing_ok=True)
+        raise
+    store.close()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        workspace = resolve_workspace(args)
+        if args.command is None:
+            return run_app(workspace, demo=args.demo)
+        if args.demo:
+            ensure_demo(workspace)
+        status: int = args.handler(args, workspace)
+        return status
+    except KafineaError as error:
+        print(f"kafinea-tui: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("kafinea-tui: interrupted; nothing was written.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader went away (`kafinea-tui modules | head`): stop quietly, as a shell tool
+        # does, and keep Python from complaining again when it flushes stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141

@@ -1,0 +1,71 @@
+"""`kafinea-tui token create NAME [--read-only]`, `token list [--json]`, `token revoke NAME`.
+
+`create` prints the new token alone on standard output (so `TOKEN=$(kafinea-tui token create
+ci)` captures it) and a reminder on standard error: the workspace keeps only its hash, so this
+is the one time it can be read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from kafinea_tui.data.store.tokens import create_token, list_tokens, revoke_token
+from kafinea_tui.workspace import Workspace
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("token", help="manage API tokens (create, list, revoke)")
+    actions = parser.add_subparsers(dest="token_action", metavar="ACTION", required=True)
+    create = actions.add_parser("create", help="create a token and print it once")
+    create.add_argument("name", help="a name to recognise and revoke the token by")
+    create.add_argument(
+        "--read-only", action="store_true", help="the token may read but never write"
+    )
+    create.set_defaults(handler=run_create)
+    listing = actions.add_parser("list", help="list the tokens (names, never the tokens)")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    listing.set_defaults(handler=run_list)
+    revoke = actions.add_parser("revoke", help="revoke a token by name")
+    revoke.add_argument("name")
+    revoke.set_defaults(handler=run_revoke)
+
+
+def run_create(args: argparse.Namespace, workspace: Workspace) -> int:
+    with workspace.opened_store() as store:
+        token = create_token(store, args.name, read_only=args.read_only)
+    print(token)
+    access = "read-only" if args.read_only else "read-write"
+    print(
+        f"Created the {access} API token {args.name.strip()!r}. Copy it now: it is not stored "
+        "and cannot be shown again.",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def run_list(args: argparse.Namespace, workspace: Workspace) -> int:
+    with workspace.opened_store() as store:
+        tokens = list_tokens(store)
+    if args.json:
+        rows = [
+            {"name": t.name, "read_only": t.read_only, "created_at": t.created_at.isoformat()}
+            for t in tokens
+        ]
+        print(json.dumps(rows, indent=2))
+        return 0
+    if not tokens:
+        print("No API tokens; `kafinea-tui token create NAME` makes one.")
+    for t in tokens:
+        access = "read-only" if t.read_only else "read-write"
+        print(f"{t.name:<24} {access:<10} created {t.created_at:%Y-%m-%d %H:%M} UTC")
+    return 0
+
+
+def run_revoke(args: argparse.Namespace, workspace: Workspace) -> int:
+    with workspace.opened_store() as store:
+        revoke_token(store, args.name)
+    print(f"Revoked the API token {args.name!r}.")
+    return 0

@@ -1,0 +1,1 @@
+"""The deterministic demo workspace: `build` fills it from `words`, `samples` writes its CSVs."""

@@ -1,0 +1,213 @@
+"""CSV export: a scope of records -> one CSV file, written set-based and atomically.
+
+DuckDB writes the file (`COPY (SELECT ...) TO`, through the relation API so that the path is
+an argument, never SQL text) into a temporary file beside the target; a legacy encoding is then
+transcoded in streamed chunks; finally the temporary file is renamed over the target. Whatever
+fails (a full disk, a character the encoding cannot hold, Ctrl-C) removes the temporary files,
+so a failed export never leaves a partial file behind nor touches an existing one.
+
+Quoting follows RFC 4180 (fields holding the delimiter, a quote or a line break are quoted,
+quotes doubled); lines end with LF. See `export_sql` for how values are written.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import errno
+import os
+import shutil
+import tempfile
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+import duckdb
+
+from kafinea_tui.data.errors import KafineaError, UsageError
+from kafinea_tui.data.exporter.encoding import unencodable
+from kafinea_tui.data.exporter.options import DECIMALS, EXPORT_ENCODINGS, HEADERS, ExportOptions
+from kafinea_tui.data.exporter.plan import ExportPlan, delimiter_char, list_query, plan_export
+from kafinea_tui.data.exporter.sql import scope_where
+from kafinea_tui.data.query import count_where
+from kafinea_tui.data.store.database import Store
+
+__all__ = [
+    "DECIMALS",
+    "EXPORT_ENCODINGS",
+    "HEADERS",
+    "ExportOptions",
+    "ExportResult",
+    "count_scope",
+    "delimiter_char",
+    "export_csv",
+]
+
+CHUNK = 4 * 1024 * 1024
+# Files we create get the usual permissions (mkstemp makes them private); read once at import.
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
+Progress = Callable[[float], None]
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path | None  # None when written to a stream (standard output)
+    count: int  # records exported (sales orders, not their item lines)
+
+
+def count_scope(store: Store, options: ExportOptions) -> int:
+    """How many records a scope covers (the dialog shows it beside each scope)."""
+    module = store.module(options.module)
+    where, params = scope_where(
+        store,
+        module,
+        options.scope,
+        list_query(options),
+        options.ids,
+        options.page,
+        options.page_size,
+    )
+    return count_where(store, module.table, where, params)
+
+
+def export_csv(
+    store: Store,
+    options: ExportOptions,
+    target: Path | BinaryIO,
+    progress: Progress | None = None,
+) -> ExportResult:
+    """Write the scope as CSV to a path (atomically) or a binary stream; returns what was written."""
+    report = progress or (lambda _fraction: None)
+    plan = plan_export(store, options)
+    report(0.0)
+    count = count_where(store, store.module(options.module).table, *plan.where)
+    stream: BinaryIO | None = None
+    if isinstance(target, Path):
+        final: Path | None = _check_target(target)
+        directory = target.expanduser().parent
+    else:
+        final, stream, directory = None, target, Path(tempfile.gettempdir())
+    temporary: list[Path] = []
+    try:
+        written = _write(store, plan, directory, temporary, report)
+        if stream is not None:
+            with written.open("rb") as source:
+                shutil.copyfileobj(source, stream, CHUNK)
+            stream.flush()
+        elif final is not None:
+            os.replace(written, final)
+    except OSError as error:
+        raise _os_error(error, final) from None
+    finally:
+        for path in temporary:
+            with contextlib.suppress(OSError):
+                path.unlink()
+    report(1.0)
+    return ExportResult(path=final, count=count)
+
+
+# -- writing ---------------------------------------------------------------------------------
+
+
+def _write(
+    store: Store, plan: ExportPlan, directory: Path, temporary: list[Path], report: Progress
+) -> Path:
+    """Write the CSV into temporary files in `directory`; returns the finished one."""
+    utf8 = _temp_file(directory, temporary)
+    _copy(store, plan, utf8, report)
+    report(0.9)
+    if plan.codec == "utf-8" or plan.header_bom:
+        return utf8
+    encoded = _temp_file(directory, temporary)
+    _transcode(store, plan, utf8, encoded)
+    return encoded
+
+
+def _temp_file(directory: Path, temporary: list[Path]) -> Path:
+    handle, name = tempfile.mkstemp(prefix=".kafinea-export-", suffix=".part", dir=directory)
+    os.close(handle)
+    path = Path(name)
+    os.chmod(path, 0o666 & ~_UMASK)
+    temporary.append(path)
+    return path
+
+
+def _copy(store: Store, plan: ExportPlan, path: Path, report: Progress) -> None:
+    cursor = store.cursor()
+    stop = threading.Event()
+    watcher = threading.Thread(target=_watch, args=(cursor, stop, report), daemon=True)
+    watcher.start()
+    # A caller may have left a half-read result on this thread's cursor (`fetchone`); DuckDB 2
+    # refuses relational calls until it is finished, and a new execute finishes it.
+    cursor.execute("SELECT 1").fetchall()
+    try:
+        relation = cursor.sql(plan.sql, params=plan.params)
+        relation.to_csv(str(path), sep=plan.delimiter, header=True, quotechar='"', na_rep="")
+    except duckdb.IOException as error:
+        raise _io_error(error, path) from None
+    finally:
+        stop.set()
+        watcher.join()
+
+
+def _watch(cursor: duckdb.DuckDBPyConnection, stop: threading.Event, report: Progress) -> None:
+    """Report DuckDB's own progress on the running COPY (0..90 %) every 0.2 s."""
+    while not stop.wait(0.2):
+        try:
+            percent = cursor.query_progress()
+        except duckdb.Error:
+            return
+        if percent is not None and percent >= 0:
+            report(min(0.9, percent / 100 * 0.9))
+
+
+def _io_error(error: duckdb.IOException, path: Path) -> OSError:
+    text = str(error)
+    if "space" in text.lower():
+        return OSError(errno.ENOSPC, "No space left on device", str(path))
+    return OSError(errno.EIO, text.strip().splitlines()[0] if text.strip() else text, str(path))
+
+
+def _transcode(store: Store, plan: ExportPlan, source: Path, target: Path) -> None:
+    """UTF-8 -> the chosen encoding in chunks; a character it cannot hold stops the export
+    with the record and field that hold it (found with one SQL query, not a row loop)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    encoder = codecs.getincrementalencoder(plan.codec)(errors="strict")
+    with source.open("rb") as reader, target.open("wb") as writer:
+        while True:
+            chunk = reader.read(CHUNK)
+            text = decoder.decode(chunk, final=not chunk)
+            try:
+                writer.write(encoder.encode(text, final=not chunk))
+            except UnicodeEncodeError as error:
+                raise unencodable(store, plan, error.object[error.start]) from None
+            if not chunk:
+                return
+
+
+# -- the target path -------------------------------------------------------------------------
+
+
+def _check_target(target: Path) -> Path:
+    path = target.expanduser()
+    if path.is_dir():
+        raise UsageError(f"{path} is a folder; give the name of the file to write.")
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise KafineaError(f"Cannot write {path}: the folder {parent} does not exist.")
+    if not os.access(parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise KafineaError(f"Cannot write {path}: permission denied.")
+    return path
+
+
+def _os_error(error: OSError, path: Path | None) -> KafineaError:
+    where = str(path) if path is not None else "the export"
+    if error.errno == errno.ENOSPC:
+        return KafineaError(f"The disk is full: {where} was not written.")
+    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return KafineaError(f"Cannot write {where}: permission denied.")
+    return KafineaError(f"Cannot write {where}: {error.strerror or error}.")

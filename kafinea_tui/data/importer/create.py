@@ -1,0 +1,138 @@
+"""Writing an import's new records: ids in file order, appended in id order, logged as creates.
+
+Public names: `insert_created(ctx, batch, now, source)`, `value_sql(ctx, module, params, mode)`.
+
+Why it is written this way:
+
+- Ids come from a range reserved in one step (`record_ids`), not from `nextval()` per row, which
+  was the largest single cost of a first import. Without duplicates a record's id is
+  `first + rn` (its row's position in the file; a failed row leaves its id unused); with
+  duplicates the new records are numbered densely by their first row.
+- The table's physical order must be the id order: the exporter writes a whole table without
+  `ORDER BY id` when DuckDB scans it in order (`export_lookup`). The plain path inserts from a
+  source that keeps the file's order without a join (`import_source`), with
+  `preserve_insertion_order` on for that statement. The grouped path inserts its new records
+  `ORDER BY id` (a sort of the created records only, usually few of them on a re-import).
+- The change log of the creates takes cursors from a reserved range too, computed from the ids,
+  without reading the module's table back.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from kafinea_tui.data.importer.duckdb_settings import ordered
+from kafinea_tui.data.importer.insert_source import drop_sources, ordered_source
+from kafinea_tui.data.importer.match import FAIL, RECS, Context
+from kafinea_tui.data.importer.validate import TYPED
+from kafinea_tui.data.schema import Module
+from kafinea_tui.data.store.database import utc_now
+from kafinea_tui.data.store.record_ids import reserve_cursors, reserve_ids
+from kafinea_tui.data.values import Params
+
+
+def value_sql(ctx: Context, module: Module, params: Params, mode: str) -> dict[str, str]:
+    """Column -> SQL of its new value, for the columns this import sets (`c` = kf_recs row,
+    `m` = the matched record). Unmapped fields are absent, so they are never touched."""
+    result: dict[str, str] = {}
+    mapped = {t.field.name: t for t in ctx.record_targets}
+    for f in module.columns:
+        default = params.add(ctx.defaults[f.name]) if f.name in ctx.defaults else None
+        typed_default = f"CAST({default} AS {f.sql_type})" if default else None
+        if f.name in mapped:
+            value = f"c.{mapped[f.name].sql_name}"
+            if mode == "merge":
+                parts = [value, f"m.{f.name}"] + ([typed_default] if typed_default else [])
+                result[f.name] = f"coalesce({', '.join(parts)})"
+            else:
+                result[f.name] = f"coalesce({value}, {typed_default})" if typed_default else value
+        elif typed_default:
+            result[f.name] = (
+                typed_default if mode == "create" else (f"coalesce(m.{f.name}, {typed_default})")
+            )
+    return result
+
+
+def insert_created(ctx: Context, batch: int | None, now: datetime, source: str) -> None:
+    """Insert the records this import creates (in id order) and log them as creates."""
+    if ctx.grouped:
+        _insert_grouped(ctx, batch, now, source)
+    else:
+        _insert_plain(ctx, batch, now, source)
+
+
+def _insert_sql(ctx: Context, params: Params, batch: int | None, now: datetime, new_id: str) -> str:
+    """`INSERT INTO <table> (...) SELECT <new_id>, ...` over a source the caller appends,
+    aliased `c`."""
+    created = value_sql(ctx, ctx.module, params, "create")
+    batch_p, now_p = params.add(batch), params.add(now)
+    names = "".join(", " + n for n in created)
+    values = "".join(", " + v for v in created.values())
+    return (
+        f"INSERT INTO {ctx.module.table} (id, created_at, modified_at, batch_id{names})"
+        f" SELECT {new_id}, {now_p}, {now_p}, {batch_p}{values}"
+    )
+
+
+def _insert_plain(ctx: Context, batch: int | None, now: datetime, source: str) -> None:
+    cur = ctx.cur
+    row = cur.execute(
+        f"SELECT count(*), max(rn), (SELECT count(DISTINCT rn) FROM {FAIL}) FROM {TYPED}"
+    ).fetchone()
+    rows, last, failed = (int(v or 0) for v in row) if row else (0, 0, 0)
+    if failed >= rows:
+        return
+    if rows != last + 1:  # ids are first + rn: rn must stay within the reserved range
+        raise RuntimeError(f"staged rows are numbered 0..{last}, not 0..{rows - 1}")
+    rows_sql, rows_params = ordered_source(ctx)
+    first = reserve_ids(cur, ctx.module.table, rows)
+    params = Params()
+    sql = _insert_sql(ctx, params, batch, now, f"{first} + c.rn")
+    with ordered(cur):
+        cur.execute(f"{sql} FROM ({rows_sql}) c", {**params.values, **rows_params})
+    ids = f"SELECT rn AS k, {first} + rn AS id FROM ({rows_sql})"
+    _log_creates(ctx, ids, rows, batch, source, rows_params)
+    drop_sources(cur, ctx)
+
+
+def _insert_grouped(ctx: Context, batch: int | None, now: datetime, source: str) -> None:
+    cur = ctx.cur
+    row = cur.execute(f"SELECT count(*) FROM {RECS} WHERE action = 'create'").fetchone()
+    created = int(row[0]) if row else 0
+    if not created:
+        return
+    first = reserve_ids(cur, ctx.module.table, created)
+    # Dense ids in the order of each record's first row (a sort of one column).
+    table = ctx.ids_table  # kf_recs, or the table kf_recs is a view of
+    cur.execute(
+        f"UPDATE {table} SET id = {first} - 1 + x.k FROM (SELECT first_rn,"
+        f" row_number() OVER (ORDER BY first_rn) AS k FROM {RECS} WHERE action = 'create') x"
+        f" WHERE {table}.first_rn = x.first_rn AND {table}.action = 'create'"
+    )
+    params = Params()
+    sql = _insert_sql(ctx, params, batch, now, "c.id")
+    with ordered(cur):
+        cur.execute(f"{sql} FROM {RECS} c WHERE c.action = 'create' ORDER BY c.id", params.values)
+    ids = f"SELECT id - {first} AS k, id FROM {RECS} WHERE action = 'create'"
+    _log_creates(ctx, ids, created, batch, source)
+
+
+def _log_creates(
+    ctx: Context,
+    ids_sql: str,
+    count: int,
+    batch: int | None,
+    source: str,
+    params: dict[str, object] | None = None,
+) -> None:
+    """Log the creates named by `ids_sql` (columns `k`, 0 <= k < count, and `id`), cursor
+    `first cursor + k`. Creates carry no field list (NULL: every field of a new record is new);
+    a list per row would cost more than the insert itself on a million rows."""
+    cursor = reserve_cursors(ctx.cur, count)
+    values = {"kf_now": utc_now(), "kf_module": ctx.module.name, "kf_source": source}
+    ctx.cur.execute(
+        "INSERT INTO kf_changes (cursor, changed_at, module, record_id, op, source, batch_id,"
+        f" fields) SELECT {cursor} + q.k, $kf_now, $kf_module, q.id, 'create', $kf_source,"
+        f" $kf_batch, NULL FROM ({ids_sql}) q",
+        {**values, "kf_batch": batch, **(params or {})},
+    )

@@ -1,0 +1,112 @@
+"""Reading CSV files: the public face of the import's file step.
+
+Public names (used by the import wizard, the CLI and the importer):
+
+- `resolve(options) -> Resolved`: the encoding, delimiter and columns of a file, 'auto' resolved
+  (`import_sniff`).
+- `detect_encoding(path) -> str` (`import_encoding`), `sniff_delimiter(text) -> str`
+  (`import_sniff`): the two sniffers on their own.
+- `preview(options, rows=20) -> Preview`: the first rows exactly as the import will parse them.
+- `stage(cur, options, table) -> Staged` (`import_stage`): the whole file as a DuckDB table in
+  one scan, ragged rows kept aside as `Staged.rejects`, and `Staged.lines(cur, rowids)` for the
+  file line numbers of staged rows (`import_lines`).
+
+Every problem a person can fix is raised as one `KafineaError` sentence, before anything is
+written.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from kafinea_tui.data.importer.file.encoding import (
+    SAMPLE_BYTES,
+    decode_sample,
+    detect_encoding,
+    normalize_encoding,
+    python_codec,
+    read_head,
+)
+from kafinea_tui.data.importer.file.sniff import Resolved, delimiter_char, resolve, sniff_delimiter
+from kafinea_tui.data.importer.file.stage import (
+    Reject,
+    Staged,
+    Transform,
+    first_line,
+    read_csv_sql,
+    read_params,
+    stage,
+)
+from kafinea_tui.data.importer.plan import CsvOptions
+
+__all__ = [
+    "Preview",
+    "Reject",
+    "Resolved",
+    "Staged",
+    "Transform",
+    "delimiter_char",
+    "detect_encoding",
+    "normalize_encoding",
+    "preview",
+    "python_codec",
+    "resolve",
+    "sniff_delimiter",
+    "stage",
+]
+
+
+@dataclass
+class Preview:
+    columns: list[str]
+    rows: list[list[str]]
+    encoding: str
+    delimiter: str
+    header: bool
+    problems: list[str] = field(default_factory=list)
+
+
+def preview(options: CsvOptions, rows: int = 20) -> Preview:
+    """The first `rows` records as the import will read them, from the first 256 KB only."""
+    resolved = resolve(options)
+    head = read_head(resolved.path)
+    complete = len(head) < SAMPLE_BYTES
+    text = decode_sample(resolved.path, head, resolved.encoding, complete)
+    handle, name = tempfile.mkstemp(prefix="kafinea-preview-", suffix=".csv")
+    os.close(handle)
+    sample = Path(name)
+    try:
+        sample.write_text(text, encoding="utf-8", newline="")
+        conn = duckdb.connect()
+        try:
+            query = f"SELECT * FROM {read_csv_sql(resolved)} LIMIT {int(rows)}"
+            result = conn.execute(query, read_params(sample, resolved))
+            found = [["" if v is None else str(v) for v in row] for row in result.fetchall()]
+            problems = [
+                f"line {line}: {_reject_reason(kind, str(text_))}"
+                for line, kind, text_ in conn.execute(
+                    "SELECT line, error_type, csv_line FROM kf_rejects ORDER BY line LIMIT 20"
+                ).fetchall()
+            ]
+        except duckdb.Error as error:
+            found, problems = [], [first_line(error)]
+        finally:
+            conn.close()
+    finally:
+        sample.unlink(missing_ok=True)
+    return Preview(
+        resolved.columns, found, resolved.encoding, resolved.delimiter, resolved.header, problems
+    )
+
+
+def _reject_reason(kind: str, text: str) -> str:
+    if kind == "TOO MANY COLUMNS":
+        return f"too many cells ({text[:60]!r})"
+    if kind == "MISSING COLUMNS":
+        return f"too few cells ({text[:60]!r})"
+    return kind.lower()

@@ -1,0 +1,140 @@
+"""A CSV file's reading settings: delimiter and header sniffed, 'auto' resolved.
+
+Public names: `Resolved`, `resolve(options)`, `delimiter_char(option)`, `sniff_delimiter(text)`,
+`records(text, delimiter, limit)`.
+
+Everything here reads only the first 256 KB: the settings are known before the file is staged,
+so a wrong delimiter or encoding is one sentence, not a failed million-row scan.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from kafinea_tui.data.errors import KafineaError, UsageError
+from kafinea_tui.data.importer.file.encoding import (
+    SAMPLE_BYTES,
+    check_not_binary,
+    decode_sample,
+    detect_encoding,
+    normalize_encoding,
+    read_head,
+)
+from kafinea_tui.data.importer.plan import DELIMITERS, CsvOptions
+
+CANDIDATE_DELIMITERS: tuple[str, ...] = (",", ";", "\t", "|", "^")
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A file's reading settings with 'auto' resolved, and its column names."""
+
+    path: Path
+    encoding: str
+    delimiter: str
+    header: bool
+    columns: list[str]
+    header_lines: int  # physical lines the header record takes (0 without a header)
+
+
+def delimiter_char(option: str) -> str:
+    """'semicolon' -> ';', a single character as is, 'auto' kept; anything else is a UsageError."""
+    value = option if option in ("\t",) else option.strip().lower()
+    if value == "auto" or value in DELIMITERS.values():
+        return value
+    if value in DELIMITERS:
+        return DELIMITERS[value]
+    if value in ("\\t", "tabulation"):
+        return "\t"
+    if len(option) == 1 and option not in '"\r\n':
+        return option
+    names = ", ".join(DELIMITERS)
+    raise UsageError(f"Unknown delimiter {option!r}; use {names}, auto or the character itself.")
+
+
+def records(text: str, delimiter: str, limit: int) -> list[list[str]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"')
+    rows: list[list[str]] = []
+    try:
+        for row in reader:
+            if row:
+                rows.append(row)
+            if len(rows) >= limit:
+                break
+    except csv.Error:
+        pass
+    return rows
+
+
+def sniff_delimiter(text: str) -> str:
+    """The candidate that splits the sample into the most consistent number of cells (> 1)."""
+    best, best_score = ",", (0.0, 0)
+    for candidate in CANDIDATE_DELIMITERS:
+        rows = records(text, candidate, 50)
+        if not rows:
+            continue
+        width = len(rows[0])
+        if width < 2:
+            continue
+        consistent = sum(1 for r in rows if len(r) == width) / len(rows)
+        score = (consistent, width)
+        if score > best_score:
+            best, best_score = candidate, score
+    return best
+
+
+def _column_names(cells: list[str]) -> list[str]:
+    names: list[str] = []
+    seen: Counter[str] = Counter()
+    for index, cell in enumerate(cells, start=1):
+        name = cell.strip() or f"Column {index}"
+        seen[name] += 1
+        names.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return names
+
+
+def resolve(options: CsvOptions) -> Resolved:
+    """Resolve 'auto' encoding and delimiter and read the columns, from the first 256 KB."""
+    path = Path(options.path).expanduser()
+    if path.is_dir():
+        raise KafineaError(f"{path} is a folder, not a CSV file.")
+    head = read_head(path)
+    complete = len(head) < SAMPLE_BYTES
+    encoding = normalize_encoding(options.encoding)
+    if encoding == "auto":
+        encoding = detect_encoding(path, head)
+    check_not_binary(path, head, encoding)
+    text = decode_sample(path, head, encoding, complete)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.strip():
+        raise KafineaError(f"{path.name} is empty: there is nothing to import.")
+    delimiter = delimiter_char(options.delimiter)
+    if delimiter == "auto":
+        delimiter = sniff_delimiter(text)
+    rows = records(text, delimiter, 50)
+    if not rows:
+        raise KafineaError(f"{path.name} is empty: there is nothing to import.")
+    if options.header:
+        columns = _column_names(rows[0])
+        header_lines = _first_record_lines(text, delimiter)
+    else:
+        width = Counter(len(r) for r in rows).most_common(1)[0][0]
+        columns = [str(i) for i in range(1, width + 1)]
+        header_lines = 0
+    return Resolved(path, encoding, delimiter, options.header, columns, header_lines)
+
+
+def _first_record_lines(text: str, delimiter: str) -> int:
+    """Physical lines up to the end of the header record (blank lines before it included)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"')
+    with contextlib.suppress(StopIteration, csv.Error):
+        while True:
+            if next(reader):
+                return reader.line_num
+    return 1

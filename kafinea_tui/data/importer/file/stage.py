@@ -1,0 +1,258 @@
+"""Staging a CSV file into DuckDB: the whole file in one scan, as a temporary table.
+
+Public names: `Transform`, `Reject`, `Staged`, `stage(cur, options, table, resolved, transform)`,
+`read_csv_sql(resolved)`, `read_params(path, resolved)`, `drop_rejects(cur)`, `first_line(error)`.
+
+Why DuckDB's reader: it is the fastest CSV parser we have and it runs set-based. UTF-8 files are
+read in place; other encodings are transcoded to a temporary UTF-8 file in streamed chunks.
+Ragged rows are kept aside as `Staged.rejects` (they fail, the others import); bytes that are not
+in the declared encoding stop the import with one sentence naming the line and byte.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import csv
+import io
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from kafinea_tui.data.errors import KafineaError
+from kafinea_tui.data.importer.file.encoding import (
+    CHUNK_BYTES,
+    around,
+    encoding_error,
+    first_invalid,
+    python_codec,
+)
+from kafinea_tui.data.importer.file.lines import LineMap, blank_lines
+from kafinea_tui.data.importer.file.sniff import Resolved, resolve
+from kafinea_tui.data.importer.plan import CsvOptions
+
+
+@dataclass(frozen=True)
+class Transform:
+    """A SELECT over `__SOURCE__` (the file's cells c1..cN) run in the scan that stages the
+    file, its named parameters, and `cells`: column number -> the typed text column that holds
+    that cell where its own column `c<n>` is NULL (see `import_validate.typed_query`)."""
+
+    query: str
+    params: dict[str, Any] = field(default_factory=dict)
+    cells: dict[int, str] = field(default_factory=dict)
+
+
+@dataclass
+class Reject:
+    """A row the reader could not split into the file's columns (too many or too few cells)."""
+
+    line: int
+    reason: str
+    text: str
+
+
+@dataclass
+class Staged:
+    """A file staged as `table` (rowid = file order); `cell_sql(i)` reads its cell i."""
+
+    resolved: Resolved
+    table: str
+    rows: int
+    rejects: list[Reject]
+    line_map: LineMap
+    base_rowid: int = 0  # rows staged inside a transaction are numbered from a large offset
+    cells: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def rn_sql(self) -> str:
+        """SQL for a staged row's 0-based position in the file (its `rn` everywhere else)."""
+        return f"(rowid - {int(self.base_rowid)})"
+
+    def cell_sql(self, index: int, alias: str = "") -> str:
+        """SQL for the text of cell `index` (1-based) of a staged row, as the file has it."""
+        prefix = f"{alias}." if alias else ""
+        if index in self.cells:
+            return f"coalesce({prefix}c{index}, {prefix}{self.cells[index]})"
+        return f"{prefix}c{index}"
+
+    def lines(self, cur: duckdb.DuckDBPyConnection, rowids: list[int]) -> dict[int, int]:
+        """File line numbers of staged rows (by rowid)."""
+        if not rowids:
+            return {}
+        good, _ = self.line_map.walk(self._multiline_rows(cur), set(rowids), set())
+        return good
+
+    def fix_reject_lines(self, cur: duckdb.DuckDBPyConnection) -> None:
+        """DuckDB counts a reject's line without the breaks inside quoted cells: make it the
+        file line, so a person finds the row in an editor."""
+        if not self.rejects:
+            return
+        wanted = {r.line for r in self.rejects}
+        _, lines = self.line_map.walk(self._multiline_rows(cur), set(), wanted)
+        for reject in self.rejects:
+            reject.line = lines.get(reject.line, reject.line)
+
+    def _multiline_rows(self, cur: duckdb.DuckDBPyConnection) -> dict[int, int]:
+        if not self.rows:
+            return {}
+        cols = [self.cell_sql(i) for i in range(1, len(self.resolved.columns) + 1)]
+        breaks = " + ".join(
+            f"coalesce(length({c}) - length(replace({c}, chr(10), '')), 0)" for c in cols
+        )
+        rows = cur.execute(
+            f"SELECT rn, n FROM (SELECT {self.rn_sql} AS rn, {breaks} AS n FROM {self.table})"
+            " WHERE n > 0"
+        ).fetchall()
+        return {int(r): int(n) for r, n in rows}
+
+
+def read_csv_sql(resolved: Resolved) -> str:
+    columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(1, len(resolved.columns) + 1))
+    return (
+        f"read_csv($kf_path, columns={{{columns}}}, auto_detect=false, header=$kf_header,"
+        " delim=$kf_delim, quote='\"',"
+        " escape='\"', strict_mode=true, null_padding=false, store_rejects=true,"
+        " rejects_table='kf_rejects', rejects_scan='kf_reject_scans', max_line_size=16777216)"
+    )
+
+
+@contextlib.contextmanager
+def utf8_source(resolved: Resolved) -> Iterator[Path]:
+    """The file itself when DuckDB can read it (UTF-8), else a streamed UTF-8 transcoding of it."""
+    if resolved.encoding in ("utf-8", "utf-8-sig"):
+        yield resolved.path
+        return
+    handle, name = tempfile.mkstemp(prefix="kafinea-", suffix=".csv")
+    os.close(handle)
+    target = Path(name)
+    try:
+        _transcode(resolved.path, resolved.encoding, target)
+        yield target
+    finally:
+        target.unlink(missing_ok=True)
+
+
+def _transcode(source: Path, encoding: str, target: Path) -> None:
+    decoder = codecs.getincrementaldecoder(python_codec(encoding))()
+    offset = 0
+    try:
+        with source.open("rb") as inp, target.open("w", encoding="utf-8", newline="") as out:
+            while True:
+                chunk = inp.read(CHUNK_BYTES)
+                final = not chunk
+                try:
+                    out.write(decoder.decode(chunk, final=final))
+                except UnicodeDecodeError:
+                    bad = first_invalid(source, python_codec(encoding))
+                    raise encoding_error(source, encoding, bad, around(source, bad)) from None
+                offset += len(chunk)
+                if final:
+                    break
+    except FileNotFoundError:
+        raise KafineaError(
+            f"The file {source} disappeared while it was being read; nothing was imported."
+        ) from None
+
+
+def drop_rejects(cur: duckdb.DuckDBPyConnection) -> None:
+    cur.execute("DROP TABLE IF EXISTS kf_rejects")
+    cur.execute("DROP TABLE IF EXISTS kf_reject_scans")
+
+
+def read_params(path: Path, resolved: Resolved) -> dict[str, Any]:
+    return {"kf_path": str(path), "kf_header": resolved.header, "kf_delim": resolved.delimiter}
+
+
+def stage(
+    cur: duckdb.DuckDBPyConnection,
+    options: CsvOptions,
+    table: str = "kf_stage",
+    resolved: Resolved | None = None,
+    transform: Transform | None = None,
+) -> Staged:
+    """Load the whole file into a TEMP all-VARCHAR table in one DuckDB scan.
+
+    `transform` lets the importer parse the cells in the same scan, so the table holds the
+    typed values and (once) the text, without a second pass over the file.
+
+    Ragged rows and rows with bytes that are not UTF-8 come back in DuckDB's rejects table; the
+    first are kept as failed rows, the second mean the file is not in its declared encoding.
+    """
+    resolved = resolved or resolve(options)
+    cur.execute(f"DROP TABLE IF EXISTS {table}")
+    drop_rejects(cur)
+    with utf8_source(resolved) as source:
+        try:
+            transform = transform or Transform("SELECT * FROM __SOURCE__")
+            query, params = transform.query, transform.params
+            source_sql = f"(SELECT * FROM {read_csv_sql(resolved)})"
+            cur.execute(
+                f"CREATE TEMP TABLE {table} AS {query.replace('__SOURCE__', source_sql)}",
+                {**params, **read_params(source, resolved)},
+            )
+        except duckdb.IOException as error:
+            if not source.exists():
+                raise KafineaError(
+                    f"The file {resolved.path} disappeared while it was being read; "
+                    "nothing was imported."
+                ) from None
+            raise KafineaError(f"Cannot read {resolved.path.name}: {first_line(error)}") from None
+        except duckdb.Error as error:
+            raise KafineaError(f"Cannot read {resolved.path.name}: {first_line(error)}") from None
+        rejects_raw = cur.execute(
+            "SELECT line, byte_position, error_type, csv_line, error_message FROM kf_rejects"
+            " ORDER BY line, byte_position"
+        ).fetchall()
+        drop_rejects(cur)
+        bad_bytes = [r for r in rejects_raw if r[2] == "INVALID ENCODING"]
+        if bad_bytes:
+            offset = first_invalid(resolved.path, python_codec(resolved.encoding))
+            raise encoding_error(resolved.path, resolved.encoding, offset, around(source, offset))
+        rows_row = cur.execute(f"SELECT count(*) FROM {table}").fetchone()
+        rows = int(rows_row[0]) if rows_row else 0
+        base = cur.execute(f"SELECT coalesce(min(rowid), 0) FROM {table}").fetchone()
+        lines = LineMap(resolved.header_lines, resolved.header, resolved.path)
+        if resolved.encoding.startswith("utf-16"):
+            lines.blanks = blank_lines(source)  # line breaks are other bytes in UTF-16
+        first = int(base[0]) if base else 0
+        staged = Staged(resolved, table, rows, [], lines, first, dict(transform.cells))
+        _attach_rejects(staged, rejects_raw)
+        if rows == 0 and not staged.rejects:
+            what = "has a header but no rows" if resolved.header else "has no rows"
+            raise KafineaError(f"{resolved.path.name} {what}: there is nothing to import.")
+        staged.fix_reject_lines(cur)
+    return staged
+
+
+def _attach_rejects(staged: Staged, raw: list[tuple[object, ...]]) -> None:
+    expected = len(staged.resolved.columns)
+    seen: set[int] = set()
+    for line, _byte, kind, text, _message in raw:
+        record = int(str(line))
+        if record in seen:
+            continue
+        seen.add(record)
+        text_s = str(text or "")
+        cells = next(
+            csv.reader(io.StringIO(text_s, newline=""), delimiter=staged.resolved.delimiter), []
+        )
+        found = len(cells)
+        if kind == "TOO MANY COLUMNS":
+            reason = f"{found} cells where the header has {expected}: too many"
+        elif kind == "MISSING COLUMNS":
+            reason = f"{found} cells where the header has {expected}: too few"
+        else:
+            reason = f"cannot be read ({str(kind).lower()})"
+        staged.line_map.reject_extra[record] = text_s.count("\n")
+        staged.rejects.append(Reject(record, reason, text_s))
+
+
+def first_line(error: Exception) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__

@@ -1,0 +1,291 @@
+"""Import plan -> dry run or run -> report; the one entry point of every CSV import.
+
+Public names (the wizard, the CLI and the API use these):
+
+- `run_import(store, plan, dry_run=False, progress=None) -> ImportReport`
+- `undo_import(store, batch_id) -> UndoReport`, `list_batches(store) -> list[BatchInfo]`
+- `suggest_mapping(columns, module) -> dict[str, str]`
+- `failed_rows_csv(report, path, delimiter=",") -> int`
+- `preview(options, rows=20) -> Preview` (from csv_source)
+
+The whole import is one transaction: the file is staged into DuckDB, parsed, matched and written
+with set statements (see import_validate, import_match, import_write), and a crash or Ctrl-C at
+any point leaves the workspace as it was. A dry run executes the same statements up to the writes
+and rolls back, so its counts and errors are the real ones.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from kafinea_tui.data.errors import KafineaError, UsageError
+from kafinea_tui.data.importer.duckdb_settings import insertion_order, memory_bound
+from kafinea_tui.data.importer.file import csv_source
+from kafinea_tui.data.importer.file.csv_source import Preview, Staged, preview
+from kafinea_tui.data.importer.group import GROUPS, IDS, MATCHES
+from kafinea_tui.data.importer.insert_source import KEEP
+from kafinea_tui.data.importer.mapping import Target, resolve_targets, suggest_mapping
+from kafinea_tui.data.importer.match import (
+    FAIL,
+    RECS,
+    ROWS,
+    Context,
+    build_records,
+    build_rows,
+    check_records,
+)
+from kafinea_tui.data.importer.plan import Duplicates, ImportPlan, ImportReport, RowError
+from kafinea_tui.data.importer.related import create_related
+from kafinea_tui.data.importer.sql import drop_temp
+from kafinea_tui.data.importer.undo import BatchInfo, UndoReport, list_batches, undo_import
+from kafinea_tui.data.importer.validate import (
+    new_picklist_values,
+    resolve_references,
+    typed_query,
+    typed_view,
+)
+from kafinea_tui.data.importer.write import write_records
+from kafinea_tui.data.schema import Module
+from kafinea_tui.data.store.database import Store, utc_now
+from kafinea_tui.data.values import ValueOptions, check_value
+
+__all__ = [
+    "BatchInfo",
+    "Preview",
+    "UndoReport",
+    "failed_rows_csv",
+    "list_batches",
+    "preview",
+    "run_import",
+    "suggest_mapping",
+    "undo_import",
+]
+
+MAX_LISTED_ERRORS = 100_000
+Progress = Callable[[float], None]
+
+
+def plan_targets(module: Module, plan: ImportPlan, columns: list[str]) -> list[Target]:
+    """The plan's mapping (or a suggested one) checked against the file and the module."""
+    mapping = plan.mapping or suggest_mapping(columns, module)
+    found = resolve_targets(module, columns, mapping, plan.defaults, plan.csv.header)
+    if not any(t.index is not None for t in found):
+        raise UsageError(
+            f"No column of the file is mapped to a field of {module.label}; map at least one."
+        )
+    return found
+
+
+def _check_match(module: Module, plan: ImportPlan, found: list[Target]) -> list[str]:
+    names: list[str] = []
+    for wanted in plan.match:
+        f = module.find_field(wanted)
+        if f is None or not f.is_column:
+            raise UsageError(f"{module.label} has no field {wanted!r} to match records on.")
+        names.append(f.name)
+    if plan.duplicates is not None and not names:
+        names = [module.key]
+    if module.name == "salesorders" and not names:
+        names = [module.key]
+    mapped = {t.field.name for t in found if t.index is not None and not t.is_item}
+    for name in names:
+        if name not in mapped:
+            label = module.field(name).label
+            raise UsageError(
+                f"The match field {label} is not mapped to a column; map it or match on another."
+            )
+    return names
+
+
+@contextmanager
+def _transaction(store: Store, dry_run: bool) -> Iterator[duckdb.DuckDBPyConnection]:
+    if not dry_run:
+        with store.transaction() as cur:
+            yield cur
+        return
+    cur = store.cursor()
+    cur.execute("BEGIN TRANSACTION")
+    try:
+        yield cur
+    finally:
+        cur.execute("ROLLBACK")
+
+
+def run_import(
+    store: Store,
+    plan: ImportPlan,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Run (or dry-run) one import; KafineaError/UsageError when nothing can be imported."""
+    tick = progress or (lambda _f: None)
+    module = store.module(plan.module)
+    options = ValueOptions(plan.decimal, plan.date_format)
+    duplicates = Duplicates(plan.duplicates) if plan.duplicates is not None else None
+    resolved = csv_source.resolve(plan.csv)
+    found = plan_targets(module, plan, resolved.columns)
+    match = _check_match(module, plan, found)
+    defaults = {
+        t.field.name: check_value(store.cursor(), t.field, t.default, options)
+        for t in found
+        if t.default is not None and not t.is_reference and not t.is_item
+    }
+    tick(0.05)
+    now = utc_now()
+    report = ImportReport(batch=None, dry_run=dry_run, columns=list(resolved.columns))
+    with (
+        insertion_order(store.cursor()),
+        memory_bound(store.cursor(), resolved.path),
+        _transaction(store, dry_run) as cur,
+    ):
+        batch: int | None = None
+        if not dry_run:
+            row = cur.execute("SELECT nextval('kf_batches_seq')").fetchone()
+            batch = int(row[0]) if row else None
+            cur.execute(
+                "INSERT INTO kf_batches (id, module, source, file, started_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [batch, module.name, plan.source, str(resolved.path), now],
+            )
+        transform = typed_query(found, options)
+        staged = csv_source.stage(cur, plan.csv, resolved=resolved, transform=transform)
+        typed_view(cur, staged.table, staged.base_rowid)
+        # File order is kept in `rn` from here on: let DuckDB write in parallel, in less memory.
+        cur.execute("SET preserve_insertion_order = false")
+        tick(0.55)
+        ctx = Context(
+            cur, module, found, duplicates, match, plan.create_related, dry_run, defaults=defaults
+        )
+        ctx.rows = staged.rows
+        ctx.refs = resolve_references(cur, store.schema, found, plan.reference_keys)
+        report.related_created = create_related(ctx, batch, now, plan.source)
+        _extend_picklists(store, ctx, report)
+        tick(0.65)
+        build_rows(ctx)
+        build_records(ctx)
+        check_records(ctx)
+        tick(0.75)
+        if not dry_run:
+            write_records(ctx, batch, now, plan.source)
+        tick(0.9)
+        _count(ctx, report, staged)
+        _collect_errors(cur, report, staged)
+        report.batch = batch
+        if not dry_run:
+            cur.execute(
+                "UPDATE kf_batches SET finished_at = ?, report = ? WHERE id = ?",
+                [utc_now(), json.dumps(_summary(report)), batch],
+            )
+        for name in (RECS, IDS, KEEP, MATCHES, GROUPS, ROWS, "kf_typed", staged.table, FAIL):
+            drop_temp(cur, name)
+    if report.warnings and not dry_run:
+        store.refresh_schema()
+    tick(1.0)
+    return report
+
+
+def _extend_picklists(store: Store, ctx: Context, report: ImportReport) -> None:
+    fresh = new_picklist_values(ctx.cur, ctx.targets, "err_reason IS NULL")
+    for name, values in fresh.items():
+        label = ctx.module.field(name).label
+        if not ctx.dry_run:
+            store.add_picklist_values(ctx.cur, ctx.module.name, name, values)
+        shown = ", ".join(repr(v) for v in values[:10])
+        more = f" and {len(values) - 10} more" if len(values) > 10 else ""
+        report.warnings.append(f"{label}: {shown}{more} added to the list of values.")
+
+
+def _count(ctx: Context, report: ImportReport, staged: Staged) -> None:
+    cur = ctx.cur
+    report.total = staged.rows + len(staged.rejects)
+    row = cur.execute(f"SELECT count(DISTINCT rn) FROM {FAIL}").fetchone()
+    report.failed = (int(row[0]) if row else 0) + len(staged.rejects)
+    words = {"update": "updated", "merge": "merged", "skip": "skipped"}
+    if ctx.module.name == "salesorders":
+        for action, n in cur.execute(
+            f"SELECT action, count(*) FROM {RECS} GROUP BY action"
+        ).fetchall():
+            setattr(report, {"create": "created", **words}[action], int(n))
+        if ctx.duplicates is Duplicates.IGNORE:
+            row = cur.execute(
+                f"SELECT count(DISTINCT r.mk) FROM {ROWS} r JOIN kf_matches x ON x.mk = r.mk"
+                f" WHERE x.n = 1 AND r.rn NOT IN (SELECT rn FROM {FAIL})"
+            ).fetchone()
+            report.skipped = int(row[0]) if row else 0
+        return
+    if not ctx.grouped:
+        row = cur.execute(f"SELECT count(*) FROM {RECS}").fetchone()
+        report.created = int(row[0]) if row else 0
+        return
+    # Each record made from the file is one 'created' row (its first); every other row that
+    # did not fail was matched: updated, merged or skipped as the mode says.
+    mode = {"overwrite": "updated", "merge": "merged", "ignore": "skipped"}[
+        ctx.duplicates.value if ctx.duplicates else "ignore"
+    ]
+    row = cur.execute(f"SELECT count(*) FROM {RECS} WHERE action = 'create'").fetchone()
+    report.created = int(row[0]) if row else 0
+    setattr(report, mode, staged.rows - (report.failed - len(staged.rejects)) - report.created)
+
+
+def _collect_errors(cur: duckdb.DuckDBPyConnection, report: ImportReport, staged: Staged) -> None:
+    width = len(staged.resolved.columns)
+    cols = ", ".join(staged.cell_sql(i, "s") for i in range(1, width + 1))
+    failed = cur.execute(
+        f"SELECT f.rn, f.col, f.reason, {cols} FROM (SELECT rn, col, reason FROM {FAIL}"
+        f" QUALIFY row_number() OVER (PARTITION BY rn ORDER BY rn) = 1) f"
+        f" JOIN {staged.table} s ON s.rowid = f.rn + {int(staged.base_rowid)} ORDER BY f.rn LIMIT {MAX_LISTED_ERRORS}"
+    ).fetchall()
+    lines = staged.lines(cur, [int(r[0]) for r in failed])
+    errors = [
+        RowError(
+            lines[int(r[0])],
+            None if r[1] is None else str(r[1]),
+            str(r[2]),
+            ["" if v is None else str(v) for v in r[3:]],
+        )
+        for r in failed
+    ]
+    for reject in staged.rejects:
+        cells = next(
+            csv.reader(io.StringIO(reject.text, newline=""), delimiter=staged.resolved.delimiter),
+            [],
+        )
+        errors.append(RowError(reject.line, None, reject.reason, list(cells)))
+    errors.sort(key=lambda e: e.line)
+    if report.failed > len(errors):
+        report.warnings.append(
+            f"Only the first {len(errors):,} of {report.failed:,} failed rows are listed."
+        )
+    report.errors = errors
+
+
+def _summary(report: ImportReport) -> dict[str, object]:
+    data = report.as_dict()
+    data["errors"] = len(report.errors)
+    return data
+
+
+def failed_rows_csv(
+    report: ImportReport, path: Path, delimiter: str = ",", encoding: str = "utf-8"
+) -> int:
+    """Write the failed rows (the file's columns, then a Reason column) to fix and import again.
+    Returns how many rows were written."""
+    try:
+        with Path(path).open("w", encoding=encoding, newline="") as handle:
+            writer = csv.writer(handle, delimiter=delimiter)
+            writer.writerow([*report.columns, "Reason"])
+            for error in report.errors:
+                reason = f"{error.column}: {error.reason}" if error.column else error.reason
+                writer.writerow([*(error.values or []), reason])
+    except OSError as error:
+        raise KafineaError(
+            f"Cannot write the failed rows to {path}: {error.strerror or error}."
+        ) from None
+    return len(report.errors)

@@ -1,0 +1,182 @@
+"""Past imports and undoing one.
+
+Public names: `BatchInfo`, `UndoReport`, `list_batches(store)`, `undo_import(store, batch_id)`.
+
+Undo works from what the batch recorded: the records it created carry its id in their
+`batch_id` column (an update never changes that column); `kf_batch_rows` names the records it
+updated or merged (and, in workspaces imported before, the created ones too), and
+`<module>_prev` holds their previous values. A record changed after the import by anything else (a
+later `kf_changes` entry of another source or batch) is left as it is and named in the report:
+undo never throws away somebody's later work. It runs in one transaction, set-based.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import duckdb
+
+from kafinea_tui.data.errors import KafineaError
+from kafinea_tui.data.schema import LINE_ITEMS_TABLE
+from kafinea_tui.data.store.database import Store, log_changes, utc_now
+
+
+@dataclass
+class BatchInfo:
+    id: int
+    module: str
+    source: str
+    file: str | None
+    started_at: datetime
+    finished_at: datetime | None
+    undone_at: datetime | None
+    report: dict[str, Any]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "batch": self.id,
+            "module": self.module,
+            "source": self.source,
+            "file": self.file,
+            "started_at": self.started_at.isoformat(sep=" ", timespec="seconds"),
+            "finished_at": self.finished_at.isoformat(sep=" ", timespec="seconds")
+            if self.finished_at
+            else None,
+            "undone_at": self.undone_at.isoformat(sep=" ", timespec="seconds")
+            if self.undone_at
+            else None,
+            "report": self.report,
+        }
+
+
+@dataclass
+class UndoReport:
+    batch: int
+    deleted: int = 0  # records the import created, removed
+    restored: int = 0  # records it overwrote or merged, put back
+    kept: list[str] = field(default_factory=list)  # records changed since, left as they are
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "batch": self.batch,
+            "deleted": self.deleted,
+            "restored": self.restored,
+            "kept": list(self.kept),
+        }
+
+
+def list_batches(store: Store) -> list[BatchInfo]:
+    """Every import, newest first."""
+    rows = (
+        store.cursor()
+        .execute(
+            "SELECT id, module, source, file, started_at, finished_at, undone_at, report"
+            " FROM kf_batches ORDER BY id DESC"
+        )
+        .fetchall()
+    )
+    return [
+        BatchInfo(int(r[0]), str(r[1]), str(r[2]), r[3], r[4], r[5], r[6], json.loads(r[7] or "{}"))
+        for r in rows
+    ]
+
+
+def undo_import(store: Store, batch_id: int) -> UndoReport:
+    """Remove what a batch created and restore what it overwrote or merged."""
+    cur = store.cursor()
+    row = cur.execute(
+        "SELECT module, undone_at, finished_at FROM kf_batches WHERE id = ?", [batch_id]
+    ).fetchone()
+    if row is None:
+        raise KafineaError(f"There is no import {batch_id}; `kafinea-tui imports` lists them.")
+    if row[1] is not None:
+        raise KafineaError(f"Import {batch_id} was already undone on {row[1]:%Y-%m-%d %H:%M}.")
+    report = UndoReport(batch_id)
+    now = utc_now()
+    with store.transaction() as cur:
+        last = cur.execute(
+            "SELECT coalesce(max(cursor), -1) FROM kf_changes WHERE batch_id = ?", [batch_id]
+        ).fetchone()
+        last_cursor = int(last[0]) if last else -1
+        modules = [
+            str(r[0])
+            for r in cur.execute(
+                "SELECT module FROM kf_batch_rows WHERE batch_id = ?"
+                " UNION SELECT module FROM kf_batches WHERE id = ? ORDER BY module",
+                [batch_id, batch_id],
+            ).fetchall()
+        ]
+        for name in modules:
+            _undo_module(store, cur, name, batch_id, last_cursor, now, report)
+        cur.execute("UPDATE kf_batches SET undone_at = ? WHERE id = ?", [now, batch_id])
+    return report
+
+
+def _undo_module(
+    store: Store,
+    cur: duckdb.DuckDBPyConnection,
+    name: str,
+    batch_id: int,
+    last_cursor: int,
+    now: datetime,
+    report: UndoReport,
+) -> None:
+    module = store.module(name)
+    table = module.table
+    # What the batch did to this module: created (by batch_id, or listed by older workspaces;
+    # UNION makes one row of both) and updated or merged (listed).
+    done = (
+        f"SELECT id, 'created' AS action FROM {table} WHERE batch_id = $batch"
+        " UNION SELECT record_id, CASE action WHEN 'related' THEN 'created' ELSE action END"
+        " FROM kf_batch_rows WHERE batch_id = $batch AND module = $module"
+    )
+    cur.execute(
+        "CREATE OR REPLACE TEMP TABLE kf_undo_rows AS SELECT b.id, b.action,"
+        f" b.id IN (SELECT c.record_id FROM kf_changes c WHERE c.module = $module"
+        " AND c.cursor > $last AND c.batch_id IS DISTINCT FROM $batch) AS changed_since"
+        f" FROM ({done}) b",
+        {"batch": batch_id, "module": name, "last": last_cursor},
+    )
+    for rid, action in cur.execute(
+        "SELECT id, action FROM kf_undo_rows WHERE changed_since ORDER BY id"
+    ).fetchall():
+        what = str(action)
+        report.kept.append(
+            f"{module.label} {rid} ({what} by the import) was changed since; left as it is."
+        )
+    create_q = "SELECT id FROM kf_undo_rows WHERE NOT changed_since AND action = 'created'"
+    gone = cur.execute(f"SELECT count(*) FROM ({create_q}) q JOIN {table} t USING (id)").fetchone()
+    report.deleted += int(gone[0]) if gone else 0
+    log_changes(
+        cur, name, f"SELECT q.id FROM ({create_q}) q JOIN {table} t USING (id)", "delete", "undo"
+    )
+    cur.execute(f"DELETE FROM {table} WHERE id IN ({create_q})")
+    if name == "salesorders":
+        cur.execute(f"DELETE FROM {LINE_ITEMS_TABLE} WHERE salesorder_id IN ({create_q})")
+    restore_q = (
+        "SELECT id FROM kf_undo_rows WHERE NOT changed_since AND action IN ('updated', 'merged')"
+    )
+    cols = ["created_at", "modified_at", "batch_id", *(f.name for f in module.columns)]
+    sets = ", ".join(f"{c} = p.{c}" for c in cols)
+    count = cur.execute(f"SELECT count(*) FROM ({restore_q})").fetchone()
+    restored = int(count[0]) if count else 0
+    report.restored += restored
+    if restored:
+        cur.execute(
+            f"UPDATE {table} SET {sets} FROM {table}_prev p WHERE p.prev_batch_id = ?"
+            f" AND p.id = {table}.id AND {table}.id IN ({restore_q})",
+            [batch_id],
+        )
+        log_changes(cur, name, restore_q, "update", "undo")
+        if name == "salesorders":
+            cur.execute(f"DELETE FROM {LINE_ITEMS_TABLE} WHERE salesorder_id IN ({restore_q})")
+            cur.execute(
+                f"INSERT INTO {LINE_ITEMS_TABLE} SELECT salesorder_id, position, product,"
+                f" quantity, list_price FROM {LINE_ITEMS_TABLE}_prev WHERE prev_batch_id = ?"
+                f" AND salesorder_id IN ({restore_q})",
+                [batch_id],
+            )
+    del now

@@ -1,0 +1,171 @@
+"""Step 1 of running an import: staged text -> typed rows, references resolved, picklists checked.
+
+Public names: `typed_query(targets, options)`, `typed_view(cur, stage_table, base_rowid)`,
+`resolve_references(...)`, `new_picklist_values(...)`, `RefTable`, `TYPED`.
+
+`kf_typed` has one row per staged row: `rn` (its 0-based position in the file), a `v_<field>` /
+`i_<item>` column per target with the typed value (NULL for an empty cell), and `err_col` /
+`err_reason` naming the first cell that could not be read. The typing is done by `typed_query`
+in the same scan that stages the file; `kf_typed` is a view over the staged table.
+References are resolved per distinct key (a small table per reference field), so a million rows
+naming a thousand organizations cost a thousand lookups, not a million.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from kafinea_tui.data.importer.file.stage import Transform
+from kafinea_tui.data.importer.mapping import Target
+from kafinea_tui.data.schema import FieldType, Module, Schema
+from kafinea_tui.data.values import Params, ValueOptions, clean_sql, parse_sql
+from kafinea_tui.data.values import quoted_sql as _quote
+
+TYPED = "kf_typed"
+
+
+def _label(target: Target) -> str:
+    return target.column or target.field.label
+
+
+def typed_query(targets: list[Target], options: ValueOptions) -> Transform:
+    """The SELECT (over `__SOURCE__`, the file's cells c1..cN) that keeps the cells and adds a
+    typed `v_`/`i_` column per target and the first unreadable cell's `err_col`/`err_reason`;
+    `csv_source.stage` runs it in the same scan that reads the file.
+
+    A cell whose typed value is text equal to the cell (most names, emails, phones) is kept as
+    NULL and read back from its typed column (`Transform.cells`): the staged table then holds
+    the file's text once instead of twice, which is most of an import's memory and of the time
+    the staging takes to copy strings."""
+    params = Params()
+    inner: list[str] = ["*"]
+    cells: dict[int, str] = {}
+    checks: list[tuple[str, str, str, str]] = []  # (label param, text col, value col, prefix)
+    outer: list[str] = ["*"]  # the cells, less the cleaned texts (see `exclude`)
+    hidden: list[str] = []
+    for target in targets:
+        if target.index is None and not target.is_reference:
+            continue  # default-only fields are applied when writing
+        cell = clean_sql(f"c{target.index}") if target.index is not None else "NULL::VARCHAR"
+        if target.is_reference and target.default is not None:
+            cell = f"coalesce({cell}, {params.add(target.default)})"
+        text_col = "t_" + target.sql_name
+        inner.append(f"{cell} AS {text_col}")
+        hidden.append(text_col)
+        parsed = parse_sql(target.field, text_col, options, params)
+        inner.append(f"{parsed.value} AS {target.sql_name}")
+        if target.index is not None and _keeps_text(target):
+            cells[target.index] = target.sql_name
+        if parsed.reason is not None:
+            checks.append((params.add(_label(target)), text_col, target.sql_name, parsed.reason))
+    if checks:
+        col_case = " ".join(
+            f"WHEN {text} IS NOT NULL AND {value} IS NULL THEN {label}"
+            for label, text, value, _ in checks
+        )
+        reason_case = " ".join(
+            f"WHEN {text} IS NOT NULL AND {value} IS NULL THEN concat({prefix}, {_quote(text)})"
+            for _, text, value, prefix in checks
+        )
+        outer.append(f"CASE {col_case} END AS err_col")
+        outer.append(f"CASE {reason_case} END AS err_reason")
+    else:
+        outer.append("NULL::VARCHAR AS err_col")
+        outer.append("NULL::VARCHAR AS err_reason")
+    hidden.extend(f"c{i}" for i in cells)
+    outer[0] = f"* EXCLUDE ({', '.join(hidden)})"
+    # NULLIF: the cell is stored only where it differs from its typed text (spaces, case, a
+    # value that failed); `coalesce(c<i>, v_<field>)` gives the cell back exactly.
+    outer[1:1] = [f"NULLIF(c{i}, {name}) AS c{i}" for i, name in cells.items()]
+    query = f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)} FROM __SOURCE__)"
+    return Transform(query, params.values, cells)
+
+
+def _keeps_text(target: Target) -> bool:
+    """Whether the typed column of a target is the cell's text whenever the cell is readable
+    (text, email, phone, picklist, a reference's key), so the cell can be rebuilt from it."""
+    if target.is_reference:
+        return target.default is None
+    return target.field.sql_type == "VARCHAR"
+
+
+def typed_view(cur: duckdb.DuckDBPyConnection, stage_table: str, base_rowid: int) -> None:
+    """kf_typed: the staged rows with `rn`, their 0-based position in the file."""
+    cur.execute(
+        f"CREATE TEMP VIEW {TYPED} AS SELECT rowid - {int(base_rowid)} AS rn, * FROM {stage_table}"
+    )
+
+
+@dataclass(frozen=True)
+class RefTable:
+    """The distinct keys of one reference target, resolved: `kf_ref_<n>(lk, k, id, n, ids)`."""
+
+    target: Target
+    table: str
+    related: Module
+    key: str
+
+
+def resolve_references(
+    cur: duckdb.DuckDBPyConnection,
+    schema: Schema,
+    targets: list[Target],
+    reference_keys: dict[str, str],
+) -> list[RefTable]:
+    """Look up each distinct key of each reference target among the related records.
+
+    `n` is how many related records carry the key: 0 (missing: created or failed later),
+    1 (`id` is it), or more (ambiguous: `ids` names them). Keys of rows that already failed
+    are left out, so a bad row never creates a related record.
+    """
+    tables: list[RefTable] = []
+    for number, target in enumerate(t for t in targets if t.is_reference):
+        related = schema.module(target.field.related or "")
+        key_name = reference_keys.get(target.name) or reference_keys.get(target.field.name)
+        key = related.field(key_name).name if key_name else related.key
+        table = f"kf_ref_{number}"
+        col = target.sql_name
+        cur.execute(f"DROP TABLE IF EXISTS {table}")
+        cur.execute(
+            f"CREATE TEMP TABLE {table} AS"
+            f" WITH keys AS (SELECT lower({col}) AS lk, arg_min({col}, rn) AS k FROM {TYPED}"
+            f"  WHERE {col} IS NOT NULL AND err_reason IS NULL GROUP BY lower({col})),"
+            f" found AS (SELECT lower(trim(CAST({key} AS VARCHAR))) AS lk, id"
+            f"  FROM {related.table} WHERE lower(trim(CAST({key} AS VARCHAR))) IN"
+            f"  (SELECT lk FROM keys))"
+            " SELECT keys.lk, keys.k, min(found.id) AS id, count(found.id) AS n,"
+            " string_agg(CAST(found.id AS VARCHAR), ', ' ORDER BY found.id) AS ids"
+            " FROM keys LEFT JOIN found USING (lk) GROUP BY keys.lk, keys.k"
+        )
+        tables.append(RefTable(target, table, related, key))
+    return tables
+
+
+def new_picklist_values(
+    cur: duckdb.DuckDBPyConnection, targets: list[Target], ok_filter: str
+) -> dict[str, list[str]]:
+    """Values of picklist targets that are not in their list yet (field name -> values)."""
+    found: dict[str, list[str]] = {}
+    for target in targets:
+        f = target.field
+        if f.type is not FieldType.PICKLIST or target.is_item:
+            continue
+        params = Params()
+        known = params.add([v.lower() for v in f.values] or [""])
+        values: list[str] = []
+        if target.index is not None:
+            rows = cur.execute(
+                f"SELECT {target.sql_name} FROM {TYPED} WHERE {ok_filter}"
+                f" AND {target.sql_name} IS NOT NULL"
+                f" AND NOT list_contains({known}::VARCHAR[], lower({target.sql_name}))"
+                f" GROUP BY {target.sql_name} ORDER BY min(rn)",
+                params.values,
+            ).fetchall()
+            values = [str(r[0]) for r in rows]
+        if target.default and target.default.lower() not in {v.lower() for v in f.values}:
+            values.append(target.default)
+        if values:
+            found[f.name] = list(dict.fromkeys(values))
+    return found

@@ -1,0 +1,87 @@
+"""API tokens: created once, stored only as a SHA-256 hash, checked on every API request.
+
+A token is 32 random bytes (`secrets.token_urlsafe`), shown to the person who creates it and
+never again. The workspace keeps its hash, a name to revoke it by, whether it may write, and
+when it was made; so a leaked copy of the database (a backup, a shared demo) opens no API.
+A token has enough entropy that looking its hash up with SQL is safe: there is no short secret
+for a timing attack to guess byte by byte.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from kafinea_tui.data.errors import KafineaError, UsageError
+from kafinea_tui.data.store.database import Store, utc_now
+
+TOKEN_BYTES = 32
+MAX_NAME = 100
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    name: str
+    read_only: bool
+    created_at: datetime
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_token(store: Store, name: str, read_only: bool = False) -> str:
+    """Store a new token under `name` and return it: the only time the token is ever seen."""
+    name = name.strip()
+    if not name or len(name) > MAX_NAME or not name.isprintable():
+        raise UsageError(f"A token name is 1 to {MAX_NAME} printable characters, not {name!r}.")
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    with store.transaction() as cur:
+        taken = cur.execute("SELECT count(*) FROM kf_tokens WHERE name = ?", [name]).fetchall()
+        if taken[0][0]:
+            raise KafineaError(
+                f"A token named {name!r} already exists; revoke it first or choose another name."
+            )
+        cur.execute(
+            "INSERT INTO kf_tokens VALUES (?, ?, ?, ?)",
+            [name, token_hash(token), read_only, utc_now()],
+        )
+    return token
+
+
+def list_tokens(store: Store) -> list[TokenInfo]:
+    rows = (
+        store.cursor()
+        .execute("SELECT name, read_only, created_at FROM kf_tokens ORDER BY created_at, name")
+        .fetchall()
+    )
+    return [TokenInfo(str(n), bool(r), c) for n, r, c in rows]
+
+
+def revoke_token(store: Store, name: str) -> None:
+    """Remove a token by name; requests carrying it are refused from the next one on."""
+    with store.transaction() as cur:
+        found = cur.execute("SELECT count(*) FROM kf_tokens WHERE name = ?", [name]).fetchall()
+        if not found[0][0]:
+            raise KafineaError(f"There is no token named {name!r}; `token list` shows them.")
+        cur.execute("DELETE FROM kf_tokens WHERE name = ?", [name])
+
+
+def check_token(store: Store, token: str) -> TokenInfo | None:
+    """The token's entry, or None when no stored token has this value."""
+    if not token:
+        return None
+    rows = (
+        store.cursor()
+        .execute(
+            "SELECT name, read_only, created_at FROM kf_tokens WHERE token_sha256 = ?",
+            [token_hash(token)],
+        )
+        .fetchall()
+    )
+    if not rows:
+        return None
+    name, read_only, created_at = rows[0]
+    return TokenInfo(str(name), bool(read_only), created_at)

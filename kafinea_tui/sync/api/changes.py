@@ -1,0 +1,56 @@
+"""The changes feed: a module's change-log entries after a cursor, one page at a time.
+
+A client keeps the `cursor` of the last page and asks `since=` it next time; it never sees an
+entry twice nor misses one, because the API writes one request at a time (see api.py), so
+entries become visible in cursor order. An empty page returns the cursor it was given.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kafinea_tui.data.errors import UsageError
+from kafinea_tui.data.schema import Module
+from kafinea_tui.data.store.database import Store
+from kafinea_tui.sync.api.records import json_value
+
+MAX_CHANGES = 1000
+
+
+def parse_cursor(text: str | None) -> int:
+    if text is None or text.strip() == "":
+        return 0
+    try:
+        cursor = int(text.strip())
+    except ValueError:
+        raise UsageError(f"since is a cursor from an earlier page, not {text!r}.") from None
+    if cursor < 0:
+        raise UsageError(f"since is a cursor from an earlier page, not {text!r}.")
+    return cursor
+
+
+def changes_after(store: Store, module: Module, since: int, limit: int) -> dict[str, Any]:
+    """`{"changes": [...], "cursor": "..."}`, oldest first, at most `limit` entries."""
+    rows = (
+        store.cursor()
+        .execute(
+            "SELECT cursor, op, record_id, source, fields, changed_at, batch_id FROM kf_changes"
+            " WHERE module = ? AND cursor > ? ORDER BY cursor LIMIT ?",
+            [module.name, since, limit],
+        )
+        .fetchall()
+    )
+    changes = [
+        {
+            "cursor": str(cursor),
+            "op": op,
+            "id": int(record_id),
+            "source": source,
+            "fields": list(fields or []),
+            "at": json_value(changed_at),
+            "batch": batch,
+        }
+        for cursor, op, record_id, source, fields, changed_at, batch in rows
+    ]
+    last = str(rows[-1][0]) if rows else str(since)
+    return {"changes": changes, "cursor": last, "more": len(rows) == limit}

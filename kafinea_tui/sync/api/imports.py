@@ -1,0 +1,144 @@
+"""Posted records and CSV bodies, run through the importer like any file.
+
+POST /records does not write records one by one: the JSON objects become a CSV file (one row an
+object, one row a line item for sales orders, field names as headers) that the same
+`run_import` reads. So validation, references by key, missing related records, duplicates,
+picklists and line items behave exactly as in an import, the whole request is one batch that
+`undo` can take back, and a thousand objects cost what a thousand-row file costs. The report's
+`line` is then the 1-based index of the object in the request.
+
+A field absent from one object but present in another is an empty cell for the first: with
+`duplicates=overwrite` that clears the field, as an empty cell does in a file. Send objects of
+one shape, or use `merge`, when that matters.
+"""
+
+from __future__ import annotations
+
+import bisect
+import csv
+import io
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from kafinea_tui.data.errors import UsageError
+from kafinea_tui.data.importer.plan import (
+    CsvOptions,
+    Duplicates,
+    ImportPlan,
+    ImportReport,
+    RowError,
+)
+from kafinea_tui.data.importer.run import run_import
+from kafinea_tui.data.schema import Module
+from kafinea_tui.data.store.database import Store
+from kafinea_tui.sync.api.records import ITEM_KEYS, READ_ONLY_FIELDS, json_text
+
+ITEM_COLUMNS = tuple(f"items.{key}" for key in ITEM_KEYS)
+
+
+def import_objects(
+    store: Store,
+    module: Module,
+    body: Any,
+    path: Path,
+    options: Mapping[str, Any],
+) -> ImportReport:
+    """Import one JSON object or a list of them; `path` is where their CSV is written."""
+    objects = body if isinstance(body, list) else [body]
+    if not objects:
+        raise UsageError("The body holds no records; send an object or a list of objects.")
+    starts = write_objects(module, objects, path)
+    duplicates = options.get("duplicates")
+    plan = ImportPlan(
+        module=module.name,
+        csv=CsvOptions(path=path, encoding="utf-8", delimiter="comma", header=True),
+        duplicates=Duplicates(duplicates) if duplicates else None,
+        match=list(options.get("match") or []),
+        mapping={column: column for column in _columns(module, objects)},
+        date_format=options.get("date_format") or "yyyy-mm-dd",
+        decimal=options.get("decimal") or "point",
+        create_related=not options.get("no_create_related"),
+        source="api",
+    )
+    report = run_import(store, plan, dry_run=bool(options.get("dry_run")))
+    return _by_object(report, starts, len(objects))
+
+
+def write_objects(module: Module, objects: Sequence[Any], path: Path) -> list[int]:
+    """Write the objects as CSV; returns the file line on which each object's first row starts."""
+    columns = _columns(module, objects)
+    plain = [c for c in columns if c not in ITEM_COLUMNS]
+    starts: list[int] = []
+    line = 1
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        line += _write_row(handle, columns)
+        for index, obj in enumerate(objects, start=1):
+            cells = [_cell(index, name, obj.get(name)) for name in plain]
+            items = (obj.get("items") if module.name == "salesorders" else None) or []
+            if not isinstance(items, list):
+                raise UsageError(f"Record {index}: items is a list of line items.")
+            rows = [cells + _item_cells(index, item) for item in items] or [
+                cells + [""] * (len(columns) - len(plain))
+            ]
+            starts.append(line)
+            for row in rows:
+                line += _write_row(handle, row)
+    return starts
+
+
+def _columns(module: Module, objects: Sequence[Any]) -> list[str]:
+    """The union of the objects' keys in first-seen order, line items as `items.*` columns."""
+    seen: dict[str, None] = {}
+    has_items = False
+    for index, obj in enumerate(objects, start=1):
+        if not isinstance(obj, dict):
+            raise UsageError(f"Record {index} is not a JSON object.")
+        for key in obj:
+            if key in READ_ONLY_FIELDS:
+                raise UsageError(
+                    f"Record {index}: {key} is kept by the workspace and cannot be set; "
+                    "to update records, post them with duplicates= and match=."
+                )
+            if key == "items" and module.name == "salesorders":
+                has_items = True
+            else:
+                seen.setdefault(key, None)
+    return [*seen, *(ITEM_COLUMNS if has_items else ())]
+
+
+def _item_cells(index: int, item: Any) -> list[str]:
+    if not isinstance(item, dict):
+        raise UsageError(
+            f"Record {index}: a line item is an object with product, quantity, list_price."
+        )
+    unknown = set(item) - set(ITEM_KEYS)
+    if unknown:
+        raise UsageError(f"Record {index}: a line item has no field {sorted(unknown)[0]!r}.")
+    return [_cell(index, name, item.get(name)) for name in ITEM_KEYS]
+
+
+def _cell(index: int, name: str, value: Any) -> str:
+    return json_text(value, f"Record {index}: {name}") or ""
+
+
+def _write_row(handle: io.TextIOBase | Any, row: list[str]) -> int:
+    """Write one CSV row; returns how many file lines it took (cells may hold line breaks)."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(row)
+    text = buffer.getvalue()
+    handle.write(text)
+    return text.count("\n")
+
+
+def _by_object(report: ImportReport, starts: list[int], count: int) -> ImportReport:
+    """File lines -> object indexes; for sales orders, counts by order rather than by line."""
+    errors: dict[tuple[int, str | None, str], RowError] = {}
+    for error in report.errors:
+        index = max(1, bisect.bisect_right(starts, error.line))
+        key = (index, error.column, error.reason)
+        errors.setdefault(key, RowError(index, error.column, error.reason, error.values))
+    report.errors = list(errors.values())
+    report.total = count
+    report.failed = len({e.line for e in report.errors}) if report.errors else report.failed
+    return report

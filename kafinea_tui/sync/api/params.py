@@ -1,0 +1,147 @@
+"""Query parameters -> the options the CLI's own code understands.
+
+The API's import and export take the CLI's option names (`no_header`, `match`, `map`, ...;
+`no-header` is accepted too) and hand them, as the namespace argparse would have made, to the
+same functions the CLI uses (`options.build_plan`, `options.options_from_args`). So an option
+means the same thing on the command line and over HTTP, and a fix to one is a fix to both.
+Unknown parameters are refused by name: a misspelt `duplicate=merge` silently ignored would
+create duplicates.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from starlette.datastructures import QueryParams
+
+from kafinea_tui.arguments import build_plan, options_from_args
+from kafinea_tui.data.errors import UsageError
+from kafinea_tui.data.exporter.run import ExportOptions
+from kafinea_tui.data.importer.plan import Duplicates, ImportPlan
+from kafinea_tui.workspace import Workspace
+
+TRUE_WORDS = ("", "1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off")
+
+IMPORT_TEXT = ("encoding", "delimiter", "duplicates", "mapping", "date_format", "decimal")
+IMPORT_LISTS = ("match", "map", "default", "reference_key")
+IMPORT_FLAGS = ("no_header", "dry_run", "no_create_related")
+RECORDS_POST = ("duplicates", "match", "dry_run", "no_create_related", "date_format", "decimal")
+EXPORT_TEXT = (
+    "scope",
+    "filter",
+    "search",
+    "ids",
+    "page",
+    "page_size",
+    "fields",
+    "header",
+    "delimiter",
+    "encoding",
+    "decimal",
+)
+EXPORT_PARAMS = (*EXPORT_TEXT, "sort", "no_formula_guard")
+LIST_PARAMS = ("filter", "search", "sort", "limit", "offset")
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 1000
+
+
+class Params:
+    """The query string, names normalised (`no-header` -> `no_header`) and checked."""
+
+    def __init__(self, query: QueryParams, allowed: Iterable[str]) -> None:
+        self._items = [(name.replace("-", "_"), value) for name, value in query.multi_items()]
+        known = tuple(allowed)
+        for name, _ in self._items:
+            if name not in known:
+                listed = ", ".join(known) or "none"
+                raise UsageError(f"Unknown query parameter {name!r}; this route takes {listed}.")
+
+    def text(self, name: str, default: str | None = None) -> str | None:
+        values = self.all(name)
+        return values[-1] if values else default
+
+    def all(self, name: str) -> list[str]:
+        return [value for key, value in self._items if key == name]
+
+    def flag(self, name: str) -> bool:
+        value = self.text(name)
+        if value is None:
+            return False
+        if value.strip().lower() in TRUE_WORDS:
+            return True
+        if value.strip().lower() in FALSE_WORDS:
+            return False
+        raise UsageError(f"The parameter {name} is true or false, not {value!r}.")
+
+    def integer(self, name: str, default: int, low: int = 0, high: int | None = None) -> int:
+        value = self.text(name)
+        if value is None or value.strip() == "":
+            return default
+        try:
+            number = int(value.strip())
+        except ValueError:
+            raise UsageError(f"The parameter {name} is a whole number, not {value!r}.") from None
+        if number < low or (high is not None and number > high):
+            upper = f" and {high}" if high is not None else " or more"
+            raise UsageError(f"The parameter {name} is between {low}{upper}, not {number}.")
+        return number
+
+    def duplicates(self) -> str | None:
+        value = self.text("duplicates")
+        if value is None or value == "":
+            return None
+        choices = [d.value for d in Duplicates]
+        if value not in choices:
+            raise UsageError(f"duplicates is {', '.join(choices)}, not {value!r}.")
+        return value
+
+
+def import_plan(
+    query: QueryParams, module: str, path: Path, workspace: Workspace | None
+) -> tuple[ImportPlan, bool]:
+    """The import options of a query string as a plan (via the CLI's `build_plan`) and dry_run."""
+    params = Params(query, (*IMPORT_TEXT, *IMPORT_LISTS, *IMPORT_FLAGS))
+    if params.text("decimal") not in (None, "comma", "point"):
+        raise UsageError(f"decimal is comma or point, not {params.text('decimal')!r}.")
+    if params.text("mapping") and workspace is None:
+        raise UsageError("This server has no workspace folder, so it has no saved mappings.")
+    args = argparse.Namespace(
+        module=module,
+        file=path,
+        duplicates=params.duplicates(),
+        **{name: params.text(name) or None for name in IMPORT_TEXT if name != "duplicates"},
+        **{name: params.all(name) or None for name in IMPORT_LISTS},
+        **{name: params.flag(name) for name in IMPORT_FLAGS},
+    )
+    # `build_plan` reads the workspace only for `mapping`, refused above when there is none.
+    plan = build_plan(args, workspace or Workspace(path.parent))
+    plan.source = "api"
+    return plan, bool(args.dry_run)
+
+
+def export_options(query: QueryParams, module: str) -> ExportOptions:
+    """The export options of a query string, through the CLI's `options_from_args`."""
+    params = Params(query, EXPORT_PARAMS)
+    values: dict[str, Any] = {name: params.text(name) for name in EXPORT_TEXT}
+    page = values["page"]
+    args = argparse.Namespace(
+        module=module,
+        scope=values["scope"] or None,
+        filter=values["filter"] or "",
+        search=values["search"] or "",
+        ids=values["ids"],
+        page=params.integer("page", 1, low=1) if page else None,
+        page_size=params.integer("page_size", 50, low=1, high=100_000),
+        sort=params.all("sort"),
+        fields=values["fields"],
+        header=values["header"] or "labels",
+        delimiter=values["delimiter"] or "comma",
+        encoding=values["encoding"] or "utf-8",
+        decimal=values["decimal"] or "point",
+        formula_guard=not params.flag("no_formula_guard"),
+    )
+    return options_from_args(args)

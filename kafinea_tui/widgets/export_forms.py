@@ -1,0 +1,158 @@
+"""The options of an export: the file's (header, delimiter, encoding, decimal separator, formula
+guard) and its fields (all, the list's columns, or a chosen list in a chosen order).
+
+Forms of their own so the export dialog stays about scopes, the path and the run; they only fill
+an `ExportOptions` (`apply_to`), the engine checks the values. Compact widgets, one line each, so
+the whole dialog fits in 80x24.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Checkbox, Label, RadioButton, RadioSet, Select
+
+from kafinea_tui.data.exporter.run import ExportOptions
+from kafinea_tui.data.schema import Module
+from kafinea_tui.widgets.field_chooser import FieldChooser, chooser_fields
+
+DELIMITER_CHOICES = [
+    ("Comma ,", "comma"),
+    ("Semicolon ;", "semicolon"),
+    ("Tab", "tab"),
+    ("Pipe |", "pipe"),
+    ("Caret ^", "caret"),
+]
+ENCODING_CHOICES = [
+    ("UTF-8", "utf-8"),
+    ("UTF-8 with BOM (Excel)", "utf-8-sig"),
+    ("ISO-8859-1", "iso-8859-1"),
+    ("Windows-1252", "windows-1252"),
+]
+HEADER_CHOICES = [("Labels", "labels"), ("Names", "names")]
+DECIMAL_CHOICES = [("Decimal point 1.5", "point"), ("Decimal comma 1,5", "comma")]
+FIELD_CHOICES = {
+    "all": "All fields",
+    "visible": "Visible columns",
+    "chosen": "Chosen fields, in the chosen order",
+}
+
+
+def visible_columns(module: Module) -> list[str]:
+    """The fields the module's list shows as columns, in its order (`RecordTable` shows every
+    field of the module). A sales order's items are left out: the list shows only how many
+    lines an order has, and exporting them would write one line per item, not the list's rows."""
+    return [field.name for field in module.fields if field.is_column]
+
+
+class ExportOptionsForm(Vertical):
+    """Two rows of choices and the formula guard, defaulting to the engine's defaults."""
+
+    DEFAULT_CSS = """
+    ExportOptionsForm { height: auto; }
+    ExportOptionsForm .options { height: 1; margin-top: 1; }
+    ExportOptionsForm .options Label { width: 10; }
+    ExportOptionsForm .options Select { width: 1fr; margin-right: 2; }
+    ExportOptionsForm #export-guard { margin-top: 1; }
+    """
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="options"):
+            yield Label("Header")
+            yield _select(HEADER_CHOICES, "labels", "export-header")
+            yield Label("Delimiter")
+            yield _select(DELIMITER_CHOICES, "comma", "export-delimiter")
+        with Horizontal(classes="options"):
+            yield Label("Encoding")
+            yield _select(ENCODING_CHOICES, "utf-8", "export-encoding")
+            yield Label("Numbers")
+            yield _select(DECIMAL_CHOICES, "point", "export-decimal")
+        yield Checkbox(
+            "Formula guard: prefix ' to text starting with = + - @",
+            value=True,
+            id="export-guard",
+            compact=True,
+        )
+
+    def apply_to(self, options: ExportOptions) -> None:
+        """Write the chosen file options into `options` (scope and fields are the dialog's)."""
+        options.header = self._value("#export-header")
+        options.delimiter = self._value("#export-delimiter")
+        options.encoding = self._value("#export-encoding")
+        options.decimal = self._value("#export-decimal")
+        options.formula_guard = self.query_one("#export-guard", Checkbox).value
+
+    def _value(self, selector: str) -> str:
+        return str(self.query_one(selector, Select).value)
+
+
+def _select(choices: list[tuple[str, str]], value: str, id: str) -> Select[str]:
+    return Select(choices, value=value, allow_blank=False, id=id, compact=True)
+
+
+class ExportFieldsForm(Vertical):
+    """All fields (the engine's default), the list's columns, or the `FieldChooser`'s checked
+    names in its order; the chooser is disabled unless "Chosen" is picked, so what it shows
+    never silently applies. Posts `Changed` with a short summary for the dialog's tab label."""
+
+    DEFAULT_CSS = """
+    ExportFieldsForm { height: 1fr; }
+    ExportFieldsForm RadioSet { width: 100%; height: auto; }
+    ExportFieldsForm FieldChooser { height: 1fr; margin-top: 1; }
+    """
+
+    class Changed(Message):
+        def __init__(self, summary: str) -> None:
+            super().__init__()
+            self.summary = summary
+
+    def __init__(self, module: Module, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.visible_fields = visible_columns(module)
+        self.choices = chooser_fields(module)
+
+    def compose(self) -> ComposeResult:
+        with RadioSet(id="export-fields", compact=True):
+            for choice, label in FIELD_CHOICES.items():
+                yield RadioButton(label, value=choice == "all", id=f"fields-{choice}", compact=True)
+        yield FieldChooser(self.choices, id="export-chooser", disabled=True)
+
+    @property
+    def choice(self) -> str:
+        pressed = self.query_one("#export-fields", RadioSet).pressed_button
+        return (pressed.id or "fields-all").removeprefix("fields-") if pressed else "all"
+
+    @property
+    def chooser(self) -> FieldChooser:
+        return self.query_one(FieldChooser)
+
+    @property
+    def nothing_chosen(self) -> bool:
+        """ "Chosen" is picked with no field checked: the dialog refuses to export."""
+        return self.choice == "chosen" and not self.chooser.chosen
+
+    @property
+    def summary(self) -> str:
+        if self.choice == "visible":
+            return f"visible columns ({len(self.visible_fields)})"
+        if self.choice == "chosen":
+            return f"{len(self.chooser.chosen)} chosen"
+        return "all"
+
+    def apply_to(self, options: ExportOptions) -> None:
+        """None for all fields (the engine's default: schema order, custom fields included)."""
+        if self.choice == "visible":
+            options.fields = list(self.visible_fields)
+        elif self.choice == "chosen":
+            options.fields = self.chooser.chosen
+        else:
+            options.fields = None
+
+    @on(RadioSet.Changed, "#export-fields")
+    @on(FieldChooser.Changed)
+    def _changed(self, event: Message) -> None:
+        event.stop()
+        self.chooser.disabled = self.choice != "chosen"
+        self.post_message(self.Changed(self.summary))

@@ -1,0 +1,92 @@
+"""A small deterministic workspace for the app tests and the snapshot: built with Store.create,
+so it depends on nothing but the store, and its contents are known exactly.
+
+120 contacts (`Name000`..`Name119`), cities cycling Paris, Lyon, Nantes (40 each), 3 organizations,
+2 products and one sales order with two lines. Test modules import the fixtures by their
+`*_fixture` names (`from tests.tui.app_workspace import app_fixture, ...`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from kafinea_tui.app import KafineaApp
+from kafinea_tui.data.store.database import Store
+from kafinea_tui.workspace import Workspace
+
+CITIES = ("Paris", "Lyon", "Nantes")
+FIRST = ("Anne", "Bruno", "Chloé", "David", "Émile", "Fanny")
+CONTACTS = 120
+
+
+def fill(store: Store) -> None:
+    orgs = [
+        store.create("organizations", {"name": name, "billing_city": city})
+        for name, city in (("Acme", "Paris"), ("Globex", "Lyon"), ("Initech", "Nantes"))
+    ]
+    for i in range(CONTACTS):
+        store.create(
+            "contacts",
+            {
+                "first_name": FIRST[i % len(FIRST)],
+                "last_name": f"Name{i:03d}",
+                "email": f"person{i:03d}@example.com",
+                "mailing_city": CITIES[i % len(CITIES)],
+                "organization": orgs[i % len(orgs)],
+                "birthdate": date(1980, 1 + i % 12, 1 + i % 28),
+            },
+        )
+    products = [
+        store.create("products", {"product_code": code, "name": name, "unit_price": price})
+        for code, name, price in (("P-100", "Bolt", Decimal("1.50")), ("P-200", "Nut", Decimal(2)))
+    ]
+    store.create(
+        "salesorders",
+        {
+            "order_number": "SO-1",
+            "subject": "First order",
+            "contact": 1,
+            "status": "Approved",
+            "items": [
+                {"product": products[0], "quantity": Decimal(3), "list_price": Decimal("1.50")},
+                {"product": products[1], "quantity": Decimal(1), "list_price": Decimal(2)},
+            ],
+        },
+    )
+
+
+@pytest.fixture(scope="session", name="template_db")
+def template_db_fixture(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Built once a session, copied for each test: every test starts from the same records."""
+    path = tmp_path_factory.mktemp("template") / "kafinea.duckdb"
+    store = Store.open(path)
+    try:
+        fill(store)
+    finally:
+        store.close()
+    return path
+
+
+@pytest.fixture(name="workspace")
+def workspace_fixture(tmp_path: Path, template_db: Path) -> Workspace:
+    ws = Workspace(tmp_path / "ws")
+    ws.prepare()
+    ws.db_path.write_bytes(template_db.read_bytes())
+    return ws
+
+
+@pytest.fixture(name="store")
+def store_fixture(workspace: Workspace) -> Iterator[Store]:
+    opened = workspace.open_store()
+    yield opened
+    opened.close()
+
+
+@pytest.fixture(name="app")
+def app_fixture(workspace: Workspace, store: Store) -> KafineaApp:
+    return KafineaApp(workspace=workspace, store=store)

@@ -1,0 +1,404 @@
+"""The app driven as a person drives it (Textual's Pilot), asserting on what the screen holds."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input, Select, Static, Tabs
+from textual.widgets._footer import FooterKey
+
+from kafinea_tui.app import KafineaApp, keymap_from_config
+from kafinea_tui.data.query import ListQuery, fetch_page
+from kafinea_tui.data.store.database import Store
+from kafinea_tui.screens.add_field import AddFieldScreen
+from kafinea_tui.screens.layout_manager import LayoutManagerScreen
+from kafinea_tui.screens.module_list import ModuleListScreen
+from kafinea_tui.screens.palette import KafineaCommands
+from kafinea_tui.screens.past_imports import PastImportsScreen
+from kafinea_tui.screens.record_detail import RecordDetailScreen
+from kafinea_tui.widgets.filter_bar import FILTER_EXAMPLES, FilterBar, split_filter_text
+from kafinea_tui.widgets.page_table import PageTable
+from kafinea_tui.widgets.record_table import RecordTable
+from kafinea_tui.workspace import Workspace
+from tests.tui.app_workspace import (  # noqa: F401
+    app_fixture,
+    store_fixture,
+    template_db_fixture,
+    workspace_fixture,
+)
+from tests.tui.pilot_helpers import settle
+
+SIZE = (100, 30)
+
+
+def list_screen(app: KafineaApp) -> ModuleListScreen:
+    assert isinstance(app.screen, ModuleListScreen)
+    return app.screen
+
+
+def footer(app: KafineaApp) -> str:
+    return str(app.screen.query_one("#table-footer", Static).render())
+
+
+def column(app: KafineaApp, name: str) -> list[str]:
+    table = app.screen.query_one(PageTable)
+    return [str(v) for v in table.get_column(name)]
+
+
+async def type_filter(pilot: Pilot[None], text: str) -> None:
+    await pilot.press("slash")
+    field = pilot.app.screen.query_one("#filter-input", Input)
+    assert field.has_focus
+    field.value = ""
+    await pilot.press(*text, "enter")
+    await settle(pilot)
+
+
+async def test_opens_on_contacts_with_the_first_page(app: KafineaApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ModuleListScreen)
+        assert app.screen.query_one(Tabs).active == "tab-contacts"
+        assert footer(app) == "1–50 of 120 · 0 selected · 50 a page"
+        assert app.screen.query_one(PageTable).row_count == 50
+        assert column(app, "last_name")[:2] == ["Name000", "Name001"]
+        assert column(app, "organization")[:3] == ["Acme", "Globex", "Initech"]
+
+
+async def test_pages_forward_and_back(app: KafineaApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert footer(app).startswith("51–100 of 120")
+        assert column(app, "last_name")[0] == "Name050"
+        await pilot.press("pagedown")
+        await settle(pilot)
+        assert footer(app).startswith("101–120 of 120")
+        assert app.screen.query_one(PageTable).row_count == 20
+        await pilot.press("pagedown")  # past the last page: stays
+        await settle(pilot)
+        assert footer(app).startswith("101–120 of 120")
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert footer(app).startswith("51–100 of 120")
+
+
+async def test_filter_and_quick_search(app: KafineaApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_filter(pilot, 'mailing_city = "Lyon"')
+        assert footer(app).startswith("1–40 of 40")
+        assert set(column(app, "mailing_city")) == {"Lyon"}
+        assert app.screen.query_one(PageTable).has_focus  # enter returns to the table
+        await type_filter(pilot, "name007")
+        assert footer(app).startswith("1–1 of 1")
+        assert column(app, "last_name") == ["Name007"]
+        await pilot.press("escape")  # no selection: escape clears the filter
+        await settle(pilot)
+        assert footer(app).startswith("1–50 of 120")
+
+
+async def test_a_bad_filter_says_where_and_keeps_the_list(app: KafineaApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_filter(pilot, 'mailing_city = "Lyon"')
+        await type_filter(pilot, "mailing_city = ")
+        error = str(app.screen.query_one("#filter-error", Static).render())
+        assert "column" in error
+        assert app.screen.query_one(FilterBar).has_class("-error")
+        assert footer(app).startswith("1–40 of 40")
+        assert isinstance(app.screen, ModuleListScreen)
+        assert list_screen(app).state.filter == 'mailing_city = "Lyon"'
+
+
+async def test_sort_by_the_cursor_column_and_by_header(app: KafineaApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(PageTable)
+        table.move_cursor(column=2)  # the mark column, First Name, Last Name
+        await pilot.press("S")
+        await settle(pilot)
+        assert column(app, "last_name")[0] == "Name119"
+        assert "Last Name ▼" in [str(c.label) for c in table.columns.values()]
+        await pilot.press("s")  # s cycles ascending, descending, unsorted: now unsorted
+        await settle(pilot)
+        assert list_screen(app).state.sort == ()
+        assert column(app, "last_name")[0] == "Name000"
+        await pilot.press("s", "s")
+        await settle(pilot)
+        assert list_screen(app).state.sort == (("last_name", True),)
+        # A click on a header sorts by that column (here Email, the fourth column).
+        x = sum(c.get_render_width(table) for c in list(table.columns.values())[:3]) + 2
+        await pilot.click(PageTable, offset=(x, 0))
+        await settle(pilot)
+        assert list_screen(app).state.sort == (("email", False),)
+        assert column(app, "email")[0] == "person000@example.com"
+
+
+async def test_selection_across_pages_filters_and_select_all(app: KafineaApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("space", "space")
+        assert footer(app) == "1–50 of 120 · 2 selected · 50 a page"
+        assert column(app, "__mark__")[:3] == ["●", "●", ""]
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        await pilot.press("space")
+        assert "3 selected" in footer(app)
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert column(app, "__mark__")[:2] == ["●", "●"]  # kept across pages
+        await type_filter(pilot, 'mailing_city = "Nantes"')
+        assert "3 selected" in footer(app)  # kept across filters
+        await pilot.press("A")
+        await settle(pilot)
+        # 40 in Nantes, plus Name000 (Paris) and Name001 (Lyon) selected before.
+        assert "42 selected" in footer(app)
+        await pilot.press("escape")
+        assert "0 selected" in footer(app)
+        await pilot.press("a")
+        assert "40 selected" in footer(app)
+
+
+async def test_enter_opens_the_record_with_labels_and_related_keys(app: KafineaApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, RecordDetailScreen)
+        texts = [str(w.render()) for w in app.screen.query(".field-label, .field-value")]
+        pairs = dict(zip(texts[::2], texts[1::2], strict=True))
+        assert pairs["Last Name"] == "Name001"
+        assert pairs["Organization Name"] == "Globex"
+        assert pairs["Mailing City"] == "Lyon"
+        assert pairs["Birthdate"] == "1980-02-02"
+        assert "person001@example.com" in str(app.screen.query_one("#detail-title").render())
+        await pilot.press("escape")
+        assert isinstance(app.screen, ModuleListScreen)
+
+
+async def test_sales_order_detail_lists_items_by_product_code(app: KafineaApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        assert app.screen.query_one(Tabs).active == "tab-salesorders"
+        assert column(app, "contact") == ["person000@example.com"]
+        await pilot.press("enter")
+        await settle(pilot)
+        items = app.screen.query_one("#detail-items", DataTable)
+        assert items.display
+        assert [str(items.get_row_at(i)[0]) for i in range(items.row_count)] == ["P-100", "P-200"]
+
+
+async def test_switching_modules_keeps_each_place_and_is_remembered(
+    app: KafineaApp, workspace: Workspace, store: Store
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        assert app.screen.query_one(Tabs).active == "tab-organizations"
+        assert footer(app).startswith("1–3 of 3")
+        assert column(app, "name") == ["Acme", "Globex", "Initech"]
+        await pilot.press("1")
+        await settle(pilot)
+        assert footer(app).startswith("51–100 of 120")  # contacts as they were left
+        await pilot.press("4")
+        await settle(pilot)
+    again = KafineaApp(workspace=workspace, store=store)
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert again.screen.query_one(Tabs).active == "tab-products"
+        assert column(again, "product_code") == ["P-100", "P-200"]
+
+
+async def test_add_a_custom_field_through_the_layout_manager(app: KafineaApp, store: Store) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        assert isinstance(app.screen, LayoutManagerScreen)
+        fields = app.screen.query_one(DataTable)
+        assert fields.row_count == 16
+        await pilot.press("n")
+        assert isinstance(app.screen, AddFieldScreen)
+        await pilot.press(*"Mailing City", "enter")  # clashes with a built-in field
+        await settle(pilot)
+        assert "already has a field" in str(app.screen.query_one("#add-field-error").render())
+        app.screen.query_one("#field-label", Input).value = "Loyalty Tier"
+        app.screen.query_one("#field-type", Select).value = "picklist"
+        await pilot.pause()
+        app.screen.query_one("#field-values", Input).value = "Gold, Silver"
+        app.screen.query_one("#field-values", Input).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, LayoutManagerScreen)
+        assert fields.row_count == 17
+        assert [str(v) for v in fields.get_row("cf_loyalty_tier")][:3] == [
+            "Loyalty Tier",
+            "cf_loyalty_tier",
+            "picklist",
+        ]
+        assert store.module("contacts").field("cf_loyalty_tier").values == ("Gold", "Silver")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "Loyalty Tier" in [
+            str(c.label) for c in app.screen.query_one(PageTable).columns.values()
+        ]
+
+
+async def test_every_action_is_in_the_command_palette(app: KafineaApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Go to Leads")
+        await pilot.pause(0.3)  # the palette searches in the background
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.query_one(Tabs).active == "tab-leads"
+        assert isinstance(app.screen, ModuleListScreen)
+        titles = [c.title for c in app.screen.palette_commands()]
+        for wanted in (
+            "Import into Leads",
+            "Export Leads",
+            "Fields of Leads",
+            "Filter",
+            "Select page",
+            "Select all matching",
+            "Clear selection",
+            "Page size 500",
+        ):
+            assert wanted in titles
+
+
+async def test_keymap_in_config_rebinds_keys(workspace: Workspace, store: Store) -> None:
+    workspace.config_path.write_text('[keymap]\nnext_page = "n"\nfilter = ["ctrl+f"]\n')
+    app = KafineaApp(workspace=workspace, store=store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert footer(app).startswith("51–100 of 120")
+        await pilot.press("ctrl+f")
+        assert app.screen.query_one("#filter-input", Input).has_focus
+
+
+async def test_a_stale_page_never_replaces_a_newer_one(app: KafineaApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        records = app.screen.query_one(RecordTable)
+        old_page = records.page
+        assert old_page is not None
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        records._apply_page(records._request - 1, old_page, 0, False)  # an answer arriving late
+        assert footer(app).startswith("51–100 of 120")
+        assert column(app, "last_name")[0] == "Name050"
+
+
+async def test_import_export_and_sync_keys_answer(app: KafineaApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("y")
+        await pilot.pause()
+        assert any("sync panel" in str(n.message).lower() for n in app._notifications)
+        for key, screen_name in (("i", "ImportWizard"), ("e", "ExportDialog")):
+            await pilot.press(key)
+            await settle(pilot)
+            # Either the screen opens, or (in a build without it) a sentence says so.
+            opened = type(app.screen).__name__ == screen_name
+            said = any("not available" in str(n.message) for n in app._notifications)
+            assert opened or said
+            if opened:
+                app.screen.dismiss(None)
+                await settle(pilot)
+            assert isinstance(app.screen, ModuleListScreen)
+
+
+def test_filter_text_rule() -> None:
+    assert split_filter_text('city = "Paris"') == ('city = "Paris"', "")
+    assert split_filter_text("email is not empty") == ("email is not empty", "")
+    assert split_filter_text('title in ("a", "b")') == ('title in ("a", "b")', "")
+    assert split_filter_text("Jean Paris") == ("", "Jean Paris")
+    assert split_filter_text('"a=b"') == ("", "a=b")
+    assert split_filter_text("  ") == ("", "")
+
+
+def test_keymap_entries_are_checked() -> None:
+    keymap, problems = keymap_from_config({"keymap": {"quit": "ctrl+x", "sort": 3}})
+    assert keymap == {"quit": "ctrl+x"}
+    assert problems and "sort" in problems[0]
+
+
+def palette_keys(app: KafineaApp) -> list[str]:
+    """The keys the footer shows for the command palette (Textual puts it at the right)."""
+    return [
+        key.key for key in app.screen.query(FooterKey) if key.action.endswith("command_palette")
+    ]
+
+
+async def test_past_imports_from_the_palette_and_its_key(app: KafineaApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app_titles = [c.title for c in app.palette_commands()]
+        assert "Past imports" in app_titles
+        await pilot.press("I")
+        await settle(pilot)
+        assert isinstance(app.screen, PastImportsScreen)
+        await pilot.press("I")  # already on top: not pushed twice
+        await settle(pilot)
+        assert len(app.screen_stack) == 3  # default screen, list, past imports
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ModuleListScreen)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Past imports")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PastImportsScreen)
+
+
+async def test_palette_titles_are_not_repeated(app: KafineaApp) -> None:
+    """Textual's own system commands already hold Quit, Keys, Theme...: ours add none twice."""
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        provider = KafineaCommands(app.screen)
+        titles = [c.title for c in provider._commands()]
+        assert len(titles) == len(set(titles))
+        system = {c.title for c in app.get_system_commands(app.screen)}
+        assert not system & set(titles)
+
+
+async def test_the_footer_shows_the_palette_once(workspace: Workspace, store: Store) -> None:
+    app = KafineaApp(workspace=workspace, store=store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert palette_keys(app) == ["ctrl+p"]
+        for key in ("slash", "escape", "f", "escape", "enter", "escape"):
+            await pilot.press(key)
+            await settle(pilot)
+            assert palette_keys(app) == ["ctrl+p"], key
+    # A keymap that moves the palette moves its footer key too, instead of dropping it.
+    workspace.config_path.write_text('[keymap]\ncommand_palette = "ctrl+k"\n')
+    app = KafineaApp(workspace=workspace, store=store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert palette_keys(app) == ["ctrl+k"]
+        await pilot.press("ctrl+k")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "CommandPalette"
+
+
+async def test_the_filter_example_fits_the_module(app: KafineaApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        bar = app.screen.query_one("#filter-input", Input)
+        assert 'mailing_city = "Paris"' in bar.placeholder
+        await pilot.press("2")
+        await settle(pilot)
+        assert 'billing_city = "Paris"' in bar.placeholder
+    for module, example in FILTER_EXAMPLES.items():  # each one runs: its fields exist
+        fetch_page(app.store, ListQuery(module, filter=example), 0, 1)
