@@ -19,8 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Static
 
-from kafinea_tui.data.importer.run import BatchInfo
-from kafinea_tui.data.importer.undo import list_batches, undo_import
+from kafinea_tui.data.importer.undo import BatchInfo, list_batches, undo_import
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.screens.import_wizard.choices import describe_error
 from kafinea_tui.screens.import_wizard.run_summary import undo_text

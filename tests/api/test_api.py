@@ -18,7 +18,7 @@ import httpx
 import pytest
 import uvicorn
 
-from kafinea_tui.data.importer.run import undo_import
+from kafinea_tui.data.importer.undo import undo_import
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.data.store.tokens import create_token, revoke_token
 from kafinea_tui.sync.api.app import create_app

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from kafinea_tui.data.errors import KafineaError
-from kafinea_tui.data.importer.run import list_batches, run_import, undo_import
+from kafinea_tui.data.importer.run import run_import
+from kafinea_tui.data.importer.undo import list_batches, undo_import
 from kafinea_tui.data.store.database import Store
 from tests.import_helpers import plan, rows, snapshot, write
 

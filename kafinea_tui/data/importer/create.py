@@ -21,10 +21,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from kafinea_tui.data.importer.context import FAIL, RECS, TYPED, Context
 from kafinea_tui.data.importer.duckdb_settings import ordered
 from kafinea_tui.data.importer.insert_source import drop_sources, ordered_source
-from kafinea_tui.data.importer.match import FAIL, RECS, Context
-from kafinea_tui.data.importer.validate import TYPED
 from kafinea_tui.data.schema import Module
 from kafinea_tui.data.store.database import utc_now
 from kafinea_tui.data.store.record_ids import reserve_cursors, reserve_ids

@@ -24,16 +24,8 @@ that one join twice). New records' ids are written to `kf_ids` (`Context.ids_tab
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from kafinea_tui.data.importer.context import GROUPS, IDS, MATCHES, Context
 from kafinea_tui.data.importer.sql import drop_temp, key_sql
-
-if TYPE_CHECKING:
-    from kafinea_tui.data.importer.match import Context
-
-GROUPS = "kf_groups"
-MATCHES = "kf_matches"
-IDS = "kf_ids"
 
 
 def build_grouped(ctx: Context, rows: str, recs: str, fail: str, match: list[str]) -> None:

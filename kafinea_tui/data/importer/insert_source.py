@@ -25,11 +25,9 @@ from __future__ import annotations
 
 import duckdb
 
+from kafinea_tui.data.importer.context import FAIL, KEEP, ROWS, TYPED, Context
 from kafinea_tui.data.importer.duckdb_settings import ordered
-from kafinea_tui.data.importer.match import FAIL, ROWS, Context
-from kafinea_tui.data.importer.validate import TYPED
 
-KEEP = "kf_keep"
 MAX_LOOKUP_KEYS = 65_536
 MAX_LISTED_FAILURES = 256
 

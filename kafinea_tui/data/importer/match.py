@@ -16,55 +16,11 @@ Everything is a handful of set statements; nothing loops over rows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import duckdb
 
+from kafinea_tui.data.importer.context import FAIL, RECS, ROWS, TYPED, Context
 from kafinea_tui.data.importer.group import build_grouped
-from kafinea_tui.data.importer.mapping import Target
-from kafinea_tui.data.importer.plan import Duplicates
 from kafinea_tui.data.importer.sql import drop_temp, key_sql, lit
-from kafinea_tui.data.importer.validate import TYPED, RefTable
-from kafinea_tui.data.schema import Module
-
-ROWS = "kf_rows"
-RECS = "kf_recs"
-FAIL = "kf_fail"
-
-
-@dataclass
-class Context:
-    """What the steps of one import share."""
-
-    cur: duckdb.DuckDBPyConnection
-    module: Module
-    targets: list[Target]
-    duplicates: Duplicates | None
-    match: list[str]
-    create_related: bool
-    dry_run: bool
-    refs: list[RefTable] = field(default_factory=list)
-    defaults: dict[str, object] = field(default_factory=dict)  # field name -> typed default
-    rows: int = 0  # staged rows: `rn` runs from 0 to rows - 1
-    # The table that holds the records' ids: kf_recs, or kf_ids when kf_recs is a view of it
-    # (the one-row-per-record path of `import_group`).
-    ids_table: str = RECS
-
-    @property
-    def grouped(self) -> bool:
-        """Rows are grouped by key when duplicates are matched, and always for sales orders."""
-        return self.duplicates is not None or self.module.name == "salesorders"
-
-    @property
-    def record_targets(self) -> list[Target]:
-        """Targets that are columns of kf_rows (mapped, or references fed by a default)."""
-        return [
-            t for t in self.targets if not t.is_item and (t.index is not None or t.is_reference)
-        ]
-
-    @property
-    def item_targets(self) -> list[Target]:
-        return [t for t in self.targets if t.is_item]
 
 
 class Texts:

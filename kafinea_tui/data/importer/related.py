@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from kafinea_tui.data.importer.context import Context
 from kafinea_tui.data.importer.duckdb_settings import ordered
-from kafinea_tui.data.importer.match import Context
 from kafinea_tui.data.schema import FieldType
 from kafinea_tui.data.store.database import log_changes
 from kafinea_tui.data.store.record_ids import reserve_ids

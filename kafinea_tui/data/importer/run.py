@@ -1,17 +1,9 @@
 """Import plan -> dry run or run -> report; the one entry point of every CSV import.
 
-Public names (the wizard, the CLI and the API use these):
-
-- `run_import(store, plan, dry_run=False, progress=None) -> ImportReport`
-- `undo_import(store, batch_id) -> UndoReport`, `list_batches(store) -> list[BatchInfo]`
-- `suggest_mapping(columns, module) -> dict[str, str]`
-- `failed_rows_csv(report, path, delimiter=",") -> int`
-- `preview(options, rows=20) -> Preview` (from csv_source)
-
-The whole import is one transaction: the file is staged into DuckDB, parsed, matched and written
-with set statements (see import_validate, import_match, import_write), and a crash or Ctrl-C at
-any point leaves the workspace as it was. A dry run executes the same statements up to the writes
-and rolls back, so its counts and errors are the real ones.
+The whole import is one transaction: the file is staged into DuckDB, typed, matched and written
+with set statements (validate, match, write), and a crash or Ctrl-C at any point leaves the
+workspace as it was. A dry run executes the same statements up to the writes and rolls back, so
+its counts and errors are the real ones.
 """
 
 from __future__ import annotations
@@ -26,25 +18,15 @@ from pathlib import Path
 import duckdb
 
 from kafinea_tui.data.errors import KafineaError, UsageError
+from kafinea_tui.data.importer.context import FAIL, MATCHES, RECS, ROWS, TEMP_TABLES, Context
 from kafinea_tui.data.importer.duckdb_settings import insertion_order, memory_bound
 from kafinea_tui.data.importer.file import csv_source
-from kafinea_tui.data.importer.file.csv_source import Preview, Staged, preview
-from kafinea_tui.data.importer.group import GROUPS, IDS, MATCHES
-from kafinea_tui.data.importer.insert_source import KEEP
+from kafinea_tui.data.importer.file.csv_source import Staged
 from kafinea_tui.data.importer.mapping import Target, resolve_targets, suggest_mapping
-from kafinea_tui.data.importer.match import (
-    FAIL,
-    RECS,
-    ROWS,
-    Context,
-    build_records,
-    build_rows,
-    check_records,
-)
+from kafinea_tui.data.importer.match import build_records, build_rows, check_records
 from kafinea_tui.data.importer.plan import Duplicates, ImportPlan, ImportReport, RowError
 from kafinea_tui.data.importer.related import create_related
 from kafinea_tui.data.importer.sql import drop_temp
-from kafinea_tui.data.importer.undo import BatchInfo, UndoReport, list_batches, undo_import
 from kafinea_tui.data.importer.validate import (
     new_picklist_values,
     resolve_references,
@@ -56,17 +38,9 @@ from kafinea_tui.data.schema import Module
 from kafinea_tui.data.store.database import Store, utc_now
 from kafinea_tui.data.values import ValueOptions, check_value
 
-__all__ = [
-    "BatchInfo",
-    "Preview",
-    "UndoReport",
-    "failed_rows_csv",
-    "list_batches",
-    "preview",
-    "run_import",
-    "suggest_mapping",
-    "undo_import",
-]
+# suggest_mapping: the mapping `run_import` uses when the plan names none, which the wizard
+# and the CLI show before running.
+__all__ = ["failed_rows_csv", "plan_targets", "run_import", "suggest_mapping"]
 
 MAX_LISTED_ERRORS = 100_000
 Progress = Callable[[float], None]
@@ -183,7 +157,7 @@ def run_import(
                 "UPDATE kf_batches SET finished_at = ?, report = ? WHERE id = ?",
                 [utc_now(), json.dumps(_summary(report)), batch],
             )
-        for name in (RECS, IDS, KEEP, MATCHES, GROUPS, ROWS, "kf_typed", staged.table, FAIL):
+        for name in (*TEMP_TABLES, staged.table):
             drop_temp(cur, name)
     if report.warnings and not dry_run:
         store.refresh_schema()
@@ -215,7 +189,7 @@ def _count(ctx: Context, report: ImportReport, staged: Staged) -> None:
             setattr(report, {"create": "created", **words}[action], int(n))
         if ctx.duplicates is Duplicates.IGNORE:
             row = cur.execute(
-                f"SELECT count(DISTINCT r.mk) FROM {ROWS} r JOIN kf_matches x ON x.mk = r.mk"
+                f"SELECT count(DISTINCT r.mk) FROM {ROWS} r JOIN {MATCHES} x ON x.mk = r.mk"
                 f" WHERE x.n = 1 AND r.rn NOT IN (SELECT rn FROM {FAIL})"
             ).fetchone()
             report.skipped = int(row[0]) if row else 0

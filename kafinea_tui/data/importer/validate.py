@@ -13,17 +13,14 @@ naming a thousand organizations cost a thousand lookups, not a million.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import duckdb
 
+from kafinea_tui.data.importer.context import TYPED, RefTable
 from kafinea_tui.data.importer.file.stage import Transform
 from kafinea_tui.data.importer.mapping import Target
-from kafinea_tui.data.schema import FieldType, Module, Schema
+from kafinea_tui.data.schema import FieldType, Schema
 from kafinea_tui.data.values import Params, ValueOptions, clean_sql, parse_sql
 from kafinea_tui.data.values import quoted_sql as _quote
-
-TYPED = "kf_typed"
 
 
 def _label(target: Target) -> str:
@@ -96,16 +93,6 @@ def typed_view(cur: duckdb.DuckDBPyConnection, stage_table: str, base_rowid: int
     cur.execute(
         f"CREATE TEMP VIEW {TYPED} AS SELECT rowid - {int(base_rowid)} AS rn, * FROM {stage_table}"
     )
-
-
-@dataclass(frozen=True)
-class RefTable:
-    """The distinct keys of one reference target, resolved: `kf_ref_<n>(lk, k, id, n, ids)`."""
-
-    target: Target
-    table: str
-    related: Module
-    key: str
 
 
 def resolve_references(

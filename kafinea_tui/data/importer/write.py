@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from kafinea_tui.data.importer.context import FAIL, RECS, ROWS, Context
 from kafinea_tui.data.importer.create import insert_created, value_sql
-from kafinea_tui.data.importer.match import RECS, ROWS, Context
 from kafinea_tui.data.importer.plan import Duplicates
 from kafinea_tui.data.schema import LINE_ITEMS_TABLE
 from kafinea_tui.data.store.database import log_changes
@@ -111,7 +111,7 @@ def _item_orders(ctx: Context) -> None:
     ctx.cur.execute(
         f"CREATE OR REPLACE TEMP TABLE kf_item_orders AS SELECT DISTINCT c.id AS mk_id"
         f" FROM {RECS} c JOIN {ROWS} r ON r.mk = c.mk"
-        f" WHERE r.{product.sql_name} IS NOT NULL AND r.rn NOT IN (SELECT rn FROM kf_fail)"
+        f" WHERE r.{product.sql_name} IS NOT NULL AND r.rn NOT IN (SELECT rn FROM {FAIL})"
     )
 
 
@@ -137,5 +137,5 @@ def _write_items(ctx: Context, batch: int | None) -> None:
     cur.execute(
         f"INSERT INTO {LINE_ITEMS_TABLE} SELECT c.id, row_number() OVER (PARTITION BY c.id"
         f" ORDER BY r.rn), {cols} FROM {RECS} c JOIN {ROWS} r ON r.mk = c.mk"
-        f" WHERE r.{items['product']} IS NOT NULL AND r.rn NOT IN (SELECT rn FROM kf_fail)"
+        f" WHERE r.{items['product']} IS NOT NULL AND r.rn NOT IN (SELECT rn FROM {FAIL})"
     )
