@@ -74,8 +74,31 @@ class Workspace:
             ) from None
 
     def open_store(self) -> Store:
+        """The workspace's store, with config.toml's workflows firing in its writes."""
         self.prepare()
-        return Store.open(self.db_path)
+        store = Store.open(self.db_path)
+        try:
+            self.install_workflows(store)
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    def install_workflows(self, store: Store) -> list[str]:
+        """(Re)read config.toml's workflows onto the store; the sentences of invalid entries.
+
+        Every process that writes the workspace fires them, so a change made by a command run
+        alone enqueues its deliveries too (the owner's engine sends them). Invalid entries are
+        left out; `kafinea-tui automation check` and the sync panel show why.
+        """
+        if not self.config_path.is_file():
+            store.set_commit_hook(None)
+            return []
+        from kafinea_tui.sync.config import read_config
+        from kafinea_tui.sync.workflows import install
+
+        config = read_config(self.config_path, store.schema)
+        return [*config.errors, *install(store, config)]
 
     @contextmanager
     def opened_store(self) -> Iterator[Store]:

@@ -29,6 +29,7 @@ COMMANDS: tuple[str, ...] = (
     "export",
     "serve",
     "token",
+    "automation",
 )
 
 

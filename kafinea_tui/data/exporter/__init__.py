@@ -1,5 +1,5 @@
 """Records of a module out to a CSV file, as one DuckDB COPY.
 
-    options (the request) -> plan (scope, fields, order) -> sql (the SELECT) + lookup
-      -> run (COPY to a temporary file, transcode by encoding, rename into place)
+options (the request) -> plan (scope, fields, order) -> sql (the SELECT) + lookup
+  -> run (COPY to a temporary file, transcode by encoding, rename into place)
 """

@@ -17,6 +17,12 @@ def utc_now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+def top_cursor(cur: duckdb.DuckDBPyConnection) -> int:
+    """The last cursor this transaction sees (0 for an empty log)."""
+    row = cur.execute("SELECT coalesce(max(cursor), 0) FROM kf_changes").fetchone()
+    return int(row[0]) if row else 0
+
+
 def log_changes(
     cur: duckdb.DuckDBPyConnection,
     module: str,

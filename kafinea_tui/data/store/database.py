@@ -9,7 +9,7 @@ date, bool, and the related record's id for references); parsing text is the imp
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,7 @@ import duckdb
 
 from kafinea_tui.data.errors import KafineaError, UsageError, WorkspaceError
 from kafinea_tui.data.schema import LINE_ITEMS_TABLE, Field, FieldType, Module, Schema
-from kafinea_tui.data.store.change_log import log_changes, utc_now
+from kafinea_tui.data.store.change_log import log_changes, top_cursor, utc_now
 from kafinea_tui.data.store.connection import connect, first_line
 from kafinea_tui.data.store.custom_fields import (
     append_picklist_values,
@@ -40,6 +40,8 @@ from kafinea_tui.data.store.record_rules import (
 __all__ = ["LineItem", "Record", "Store", "connect", "log_changes", "utc_now"]
 
 Record = dict[str, Any]
+# Called before a transaction commits with its cursor and the change-log position it began at.
+CommitHook = Callable[[duckdb.DuckDBPyConnection, int], None]
 
 
 class Store:
@@ -47,6 +49,7 @@ class Store:
         self._connection = connection
         self._local = threading.local()
         self._schema_lock = threading.Lock()
+        self._commit_hook: CommitHook | None = None
         try:
             version = current_version(connection)
             if version > SCHEMA_VERSION:
@@ -83,6 +86,11 @@ class Store:
             self._local.cursor = cursor
         return cursor
 
+    def set_commit_hook(self, hook: CommitHook | None) -> None:
+        """What runs inside every write transaction just before it commits (the workflows'
+        triggers: their deliveries commit with the changes that fired them, or neither does)."""
+        self._commit_hook = hook
+
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """All or nothing: commit on success, roll back on any exception (including Ctrl-C).
@@ -102,7 +110,11 @@ class Store:
         cursor.execute("BEGIN TRANSACTION")
         self._local.depth = 1
         try:
+            hook = self._commit_hook
+            since = top_cursor(cursor) if hook is not None else 0
             yield cursor
+            if hook is not None:
+                hook(cursor, since)
             cursor.execute("COMMIT")
         except BaseException:
             with suppress(duckdb.Error):  # a failed COMMIT has already rolled back

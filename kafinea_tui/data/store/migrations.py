@@ -79,7 +79,34 @@ def _v2_api_tokens(conn: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1_initial, _v2_api_tokens)
+def _v3_automation(conn: duckdb.DuckDBPyConnection) -> None:
+    # The outbox: each delivery (a workflow's send or email, a schedule's send) is a row before
+    # it is attempted, written in the transaction of the change that fired it. `webhook_id` is
+    # fixed at that moment, so every retry carries the same id and idempotency key.
+    conn.execute("CREATE SEQUENCE kf_outbox_seq")
+    conn.execute(
+        "CREATE TABLE kf_outbox (id BIGINT NOT NULL, webhook_id VARCHAR NOT NULL,"
+        " kind VARCHAR NOT NULL, target VARCHAR NOT NULL, workflow VARCHAR, schedule VARCHAR,"
+        " module VARCHAR, record_id BIGINT, change_cursor BIGINT, payload JSON,"
+        " status VARCHAR NOT NULL, attempts INTEGER NOT NULL, next_attempt_at TIMESTAMP,"
+        " last_attempt_at TIMESTAMP, last_error VARCHAR, answer VARCHAR,"
+        " created_at TIMESTAMP NOT NULL, delivered_at TIMESTAMP)"
+    )
+    # Workflows fired (for the panel's "last fired, count") and schedule runs with their result;
+    # a run's `cursor` is the change-log position a `since_last_run` send starts after next time.
+    conn.execute(
+        "CREATE TABLE kf_workflow_fires (workflow VARCHAR NOT NULL, fired_at TIMESTAMP NOT NULL,"
+        " records BIGINT NOT NULL, depth INTEGER NOT NULL, note VARCHAR)"
+    )
+    conn.execute("CREATE SEQUENCE kf_schedule_runs_seq")
+    conn.execute(
+        "CREATE TABLE kf_schedule_runs (id BIGINT NOT NULL, schedule VARCHAR NOT NULL,"
+        " started_at TIMESTAMP NOT NULL, finished_at TIMESTAMP, status VARCHAR NOT NULL,"
+        " result VARCHAR, cursor BIGINT)"
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1_initial, _v2_api_tokens, _v3_automation)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -1,0 +1,87 @@
+"""SQL expressions that snapshot a record as JSON, over the table aliased `r`.
+
+A delivery's payload is built when its change is committed, by one INSERT ... SELECT over all the
+records of a batch, so a delivery sends the record as it was when the workflow fired, and a
+100,000-row import builds its 100,000 payloads in one statement. References are written as the
+related record's key (the contact's email, the product's code), as the API and imports name them;
+a sales order's `items` is the list of its lines.
+
+Identifiers come from the schema (`[a-z0-9_]`); template text and values travel as parameters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from kafinea_tui.data.schema import LINE_ITEMS_TABLE, Field, FieldType, Module, Schema
+
+
+@dataclass
+class Sql:
+    text: str
+    params: list[Any] = field(default_factory=list)
+
+
+def items_json(schema: Schema) -> str:
+    products = schema.module("products")
+    return (
+        "(SELECT coalesce(list(json_object('product', p." + products.key + ","
+        " 'quantity', i.quantity, 'list_price', i.list_price) ORDER BY i.position), [])"
+        f" FROM {LINE_ITEMS_TABLE} i LEFT JOIN {products.table} p ON p.id = i.product"
+        " WHERE i.salesorder_id = r.id)"
+    )
+
+
+def field_value(field_: Field, schema: Schema, alias: str = "r") -> str:
+    """One field's value for JSON: a reference as the related key, items as a list of lines."""
+    if field_.type is FieldType.LINE_ITEMS:
+        return items_json(schema)
+    if field_.type is FieldType.REFERENCE and field_.related:
+        related = schema.module(field_.related)
+        return f"(SELECT k.{related.key} FROM {related.table} k WHERE k.id = {alias}.{field_.name})"
+    return f"{alias}.{field_.name}"
+
+
+def record_json(module: Module, schema: Schema, names: Sequence[str] = ()) -> str:
+    """The record as a JSON object: `id`, then the named fields (all of them when none)."""
+    chosen = [module.field(n) for n in names] if names else list(module.fields)
+    pairs = ["'id', r.id"]
+    pairs += [f"'{f.name}', {field_value(f, schema)}" for f in chosen if f.name != "id"]
+    return f"json_object({', '.join(pairs)})"
+
+
+def text_of(field_: Field, schema: Schema, via: Field | None = None) -> str:
+    """A field's value as text for a template (empty when there is none)."""
+    if via is not None and via.related:
+        related = schema.module(via.related)
+        inner = field_value(field_, schema, alias="k")
+        value = (
+            f"(SELECT CAST({inner} AS VARCHAR) FROM {related.table} k WHERE k.id = r.{via.name})"
+        )
+    elif field_.type is FieldType.LINE_ITEMS:
+        products = schema.module("products")
+        value = (
+            f"(SELECT string_agg(p.{products.key}, ', ' ORDER BY i.position)"
+            f" FROM {LINE_ITEMS_TABLE} i JOIN {products.table} p ON p.id = i.product"
+            " WHERE i.salesorder_id = r.id)"
+        )
+    else:
+        value = f"CAST({field_value(field_, schema)} AS VARCHAR)"
+    return f"coalesce({value}, '')"
+
+
+def template_sql(parts: Sequence[str | tuple[Field, Field | None]], schema: Schema) -> Sql:
+    """Literal pieces (parameters) and fields (`(field, via)`) concatenated as one text."""
+    if not parts:
+        return Sql("''")
+    pieces: list[str] = []
+    params: list[Any] = []
+    for part in parts:
+        if isinstance(part, str):
+            pieces.append("CAST(? AS VARCHAR)")
+            params.append(part)
+        else:
+            pieces.append(text_of(part[0], schema, part[1]))
+    return Sql("(" + " || ".join(pieces) + ")", params)

@@ -1,0 +1,147 @@
+"""Workflows as data, fired in the transaction of the changes they watch.
+
+`fire(cur, triggers, since)` runs just before a transaction commits (Store.transaction calls it):
+for each trigger it selects, in one SQL statement, the records of its module changed in this
+transaction (change-log cursor after `since`) by the trigger's operations and fields, that match
+its `when`; then it inserts their deliveries into kf_outbox and applies its updates, all in the
+same transaction. So a change and its deliveries commit together or not at all, whatever wrote
+the change (the app, an import, a mass edit, the API, a pull).
+
+A workflow's `update` is a change too: it is fired again over the changes the updates made, up
+to MAX_DEPTH rounds; a cascade still going then stops and is recorded in kf_workflow_fires.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+
+from kafinea_tui.data.schema import Module
+from kafinea_tui.data.store.change_log import log_changes, top_cursor, utc_now
+
+MAX_DEPTH = 5
+FIRED = "kf_fired"
+
+
+@dataclass(frozen=True)
+class Enqueue:
+    """One send or email action: the payload expression over `r` and where it goes."""
+
+    kind: str  # 'send' | 'email'
+    target: str  # the endpoint's name; for email, the SMTP relay ('smtp')
+    payload_sql: str
+    payload_params: tuple[Any, ...] = ()
+
+
+@dataclass(frozen=True)
+class Trigger:
+    workflow: str
+    module: Module
+    ops: tuple[str, ...]
+    when_sql: str = "TRUE"
+    when_params: tuple[Any, ...] = ()
+    changed: tuple[str, ...] = ()
+    enqueues: tuple[Enqueue, ...] = ()
+    updates: dict[str, Any] = field(default_factory=dict)  # typed values, checked at config time
+
+
+def fire(cur: duckdb.DuckDBPyConnection, triggers: Sequence[Trigger], since: int) -> None:
+    """Enqueue and apply what the changes after `since` fire, round after round."""
+    for depth in range(MAX_DEPTH + 1):
+        top = top_cursor(cur)
+        if top <= since:
+            return
+        if depth == MAX_DEPTH:
+            names = sorted({t.workflow for t in triggers if t.updates})
+            cur.execute(
+                "INSERT INTO kf_workflow_fires VALUES (?, ?, 0, ?, ?)",
+                [
+                    ", ".join(names),
+                    utc_now(),
+                    depth,
+                    f"stopped after {MAX_DEPTH} rounds: the updates of these workflows keep "
+                    "changing records that fire them again",
+                ],
+            )
+            return
+        for trigger in triggers:
+            _fire_one(cur, trigger, since, depth)
+        since = top
+
+
+def _fire_one(cur: duckdb.DuckDBPyConnection, trigger: Trigger, since: int, depth: int) -> None:
+    table = trigger.module.table
+    ops = ", ".join("?" for _ in trigger.ops)
+    # A create logs no field list (every field of a new record is new): it passes `changed`.
+    changed = (
+        " AND (fields IS NULL OR list_has_any(fields, ?::VARCHAR[]))" if trigger.changed else ""
+    )
+    params: list[Any] = [since, trigger.module.name, *trigger.ops]
+    params += [list(trigger.changed)] if trigger.changed else []
+    cur.execute(
+        f"CREATE OR REPLACE TEMP TABLE {FIRED} AS SELECT r.id, c.cursor, c.op"
+        f" FROM (SELECT record_id, max(cursor) AS cursor, arg_max(op, cursor) AS op"
+        f" FROM kf_changes WHERE cursor > ? AND module = ? AND op IN ({ops}){changed}"
+        f" GROUP BY record_id) c JOIN {table} r ON r.id = c.record_id"
+        f" WHERE coalesce({trigger.when_sql}, FALSE)",
+        [*params, *trigger.when_params],
+    )
+    row = cur.execute(f"SELECT count(*) FROM {FIRED}").fetchone()
+    count = int(row[0]) if row else 0
+    if not count:
+        return
+    now = utc_now()
+    for enqueue in trigger.enqueues:
+        cur.execute(
+            "INSERT INTO kf_outbox (id, webhook_id, kind, target, workflow, module, record_id,"
+            " change_cursor, payload, status, attempts, next_attempt_at, created_at)"
+            " SELECT nextval('kf_outbox_seq'), 'msg_' || replace(CAST(uuid() AS VARCHAR), '-', ''),"
+            f" ?, ?, ?, ?, r.id, f.cursor, {enqueue.payload_sql}, 'pending', 0, ?, ?"
+            f" FROM {FIRED} f JOIN {table} r ON r.id = f.id ORDER BY f.cursor",
+            [
+                enqueue.kind,
+                enqueue.target,
+                trigger.workflow,
+                trigger.module.name,
+                *enqueue.payload_params,
+                now,
+                now,
+            ],
+        )
+    if trigger.updates:
+        _apply_updates(cur, trigger, now)
+    cur.execute(
+        "INSERT INTO kf_workflow_fires VALUES (?, ?, ?, ?, NULL)",
+        [trigger.workflow, now, count, depth],
+    )
+    cur.execute(f"DROP TABLE IF EXISTS {FIRED}")
+
+
+def _apply_updates(cur: duckdb.DuckDBPyConnection, trigger: Trigger, now: Any) -> None:
+    """Set the fields on the fired records whose values differ (no change, no log entry)."""
+    names = list(trigger.updates)
+    sets = ", ".join(f"{n} = ?" for n in names)
+    differs = " OR ".join(f"{n} IS DISTINCT FROM ?" for n in names)
+    values = list(trigger.updates.values())
+    table = trigger.module.table
+    cur.execute(
+        "CREATE OR REPLACE TEMP TABLE kf_fired_update AS SELECT id FROM"
+        f" {table} WHERE id IN (SELECT id FROM {FIRED}) AND ({differs})",
+        values,
+    )
+    cur.execute(
+        f"UPDATE {table} SET {sets}, modified_at = ? WHERE id IN (SELECT id FROM kf_fired_update)",
+        [*values, now],
+    )
+    log_changes(
+        cur,
+        trigger.module.name,
+        "SELECT id FROM kf_fired_update",
+        "update",
+        "workflow",
+        fields=names,
+    )
+    cur.execute("DROP TABLE IF EXISTS kf_fired_update")

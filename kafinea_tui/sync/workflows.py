@@ -1,0 +1,122 @@
+"""Workflows: the config's rules compiled into data-layer triggers, and installed on a store.
+
+`compile_triggers` turns each enabled workflow into a `Trigger` (its `when` compiled to SQL, its
+send and email actions into payload expressions, its update values typed), and `install` hands
+them to the store, which fires them in every write transaction before it commits (see
+data/automation/triggers.py). Whichever process opens the workspace installs them, so a change
+made by a command run alone still enqueues its deliveries; the owner's engine sends them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+
+from kafinea_tui.data.automation import payload
+from kafinea_tui.data.automation.triggers import Enqueue, Trigger, fire
+from kafinea_tui.data.errors import KafineaError
+from kafinea_tui.data.query import compile_filter
+from kafinea_tui.data.schema import FieldType, Module, Schema
+from kafinea_tui.data.store.database import Store
+from kafinea_tui.data.values import ValueOptions, check_value
+from kafinea_tui.sync.config_model import (
+    AutomationConfig,
+    EmailAction,
+    SendAction,
+    UpdateAction,
+    Workflow,
+)
+from kafinea_tui.sync.templates import Path, parse_template
+
+SMTP_TARGET = "smtp"
+
+
+def compile_triggers(
+    config: AutomationConfig, schema: Schema, cur: duckdb.DuckDBPyConnection
+) -> tuple[list[Trigger], list[str]]:
+    """The enabled workflows as triggers, and a sentence for each one that cannot run."""
+    triggers: list[Trigger] = []
+    errors: list[str] = []
+    for n, workflow in enumerate(config.workflows, 1):
+        if not workflow.enabled:
+            continue
+        try:
+            triggers.append(_compile(workflow, schema, cur))
+        except (KafineaError, ValueError, KeyError) as error:
+            errors.append(f"workflows[{n}] ({workflow.name}): {error}")
+    return triggers, errors
+
+
+def _compile(workflow: Workflow, schema: Schema, cur: duckdb.DuckDBPyConnection) -> Trigger:
+    module = schema.module(workflow.module)
+    when_sql, when_params = compile_filter(workflow.when, module, schema)
+    enqueues: list[Enqueue] = []
+    updates: dict[str, Any] = {}
+    for action in workflow.actions:
+        if isinstance(action, SendAction):
+            body = payload.record_json(module, schema, action.fields)
+            sql = f"json_object('type', ?, 'workflow', ?, 'data', {body})"
+            event = f"{module.name}.{'created' if workflow.on == 'create' else 'changed'}"
+            enqueues.append(Enqueue("send", action.endpoint, sql, (event, workflow.name)))
+        elif isinstance(action, EmailAction):
+            enqueues.append(_email(action, module, schema))
+        elif isinstance(action, UpdateAction):
+            updates.update(_typed_updates(action, module, cur))
+    return Trigger(
+        workflow=workflow.name,
+        module=module,
+        ops=workflow.ops,
+        when_sql=when_sql,
+        when_params=tuple(when_params),
+        changed=workflow.changed,
+        enqueues=tuple(enqueues),
+        updates=updates,
+    )
+
+
+def _email(action: EmailAction, module: Module, schema: Schema) -> Enqueue:
+    pieces: list[str] = []
+    params: list[Any] = []
+    for key, text in (("to", action.to), ("subject", action.subject), ("body", action.body)):
+        parts = [
+            p if isinstance(p, str) else (p.field, p.via)
+            for p in parse_template(text, module, schema)
+        ]
+        sql = payload.template_sql(parts, schema)
+        pieces.append(f"'{key}', {sql.text}")
+        params += sql.params
+    return Enqueue("email", SMTP_TARGET, f"json_object({', '.join(pieces)})", tuple(params))
+
+
+def _typed_updates(
+    action: UpdateAction, module: Module, cur: duckdb.DuckDBPyConnection
+) -> dict[str, Any]:
+    typed: dict[str, Any] = {}
+    for name, text in action.values.items():
+        field = module.field(name)
+        if field.type in (FieldType.REFERENCE, FieldType.LINE_ITEMS):
+            raise ValueError(f"an update action cannot set {field.label} (a reference)")
+        if field.type is FieldType.PICKLIST and text not in field.values:
+            raise ValueError(
+                f"{text!r} is not a value of {field.label} ({', '.join(field.values)})"
+            )
+        typed[field.name] = check_value(cur, field, text, ValueOptions("point", "yyyy-mm-dd"))
+    return typed
+
+
+def install(store: Store, config: AutomationConfig) -> list[str]:
+    """Fire these workflows in every write of `store` from now on; returns compile errors."""
+    triggers, errors = compile_triggers(config, store.schema, store.cursor())
+    if not triggers:
+        store.set_commit_hook(None)
+        return errors
+
+    def hook(cur: duckdb.DuckDBPyConnection, since: int) -> None:
+        fire(cur, triggers, since)
+
+    store.set_commit_hook(hook)
+    return errors
+
+
+__all__ = ["SMTP_TARGET", "Path", "compile_triggers", "install"]

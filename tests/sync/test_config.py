@@ -1,0 +1,105 @@
+"""config.toml's automation: each invalid entry is one sentence naming entry and key."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from kafinea_tui.data.schema import Schema, build_schema, builtin_picklist_values
+from kafinea_tui.sync.config import parse_config, read_config
+from tests.cli.test_serve import cli
+from tests.sync.conftest import factory_config
+
+
+def schema() -> Schema:
+    return build_schema([], builtin_picklist_values())
+
+
+def test_the_factory_example_reads_without_errors(tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text(factory_config())
+    config = read_config(tmp_path / "config.toml", schema())
+    assert config.errors == ()
+    assert [w.name for w in config.workflows] == [
+        "send approved orders to the factory",
+        "tell the customer",
+    ]
+    assert config.endpoints["factory"].retries == 5
+    assert config.workflows[0].changed == ("status",)
+
+
+def test_each_bad_entry_names_itself_and_the_rest_keeps_running() -> None:
+    data = tomllib.loads(
+        factory_config(
+            extra="""
+[[workflows]]
+name = "typo"
+module = "salesorders"
+when = 'statuss = "Approved"'
+actions = [{ type = "send", endpoint = "factory" }]
+
+[[workflows]]
+name = "nowhere"
+module = "salesorders"
+actions = [{ type = "send", endpoint = "warehouse" }]
+
+[[workflows]]
+name = "bad template"
+module = "salesorders"
+actions = [{ type = "email", to = "{contact.emial}", subject = "x" }]
+
+[[schedules]]
+name = "bad cron"
+cron = "0 99 * * *"
+action = { type = "send", endpoint = "factory", module = "products" }
+
+[[schedules]]
+name = "pull"
+every = "5 minutes"
+action = { type = "pull", url = "http://127.0.0.1:1/x", module = "salesorders" }
+"""
+        )
+    )
+    config = parse_config(data, schema())
+    assert config.errors == (
+        "workflows[3].when: unknown field 'statuss' (at column 1)",
+        "workflows[4].actions[1].endpoint: unknown endpoint 'warehouse' (the endpoints: factory)",
+        "workflows[5].actions[1].to: Contacts has no field 'emial' (in {contact.emial})",
+        "schedules[1].cron: '0 99 * * *' is not a cron expression (minute hour day month weekday)",
+        "schedules[2].every: '5 minutes' is not a duration such as 30s, 5m, 1h30m or 1d",
+    )
+    assert len(config.workflows) == 2
+
+
+def test_bad_secret_and_url_and_types_are_sentences() -> None:
+    data = {
+        "endpoints": [
+            {"name": "a", "url": "ftp://x", "secret": "whsec_abc"},
+            {"name": "b", "url": "http://x", "secret": "whsec_!!"},
+            {"name": "c", "url": "http://x", "retries": "five"},
+        ]
+    }
+    config = parse_config(data, schema())
+    assert config.errors == (
+        "endpoints[1].url: 'ftp://x' is not an http:// or https:// address",
+        "endpoints[2].secret: not a whsec_ secret: whsec_ followed by base64 text",
+        "endpoints[3].retries: expected an integer, not 'five'",
+    )
+
+
+def test_invalid_toml_is_one_sentence(tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text("[[workflows]\nname=")
+    config = read_config(tmp_path / "config.toml", schema())
+    assert len(config.errors) == 1 and "not valid TOML" in config.errors[0]
+
+
+def test_automation_check_exits_2_on_errors_and_0_when_clean(tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text(factory_config())
+    clean = cli(tmp_path, "automation", "check")
+    assert clean.returncode == 0, clean.stderr
+    assert "2 workflow(s)" in clean.stdout
+    (tmp_path / "config.toml").write_text(
+        factory_config().replace("when = 'status = \"Approved\"'", "when = 'statuss = 1'")
+    )
+    bad = cli(tmp_path, "automation", "check")
+    assert bad.returncode == 2
+    assert "workflows[1].when: unknown field 'statuss' (at column 1)" in bad.stderr
