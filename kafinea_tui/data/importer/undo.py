@@ -1,6 +1,8 @@
 """Past imports and undoing one.
 
-Public names: `BatchInfo`, `UndoReport`, `list_batches(store)`, `undo_import(store, batch_id)`.
+Public names: `BatchInfo`, `UndoReport`, `list_batches(store)`, `undo_import(store, batch_id)`,
+`undo_preview(store, batch_id) -> UndoReport` (the same counts, nothing changed: what the
+confirmation asks about).
 
 Undo works from what the batch recorded: the records it created carry its id in their
 `batch_id` column (an update never changes that column); `kf_batch_rows` names the records it
@@ -8,6 +10,13 @@ updated or merged (and, in workspaces imported before, the created ones too), an
 `<module>_prev` holds their previous values. A record changed after the import by anything else (a
 later `kf_changes` entry of another source or batch) is left as it is and named in the report:
 undo never throws away somebody's later work. It runs in one transaction, set-based.
+
+Mass edits and mass deletes are batches too: a mass delete lists its records 'deleted' (their
+rows in `<module>_prev`), and undo inserts them back, then rewrites the table's tail past the
+first restored id in id order (the exporter relies on a table's order being its id order).
+
+An undo is final: the batch is marked undone and cannot be undone twice, and an undo is not a
+batch itself (its changes are logged with the source 'undo'). To redo a mass edit, run it again.
 """
 
 from __future__ import annotations
@@ -20,6 +29,7 @@ from typing import Any
 import duckdb
 
 from kafinea_tui.data.errors import KafineaError
+from kafinea_tui.data.importer.undo_deleted import recreate_deleted
 from kafinea_tui.data.schema import LINE_ITEMS_TABLE
 from kafinea_tui.data.store.database import Store, log_changes, utc_now
 
@@ -57,6 +67,7 @@ class UndoReport:
     batch: int
     deleted: int = 0  # records the import created, removed
     restored: int = 0  # records it overwrote or merged, put back
+    recreated: int = 0  # records it deleted (a mass delete), brought back
     kept: list[str] = field(default_factory=list)  # records changed since, left as they are
 
     def as_dict(self) -> dict[str, Any]:
@@ -64,8 +75,27 @@ class UndoReport:
             "batch": self.batch,
             "deleted": self.deleted,
             "restored": self.restored,
+            "recreated": self.recreated,
             "kept": list(self.kept),
         }
+
+    def question(self) -> str:
+        """What the confirmation asks: "Remove 1,050,000 created records, restore 3 changed
+        ones?" (counts of `undo_preview`)."""
+        parts = []
+        if self.deleted:
+            parts.append(f"remove {self.deleted:,} created record{_s(self.deleted)}")
+        if self.restored:
+            parts.append(f"restore {self.restored:,} changed one{_s(self.restored)}")
+        if self.recreated:
+            parts.append(f"bring back {self.recreated:,} deleted one{_s(self.recreated)}")
+        text = ", ".join(parts) or "nothing left to take back; mark it undone"
+        kept = f" ({len(self.kept):,} changed since are left as they are)" if self.kept else ""
+        return f"{text[0].upper()}{text[1:]}{kept}? This cannot be undone."
+
+
+def _s(n: int) -> str:
+    return "" if n == 1 else "s"
 
 
 def list_batches(store: Store) -> list[BatchInfo]:
@@ -84,9 +114,24 @@ def list_batches(store: Store) -> list[BatchInfo]:
     ]
 
 
-def undo_import(store: Store, batch_id: int) -> UndoReport:
-    """Remove what a batch created and restore what it overwrote or merged."""
+def undo_preview(store: Store, batch_id: int) -> UndoReport:
+    """The counts `undo_import` would report, computed by running it and rolling back."""
     cur = store.cursor()
+    cur.execute("BEGIN TRANSACTION")
+    try:
+        return _undo(store, cur, batch_id)
+    finally:
+        cur.execute("ROLLBACK")
+
+
+def undo_import(store: Store, batch_id: int) -> UndoReport:
+    """Remove what a batch created, restore what it overwrote or merged, bring back what it
+    deleted."""
+    with store.transaction() as cur:
+        return _undo(store, cur, batch_id)
+
+
+def _undo(store: Store, cur: duckdb.DuckDBPyConnection, batch_id: int) -> UndoReport:
     row = cur.execute(
         "SELECT module, undone_at, finished_at FROM kf_batches WHERE id = ?", [batch_id]
     ).fetchone()
@@ -96,22 +141,21 @@ def undo_import(store: Store, batch_id: int) -> UndoReport:
         raise KafineaError(f"Import {batch_id} was already undone on {row[1]:%Y-%m-%d %H:%M}.")
     report = UndoReport(batch_id)
     now = utc_now()
-    with store.transaction() as cur:
-        last = cur.execute(
-            "SELECT coalesce(max(cursor), -1) FROM kf_changes WHERE batch_id = ?", [batch_id]
-        ).fetchone()
-        last_cursor = int(last[0]) if last else -1
-        modules = [
-            str(r[0])
-            for r in cur.execute(
-                "SELECT module FROM kf_batch_rows WHERE batch_id = ?"
-                " UNION SELECT module FROM kf_batches WHERE id = ? ORDER BY module",
-                [batch_id, batch_id],
-            ).fetchall()
-        ]
-        for name in modules:
-            _undo_module(store, cur, name, batch_id, last_cursor, now, report)
-        cur.execute("UPDATE kf_batches SET undone_at = ? WHERE id = ?", [now, batch_id])
+    last = cur.execute(
+        "SELECT coalesce(max(cursor), -1) FROM kf_changes WHERE batch_id = ?", [batch_id]
+    ).fetchone()
+    last_cursor = int(last[0]) if last else -1
+    modules = [
+        str(r[0])
+        for r in cur.execute(
+            "SELECT module FROM kf_batch_rows WHERE batch_id = ?"
+            " UNION SELECT module FROM kf_batches WHERE id = ? ORDER BY module",
+            [batch_id, batch_id],
+        ).fetchall()
+    ]
+    for name in modules:
+        _undo_module(store, cur, name, batch_id, last_cursor, now, report)
+    cur.execute("UPDATE kf_batches SET undone_at = ? WHERE id = ?", [now, batch_id])
     return report
 
 
@@ -179,4 +223,5 @@ def _undo_module(
                 f" AND salesorder_id IN ({restore_q})",
                 [batch_id],
             )
+    report.recreated += recreate_deleted(cur, module, batch_id)
     del now

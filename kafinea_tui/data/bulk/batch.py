@@ -1,0 +1,115 @@
+"""The batch a mass edit or delete is: one transaction, one entry in past imports, undo data.
+
+Public names: `bulk_transaction(store, dry_run)`, `open_batch(...)`, `finish_batch(...)`,
+`save_previous(cur, module, ids_sql, batch)`, `log_set(...)`, `count(cur, sql)`.
+
+A mass edit is recorded as an import is (DESIGN.md: "mass edits and mass deletes are batches
+too, with the same undo"): a `kf_batches` row whose report says which operation it was
+(`report.operation` = 'update' or 'delete', `file` a few words saying what was done),
+`kf_batch_rows` naming each record changed ('updated') or deleted ('deleted'), and the
+records' previous rows in `<module>_prev`, so that `undo` puts them back.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+import duckdb
+
+from kafinea_tui.data.schema import LINE_ITEMS_TABLE, Module
+from kafinea_tui.data.store.database import Store, utc_now
+from kafinea_tui.data.store.record_ids import reserve_cursors
+
+
+@contextmanager
+def bulk_transaction(store: Store, dry_run: bool) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The store's transaction, or for a dry run one that always rolls back: a dry run runs
+    every statement of the real thing, so its counts and failures are the real ones."""
+    if not dry_run:
+        with store.transaction() as cur:
+            yield cur
+        return
+    cur = store.cursor()
+    cur.execute("BEGIN TRANSACTION")
+    try:
+        yield cur
+    finally:
+        cur.execute("ROLLBACK")
+        store.refresh_schema()  # picklist values a dry run added are gone again
+
+
+def open_batch(
+    cur: duckdb.DuckDBPyConnection, module: Module, source: str, what: str, now: datetime
+) -> int:
+    row = cur.execute("SELECT nextval('kf_batches_seq')").fetchone()
+    batch = int(row[0]) if row else 0
+    cur.execute(
+        "INSERT INTO kf_batches (id, module, source, file, started_at) VALUES (?, ?, ?, ?, ?)",
+        [batch, module.name, source, what, now],
+    )
+    return batch
+
+
+def finish_batch(cur: duckdb.DuckDBPyConnection, batch: int, report: dict[str, Any]) -> None:
+    summary = dict(report)
+    summary["errors"] = len(summary.get("errors", []))
+    cur.execute(
+        "UPDATE kf_batches SET finished_at = ?, report = ? WHERE id = ?",
+        [utc_now(), json.dumps(summary), batch],
+    )
+
+
+def save_previous(
+    cur: duckdb.DuckDBPyConnection, module: Module, ids_sql: str, batch: int, action: str
+) -> None:
+    """Copy the records named by `ids_sql` (one `id` column) to `<module>_prev` and list them
+    in `kf_batch_rows` with `action`; a sales order's lines go to the lines' `_prev` too."""
+    columns = ["id", "created_at", "modified_at", "batch_id", *(f.name for f in module.columns)]
+    cur.execute(
+        f"INSERT INTO {module.table}_prev (prev_batch_id, {', '.join(columns)})"
+        f" SELECT ?, {', '.join('m.' + c for c in columns)} FROM {module.table} m"
+        f" WHERE m.id IN ({ids_sql})",
+        [batch],
+    )
+    cur.execute(
+        f"INSERT INTO kf_batch_rows SELECT ?, ?, id, ? FROM ({ids_sql})",
+        [batch, module.name, action],
+    )
+    if module.name == "salesorders":
+        cur.execute(
+            f"INSERT INTO {LINE_ITEMS_TABLE}_prev SELECT ?, i.* FROM {LINE_ITEMS_TABLE} i"
+            f" WHERE i.salesorder_id IN ({ids_sql})",
+            [batch],
+        )
+
+
+def log_set(
+    cur: duckdb.DuckDBPyConnection,
+    module: Module,
+    ids_sql: str,
+    op: str,
+    source: str,
+    batch: int,
+    fields: list[str] | None,
+) -> None:
+    """Log one change per id of `ids_sql`, with cursors from a range reserved in one step
+    (a `nextval` per row costs more than the edit itself on a million records)."""
+    total = count(cur, ids_sql)
+    if not total:
+        return
+    first = reserve_cursors(cur, total)
+    cur.execute(
+        "INSERT INTO kf_changes (cursor, changed_at, module, record_id, op, source, batch_id,"
+        f" fields) SELECT {first} - 1 + row_number() OVER (ORDER BY q.id), ?, ?, q.id, ?, ?,"
+        f" ?, ? FROM ({ids_sql}) q",
+        [utc_now(), module.name, op, source, batch, fields],
+    )
+
+
+def count(cur: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> int:
+    rows = cur.execute(f"SELECT count(*) FROM ({sql})", params or []).fetchall()
+    return int(rows[0][0]) if rows else 0

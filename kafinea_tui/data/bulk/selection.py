@@ -1,0 +1,96 @@
+"""Which records a mass edit or delete acts on: the selection's ids, else the list's matches.
+
+Public names: `Selection`, `select_into(store, cur, module, selection) -> Selected`, `BULK_IDS`.
+
+The chosen ids go into one temporary table (`kf_bulk_ids`) inside the caller's transaction, so
+every later statement of the edit joins to the same set, whatever the list showed meanwhile. Ids
+the app kept in its selection but that no longer exist (deleted elsewhere) drop out here and are
+named in a warning.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from kafinea_tui.data.query import ListQuery, where_clause
+from kafinea_tui.data.schema import Module
+from kafinea_tui.data.store.database import Store
+
+BULK_IDS = "kf_bulk_ids"
+MAX_NAMED_IDS = 10
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The records to act on: `ids` when given (the list's selection), else the records that
+    `filter` and quick `search` match (both empty: every record of the module)."""
+
+    ids: tuple[int, ...] | None = None
+    filter: str | None = None
+    search: str | None = None
+
+    def describe(self) -> str:
+        """A few words for the batch's description in past imports."""
+        if self.ids is not None:
+            return f"{len(self.ids):,} selected"
+        parts = []
+        if self.filter:
+            parts.append(f"filter {self.filter}")
+        if self.search:
+            parts.append(f"search {self.search}")
+        return ", ".join(parts) or "all records"
+
+
+@dataclass(frozen=True)
+class Selected:
+    count: int
+    missing: tuple[int, ...] = ()  # ids of the selection that are not records of the module
+
+    def warnings(self, module: Module) -> list[str]:
+        if not self.missing:
+            return []
+        shown = ", ".join(str(i) for i in self.missing[:MAX_NAMED_IDS])
+        more = (
+            f" and {len(self.missing) - MAX_NAMED_IDS} more"
+            if len(self.missing) > MAX_NAMED_IDS
+            else ""
+        )
+        noun = "id is" if len(self.missing) == 1 else "ids are"
+        return [f"{len(self.missing)} selected {noun} not in {module.label} ({shown}{more})."]
+
+
+def select_into(
+    store: Store, cur: duckdb.DuckDBPyConnection, module: Module, selection: Selection
+) -> Selected:
+    """Fill `kf_bulk_ids(id)` with the selected records' ids; FilterError for a bad filter."""
+    cur.execute(f"DROP TABLE IF EXISTS {BULK_IDS}")
+    if selection.ids is not None:
+        wanted = sorted({int(i) for i in selection.ids})
+        cur.execute(
+            f"CREATE TEMP TABLE {BULK_IDS} AS SELECT r.id FROM {module.table} r"
+            " WHERE r.id IN (SELECT unnest(?::BIGINT[]))",
+            [wanted],
+        )
+        found = _count(cur)
+        missing: tuple[int, ...] = ()
+        if found < len(wanted):
+            rows = cur.execute(
+                f"SELECT w FROM unnest(?::BIGINT[]) t(w) WHERE w NOT IN (SELECT id FROM {BULK_IDS})"
+                " ORDER BY w",
+                [wanted],
+            ).fetchall()
+            missing = tuple(int(r[0]) for r in rows)
+        return Selected(found, missing)
+    query = ListQuery(module.name, filter=selection.filter or "", search=selection.search or "")
+    where, params = where_clause(store, query)
+    cur.execute(
+        f"CREATE TEMP TABLE {BULK_IDS} AS SELECT r.id FROM {module.table} r WHERE {where}", params
+    )
+    return Selected(_count(cur))
+
+
+def _count(cur: duckdb.DuckDBPyConnection) -> int:
+    rows = cur.execute(f"SELECT count(*) FROM {BULK_IDS}").fetchall()
+    return int(rows[0][0]) if rows else 0

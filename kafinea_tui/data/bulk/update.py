@@ -1,0 +1,170 @@
+"""Mass edit: set some fields to one value on every selected record, set-based, as one batch.
+
+Public names: `preview_update(store, module, selection, values, limit=5) -> UpdatePreview`,
+`mass_update(store, module, selection, values, *, dry_run=False, source="app", progress=None)
+-> BulkReport`.
+
+Values are text read by the import's rules (`edit_values`). The edit is a handful of statements
+over the whole selection in one transaction: the records that would fail (a unique key taken, an
+order's total fixed by its lines) go to `kf_bulk_fail`, the ones whose values actually change to
+`kf_bulk_upd`; only those are saved for undo, rewritten, and logged. A record that already has
+the values is left alone (no `modified_at` bump, no change-log entry), as `Store.update` does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import duckdb
+
+from kafinea_tui.data.bulk.batch import (
+    bulk_transaction,
+    count,
+    finish_batch,
+    log_set,
+    open_batch,
+    save_previous,
+)
+from kafinea_tui.data.bulk.edit_values import EditValues, display, read_values
+from kafinea_tui.data.bulk.failures import FAIL, collect_errors, find_failures
+from kafinea_tui.data.bulk.related_key import create_related
+from kafinea_tui.data.bulk.report import BulkReport, RecordChange, UpdatePreview
+from kafinea_tui.data.bulk.selection import BULK_IDS, Selection, select_into
+from kafinea_tui.data.errors import UsageError
+from kafinea_tui.data.query import display_select
+from kafinea_tui.data.schema import Module
+from kafinea_tui.data.store.database import Store, utc_now
+from kafinea_tui.data.values import Params, ValueOptions
+
+Progress = Callable[[float], None]
+UPD = "kf_bulk_upd"
+NEW_RELATED = -1  # stands for a related record not created yet (a dry run never creates it)
+
+
+def preview_update(
+    store: Store,
+    module: str,
+    selection: Selection,
+    values: dict[str, str],
+    limit: int = 5,
+    options: ValueOptions | None = None,
+) -> UpdatePreview:
+    """The count, the first `limit` records before and after, and the values' errors; writes
+    nothing. UsageError for an unknown field; a bad filter raises FilterError."""
+    mod = store.module(module)
+    edit = read_values(store, mod, values, options)
+    with bulk_transaction(store, dry_run=True) as cur:
+        selected = select_into(store, cur, mod, selection)
+        preview = UpdatePreview(selected.count, errors=list(edit.errors))
+        preview.warnings = [*selected.warnings(mod), *edit.warnings]
+        fields = edit.fields(mod)
+        key = mod.field(mod.key)
+        shown = [key, *(f for f in fields if f.name != key.name)]
+        select, joins = display_select(mod, store.schema, shown)
+        rows = cur.execute(
+            f"SELECT r.id, {select} FROM (SELECT * FROM {mod.table} WHERE id IN"
+            f" (SELECT id FROM {BULK_IDS}) ORDER BY id LIMIT ?) r {joins} ORDER BY r.id",
+            [max(0, limit)],
+        ).fetchall()
+        for row in rows:
+            by_name = dict(zip((f.name for f in shown), row[1:], strict=True))
+            title = by_name[key.name]
+            preview.records.append(
+                RecordChange(
+                    id=int(row[0]),
+                    title=str(title) if title not in (None, "") else f"#{row[0]}",
+                    before={f.label: display(by_name[f.name]) for f in fields},
+                    after={f.label: edit.texts[f.name] for f in fields},
+                )
+            )
+    return preview
+
+
+def mass_update(
+    store: Store,
+    module: str,
+    selection: Selection,
+    values: dict[str, str],
+    *,
+    dry_run: bool = False,
+    source: str = "app",
+    progress: Progress | None = None,
+    options: ValueOptions | None = None,
+) -> BulkReport:
+    """Set `values` on the selected records in one transaction; one batch that undo restores.
+
+    UsageError (nothing written) for an unknown field or a value that cannot be read."""
+    tick = progress or (lambda _f: None)
+    mod = store.module(module)
+    edit = read_values(store, mod, values, options)
+    if edit.errors:
+        raise UsageError(" ".join(edit.errors))
+    report = BulkReport("update", mod.name, dry_run=dry_run)
+    tick(0.05)
+    with bulk_transaction(store, dry_run) as cur:
+        selected = select_into(store, cur, mod, selection)
+        report.matched = selected.count
+        report.warnings = [*selected.warnings(mod), *edit.warnings]
+        typed = {n: NEW_RELATED if n in edit.new_related else v for n, v in edit.values.items()}
+        find_failures(cur, mod, typed, selected.count)
+        params = Params()
+        sets = {name: _cast(mod, name, value, params) for name, value in typed.items()}
+        differs = " OR ".join(f"m.{n} IS DISTINCT FROM {v}" for n, v in sets.items())
+        cur.execute(
+            f"CREATE OR REPLACE TEMP TABLE {UPD} AS SELECT m.id FROM {mod.table} m"
+            f" JOIN {BULK_IDS} b ON b.id = m.id"
+            f" WHERE m.id NOT IN (SELECT id FROM {FAIL}) AND ({differs})",
+            params.values,
+        )
+        tick(0.3)
+        report.updated = count(cur, f"SELECT id FROM {UPD}")
+        report.failed = count(cur, f"SELECT DISTINCT id FROM {FAIL}")
+        report.unchanged = report.matched - report.updated - report.failed
+        report.errors = collect_errors(cur)
+        report.related_created = len(edit.new_related)
+        if not dry_run and report.updated:
+            report.batch = _write(store, cur, mod, edit, selection, source)
+            finish_batch(cur, report.batch, report.as_dict())
+        elif not report.updated:
+            report.related_created = 0
+            report.warnings = selected.warnings(mod)  # nothing is created nor added
+        for name in (UPD, FAIL, BULK_IDS):
+            cur.execute(f"DROP TABLE IF EXISTS {name}")
+    if edit.new_picklist and report.batch is not None:
+        store.refresh_schema()
+    tick(1.0)
+    return report
+
+
+def _write(
+    store: Store,
+    cur: duckdb.DuckDBPyConnection,
+    mod: Module,
+    edit: EditValues,
+    selection: Selection,
+    source: str,
+) -> int:
+    now = utc_now()
+    labels = ", ".join(mod.field(n).label for n in edit.values)
+    batch = open_batch(cur, mod, source, f"mass edit of {labels} ({selection.describe()})", now)
+    typed = dict(edit.values)
+    for name, key in edit.new_related.items():
+        typed[name] = create_related(cur, store, mod.field(name), key, batch, now, source)
+    for name, value in edit.new_picklist.items():
+        store.add_picklist_values(cur, mod.name, name, [value])
+    ids = f"SELECT id FROM {UPD}"
+    save_previous(cur, mod, ids, batch, "updated")
+    params = Params()
+    sets = ", ".join(f"{n} = {_cast(mod, n, v, params)}" for n, v in typed.items())
+    cur.execute(
+        f"UPDATE {mod.table} SET {sets}, modified_at = {params.add(now)} FROM {UPD} u"
+        f" WHERE {mod.table}.id = u.id",
+        params.values,
+    )
+    log_set(cur, mod, ids, "update", source, batch, list(edit.values))
+    return batch
+
+
+def _cast(mod: Module, name: str, value: Any, params: Params) -> str:
+    return f"CAST({params.add(value)} AS {mod.field(name).sql_type})"
