@@ -31,10 +31,15 @@ def run_list(args: argparse.Namespace, workspace: Workspace) -> int:
     for b in batches:
         r = b.report
         state = f"undone {b.undone_at:%Y-%m-%d %H:%M}" if b.undone_at else ""
-        counts = (
-            f"{r.get('created', 0)} created, {r.get('updated', 0)} updated, "
-            f"{r.get('merged', 0)} merged, {r.get('failed', 0)} failed"
-        )
+        if r.get("operation") == "delete":
+            counts = f"{r.get('deleted', 0)} deleted"
+        elif r.get("operation") == "update":
+            counts = f"{r.get('updated', 0)} updated, {r.get('failed', 0)} failed"
+        else:
+            counts = (
+                f"{r.get('created', 0)} created, {r.get('updated', 0)} updated, "
+                f"{r.get('merged', 0)} merged, {r.get('failed', 0)} failed"
+            )
         print(
             f"{b.id:>5}  {b.started_at:%Y-%m-%d %H:%M}  {b.module:<13} {counts}  {b.file or ''} {state}"
         )
@@ -47,9 +52,10 @@ def run_undo(args: argparse.Namespace, workspace: Workspace) -> int:
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False))
         return 0
+    brought = f", {report.recreated} brought back" if report.recreated else ""
     print(
         f"Undid import {report.batch}: {report.deleted} records removed, "
-        f"{report.restored} restored."
+        f"{report.restored} restored{brought}."
     )
     for line in report.kept:
         print(f"kept: {line}")
