@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from kafinea_tui.arguments import options_from_args
+from kafinea_tui.data.csv_dialect import DELIMITERS
 from kafinea_tui.data.exporter.options import DECIMALS, EXPORT_ENCODINGS, HEADERS, SCOPES
-from kafinea_tui.data.importer.plan import DELIMITERS
 from kafinea_tui.workspace import Workspace
 
 

@@ -18,12 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from kafinea_tui.arguments import build_plan
+from kafinea_tui.data.csv_dialect import DELIMITERS, ENCODINGS
 from kafinea_tui.data.errors import KafineaError, UsageError
-from kafinea_tui.data.importer.plan import (
-    DELIMITERS,
-    Duplicates,
-    ImportReport,
-)
+from kafinea_tui.data.importer.plan import Duplicates, ImportReport
 from kafinea_tui.workspace import Workspace
 
 SHOWN_ERRORS = 20
@@ -34,7 +31,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("module", help="module name or label (contacts, organizations, ...)")
     parser.add_argument("file", type=Path, help="the CSV file")
     parser.add_argument(
-        "--encoding", help="utf-8, utf-8-sig, iso-8859-1, windows-1252, utf-16, auto"
+        "--encoding", help=", ".join([*ENCODINGS[1:], ENCODINGS[0]])
     )
     parser.add_argument(
         "--delimiter", help=f"{', '.join(DELIMITERS)}, auto, or the character itself"

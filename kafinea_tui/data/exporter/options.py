@@ -30,7 +30,7 @@ class ExportOptions:
     sort: Sequence[tuple[str, bool]] = ()
     fields: Sequence[str] | None = None
     header: str = "labels"  # labels | names
-    delimiter: str = "comma"  # a DELIMITERS name or the character itself
+    delimiter: str = "comma"  # csv_dialect.delimiter_char's words
     encoding: str = "utf-8"
     decimal: str = "point"
     formula_guard: bool = True

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+from kafinea_tui.data.csv_dialect import delimiter_char
 from kafinea_tui.data.errors import UsageError
 from kafinea_tui.data.exporter.lookup import keeps_table_order
 from kafinea_tui.data.exporter.options import (
@@ -31,7 +32,6 @@ from kafinea_tui.data.exporter.sql import (
     export_query,
     scope_where,
 )
-from kafinea_tui.data.importer.plan import DELIMITERS
 from kafinea_tui.data.query import ListQuery, order_by
 from kafinea_tui.data.store.database import Store
 
@@ -70,6 +70,13 @@ def plan_export(store: Store, options: ExportOptions) -> ExportPlan:
     module = store.module(options.module)
     codec = _check_options(options)
     delimiter = delimiter_char(options.delimiter)
+    try:
+        delimiter.encode(codec)
+    except UnicodeEncodeError:
+        raise UsageError(
+            f"The delimiter {delimiter!r} cannot be written in {options.encoding}; choose another"
+            " delimiter or encoding."
+        ) from None
     schema = store.schema
     chosen = choose_fields(module, options.fields)
     if not chosen:
@@ -128,17 +135,6 @@ def _check_options(options: ExportOptions) -> str:
         known = ", ".join(EXPORT_ENCODINGS)
         raise UsageError(f"Cannot export in {options.encoding!r}; choose one of {known}.")
     return codec
-
-
-def delimiter_char(option: str) -> str:
-    """A delimiter name (comma, semicolon, pipe, caret, tab) or the one character itself."""
-    name = option.strip().lower() if len(option) > 1 else option
-    if name in DELIMITERS:
-        return DELIMITERS[name]
-    if option in DELIMITERS.values():
-        return option
-    known = ", ".join(DELIMITERS)
-    raise UsageError(f"Unknown delimiter {option!r}; choose one of {known}.")
 
 
 def _needs_quotes(text: str, delimiter: str) -> bool:

@@ -29,7 +29,7 @@ import duckdb
 from kafinea_tui.data.errors import KafineaError, UsageError
 from kafinea_tui.data.exporter.encoding import unencodable
 from kafinea_tui.data.exporter.options import DECIMALS, EXPORT_ENCODINGS, HEADERS, ExportOptions
-from kafinea_tui.data.exporter.plan import ExportPlan, delimiter_char, list_query, plan_export
+from kafinea_tui.data.exporter.plan import ExportPlan, list_query, plan_export
 from kafinea_tui.data.exporter.sql import scope_where
 from kafinea_tui.data.query import count_where
 from kafinea_tui.data.store.database import Store
@@ -41,7 +41,6 @@ __all__ = [
     "ExportOptions",
     "ExportResult",
     "count_scope",
-    "delimiter_char",
     "export_csv",
 ]
 

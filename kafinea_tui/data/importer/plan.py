@@ -18,24 +18,13 @@ class Duplicates(StrEnum):
     IGNORE = "ignore"
 
 
-ENCODINGS: tuple[str, ...] = ("auto", "utf-8", "utf-8-sig", "iso-8859-1", "windows-1252", "utf-16")
-DELIMITERS: dict[str, str] = {
-    "comma": ",",
-    "semicolon": ";",
-    "pipe": "|",
-    "caret": "^",
-    "tab": "\t",
-}
-DATE_FORMATS: tuple[str, ...] = ("dd/mm/yyyy", "mm/dd/yyyy", "yyyy-mm-dd", "dd.mm.yyyy")
-
-
 @dataclass
 class CsvOptions:
     """Step 1: how to read the file. 'auto' values are resolved by sniffing."""
 
     path: Path
     encoding: str = "auto"
-    delimiter: str = "auto"  # a name of DELIMITERS, 'auto', or the character itself
+    delimiter: str = "auto"  # csv_dialect.delimiter_char's words, or 'auto'
     header: bool = True
 
 

@@ -17,9 +17,10 @@ from textual.containers import Grid, Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Checkbox, DataTable, Input, Label, Select, Static
 
+from kafinea_tui.data.csv_dialect import DATE_FORMATS, DELIMITERS
 from kafinea_tui.data.importer import saved_mappings
 from kafinea_tui.data.importer.file import csv_source
-from kafinea_tui.data.importer.plan import DATE_FORMATS, DELIMITERS, CsvOptions, ImportPlan
+from kafinea_tui.data.importer.plan import CsvOptions, ImportPlan
 from kafinea_tui.screens.import_wizard.choices import (
     DECIMAL_CHOICES,
     DELIMITER_CHOICES,

@@ -32,7 +32,7 @@ from kafinea_tui.data.importer.file.encoding import (
     python_codec,
     read_head,
 )
-from kafinea_tui.data.importer.file.sniff import Resolved, delimiter_char, resolve, sniff_delimiter
+from kafinea_tui.data.importer.file.sniff import Resolved, resolve, sniff_delimiter
 from kafinea_tui.data.importer.file.stage import (
     Reject,
     Staged,
@@ -50,7 +50,6 @@ __all__ = [
     "Resolved",
     "Staged",
     "Transform",
-    "delimiter_char",
     "detect_encoding",
     "normalize_encoding",
     "preview",

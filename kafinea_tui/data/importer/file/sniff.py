@@ -16,7 +16,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from kafinea_tui.data.errors import KafineaError, UsageError
+from kafinea_tui.data.csv_dialect import delimiter_char
+from kafinea_tui.data.errors import KafineaError
 from kafinea_tui.data.importer.file.encoding import (
     SAMPLE_BYTES,
     check_not_binary,
@@ -25,7 +26,7 @@ from kafinea_tui.data.importer.file.encoding import (
     normalize_encoding,
     read_head,
 )
-from kafinea_tui.data.importer.plan import DELIMITERS, CsvOptions
+from kafinea_tui.data.importer.plan import CsvOptions
 
 CANDIDATE_DELIMITERS: tuple[str, ...] = (",", ";", "\t", "|", "^")
 
@@ -40,21 +41,6 @@ class Resolved:
     header: bool
     columns: list[str]
     header_lines: int  # physical lines the header record takes (0 without a header)
-
-
-def delimiter_char(option: str) -> str:
-    """'semicolon' -> ';', a single character as is, 'auto' kept; anything else is a UsageError."""
-    value = option if option in ("\t",) else option.strip().lower()
-    if value == "auto" or value in DELIMITERS.values():
-        return value
-    if value in DELIMITERS:
-        return DELIMITERS[value]
-    if value in ("\\t", "tabulation"):
-        return "\t"
-    if len(option) == 1 and option not in '"\r\n':
-        return option
-    names = ", ".join(DELIMITERS)
-    raise UsageError(f"Unknown delimiter {option!r}; use {names}, auto or the character itself.")
 
 
 def records(text: str, delimiter: str, limit: int) -> list[list[str]]:
@@ -114,7 +100,7 @@ def resolve(options: CsvOptions) -> Resolved:
         text = text[1:]
     if not text.strip():
         raise KafineaError(f"{path.name} is empty: there is nothing to import.")
-    delimiter = delimiter_char(options.delimiter)
+    delimiter = delimiter_char(options.delimiter, auto=True)
     if delimiter == "auto":
         delimiter = sniff_delimiter(text)
     rows = records(text, delimiter, 50)
