@@ -28,3 +28,7 @@ class FilterError(UsageError):
         pointer = f"\n  {expression}\n  {' ' * position}^" if expression else ""
         super().__init__(f"{message} (at column {position + 1}){pointer}")
         self.reason = message
+
+
+class NotFound(KafineaError):
+    """The record (or batch) named does not exist: 404 over the API."""

@@ -237,8 +237,12 @@ def test_create_read_patch_delete(api: Api) -> None:
     assert patched["last_name"] == "Stone"  # partial: untouched fields keep their values
     bad = api.http.patch(url, json={"email": "eve@"})
     assert bad.status_code == 422 and "not an email address" in bad.json()["error"]
-    missing_ref = api.http.patch(url, json={"organization": "Nobody Inc"})
+    missing_ref = api.http.patch(
+        url, params={"no_create_related": "true"}, json={"organization": "Nobody Inc"}
+    )
     assert missing_ref.status_code == 422 and "Nobody Inc" in missing_ref.json()["error"]
+    created_ref = api.http.patch(url, json={"organization": "Nobody Inc"})
+    assert created_ref.json()["organization"] == "Nobody Inc"  # created, as an import does
     mandatory = api.http.patch(url, json={"last_name": ""})
     assert mandatory.status_code == 422 and "Last Name" in mandatory.json()["error"]
     assert api.http.patch(url, json={"id": 9}).status_code == 400

@@ -1,5 +1,8 @@
 """DuckDB settings an import holds while it runs, each put back afterwards.
 
+`preserve_insertion_order` is set for the import's own connection (SET SESSION): another
+thread's statement (an export, whose row order relies on it) never sees it turned off.
+
 Public names: `insertion_order(cur)`, `ordered(cur)`, `memory_bound(cur, path)`,
 `MEMORY_PER_FILE_BYTE`, `MEMORY_FLOOR`.
 """
@@ -25,9 +28,13 @@ MEMORY_FLOOR = 256 * 1024 * 1024
 
 
 @contextmanager
-def memory_bound(cur: duckdb.DuckDBPyConnection, path: Path) -> Iterator[None]:
+def memory_bound(cur: duckdb.DuckDBPyConnection, path: Path | None) -> Iterator[None]:
     """Bound DuckDB's memory for the import relative to the file's size; put the limit back
-    (RESET when it was DuckDB's default, so repeated imports never drift it)."""
+    (RESET when it was DuckDB's default, so repeated imports never drift it). No bound when
+    `path` is None: the limit is database-wide, and a server shares it with other requests."""
+    if path is None:
+        yield
+        return
     before = _memory_limit(cur)
     cur.execute("RESET memory_limit")
     is_default = _memory_limit(cur) == before
@@ -68,12 +75,11 @@ def _limit_bytes(text: str) -> int:
 @contextmanager
 def insertion_order(cur: duckdb.DuckDBPyConnection) -> Iterator[None]:
     """Staging needs rows in file order (their rowid is their line); put the setting back."""
-    row = cur.execute("SELECT current_setting('preserve_insertion_order')").fetchone()
-    cur.execute("SET preserve_insertion_order = true")
+    cur.execute("SET SESSION preserve_insertion_order = true")
     try:
         yield
     finally:
-        cur.execute(f"SET preserve_insertion_order = {'true' if row and row[0] else 'false'}")
+        cur.execute("RESET SESSION preserve_insertion_order")
 
 
 @contextmanager
@@ -81,8 +87,8 @@ def ordered(cur: duckdb.DuckDBPyConnection) -> Iterator[None]:
     """One statement that must write rows in the order its SELECT gives them: created records
     are appended in id order (the table's order is the id order the exporter relies on), while
     the rest of an import runs with `preserve_insertion_order = false` (less memory)."""
-    cur.execute("SET preserve_insertion_order = true")
+    cur.execute("SET SESSION preserve_insertion_order = true")
     try:
         yield
     finally:
-        cur.execute("SET preserve_insertion_order = false")
+        cur.execute("SET SESSION preserve_insertion_order = false")

@@ -25,7 +25,8 @@ that one join twice). New records' ids are written to `kf_ids` (`Context.ids_tab
 from __future__ import annotations
 
 from kafinea_tui.data.importer.context import GROUPS, IDS, MATCHES, Context
-from kafinea_tui.data.importer.sql import drop_temp, key_sql
+from kafinea_tui.data.importer.rules import MATCH_AMBIGUOUS, action_of, reason_sql
+from kafinea_tui.data.importer.sql import drop_temp, key_sql, lit
 
 
 def build_grouped(ctx: Context, rows: str, recs: str, fail: str, match: list[str]) -> None:
@@ -34,7 +35,7 @@ def build_grouped(ctx: Context, rows: str, recs: str, fail: str, match: list[str
     cur, module = ctx.cur, ctx.module
     fields = [t.sql_name for t in ctx.record_targets]
     mode = ctx.duplicates.value if ctx.duplicates is not None else "create"
-    action = {"overwrite": "update", "merge": "merge", "ignore": "skip", "create": "create"}[mode]
+    action = action_of(ctx.duplicates)
     drop_temp(cur, MATCHES)
     # Sales orders repeat their key on each line item: the full path.
     fast = mode != "create" and module.name != "salesorders"
@@ -138,9 +139,9 @@ def _fail_ambiguous(ctx: Context, rows: str, fail: str, db_key: str, match: list
     if not found or not found[0]:
         return
     label = ", ".join(module.field(m).label for m in match)
+    text = reason_sql(MATCH_AMBIGUOUS, module=lit(module.label), fields="?", ids="a.ids")
     cur.execute(
-        f"INSERT INTO {fail} SELECT r.rn, ?, concat('matches several {module.label} records"
-        f" by ', ?, ' (ids ', a.ids, '); nothing was changed') FROM {rows} r JOIN"
+        f"INSERT INTO {fail} SELECT r.rn, ?, {text} FROM {rows} r JOIN"
         f" (SELECT g.mk, string_agg(CAST(m.id AS VARCHAR), ', ' ORDER BY m.id) AS ids"
         f" FROM {GROUPS} g JOIN {module.table} m ON {db_key} = g.mk WHERE g.nm > 1"
         " GROUP BY g.mk) a ON a.mk = r.mk WHERE r.err_reason IS NULL",

@@ -18,8 +18,19 @@ from __future__ import annotations
 
 import duckdb
 
+from kafinea_tui.data.importer import rules
 from kafinea_tui.data.importer.context import FAIL, RECS, ROWS, TYPED, Context
 from kafinea_tui.data.importer.group import build_grouped
+from kafinea_tui.data.importer.rules import (
+    ITEM_NEEDS_PRODUCT,
+    MANDATORY_ABSENT,
+    MANDATORY_EMPTY,
+    REF_AMBIGUOUS,
+    REF_MISSING,
+    UNIQUE_REPEATED,
+    UNIQUE_TAKEN,
+    reason_sql,
+)
 from kafinea_tui.data.importer.sql import drop_temp, key_sql, lit
 
 
@@ -58,17 +69,15 @@ def build_rows(ctx: Context) -> None:
             key_label = params.add(ref.related.field(ref.key).label)
             ambiguous = f"t.{col} IS NOT NULL AND r{i}.n > 1"
             err_col.append(f"CASE WHEN {ambiguous} THEN {label} END")
-            err_reason.append(
-                f"CASE WHEN {ambiguous} THEN concat('several ', {related}, ' have ', {key_label},"
-                f" ' ''', t.{col}, ''' (ids ', r{i}.ids, '): which one is meant is not known') END"
+            text = reason_sql(
+                REF_AMBIGUOUS, related=related, key=key_label, value=f"t.{col}", ids=f"r{i}.ids"
             )
+            err_reason.append(f"CASE WHEN {ambiguous} THEN {text} END")
             if not ctx.create_related:
                 missing = f"t.{col} IS NOT NULL AND r{i}.n = 0"
                 err_col.append(f"CASE WHEN {missing} THEN {label} END")
-                err_reason.append(
-                    f"CASE WHEN {missing} THEN concat('no ', {related}, ' record has ',"
-                    f" {key_label}, ' ''', t.{col}, '''') END"
-                )
+                text = reason_sql(REF_MISSING, related=related, key=key_label, value=f"t.{col}")
+                err_reason.append(f"CASE WHEN {missing} THEN {text} END")
         elif target.index is not None:
             select.append(f"t.{col}")
     if ctx.grouped:
@@ -130,7 +139,7 @@ def check_records(ctx: Context) -> None:
             target = by_field.get(f.name)
             value = target.sql_name if target else "NULL"
             applies = "action = 'create'" if target is None else "action IN ('create', 'update')"
-            reason = f"{f.label} is mandatory and {'empty' if target else 'not in the file'}"
+            reason = rules.reason(MANDATORY_EMPTY if target else MANDATORY_ABSENT, field=f.label)
             _fail_records(
                 ctx,
                 f"{applies} AND {value} IS NULL",
@@ -143,16 +152,21 @@ def check_records(ctx: Context) -> None:
             col = target.sql_name
             key = f"lower(trim(CAST({col} AS VARCHAR)))"
             db_key = f"lower(trim(CAST(m.{f.name} AS VARCHAR)))"
+            taken = reason_sql(
+                UNIQUE_TAKEN,
+                field=lit(f.label),
+                value=f"c.{col}",
+                module=lit(module.label),
+                id="min(m.id)",
+            )
+            repeated = reason_sql(UNIQUE_REPEATED, field=lit(f.label), value=col)
             cur.execute(
-                f"CREATE OR REPLACE TEMP TABLE kf_bad AS SELECT c.mk, c.first_rn,"
-                f" concat({lit(f.label)}, ' ''', c.{col}, ''' already belongs to {module.label} ',"
-                f" min(m.id)) AS reason FROM {RECS} c JOIN {module.table} m ON {db_key} = {key}"
+                f"CREATE OR REPLACE TEMP TABLE kf_bad AS SELECT c.mk, c.first_rn, {taken}"
+                f" AS reason FROM {RECS} c JOIN {module.table} m ON {db_key} = {key}"
                 f" AND m.id IS DISTINCT FROM c.id WHERE c.{col} IS NOT NULL"
                 " GROUP BY c.mk, c.first_rn, c."
                 + col
-                + " UNION ALL SELECT mk, first_rn, concat("
-                + lit(f.label)
-                + f", ' ''', {col}, ''' is in the file more than once') FROM (SELECT mk, first_rn,"
+                + f" UNION ALL SELECT mk, first_rn, {repeated} FROM (SELECT mk, first_rn,"
                 f" {col}, row_number() OVER (PARTITION BY {key} ORDER BY first_rn) AS k"
                 f" FROM {RECS} WHERE {col} IS NOT NULL) WHERE k > 1"
             )
@@ -202,8 +216,11 @@ def _check_items(ctx: Context) -> None:
         return
     has_other = " OR ".join(f"r.{t.sql_name} IS NOT NULL" for t in others)
     ctx.cur.execute(
-        f"INSERT INTO {FAIL} SELECT r.rn, ?, 'a line item needs a product' FROM {ROWS} r"
-        f" WHERE r.err_reason IS NULL AND r.{product.sql_name} IS NULL AND ({has_other})"
+        f"INSERT INTO {FAIL} SELECT r.rn, ?, {lit(ITEM_NEEDS_PRODUCT)} FROM {ROWS} r"
+        # The product's key as read (kf_typed), not its id: a product a dry run would create
+        # has no id yet, and the dry run must report what the run does.
+        f" WHERE r.err_reason IS NULL AND ({has_other}) AND r.rn IN"
+        f" (SELECT rn FROM {TYPED} WHERE {product.sql_name} IS NULL)"
         f" AND r.rn NOT IN (SELECT rn FROM {FAIL})",
         [product.column or "items.product"],
     )

@@ -45,6 +45,8 @@ class ImportPlan:
     decimal: str = "point"  # 'point' or 'comma'
     create_related: bool = True
     source: str = "import"  # change-log source: 'import', 'api', 'pull'
+    actor: str | None = None  # who, within the source (the API token's name)
+    description: str | None = None  # shown in past imports instead of the file's path
 
 
 @dataclass

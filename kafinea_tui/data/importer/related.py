@@ -15,7 +15,7 @@ from datetime import datetime
 
 from kafinea_tui.data.importer.context import Context
 from kafinea_tui.data.importer.duckdb_settings import ordered
-from kafinea_tui.data.schema import FieldType
+from kafinea_tui.data.importer.rules import related_fill
 from kafinea_tui.data.store.database import log_changes
 from kafinea_tui.data.store.record_ids import reserve_ids
 
@@ -37,14 +37,7 @@ def create_related(ctx: Context, batch: int | None, now: datetime, source: str) 
             continue
         related = ref.related
         key_field = related.field(ref.key)
-        fill = [
-            f.name
-            for f in related.columns
-            if f.name != key_field.name
-            and f.mandatory
-            and f.type in (FieldType.TEXT, FieldType.TEXTAREA)
-        ]
-        names = [key_field.name, *fill]
+        names = related_fill(related, key_field)
         value = f"TRY_CAST(k AS {key_field.sql_type})"
         first = reserve_ids(cur, related.table, missing)
         cur.execute(

@@ -26,6 +26,7 @@ from kafinea_tui.data.importer.mapping import Target, resolve_targets, suggest_m
 from kafinea_tui.data.importer.match import build_records, build_rows, check_records
 from kafinea_tui.data.importer.plan import Duplicates, ImportPlan, ImportReport, RowError
 from kafinea_tui.data.importer.related import create_related
+from kafinea_tui.data.importer.rules import match_fields, picklist_warning
 from kafinea_tui.data.importer.sql import drop_temp
 from kafinea_tui.data.importer.validate import (
     new_picklist_values,
@@ -58,24 +59,9 @@ def plan_targets(module: Module, plan: ImportPlan, columns: list[str]) -> list[T
 
 
 def _check_match(module: Module, plan: ImportPlan, found: list[Target]) -> list[str]:
-    names: list[str] = []
-    for wanted in plan.match:
-        f = module.find_field(wanted)
-        if f is None or not f.is_column:
-            raise UsageError(f"{module.label} has no field {wanted!r} to match records on.")
-        names.append(f.name)
-    if plan.duplicates is not None and not names:
-        names = [module.key]
-    if module.name == "salesorders" and not names:
-        names = [module.key]
     mapped = {t.field.name for t in found if t.index is not None and not t.is_item}
-    for name in names:
-        if name not in mapped:
-            label = module.field(name).label
-            raise UsageError(
-                f"The match field {label} is not mapped to a column; map it or match on another."
-            )
-    return names
+    duplicates = Duplicates(plan.duplicates) if plan.duplicates is not None else None
+    return match_fields(module, plan.match, duplicates, mapped)
 
 
 @contextmanager
@@ -97,8 +83,13 @@ def run_import(
     plan: ImportPlan,
     dry_run: bool = False,
     progress: Progress | None = None,
+    shared: bool = False,
 ) -> ImportReport:
-    """Run (or dry-run) one import; KafineaError/UsageError when nothing can be imported."""
+    """Run (or dry-run) one import; KafineaError/UsageError when nothing can be imported.
+
+    `shared`: other threads run statements on this database at the same time (the API server),
+    so the import leaves the database-wide memory limit as it is: changing it under a running
+    export can fail, or starve that export."""
     tick = progress or (lambda _f: None)
     module = store.module(plan.module)
     options = ValueOptions(plan.decimal, plan.date_format)
@@ -116,7 +107,7 @@ def run_import(
     report = ImportReport(batch=None, dry_run=dry_run, columns=list(resolved.columns))
     with (
         insertion_order(store.cursor()),
-        memory_bound(store.cursor(), resolved.path),
+        memory_bound(store.cursor(), None if shared else resolved.path),
         _transaction(store, dry_run) as cur,
     ):
         batch: int | None = None
@@ -126,13 +117,13 @@ def run_import(
             cur.execute(
                 "INSERT INTO kf_batches (id, module, source, file, started_at)"
                 " VALUES (?, ?, ?, ?, ?)",
-                [batch, module.name, plan.source, str(resolved.path), now],
+                [batch, module.name, plan.source, plan.description or str(resolved.path), now],
             )
         transform = typed_query(found, options)
         staged = csv_source.stage(cur, plan.csv, resolved=resolved, transform=transform)
         typed_view(cur, staged.table, staged.base_rowid)
         # File order is kept in `rn` from here on: let DuckDB write in parallel, in less memory.
-        cur.execute("SET preserve_insertion_order = false")
+        cur.execute("SET SESSION preserve_insertion_order = false")
         tick(0.55)
         ctx = Context(
             cur, module, found, duplicates, match, plan.create_related, dry_run, defaults=defaults
@@ -152,6 +143,8 @@ def run_import(
         _count(ctx, report, staged)
         _collect_errors(cur, report, staged)
         report.batch = batch
+        if not dry_run and plan.actor is not None:
+            cur.execute("UPDATE kf_changes SET actor = ? WHERE batch_id = ?", [plan.actor, batch])
         if not dry_run:
             cur.execute(
                 "UPDATE kf_batches SET finished_at = ?, report = ? WHERE id = ?",
@@ -168,12 +161,9 @@ def run_import(
 def _extend_picklists(store: Store, ctx: Context, report: ImportReport) -> None:
     fresh = new_picklist_values(ctx.cur, ctx.targets, "err_reason IS NULL")
     for name, values in fresh.items():
-        label = ctx.module.field(name).label
         if not ctx.dry_run:
             store.add_picklist_values(ctx.cur, ctx.module.name, name, values)
-        shown = ", ".join(repr(v) for v in values[:10])
-        more = f" and {len(values) - 10} more" if len(values) > 10 else ""
-        report.warnings.append(f"{label}: {shown}{more} added to the list of values.")
+        report.warnings.append(picklist_warning(ctx.module.field(name).label, values))
 
 
 def _count(ctx: Context, report: ImportReport, staged: Staged) -> None:

@@ -11,6 +11,8 @@ from typing import Any
 
 import duckdb
 
+COLUMNS = "cursor, changed_at, module, record_id, op, source, batch_id, fields, actor"
+
 
 def utc_now() -> datetime:
     """Timestamps are stored as naive UTC."""
@@ -32,18 +34,27 @@ def log_changes(
     batch_id: int | None = None,
     fields: list[str] | None = None,
     params: list[Any] | None = None,
+    actor: str | None = None,
 ) -> None:
     """Append to the change log. `record_ids` is a list, or a SQL query yielding one `id` column
-    (with `params`) so that an import logs a million changes in one statement."""
+    (with `params`) so that an import logs a million changes in one statement. `actor` names
+    who made the change within its source (the API token's name)."""
     now = utc_now()
     if isinstance(record_ids, str):
         cur.execute(
-            "INSERT INTO kf_changes SELECT nextval('kf_changes_seq'), ?, ?, q.id, ?, ?, ?, ?"
-            f" FROM ({record_ids}) q",
-            [now, module, op, source, batch_id, fields, *(params or [])],
+            f"INSERT INTO kf_changes ({COLUMNS}) SELECT nextval('kf_changes_seq'), ?, ?, q.id,"
+            f" ?, ?, ?, ?, ? FROM ({record_ids}) q",
+            [now, module, op, source, batch_id, fields, actor, *(params or [])],
+        )
+    elif len(record_ids) == 1:
+        cur.execute(
+            f"INSERT INTO kf_changes ({COLUMNS}) VALUES (nextval('kf_changes_seq'),"
+            " ?, ?, ?, ?, ?, ?, ?, ?)",
+            [now, module, record_ids[0], op, source, batch_id, fields, actor],
         )
     elif record_ids:
         cur.executemany(
-            "INSERT INTO kf_changes VALUES (nextval('kf_changes_seq'), ?, ?, ?, ?, ?, ?, ?)",
-            [[now, module, rid, op, source, batch_id, fields] for rid in record_ids],
+            f"INSERT INTO kf_changes ({COLUMNS}) VALUES (nextval('kf_changes_seq'),"
+            " ?, ?, ?, ?, ?, ?, ?, ?)",
+            [[now, module, rid, op, source, batch_id, fields, actor] for rid in record_ids],
         )

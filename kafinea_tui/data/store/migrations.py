@@ -106,7 +106,18 @@ def _v3_automation(conn: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1_initial, _v2_api_tokens, _v3_automation)
+def _v4_change_actor(conn: duckdb.DuckDBPyConnection) -> None:
+    # Who made a change, beside its source: the API token's name for `api` changes (NULL for
+    # the app, the CLI and older entries), so a feed reader knows which client sent a record.
+    conn.execute("ALTER TABLE kf_changes ADD COLUMN actor VARCHAR")
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    _v1_initial,
+    _v2_api_tokens,
+    _v3_automation,
+    _v4_change_actor,
+)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -1,32 +1,34 @@
 """The REST API: `create_app(store) -> Starlette`, base `/api/v1`, JSON, bearer tokens.
 
-Routes (DESIGN.md "API contract"): modules; records list, create (through the importer),
-read, patch, delete; CSV import and export; the changes feed; `/openapi.json` describes them.
-Every route but `/api/v1/health` and `/openapi.json` needs `Authorization: Bearer TOKEN`
-(`kafinea-tui token create`); a read-only token gets 403 on the routes that write.
+Routes (DESIGN.md "API contract"): modules; records list, create, read, patch, delete; CSV
+import and export; the changes feed; `/openapi.json` describes them. Every route but
+`/api/v1/health` and `/openapi.json` needs `Authorization: Bearer TOKEN` (`kafinea-tui token
+create`); a read-only token gets 403 on the routes that write.
 
 Why it is built this way:
-- DuckDB calls block, so every one runs on a worker thread (`run_in_threadpool`); the store
-  gives each thread its own cursor, and the event loop keeps answering while an import runs.
-- Writes take one lock, one request at a time: two API writes never conflict in DuckDB, and
-  change-log cursors become visible in order, so the changes feed never skips an entry.
-- Errors are sentences: a `KafineaError` from the data layer is 422 (400 when the request
-  itself is wrong, with the position for a bad filter), an unknown module 404, and anything
-  unexpected 500 with a sentence; a traceback only ever reaches the server's log.
+- Small writes (one record, a short list, PATCH, DELETE) take the importer's row path
+  (`importer.rows`): the import's rules without staging a file, a few statements a record.
+  Longer lists and CSV bodies take the file importer. Every write is in the change log with
+  the source `api` and the token's name; a list or a CSV is one batch in past imports.
+- Writes run one at a time on a thread of their own (`writes.WriteQueue`): a waiting write
+  holds no worker thread, and reads (which DuckDB serves from a committed snapshot) never wait
+  for one. Reads run on the worker threads (`run_in_threadpool`), each with its own cursor.
+- Errors are sentences (`errors`); the body limit and unexpected failures are `shield.Shield`'s.
 """
 
 from __future__ import annotations
 
 import json
 import tempfile
-import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
@@ -35,52 +37,82 @@ from kafinea_tui import __version__
 from kafinea_tui.arguments import sort_terms
 from kafinea_tui.data.errors import UsageError
 from kafinea_tui.data.exporter.run import export_csv
+from kafinea_tui.data.importer.plan import Duplicates
+from kafinea_tui.data.importer.rows import RowPlan, delete_record, update_record, write_rows
 from kafinea_tui.data.importer.run import run_import
 from kafinea_tui.data.query import ListQuery
 from kafinea_tui.data.schema import Module, module_as_dict
 from kafinea_tui.data.store.database import Store
-from kafinea_tui.data.store.tokens import check_token
-from kafinea_tui.data.values import ValueOptions
+from kafinea_tui.data.store.tokens import TokenInfo, check_token
 from kafinea_tui.sync.api import params as qp
 from kafinea_tui.sync.api.changes import MAX_CHANGES, changes_after, parse_cursor
 from kafinea_tui.sync.api.errors import EXCEPTION_HANDLERS, ApiError
-from kafinea_tui.sync.api.imports import import_objects
 from kafinea_tui.sync.api.openapi import openapi_document
-from kafinea_tui.sync.api.records import get_record, list_records, typed_values
+from kafinea_tui.sync.api.records import get_record, list_records
+from kafinea_tui.sync.api.shield import DEFAULT_MAX_BODY_MB, Shield
+from kafinea_tui.sync.api.writes import WriteQueue
 from kafinea_tui.workspace import Workspace
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 CHARSETS = {"utf-8-sig": "utf-8", "iso-8859-1": "iso-8859-1", "windows-1252": "windows-1252"}
+BASE = "/api/v1"
 
 
-def create_app(store: Store, workspace: Workspace | None = None) -> Starlette:
-    """The ASGI app over an open store; `workspace` adds its saved mappings to imports."""
+def create_app(
+    store: Store, workspace: Workspace | None = None, max_body_mb: float = DEFAULT_MAX_BODY_MB
+) -> Starlette:
+    """The ASGI app over an open store; `workspace` adds its saved mappings to imports;
+    request bodies past `max_body_mb` are refused with 413."""
     api = _Api(store, workspace)
     read, write = api.guard(write=False), api.guard(write=True)
-    base = "/api/v1"
+    records = f"{BASE}/{{module}}/records"
     routes = [
-        Route("/openapi.json", api.openapi, methods=["GET"]),
-        Route(f"{base}/health", api.health, methods=["GET"]),
-        Route(f"{base}/modules", read(api.modules), methods=["GET"]),
-        Route(f"{base}/{{module}}/records", read(api.list_records), methods=["GET"]),
-        Route(f"{base}/{{module}}/records", write(api.create_records), methods=["POST"]),
-        Route(f"{base}/{{module}}/records/{{id:int}}", read(api.get_record), methods=["GET"]),
-        Route(f"{base}/{{module}}/records/{{id:int}}", write(api.patch_record), methods=["PATCH"]),
-        Route(
-            f"{base}/{{module}}/records/{{id:int}}", write(api.delete_record), methods=["DELETE"]
+        _route("/openapi.json", GET=api.openapi),
+        _route(f"{BASE}/health", GET=api.health),
+        _route(f"{BASE}/modules", GET=read(api.modules)),
+        _route(records, GET=read(api.list_records), POST=write(api.create_records)),
+        _route(
+            f"{records}/{{id:int}}",
+            GET=read(api.get_record),
+            PATCH=write(api.patch_record),
+            DELETE=write(api.delete_record),
         ),
-        Route(f"{base}/{{module}}/import", write(api.import_csv), methods=["POST"]),
-        Route(f"{base}/{{module}}/export", read(api.export_csv), methods=["GET"]),
-        Route(f"{base}/{{module}}/changes", read(api.changes), methods=["GET"]),
+        _route(f"{BASE}/{{module}}/import", POST=write(api.import_csv)),
+        _route(f"{BASE}/{{module}}/export", GET=read(api.export_csv)),
+        _route(f"{BASE}/{{module}}/changes", GET=read(api.changes)),
     ]
-    return Starlette(routes=routes, exception_handlers=EXCEPTION_HANDLERS)
+    max_body = int(max_body_mb * 2**20)
+    return Starlette(
+        routes=routes,
+        exception_handlers=EXCEPTION_HANDLERS,
+        middleware=[Middleware(Shield, max_body=max_body)],
+        lifespan=api.lifespan,
+    )
+
+
+def _route(path: str, **endpoints: Endpoint) -> Route:
+    """One route a path, dispatching on the method: a 405 then lists every method the path
+    takes in its `Allow` header (one route per method would list only the first one's)."""
+
+    async def dispatch(request: Request) -> Response:
+        return await endpoints[request.method if request.method != "HEAD" else "GET"](request)
+
+    return Route(path, dispatch, methods=list(endpoints))
 
 
 class _Api:
     def __init__(self, store: Store, workspace: Workspace | None) -> None:
         self.store = store
         self.workspace = workspace
-        self.write_lock = threading.Lock()
+        self.writes = WriteQueue()
+
+    @asynccontextmanager
+    async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
+        """The writer thread ends with the server, after the writes it has queued."""
+        try:
+            yield
+        finally:
+            self.writes.close()
 
     # -- authentication ---------------------------------------------------------------------
 
@@ -95,15 +127,12 @@ class _Api:
                     raise ApiError(401, "The token is not valid (revoked, or never created).")
                 if write and info.read_only:
                     raise ApiError(403, f"The token {info.name!r} is read-only; this route writes.")
+                request.state.token = info
                 return await endpoint(request)
 
             return guarded
 
         return wrap
-
-    def _locked(self, work: Callable[[], Any]) -> Any:
-        with self.write_lock:
-            return work()
 
     def module(self, request: Request) -> Module:
         name = str(request.path_params["module"])
@@ -116,9 +145,10 @@ class _Api:
     # -- routes -----------------------------------------------------------------------------
 
     async def openapi(self, request: Request) -> Response:
-        return JSONResponse(openapi_document(__version__))
+        return JSONResponse(openapi_document(__version__, list(self.store.schema.modules)))
 
     async def health(self, request: Request) -> Response:
+        qp.Params(request.query_params, ())
         return JSONResponse({"status": "ok", "version": __version__})
 
     async def modules(self, request: Request) -> Response:
@@ -143,27 +173,32 @@ class _Api:
     async def create_records(self, request: Request) -> Response:
         module = self.module(request)
         params = qp.Params(request.query_params, qp.RECORDS_POST)
-        options = {
-            "duplicates": params.duplicates(),
-            "match": params.all("match"),
-            "dry_run": params.flag("dry_run"),
-            "no_create_related": params.flag("no_create_related"),
-            "date_format": params.text("date_format"),
-            "decimal": params.text("decimal"),
-        }
+        token: TokenInfo = request.state.token
+        duplicates = params.duplicates()
+        plan = RowPlan(
+            module=module.name,
+            duplicates=Duplicates(duplicates) if duplicates else None,
+            match=params.all("match"),
+            date_format=params.text("date_format") or "yyyy-mm-dd",
+            decimal=qp.decimal(params),
+            create_related=not params.flag("no_create_related"),
+            actor=token.name,
+        )
+        dry_run = params.flag("dry_run")
         body = await run_in_threadpool(_json, await request.body())
+        if isinstance(body, list):
+            plan.description = _described(module, len(body), token.name)
+        objects: Sequence[Any] = body if isinstance(body, list) else [body]
+        if not objects:
+            raise UsageError("The body holds no records; send an object or a list of objects.")
 
-        def work() -> dict[str, Any]:
-            with tempfile.TemporaryDirectory(prefix="kafinea-api-") as folder:
-                path = Path(folder) / f"api-{module.name}.csv"
-                return import_objects(self.store, module, body, path, options).as_dict()
-
-        return JSONResponse(await run_in_threadpool(self._locked, work))
+        report = await self.writes.run(lambda: write_rows(self.store, plan, objects, dry_run))
+        return JSONResponse(report.as_dict())
 
     async def get_record(self, request: Request) -> Response:
         module = self.module(request)
         qp.Params(request.query_params, ())
-        record_id = int(request.path_params["id"])
+        record_id = qp.record_id(request)
         record = await run_in_threadpool(get_record, self.store, module, record_id)
         if record is None:
             raise ApiError(404, f"{module.label} has no record {record_id}.")
@@ -171,23 +206,25 @@ class _Api:
 
     async def patch_record(self, request: Request) -> Response:
         module = self.module(request)
-        params = qp.Params(request.query_params, ("date_format", "decimal"))
-        options = ValueOptions(
-            params.text("decimal") or "point", params.text("date_format") or "yyyy-mm-dd"
+        params = qp.Params(request.query_params, qp.RECORD_PATCH)
+        token: TokenInfo = request.state.token
+        plan = RowPlan(
+            module=module.name,
+            date_format=params.text("date_format") or "yyyy-mm-dd",
+            decimal=qp.decimal(params),
+            create_related=not params.flag("no_create_related"),
+            actor=token.name,
         )
-        record_id = int(request.path_params["id"])
+        record_id = qp.record_id(request)
         body = await run_in_threadpool(_json, await request.body())
         if not isinstance(body, dict):
             raise UsageError("PATCH takes one JSON object: the fields to change.")
 
         def work() -> dict[str, Any] | None:
-            if get_record(self.store, module, record_id) is None:
-                return None
-            values = typed_values(self.store, module, body, options)
-            self.store.update(module.name, record_id, values, source="api")
+            update_record(self.store, plan, record_id, body)
             return get_record(self.store, module, record_id)
 
-        record = await run_in_threadpool(self._locked, work)
+        record = await self.writes.run(work)
         if record is None:
             raise ApiError(404, f"{module.label} has no record {record_id}.")
         return JSONResponse(record)
@@ -195,23 +232,21 @@ class _Api:
     async def delete_record(self, request: Request) -> Response:
         module = self.module(request)
         qp.Params(request.query_params, ())
-        record_id = int(request.path_params["id"])
-
-        def work() -> bool:
-            if get_record(self.store, module, record_id) is None:
-                return False
-            self.store.delete(module.name, record_id, source="api")
-            return True
-
-        if not await run_in_threadpool(self._locked, work):
-            raise ApiError(404, f"{module.label} has no record {record_id}.")
+        record_id = qp.record_id(request)
+        token: TokenInfo = request.state.token
+        await self.writes.run(
+            lambda: delete_record(self.store, module.name, record_id, actor=token.name)
+        )
         return JSONResponse({"id": record_id, "deleted": True})
 
     async def import_csv(self, request: Request) -> Response:
         module = self.module(request)
+        token: TokenInfo = request.state.token
         with tempfile.TemporaryDirectory(prefix="kafinea-api-") as folder:
             path = Path(folder) / f"api-{module.name}.csv"
             plan, dry_run = qp.import_plan(request.query_params, module.name, path, self.workspace)
+            plan.actor = token.name
+            plan.description = f"CSV posted through the API by token {token.name!r}"
             handle = await run_in_threadpool(path.open, "wb")
             try:
                 async for chunk in request.stream():
@@ -220,9 +255,9 @@ class _Api:
                 await run_in_threadpool(handle.close)
 
             def work() -> dict[str, Any]:
-                return run_import(self.store, plan, dry_run=dry_run).as_dict()
+                return run_import(self.store, plan, dry_run=dry_run, shared=True).as_dict()
 
-            return JSONResponse(await run_in_threadpool(self._locked, work))
+            return JSONResponse(await self.writes.run(work))
 
     async def export_csv(self, request: Request) -> Response:
         module = self.module(request)
@@ -249,6 +284,12 @@ class _Api:
         limit = params.integer("limit", MAX_CHANGES, low=1, high=MAX_CHANGES)
         page = await run_in_threadpool(changes_after, self.store, module, since, limit)
         return JSONResponse(page)
+
+
+def _described(module: Module, count: int, token: str) -> str:
+    """How past imports shows a posted list (there is no file to name)."""
+    noun = "record" if count == 1 else "records"
+    return f"{count:,} {module.label} {noun} posted through the API by token {token!r}"
 
 
 def _json(body: bytes) -> Any:

@@ -24,7 +24,7 @@ def parse_cursor(text: str | None) -> int:
         cursor = int(text.strip())
     except ValueError:
         raise UsageError(f"since is a cursor from an earlier page, not {text!r}.") from None
-    if cursor < 0:
+    if cursor < 0 or cursor > 2**63 - 1:
         raise UsageError(f"since is a cursor from an earlier page, not {text!r}.")
     return cursor
 
@@ -34,7 +34,8 @@ def changes_after(store: Store, module: Module, since: int, limit: int) -> dict[
     rows = (
         store.cursor()
         .execute(
-            "SELECT cursor, op, record_id, source, fields, changed_at, batch_id FROM kf_changes"
+            "SELECT cursor, op, record_id, source, fields, changed_at, batch_id, actor"
+            " FROM kf_changes"
             " WHERE module = ? AND cursor > ? ORDER BY cursor LIMIT ?",
             [module.name, since, limit],
         )
@@ -49,8 +50,9 @@ def changes_after(store: Store, module: Module, since: int, limit: int) -> dict[
             "fields": list(fields or []),
             "at": json_value(changed_at),
             "batch": batch,
+            "token": actor,
         }
-        for cursor, op, record_id, source, fields, changed_at, batch in rows
+        for cursor, op, record_id, source, fields, changed_at, batch, actor in rows
     ]
     last = str(rows[-1][0]) if rows else str(since)
     return {"changes": changes, "cursor": last, "more": len(rows) == limit}

@@ -3,8 +3,7 @@
 `KafineaError` from the data layer is 422 (the request was understood but cannot be done: a
 mandatory field is empty, a key is taken), `UsageError` 400 (the request itself is wrong: an
 unknown field or option), a filter that does not parse 400 with its position, an unknown module
-or record 404 (`ApiError`), and anything unexpected 500 with a sentence while the traceback goes
-to the server's log.
+or record 404 (`ApiError`, `NotFound`); anything unexpected is answered by `shield.Shield`.
 """
 
 from __future__ import annotations
@@ -15,7 +14,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from kafinea_tui.data.errors import FilterError, KafineaError, UsageError
+from kafinea_tui.data.errors import FilterError, KafineaError, NotFound, UsageError
 
 
 class ApiError(Exception):
@@ -42,7 +41,7 @@ async def _filter_error(request: Request, error: Exception) -> Response:
 
 
 async def _kafinea_error(request: Request, error: Exception) -> Response:
-    status = 400 if isinstance(error, UsageError) else 422
+    status = 400 if isinstance(error, UsageError) else 404 if isinstance(error, NotFound) else 422
     return JSONResponse({"error": str(error)}, status_code=status)
 
 
@@ -53,13 +52,8 @@ async def _http_error(request: Request, error: Exception) -> Response:
         405: f"{request.method} is not allowed on {request.url.path}.",
     }
     sentence = sentences.get(error.status_code, str(error.detail))
-    return JSONResponse({"error": sentence}, status_code=error.status_code)
-
-
-async def _unexpected(request: Request, error: Exception) -> Response:
-    return JSONResponse(
-        {"error": "The server failed unexpectedly; the details are in its log."}, status_code=500
-    )
+    # A 405 keeps Starlette's `Allow` header: the methods the path takes.
+    return JSONResponse({"error": sentence}, status_code=error.status_code, headers=error.headers)
 
 
 EXCEPTION_HANDLERS: dict[Any, Any] = {
@@ -67,5 +61,4 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     FilterError: _filter_error,
     KafineaError: _kafinea_error,
     HTTPException: _http_error,
-    Exception: _unexpected,
 }

@@ -103,7 +103,7 @@ _EXPORT_OPTIONS = [
 ]
 
 
-def openapi_document(version: str) -> dict[str, Any]:
+def openapi_document(version: str, modules: list[str] | None = None) -> dict[str, Any]:
     records = f"{BASE}/{{module}}/records"
     paths: dict[str, Any] = {
         f"{BASE}/health": {

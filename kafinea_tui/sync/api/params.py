@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from starlette.datastructures import QueryParams
+from starlette.requests import Request
 
 from kafinea_tui.arguments import build_plan, options_from_args
 from kafinea_tui.data.errors import UsageError
@@ -30,6 +31,8 @@ IMPORT_TEXT = ("encoding", "delimiter", "duplicates", "mapping", "date_format", 
 IMPORT_LISTS = ("match", "map", "default", "reference_key")
 IMPORT_FLAGS = ("no_header", "dry_run", "no_create_related")
 RECORDS_POST = ("duplicates", "match", "dry_run", "no_create_related", "date_format", "decimal")
+RECORD_PATCH = ("no_create_related", "date_format", "decimal")
+MAX_INTEGER = 2**63 - 1  # DuckDB's BIGINT: ids, offsets and limits past it are refused
 EXPORT_TEXT = (
     "scope",
     "filter",
@@ -61,7 +64,10 @@ class Params:
                 raise UsageError(f"Unknown query parameter {name!r}; this route takes {listed}.")
 
     def text(self, name: str, default: str | None = None) -> str | None:
+        """A parameter that takes one value: given twice is an error, not a guess."""
         values = self.all(name)
+        if len(values) > 1:
+            raise UsageError(f"The parameter {name} is given {len(values)} times; give it once.")
         return values[-1] if values else default
 
     def all(self, name: str) -> list[str]:
@@ -77,17 +83,16 @@ class Params:
             return False
         raise UsageError(f"The parameter {name} is true or false, not {value!r}.")
 
-    def integer(self, name: str, default: int, low: int = 0, high: int | None = None) -> int:
+    def integer(self, name: str, default: int, low: int = 0, high: int = MAX_INTEGER) -> int:
+        """A whole number between `low` and `high`; absent is the default, empty an error."""
         value = self.text(name)
-        if value is None or value.strip() == "":
+        if value is None:
             return default
-        try:
-            number = int(value.strip())
-        except ValueError:
-            raise UsageError(f"The parameter {name} is a whole number, not {value!r}.") from None
-        if number < low or (high is not None and number > high):
-            upper = f" and {high}" if high is not None else " or more"
-            raise UsageError(f"The parameter {name} is between {low}{upper}, not {number}.")
+        if not value.strip().isascii() or not value.strip().lstrip("+-").isdigit():
+            raise UsageError(f"The parameter {name} is a whole number, not {value!r}.")
+        number = int(value.strip())
+        if number < low or number > high:
+            raise UsageError(f"The parameter {name} is between {low} and {high}, not {number}.")
         return number
 
     def duplicates(self) -> str | None:
@@ -98,6 +103,22 @@ class Params:
         if value not in choices:
             raise UsageError(f"duplicates is {', '.join(choices)}, not {value!r}.")
         return value
+
+
+def decimal(params: Params) -> str:
+    """The `decimal` parameter: point (default) or comma."""
+    value = params.text("decimal") or "point"
+    if value not in ("point", "comma"):
+        raise UsageError(f"decimal is comma or point, not {value!r}.")
+    return value
+
+
+def record_id(request: Request) -> int:
+    """The record id of the path, refused past DuckDB's BIGINT rather than failing there."""
+    number = int(request.path_params["id"])
+    if number > MAX_INTEGER:
+        raise UsageError(f"The record id is at most {MAX_INTEGER}, not {number}.")
+    return number
 
 
 def import_plan(

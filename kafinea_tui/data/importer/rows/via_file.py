@@ -1,11 +1,10 @@
-"""Posted records and CSV bodies, run through the importer like any file.
+"""Long lists of posted records, run through the file importer.
 
-POST /records does not write records one by one: the JSON objects become a CSV file (one row an
-object, one row a line item for sales orders, field names as headers) that the same
-`run_import` reads. So validation, references by key, missing related records, duplicates,
-picklists and line items behave exactly as in an import, the whole request is one batch that
-`undo` can take back, and a thousand objects cost what a thousand-row file costs. The report's
-`line` is then the 1-based index of the object in the request.
+A list longer than `importer.rows.ROW_PATH_LIMIT` is not written record by record: the JSON
+objects become a CSV file (one row an object, one row a line item for sales orders, field names
+as headers) that `run_import` reads, set-based, so a thousand objects cost what a thousand-row
+file costs. The rules are the row path's (both follow `importer.rules`), the request is one
+batch that `undo` can take back, and the report's `line` is the 1-based index of the object.
 
 A field absent from one object but present in another is an empty cell for the first: with
 `duplicates=overwrite` that clears the field, as an empty cell does in a file. Send objects of
@@ -17,51 +16,58 @@ from __future__ import annotations
 import bisect
 import csv
 import io
-from collections.abc import Mapping, Sequence
+import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from kafinea_tui.data.errors import UsageError
-from kafinea_tui.data.importer.plan import (
-    CsvOptions,
-    Duplicates,
-    ImportPlan,
-    ImportReport,
-    RowError,
-)
+from kafinea_tui.data.importer.plan import CsvOptions, ImportPlan, ImportReport, RowError
+from kafinea_tui.data.importer.rows.parse import ITEM_COLUMNS, READ_ONLY_FIELDS, cell_text
+from kafinea_tui.data.importer.rows.plan import RowPlan
 from kafinea_tui.data.importer.run import run_import
 from kafinea_tui.data.schema import Module
 from kafinea_tui.data.store.database import Store
-from kafinea_tui.sync.api.records import ITEM_KEYS, READ_ONLY_FIELDS, json_text
 
-ITEM_COLUMNS = tuple(f"items.{key}" for key in ITEM_KEYS)
+ITEM_KEYS = tuple(column.split(".", 1)[1] for column in ITEM_COLUMNS)
 
 
 def import_objects(
-    store: Store,
-    module: Module,
-    body: Any,
-    path: Path,
-    options: Mapping[str, Any],
+    store: Store, rows: RowPlan, objects: Sequence[Any], dry_run: bool = False
 ) -> ImportReport:
-    """Import one JSON object or a list of them; `path` is where their CSV is written."""
-    objects = body if isinstance(body, list) else [body]
+    """Import a list of JSON objects with the options of `rows`, through a temporary CSV file.
+    The store is taken to be shared with other threads (see `run_import`)."""
+    module = store.module(rows.module)
     if not objects:
         raise UsageError("The body holds no records; send an object or a list of objects.")
+    with tempfile.TemporaryDirectory(prefix="kafinea-rows-") as folder:
+        path = Path(folder) / f"{module.name}.csv"
+        return _import(store, module, rows, objects, path, dry_run)
+
+
+def _import(
+    store: Store,
+    module: Module,
+    rows: RowPlan,
+    objects: Sequence[Any],
+    path: Path,
+    dry_run: bool,
+) -> ImportReport:
     starts = write_objects(module, objects, path)
-    duplicates = options.get("duplicates")
     plan = ImportPlan(
         module=module.name,
         csv=CsvOptions(path=path, encoding="utf-8", delimiter="comma", header=True),
-        duplicates=Duplicates(duplicates) if duplicates else None,
-        match=list(options.get("match") or []),
+        duplicates=rows.duplicates,
+        match=list(rows.match),
         mapping={column: column for column in _columns(module, objects)},
-        date_format=options.get("date_format") or "yyyy-mm-dd",
-        decimal=options.get("decimal") or "point",
-        create_related=not options.get("no_create_related"),
-        source="api",
+        date_format=rows.date_format,
+        decimal=rows.decimal,
+        create_related=rows.create_related,
+        source=rows.source,
+        actor=rows.actor,
+        description=rows.description,
     )
-    report = run_import(store, plan, dry_run=bool(options.get("dry_run")))
+    report = run_import(store, plan, dry_run=dry_run, shared=True)
     return _by_object(report, starts, len(objects))
 
 
@@ -119,7 +125,7 @@ def _item_cells(index: int, item: Any) -> list[str]:
 
 
 def _cell(index: int, name: str, value: Any) -> str:
-    return json_text(value, f"Record {index}: {name}") or ""
+    return cell_text(value, f"Record {index}: {name}") or ""
 
 
 def _write_row(handle: io.TextIOBase | Any, row: list[str]) -> int:

@@ -1,0 +1,170 @@
+"""Records as posted (JSON-like objects) -> lines of cells -> typed values, in one statement.
+
+Public names: `Line`, `Parsed`, `shape(module, objects)`, `parse(cur, module, objects, ...)`,
+`cell_text(value, what)`, `ITEM_COLUMNS`, `READ_ONLY_FIELDS`.
+
+An object becomes what a file row would be: its keys are the columns (a key is a field name or
+label, as a header is), and a sales order's `items` become one line per item with `items.*`
+cells, the order's cells repeated. The targets come from the file importer's own
+`resolve_targets`, and every cell is read by `values.parse_sql`, the SQL the file importer runs
+over a whole file, here over a VALUES list of the request's lines: the same text gives the same
+value or the same reason on both paths.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+
+from kafinea_tui.data.errors import UsageError
+from kafinea_tui.data.importer.mapping import ITEM_TARGETS, Target, resolve_targets
+from kafinea_tui.data.importer.plan import Duplicates
+from kafinea_tui.data.importer.rules import match_fields
+from kafinea_tui.data.importer.sql import key_sql
+from kafinea_tui.data.schema import Module
+from kafinea_tui.data.values import Params, ValueOptions, clean_sql, parse_sql
+
+READ_ONLY_FIELDS = ("id", "created_at", "modified_at", "batch_id")
+ITEM_COLUMNS = ITEM_TARGETS  # items.product, items.quantity, items.list_price
+
+
+@dataclass
+class Line:
+    """One line of an object: typed values by target name, the first unreadable cell, the match
+    key (`mk`, None when a match field is empty)."""
+
+    values: dict[str, Any]
+    error: tuple[str, str] | None  # (column, reason)
+    mk: str | None
+
+
+@dataclass
+class Parsed:
+    """The request, read: targets (in column order) and each object's lines."""
+
+    columns: list[str]
+    targets: list[Target]
+    match: list[str]  # the fields that identify an existing record
+    lines: list[list[Line]] = field(default_factory=list)
+
+    @property
+    def record_targets(self) -> list[Target]:
+        return [t for t in self.targets if not t.is_item]
+
+    @property
+    def item_targets(self) -> list[Target]:
+        return [t for t in self.targets if t.is_item]
+
+
+def cell_text(value: Any, what: str) -> str | None:
+    """A JSON scalar as the text of a CSV cell (booleans as true/false, null as None); anything
+    else is refused in a sentence about `what` (a field's label, or "Record 3: email")."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float | str):
+        return str(value)
+    raise UsageError(f"{what} takes a single value, not a {type(value).__name__}.")
+
+
+def shape(module: Module, objects: Sequence[Any]) -> tuple[list[str], list[list[list[str | None]]]]:
+    """The columns (the objects' keys in first-seen order, `items.*` last) and each object's
+    lines of cell texts; a UsageError for what no file could hold (a nested value, an id)."""
+    seen: dict[str, None] = {}
+    has_items = False
+    for index, obj in enumerate(objects, start=1):
+        if not isinstance(obj, dict):
+            raise UsageError(f"Record {index} is not a JSON object.")
+        for key in obj:
+            if key in READ_ONLY_FIELDS:
+                raise UsageError(
+                    f"Record {index}: {key} is kept by the workspace and cannot be set; "
+                    "to update records, post them with duplicates= and match=."
+                )
+            if key == "items" and module.name == "salesorders":
+                has_items = True
+            else:
+                seen.setdefault(str(key), None)
+    plain = list(seen)
+    columns = [*plain, *(ITEM_COLUMNS if has_items else ())]
+    lines: list[list[list[str | None]]] = []
+    for index, obj in enumerate(objects, start=1):
+        cells = [cell_text(obj.get(name), f"Record {index}: {name}") for name in plain]
+        items = (obj.get("items") if has_items else None) or []
+        if not isinstance(items, list):
+            raise UsageError(f"Record {index}: items is a list of line items.")
+        blank: list[str | None] = [None] * (len(columns) - len(plain))
+        lines.append([cells + _item_cells(index, item) for item in items] or [cells + blank])
+    return columns, lines
+
+
+def _item_cells(index: int, item: Any) -> list[str | None]:
+    if not isinstance(item, dict):
+        raise UsageError(
+            f"Record {index}: a line item is an object with product, quantity, list_price."
+        )
+    names = [c.split(".", 1)[1] for c in ITEM_COLUMNS]
+    unknown = set(item) - set(names)
+    if unknown:
+        raise UsageError(f"Record {index}: a line item has no field {sorted(unknown)[0]!r}.")
+    return [cell_text(item.get(name), f"Record {index}: {name}") for name in names]
+
+
+def parse(
+    cur: duckdb.DuckDBPyConnection,
+    module: Module,
+    objects: Sequence[Any],
+    options: ValueOptions,
+    duplicates: Duplicates | None = None,
+    match: Sequence[str] = (),
+    matching: bool = True,
+) -> Parsed:
+    """Read every cell of the request in one statement. The match fields (`rules.match_fields`
+    of `match` and `duplicates`) give each line its key `mk`; none when not `matching` (a
+    PATCH names its record by id)."""
+    columns, cells = shape(module, objects)
+    targets = resolve_targets(module, columns, {c: c for c in columns}, {}, True)
+    mapped = {t.field.name for t in targets if not t.is_item}
+    fields = match_fields(module, match, duplicates, mapped) if matching else []
+    parsed = Parsed(columns, targets, fields)
+    flat = [line for lines in cells for line in lines]
+    if not flat:
+        return parsed
+    params = Params()
+    rows = ", ".join(
+        "(" + ", ".join(f"{params.add(cell)}::VARCHAR" for cell in line) + ")" for line in flat
+    )
+    names = ", ".join(f"c{i}" for i in range(1, len(columns) + 1))
+    select: list[str] = []
+    values: dict[str, str] = {}
+    for number, target in enumerate(targets):
+        text = clean_sql(f"c{target.index}")
+        typed = parse_sql(target.field, text, options, params)
+        values[target.name] = typed.value
+        select.append(f"{typed.value} AS v{number}, {typed.error_sql(text)} AS e{number}")
+    keys = [f"({values[name]})" if name in values else "NULL" for name in parsed.match]
+    select.append(f"{key_sql(keys)} AS mk" if keys else "NULL::VARCHAR AS mk")
+    result = cur.execute(
+        f"SELECT {', '.join(select)} FROM (VALUES {rows}) t({names})", params.values
+    ).fetchall()
+    position = 0
+    for lines in cells:
+        read: list[Line] = []
+        for row in result[position : position + len(lines)]:
+            error = next(
+                (
+                    (t.column or t.field.label, str(row[2 * k + 1]))
+                    for k, t in enumerate(targets)
+                    if row[2 * k + 1] is not None
+                ),
+                None,
+            )
+            typed_values = {t.name: row[2 * k] for k, t in enumerate(targets)}
+            read.append(Line(typed_values, error, None if row[-1] is None else str(row[-1])))
+        parsed.lines.append(read)
+        position += len(lines)
+    return parsed
