@@ -14,7 +14,7 @@ import pytest
 from kafinea_tui.data.errors import KafineaError, NotFound, UsageError
 from kafinea_tui.data.importer.plan import Duplicates
 from kafinea_tui.data.importer.rows import RowPlan, delete_record, update_record, write_rows
-from kafinea_tui.data.importer.run import list_batches, undo_import
+from kafinea_tui.data.importer.undo import list_batches, undo_import
 from kafinea_tui.data.store.database import Store
 
 FILE, ROWS = 0, 10_000  # row_limit: 0 sends every list to the file importer
