@@ -27,6 +27,8 @@ COMMANDS: tuple[str, ...] = (
     "import_file",
     "past_imports",
     "export",
+    "update",
+    "delete",
     "serve",
     "token",
     "automation",

@@ -15,6 +15,7 @@ from kafinea_tui.data.bulk.report import (
     RecordError,
     ReferenceImpact,
     UpdatePreview,
+    counted,
 )
 from kafinea_tui.data.bulk.selection import Selection
 from kafinea_tui.data.bulk.update import mass_update, preview_update
@@ -27,6 +28,7 @@ __all__ = [
     "ReferenceImpact",
     "Selection",
     "UpdatePreview",
+    "counted",
     "delete_impact",
     "mass_delete",
     "mass_update",

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from kafinea_tui.data.bulk.report import ReferenceImpact
+from kafinea_tui.data.bulk.report import ReferenceImpact, counted
 from kafinea_tui.data.bulk.selection import BULK_IDS
 from kafinea_tui.data.schema import LINE_ITEMS_TABLE, FieldType, Module, Schema
 
@@ -70,7 +70,7 @@ def impact(cur: duckdb.DuckDBPyConnection, referrer: Referrer) -> ReferenceImpac
         ).fetchall()
         lines, orders = (int(v) for v in rows[0])
         sentence = (
-            f"{_count(lines, 'line')} of {_count(orders, _one(module.label), module.label)}"
+            f"{counted(lines, 'lines')} of {counted(orders, module.label)}"
             f" {'keeps its' if lines == 1 else 'keep their'} quantity and price with the"
             " product cleared"
         )
@@ -79,16 +79,5 @@ def impact(cur: duckdb.DuckDBPyConnection, referrer: Referrer) -> ReferenceImpac
     n = int(rows[0][0])
     labels = " and ".join(module.field(f).label for f in referrer.fields)
     verb = "keeps" if n == 1 else "keep"
-    sentence = (
-        f"{_count(n, _one(module.label), module.label)} {verb} existing with {labels} cleared"
-    )
+    sentence = f"{counted(n, module.label)} {verb} existing with {labels} cleared"
     return ReferenceImpact(module.name, ",".join(referrer.fields), n, sentence)
-
-
-def _one(label: str) -> str:
-    """`Sales Orders` -> `Sales Order`: the built-in labels are plurals in -s."""
-    return label[:-1] if label.endswith("s") else label
-
-
-def _count(n: int, one: str, many: str | None = None) -> str:
-    return f"{n:,} {one if n == 1 else (many or one + 's')}"

@@ -1,7 +1,7 @@
 """What a mass edit or delete reports, and what their confirmations show before they run.
 
 Public names: `BulkReport`, `RecordError`, `UpdatePreview`, `RecordChange`, `DeleteImpact`,
-`ReferenceImpact`. `as_dict()` gives the `--json` and API shapes.
+`ReferenceImpact`, `counted(n, label)`. `as_dict()` gives the `--json` and API shapes.
 """
 
 from __future__ import annotations
@@ -135,3 +135,9 @@ class DeleteImpact:
             "references": [r.as_dict() for r in self.references],
             "warnings": list(self.warnings),
         }
+
+
+def counted(n: int, label: str) -> str:
+    """`3 Sales Orders`, `1 Sales Order`: the built-in modules' labels are plurals in -s."""
+    one = label[:-1] if label.endswith("s") else label
+    return f"{n:,} {one if n == 1 else label}"
