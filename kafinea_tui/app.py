@@ -1,14 +1,13 @@
 """The Textual app: opens the module list, holds the global keys and the command palette.
 
-Keys carry binding ids, and a `[keymap]` table in the workspace's config.toml rebinds them
-(`next_page = "n"`, `filter = "ctrl+f,slash"`); the ids are listed in the README. The module to
+Every key comes from the registry (keys.py), and a `[keymap]` table in the workspace's
+config.toml rebinds them by id (`go_next_page = "n"`, `focus_filter = "ctrl+f,slash"`). The module to
 open first (the one last used in this workspace) is read before the app starts, so the event
 loop never waits on the database; its first page is fetched meanwhile (data/first_page.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -16,6 +15,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import Provider
 
+from kafinea_tui import keys
 from kafinea_tui.data.errors import KafineaError
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.first_page import (
@@ -25,26 +25,9 @@ from kafinea_tui.first_page import (
     start_module,
 )
 from kafinea_tui.screens.module_list import ModuleListScreen
-from kafinea_tui.screens.palette import KafineaCommands, PaletteCommand
+from kafinea_tui.screens.palette import KafineaCommands
 from kafinea_tui.widgets.record_table import RecordTable
 from kafinea_tui.workspace import Workspace
-
-
-def keymap_from_config(config: dict[str, Any]) -> tuple[dict[str, str], list[str]]:
-    """The `[keymap]` table as binding id -> keys, and a sentence for each entry ignored."""
-    table = config.get("keymap", {})
-    if not isinstance(table, dict):
-        return {}, ["[keymap] in config.toml must be a table of binding id = keys; ignored."]
-    keymap: dict[str, str] = {}
-    problems: list[str] = []
-    for binding_id, keys in table.items():
-        if isinstance(keys, list) and all(isinstance(k, str) for k in keys):
-            keys = ",".join(keys)
-        if not isinstance(keys, str) or not keys.strip():
-            problems.append(f'keymap: {binding_id} needs keys as text, like "ctrl+f"; ignored.')
-            continue
-        keymap[str(binding_id)] = keys.replace(" ", "")
-    return keymap, problems
 
 
 class KafineaApp(App[None]):
@@ -52,13 +35,9 @@ class KafineaApp(App[None]):
     # Absolute, so that subclasses defined elsewhere (tests, benchmarks) find it too.
     CSS_PATH = Path(__file__).with_name("app.tcss")
     COMMANDS: ClassVar[set[type[Provider] | Any]] = App.COMMANDS | {KafineaCommands}
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit", id="quit"),
-        Binding("I", "past_imports", "Past imports", id="past_imports", show=False),
-        Binding(
-            "ctrl+p", "command_palette", "Palette", id="command_palette", show=False, priority=True
-        ),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = keys.bindings(
+        "open_help", "open_palette", "open_past_imports", "quit_anywhere"
+    )
 
     def __init__(
         self,
@@ -74,14 +53,14 @@ class KafineaApp(App[None]):
         self.store = store
         self._problems: list[str] = []
         try:
-            keymap, self._problems = keymap_from_config(workspace.config())
+            keymap, self._problems = keys.keymap_from_config(workspace.config())
         except KafineaError as error:
             keymap, self._problems = {}, [str(error)]
-        self._keymap_config = keymap
-        if "command_palette" in keymap:
+        self.keymap: dict[str, str] = keymap
+        if "open_palette" in keymap:
             # The footer shows the palette's key by looking this key up: follow the keymap, or
             # a rebound palette would vanish from the footer.
-            self.COMMAND_PALETTE_BINDING = keymap["command_palette"].split(",")[0]  # type: ignore[misc]
+            self.COMMAND_PALETTE_BINDING = keymap["open_palette"].split(",")[0]  # type: ignore[misc]
         if first_page is not None and module in (None, first_page.query.module):
             self.start_module = first_page.query.module
         else:
@@ -89,9 +68,17 @@ class KafineaApp(App[None]):
             first_page = start_first_page(store, self.start_module)
         self._first_page: BackgroundPage | None = first_page
 
+    def get_key_display(self, binding: Binding) -> str:
+        """A registry key shows its first live key (`]`, not whichever of `]` and PageDown the
+        footer met first), in Textual's short form (`^p`)."""
+        if binding.id in keys.BY_ID:
+            first = keys.live_keys(binding.id, self.keymap).split(",")[0]
+            return super().get_key_display(Binding(first, binding.action))
+        return super().get_key_display(binding)
+
     def on_mount(self) -> None:
-        if self._keymap_config:
-            self.set_keymap(self._keymap_config)
+        if self.keymap:
+            self.set_keymap(self.keymap)
         first, self._first_page = self._first_page, None
         screen = ModuleListScreen(self.store, self.workspace, self.start_module, first)
         self.push_screen(screen)
@@ -103,11 +90,12 @@ class KafineaApp(App[None]):
         """The first page (or its error) is in: once it is painted, start-up is over."""
         self.call_after_refresh(resume_gc)
 
-    def palette_commands(self) -> Iterator[PaletteCommand]:
-        """App-wide actions, offered on every screen (Quit is Textual's own system command)."""
-        yield PaletteCommand(
-            "Past imports", "Every import of this workspace, undo one (I)", self.action_past_imports
-        )
+    def action_help(self) -> None:
+        """The help screen: every key of the screen on top, with its live key."""
+        from kafinea_tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
 
     def action_past_imports(self) -> None:
         """Open the list of past imports, unless it is already the screen on top."""

@@ -12,11 +12,12 @@ from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
+from kafinea_tui import keys
 from kafinea_tui.data.errors import KafineaError
 from kafinea_tui.data.schema import CUSTOM_FIELD_TYPES, Field, FieldType
 from kafinea_tui.data.store.database import Store
@@ -41,9 +42,7 @@ class AddFieldScreen(ModalScreen[Field | None]):
     AddFieldScreen #add-field-buttons Button { margin-left: 1; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="cancel"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = keys.bindings("close_screen")
 
     def __init__(self, store: Store, module_name: str) -> None:
         super().__init__()
@@ -83,7 +82,7 @@ class AddFieldScreen(ModalScreen[Field | None]):
         self._show_values(event.value == FieldType.PICKLIST.value)
 
     @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
+    def action_close(self) -> None:
         self.dismiss(None)
 
     @on(Button.Pressed, "#add")

@@ -21,7 +21,7 @@ from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import (
@@ -36,6 +36,7 @@ from textual.widgets import (
     TabPane,
 )
 
+from kafinea_tui import keys
 from kafinea_tui.data.errors import KafineaError
 from kafinea_tui.data.exporter.run import ExportOptions, ExportResult, count_scope, export_csv
 from kafinea_tui.data.query import ListQuery
@@ -77,11 +78,7 @@ class ExportDialog(ModalScreen[ExportResult | None]):
     ExportDialog #export-buttons Button { margin-left: 2; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Close", id="close"),
-        # The app's `q` would quit from under the dialog (even mid-export): here it closes it.
-        Binding("q", "close", "Close", show=False, id="export.close"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = keys.bindings("close_screen")
 
     def __init__(
         self,

@@ -7,18 +7,17 @@ field was added, so the list below knows to rebuild its columns.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from kafinea_tui import keys
 from kafinea_tui.data.schema import Field, FieldType
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.screens.add_field import AddFieldScreen
-from kafinea_tui.screens.palette import PaletteCommand
 
 # The add-field modal lives in its own file; it is exported here too, where the layout manager's
 # callers (the import wizard's mapping step) look for it.
@@ -51,10 +50,7 @@ class LayoutManagerScreen(Screen[bool]):
     LayoutManagerScreen #fields-table { height: 1fr; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "add_field", "Add field", id="add_field"),
-        Binding("escape", "close", "Back", id="back"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = keys.bindings("add_field", "close_screen")
 
     def __init__(self, store: Store, module_name: str) -> None:
         super().__init__()
@@ -76,7 +72,7 @@ class LayoutManagerScreen(Screen[bool]):
     def show_fields(self) -> None:
         module = self.store.module(self.module_name)
         self.query_one("#fields-title", Static).update(
-            f"{module.label}: {len(module.fields)} fields · n adds a custom field"
+            f"{module.label}: {len(module.fields)} fields"
         )
         table: DataTable[str] = self.query_one(DataTable)
         table.clear()
@@ -99,7 +95,3 @@ class LayoutManagerScreen(Screen[bool]):
 
     def action_close(self) -> None:
         self.dismiss(self.added)
-
-    def palette_commands(self) -> Iterator[PaletteCommand]:
-        yield PaletteCommand("Add a custom field", "(n)", self.action_add_field)
-        yield PaletteCommand("Back to the list", "(escape)", self.action_close)

@@ -14,10 +14,11 @@ from typing import Any, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Tab, Tabs
 
+from kafinea_tui import keys
 from kafinea_tui.data.schema import MODULE_ORDER
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.data.store.settings import LAST_MODULE, set_setting
@@ -29,18 +30,16 @@ from kafinea_tui.workspace import Workspace
 
 
 class ModuleListScreen(Screen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "focus_filter", "Filter", id="filter"),
-        Binding("escape", "clear", "Clear", id="clear", show=False),
-        Binding("i", "import_records", "Import", id="import"),
-        Binding("e", "export_records", "Export", id="export"),
-        Binding("f", "fields", "Fields", id="fields"),
-        Binding("y", "sync_panel", "Sync", id="sync", show=False),
-        *(
-            Binding(str(n), f"switch_module({n - 1})", f"Module {n}", id=f"module_{n}", show=False)
-            for n in range(1, len(MODULE_ORDER) + 1)
-        ),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = keys.bindings(
+        "focus_filter",
+        "clear_selection",
+        "import_records",
+        "export_records",
+        "open_fields",
+        "open_sync",
+        *(f"go_module_{n}" for n in range(1, len(MODULE_ORDER) + 1)),
+        "quit_app",
+    )
 
     def __init__(
         self,
@@ -139,12 +138,33 @@ class ModuleListScreen(Screen[None]):
         bar = self.query_one(FilterBar)
         if bar.input.has_focus:
             self.table.table.focus()
+        elif len(self.state.selected) > self.state.page_size:
+            self._ask_to_clear()
         elif self.state.selected:
             self.table.clear_selection()
         elif self.state.filter or self.state.search:
             bar.set_text("")
             bar.show_error(None)
             self.apply_filter("", "")
+
+    def _ask_to_clear(self) -> None:
+        """More than a page selected is work to lose: ask before clearing it."""
+        from kafinea_tui.screens.confirm import ConfirmDialog
+
+        count = len(self.state.selected)
+        label = self.store.schema.modules[self.module_name].label
+
+        def answered(clear: bool | None) -> None:
+            if clear:
+                self.table.clear_selection()
+
+        question = (
+            f"Clear the selection of {count:,} {label}? It holds more than this page, and "
+            "cannot be brought back but by selecting again."
+        )
+        self.app.push_screen(
+            ConfirmDialog(question, f"Clear {count:,} selected", "Keep them"), answered
+        )
 
     # -- other screens -------------------------------------------------------------------
 
@@ -154,9 +174,6 @@ class ModuleListScreen(Screen[None]):
         from kafinea_tui.screens.record_detail import RecordDetailScreen
 
         self.app.push_screen(RecordDetailScreen(self.store, event.module, event.record_id))
-
-    def action_open_record(self) -> None:
-        self.table.table.action_open()
 
     def action_fields(self) -> None:
         from kafinea_tui.screens.layout_manager import LayoutManagerScreen
@@ -202,59 +219,34 @@ class ModuleListScreen(Screen[None]):
 
     # -- command palette -----------------------------------------------------------------
 
+    def palette_title(self, key: keys.Key) -> str | None:
+        """Name the module the command acts on: `Import into Leads`, `Go to Organizations`."""
+        label = self.store.schema.modules[self.module_name].label
+        if key.id.startswith("go_module_"):
+            index = int(key.id.removeprefix("go_module_")) - 1
+            if index < len(MODULE_ORDER):
+                return f"Go to {self.store.schema.modules[MODULE_ORDER[index]].label}"
+        titles = {
+            "import_records": f"Import into {label}",
+            "export_records": f"Export {label}",
+            "open_fields": f"Fields of {label}",
+        }
+        return titles.get(key.id)
+
     def palette_commands(self) -> Iterator[PaletteCommand]:
-        """Every action of this screen, for the command palette."""
-        table, label = self.table, self.store.schema.modules[self.module_name].label
-        for n, name in enumerate(MODULE_ORDER, start=1):
-            module_label = self.store.schema.modules[name].label
-            yield PaletteCommand(
-                f"Go to {module_label}",
-                f"Show the {module_label} list (key {n})",
-                partial(self.switch_module, name),
-            )
-        yield PaletteCommand(
-            f"Import into {label}", "Import a CSV file (i)", self.action_import_records
-        )
-        yield PaletteCommand(
-            f"Export {label}", "Export records to CSV (e)", self.action_export_records
-        )
-        yield PaletteCommand(
-            f"Fields of {label}", "Layout manager: fields, add a field (f)", self.action_fields
-        )
-        yield PaletteCommand("Filter", "Type a filter or a search (/)", self.action_focus_filter)
+        """The list's commands that no key runs (the keys' own come from the registry)."""
+        table = self.table
         yield PaletteCommand("Clear filter", "Show every record", self._clear_filter)
-        yield PaletteCommand(
-            "Open record", "Show the record under the cursor (enter)", self.action_open_record
-        )
-        yield PaletteCommand("Select page", "Select every row of this page (a)", table.select_page)
-        yield PaletteCommand(
-            "Select all matching",
-            "Select every record the filter matches (A)",
-            table.select_all_matching,
-        )
-        yield PaletteCommand(
-            "Clear selection", "Unselect everything (escape)", table.clear_selection
-        )
-        yield PaletteCommand("Next page", "(] or PageDown)", table.next_page)
-        yield PaletteCommand("Previous page", "([ or PageUp)", table.previous_page)
-        yield PaletteCommand("First page", "", lambda: table.go_to_page(0))
-        yield PaletteCommand("Last page", "", lambda: table.go_to_page(table.page_count - 1))
-        yield PaletteCommand(
-            "Sort by this column", "Ascending, descending, off (s)", table.sort_cursor_column
-        )
-        yield PaletteCommand(
-            "Sort by this column, descending", "(S)", lambda: table.sort_cursor_column(True)
-        )
         yield PaletteCommand(
             "Clear sort", "Back to the order records were created", self._clear_sort
         )
         for size in PAGE_SIZES:
             yield PaletteCommand(
                 f"Page size {size}",
-                f"Show {size} records a page (p cycles)",
+                f"Show {size} records a page",
                 partial(table.set_page_size, size),
+                "cycle_page_size",
             )
-        yield PaletteCommand("Sync panel", "Deliveries and schedules (y)", self.action_sync_panel)
 
     def _clear_filter(self) -> None:
         self.query_one(FilterBar).set_text("")

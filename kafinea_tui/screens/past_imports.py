@@ -7,23 +7,22 @@ created; its report (including records left alone because they changed since) st
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Static
 
+from kafinea_tui import keys
 from kafinea_tui.data.importer.undo import BatchInfo, list_batches, undo_import
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.screens.import_wizard.choices import describe_error
 from kafinea_tui.screens.import_wizard.run_summary import undo_text
-from kafinea_tui.screens.palette import PaletteCommand
 
 
 class PastImportsScreen(Screen[None]):
@@ -39,12 +38,9 @@ class PastImportsScreen(Screen[None]):
     PastImportsScreen #past-buttons Button { margin: 0 1 0 0; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("u", "undo", "Undo import", id="past_imports.undo"),
-        Binding("r", "reload", "Reload", id="past_imports.reload"),
-        Binding("escape", "close", "Close", id="past_imports.close"),
-        Binding("q", "close", "Close", show=False, id="past_imports.quit"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = keys.bindings(
+        "undo_import", "reload_imports", "close_screen"
+    )
 
     def __init__(self, store: Store) -> None:
         super().__init__()
@@ -65,11 +61,6 @@ class PastImportsScreen(Screen[None]):
         self.query_one("#past-table", DataTable).add_columns(*COLUMNS)
         self.query_one("#past-table").focus()
         self.action_reload()
-
-    def palette_commands(self) -> Iterator[PaletteCommand]:
-        yield PaletteCommand("Undo the selected import", "Undo it (u)", self.action_undo)
-        yield PaletteCommand("Reload past imports", "Read the list again (r)", self.action_reload)
-        yield PaletteCommand("Close past imports", "Back (escape)", self.action_close)
 
     # -- loading -----------------------------------------------------------------------------
 
@@ -100,7 +91,7 @@ class PastImportsScreen(Screen[None]):
         if message is None:
             count = f"{len(batches)} import{'s' if len(batches) != 1 else ''}"
             message = (
-                f"{count}. Select one and press u (or the button) to undo it."
+                f"{count}. Select one and undo it with the button (or its key, in the footer)."
                 if batches
                 else "No imports yet in this workspace."
             )

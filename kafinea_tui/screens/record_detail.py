@@ -9,11 +9,12 @@ from typing import ClassVar
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Grid, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
+from kafinea_tui import keys
 from kafinea_tui.data.errors import KafineaError
 from kafinea_tui.data.record_view import RecordView, record_view
 from kafinea_tui.data.store.database import Store
@@ -46,9 +47,7 @@ class RecordDetailScreen(Screen[None]):
     RecordDetailScreen #detail-items { height: auto; max-height: 12; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", "Back", id="back"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = keys.bindings("close_screen")
 
     def __init__(self, store: Store, module_name: str, record_id: int) -> None:
         super().__init__()
@@ -70,6 +69,9 @@ class RecordDetailScreen(Screen[None]):
         self.query_one("#detail-items").display = False
         self.query_one("#detail-body").focus()
         self._load()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
 
     @work(thread=True, exclusive=True)
     def _load(self) -> None:

@@ -14,16 +14,15 @@ from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import SelectionList, Static
 from textual.widgets.selection_list import Selection
 
+from kafinea_tui import keys
 from kafinea_tui.data.filter.compiler import SYSTEM_FIELDS
 from kafinea_tui.data.schema import LINE_ITEM_FIELDS, FieldType, Module
-
-HINT = "space check · shift+↑/↓ or K/J move · the file follows this order"
 
 
 def chooser_fields(module: Module) -> list[tuple[str, str]]:
@@ -72,10 +71,7 @@ class FieldChooser(Vertical):
     FieldChooser > FieldList { height: 1fr; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("shift+up,K", "move(-1)", "Move up", show=False),
-        Binding("shift+down,J", "move(1)", "Move down", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = keys.bindings("move_field_up", "move_field_down")
 
     class Changed(Message):
         """The chosen names (in order) changed."""
@@ -100,8 +96,17 @@ class FieldChooser(Vertical):
         self._fields = list(fields)
 
     def compose(self) -> ComposeResult:
-        yield Static(HINT, id="chooser-hint", markup=False)
+        yield Static(self.hint(), id="chooser-hint", markup=False)
         yield FieldList(self._fields)
+
+    def hint(self) -> str:
+        """What the keys do, with the live move keys (a keymap may have rebound them)."""
+        keymap = keys.app_keymap(self.app)
+        up, down = (
+            keys.keys_label(keys.live_keys(name, keymap))
+            for name in ("move_field_up", "move_field_down")
+        )
+        return f"space checks · {up} / {down} move · the file follows this order"
 
     @property
     def field_list(self) -> FieldList:

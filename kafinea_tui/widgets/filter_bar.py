@@ -16,6 +16,8 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Static
 
+from kafinea_tui import keys
+
 # One filter a person would really type in each module, shown in the empty bar: it teaches the
 # syntax with the module's own field names (a contacts city is `mailing_city`, not `city`).
 FILTER_EXAMPLES: dict[str, str] = {
@@ -46,12 +48,13 @@ def split_filter_text(text: str) -> tuple[str, str]:
     return "", text
 
 
-def placeholder_for(module: str) -> str:
-    """The empty bar's hint: a filter in `module`'s own fields, or a search."""
+def placeholder_for(module: str, key: str = "/") -> str:
+    """The empty bar's hint: the key that focuses it, a filter in `module`'s own fields, or a
+    search."""
     example = FILTER_EXAMPLES.get(module)
     if example is None:
-        return '/ filter (field = "value" ...)  ·  or text to search'
-    return f"/ filter: {example}  ·  or text to search"
+        return f'{key} filter (field = "value" ...)  ·  or text to search'
+    return f"{key} filter: {example}  ·  or text to search"
 
 
 class FilterBar(Vertical):
@@ -85,9 +88,7 @@ class FilterBar(Vertical):
         self._module = module
 
     def compose(self) -> ComposeResult:
-        yield Input(
-            placeholder=placeholder_for(self._module), id="filter-input", select_on_focus=False
-        )
+        yield Input(placeholder=self._placeholder(), id="filter-input", select_on_focus=False)
         yield Static("", id="filter-error", markup=False)
 
     @property
@@ -101,7 +102,12 @@ class FilterBar(Vertical):
     def set_module(self, module: str) -> None:
         """Show `module`'s example in the empty bar (the list switched modules)."""
         self._module = module
-        self.input.placeholder = placeholder_for(module)
+        self.input.placeholder = self._placeholder()
+
+    def _placeholder(self) -> str:
+        """The hint with the live key of the filter (a keymap may have moved it)."""
+        live = keys.live_keys("focus_filter", keys.app_keymap(self.app))
+        return placeholder_for(self._module, keys.key_label(live.split(",")[0]))
 
     def set_text(self, text: str) -> None:
         """Show `text` without applying it (switching back to a module restores its filter)."""

@@ -2,18 +2,19 @@
 
 DataTable binds `enter`, `pageup` and `pagedown` itself (select cell, scroll), and the focused
 widget's bindings win over the screen's; so the list's keys live here, overriding those three,
-and each one asks the enclosing RecordTable to act through a `Command` message. Binding ids let a
-`[keymap]` table in config.toml rebind every one of them.
+and each one asks the enclosing RecordTable to act through a `Command` message. The keys come from the
+registry (kafinea_tui/keys.py), so a `[keymap]` table in config.toml rebinds every one of them.
 """
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.message import Message
 from textual.widgets import DataTable
 
+from kafinea_tui import keys
 from kafinea_tui.data.query import Page
 
 MARK_COLUMN = "__mark__"
@@ -33,35 +34,19 @@ def cell_text(value: object) -> str:
 class PageTable(DataTable[str]):
     """Rows keyed by record id; columns keyed by field name."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open", "Open", id="detail"),
-        Binding("space", "command('toggle_cursor_row')", "Select", id="toggle_selection"),
-        Binding("a", "command('select_page')", "Select page", id="select_page", show=False),
-        Binding("A", "command('select_all_matching')", "Select all", id="select_all", show=False),
-        Binding(
-            "right_square_bracket,pagedown",
-            "command('next_page')",
-            "Next page",
-            id="next_page",
-            show=False,
-        ),
-        Binding(
-            "left_square_bracket,pageup",
-            "command('previous_page')",
-            "Previous page",
-            id="previous_page",
-            show=False,
-        ),
-        Binding("s", "command('sort_cursor_column')", "Sort", id="sort", show=False),
-        Binding(
-            "S",
-            "command('sort_cursor_column', True)",
-            "Sort descending",
-            id="sort_descending",
-            show=False,
-        ),
-        Binding("p", "command('cycle_page_size')", "Page size", id="page_size", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = keys.bindings(
+        "open_record",
+        "toggle_selection",
+        "select_page",
+        "select_all_matching",
+        "go_next_page",
+        "go_previous_page",
+        "go_first_page",
+        "go_last_page",
+        "sort_column",
+        "sort_column_descending",
+        "cycle_page_size",
+    )
 
     class Open(Message):
         def __init__(self, record_id: int) -> None:

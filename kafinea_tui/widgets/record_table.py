@@ -201,6 +201,12 @@ class RecordTable(Vertical):
     def previous_page(self) -> None:
         self.go_to_page(self.state.page - 1)
 
+    def first_page(self) -> None:
+        self.go_to_page(0)
+
+    def last_page(self) -> None:
+        self.go_to_page(self.page_count - 1)
+
     def set_page_size(self, size: int) -> None:
         """Keep the first row of the current page on screen at the new size."""
         first = self.state.page * self.state.page_size

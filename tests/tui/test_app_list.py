@@ -6,13 +6,14 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Select, Static, Tabs
 from textual.widgets._footer import FooterKey
 
-from kafinea_tui.app import KafineaApp, keymap_from_config
+from kafinea_tui.app import KafineaApp
 from kafinea_tui.data.query import ListQuery, fetch_page
 from kafinea_tui.data.store.database import Store
+from kafinea_tui.keys import keymap_from_config
 from kafinea_tui.screens.add_field import AddFieldScreen
 from kafinea_tui.screens.layout_manager import LayoutManagerScreen
 from kafinea_tui.screens.module_list import ModuleListScreen
-from kafinea_tui.screens.palette import KafineaCommands
+from kafinea_tui.screens.palette import KafineaCommands, commands
 from kafinea_tui.screens.past_imports import PastImportsScreen
 from kafinea_tui.screens.record_detail import RecordDetailScreen
 from kafinea_tui.widgets.filter_bar import FILTER_EXAMPLES, FilterBar, split_filter_text
@@ -259,8 +260,12 @@ async def test_every_action_is_in_the_command_palette(app: KafineaApp) -> None:
         await settle(pilot)
         assert app.screen.query_one(Tabs).active == "tab-leads"
         assert isinstance(app.screen, ModuleListScreen)
-        titles = [c.title for c in app.screen.palette_commands()]
+        titles = [c.title for c in commands(app.screen, app)]
         for wanted in (
+            "Toggle selection",
+            "First page",
+            "Last page",
+            "Go to Products",
             "Import into Leads",
             "Export Leads",
             "Fields of Leads",
@@ -328,7 +333,7 @@ def test_filter_text_rule() -> None:
 
 def test_keymap_entries_are_checked() -> None:
     keymap, problems = keymap_from_config({"keymap": {"quit": "ctrl+x", "sort": 3}})
-    assert keymap == {"quit": "ctrl+x"}
+    assert keymap == {"quit_app": "ctrl+x"}  # `quit` is the older id of quit_app
     assert problems and "sort" in problems[0]
 
 
@@ -342,8 +347,7 @@ def palette_keys(app: KafineaApp) -> list[str]:
 async def test_past_imports_from_the_palette_and_its_key(app: KafineaApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        app_titles = [c.title for c in app.palette_commands()]
-        assert "Past imports" in app_titles
+        assert "Past imports" in [c.title for c in commands(app.screen, app)]
         await pilot.press("I")
         await settle(pilot)
         assert isinstance(app.screen, PastImportsScreen)

@@ -71,6 +71,17 @@ def test_contacts_list(app: KafineaApp, snap_compare: Any) -> None:
     assert snap_compare(app, terminal_size=(100, 30), run_before=run_before)
 
 
+def test_help_screen(app: KafineaApp, snap_compare: Any) -> None:
+    """`?` on the contacts list at 80x24: every key of the list, wrapped, with its live key."""
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
 def test_import_wizard_mapping_step(app: KafineaApp, clients_csv: Path, snap_compare: Any) -> None:
     """Step 3 at 80x24: suggested fields beside sample values, reference keys, defaults."""
 

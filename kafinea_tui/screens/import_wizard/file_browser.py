@@ -1,7 +1,7 @@
 """A modal file browser for the wizard's "Browse" button: a DirectoryTree that returns a path.
 
-Typing a path with completion is the quick way; this is the way to look around. Enter on a file
-chooses it, escape closes with nothing chosen.
+Typing a path with completion is the quick way; this is the way to look around. Choosing a file
+(the tree's enter) dismisses with it; closing dismisses with nothing chosen.
 """
 
 from __future__ import annotations
@@ -10,10 +10,12 @@ from pathlib import Path
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DirectoryTree, Footer, Static
+
+from kafinea_tui import keys
 
 
 class FileBrowserScreen(ModalScreen[Path | None]):
@@ -26,13 +28,9 @@ class FileBrowserScreen(ModalScreen[Path | None]):
         border: round $accent; background: $surface; padding: 0 1;
     }
     FileBrowserScreen DirectoryTree { height: 1fr; }
-    FileBrowserScreen #browse-help { color: $text-muted; height: 1; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Close"),
-        Binding("backspace", "parent", "Parent folder"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = keys.bindings("open_parent_folder", "close_screen")
 
     def __init__(self, start: Path) -> None:
         super().__init__()
@@ -42,9 +40,6 @@ class FileBrowserScreen(ModalScreen[Path | None]):
         with Vertical():
             yield Static(str(self.start), id="browse-where")
             yield DirectoryTree(self.start, id="browse-tree")
-            yield Static(
-                "enter: choose file · backspace: parent folder · escape: close", id="browse-help"
-            )
         yield Footer()
 
     def on_mount(self) -> None:

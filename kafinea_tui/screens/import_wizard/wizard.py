@@ -8,16 +8,16 @@ import (the list then refreshes), or None when nothing was imported.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Button, ContentSwitcher, Footer, Select, Static
 
+from kafinea_tui import keys
 from kafinea_tui.data.importer import saved_mappings
 from kafinea_tui.data.importer.plan import CsvOptions, ImportPlan, ImportReport
 from kafinea_tui.data.importer.run import suggest_mapping
@@ -28,7 +28,6 @@ from kafinea_tui.screens.import_wizard.run_summary import RunSummary
 from kafinea_tui.screens.import_wizard.step_duplicates import StepDuplicates
 from kafinea_tui.screens.import_wizard.step_file import StepFile
 from kafinea_tui.screens.import_wizard.step_mapping import StepMapping
-from kafinea_tui.screens.palette import PaletteCommand
 from kafinea_tui.widgets.mapping_editor import MappingEditor
 from kafinea_tui.workspace import Workspace
 
@@ -53,13 +52,9 @@ class ImportWizard(Screen[ImportReport | None]):
     ImportWizard #wizard-buttons .spacer { width: 1fr; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+n", "next", "Next", priority=True, id="wizard.next"),
-        Binding("ctrl+b", "back", "Back", priority=True, id="wizard.back"),
-        Binding("escape", "cancel", "Cancel", id="wizard.cancel"),
-        # The app's `q` quits; inside the wizard it only closes the wizard, like escape.
-        Binding("q", "cancel", "Close", show=False, id="wizard.close"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = keys.bindings(
+        "next_step", "previous_step", "close_screen"
+    )
 
     def __init__(self, store: Store, workspace: Workspace, module_name: str) -> None:
         super().__init__()
@@ -90,12 +85,6 @@ class ImportWizard(Screen[ImportReport | None]):
 
     def on_mount(self) -> None:
         self._show_step()
-
-    def palette_commands(self) -> Iterator[PaletteCommand]:
-        """The wizard's actions for the command palette ("Past imports" is the app's, on `I`)."""
-        yield PaletteCommand("Next step", "Go to the next step (ctrl+n)", self.action_next)
-        yield PaletteCommand("Previous step", "Go back a step (ctrl+b)", self.action_back)
-        yield PaletteCommand("Close the import wizard", "Leave (escape)", self.action_cancel)
 
     # -- navigation ---------------------------------------------------------------------------
 
@@ -150,7 +139,7 @@ class ImportWizard(Screen[ImportReport | None]):
         self._show_step()
 
     @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
+    def action_close(self) -> None:
         if self.query_one(RunSummary).running:
             self.notify("The import is still running; wait for it to finish.", severity="warning")
             return
@@ -158,7 +147,7 @@ class ImportWizard(Screen[ImportReport | None]):
 
     @on(Button.Pressed, "#past-imports")
     async def past_imports(self) -> None:
-        """The app's action (`I`), so the list is opened the same way from everywhere."""
+        """The app's action (open_past_imports), so the list opens the same way everywhere."""
         await self.app.run_action("past_imports")
 
     async def _leave_step(self, check: bool = True) -> str | None:
