@@ -1,16 +1,18 @@
-"""One record as a person reads it: labelled values, references as the related record's key.
+"""Records as a person or a client reads them: references as the related record's key.
 
-The detail screen shows this; it lives in the data layer so the screen stays free of SQL and the
-same view can serve other front ends. A record is small, so resolving its few references one by
-one is fine here (lists resolve theirs set-based in query.py).
+`record_view`: one record with labelled values, for the detail screen (a record is small, so its
+few references are resolved one by one). `shown_records`: the records of a list of ids by field
+name, for the API (two statements, references joined set-based as in query.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from kafinea_tui.data.schema import LINE_ITEM_FIELDS, FieldType
+from kafinea_tui.data.query import display_select
+from kafinea_tui.data.schema import LINE_ITEM_FIELDS, LINE_ITEMS_TABLE, FieldType, Module
 from kafinea_tui.data.store.database import Store
 
 
@@ -63,3 +65,38 @@ def record_view(store: Store, module_name: str, record_id: int) -> RecordView | 
         else (),
         items=tuple(items),
     )
+
+
+def shown_records(store: Store, module: Module, ids: Sequence[int]) -> list[dict[str, Any]]:
+    """The records with these ids, in the order given (missing ones left out): `id`, each
+    column field by name (references as the related record's key), `created_at`,
+    `modified_at`, and a sales order's `items` as `[{product (its key), quantity, list_price}]`."""
+    if not ids:
+        return []
+    schema = store.schema
+    columns = [f for f in module.fields if f.is_column]
+    select, joins = display_select(module, schema, columns)
+    cur = store.cursor()
+    result = cur.execute(
+        f"SELECT r.id, {select}, r.created_at, r.modified_at FROM {module.table} r {joins}"
+        " WHERE r.id IN (SELECT unnest(?::BIGINT[]))",
+        [list(ids)],
+    )
+    names = ["id", *(f.name for f in columns), "created_at", "modified_at"]
+    found = {int(row[0]): dict(zip(names, row, strict=True)) for row in result.fetchall()}
+    if module.name == "salesorders":
+        for record in found.values():
+            record["items"] = []
+        product_key = schema.module("products").key
+        lines = cur.execute(
+            f"SELECT i.salesorder_id, p.{product_key}, i.quantity, i.list_price"
+            f" FROM {LINE_ITEMS_TABLE} i LEFT JOIN products p ON p.id = i.product"
+            " WHERE i.salesorder_id IN (SELECT unnest(?::BIGINT[]))"
+            " ORDER BY i.salesorder_id, i.position",
+            [list(found)],
+        ).fetchall()
+        for order_id, product, quantity, price in lines:
+            found[int(order_id)]["items"].append(
+                {"product": product, "quantity": quantity, "list_price": price}
+            )
+    return [found[i] for i in ids if i in found]

@@ -11,6 +11,7 @@ from typing import Any
 
 from kafinea_tui.data.errors import UsageError
 from kafinea_tui.data.schema import Module
+from kafinea_tui.data.store.changes import changes_after as read_changes
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.sync.api.records import json_value
 
@@ -31,28 +32,19 @@ def parse_cursor(text: str | None) -> int:
 
 def changes_after(store: Store, module: Module, since: int, limit: int) -> dict[str, Any]:
     """`{"changes": [...], "cursor": "..."}`, oldest first, at most `limit` entries."""
-    rows = (
-        store.cursor()
-        .execute(
-            "SELECT cursor, op, record_id, source, fields, changed_at, batch_id, actor"
-            " FROM kf_changes"
-            " WHERE module = ? AND cursor > ? ORDER BY cursor LIMIT ?",
-            [module.name, since, limit],
-        )
-        .fetchall()
-    )
+    found = read_changes(store, module.name, since, limit)
     changes = [
         {
-            "cursor": str(cursor),
-            "op": op,
-            "id": int(record_id),
-            "source": source,
-            "fields": list(fields or []),
-            "at": json_value(changed_at),
-            "batch": batch,
-            "token": actor,
+            "cursor": str(change.cursor),
+            "op": change.op,
+            "id": change.record_id,
+            "source": change.source,
+            "fields": change.fields,
+            "at": json_value(change.changed_at),
+            "batch": change.batch_id,
+            "token": change.actor,
         }
-        for cursor, op, record_id, source, fields, changed_at, batch, actor in rows
+        for change in found
     ]
-    last = str(rows[-1][0]) if rows else str(since)
-    return {"changes": changes, "cursor": last, "more": len(rows) == limit}
+    last = str(found[-1].cursor) if found else str(since)
+    return {"changes": changes, "cursor": last, "more": len(found) == limit}
