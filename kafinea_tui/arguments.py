@@ -39,6 +39,8 @@ def build_plan(args: argparse.Namespace, workspace: Workspace) -> ImportPlan:
         plan.csv.delimiter = args.delimiter
     if args.no_header:
         plan.csv.header = False
+    if getattr(args, "sheet", None):
+        plan.csv.sheet = str(args.sheet)
     if args.duplicates:
         plan.duplicates = Duplicates(args.duplicates)
     if args.match:

@@ -40,7 +40,7 @@ def plan(
     match: list[str] | None = None,
     **options: Any,
 ) -> ImportPlan:
-    csv_keys = {"encoding", "delimiter", "header"}
+    csv_keys = {"encoding", "delimiter", "header", "sheet"}
     csv = CsvOptions(path, **{k: v for k, v in options.items() if k in csv_keys})
     rest = {k: v for k, v in options.items() if k not in csv_keys}
     return ImportPlan(

@@ -1,6 +1,7 @@
 """`kafinea-tui import MODULE FILE [options] [--json]`: the three wizard steps as options.
 
-Without `--map`, columns are mapped by `suggest_mapping` (headers matched to labels and names).
+Without `--map`, columns are mapped by `suggest` (our names and labels, then the export
+vocabularies of other CRMs, then synonyms); the report names the columns that went nowhere.
 Exit status: 0 when the import ran (even with failed rows), 2 for a usage error (unknown option
 value, column or field), 1 when nothing could be imported (unreadable file, wrong encoding,
 unknown module, malformed saved mapping); each with one sentence on stderr and nothing written.
@@ -27,9 +28,14 @@ SHOWN_ERRORS = 20
 
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("import", help="import a CSV file into a module")
+    parser = subparsers.add_parser(
+        "import", help="import a CSV file or a spreadsheet (.xlsx .xlsm .xls .ods) into a module"
+    )
     parser.add_argument("module", help="module name or label (contacts, organizations, ...)")
-    parser.add_argument("file", type=Path, help="the CSV file")
+    parser.add_argument("file", type=Path, help="the CSV file or spreadsheet")
+    parser.add_argument(
+        "--sheet", metavar="NAME|N", help="a spreadsheet's sheet, by name or number (default: 1)"
+    )
     parser.add_argument(
         "--encoding", help=", ".join([*ENCODINGS[1:], ENCODINGS[0]])
     )
@@ -39,7 +45,13 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--no-header", action="store_true", help="the first row is data")
     parser.add_argument("--duplicates", choices=[d.value for d in Duplicates])
     parser.add_argument("--match", action="append", metavar="FIELD", default=None)
-    parser.add_argument("--map", action="append", metavar="COLUMN=FIELD", default=None)
+    parser.add_argument(
+        "--map",
+        action="append",
+        metavar="COLUMN=FIELD",
+        default=None,
+        help="FIELD may be full_name: a whole name split into first and last name",
+    )
     parser.add_argument("--default", action="append", metavar="FIELD=VALUE", default=None)
     parser.add_argument("--reference-key", action="append", metavar="FIELD=KEY", default=None)
     parser.add_argument("--mapping", metavar="NAME", help="apply a saved mapping")
@@ -105,6 +117,11 @@ def print_report(report: ImportReport, file: Path) -> None:
         f"{report.updated} updated, {report.merged} merged, {report.skipped} skipped, "
         f"{report.failed} failed, {report.related_created} related created."
     )
+    if report.looks_like:
+        print(f"The file {report.looks_like}.")
+    if report.unmapped:
+        names = ", ".join(report.unmapped)
+        print(f"Not imported (mapped to no field): {names}.")
     for warning in report.warnings:
         print(f"warning: {warning}")
     for error in report.errors[:SHOWN_ERRORS]:

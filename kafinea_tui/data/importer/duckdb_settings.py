@@ -10,7 +10,7 @@ Public names: `insertion_order(cur)`, `ordered(cur)`, `memory_bound(cur, path)`,
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import duckdb
@@ -28,8 +28,11 @@ MEMORY_FLOOR = 256 * 1024 * 1024
 
 
 @contextmanager
-def memory_bound(cur: duckdb.DuckDBPyConnection, path: Path | None) -> Iterator[None]:
-    """Bound DuckDB's memory for the import relative to the file's size; put the limit back
+def memory_bound(
+    cur: duckdb.DuckDBPyConnection, path: Path | None, size: int = 0
+) -> Iterator[None]:
+    """Bound DuckDB's memory for the import relative to the file's size (or `size`, when
+    larger: a spreadsheet's compressed file is smaller than its text); put the limit back
     (RESET when it was DuckDB's default, so repeated imports never drift it). No bound when
     `path` is None: the limit is database-wide, and a server shares it with other requests."""
     if path is None:
@@ -39,10 +42,8 @@ def memory_bound(cur: duckdb.DuckDBPyConnection, path: Path | None) -> Iterator[
     cur.execute("RESET memory_limit")
     is_default = _memory_limit(cur) == before
     cur.execute("SET memory_limit = ?", [before])
-    try:
-        size = path.stat().st_size
-    except OSError:
-        size = 0
+    with suppress(OSError):
+        size = max(size, path.stat().st_size)
     wanted = max(MEMORY_FLOOR, int(size * MEMORY_PER_FILE_BYTE))
     if wanted >= _limit_bytes(before):
         yield

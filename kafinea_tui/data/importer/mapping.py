@@ -1,23 +1,25 @@
-"""Columns -> fields: suggesting a mapping, and checking one before anything runs.
+"""Columns -> fields: the targets of a module, and checking a mapping before anything runs.
 
-Public names: `suggest_mapping(columns, module) -> {column: target}`, `targets(module)`,
-`Target`, `resolve_targets(plan, module, columns) -> list[Target]`, `ITEM_TARGETS`.
+Public names: `targets(module)`, `find_target(module, text)`, `Target`, `resolve_targets(...)
+-> list[Target]`, `ITEM_TARGETS`, `FULL_NAME`, `SYNONYMS` (suggestions are in `suggest`).
 
-A target is a field name, or `items.product` / `items.quantity` / `items.list_price` for the line
-items of a sales order. Suggestions compare headers to names, labels and a few common synonyms
-(French exports included) with case, accents, spacing and punctuation ignored, then fuzzily
-(difflib) for near misses such as `Adress Email`; each field is suggested at most once.
+A target is a field name, `items.product` / `items.quantity` / `items.list_price` for the line
+items of a sales order, or `full_name` where a module has first and last name: one column
+holding a person's whole name, split on its first space (`Jean-Baptiste Le Rond d'Alembert` ->
+`Jean-Baptiste` / `Le Rond d'Alembert`; a single word is the last name). Mapping that column
+to Last Name instead keeps the whole name there.
 """
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 
 from kafinea_tui.data.errors import UsageError
 from kafinea_tui.data.schema import LINE_ITEM_FIELDS, Field, FieldType, Module, normalize_label
 
 ITEM_TARGETS: tuple[str, ...] = tuple(f"items.{f.name}" for f in LINE_ITEM_FIELDS)
+FULL_NAME = "full_name"
+_FULL_NAME_FIELD = Field(FULL_NAME, "Full Name (first and last)", FieldType.TEXT)
 
 # Extra spellings people use in headers, by field name (normalised when compared).
 SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -77,6 +79,8 @@ class Target:
     column: str | None  # the file column it reads, None when only a default feeds it
     index: int | None  # 1-based position of that column in the file
     default: str | None = None
+    # For the two targets a full_name column feeds: 'first' (up to the first space) or 'last'.
+    part: str | None = None
 
     @property
     def is_item(self) -> bool:
@@ -97,6 +101,8 @@ def targets(module: Module) -> dict[str, Field]:
     found = {f.name: f for f in module.columns}
     if any(f.type is FieldType.LINE_ITEMS for f in module.fields):
         found.update({f"items.{f.name}": f for f in LINE_ITEM_FIELDS})
+    if "first_name" in found and "last_name" in found:
+        found[FULL_NAME] = _FULL_NAME_FIELD
     return found
 
 
@@ -113,50 +119,6 @@ def find_target(module: Module, text: str) -> str | None:
         if name.startswith("items.") and wanted == normalize_label(name.split(".", 1)[1]):
             return name
     return None
-
-
-def _candidates(module: Module) -> list[tuple[str, str]]:
-    """(normalised spelling, target), names and labels before synonyms so they win ties."""
-    pairs: list[tuple[str, str]] = []
-    for name, f in targets(module).items():
-        short = name.split(".", 1)[1] if name.startswith("items.") else name
-        pairs.append((normalize_label(short), name))
-        pairs.append((normalize_label(f.label), name))
-        if name.startswith("items."):
-            pairs.append((normalize_label(f"item {f.label}"), name))
-    for name in targets(module):
-        pairs.extend((normalize_label(s), name) for s in SYNONYMS.get(name, ()))
-    return [(k, t) for k, t in pairs if k]
-
-
-def suggest_mapping(columns: list[str], module: Module) -> dict[str, str]:
-    """Column -> target for the columns that look like a field; others are left out."""
-    candidates = _candidates(module)
-    exact: dict[str, str] = {}
-    for key, target in candidates:
-        exact.setdefault(key, target)
-    result: dict[str, str] = {}
-    used: set[str] = set()
-    pending: list[str] = []
-    for column in columns:
-        found = exact.get(normalize_label(column))
-        if found and found not in used:
-            result[column] = found
-            used.add(found)
-        else:
-            pending.append(column)
-    keys = [k for k, _ in candidates]
-    for column in pending:
-        wanted = normalize_label(column)
-        if len(wanted) < 3:
-            continue
-        for match in difflib.get_close_matches(wanted, keys, n=5, cutoff=0.8):
-            target = exact[match]
-            if target not in used:
-                result[column] = target
-                used.add(target)
-                break
-    return {c: result[c] for c in columns if c in result}
 
 
 def resolve_targets(
@@ -188,19 +150,26 @@ def resolve_targets(
         name = find_target(module, wanted)
         if name is None:
             raise UsageError(f"{module.label} has no field {wanted!r} to map {column!r} to.")
-        if name in chosen:
-            raise UsageError(
-                f"Two columns ({chosen[name].column!r} and {column!r}) are mapped to "
-                f"{available[name].label}; map one column per field."
+        parts: list[tuple[str, str | None]] = [(name, None)]
+        if name == FULL_NAME:
+            parts = [("first_name", "first"), ("last_name", "last")]
+        for field_name, _part in parts:
+            if field_name in chosen:
+                raise UsageError(
+                    f"Two columns ({chosen[field_name].column!r} and {column!r}) are mapped to "
+                    f"{available[field_name].label}; map one column per field."
+                )
+        for field_name, part in parts:
+            chosen[field_name] = Target(
+                field_name, available[field_name], columns[index - 1], index, part=part
             )
-        chosen[name] = Target(name, available[name], columns[index - 1], index)
     for wanted, value in defaults.items():
         name = find_target(module, wanted)
-        if name is None:
+        if name is None or name == FULL_NAME:
             raise UsageError(f"{module.label} has no field {wanted!r} for a default value.")
         if name in chosen:
             t = chosen[name]
-            chosen[name] = Target(t.name, t.field, t.column, t.index, value)
+            chosen[name] = Target(t.name, t.field, t.column, t.index, value, t.part)
         else:
             chosen[name] = Target(name, available[name], None, None, value)
     ordered = sorted(chosen.values(), key=lambda t: (t.index is None, t.index or 0))

@@ -26,6 +26,7 @@ class CsvOptions:
     encoding: str = "auto"
     delimiter: str = "auto"  # csv_dialect.delimiter_char's words, or 'auto'
     header: bool = True
+    sheet: str | None = None  # a spreadsheet's sheet, by name or 1-based number (default: first)
 
 
 @dataclass
@@ -74,6 +75,8 @@ class ImportReport:
     warnings: list[str] = field(default_factory=list)
     dry_run: bool = False
     columns: list[str] = field(default_factory=list)  # the file's columns, for failed_rows_csv
+    unmapped: list[str] = field(default_factory=list)  # the file's columns that went nowhere
+    looks_like: str | None = None  # "looks like a HubSpot contacts export", when suggested
 
     def as_dict(self) -> dict[str, Any]:
         """The `--json` and API shape of DESIGN.md."""
@@ -89,4 +92,6 @@ class ImportReport:
             "errors": [e.as_dict() for e in self.errors],
             "warnings": list(self.warnings),
             "dry_run": self.dry_run,
+            "unmapped": list(self.unmapped),
+            "looks_like": self.looks_like,
         }

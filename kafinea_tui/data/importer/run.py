@@ -20,14 +20,17 @@ import duckdb
 from kafinea_tui.data.errors import KafineaError, UsageError
 from kafinea_tui.data.importer.context import FAIL, MATCHES, RECS, ROWS, TEMP_TABLES, Context
 from kafinea_tui.data.importer.duckdb_settings import insertion_order, memory_bound
-from kafinea_tui.data.importer.file import csv_source
+from kafinea_tui.data.importer.file import source
 from kafinea_tui.data.importer.file.csv_source import Staged
-from kafinea_tui.data.importer.mapping import Target, resolve_targets, suggest_mapping
+from kafinea_tui.data.importer.file.sniff import Resolved
+from kafinea_tui.data.importer.file.spreadsheet import SheetResolved
+from kafinea_tui.data.importer.mapping import Target, resolve_targets
 from kafinea_tui.data.importer.match import build_records, build_rows, check_records
 from kafinea_tui.data.importer.plan import Duplicates, ImportPlan, ImportReport, RowError
 from kafinea_tui.data.importer.related import create_related
 from kafinea_tui.data.importer.rules import match_fields, picklist_warning
 from kafinea_tui.data.importer.sql import drop_temp
+from kafinea_tui.data.importer.suggest import suggest, suggest_mapping
 from kafinea_tui.data.importer.validate import (
     new_picklist_values,
     resolve_references,
@@ -47,10 +50,25 @@ MAX_LISTED_ERRORS = 100_000
 Progress = Callable[[float], None]
 
 
-def plan_targets(module: Module, plan: ImportPlan, columns: list[str]) -> list[Target]:
-    """The plan's mapping (or a suggested one) checked against the file and the module."""
-    mapping = plan.mapping or suggest_mapping(columns, module)
+def plan_targets(
+    module: Module,
+    plan: ImportPlan,
+    columns: list[str],
+    report: ImportReport | None = None,
+    modules: list[Module] | None = None,
+) -> list[Target]:
+    """The plan's mapping (or a suggested one) checked against the file and the module; the
+    report, when given, learns the columns that go nowhere and the product the file is from."""
+    mapping = plan.mapping
+    if not mapping:
+        suggested = suggest(columns, module, modules)
+        mapping = suggested.mapping
+        if report is not None and suggested.detected is not None:
+            report.looks_like = suggested.detected.sentence(module.label)
     found = resolve_targets(module, columns, mapping, plan.defaults, plan.csv.header)
+    if report is not None:
+        used = {t.index for t in found if t.index is not None}
+        report.unmapped = [c for i, c in enumerate(columns, start=1) if i not in used]
     if not any(t.index is not None for t in found):
         raise UsageError(
             f"No column of the file is mapped to a field of {module.label}; map at least one."
@@ -94,8 +112,10 @@ def run_import(
     module = store.module(plan.module)
     options = ValueOptions(plan.decimal, plan.date_format)
     duplicates = Duplicates(plan.duplicates) if plan.duplicates is not None else None
-    resolved = csv_source.resolve(plan.csv)
-    found = plan_targets(module, plan, resolved.columns)
+    resolved = source.resolve(plan.csv)
+    report = ImportReport(batch=None, dry_run=dry_run, columns=list(resolved.columns))
+    modules = list(store.schema.modules.values())
+    found = plan_targets(module, plan, resolved.columns, report, modules)
     match = _check_match(module, plan, found)
     defaults = {
         t.field.name: check_value(store.cursor(), t.field, t.default, options)
@@ -104,10 +124,9 @@ def run_import(
     }
     tick(0.05)
     now = utc_now()
-    report = ImportReport(batch=None, dry_run=dry_run, columns=list(resolved.columns))
     with (
         insertion_order(store.cursor()),
-        memory_bound(store.cursor(), None if shared else resolved.path),
+        memory_bound(store.cursor(), None if shared else resolved.path, _in_memory(resolved)),
         _transaction(store, dry_run) as cur,
     ):
         batch: int | None = None
@@ -120,7 +139,7 @@ def run_import(
                 [batch, module.name, plan.source, plan.description or str(resolved.path), now],
             )
         transform = typed_query(found, options)
-        staged = csv_source.stage(cur, plan.csv, resolved=resolved, transform=transform)
+        staged = source.stage(cur, plan.csv, resolved, transform, plan.decimal)
         typed_view(cur, staged.table, staged.base_rowid)
         # File order is kept in `rn` from here on: let DuckDB write in parallel, in less memory.
         cur.execute("SET SESSION preserve_insertion_order = false")
@@ -156,6 +175,13 @@ def run_import(
         store.refresh_schema()
     tick(1.0)
     return report
+
+
+def _in_memory(resolved: Resolved) -> int:
+    """What a spreadsheet's text takes once loaded (its file is compressed), else 0."""
+    if isinstance(resolved, SheetResolved):
+        return int(resolved.loaded.total_height) * len(resolved.columns) * 24
+    return 0
 
 
 def _extend_picklists(store: Store, ctx: Context, report: ImportReport) -> None:

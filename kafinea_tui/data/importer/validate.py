@@ -46,6 +46,8 @@ def typed_query(targets: list[Target], options: ValueOptions) -> Transform:
         if target.index is None and not target.is_reference:
             continue  # default-only fields are applied when writing
         cell = clean_sql(f"c{target.index}") if target.index is not None else "NULL::VARCHAR"
+        if target.part is not None:
+            cell = _name_part(cell, target.part)
         if target.is_reference and target.default is not None:
             cell = f"coalesce({cell}, {params.add(target.default)})"
         text_col = "t_" + target.sql_name
@@ -80,9 +82,19 @@ def typed_query(targets: list[Target], options: ValueOptions) -> Transform:
     return Transform(query, params.values, cells)
 
 
+def _name_part(cell: str, part: str) -> str:
+    """One side of a whole name split on its first space; a single word is the last name."""
+    cut = f"strpos({cell}, ' ')"
+    if part == "first":
+        return f"CASE WHEN {cut} > 0 THEN NULLIF(trim(left({cell}, {cut} - 1)), '') END"
+    return f"CASE WHEN {cut} > 0 THEN NULLIF(trim(substr({cell}, {cut} + 1)), '') ELSE {cell} END"
+
+
 def _keeps_text(target: Target) -> bool:
     """Whether the typed column of a target is the cell's text whenever the cell is readable
     (text, email, phone, picklist, a reference's key), so the cell can be rebuilt from it."""
+    if target.part is not None:
+        return False  # half of the cell
     if target.is_reference:
         return target.default is None
     return target.field.sql_type == "VARCHAR"

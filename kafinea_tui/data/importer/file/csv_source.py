@@ -68,6 +68,8 @@ class Preview:
     delimiter: str
     header: bool
     problems: list[str] = field(default_factory=list)
+    sheet: str | None = None  # a spreadsheet's sheet shown, and its sheets with row counts
+    sheets: list[tuple[str, int]] = field(default_factory=list)
 
 
 def preview(options: CsvOptions, rows: int = 20) -> Preview:

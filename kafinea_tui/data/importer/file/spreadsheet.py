@@ -1,0 +1,248 @@
+"""Staging a spreadsheet (.xlsx .xlsm .xls .ods) into DuckDB, as `stage` does a CSV file.
+
+Public names: `SUFFIXES`, `is_spreadsheet(path)`, `Sheet`, `sheets(path)`, `SheetResolved`,
+`resolve(options)`, `stage(cur, options, resolved, transform, decimal)`, `preview(options, rows)`.
+
+Why fastexcel: it reads with Rust's calamine and hands the sheet over as Arrow, which DuckDB
+scans in place, so a million rows go in without a Python loop. Its types are kept: each cell
+becomes the text the importer's parsers read without doubt, whatever the sheet's display
+format: a date cell ISO `2026-11-26` (a date-time `2026-11-26 08:30:00`), a number cell with
+the import's decimal separator and no thousands, a yes/no cell `true`/`false`, a text cell as
+it is (`01234` stays `01234`). Formulas are read as the values the spreadsheet cached.
+Every row's type is inferred from every row (not a sample), so a text cell under a thousand
+numbers makes its column text instead of being lost. Wholly empty rows are skipped; a failed
+row is named by its row number in the sheet.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import fastexcel
+import pyarrow as pa
+
+from kafinea_tui.data.errors import KafineaError, UsageError
+from kafinea_tui.data.importer.file.lines import LineMap
+from kafinea_tui.data.importer.file.sniff import Resolved
+from kafinea_tui.data.importer.file.stage import Staged, Transform
+from kafinea_tui.data.importer.plan import CsvOptions
+
+SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+ROW = "kf_sheet_row"  # the staged row's number in the sheet
+_ARROW = "kf_sheet_arrow"
+# fastexcel logs (through Python's logging) each column whose type it cannot guess.
+logging.getLogger("fastexcel").setLevel(logging.ERROR)
+
+
+def is_spreadsheet(path: Path) -> bool:
+    return Path(path).suffix.lower() in SUFFIXES
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    rows: int  # rows below the header
+
+
+@dataclass(frozen=True)
+class SheetResolved(Resolved):
+    """A sheet's columns, and the sheet as loaded (one parse serves the columns and the rows)."""
+
+    sheet: str = ""
+    loaded: Any = field(default=None, compare=False, repr=False)  # fastexcel.ExcelSheet
+
+
+def _reader(path: Path) -> fastexcel.ExcelReader:
+    path = Path(path).expanduser()
+    if path.is_dir():
+        raise KafineaError(f"{path} is a folder, not a spreadsheet.")
+    if not path.exists():
+        raise KafineaError(f"The file {path} does not exist.")
+    try:
+        return fastexcel.read_excel(str(path))
+    except Exception as error:  # fastexcel raises its own classes, and OSError
+        raise KafineaError(f"Cannot read {path.name} as a spreadsheet: {_first(error)}") from None
+
+
+def sheets(path: Path) -> list[Sheet]:
+    """The workbook's sheets in order, with their row counts below a header row."""
+    reader = _reader(path)
+    found: list[Sheet] = []
+    for name in reader.sheet_names:
+        try:
+            loaded = reader.load_sheet(name, n_rows=0)
+            found.append(Sheet(name, int(loaded.total_height)))
+        except Exception:
+            found.append(Sheet(name, 0))
+    return found
+
+
+def _sheet_index(reader: fastexcel.ExcelReader, wanted: str | None, path: Path) -> str:
+    names = list(reader.sheet_names)
+    if not names:
+        raise KafineaError(f"{path.name} has no sheets: there is nothing to import.")
+    if wanted is None or not str(wanted).strip():
+        return str(names[0])
+    text = str(wanted).strip()
+    if text in names:
+        return text
+    folded = {n.casefold(): n for n in names}
+    if text.casefold() in folded:
+        return folded[text.casefold()]
+    if text.isdigit() and 1 <= int(text) <= len(names):
+        return str(names[int(text) - 1])
+    known = ", ".join(repr(n) for n in names)
+    raise UsageError(
+        f"{path.name} has no sheet {text!r}; its sheets are {known} (or 1-{len(names)})."
+    )
+
+
+def resolve(options: CsvOptions, rows: int | None = None) -> SheetResolved:
+    """The sheet's columns (header row or numbers), the sheet loaded once for staging."""
+    path = Path(options.path).expanduser()
+    reader = _reader(path)
+    name = _sheet_index(reader, options.sheet, path)
+    try:
+        loaded = reader.load_sheet(
+            name,
+            header_row=0 if options.header else None,
+            schema_sample_rows=None,
+            n_rows=rows,
+        )
+    except Exception as error:
+        raise KafineaError(
+            f"Cannot read the sheet {name!r} of {path.name}: {_first(error)}"
+        ) from None
+    infos = loaded.available_columns()
+    if not infos:
+        raise KafineaError(
+            f"The sheet {name!r} of {path.name} is empty: there is nothing to import."
+        )
+    if options.header:
+        columns = [_column_name(info.name, i) for i, info in enumerate(infos, start=1)]
+    else:
+        columns = [str(i) for i in range(1, len(infos) + 1)]
+    kind = path.suffix.lower().lstrip(".")
+    return SheetResolved(
+        path, kind, ",", options.header, columns, 1 if options.header else 0, name, loaded
+    )
+
+
+def _column_name(name: str, index: int) -> str:
+    return f"Column {index}" if not name.strip() or name.startswith("__UNNAMED__") else name.strip()
+
+
+def arrow_table(resolved: SheetResolved) -> pa.Table:
+    """The loaded sheet as Arrow, its columns renamed c1..cN and its row numbers added."""
+    data = resolved.loaded.to_arrow()
+    table = pa.Table.from_batches([data]) if isinstance(data, pa.RecordBatch) else data
+    table = table.rename_columns([f"c{i}" for i in range(1, table.num_columns + 1)])
+    first = resolved.header_lines + 1  # the sheet row of the first data row
+    rows = pa.array(range(first, first + table.num_rows), type=pa.int64())
+    return table.append_column(ROW, rows)
+
+
+def cell_sql(name: str, kind: pa.DataType, decimal: str) -> str:
+    """SQL turning one typed Arrow column into the text the importer parses (see the module)."""
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        return name
+    if pa.types.is_floating(kind):
+        text = f"CAST({name} AS VARCHAR)"
+        if decimal == "comma":
+            text = f"replace({text}, '.', ',')"
+        whole = f"CAST(CAST({name} AS BIGINT) AS VARCHAR)"
+        return (
+            f"CASE WHEN {name} = trunc({name}) AND abs({name}) < 1e15 THEN {whole} ELSE {text} END"
+        )
+    if pa.types.is_integer(kind):
+        return f"CAST({name} AS VARCHAR)"
+    if pa.types.is_boolean(kind):
+        return f"CASE WHEN {name} THEN 'true' WHEN NOT {name} THEN 'false' END"
+    if pa.types.is_date(kind):
+        return f"strftime({name}, '%Y-%m-%d')"
+    if pa.types.is_timestamp(kind):
+        day = f"strftime({name}, '%Y-%m-%d')"
+        return f"CASE WHEN {name} = date_trunc('day', {name}) THEN {day} ELSE strftime({name}, '%Y-%m-%d %H:%M:%S') END"
+    if pa.types.is_null(kind):
+        return "NULL::VARCHAR"
+    return f"CAST({name} AS VARCHAR)"
+
+
+def source_sql(table: pa.Table, decimal: str) -> str:
+    """The sheet as the cells c1..cN (VARCHAR) and its row number, empty rows left out."""
+    width = table.num_columns - 1
+    kinds = [table.schema.field(i).type for i in range(width)]
+    select = ", ".join(
+        f"{cell_sql(f'c{i}', kind, decimal)} AS c{i}" for i, kind in enumerate(kinds, start=1)
+    )
+    empty = " AND ".join(f"coalesce(trim(c{i}), '') = ''" for i in range(1, width + 1))
+    return f"(SELECT * FROM (SELECT {select}, {ROW} FROM {_ARROW}) WHERE NOT ({empty}))"
+
+
+def stage(
+    cur: duckdb.DuckDBPyConnection,
+    resolved: SheetResolved,
+    transform: Transform,
+    decimal: str,
+    table: str = "kf_stage",
+) -> SheetStaged:
+    """The sheet as a TEMP table, typed by `transform` in the same scan (see `stage.stage`)."""
+    arrow = arrow_table(resolved)
+    cur.execute(f"DROP TABLE IF EXISTS {table}")
+    cur.register(_ARROW, arrow)
+    try:
+        query = transform.query.replace("__SOURCE__", source_sql(arrow, decimal))
+        cur.execute(f"CREATE TEMP TABLE {table} AS {query}", transform.params)
+    except duckdb.Error as error:
+        raise KafineaError(f"Cannot read {resolved.path.name}: {_first(error)}") from None
+    finally:
+        cur.unregister(_ARROW)
+    row = cur.execute(f"SELECT count(*), coalesce(min(rowid), 0) FROM {table}").fetchone()
+    rows, base = (int(row[0]), int(row[1])) if row else (0, 0)
+    if rows == 0:
+        raise KafineaError(
+            f"The sheet {resolved.sheet!r} of {resolved.path.name} has no rows: there is nothing to import."
+        )
+    lines = LineMap(resolved.header_lines, resolved.header, resolved.path)
+    return SheetStaged(resolved, table, rows, [], lines, base, dict(transform.cells))
+
+
+def preview_rows(resolved: SheetResolved) -> list[list[str]]:
+    """The loaded rows as the import reads them (text cells), for the wizard's preview."""
+    arrow = arrow_table(resolved)
+    conn = duckdb.connect()
+    try:
+        conn.register(_ARROW, arrow)
+        width = arrow.num_columns - 1
+        cells = ", ".join(f"c{i}" for i in range(1, width + 1))
+        found = conn.execute(f"SELECT {cells} FROM {source_sql(arrow, 'point')}").fetchall()
+    finally:
+        conn.close()
+    return [["" if v is None else str(v) for v in row] for row in found]
+
+
+@dataclass
+class SheetStaged(Staged):
+    """A staged sheet: a failed row's line is its row number in the sheet."""
+
+    def lines(self, cur: duckdb.DuckDBPyConnection, rowids: list[int]) -> dict[int, int]:
+        if not rowids:
+            return {}
+        found = cur.execute(
+            f"SELECT {self.rn_sql}, {ROW} FROM {self.table}"
+            f" WHERE {self.rn_sql} IN (SELECT unnest(?::BIGINT[]))",
+            [rowids],
+        ).fetchall()
+        return {int(rn): int(row) for rn, row in found}
+
+    def fix_reject_lines(self, cur: duckdb.DuckDBPyConnection) -> None:
+        return None
+
+
+def _first(error: Exception) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__

@@ -1,0 +1,78 @@
+"""`kafinea-tui import` of another CRM's export and of a spreadsheet, with no options: what
+went nowhere is printed, the whole-name column is split, and `--sheet` picks a sheet."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import xlsxwriter
+
+from tests.cli.test_import import cli
+from tests.import_helpers import write
+
+HUBSPOT = (
+    "Record ID,First Name,Last Name,Email,Mobile Phone Number,Company Name,Street Address,"
+    "Postal Code,Country/Region,Contact owner\n"
+    "101,Ann,Lee,ann@example.com,+1 555 0101,Acme,1 Main St,02108,United States,Jo\n"
+)
+
+
+def _contacts(workspace: Path, fields: str) -> list[tuple[object, ...]]:
+    with duckdb.connect(str(workspace / "kafinea.duckdb"), read_only=True) as conn:
+        return conn.execute(f"SELECT {fields} FROM contacts ORDER BY id").fetchall()
+
+
+def test_unmapped_columns_are_printed_without_json(tmp_path: Path) -> None:
+    path = write(tmp_path / "hubspot.csv", HUBSPOT)
+    result = cli(tmp_path / "ws", "import", "contacts", str(path))
+    assert result.returncode == 0, result.stderr
+    assert "The file looks like a HubSpot contacts export." in result.stdout
+    assert "Not imported (mapped to no field): Record ID, Contact owner." in result.stdout
+    assert _contacts(tmp_path / "ws", "mobile, mailing_street, mailing_zip, mailing_country") == [
+        ("+1 555 0101", "1 Main St", "02108", "United States")
+    ]
+    result = cli(tmp_path / "ws2", "import", "contacts", str(path), "--json")
+    assert json.loads(result.stdout)["unmapped"] == ["Record ID", "Contact owner"]
+
+
+def test_map_a_column_to_full_name(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "people.csv",
+        "Who,Mail\nJean-Baptiste Le Rond d'Alembert,jb@example.fr\nVoltaire,v@example.fr\n",
+    )
+    result = cli(
+        tmp_path / "ws",
+        "import",
+        "contacts",
+        str(path),
+        "--map",
+        "Who=full_name",
+        "--map",
+        "Mail=email",
+        "--json",
+    )
+    assert json.loads(result.stdout)["created"] == 2, result.stderr
+    assert _contacts(tmp_path / "ws", "first_name, last_name") == [
+        ("Jean-Baptiste", "Le Rond d'Alembert"),
+        (None, "Voltaire"),
+    ]
+
+
+def test_spreadsheet_sheet_by_number(tmp_path: Path) -> None:
+    path = tmp_path / "book.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    book.add_worksheet("Readme").write_row(0, 0, ["Nothing here"])
+    sheet = book.add_worksheet("Contacts")
+    sheet.write_row(0, 0, ["Last Name", "Birthdate"])
+    sheet.write_string(1, 0, "Lee")
+    sheet.write_datetime(1, 1, date(1980, 3, 4), book.add_format({"num_format": "d mmm yyyy"}))
+    book.close()
+    result = cli(tmp_path / "ws", "import", "contacts", str(path), "--sheet", "2", "--json")
+    assert json.loads(result.stdout)["created"] == 1, result.stderr
+    assert _contacts(tmp_path / "ws", "last_name, birthdate") == [("Lee", date(1980, 3, 4))]
+    result = cli(tmp_path / "ws", "import", "contacts", str(path), "--sheet", "Orders")
+    assert result.returncode == 2
+    assert "book.xlsx has no sheet 'Orders'; its sheets are 'Readme', 'Contacts'" in result.stderr

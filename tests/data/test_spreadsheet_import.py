@@ -1,0 +1,190 @@
+"""Spreadsheets import like CSV files, and their typed cells keep their type.
+
+The workbooks are written here: .xlsx by openpyxl and by XlsxWriter (which, unlike openpyxl,
+stores a formula's cached value, what a spreadsheet application saves), .ods by odfpy.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+import xlsxwriter
+from odf.opendocument import OpenDocumentSpreadsheet
+from odf.table import Table, TableCell, TableRow
+from odf.text import P
+
+from kafinea_tui.data.errors import KafineaError, UsageError
+from kafinea_tui.data.importer.file.source import preview, sheets
+from kafinea_tui.data.importer.plan import CsvOptions
+from kafinea_tui.data.importer.run import run_import
+from kafinea_tui.data.store.database import Store
+from tests.import_helpers import plan, rows
+
+HEADER = ["First Name", "Last Name", "Email", "Birthdate", "Mailing Zip", "Title", "Do Not Call"]
+FIELDS = "first_name, last_name, email, birthdate, mailing_zip, title, do_not_call"
+
+
+@pytest.fixture
+def store() -> Store:
+    return Store.open(":memory:")
+
+
+def xlsx_with_formulas(path: Path) -> Path:
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("People")
+    book.add_worksheet("Notes").write_row(0, 0, ["Note"])
+    day_first = book.add_format({"num_format": "dd/mm/yyyy"})
+    month_name = book.add_format({"num_format": "mmm d, yyyy"})
+    sheet.write_row(0, 0, HEADER)
+    sheet.write_row(1, 0, ["Ann", "Lee", "ann@example.com"])
+    sheet.write_datetime(1, 3, date(1980, 3, 4), day_first)
+    sheet.write_string(1, 4, "01234")
+    sheet.write_formula(1, 5, '=UPPER("cto")', None, "CTO")
+    sheet.write_boolean(1, 6, True)
+    # Row 3 is left empty: skipped, and later rows keep their sheet row numbers.
+    sheet.write_row(3, 0, ["Bob", "Ray", "bob@example.com"])
+    sheet.write_datetime(3, 3, date(1990, 12, 31), month_name)
+    sheet.write_number(3, 4, 75001)
+    sheet.write_formula(3, 5, "=20+22", None, 42)
+    sheet.write_boolean(3, 6, False)
+    book.close()
+    return path
+
+
+def test_typed_cells_keep_their_type_whatever_their_format(store: Store, tmp_path: Path) -> None:
+    path = xlsx_with_formulas(tmp_path / "people.xlsx")
+    # A date format for text dates is irrelevant to date cells, in either order of day/month.
+    report = run_import(store, plan("contacts", path, date_format="mm/dd/yyyy"))
+    assert (report.created, report.failed, report.unmapped) == (2, 0, [])
+    assert rows(store, f"SELECT {FIELDS} FROM contacts ORDER BY id") == [
+        ("Ann", "Lee", "ann@example.com", date(1980, 3, 4), "01234", "CTO", True),
+        ("Bob", "Ray", "bob@example.com", date(1990, 12, 31), "75001", "42", False),
+    ]
+
+
+def test_openpyxl_workbook_numbers_and_text_numbers(store: Store, tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Orgs"
+    sheet.append(["Organization Name", "Employees", "Annual Revenue", "Billing Zip", "Created"])
+    sheet.append(["Acme", 120, 1234567.89, "01234", datetime(2024, 5, 6, 7, 8, 9)])
+    sheet.append(["Beta", 8.0, 10, "75001", date(2024, 1, 2)])
+    path = tmp_path / "orgs.xlsx"
+    book.save(path)
+    report = run_import(
+        store,
+        plan(
+            "organizations",
+            path,
+            decimal="comma",
+            mapping={
+                "Organization Name": "name",
+                "Employees": "employees",
+                "Annual Revenue": "annual_revenue",
+                "Billing Zip": "billing_zip",
+            },
+        ),
+    )
+    assert (report.created, report.failed, report.unmapped) == (2, 0, ["Created"])
+    found = rows(
+        store, "SELECT name, employees, annual_revenue, billing_zip FROM organizations ORDER BY id"
+    )
+    assert [(n, e, float(r), z) for n, e, r, z in found] == [
+        ("Acme", 120, 1234567.89, "01234"),
+        ("Beta", 8, 10.0, "75001"),
+    ]
+
+
+def _ods(path: Path, table_rows: list[list[tuple[str, str, str]]]) -> Path:
+    """(value type, office value, shown text) per cell; a formula as ('formula', f, cached)."""
+    doc = OpenDocumentSpreadsheet()
+    table = Table(name="Contacts")
+    for cells in table_rows:
+        row = TableRow()
+        for kind, value, text in cells:
+            if kind == "string":
+                cell = TableCell(valuetype="string")
+            elif kind == "date":
+                cell = TableCell(valuetype="date", datevalue=value)
+            elif kind == "formula":
+                cell = TableCell(valuetype="float", value=text, formula=value)
+            else:
+                cell = TableCell(valuetype=kind, value=value)
+            cell.addElement(P(text=text))
+            row.addElement(cell)
+        table.addElement(row)
+    doc.spreadsheet.addElement(table)
+    doc.save(str(path))
+    return path
+
+
+def test_ods_dates_numbers_text_numbers_and_formulas(store: Store, tmp_path: Path) -> None:
+    s = "string"
+    path = _ods(
+        tmp_path / "people.ods",
+        [
+            [(s, "", h) for h in ["Name", "Email", "Birthdate", "Mailing Zip", "Title"]],
+            [
+                (s, "", "Ada Lovelace"),
+                (s, "", "ada@example.com"),
+                ("date", "1815-12-10", "10/12/1815"),
+                (s, "", "01234"),
+                ("formula", "of:=6*7", "42"),
+            ],
+            [
+                (s, "", "Grace Hopper"),
+                (s, "", "grace@example.com"),
+                ("date", "1906-12-09", "Dec 9, 1906"),
+                ("float", "75001", "75001"),
+                (s, "", "Admiral"),
+            ],
+        ],
+    )
+    report = run_import(store, plan("contacts", path))
+    assert (report.created, report.failed) == (2, 0)
+    assert rows(
+        store,
+        "SELECT first_name, last_name, email, birthdate, mailing_zip, title FROM contacts ORDER BY id",
+    ) == [
+        ("Ada", "Lovelace", "ada@example.com", date(1815, 12, 10), "01234", "42"),
+        ("Grace", "Hopper", "grace@example.com", date(1906, 12, 9), "75001", "Admiral"),
+    ]
+
+
+def test_sheet_by_name_or_number_and_the_sheets_listed(store: Store, tmp_path: Path) -> None:
+    path = xlsx_with_formulas(tmp_path / "people.xlsx")
+    assert [(s.name, s.rows) for s in sheets(path)] == [("People", 3), ("Notes", 0)]
+    shown = preview(CsvOptions(path, sheet="1"), rows=5)
+    assert (shown.sheet, shown.columns[:2], shown.rows[0][:5]) == (
+        "People",
+        ["First Name", "Last Name"],
+        ["Ann", "Lee", "ann@example.com", "1980-03-04", "01234"],
+    )
+    assert shown.sheets == [("People", 3), ("Notes", 0)]
+    with pytest.raises(UsageError, match=r"no sheet 'Missing'; its sheets are 'People', 'Notes'"):
+        run_import(store, plan("contacts", path, sheet="Missing"))
+    with pytest.raises(KafineaError, match=r"'Notes' of people\.xlsx has no rows"):
+        run_import(store, plan("contacts", path, sheet="notes", mapping={"Note": "last_name"}))
+
+
+def test_a_failed_row_is_named_by_its_sheet_row(store: Store, tmp_path: Path) -> None:
+    book = xlsxwriter.Workbook(str(tmp_path / "bad.xlsx"))
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ["Last Name", "Email"])
+    sheet.write_row(1, 0, ["Lee", "ann@example.com"])
+    sheet.write_row(4, 0, ["Ray", "not an address"])
+    book.close()
+    report = run_import(store, plan("contacts", tmp_path / "bad.xlsx"))
+    assert (report.created, report.failed) == (1, 1)
+    assert [(e.line, e.column) for e in report.errors] == [(5, "Email")]
+
+
+def test_not_a_workbook_is_one_sentence(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "fake.xlsx"
+    path.write_text("First Name,Last Name\nAnn,Lee\n", encoding="utf-8")
+    with pytest.raises(KafineaError, match=r"Cannot read fake\.xlsx as a spreadsheet"):
+        run_import(store, plan("contacts", path))
