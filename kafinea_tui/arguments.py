@@ -90,7 +90,31 @@ def options_from_args(args: argparse.Namespace) -> ExportOptions:
         encoding=args.encoding,
         decimal=args.decimal,
         formula_guard=args.formula_guard,
+        format=export_format(getattr(args, "output", None), getattr(args, "format", None)),
     )
+
+
+def export_format(output: str | None, wanted: str | None) -> str:
+    """csv or xlsx: `--format` when given, else the file name's extension (.xlsx), else csv.
+    A file name whose extension says another format than `--format` is a UsageError."""
+    named = ""
+    if output and output != "-":
+        suffix = output.rsplit(".", 1)[-1].lower() if "." in output.rsplit("/", 1)[-1] else ""
+        named = {"xlsx": "xlsx", "csv": "csv", "tsv": "csv", "txt": "csv"}.get(suffix, "")
+        if suffix in ("xls", "xlsm", "ods"):
+            raise UsageError(
+                f"Cannot export to {output}: the spreadsheet format written is .xlsx; "
+                "name the file .xlsx."
+            )
+    fmt = (wanted or named or "csv").strip().lower()
+    if fmt not in ("csv", "xlsx"):
+        raise UsageError(f"Unknown export format {wanted!r}; use csv or xlsx.")
+    if wanted and named and named != fmt:
+        raise UsageError(
+            f"The file name {output} says {named} but --format says {fmt}; "
+            f"make them agree (name the file .{fmt}, or drop --format)."
+        )
+    return fmt
 
 
 def _ids(text: str) -> tuple[int, ...]:

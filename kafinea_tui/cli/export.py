@@ -17,19 +17,32 @@ from typing import Any
 
 from kafinea_tui.arguments import options_from_args
 from kafinea_tui.data.csv_dialect import DELIMITERS
-from kafinea_tui.data.exporter.options import DECIMALS, EXPORT_ENCODINGS, HEADERS, SCOPES
+from kafinea_tui.data.exporter.options import (
+    DECIMALS,
+    EXPORT_ENCODINGS,
+    FORMATS,
+    HEADERS,
+    SCOPES,
+)
 from kafinea_tui.workspace import Workspace
 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "export",
-        help="export records as CSV",
-        description="Export a module's records as CSV (to a file, or to standard output with -o -).",
+        help="export records as CSV or a spreadsheet (.xlsx)",
+        description="Export a module's records as CSV or .xlsx (to a file, or to standard output"
+        " with -o -).",
     )
     parser.add_argument("module", help="contacts, organizations, leads, products or salesorders")
     parser.add_argument(
         "-o", "--output", required=True, metavar="FILE", help="file to write, - for stdout"
+    )
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default=None,
+        help="csv or xlsx (default: from the file name's extension, else csv)",
     )
     parser.add_argument("--scope", choices=SCOPES, help="which records (default: from the options)")
     parser.add_argument(
@@ -62,15 +75,15 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace, workspace: Workspace) -> int:
-    from kafinea_tui.data.exporter.run import export_csv  # the engine, only when exporting
+    from kafinea_tui.data.exporter.run import export_file  # the engine, only when exporting
 
     options = options_from_args(args)
     to_stdout = args.output == "-"
     with workspace.opened_store() as store:
         if to_stdout:
-            result = export_csv(store, options, sys.stdout.buffer)
+            result = export_file(store, options, sys.stdout.buffer)
         else:
-            result = export_csv(store, options, Path(args.output))
+            result = export_file(store, options, Path(args.output))
     out = sys.stderr if to_stdout else sys.stdout
     if args.json:
         path = str(result.path.resolve()) if result.path is not None else None

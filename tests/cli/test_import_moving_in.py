@@ -76,3 +76,22 @@ def test_spreadsheet_sheet_by_number(tmp_path: Path) -> None:
     result = cli(tmp_path / "ws", "import", "contacts", str(path), "--sheet", "Orders")
     assert result.returncode == 2
     assert "book.xlsx has no sheet 'Orders'; its sheets are 'Readme', 'Contacts'" in result.stderr
+
+
+def test_export_xlsx_by_extension_and_format_agreement(tmp_path: Path) -> None:
+    path = write(tmp_path / "hubspot.csv", HUBSPOT)
+    assert cli(tmp_path / "ws", "import", "contacts", str(path)).returncode == 0
+    book = tmp_path / "people.xlsx"
+    result = cli(tmp_path / "ws", "export", "contacts", "-o", str(book))
+    assert result.returncode == 0, result.stderr
+    assert book.read_bytes()[:2] == b"PK"  # a zip: a real workbook, not CSV in disguise
+    result = cli(tmp_path / "ws", "export", "contacts", "-o", str(book), "--format", "csv")
+    assert result.returncode == 2
+    assert "says xlsx but --format says csv" in result.stderr
+    data = tmp_path / "people.data"
+    result = cli(tmp_path / "ws", "export", "contacts", "-o", str(data), "--format", "xlsx")
+    assert result.returncode == 0, result.stderr
+    assert data.read_bytes()[:2] == b"PK"
+    result = cli(tmp_path / "ws2", "import", "contacts", str(book), "--json")
+    report = json.loads(result.stdout)
+    assert (report["created"], report["unmapped"]) == (1, []), result.stderr

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from kafinea_tui.data.exporter.run import ExportOptions, export_csv
+from kafinea_tui.data.exporter.run import ExportOptions, export_csv, export_file
 from kafinea_tui.data.importer.plan import CsvOptions, ImportPlan
 from kafinea_tui.data.schema import LINE_ITEM_FIELDS
 from kafinea_tui.data.store.database import Store
@@ -175,5 +175,26 @@ def test_export_import_export_gives_the_same_bytes(
             export_csv(fresh, options, second)
             assert second.read_bytes() == first.read_bytes(), module
             assert fresh.count(module) == source.count(module)
+    finally:
+        fresh.close()
+
+
+def test_xlsx_export_imports_back_with_the_same_values(source: Store, tmp_path: Path) -> None:
+    """Issue 13, point 6: a workbook export into an empty workspace, with no mapping (labels
+    map themselves), gives every module the same values: their CSV exports are the same."""
+    fresh = Store.open(":memory:")
+    try:
+        fresh.add_custom_field("contacts", "Niveau fidélité", "picklist", ["Or", "Argent"])
+        fresh.add_custom_field("contacts", "Score", "decimal")
+        for module in ORDER:
+            book = tmp_path / f"{module}.xlsx"
+            export_file(source, ExportOptions(module, format="xlsx"), book)
+            report = importer.run_import(fresh, ImportPlan(module, CsvOptions(path=book)))
+            assert (report.failed, report.unmapped) == (0, []), report.errors
+            assert fresh.count(module) == source.count(module)
+            before, after = tmp_path / f"{module}-1.csv", tmp_path / f"{module}-2.csv"
+            export_csv(source, ExportOptions(module), before)
+            export_csv(fresh, ExportOptions(module), after)
+            assert after.read_bytes() == before.read_bytes(), module
     finally:
         fresh.close()

@@ -2,4 +2,5 @@
 
 options (the request) -> plan (scope, fields, order) -> sql (the SELECT) + lookup
   -> run (COPY to a temporary file, transcode by encoding, rename into place)
+  -> xlsx (the same plan with typed values, streamed into a workbook by XlsxWriter)
 """

@@ -16,6 +16,7 @@ EXPORT_ENCODINGS: dict[str, str] = {
     "windows-1252": "cp1252",
 }
 DECIMALS = ("point", "comma")
+FORMATS = ("csv", "xlsx")
 HEADERS = ("labels", "names")
 
 
@@ -34,4 +35,5 @@ class ExportOptions:
     encoding: str = "utf-8"
     decimal: str = "point"
     formula_guard: bool = True
+    format: str = "csv"  # csv | xlsx (see exporter/xlsx.py)
     search: str = ""

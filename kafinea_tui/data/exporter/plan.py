@@ -87,13 +87,20 @@ def plan_export(store: Store, options: ExportOptions) -> ExportPlan:
     )
     order = order_by(module, schema, query.sort)
 
-    guard = options.formula_guard
-    joined = build_columns(module, schema, chosen, options.header, options.decimal, guard)
-    header_bom = codec == "utf-8-sig" and not _needs_quotes(joined.columns[0].header, delimiter)
+    typed = options.format == "xlsx"
+    guard = options.formula_guard and not typed
+    joined = build_columns(
+        module, schema, chosen, options.header, options.decimal, guard, typed=typed
+    )
+    header_bom = (
+        not typed
+        and codec == "utf-8-sig"
+        and not _needs_quotes(joined.columns[0].header, delimiter)
+    )
     chosen_source, table_order = (_with_bom(joined) if header_bom else joined), False
     if order in _ID_ORDERS and options.scope in _TABLE_ORDER_SCOPES and not joined.per_item:
         candidate = build_columns(
-            module, schema, chosen, options.header, options.decimal, guard, lookups=True
+            module, schema, chosen, options.header, options.decimal, guard, True, typed
         )
         candidate = _with_bom(candidate) if header_bom else candidate
         sql, params = export_query(module, candidate, where, None, headers=True)

@@ -42,6 +42,7 @@ __all__ = [
     "ExportResult",
     "count_scope",
     "export_csv",
+    "export_file",
 ]
 
 CHUNK = 4 * 1024 * 1024
@@ -73,6 +74,22 @@ def count_scope(store: Store, options: ExportOptions) -> int:
     return count_where(store, module.table, where, params)
 
 
+def export_file(
+    store: Store,
+    options: ExportOptions,
+    target: Path | BinaryIO,
+    progress: Progress | None = None,
+) -> ExportResult:
+    """Write the scope in the options' format: CSV here, a workbook in `exporter.xlsx`."""
+    if options.format == "xlsx":
+        from kafinea_tui.data.exporter.xlsx import export_xlsx
+
+        return export_xlsx(store, options, target, progress)
+    if options.format != "csv":
+        raise UsageError(f"Unknown export format {options.format!r}; use csv or xlsx.")
+    return export_csv(store, options, target, progress)
+
+
 def export_csv(
     store: Store,
     options: ExportOptions,
@@ -86,7 +103,7 @@ def export_csv(
     count = count_where(store, store.module(options.module).table, *plan.where)
     stream: BinaryIO | None = None
     if isinstance(target, Path):
-        final: Path | None = _check_target(target)
+        final: Path | None = check_target(target)
         directory = target.expanduser().parent
     else:
         final, stream, directory = None, target, Path(tempfile.gettempdir())
@@ -100,7 +117,7 @@ def export_csv(
         elif final is not None:
             os.replace(written, final)
     except OSError as error:
-        raise _os_error(error, final) from None
+        raise os_error(error, final) from None
     finally:
         for path in temporary:
             with contextlib.suppress(OSError):
@@ -116,17 +133,17 @@ def _write(
     store: Store, plan: ExportPlan, directory: Path, temporary: list[Path], report: Progress
 ) -> Path:
     """Write the CSV into temporary files in `directory`; returns the finished one."""
-    utf8 = _temp_file(directory, temporary)
+    utf8 = temp_file(directory, temporary)
     _copy(store, plan, utf8, report)
     report(0.9)
     if plan.codec == "utf-8" or plan.header_bom:
         return utf8
-    encoded = _temp_file(directory, temporary)
+    encoded = temp_file(directory, temporary)
     _transcode(store, plan, utf8, encoded)
     return encoded
 
 
-def _temp_file(directory: Path, temporary: list[Path]) -> Path:
+def temp_file(directory: Path, temporary: list[Path]) -> Path:
     handle, name = tempfile.mkstemp(prefix=".kafinea-export-", suffix=".part", dir=directory)
     os.close(handle)
     path = Path(name)
@@ -191,7 +208,7 @@ def _transcode(store: Store, plan: ExportPlan, source: Path, target: Path) -> No
 # -- the target path -------------------------------------------------------------------------
 
 
-def _check_target(target: Path) -> Path:
+def check_target(target: Path) -> Path:
     path = target.expanduser()
     if path.is_dir():
         raise UsageError(f"{path} is a folder; give the name of the file to write.")
@@ -203,7 +220,7 @@ def _check_target(target: Path) -> Path:
     return path
 
 
-def _os_error(error: OSError, path: Path | None) -> KafineaError:
+def os_error(error: OSError, path: Path | None) -> KafineaError:
     where = str(path) if path is not None else "the export"
     if error.errno == errno.ENOSPC:
         return KafineaError(f"The disk is full: {where} was not written.")

@@ -112,9 +112,11 @@ def build_columns(
     decimal: str,
     guard: bool,
     lookups: bool = False,
+    typed: bool = False,
 ) -> Source:
     """The formatted columns and how references reach their keys: LEFT JOINs, or with `lookups`
-    the id-indexed key lists of `export_lookup` (no join, so the table order survives)."""
+    the id-indexed key lists of `export_lookup` (no join, so the table order survives). With
+    `typed` (a spreadsheet), numbers, dates and timestamps keep their SQL type (`_typed`)."""
     columns: list[Column] = []
     references = list(dict.fromkeys(f for f, _ in chosen if f.type is FieldType.REFERENCE))
     if lookups:
@@ -128,10 +130,12 @@ def build_columns(
             per_item = True
             parts = [p for p in LINE_ITEM_FIELDS if item is None or p.name == item]
             for part in parts:
-                columns.append(_item_column(part, schema, header, decimal, guard))
+                columns.append(_item_column(part, schema, header, decimal, guard, typed))
             continue
         if lookups and field.type is FieldType.REFERENCE:
             expression = lookup_value(field)  # the key is formatted inside the list
+        elif typed:
+            expression = _typed(_value(field, schema), field)
         else:
             expression = _format(_value(field, schema), field, decimal, guard)
         columns.append(
@@ -150,10 +154,14 @@ def build_columns(
     return Source(columns, with_clause, joins, per_item)
 
 
-def _item_column(part: Field, schema: Schema, header: str, decimal: str, guard: bool) -> Column:
+def _item_column(
+    part: Field, schema: Schema, header: str, decimal: str, guard: bool, typed: bool
+) -> Column:
     if part.type is FieldType.REFERENCE:
         key = schema.module("products").key
         expression = _text(f"ip.{key}", guard)
+    elif typed:
+        expression = _typed(f"it.{part.name}", part)
     else:
         expression = _format(f"it.{part.name}", part, decimal, guard)
     return Column(
@@ -182,6 +190,21 @@ def _format(value: str, field: Field, decimal: str, guard: bool) -> str:
     if field.type is FieldType.DECIMAL and decimal == "comma":
         return f"replace(CAST({value} AS VARCHAR), '.', ',')"
     return f"CAST({value} AS VARCHAR)"
+
+
+def _typed(value: str, field: Field) -> str:
+    """A value for a spreadsheet cell: numbers as DOUBLE or BIGINT, dates as DATE, timestamps
+    as TIMESTAMP; yes/no as the words `yes`/`no` (they read back in any locale, where a TRUE
+    cell shows as VRAI or WAHR), text as text (a cell is never a formula, so no guard)."""
+    if field.name in ("created_at", "modified_at") and field in SYSTEM_FIELDS.values():
+        return f"CAST({value} AS TIMESTAMP)"
+    if field.type is FieldType.DATE:
+        return value
+    if field.type is FieldType.DECIMAL:
+        return f"CAST({value} AS DOUBLE)"
+    if field.type is FieldType.INTEGER or field.name == "id":
+        return f"CAST({value} AS BIGINT)"
+    return _format(value, field, "point", guard=False)
 
 
 def _text(value: str, guard: bool) -> str:
