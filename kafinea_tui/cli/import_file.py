@@ -36,9 +36,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--sheet", metavar="NAME|N", help="a spreadsheet's sheet, by name or number (default: 1)"
     )
-    parser.add_argument(
-        "--encoding", help=", ".join([*ENCODINGS[1:], ENCODINGS[0]])
-    )
+    parser.add_argument("--encoding", help=", ".join([*ENCODINGS[1:], ENCODINGS[0]]))
     parser.add_argument(
         "--delimiter", help=f"{', '.join(DELIMITERS)}, auto, or the character itself"
     )
