@@ -1,4 +1,5 @@
-"""`kafinea-tui serve [--host 127.0.0.1] [--port 8765]`: the REST API over a workspace, no UI.
+"""`kafinea-tui serve [--host 127.0.0.1] [--port 8765] [--max-body-mb 100]`: the REST API over a
+workspace, no UI.
 
 It binds 127.0.0.1 unless told otherwise: the API moves a CRM's data, and exposing it to a
 network is a decision for the person starting it, not a default. DuckDB lets one process write a
@@ -31,6 +32,13 @@ def register(subparsers: Any) -> None:
         "--host", default="127.0.0.1", help="address to bind (default 127.0.0.1, this machine)"
     )
     parser.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    parser.add_argument(
+        "--max-body-mb",
+        type=float,
+        default=100,
+        metavar="N",
+        help="refuse request bodies larger than N megabytes with 413 (default 100)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -42,6 +50,8 @@ def run(args: argparse.Namespace, workspace: Workspace) -> int:
 
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port is between 0 and 65535, not {args.port}.")
+    if not 0 < args.max_body_mb <= 1_000_000:
+        raise UsageError(f"--max-body-mb is a size in megabytes above 0, not {args.max_body_mb}.")
     with workspace.opened_store() as store:
         if not list_tokens(store):
             print(
@@ -49,7 +59,10 @@ def run(args: argparse.Namespace, workspace: Workspace) -> int:
                 file=sys.stderr,
             )
         config = uvicorn.Config(
-            create_app(store, workspace), host=args.host, port=args.port, log_level="info"
+            create_app(store, workspace, max_body_mb=args.max_body_mb),
+            host=args.host,
+            port=args.port,
+            log_level="info",
         )
         server = uvicorn.Server(config)
         # uvicorn shuts down gracefully on SIGINT or SIGTERM, then raises the signal again;

@@ -8,42 +8,19 @@ from __future__ import annotations
 
 import csv
 import io
-import threading
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import httpx
 import pytest
-import uvicorn
 
 from kafinea_tui.data.importer.undo import undo_import
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.data.store.tokens import create_token, revoke_token
 from kafinea_tui.sync.api.app import create_app
+from tests.api.server import serve
 
 API = "/api/v1"
-
-
-@contextmanager
-def serve(store: Store) -> Iterator[str]:
-    """Run the API over `store` on a free port; yields its base URL."""
-    config = uvicorn.Config(create_app(store), host="127.0.0.1", port=0, log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the API server did not start")
-        time.sleep(0.02)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=20)
 
 
 def client(base: str, token: str | None) -> httpx.Client:

@@ -82,6 +82,8 @@ def test_serve_answers_health_and_records_with_a_token(workspace: Path) -> None:
             "serve",
             "--port",
             str(port),
+            "--max-body-mb",
+            "1",
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -107,6 +109,13 @@ def test_serve_answers_health_and_records_with_a_token(workspace: Path) -> None:
         assert records.status_code == 200
         assert records.json()["total"] == 1
         assert records.json()["records"][0]["email"] == "ann@x.fr"
+        too_large = httpx.post(
+            f"{base}/contacts/import",
+            headers={"Authorization": f"Bearer {token}"},
+            content=b"Last Name\n" + b"x" * 2**21,
+            timeout=10,
+        )
+        assert too_large.status_code == 413 and "1 MB" in too_large.json()["error"]
     finally:
         server.terminate()
         try:

@@ -1,0 +1,37 @@
+"""A real uvicorn server on 127.0.0.1 for the API tests (and the client's), in a thread."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import uvicorn
+
+from kafinea_tui.data.store.database import Store
+from kafinea_tui.sync.api.app import create_app
+
+
+@contextmanager
+def serve(store: Store, **options: Any) -> Iterator[str]:
+    """Run the API over `store` on a free port (`options` go to `create_app`); yields its
+    base URL."""
+    config = uvicorn.Config(
+        create_app(store, **options), host="127.0.0.1", port=0, log_level="warning"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the API server did not start")
+        time.sleep(0.02)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=20)

@@ -1,0 +1,189 @@
+"""The API under what clients and attackers send: bodies past the limit, wrong methods, repeated
+or empty parameters, errors on a keep-alive connection, and writes beside a long export.
+One class per promise; all over real HTTP on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import threading
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from kafinea_tui.data.store.database import Store
+from kafinea_tui.data.store.tokens import create_token
+from tests.api.server import serve
+
+API = "/api/v1"
+
+
+@pytest.fixture
+def store() -> Iterator[Store]:
+    store = Store.open(":memory:")
+    store.create("contacts", {"last_name": "Lee", "email": "ann@x.fr"})
+    yield store
+    store.close()
+
+
+def authorized(base: str, store: Store, name: str = "client") -> httpx.Client:
+    token = create_token(store, name)
+    return httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=60)
+
+
+def local_port(answer: httpx.Response) -> int:
+    """The client's port of the connection an answer came on: the same port, the same
+    connection."""
+    stream = answer.extensions["network_stream"]
+    return int(stream.get_extra_info("client_addr")[1])
+
+
+class TestAnErrorKeepsTheConnection:
+    def test_every_error_status_leaves_the_connection_usable(self, store: Store) -> None:
+        with serve(store, max_body_mb=0.01) as base, authorized(base, store) as http:
+            first = http.get(f"{API}/health")
+            errors = [
+                http.get(f"{API}/contacts/records", params={"limit": "x"}),  # 400
+                http.get(f"{API}/contacts/records/999"),  # 404
+                http.put(f"{API}/contacts/records/1", json={}),  # 405
+                http.post(f"{API}/contacts/import", content=b"x" * 20_000),  # 413
+                http.patch(f"{API}/contacts/records/1", json={"last_name": ""}),  # 422
+            ]
+            assert [e.status_code for e in errors] == [400, 404, 405, 413, 422]
+            after = http.get(f"{API}/health")
+            assert after.status_code == 200
+            assert {local_port(a) for a in [first, *errors, after]} == {local_port(first)}
+
+    def test_a_500_leaves_the_connection_usable(self, store: Store) -> None:
+        with serve(store) as base, authorized(base, store) as http:
+            first = http.get(f"{API}/health")
+            # Something no client can cause: the records' table gone under the server.
+            store.cursor().execute("DROP TABLE contacts")
+            failed = http.get(f"{API}/contacts/records")
+            assert failed.status_code == 500
+            assert failed.json() == {
+                "error": "The server failed unexpectedly; the details are in its log."
+            }
+            after = http.get(f"{API}/health")
+            assert after.status_code == 200 and local_port(after) == local_port(first)
+
+
+class TestBodiesHaveALimit:
+    def test_a_declared_length_past_the_limit_is_refused_unread(self, store: Store) -> None:
+        with serve(store, max_body_mb=1) as base, authorized(base, store) as http:
+            answer = http.post(f"{API}/contacts/records", content=b"[" + b" " * 2**21 + b"]")
+            assert answer.status_code == 413
+            assert "1 MB" in answer.json()["error"] and "--max-body-mb" in answer.json()["error"]
+            assert http.get(f"{API}/health").status_code == 200
+
+    def test_a_streamed_body_is_cut_as_it_passes_the_limit(self, store: Store) -> None:
+        chunks_sent = 0
+
+        def chunks() -> Iterator[bytes]:
+            nonlocal chunks_sent
+            yield b"Last Name\n"
+            for _ in range(64):  # 64 x 64 KiB = 4 MiB, no Content-Length
+                chunks_sent += 1
+                yield b"x" * 65_535 + b"\n"
+
+        with serve(store, max_body_mb=1) as base, authorized(base, store) as http:
+            answer = http.post(f"{API}/contacts/import", content=chunks())
+            assert answer.status_code == 413
+        assert store.count("contacts") == 1
+
+    def test_a_body_under_the_limit_goes_through(self, store: Store) -> None:
+        with serve(store, max_body_mb=1) as base, authorized(base, store) as http:
+            body = [{"last_name": f"N{n}", "description": "d" * 1000} for n in range(500)]
+            answer = http.post(f"{API}/contacts/records", json=body)
+            assert answer.status_code == 200 and answer.json()["created"] == 500
+
+
+class TestMethodNotAllowedSaysWhatIs:
+    def test_405_carries_allow_with_every_method_of_the_path(self, store: Store) -> None:
+        with serve(store) as base, authorized(base, store) as http:
+            one = http.put(f"{API}/contacts/records/1", json={})
+            assert one.status_code == 405 and "PUT" in one.json()["error"]
+            assert set(one.headers["allow"].split(", ")) == {"GET", "HEAD", "PATCH", "DELETE"}
+            many = http.delete(f"{API}/contacts/records")
+            assert set(many.headers["allow"].split(", ")) == {"GET", "HEAD", "POST"}
+            export = http.post(f"{API}/contacts/export")
+            assert set(export.headers["allow"].split(", ")) == {"GET", "HEAD"}
+
+
+class TestParametersGivenTwiceOrEmpty:
+    @pytest.mark.parametrize(
+        "query",
+        [
+            "limit=5&limit=6",
+            "offset=1&offset=1",
+            "limit=",
+            "offset=",
+            "limit=1e3",
+            "offset=99999999999999999999999",
+            "filter=a&filter=b",
+        ],
+    )
+    def test_is_a_400_naming_the_parameter(self, store: Store, query: str) -> None:
+        with serve(store) as base, authorized(base, store) as http:
+            answer = http.get(f"{API}/contacts/records?{query}")
+            assert answer.status_code == 400
+            assert query.split("=")[0] in answer.json()["error"]
+
+    def test_a_record_id_past_64_bits_is_a_400(self, store: Store) -> None:
+        with serve(store) as base, authorized(base, store) as http:
+            answer = http.get(f"{API}/contacts/records/{2**64}")
+            assert answer.status_code == 400 and "record id" in answer.json()["error"]
+
+
+class TestTheDocumentNeedsNoToken:
+    def test_openapi_and_health_answer_without_a_token(self, store: Store) -> None:
+        with serve(store) as base:
+            assert httpx.get(f"{base}/openapi.json").status_code == 200
+            assert httpx.get(f"{base}{API}/health").status_code == 200
+            assert httpx.get(f"{base}{API}/modules").status_code == 401
+
+
+class TestAnImportNeverDisturbsOtherRequests:
+    def test_creates_and_imports_beside_a_long_export(self) -> None:
+        """While exports of 200,000 contacts run, single creates and CSV imports go on: no 5xx,
+        and every export is complete and in id order."""
+        store = Store.open(":memory:")
+        with store.transaction() as cur:
+            cur.execute(
+                "INSERT INTO contacts (id, created_at, modified_at, last_name, email)"
+                " SELECT i, now(), now(), 'Name' || i, 'p' || i || '@x.test'"
+                " FROM range(1, 200001) t(i)"
+            )
+            cur.execute("CREATE OR REPLACE SEQUENCE contacts_id_seq START WITH 200001")
+        statuses: list[int] = []
+        exports: list[list[int]] = []
+        with (
+            serve(store) as base,
+            authorized(base, store, "exporter") as reader,
+            authorized(base, store, "writer") as writer,
+        ):
+
+            def export() -> None:
+                answer = reader.get(f"{API}/contacts/export", params={"fields": "id"})
+                statuses.append(answer.status_code)
+                rows = list(csv.reader(io.StringIO(answer.text)))[1:]
+                exports.append([int(r[0]) for r in rows])
+
+            readers = [threading.Thread(target=export) for _ in range(2)]
+            for thread in readers:
+                thread.start()
+            for n in range(8):
+                created = writer.post(f"{API}/contacts/records", json={"last_name": f"C{n}"})
+                imported = writer.post(
+                    f"{API}/contacts/import", content=f"Last Name\nI{n}\n".encode()
+                )
+                statuses.extend([created.status_code, imported.status_code])
+            for thread in readers:
+                thread.join()
+        assert set(statuses) == {200}
+        for ids in exports:
+            assert len(ids) >= 200_000 and ids == sorted(ids)
+        assert store.count("contacts") == 200_016
+        store.close()
