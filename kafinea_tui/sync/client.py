@@ -70,6 +70,8 @@ class Report:
     errors: list[RowError]
     warnings: list[str]
     dry_run: bool
+    unmapped: list[str]  # columns of a CSV body that went to no field
+    looks_like: str | None  # "looks like a HubSpot contacts export", when the columns say so
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Report:
@@ -81,6 +83,8 @@ class Report:
             errors=errors,
             warnings=list(data["warnings"]),
             dry_run=bool(data["dry_run"]),
+            unmapped=list(data.get("unmapped") or []),
+            looks_like=data.get("looks_like"),
         )
 
 

@@ -145,7 +145,7 @@ class _Api:
     # -- routes -----------------------------------------------------------------------------
 
     async def openapi(self, request: Request) -> Response:
-        return JSONResponse(openapi_document(__version__, list(self.store.schema.modules)))
+        return JSONResponse(openapi_document(__version__, self.store.schema))
 
     async def health(self, request: Request) -> Response:
         qp.Params(request.query_params, ())

@@ -1,179 +1,218 @@
-"""The OpenAPI 3.1 document served at `/openapi.json`, written by hand.
+"""The OpenAPI 3.1 document served at `/openapi.json`, written by hand and built per workspace.
 
 Hand-written because the routes are few and their query options are the CLI's, which no
-framework could infer; tests/test_api.py checks that every route of the app is described here
-and nothing else is, so the document cannot drift from the code.
+framework could infer. It is exact, so that a client generated from it (or the typed client,
+`kafinea_tui.client`) can trust it: `module` is an enum of this workspace's modules, record
+schemas carry its custom fields, every parameter has its type and bounds as the server enforces
+them (`params`), every answer its schema, every error the JSON shape of `errors`. Two tests hold
+it to the code: every route is described and nothing else (tests/api/test_api.py), and a
+schemathesis run over real HTTP finds no answer that breaks it and no request it forbids that
+the server accepts (tests/api/test_openapi.py).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from kafinea_tui.data.schema import Schema
+from kafinea_tui.sync.api.openapi_schemas import components, ref
+from kafinea_tui.sync.api.params import FLAG_WORDS, MAX_INTEGER, MAX_LIMIT
+
 BASE = "/api/v1"
+_JSON = "application/json"
 
-_ERROR = {
-    "description": "an error sentence",
-    "content": {
-        "application/json": {
-            "schema": {"type": "object", "properties": {"error": {"type": "string"}}}
-        }
-    },
-}
-_REPORT = {
-    "type": "object",
-    "description": "the import report: counts, and errors whose line is the file line "
-    "(CSV import) or the 1-based index of the object (POST records)",
-    "properties": {
-        name: {"type": "integer"}
-        for name in (
-            "batch",
-            "total",
-            "created",
-            "updated",
-            "merged",
-            "skipped",
-            "failed",
-            "related_created",
-        )
-    }
-    | {
-        "errors": {"type": "array", "items": {"type": "object"}},
-        "warnings": {"type": "array", "items": {"type": "string"}},
-        "dry_run": {"type": "boolean"},
-    },
-}
-_MODULE = {
-    "name": "module",
-    "in": "path",
-    "required": True,
-    "schema": {"type": "string"},
-    "description": "contacts, organizations, leads, products, salesorders",
-}
-_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+_INTEGER = {"type": "integer", "minimum": 0, "maximum": MAX_INTEGER}
+_FLAG = {"type": "string", "enum": list(FLAG_WORDS)}
+_TEXT: dict[str, Any] = {"type": "string"}
+_LIST = {"type": "array", "items": {"type": "string"}}
 
 
-def _query(name: str, description: str, type_: str = "string", repeat: bool = False) -> Any:
-    schema: dict[str, Any] = {"type": type_}
-    if repeat:
-        schema = {"type": "array", "items": schema}
+def _query(name: str, description: str, schema: dict[str, Any] = _TEXT) -> dict[str, Any]:
     return {"name": name, "in": "query", "schema": schema, "description": description}
 
 
-def _json(description: str, schema: Any | None = None) -> Any:
-    return {
-        "description": description,
-        "content": {"application/json": {"schema": schema or {"type": "object"}}},
-    }
+def _enum(*values: str) -> dict[str, Any]:
+    return {"type": "string", "enum": list(values)}
 
 
-def _operation(summary: str, ok: Any, params: list[Any], **extra: Any) -> Any:
-    errors = {code: _ERROR for code in ("400", "401", "403", "404", "422")}
-    return {"summary": summary, "parameters": params, "responses": {"200": ok, **errors}, **extra}
+def _between(low: int, high: int) -> dict[str, Any]:
+    return {"type": "integer", "minimum": low, "maximum": high}
 
 
+_ROW_OPTIONS = [
+    _query("date_format", "dates that are not ISO: dd/mm/yyyy, mm/dd/yyyy, yyyy-mm-dd..."),
+    _query("decimal", "what a comma means in numbers", _enum("point", "comma")),
+    _query("no_create_related", "fail instead of creating a missing related record", _FLAG),
+]
+_MATCHING = [
+    _query("duplicates", "absent: every record is new", _enum("overwrite", "merge", "ignore")),
+    _query("match", "a field identifying an existing record (repeatable)", _LIST),
+    _query("dry_run", "report what would happen, change nothing", _FLAG),
+]
 _IMPORT_OPTIONS = [
     _query("encoding", "utf-8, utf-8-sig, iso-8859-1, windows-1252, utf-16, auto"),
-    _query("delimiter", "comma, semicolon, pipe, caret, tab, auto or the character"),
-    _query("no_header", "the first row is data", "boolean"),
-    _query("duplicates", "overwrite, merge or ignore; absent: every row creates a record"),
-    _query("match", "a field identifying an existing record", repeat=True),
-    _query("map", "COLUMN=FIELD", repeat=True),
-    _query("default", "FIELD=VALUE used where the file has no value", repeat=True),
-    _query("reference_key", "FIELD=KEY: the related module's key to match on", repeat=True),
+    _query("delimiter", "comma, semicolon, pipe, caret, tab, auto, or the character"),
+    _query("no_header", "the first line is data", _FLAG),
+    *_MATCHING,
+    _query("map", "COLUMN=FIELD (repeatable)", _LIST),
+    _query("default", "FIELD=VALUE used where a line has no value (repeatable)", _LIST),
+    _query("reference_key", "FIELD=KEY: the related module's field to match on", _LIST),
     _query("mapping", "a saved mapping of the workspace"),
-    _query("date_format", "dd/mm/yyyy (default), mm/dd/yyyy, ..."),
-    _query("decimal", "comma or point"),
-    _query("dry_run", "report, change nothing", "boolean"),
-    _query("no_create_related", "fail rows whose related record is missing", "boolean"),
+    *_ROW_OPTIONS,
 ]
 _EXPORT_OPTIONS = [
-    _query("scope", "all, filter, ids or page (default: from the other options)"),
+    _query("scope", "default: from the other options", _enum("all", "filter", "ids", "page")),
     _query("filter", "a filter expression"),
     _query("search", "quick search, as in the list"),
     _query("ids", "record ids, comma-separated"),
-    _query("page", "page number from 1", "integer"),
-    _query("page_size", "page size (default 50)", "integer"),
-    _query("sort", "FIELD or FIELD:desc", repeat=True),
+    _query("page", "page number, from 1", _between(1, MAX_INTEGER)),
+    _query("page_size", "records a page (default 50)", _between(1, 100_000)),
+    _query("sort", "FIELD or FIELD:desc (repeatable, or comma-separated)", _LIST),
     _query("fields", "fields and their order, comma-separated"),
-    _query("header", "labels or names"),
-    _query("delimiter", "comma, semicolon, pipe, caret, tab or the character"),
+    _query("header", "column titles", _enum("labels", "names")),
+    _query("delimiter", "comma, semicolon, pipe, caret, tab, or the character"),
     _query("encoding", "utf-8, utf-8-sig, iso-8859-1, windows-1252"),
-    _query("decimal", "point or comma"),
-    _query("no_formula_guard", "do not prefix ' to cells starting with = + - @", "boolean"),
+    _query("decimal", "decimal separator", _enum("point", "comma")),
+    _query("no_formula_guard", "do not prefix ' to cells starting with = + - @", _FLAG),
 ]
 
 
-def openapi_document(version: str, modules: list[str] | None = None) -> dict[str, Any]:
+def _json(description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"description": description, "content": {_JSON: {"schema": schema}}}
+
+
+def _operation(
+    summary: str,
+    ok: dict[str, Any],
+    params: list[dict[str, Any]],
+    errors: tuple[int, ...],
+    **extra: Any,
+) -> dict[str, Any]:
+    answers: dict[str, Any] = {"200": ok}
+    words = {
+        400: "a wrong request: unknown or repeated parameter, bad value, bad filter",
+        401: "no valid token",
+        403: "a read-only token on a route that writes",
+        404: "no such module or record",
+        413: "a body past the server's --max-body-mb",
+        422: "a write the data refuses",
+    }
+    for code in errors:
+        answers[str(code)] = _json(words[code], ref("Error"))
+    return {"summary": summary, "parameters": params, "responses": answers, **extra}
+
+
+def openapi_document(version: str, schema: Schema) -> dict[str, Any]:
+    """The document for a workspace of this schema."""
+    module = {
+        "name": "module",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string", "enum": list(schema.modules)},
+    }
+    record_id = {"name": "id", "in": "path", "required": True, "schema": _INTEGER}
+    read = (400, 401, 404)
+    write = (400, 401, 403, 404, 413, 422)
     records = f"{BASE}/{{module}}/records"
+    body = {"required": True, "content": {_JSON: {"schema": ref("RecordsInput")}}}
+    patch_body = {"required": True, "content": {_JSON: {"schema": ref("RecordInput")}}}
+    csv_body = {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}}
     paths: dict[str, Any] = {
         f"{BASE}/health": {
-            "get": _operation("Is the server up (no token needed)", _json("ok"), [], security=[])
+            "get": _operation(
+                "Is the server up (no token needed)",
+                _json("up", ref("Health")),
+                [],
+                (400,),
+                security=[],
+            )
         },
         f"{BASE}/modules": {
-            "get": _operation("Modules and their fields", _json("modules", {"type": "array"}), [])
+            "get": _operation(
+                "Modules and their fields",
+                _json("the modules", {"type": "array", "items": ref("Module")}),
+                [],
+                (400, 401),
+            )
         },
         records: {
             "get": _operation(
                 "A page of records: references as the related key, sales orders with items",
-                _json("{total, records}"),
+                _json("the page and the total", ref("Page")),
                 [
-                    _MODULE,
-                    _query("filter", 'a filter expression, e.g. city = "Paris"'),
+                    module,
+                    _query("filter", 'a filter expression, e.g. mailing_city = "Paris"'),
                     _query("search", "quick search over the text fields"),
-                    _query("sort", "FIELD or FIELD:desc, comma-separated", repeat=True),
-                    _query("limit", "page size, default 50, at most 1000", "integer"),
-                    _query("offset", "records to skip", "integer"),
+                    _query("sort", "FIELD or FIELD:desc (repeatable, or comma-separated)", _LIST),
+                    _query("limit", "page size (default 50)", _between(0, MAX_LIMIT)),
+                    _query("offset", "records to skip (default 0)", _INTEGER),
                 ],
+                read,
             ),
             "post": _operation(
-                "Create (or with duplicates= update) records through the importer: one batch",
-                _json("the import report", _REPORT),
-                [
-                    _MODULE,
-                    _query("duplicates", "overwrite, merge or ignore"),
-                    _query("match", "a field identifying an existing record", repeat=True),
-                    _query("dry_run", "report, change nothing", "boolean"),
-                    _query("no_create_related", "fail when a related record is missing", "boolean"),
-                    _query("date_format", "for non-ISO dates"),
-                    _query("decimal", "point (default) or comma"),
-                ],
-                requestBody={"required": True, "content": {"application/json": {}}},
+                "Create records (or, with duplicates, update them) under the import's rules; "
+                "a list is one batch in past imports",
+                _json(
+                    "the import report; an error's line is the object's 1-based index",
+                    ref("Report"),
+                ),
+                [module, *_MATCHING, *_ROW_OPTIONS],
+                write,
+                requestBody=body,
             ),
         },
         f"{records}/{{id}}": {
-            "get": _operation("One record", _json("the record"), [_MODULE, _ID]),
-            "patch": _operation(
-                "Change the given fields (references by key); returns the record",
-                _json("the record"),
-                [_MODULE, _ID, _query("date_format", ""), _query("decimal", "")],
-                requestBody={"required": True, "content": {"application/json": {}}},
+            "get": _operation(
+                "One record", _json("the record", ref("Record")), [module, record_id], read
             ),
-            "delete": _operation("Delete a record", _json("{id, deleted}"), [_MODULE, _ID]),
+            "patch": _operation(
+                "Set the given fields (null clears one) under the import's rules",
+                _json("the record as it is now", ref("Record")),
+                [module, record_id, *_ROW_OPTIONS],
+                write,
+                requestBody=patch_body,
+            ),
+            "delete": _operation(
+                "Delete a record",
+                _json("what was deleted", ref("Deleted")),
+                [module, record_id],
+                (400, 401, 403, 404),
+            ),
         },
         f"{BASE}/{{module}}/import": {
             "post": _operation(
-                "Import a CSV body with the CLI's import options",
-                _json("the import report", _REPORT),
-                [_MODULE, *_IMPORT_OPTIONS],
-                requestBody={"required": True, "content": {"text/csv": {}}},
+                "Import a CSV body with the command line's import options: one batch",
+                _json("the import report; an error's line is the line in the file", ref("Report")),
+                [module, *_IMPORT_OPTIONS],
+                write,
+                requestBody=csv_body,
             )
         },
         f"{BASE}/{{module}}/export": {
             "get": _operation(
-                "Export as CSV with the CLI's export options",
-                {"description": "the CSV file", "content": {"text/csv": {}}},
-                [_MODULE, *_EXPORT_OPTIONS],
+                "Export as CSV with the command line's export options",
+                {"description": "the CSV file", "content": {"text/csv": {"schema": _TEXT}}},
+                [module, *_EXPORT_OPTIONS],
+                read,
             )
         },
         f"{BASE}/{{module}}/changes": {
             "get": _operation(
                 "Change-log entries after a cursor, oldest first",
-                _json("{changes: [{cursor, op, id, source, fields, at, batch}], cursor, more}"),
+                _json(
+                    "a page of changes; ask again with its cursor until more is false",
+                    ref("Changes"),
+                ),
                 [
-                    _MODULE,
-                    _query("since", "the cursor of the previous page (default: the start)"),
-                    _query("limit", "at most 1000 (the default)", "integer"),
+                    module,
+                    _query(
+                        "since",
+                        "the cursor of the previous page (default: the start)",
+                        {"type": "string", "pattern": "^[0-9]{0,19}$"},
+                    ),
+                    _query("limit", "entries a page (default and most: 1000)", _between(1, 1000)),
                 ],
+                read,
             )
         },
     }
@@ -182,6 +221,7 @@ def openapi_document(version: str, modules: list[str] | None = None) -> dict[str
         "info": {"title": "Kafinea TUI API", "version": version},
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": components(schema),
         },
         "security": [{"bearer": []}],
         "paths": paths,

@@ -11,6 +11,7 @@ create duplicates.
 from __future__ import annotations
 
 import argparse
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -24,8 +25,10 @@ from kafinea_tui.data.exporter.run import ExportOptions
 from kafinea_tui.data.importer.plan import Duplicates, ImportPlan
 from kafinea_tui.workspace import Workspace
 
-TRUE_WORDS = ("", "1", "true", "yes", "on")
+TRUE_WORDS = ("", "1", "true", "yes", "on")  # a bare `?dry_run` is true
 FALSE_WORDS = ("0", "false", "no", "off")
+FLAG_WORDS = (*TRUE_WORDS, *FALSE_WORDS)
+_WHOLE = re.compile(r"(0|[1-9][0-9]*)")
 
 IMPORT_TEXT = ("encoding", "delimiter", "duplicates", "mapping", "date_format", "decimal")
 IMPORT_LISTS = ("match", "map", "default", "reference_key")
@@ -77,9 +80,9 @@ class Params:
         value = self.text(name)
         if value is None:
             return False
-        if value.strip().lower() in TRUE_WORDS:
+        if value in TRUE_WORDS:
             return True
-        if value.strip().lower() in FALSE_WORDS:
+        if value in FALSE_WORDS:
             return False
         raise UsageError(f"The parameter {name} is true or false, not {value!r}.")
 
@@ -88,29 +91,27 @@ class Params:
         value = self.text(name)
         if value is None:
             return default
-        if not value.strip().isascii() or not value.strip().lstrip("+-").isdigit():
+        if not _WHOLE.fullmatch(value):
             raise UsageError(f"The parameter {name} is a whole number, not {value!r}.")
-        number = int(value.strip())
+        number = int(value)
         if number < low or number > high:
             raise UsageError(f"The parameter {name} is between {low} and {high}, not {number}.")
         return number
 
     def duplicates(self) -> str | None:
-        value = self.text("duplicates")
-        if value is None or value == "":
-            return None
-        choices = [d.value for d in Duplicates]
-        if value not in choices:
-            raise UsageError(f"duplicates is {', '.join(choices)}, not {value!r}.")
+        return self.choice("duplicates", [d.value for d in Duplicates])
+
+    def choice(self, name: str, choices: list[str]) -> str | None:
+        """One of `choices`, or None when absent (empty is not absent: it is refused)."""
+        value = self.text(name)
+        if value is not None and value not in choices:
+            raise UsageError(f"{name} is {', '.join(choices)}, not {value!r}.")
         return value
 
 
 def decimal(params: Params) -> str:
     """The `decimal` parameter: point (default) or comma."""
-    value = params.text("decimal") or "point"
-    if value not in ("point", "comma"):
-        raise UsageError(f"decimal is comma or point, not {value!r}.")
-    return value
+    return params.choice("decimal", ["point", "comma"]) or "point"
 
 
 def record_id(request: Request) -> int:
@@ -126,8 +127,7 @@ def import_plan(
 ) -> tuple[ImportPlan, bool]:
     """The import options of a query string as a plan (via the CLI's `build_plan`) and dry_run."""
     params = Params(query, (*IMPORT_TEXT, *IMPORT_LISTS, *IMPORT_FLAGS))
-    if params.text("decimal") not in (None, "comma", "point"):
-        raise UsageError(f"decimal is comma or point, not {params.text('decimal')!r}.")
+    decimal(params)
     if params.text("mapping") and workspace is None:
         raise UsageError("This server has no workspace folder, so it has no saved mappings.")
     args = argparse.Namespace(
@@ -148,6 +148,9 @@ def export_options(query: QueryParams, module: str) -> ExportOptions:
     """The export options of a query string, through the CLI's `options_from_args`."""
     params = Params(query, EXPORT_PARAMS)
     values: dict[str, Any] = {name: params.text(name) for name in EXPORT_TEXT}
+    values["scope"] = params.choice("scope", ["all", "filter", "ids", "page"])
+    values["header"] = params.choice("header", ["labels", "names"])
+    values["decimal"] = decimal(params)
     page = values["page"]
     args = argparse.Namespace(
         module=module,
@@ -155,7 +158,7 @@ def export_options(query: QueryParams, module: str) -> ExportOptions:
         filter=values["filter"] or "",
         search=values["search"] or "",
         ids=values["ids"],
-        page=params.integer("page", 1, low=1) if page else None,
+        page=params.integer("page", 1, low=1) if page is not None else None,
         page_size=params.integer("page_size", 50, low=1, high=100_000),
         sort=params.all("sort"),
         fields=values["fields"],

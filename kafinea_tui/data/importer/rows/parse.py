@@ -127,6 +127,10 @@ def parse(
     of `match` and `duplicates`) give each line its key `mk`; none when not `matching` (a
     PATCH names its record by id)."""
     columns, cells = shape(module, objects)
+    if not columns:
+        raise UsageError(
+            f"The records have no fields; send at least one field of {module.label} by name."
+        )
     targets = resolve_targets(module, columns, {c: c for c in columns}, {}, True)
     mapped = {t.field.name for t in targets if not t.is_item}
     fields = match_fields(module, match, duplicates, mapped) if matching else []
