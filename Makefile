@@ -19,7 +19,8 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/kafinea-tui --demo
 
-# Every test, in one run; a suite that finds no tests (pytest's exit status 5) is a failure too.
+# Every test, in one run, on every core (pytest-xdist's `-n auto` in pyproject's addopts), the
+# slow ones too; a suite that finds no tests (pytest's exit status 5) is a failure too.
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 

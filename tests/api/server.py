@@ -1,4 +1,6 @@
-"""A real uvicorn server on 127.0.0.1 for the API tests (and the client's), in a thread."""
+"""A real uvicorn server on 127.0.0.1 for the API tests (and the client's), in a thread, on port 0
+(tests in parallel never collide), and httpx clients for it.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +8,10 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
+import httpx
 import uvicorn
 
 from kafinea_tui.data.store.database import Store
@@ -35,3 +39,21 @@ def serve(store: Store, **options: Any) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=20)
+
+
+API = "/api/v1"
+
+
+def client(base: str, token: str | None) -> httpx.Client:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    return httpx.Client(base_url=base, headers=headers, timeout=30)
+
+
+@dataclass
+class Api:
+    """The `api` fixture (tests/api/conftest.py): a served store and a client for each token."""
+
+    store: Store
+    base: str
+    http: httpx.Client  # with a read-write token
+    reader: httpx.Client  # with a read-only token

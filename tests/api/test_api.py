@@ -8,39 +8,19 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
-from dataclasses import dataclass
 
 import httpx
 import pytest
 
 from kafinea_tui.data.importer.undo import undo_import
 from kafinea_tui.data.store.database import Store
-from kafinea_tui.data.store.tokens import create_token, revoke_token
+from kafinea_tui.data.store.tokens import revoke_token
 from kafinea_tui.sync.api.app import create_app
-from tests.api.server import serve
-
-API = "/api/v1"
+from tests.api.server import API, Api, client
 
 
-def client(base: str, token: str | None) -> httpx.Client:
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    return httpx.Client(base_url=base, headers=headers, timeout=30)
-
-
-@dataclass
-class Api:
-    store: Store
-    base: str
-    http: httpx.Client  # with a read-write token
-    reader: httpx.Client  # with a read-only token
-
-
-@pytest.fixture
-def api() -> Iterator[Api]:
-    store = Store.open(":memory:")
-    writer_token = create_token(store, "writer")
-    reader_token = create_token(store, "reader", read_only=True)
+@pytest.fixture(autouse=True)
+def two_organizations_and_four_people(store: Store) -> None:
     acme = store.create("organizations", {"name": "Acme", "employees": 120})
     store.create("organizations", {"name": "Globex", "employees": 8})
     people = [
@@ -60,13 +40,6 @@ def api() -> Iterator[Api]:
                 "organization": org,
             },
         )
-    with (
-        serve(store) as base,
-        client(base, writer_token) as http,
-        client(base, reader_token) as reader,
-    ):
-        yield Api(store, base, http, reader)
-    store.close()
 
 
 # -- auth and health ---------------------------------------------------------------------------

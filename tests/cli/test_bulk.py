@@ -6,17 +6,15 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from kafinea_tui.workspace import Workspace
 
 
-@pytest.fixture
-def workspace(tmp_path: Path) -> Path:
-    store = Workspace(tmp_path).open_store()
-    try:
+@pytest.fixture(autouse=True)
+def records(workspace: Workspace) -> None:
+    with workspace.opened_store() as store:
         acme = store.create("organizations", {"name": "Acme"})
         for i in range(1, 6):
             store.create(
@@ -28,14 +26,13 @@ def workspace(tmp_path: Path) -> Path:
                     "organization": acme if i <= 2 else None,
                 },
             )
-    finally:
-        store.close()
-    return tmp_path
 
 
-def run(workspace: Path, *args: str, stdin: int | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    workspace: Workspace, *args: str, stdin: int | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "kafinea_tui.cli", "--workspace", str(workspace), *args],
+        [sys.executable, "-m", "kafinea_tui.cli", "--workspace", str(workspace.path), *args],
         capture_output=True,
         text=True,
         timeout=120,
@@ -43,15 +40,15 @@ def run(workspace: Path, *args: str, stdin: int | None = None) -> subprocess.Com
     )
 
 
-def titles(workspace: Path) -> list[tuple[object, ...]]:
-    store = Workspace(workspace).open_store()
+def titles(workspace: Workspace) -> list[tuple[object, ...]]:
+    store = workspace.open_store()
     try:
         return store.cursor().execute("SELECT id, title FROM contacts ORDER BY id").fetchall()
     finally:
         store.close()
 
 
-def test_update_by_filter_then_undo(workspace: Path) -> None:
+def test_update_by_filter_then_undo(workspace: Workspace) -> None:
     done = run(
         workspace, "update", "contacts", "--filter", "mailing_city = Paris", "--set", "Title=Buyer"
     )
@@ -67,7 +64,7 @@ def test_update_by_filter_then_undo(workspace: Path) -> None:
     assert [t for _, t in titles(workspace)] == [None] * 5
 
 
-def test_update_json_and_dry_run_writes_nothing(workspace: Path) -> None:
+def test_update_json_and_dry_run_writes_nothing(workspace: Workspace) -> None:
     done = run(
         workspace,
         "update",
@@ -121,14 +118,14 @@ def test_update_json_and_dry_run_writes_nothing(workspace: Path) -> None:
     ],
 )
 def test_update_usage_errors_exit_2_with_one_sentence(
-    workspace: Path, args: list[str], sentence: str
+    workspace: Workspace, args: list[str], sentence: str
 ) -> None:
     done = run(workspace, "update", "contacts", *args)
     assert (done.returncode, done.stderr, done.stdout) == (2, sentence, "")
     assert [t for _, t in titles(workspace)] == [None] * 5
 
 
-def test_delete_off_a_terminal_needs_yes(workspace: Path) -> None:
+def test_delete_off_a_terminal_needs_yes(workspace: Workspace) -> None:
     done = run(workspace, "delete", "organizations", "--search", "acme")
     assert done.returncode == 2
     assert done.stderr == (
@@ -145,7 +142,7 @@ def test_delete_off_a_terminal_needs_yes(workspace: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["deleted"] == 1
     assert run(workspace, "undo", "1", "--json").returncode == 0
-    store = Workspace(workspace).open_store()
+    store = workspace.open_store()
     try:
         assert store.cursor().execute(
             "SELECT count(*) FROM contacts WHERE organization = 1"
@@ -155,7 +152,9 @@ def test_delete_off_a_terminal_needs_yes(workspace: Path) -> None:
 
 
 @pytest.mark.parametrize(("answer", "status", "left"), [("y\n", 0, 3), ("n\n", 1, 5)])
-def test_delete_on_a_terminal_asks(workspace: Path, answer: str, status: int, left: int) -> None:
+def test_delete_on_a_terminal_asks(
+    workspace: Workspace, answer: str, status: int, left: int
+) -> None:
     parent, child = os.openpty()
     try:
         os.write(parent, answer.encode())

@@ -15,7 +15,9 @@ from kafinea_tui.workspace import Workspace
 
 
 @pytest.fixture(scope="module")
-def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def seven_contacts(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A workspace built once for the module: the commands export from it (one test changes a
+    record and puts it back)."""
     path = tmp_path_factory.mktemp("ws")
     store = Workspace(path).open_store()
     try:
@@ -50,9 +52,9 @@ def read(path: Path, delimiter: str = ",", encoding: str = "utf-8") -> list[list
         return list(csv.reader(handle, delimiter=delimiter))
 
 
-def test_export_all_to_a_file_with_json(workspace: Path, tmp_path: Path) -> None:
+def test_export_all_to_a_file_with_json(seven_contacts: Path, tmp_path: Path) -> None:
     target = tmp_path / "contacts.csv"
-    done = run(workspace, "contacts", "-o", str(target), "--json")
+    done = run(seven_contacts, "contacts", "-o", str(target), "--json")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == {"path": str(target.resolve()), "count": 7}
     rows = read(target)
@@ -61,9 +63,9 @@ def test_export_all_to_a_file_with_json(workspace: Path, tmp_path: Path) -> None
     assert len(rows) == 8
 
 
-def test_export_to_stdout(workspace: Path) -> None:
+def test_export_to_stdout(seven_contacts: Path) -> None:
     done = run(
-        workspace,
+        seven_contacts,
         "contacts",
         "-o",
         "-",
@@ -84,14 +86,14 @@ def test_export_to_stdout(workspace: Path) -> None:
     assert json.loads(done.stderr) == {"path": None, "count": 4}
 
 
-def test_scopes_ids_and_page(workspace: Path, tmp_path: Path) -> None:
+def test_scopes_ids_and_page(seven_contacts: Path, tmp_path: Path) -> None:
     target = tmp_path / "c.csv"
-    done = run(workspace, "contacts", "-o", str(target), "--ids", "2,5", "--fields", "id")
+    done = run(seven_contacts, "contacts", "-o", str(target), "--ids", "2,5", "--fields", "id")
     assert done.returncode == 0, done.stderr
     assert read(target)[1:] == [["2"], ["5"]]
     assert "exported 2 records to" in done.stdout
     done = run(
-        workspace,
+        seven_contacts,
         "contacts",
         "-o",
         str(target),
@@ -106,10 +108,10 @@ def test_scopes_ids_and_page(workspace: Path, tmp_path: Path) -> None:
     assert read(target)[1:] == [["4"], ["5"], ["6"]]
 
 
-def test_semicolon_bom_decimal_and_no_guard(workspace: Path, tmp_path: Path) -> None:
+def test_semicolon_bom_decimal_and_no_guard(seven_contacts: Path, tmp_path: Path) -> None:
     target = tmp_path / "excel.csv"
     done = run(
-        workspace,
+        seven_contacts,
         "contacts",
         "-o",
         str(target),
@@ -127,9 +129,9 @@ def test_semicolon_bom_decimal_and_no_guard(workspace: Path, tmp_path: Path) -> 
     assert rows[1][3] == "+33 1" and rows[3][1] == "Éclair"
 
 
-def test_latin1(workspace: Path, tmp_path: Path) -> None:
+def test_latin1(seven_contacts: Path, tmp_path: Path) -> None:
     target = tmp_path / "latin.csv"
-    done = run(workspace, "contacts", "-o", str(target), "--encoding", "iso-8859-1")
+    done = run(seven_contacts, "contacts", "-o", str(target), "--encoding", "iso-8859-1")
     assert done.returncode == 0, done.stderr
     assert "Éclair".encode("latin-1") in target.read_bytes()
 
@@ -151,29 +153,33 @@ def test_latin1(workspace: Path, tmp_path: Path) -> None:
     ],
 )
 def test_errors_are_one_sentence(
-    workspace: Path, tmp_path: Path, args: list[str], status: int, words: str
+    seven_contacts: Path, tmp_path: Path, args: list[str], status: int, words: str
 ) -> None:
-    done = run(workspace, *(a.replace("{dir}", str(tmp_path)) for a in args))
+    done = run(seven_contacts, *(a.replace("{dir}", str(tmp_path)) for a in args))
     assert done.returncode == status
     assert words in done.stderr
     assert "Traceback" not in done.stderr
     assert list(tmp_path.iterdir()) == []
 
 
-def test_unencodable_character_fails_with_record_and_field(workspace: Path, tmp_path: Path) -> None:
-    store = Workspace(workspace).open_store()
+def test_unencodable_character_fails_with_record_and_field(
+    seven_contacts: Path, tmp_path: Path
+) -> None:
+    store = Workspace(seven_contacts).open_store()
     try:
         store.update("contacts", 6, {"description": "€ 5 ☃"})
     finally:
         store.close()
     try:
-        done = run(workspace, "contacts", "-o", str(tmp_path / "x.csv"), "--encoding", "iso-8859-1")
+        done = run(
+            seven_contacts, "contacts", "-o", str(tmp_path / "x.csv"), "--encoding", "iso-8859-1"
+        )
         assert done.returncode == 1
         assert "record 6: Description holds '€'" in done.stderr
         assert done.stderr.count("\n") == 1
         assert list(tmp_path.iterdir()) == []
     finally:
-        store = Workspace(workspace).open_store()
+        store = Workspace(seven_contacts).open_store()
         try:
             store.update("contacts", 6, {"description": None})
         finally:

@@ -4,7 +4,6 @@ output, and one sentence on stderr when something is wrong."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -18,27 +17,16 @@ from kafinea_tui import __version__
 
 
 @pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
-    """No test reads or writes the real home: the default workspace is under tmp_path."""
-    return {
-        **os.environ,
-        "HOME": str(tmp_path / "home"),
-        "KAFINEA_WORKSPACE": str(tmp_path / "default"),
-        "XDG_DATA_HOME": str(tmp_path / "xdg"),
-    }
-
-
-@pytest.fixture
 def ws(tmp_path: Path) -> str:
     return str(tmp_path / "ws")
 
 
-def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+def run(cli_env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "kafinea_tui.cli", *args],
         capture_output=True,
         text=True,
-        env=env,
+        env=cli_env,
         stdin=subprocess.DEVNULL,
         timeout=120,
     )
@@ -52,28 +40,28 @@ def one_sentence(result: subprocess.CompletedProcess[str]) -> str:
     return message
 
 
-def modules_json(env: dict[str, str], ws: str) -> list[dict[str, Any]]:
-    result = run(env, "--workspace", ws, "modules", "--json")
+def modules_json(cli_env: dict[str, str], ws: str) -> list[dict[str, Any]]:
+    result = run(cli_env, "--workspace", ws, "modules", "--json")
     assert result.returncode == 0, result.stderr
     loaded: list[dict[str, Any]] = json.loads(result.stdout)
     return loaded
 
 
-def test_version(env: dict[str, str]) -> None:
-    result = run(env, "--version")
+def test_version(cli_env: dict[str, str]) -> None:
+    result = run(cli_env, "--version")
     assert result.returncode == 0
     assert result.stdout.strip() == f"kafinea-tui {__version__}"
 
 
-def test_help_lists_the_commands_and_options(env: dict[str, str]) -> None:
-    result = run(env, "--help")
+def test_help_lists_the_commands_and_options(cli_env: dict[str, str]) -> None:
+    result = run(cli_env, "--help")
     assert result.returncode == 0
     for word in ("modules", "fields", "--workspace", "--demo", "--version"):
         assert word in result.stdout
 
 
-def test_modules_lists_the_five_modules(env: dict[str, str], ws: str) -> None:
-    result = run(env, "--workspace", ws, "modules")
+def test_modules_lists_the_five_modules(cli_env: dict[str, str], ws: str) -> None:
+    result = run(cli_env, "--workspace", ws, "modules")
     assert result.returncode == 0, result.stderr
     for line in (
         "contacts (Contacts), key: email",
@@ -84,8 +72,8 @@ def test_modules_lists_the_five_modules(env: dict[str, str], ws: str) -> None:
     assert Path(ws, "kafinea.duckdb").is_file()
 
 
-def test_modules_json_shape(env: dict[str, str], ws: str) -> None:
-    modules = modules_json(env, ws)
+def test_modules_json_shape(cli_env: dict[str, str], ws: str) -> None:
+    modules = modules_json(cli_env, ws)
     assert [m["name"] for m in modules] == [
         "contacts",
         "organizations",
@@ -117,14 +105,14 @@ def test_modules_json_shape(env: dict[str, str], ws: str) -> None:
     assert orders["order_number"]["unique"] is True
 
 
-def test_fields_add_then_modules_shows_it(env: dict[str, str], ws: str) -> None:
+def test_fields_add_then_modules_shows_it(cli_env: dict[str, str], ws: str) -> None:
     result = run(
-        env, "--workspace", ws, "fields", "add", "contacts", "--label", "Loyalty tier",
+        cli_env, "--workspace", ws, "fields", "add", "contacts", "--label", "Loyalty tier",
         "--type", "picklist", "--values", "Gold, Silver,Bronze",
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "cf_loyalty_tier" in result.stdout
-    contacts = modules_json(env, ws)[0]
+    contacts = modules_json(cli_env, ws)[0]
     added = contacts["fields"][-1]
     assert (added["name"], added["label"], added["type"], added["custom"]) == (
         "cf_loyalty_tier",
@@ -146,44 +134,44 @@ def test_fields_add_then_modules_shows_it(env: dict[str, str], ws: str) -> None:
     ],
 )
 def test_fields_add_refusals_exit_2_and_write_nothing(
-    env: dict[str, str], ws: str, args: list[str], message: str
+    cli_env: dict[str, str], ws: str, args: list[str], message: str
 ) -> None:
-    assert run(env, "--workspace", ws, "fields", "add", "contacts", "--label", "Loyalty tier",
+    assert run(cli_env, "--workspace", ws, "fields", "add", "contacts", "--label", "Loyalty tier",
                "--type", "text").returncode == 0  # fmt: skip
-    before = modules_json(env, ws)
-    result = run(env, "--workspace", ws, "fields", "add", *args)
+    before = modules_json(cli_env, ws)
+    result = run(cli_env, "--workspace", ws, "fields", "add", *args)
     assert result.returncode == 2
     assert result.stdout == ""
     assert message in result.stderr
     if "invalid choice" not in message:  # argparse's own usage message has two lines
         one_sentence(result)
-    assert modules_json(env, ws) == before
+    assert modules_json(cli_env, ws) == before
 
 
-def test_a_workspace_path_that_is_a_file(env: dict[str, str], tmp_path: Path) -> None:
+def test_a_workspace_path_that_is_a_file(cli_env: dict[str, str], tmp_path: Path) -> None:
     path = tmp_path / "notes.txt"
     path.write_text("à garder\n")
-    result = run(env, "--workspace", str(path), "modules")
+    result = run(cli_env, "--workspace", str(path), "modules")
     assert result.returncode == 1
     assert "is a file, not a folder" in one_sentence(result)
     assert path.read_text() == "à garder\n"
 
 
-def test_a_corrupt_database(env: dict[str, str], tmp_path: Path) -> None:
+def test_a_corrupt_database(cli_env: dict[str, str], tmp_path: Path) -> None:
     ws = tmp_path / "ws"
     ws.mkdir()
     garbage = b"\x00\xffnot a database\n" * 500
     (ws / "kafinea.duckdb").write_bytes(garbage)
-    result = run(env, "--workspace", str(ws), "modules")
+    result = run(cli_env, "--workspace", str(ws), "modules")
     assert result.returncode == 1
     assert "is not a DuckDB database, or it is damaged" in one_sentence(result)
     assert (ws / "kafinea.duckdb").read_bytes() == garbage
 
 
 @pytest.fixture
-def held(ws: str, env: dict[str, str]) -> Iterator[int]:
+def held(ws: str, cli_env: dict[str, str]) -> Iterator[int]:
     """The workspace open for writing in another process; yields that process's id."""
-    assert run(env, "--workspace", ws, "modules").returncode == 0
+    assert run(cli_env, "--workspace", ws, "modules").returncode == 0
     script = (
         f"import sys, duckdb\nc = duckdb.connect({str(Path(ws, 'kafinea.duckdb'))!r})\n"
         "print('holding', flush=True)\nsys.stdin.read()\n"
@@ -198,25 +186,25 @@ def held(ws: str, env: dict[str, str]) -> Iterator[int]:
     process.wait()
 
 
-def test_a_workspace_open_in_another_process(env: dict[str, str], ws: str, held: int) -> None:
-    result = run(env, "--workspace", ws, "modules")
+def test_a_workspace_open_in_another_process(cli_env: dict[str, str], ws: str, held: int) -> None:
+    result = run(cli_env, "--workspace", ws, "modules")
     assert result.returncode == 1
     message = one_sentence(result)
     assert f"already open in another program (process {held})" in message
 
 
-def test_demo_is_built_once_then_reopened(env: dict[str, str], tmp_path: Path) -> None:
-    first = run(env, "--demo", "modules")
+def test_demo_is_built_once_then_reopened(cli_env: dict[str, str], tmp_path: Path) -> None:
+    first = run(cli_env, "--demo", "modules")
     assert first.returncode == 0, first.stderr
     demo = tmp_path / "default-demo"
     assert (demo / "samples" / "contacts-excel-fr.csv").is_file()
     assert not (tmp_path / "default").exists()  # the demo never touches the real workspace
-    assert run(env, "--demo", "modules").returncode == 0
+    assert run(cli_env, "--demo", "modules").returncode == 0
     with duckdb.connect(str(demo / "kafinea.duckdb"), read_only=True) as conn:
         assert conn.execute("SELECT count(*) FROM contacts").fetchone() == (2000,)
 
 
-def test_headless_commands_do_not_import_textual(env: dict[str, str], ws: str) -> None:
+def test_headless_commands_do_not_import_textual(cli_env: dict[str, str], ws: str) -> None:
     code = (
         "import sys\n"
         "from kafinea_tui.cli import main\n"
@@ -227,12 +215,12 @@ def test_headless_commands_do_not_import_textual(env: dict[str, str], ws: str) -
         "assert not loaded, loaded\n"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
+        [sys.executable, "-c", code], capture_output=True, text=True, env=cli_env, timeout=120
     )
     assert result.returncode == 0, result.stderr
 
 
-def test_the_parser_does_not_load_the_import_export_or_api_engines(env: dict[str, str]) -> None:
+def test_the_parser_does_not_load_the_import_export_or_api_engines(cli_env: dict[str, str]) -> None:
     """Every start of the app builds the parser first; the engines load when a command runs."""
     code = (
         "import sys\n"
@@ -244,6 +232,6 @@ def test_the_parser_does_not_load_the_import_export_or_api_engines(env: dict[str
         "assert not loaded, loaded\n"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
+        [sys.executable, "-c", code], capture_output=True, text=True, env=cli_env, timeout=120
     )
     assert result.returncode == 0, result.stderr

@@ -15,9 +15,10 @@ import pytest
 from kafinea_tui.workspace import Workspace
 
 
-def cli(workspace: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def cli(workspace: Workspace | Path, *args: str) -> subprocess.CompletedProcess[str]:
+    folder = workspace.path if isinstance(workspace, Workspace) else workspace
     return subprocess.run(
-        [sys.executable, "-m", "kafinea_tui.cli", "--workspace", str(workspace), *args],
+        [sys.executable, "-m", "kafinea_tui.cli", "--workspace", str(folder), *args],
         capture_output=True,
         text=True,
         timeout=120,
@@ -31,17 +32,13 @@ def free_port() -> int:
         return port
 
 
-@pytest.fixture
-def workspace(tmp_path: Path) -> Path:
-    store = Workspace(tmp_path).open_store()
-    try:
+@pytest.fixture(autouse=True)
+def one_contact(workspace: Workspace) -> None:
+    with workspace.opened_store() as store:
         store.create("contacts", {"last_name": "Lee", "email": "ann@x.fr"})
-    finally:
-        store.close()
-    return tmp_path
 
 
-def test_token_create_prints_the_token_once_and_stores_only_its_hash(workspace: Path) -> None:
+def test_token_create_prints_the_token_once_and_stores_only_its_hash(workspace: Workspace) -> None:
     done = cli(workspace, "token", "create", "ci", "--read-only")
     assert done.returncode == 0, done.stderr
     token = done.stdout.strip()
@@ -54,7 +51,7 @@ def test_token_create_prints_the_token_once_and_stores_only_its_hash(workspace: 
         "created_at": None,
     }
     assert token not in listed.stdout
-    assert token.encode() not in (workspace / "kafinea.duckdb").read_bytes()
+    assert token.encode() not in workspace.db_path.read_bytes()
     again = cli(workspace, "token", "create", "ci")
     assert again.returncode == 1 and "already exists" in again.stderr
     assert cli(workspace, "token", "revoke", "ci").returncode == 0
@@ -63,13 +60,13 @@ def test_token_create_prints_the_token_once_and_stores_only_its_hash(workspace: 
     assert missing.returncode == 1 and "no token named" in missing.stderr
 
 
-def test_serve_help_says_workflows_are_not_run_yet(workspace: Path) -> None:
+def test_serve_help_says_workflows_are_not_run_yet(workspace: Workspace) -> None:
     done = cli(workspace, "serve", "--help")
     assert done.returncode == 0 and "127.0.0.1" in done.stdout
     assert "not run yet" in " ".join(done.stdout.split())
 
 
-def test_serve_answers_health_and_records_with_a_token(workspace: Path) -> None:
+def test_serve_answers_health_and_records_with_a_token(workspace: Workspace) -> None:
     token = cli(workspace, "token", "create", "test").stdout.strip()
     port = free_port()
     server = subprocess.Popen(
@@ -78,7 +75,7 @@ def test_serve_answers_health_and_records_with_a_token(workspace: Path) -> None:
             "-m",
             "kafinea_tui.cli",
             "--workspace",
-            str(workspace),
+            str(workspace.path),
             "serve",
             "--port",
             str(port),

@@ -3,7 +3,6 @@ whose undo brings back the records and the references; a dry run writes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,13 +15,12 @@ from kafinea_tui.data.store.database import Store
 from tests.import_helpers import rows, snapshot
 
 
-@pytest.fixture
-def store() -> Iterator[Store]:
-    s = Store.open(":memory:")
-    acme = s.create("organizations", {"name": "Acme"})
-    globex = s.create("organizations", {"name": "Globex"})
+@pytest.fixture(autouse=True)
+def records(store: Store) -> None:
+    acme = store.create("organizations", {"name": "Acme"})
+    globex = store.create("organizations", {"name": "Globex"})
     for i in range(1, 6):
-        s.create(
+        store.create(
             "contacts",
             {
                 "last_name": f"N{i}",
@@ -31,8 +29,8 @@ def store() -> Iterator[Store]:
             },
         )
     for code in ("P-1", "P-2"):
-        s.create("products", {"product_code": code, "name": code})
-    s.create(
+        store.create("products", {"product_code": code, "name": code})
+    store.create(
         "salesorders",
         {
             "order_number": "S1",
@@ -46,9 +44,7 @@ def store() -> Iterator[Store]:
             ],
         },
     )
-    s.create("salesorders", {"order_number": "S2", "subject": "second", "contact": 4})
-    yield s
-    s.close()
+    store.create("salesorders", {"order_number": "S2", "subject": "second", "contact": 4})
 
 
 def test_the_impact_names_what_refers_to_the_records(store: Store) -> None:

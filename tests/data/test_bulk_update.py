@@ -3,7 +3,6 @@ failures; dry run; one batch that undo takes back."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
@@ -15,12 +14,11 @@ from kafinea_tui.data.store.database import Store
 from tests.import_helpers import rows, snapshot
 
 
-@pytest.fixture
-def store() -> Iterator[Store]:
-    s = Store.open(":memory:")
-    acme = s.create("organizations", {"name": "Acme"})
+@pytest.fixture(autouse=True)
+def records(store: Store) -> None:
+    acme = store.create("organizations", {"name": "Acme"})
     for i in range(1, 7):
-        s.create(
+        store.create(
             "contacts",
             {
                 "first_name": "Jean" if i % 2 else "Zoé",
@@ -31,8 +29,6 @@ def store() -> Iterator[Store]:
                 "title": "CTO" if i == 1 else None,
             },
         )
-    yield s
-    s.close()
 
 
 def titles(store: Store) -> list[tuple[object, ...]]:

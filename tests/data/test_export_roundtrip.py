@@ -27,8 +27,9 @@ ORDER = ("organizations", "products", "contacts", "leads", "salesorders")
 TRICKY = 'Crème brûlée, "la" vraie;\nligne 2 | pipe ^ caret\ttab'
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def source() -> Iterator[Store]:
+    """Built once: the tests only export from it, each into a fresh store of its own."""
     s = Store.open(":memory:")
     acme = s.create(
         "organizations",

@@ -7,7 +7,6 @@ import errno
 import io
 import os
 import tempfile
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -21,11 +20,11 @@ from kafinea_tui.data.query import ListQuery, fetch_page
 from kafinea_tui.data.store.database import Store
 
 
-@pytest.fixture
-def store() -> Iterator[Store]:
-    s = Store.open(":memory:")
-    acme = s.create("organizations", {"name": "Acme, Inc", "employees": 12})
-    s.create(
+@pytest.fixture(autouse=True)
+def records(store: Store) -> None:
+    """Every test starts from these records, in the test's own store: most tests change them."""
+    acme = store.create("organizations", {"name": "Acme, Inc", "employees": 12})
+    store.create(
         "contacts",
         {
             "first_name": "Zoé",
@@ -39,12 +38,12 @@ def store() -> Iterator[Store]:
             "description": 'Said "hi"\nthen left; | ^ \t tab',
         },
     )
-    s.create("contacts", {"first_name": "Ann", "last_name": "=1+1", "do_not_call": False})
-    s.create("contacts", {"first_name": "", "last_name": "Øre €", "mailing_city": "Lyon"})
-    bolt = s.create("products", {"product_code": "P-1", "name": "Bolt", "unit_price": "-5.5"})
-    nut = s.create("products", {"product_code": "-P2", "name": "Nut", "active": True})
-    zoe = s.find_by_key("contacts", "zoe@acme.test")[0]
-    s.create(
+    store.create("contacts", {"first_name": "Ann", "last_name": "=1+1", "do_not_call": False})
+    store.create("contacts", {"first_name": "", "last_name": "Øre €", "mailing_city": "Lyon"})
+    bolt = store.create("products", {"product_code": "P-1", "name": "Bolt", "unit_price": "-5.5"})
+    nut = store.create("products", {"product_code": "-P2", "name": "Nut", "active": True})
+    zoe = store.find_by_key("contacts", "zoe@acme.test")[0]
+    store.create(
         "salesorders",
         {
             "order_number": "SO-1",
@@ -59,9 +58,7 @@ def store() -> Iterator[Store]:
             ],
         },
     )
-    s.create("salesorders", {"order_number": "SO-2", "subject": "No items"})
-    yield s
-    s.close()
+    store.create("salesorders", {"order_number": "SO-2", "subject": "No items"})
 
 
 def rows(path: Path, delimiter: str = ",", encoding: str = "utf-8") -> list[list[str]]:
@@ -381,6 +378,7 @@ def sorted_plan(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(export_plan, "keeps_table_order", lambda *_args: False)
 
 
+@pytest.mark.slow
 def test_table_order_export_equals_the_sorted_one_multithreaded(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -17,11 +17,6 @@ from kafinea_tui.data.store.database import Store
 from tests.import_helpers import plan, rows, snapshot, write
 
 
-@pytest.fixture
-def store() -> Store:
-    return Store.open(":memory:")
-
-
 def contacts(store: Store) -> list[tuple[object, ...]]:
     return rows(store, "SELECT first_name, last_name, email, title FROM contacts ORDER BY id")
 

@@ -4,7 +4,6 @@ in its physical order without ORDER BY id, so both orders must be the same."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -55,14 +54,10 @@ def generate(path: Path, where: str = "true") -> Path:
     return path
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store.open(str(tmp_path / "kafinea.duckdb"))
-    s.cursor().execute("SET threads = 4")
-    try:
-        yield s
-    finally:
-        s.close()
+@pytest.fixture(autouse=True)
+def four_threads(store: Store) -> None:
+    """Several threads, as on a user's machine: the order must not depend on there being one."""
+    store.cursor().execute("SET threads = 4")
 
 
 def disorder(store: Store, table: str) -> int:
@@ -91,6 +86,7 @@ def test_the_disorder_query_sees_a_shuffled_table(store: Store) -> None:
     assert disorder(store, "in_order") == 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lookup_keys", [insert_source.MAX_LOOKUP_KEYS, 0])
 def test_plain_import_appends_in_id_order_following_the_file(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lookup_keys: int
@@ -114,6 +110,7 @@ def test_plain_import_appends_in_id_order_following_the_file(
     assert store.create("contacts", {"last_name": "After"}) > ids[1]
 
 
+@pytest.mark.slow
 def test_merge_import_appends_its_new_records_in_id_order(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -20,12 +20,10 @@ ORDERS = (
 )
 
 
-@pytest.fixture
-def store() -> Store:
-    s = Store.open(":memory:")
-    s.create("contacts", {"last_name": "Lee", "email": "ann@x.fr"})
-    s.create("products", {"product_code": "P-100", "name": "Widget"})
-    return s
+@pytest.fixture(autouse=True)
+def a_contact_and_a_product(store: Store) -> None:
+    store.create("contacts", {"last_name": "Lee", "email": "ann@x.fr"})
+    store.create("products", {"product_code": "P-100", "name": "Widget"})
 
 
 def items(store: Store) -> list[tuple[object, ...]]:

@@ -23,14 +23,13 @@ from kafinea_tui.data.query import (
 from kafinea_tui.data.store.database import Store
 
 
-@pytest.fixture
-def store() -> Iterator[Store]:
-    s = Store.open(":memory:")
-    acme = s.create(
+def fill(store: Store) -> None:
+    """Three organizations, five contacts with awkward values, two products, three orders."""
+    acme = store.create(
         "organizations", {"name": "Acme", "employees": 120, "annual_revenue": "1500.50"}
     )
-    globex = s.create("organizations", {"name": "Globex Ltd", "employees": 8})
-    s.create("organizations", {"name": "Initech", "employees": None})
+    globex = store.create("organizations", {"name": "Globex Ltd", "employees": 8})
+    store.create("organizations", {"name": "Initech", "employees": None})
     people = [
         ("Jean", "Dupont", "Paris", acme, date(1980, 5, 1), True, "Buyer", "jean@acme.test"),
         ("Zoé", "Éclair", "paris ", globex, date(1992, 1, 15), False, "CTO", "zoe@globex.test"),
@@ -39,7 +38,7 @@ def store() -> Iterator[Store]:
         ("Carl", 'Say "hi"', None, None, date(1980, 7, 7), False, "Clerk", "carl@x.test"),
     ]
     for first, last, city, org, birth, dnc, title, email in people:
-        s.create(
+        store.create(
             "contacts",
             {
                 "first_name": first,
@@ -52,10 +51,10 @@ def store() -> Iterator[Store]:
                 "email": email,
             },
         )
-    p1 = s.create("products", {"product_code": "P-100", "name": "Bolt", "unit_price": "2.50"})
-    p2 = s.create("products", {"product_code": "P-200", "name": "Nut", "active": True})
-    jean = s.find_by_key("contacts", "jean@acme.test")[0]
-    s.create(
+    p1 = store.create("products", {"product_code": "P-100", "name": "Bolt", "unit_price": "2.50"})
+    p2 = store.create("products", {"product_code": "P-200", "name": "Nut", "active": True})
+    jean = store.find_by_key("contacts", "jean@acme.test")[0]
+    store.create(
         "salesorders",
         {
             "order_number": "SO-1",
@@ -66,7 +65,7 @@ def store() -> Iterator[Store]:
             "items": [{"product": p1, "quantity": 2, "list_price": "2.50"}],
         },
     )
-    s.create(
+    store.create(
         "salesorders",
         {
             "order_number": "SO-2",
@@ -78,9 +77,17 @@ def store() -> Iterator[Store]:
             ],
         },
     )
-    s.create("salesorders", {"order_number": "SO-3", "subject": "Empty"})
-    yield s
-    s.close()
+    store.create("salesorders", {"order_number": "SO-3", "subject": "Empty"})
+
+
+@pytest.fixture(scope="module")
+def query_store() -> Iterator[Store]:
+    """Built once for the module: the tests below only read it (the one that writes fills its
+    own `store`)."""
+    built = Store.open(":memory:")
+    fill(built)
+    yield built
+    built.close()
 
 
 def last_names(store: Store, expression: str) -> list[str]:
@@ -124,8 +131,8 @@ def names(store: Store, module: str, expression: str, key: str) -> list[str]:
         ("email ~ acme.test", ["Dupont", "O'Neil"]),
     ],
 )
-def test_text_operators(store: Store, expression: str, expected: list[str]) -> None:
-    assert last_names(store, expression) == sorted(expected)
+def test_text_operators(query_store: Store, expression: str, expected: list[str]) -> None:
+    assert last_names(query_store, expression) == sorted(expected)
 
 
 # -- numbers, dates, booleans -----------------------------------------------------------------
@@ -152,8 +159,8 @@ def test_text_operators(store: Store, expression: str, expected: list[str]) -> N
         ("employees = 120.5", []),
     ],
 )
-def test_number_operators(store: Store, expression: str, expected: list[str]) -> None:
-    assert names(store, "organizations", expression, "name") == expected
+def test_number_operators(query_store: Store, expression: str, expected: list[str]) -> None:
+    assert names(query_store, "organizations", expression, "name") == expected
 
 
 @pytest.mark.parametrize(
@@ -180,14 +187,16 @@ def test_number_operators(store: Store, expression: str, expected: list[str]) ->
         ("id in (2, 3)", ["Smith", "Éclair"]),
     ],
 )
-def test_date_and_boolean_operators(store: Store, expression: str, expected: list[str]) -> None:
-    assert last_names(store, expression) == sorted(expected)
+def test_date_and_boolean_operators(
+    query_store: Store, expression: str, expected: list[str]
+) -> None:
+    assert last_names(query_store, expression) == sorted(expected)
 
 
-def test_timestamps_compare_as_dates(store: Store) -> None:
+def test_timestamps_compare_as_dates(query_store: Store) -> None:
     today = date.today().isoformat()
-    assert len(last_names(store, f"created_at <= {today}")) == 5
-    assert last_names(store, "modified_at < 2000-01-01") == []
+    assert len(last_names(query_store, f"created_at <= {today}")) == 5
+    assert last_names(query_store, "modified_at < 2000-01-01") == []
 
 
 # -- references and line items ----------------------------------------------------------------
@@ -209,9 +218,9 @@ def test_timestamps_compare_as_dates(store: Store) -> None:
     ],
 )
 def test_reference_compares_on_related_key(
-    store: Store, expression: str, expected: list[str]
+    query_store: Store, expression: str, expected: list[str]
 ) -> None:
-    assert last_names(store, expression) == sorted(expected)
+    assert last_names(query_store, expression) == sorted(expected)
 
 
 @pytest.mark.parametrize(
@@ -226,8 +235,8 @@ def test_reference_compares_on_related_key(
         ("items is not empty", ["SO-1", "SO-2"]),
     ],
 )
-def test_sales_orders(store: Store, expression: str, expected: list[str]) -> None:
-    assert names(store, "salesorders", expression, "order_number") == expected
+def test_sales_orders(query_store: Store, expression: str, expected: list[str]) -> None:
+    assert names(query_store, "salesorders", expression, "order_number") == expected
 
 
 # -- labels, grammar, precedence --------------------------------------------------------------
@@ -243,61 +252,68 @@ def test_sales_orders(store: Store, expression: str, expected: list[str]) -> Non
         'Mailing City="Lyon"',
     ],
 )
-def test_labels_and_names(store: Store, expression: str) -> None:
-    assert last_names(store, expression) == ["Smith"]
+def test_labels_and_names(query_store: Store, expression: str) -> None:
+    assert last_names(query_store, expression) == ["Smith"]
 
 
-def test_labels_with_keywords_inside(store: Store) -> None:
-    assert last_names(store, "Do Not Call = yes and Mailing City is not empty") == ["Dupont"]
-    assert names(store, "products", "Qty In Stock is empty", "product_code") == ["P-100", "P-200"]
-    assert names(store, "products", "Active = yes", "product_code") == ["P-200"]
+def test_labels_with_keywords_inside(query_store: Store) -> None:
+    assert last_names(query_store, "Do Not Call = yes and Mailing City is not empty") == ["Dupont"]
+    assert names(query_store, "products", "Qty In Stock is empty", "product_code") == [
+        "P-100",
+        "P-200",
+    ]
+    assert names(query_store, "products", "Active = yes", "product_code") == ["P-200"]
 
 
-def test_precedence_and_binds_tighter_than_or(store: Store) -> None:
+def test_precedence_and_binds_tighter_than_or(query_store: Store) -> None:
     # or(city = Lyon, and(city = Paris, dnc = yes))
     assert last_names(
-        store, "mailing_city = lyon or mailing_city = paris and do_not_call = yes"
+        query_store, "mailing_city = lyon or mailing_city = paris and do_not_call = yes"
     ) == [
         "Dupont",
         "Smith",
     ]
     assert last_names(
-        store, "(mailing_city = lyon or mailing_city = paris) and do_not_call = no"
+        query_store, "(mailing_city = lyon or mailing_city = paris) and do_not_call = no"
     ) == [
         "Smith",
         "Éclair",
     ]
 
 
-def test_not_and_keywords_case(store: Store) -> None:
-    assert last_names(store, "NOT mailing_city = paris AND NOT mailing_city IS EMPTY") == ["Smith"]
-    assert last_names(store, "not not do_not_call = yes") == ["Dupont", "O'Neil"]
+def test_not_and_keywords_case(query_store: Store) -> None:
+    assert last_names(query_store, "NOT mailing_city = paris AND NOT mailing_city IS EMPTY") == [
+        "Smith"
+    ]
+    assert last_names(query_store, "not not do_not_call = yes") == ["Dupont", "O'Neil"]
     # `not X` is every record X does not match, including those where the field is empty.
-    assert last_names(store, 'not mailing_city < "m"') == ["Dupont", 'Say "hi"', "Éclair"]
+    assert last_names(query_store, 'not mailing_city < "m"') == ["Dupont", 'Say "hi"', "Éclair"]
 
 
-def test_design_example_parses(store: Store) -> None:
+def test_design_example_parses(query_store: Store) -> None:
     sql, params = compile_filter(
         'mailing_city = "Paris" and (title ~ "buy" or birthdate >= 1990-01-01) and email is not empty',
-        store.module("contacts"),
-        store.schema,
+        query_store.module("contacts"),
+        query_store.schema,
     )
     assert "?" in sql and "Paris" not in sql
     assert params == ["Paris", "buy", date(1990, 1, 1)]
     assert last_names(
-        store,
+        query_store,
         'mailing_city = "Paris" and (title ~ "buy" or birthdate >= 1990-01-01) and email is not empty',
     ) == ["Dupont", "Éclair"]
 
 
-def test_empty_expression_is_true(store: Store) -> None:
-    assert compile_filter("   ", store.module("contacts"), store.schema) == ("TRUE", [])
+def test_empty_expression_is_true(query_store: Store) -> None:
+    assert compile_filter("   ", query_store.module("contacts"), query_store.schema) == ("TRUE", [])
 
 
-def test_typed_parameters(store: Store) -> None:
-    module = store.module("organizations")
-    assert compile_filter("employees = 5", module, store.schema)[1] == [5]
-    assert compile_filter("annual_revenue = 5.25", module, store.schema)[1] == [Decimal("5.25")]
+def test_typed_parameters(query_store: Store) -> None:
+    module = query_store.module("organizations")
+    assert compile_filter("employees = 5", module, query_store.schema)[1] == [5]
+    assert compile_filter("annual_revenue = 5.25", module, query_store.schema)[1] == [
+        Decimal("5.25")
+    ]
 
 
 # -- errors with positions --------------------------------------------------------------------
@@ -333,11 +349,11 @@ def test_typed_parameters(store: Store) -> None:
     ],
 )
 def test_errors_point_at_the_problem(
-    store: Store, expression: str, position: int, words: str
+    query_store: Store, expression: str, position: int, words: str
 ) -> None:
-    module = store.module("contacts" if "employees" not in expression else "organizations")
+    module = query_store.module("contacts" if "employees" not in expression else "organizations")
     with pytest.raises(FilterError) as caught:
-        compile_filter(expression, module, store.schema)
+        compile_filter(expression, module, query_store.schema)
     assert caught.value.position == position
     assert words in caught.value.reason
     assert isinstance(caught.value, UsageError)
@@ -371,90 +387,94 @@ def _table_count(store: Store) -> int:
     ],
     ids=lambda expression: expression[:40],
 )
-def test_hostile_values_match_nothing_and_change_nothing(store: Store, expression: str) -> None:
-    tables = _table_count(store)
-    before = store.count("contacts")
+def test_hostile_values_match_nothing_and_change_nothing(
+    query_store: Store, expression: str
+) -> None:
+    tables = _table_count(query_store)
+    before = query_store.count("contacts")
     module = "salesorders" if expression.startswith("items") else "contacts"
     if module == "salesorders":
-        assert fetch_page(store, ListQuery(module, filter=expression), 0, 10).total == 0
+        assert fetch_page(query_store, ListQuery(module, filter=expression), 0, 10).total == 0
     else:
-        sql, params = compile_filter(expression, store.module("contacts"), store.schema)
+        sql, params = compile_filter(expression, query_store.module("contacts"), query_store.schema)
         assert all(isinstance(p, str) for p in params)
         assert "DROP" not in sql and "DELETE" not in sql and "'" not in sql.replace("''", "")
-        assert last_names(store, expression) == []
-    assert _table_count(store) == tables
-    assert store.count("contacts") == before
-    assert store.count("salesorders") == 3
+        assert last_names(query_store, expression) == []
+    assert _table_count(query_store) == tables
+    assert query_store.count("contacts") == before
+    assert query_store.count("salesorders") == 3
 
 
-def test_sql_style_quoting_is_a_syntax_error_not_sql(store: Store) -> None:
-    tables = _table_count(store)
+def test_sql_style_quoting_is_a_syntax_error_not_sql(query_store: Store) -> None:
+    tables = _table_count(query_store)
     with pytest.raises(FilterError, match="expected 'and', 'or'"):
-        compile_filter("last_name = 'x'' OR 1=1 --'", store.module("contacts"), store.schema)
-    assert _table_count(store) == tables and store.count("contacts") == 5
+        compile_filter(
+            "last_name = 'x'' OR 1=1 --'", query_store.module("contacts"), query_store.schema
+        )
+    assert _table_count(query_store) == tables and query_store.count("contacts") == 5
 
 
-def test_quotes_and_unicode_values_match_exactly(store: Store) -> None:
-    assert last_names(store, 'last_name = "O\'Neil"') == ["O'Neil"]
-    assert last_names(store, "last_name ~ '\"hi\"'") == ['Say "hi"']
-    assert last_names(store, "first_name = ZOÉ") == ["Éclair"]
-    assert last_names(store, 'last_name ~ "%"') == []
+def test_quotes_and_unicode_values_match_exactly(query_store: Store) -> None:
+    assert last_names(query_store, 'last_name = "O\'Neil"') == ["O'Neil"]
+    assert last_names(query_store, "last_name ~ '\"hi\"'") == ['Say "hi"']
+    assert last_names(query_store, "first_name = ZOÉ") == ["Éclair"]
+    assert last_names(query_store, 'last_name ~ "%"') == []
 
 
 # -- quick search, sort, pages, counts --------------------------------------------------------
 
 
-def test_quick_search_words_across_text_fields(store: Store) -> None:
-    module = store.module("contacts")
+def test_quick_search_words_across_text_fields(query_store: Store) -> None:
+    module = query_store.module("contacts")
     _sql, params = quick_search("Jean  PARIS", module)
     assert params and all(p in ("jean", "paris") for p in params)
     assert quick_search("  ", module) == ("TRUE", [])
-    page = fetch_page(store, ListQuery("contacts", search="Jean  PARIS"), 0, 10)
+    page = fetch_page(query_store, ListQuery("contacts", search="Jean  PARIS"), 0, 10)
     assert page.total == 1
-    page = fetch_page(store, ListQuery("contacts", search="buyer"), 0, 10)
+    page = fetch_page(query_store, ListQuery("contacts", search="buyer"), 0, 10)
     assert page.total == 2
     page = fetch_page(
-        store, ListQuery("contacts", filter="do_not_call = yes", search="buyer"), 0, 10
+        query_store, ListQuery("contacts", filter="do_not_call = yes", search="buyer"), 0, 10
     )
     assert page.total == 1
 
 
-def test_where_clause_combines(store: Store) -> None:
-    assert where_clause(store, ListQuery("contacts")) == ("TRUE", [])
-    sql, params = where_clause(store, ListQuery("contacts", filter="id = 1", search="x"))
+def test_where_clause_combines(query_store: Store) -> None:
+    assert where_clause(query_store, ListQuery("contacts")) == ("TRUE", [])
+    sql, params = where_clause(query_store, ListQuery("contacts", filter="id = 1", search="x"))
     assert " AND " in sql and params[0] == 1
 
 
-def test_sort_and_pages_are_stable(store: Store) -> None:
+def test_sort_and_pages_are_stable(query_store: Store) -> None:
     query = ListQuery("contacts", sort=(("mailing_city", False),))
     seen: list[int] = []
     for offset in range(0, 5, 2):
-        page = fetch_page(store, query, offset, 2)
+        page = fetch_page(query_store, query, offset, 2)
         assert page.total == 5 and page.offset == offset and page.limit == 2
         seen.extend(page.ids)
     assert sorted(seen) == [1, 2, 3, 4, 5]
     # "Lyon" < "Paris" = "paris " (tie broken by id), empty last... '' sorts first as text
-    page = fetch_page(store, query, 0, 10)
+    page = fetch_page(query_store, query, 0, 10)
     cities = [row[10] for row in page.rows]
     assert cities == ["", "Lyon", "Paris", "paris ", None]
 
 
-def test_sort_descending_by_reference_key(store: Store) -> None:
-    page = fetch_page(store, ListQuery("contacts", sort=(("organization", True),)), 0, 10)
+def test_sort_descending_by_reference_key(query_store: Store) -> None:
+    page = fetch_page(query_store, ListQuery("contacts", sort=(("organization", True),)), 0, 10)
     orgs = [row[7] for row in page.rows]
     assert orgs == ["Globex Ltd", "Acme", "Acme", None, None]
     assert page.ids[1] < page.ids[2]  # ties by id
 
 
-def test_sort_by_label_and_unknown(store: Store) -> None:
-    page = fetch_page(store, ListQuery("contacts", sort=(("Last Name", False),)), 0, 10)
+def test_sort_by_label_and_unknown(query_store: Store) -> None:
+    page = fetch_page(query_store, ListQuery("contacts", sort=(("Last Name", False),)), 0, 10)
     assert [row[1] for row in page.rows] == ["Dupont", "O'Neil", 'Say "hi"', "Smith", "Éclair"]
     with pytest.raises(UsageError, match="no field 'nope'"):
-        fetch_page(store, ListQuery("contacts", sort=(("nope", False),)), 0, 10)
+        fetch_page(query_store, ListQuery("contacts", sort=(("nope", False),)), 0, 10)
 
 
-def test_page_display_values(store: Store) -> None:
-    page = fetch_page(store, ListQuery("salesorders", sort=(("order_number", False),)), 0, 10)
+def test_page_display_values(query_store: Store) -> None:
+    page = fetch_page(query_store, ListQuery("salesorders", sort=(("order_number", False),)), 0, 10)
     fields = [f.name for f in page.fields]
     by_number = {row[0]: dict(zip(fields, row, strict=True)) for row in page.rows}
     assert by_number["SO-1"]["contact"] == "jean@acme.test"
@@ -463,36 +483,39 @@ def test_page_display_values(store: Store) -> None:
     assert by_number["SO-3"]["items"] == 0
 
 
-def test_page_beyond_the_end(store: Store) -> None:
-    page = fetch_page(store, ListQuery("contacts"), 100, 20)
+def test_page_beyond_the_end(query_store: Store) -> None:
+    page = fetch_page(query_store, ListQuery("contacts"), 100, 20)
     assert page.rows == [] and page.ids == [] and page.total == 5
 
 
-def test_count_and_matching_ids(store: Store) -> None:
+def test_count_and_matching_ids(query_store: Store) -> None:
     query = ListQuery("contacts", filter="do_not_call = yes")
-    assert count(store, query) == 2
-    assert matching_ids(store, query) == [1, 4]
-    sql, params = matching_ids_sql(store, query)
-    rows = store.cursor().execute(f"SELECT count(*) FROM ({sql})", params).fetchone()
+    assert count(query_store, query) == 2
+    assert matching_ids(query_store, query) == [1, 4]
+    sql, params = matching_ids_sql(query_store, query)
+    rows = query_store.cursor().execute(f"SELECT count(*) FROM ({sql})", params).fetchone()
     assert rows == (2,)
 
 
-def test_unknown_module(store: Store) -> None:
+def test_unknown_module(query_store: Store) -> None:
     with pytest.raises(UsageError, match="unknown module"):
-        count(store, ListQuery("widgets"))
+        count(query_store, ListQuery("widgets"))
 
 
-def test_display_select_for_chosen_fields(store: Store) -> None:
-    module = store.module("contacts")
+def test_display_select_for_chosen_fields(query_store: Store) -> None:
+    module = query_store.module("contacts")
     fields = [module.field("last_name"), module.field("organization")]
-    select, joins = display_select(module, store.schema, fields)
+    select, joins = display_select(module, query_store.schema, fields)
     rows = (
-        store.cursor().execute(f"SELECT {select} FROM contacts r {joins} ORDER BY r.id").fetchall()
+        query_store.cursor()
+        .execute(f"SELECT {select} FROM contacts r {joins} ORDER BY r.id")
+        .fetchall()
     )
     assert rows[0] == ("Dupont", "Acme") and rows[2] == ("Smith", None)
 
 
 def test_custom_fields_are_filterable(store: Store) -> None:
+    fill(store)
     store.add_custom_field("contacts", "Loyalty Tier", "picklist", ["Gold", "Silver"])
     store.add_custom_field("contacts", "Score", "integer")
     store.update("contacts", 1, {"cf_loyalty_tier": "Gold", "cf_score": 7})

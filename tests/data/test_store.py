@@ -3,7 +3,6 @@ migrations. Each test opens a real DuckDB file in a temporary folder."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -16,18 +15,7 @@ from kafinea_tui.data.errors import KafineaError, UsageError, WorkspaceError
 from kafinea_tui.data.schema import MODULE_ORDER, FieldType
 from kafinea_tui.data.store.database import LineItem, Store, log_changes
 from kafinea_tui.data.store.migrations import SCHEMA_VERSION, current_version
-
-
-@pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "kafinea.duckdb"
-
-
-@pytest.fixture
-def store(db_path: Path) -> Iterator[Store]:
-    opened = Store.open(db_path)
-    yield opened
-    opened.close()
+from kafinea_tui.workspace import Workspace
 
 
 def changes(store: Store) -> list[tuple[Any, ...]]:
@@ -170,7 +158,8 @@ def test_salesorder_line_items(store: Store) -> None:
     assert left == (0,)
 
 
-def test_custom_fields_are_kept_across_reopen(db_path: Path) -> None:
+def test_custom_fields_are_kept_across_reopen(workspace: Workspace) -> None:
+    db_path = workspace.db_path
     store = Store.open(db_path)
     tier = store.add_custom_field("contacts", "Loyalty tier", "picklist", ["Gold", "Silver"])
     score = store.add_custom_field("organizations", "Score Qualité", "decimal")
@@ -223,7 +212,8 @@ def test_bad_custom_fields_change_nothing(
     assert rows == (1,)
 
 
-def test_picklists_grow_with_new_values_and_keep_them(db_path: Path) -> None:
+def test_picklists_grow_with_new_values_and_keep_them(workspace: Workspace) -> None:
+    db_path = workspace.db_path
     store = Store.open(db_path)
     store.create("contacts", {"last_name": "Rossi", "lead_source": "Podcast"})
     values = store.module("contacts").field("lead_source").values
@@ -297,7 +287,8 @@ def test_a_new_database_records_its_schema_version(store: Store) -> None:
     assert row.fetchone() == (str(SCHEMA_VERSION),)
 
 
-def test_a_v0_database_is_migrated(db_path: Path) -> None:
+def test_a_v0_database_is_migrated(workspace: Workspace) -> None:
+    db_path = workspace.db_path
     """Version 0: a DuckDB file with none of our tables (made by hand, or an interrupted start)."""
     duckdb.connect(str(db_path)).close()
     store = Store.open(db_path)
@@ -308,7 +299,8 @@ def test_a_v0_database_is_migrated(db_path: Path) -> None:
         store.close()
 
 
-def test_a_v1_database_opens_with_its_records(db_path: Path) -> None:
+def test_a_v1_database_opens_with_its_records(workspace: Workspace) -> None:
+    db_path = workspace.db_path
     store = Store.open(db_path)
     record_id = store.create("organizations", {"name": "Bäckerei Krüger GmbH"})
     store.add_custom_field("organizations", "Région", "text")
@@ -323,7 +315,8 @@ def test_a_v1_database_opens_with_its_records(db_path: Path) -> None:
         reopened.close()
 
 
-def test_a_database_from_a_newer_version_is_refused(db_path: Path) -> None:
+def test_a_database_from_a_newer_version_is_refused(workspace: Workspace) -> None:
+    db_path = workspace.db_path
     Store.open(db_path).close()
     with duckdb.connect(str(db_path)) as conn:
         conn.execute("UPDATE kf_meta SET value = '999' WHERE key = 'schema_version'")
@@ -332,7 +325,8 @@ def test_a_database_from_a_newer_version_is_refused(db_path: Path) -> None:
     duckdb.connect(str(db_path)).close()  # the refused open released its lock
 
 
-def test_a_failed_migration_changes_nothing_and_releases_the_file(db_path: Path) -> None:
+def test_a_failed_migration_changes_nothing_and_releases_the_file(workspace: Workspace) -> None:
+    db_path = workspace.db_path
     with duckdb.connect(str(db_path)) as conn:
         conn.execute("CREATE TABLE contacts (name VARCHAR)")
         conn.execute("INSERT INTO contacts VALUES ('kept')")

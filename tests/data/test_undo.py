@@ -14,14 +14,12 @@ from kafinea_tui.data.store.database import Store
 from tests.import_helpers import plan, rows, snapshot, write
 
 
-@pytest.fixture
-def store() -> Store:
-    s = Store.open(":memory:")
-    s.create(
+@pytest.fixture(autouse=True)
+def two_contacts(store: Store) -> None:
+    store.create(
         "contacts", {"first_name": "Ann", "last_name": "Lee", "email": "ann@x.fr", "title": "CEO"}
     )
-    s.create("contacts", {"first_name": "Bob", "last_name": "Brown", "email": "bob@x.fr"})
-    return s
+    store.create("contacts", {"first_name": "Bob", "last_name": "Brown", "email": "bob@x.fr"})
 
 
 FILE = "Email,First Name,Last Name,Title,Organization Name\nann@x.fr,Annie,Lee,,Acme\nbob@x.fr,,Brown,CTO,Acme\nnew@x.fr,Neo,New,Dev,Globex\n"

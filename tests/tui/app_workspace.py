@@ -2,22 +2,16 @@
 so it depends on nothing but the store, and its contents are known exactly.
 
 120 contacts (`Name000`..`Name119`), cities cycling Paris, Lyon, Nantes (40 each), 3 organizations,
-2 products and one sales order with two lines. Test modules import the fixtures by their
-`*_fixture` names (`from tests.tui.app_workspace import app_fixture, ...`).
+2 products and one sales order with two lines. The fixtures built on it (`contacts_workspace`,
+`contacts_store`, `app`) are in tests/tui/conftest.py.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
-import pytest
-
-from kafinea_tui.app import KafineaApp
 from kafinea_tui.data.store.database import Store
-from kafinea_tui.workspace import Workspace
 
 CITIES = ("Paris", "Lyon", "Nantes")
 FIRST = ("Anne", "Bruno", "Chloé", "David", "Émile", "Fanny")
@@ -58,35 +52,3 @@ def fill(store: Store) -> None:
             ],
         },
     )
-
-
-@pytest.fixture(scope="session", name="template_db")
-def template_db_fixture(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Built once a session, copied for each test: every test starts from the same records."""
-    path = tmp_path_factory.mktemp("template") / "kafinea.duckdb"
-    store = Store.open(path)
-    try:
-        fill(store)
-    finally:
-        store.close()
-    return path
-
-
-@pytest.fixture(name="workspace")
-def workspace_fixture(tmp_path: Path, template_db: Path) -> Workspace:
-    ws = Workspace(tmp_path / "ws")
-    ws.prepare()
-    ws.db_path.write_bytes(template_db.read_bytes())
-    return ws
-
-
-@pytest.fixture(name="store")
-def store_fixture(workspace: Workspace) -> Iterator[Store]:
-    opened = workspace.open_store()
-    yield opened
-    opened.close()
-
-
-@pytest.fixture(name="app")
-def app_fixture(workspace: Workspace, store: Store) -> KafineaApp:
-    return KafineaApp(workspace=workspace, store=store)

@@ -12,19 +12,15 @@ from kafinea_tui.app import KafineaApp
 from kafinea_tui.data.errors import KafineaError
 from kafinea_tui.first_page import BackgroundOpen, resume_gc
 from kafinea_tui.workspace import Workspace
-from tests.tui.app_workspace import (  # noqa: F401
-    template_db_fixture,
-    workspace_fixture,
-)
 
 
-async def test_the_collector_is_paused_until_the_first_page(workspace: Workspace) -> None:
+async def test_the_collector_is_paused_until_the_first_page(contacts_workspace: Workspace) -> None:
     assert gc.isenabled()
-    opening = BackgroundOpen(workspace.open_store)
+    opening = BackgroundOpen(contacts_workspace.open_store)
     try:
         assert not gc.isenabled()
         store, first_page = opening.result()
-        app = KafineaApp(workspace=workspace, store=store, first_page=first_page)
+        app = KafineaApp(workspace=contacts_workspace, store=store, first_page=first_page)
         async with app.run_test(size=(80, 24)) as pilot:
             for _ in range(20):
                 await pilot.pause()

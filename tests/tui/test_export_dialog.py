@@ -18,12 +18,6 @@ from kafinea_tui.data.store.database import Store
 from kafinea_tui.screens.export_dialog import EMPTY_CHOICE, ExportDialog
 from kafinea_tui.widgets.field_chooser import FieldChooser, FieldList
 from kafinea_tui.widgets.record_table import RecordTable
-from tests.tui.app_workspace import (  # noqa: F401
-    app_fixture,
-    store_fixture,
-    template_db_fixture,
-    workspace_fixture,
-)
 from tests.tui.pilot_helpers import settle
 
 SIZE = (100, 45)
@@ -106,8 +100,10 @@ def dialog_for(
     )
 
 
-async def test_counts_and_selected_disabled_without_selection(store: Store, tmp_path: Path) -> None:
-    host = Host(dialog_for(store, tmp_path, filter='mailing_city = "Nantes"'))
+async def test_counts_and_selected_disabled_without_selection(
+    contacts_store: Store, tmp_path: Path
+) -> None:
+    host = Host(dialog_for(contacts_store, tmp_path, filter='mailing_city = "Nantes"'))
     async with host.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert host.screen.query_one("#scope-ids", RadioButton).disabled
@@ -124,8 +120,8 @@ async def test_counts_and_selected_disabled_without_selection(store: Store, tmp_
     assert len(read(tmp_path / "contacts.csv")) == 41
 
 
-async def test_page_scope_with_options(store: Store, tmp_path: Path) -> None:
-    host = Host(dialog_for(store, tmp_path, sort=(("last_name", True),)))
+async def test_page_scope_with_options(contacts_store: Store, tmp_path: Path) -> None:
+    host = Host(dialog_for(contacts_store, tmp_path, sort=(("last_name", True),)))
     async with host.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = host.screen
@@ -144,10 +140,10 @@ async def test_page_scope_with_options(store: Store, tmp_path: Path) -> None:
     assert [r[1] for r in rows[1:]] == [f"Name{i:03d}" for i in range(99, 79, -1)]
 
 
-async def test_overwrite_asks_first(store: Store, tmp_path: Path) -> None:
+async def test_overwrite_asks_first(contacts_store: Store, tmp_path: Path) -> None:
     target = tmp_path / "contacts.csv"
     target.write_text("keep me")
-    host = Host(dialog_for(store, tmp_path))
+    host = Host(dialog_for(contacts_store, tmp_path))
     async with host.run_test(size=SIZE) as pilot:
         await settle(pilot)
         no_press_animation(host)
@@ -162,8 +158,8 @@ async def test_overwrite_asks_first(store: Store, tmp_path: Path) -> None:
     assert len(read(target)) == 121
 
 
-async def test_errors_are_shown_as_sentences(store: Store, tmp_path: Path) -> None:
-    host = Host(dialog_for(store, tmp_path))
+async def test_errors_are_shown_as_sentences(contacts_store: Store, tmp_path: Path) -> None:
+    host = Host(dialog_for(contacts_store, tmp_path))
     async with host.run_test(size=SIZE) as pilot:
         await settle(pilot)
         no_press_animation(host)
@@ -173,7 +169,7 @@ async def test_errors_are_shown_as_sentences(store: Store, tmp_path: Path) -> No
         await settle(pilot)
         assert "is a folder" in status(host)
         assert host.screen.query_one("#export-status", Static).has_class("error")
-        store.update("contacts", 1, {"last_name": "Snow ☃"})
+        contacts_store.update("contacts", 1, {"last_name": "Snow ☃"})
         path_input.value = str(tmp_path / "latin.csv")
         host.screen.query_one("#export-encoding", Select).value = "iso-8859-1"
         await pilot.click("#export-run")
@@ -185,9 +181,9 @@ async def test_errors_are_shown_as_sentences(store: Store, tmp_path: Path) -> No
     assert host.results == [None]
 
 
-async def test_path_completion(store: Store, tmp_path: Path) -> None:
+async def test_path_completion(contacts_store: Store, tmp_path: Path) -> None:
     (tmp_path / "exports").mkdir()
-    host = Host(dialog_for(store, tmp_path))
+    host = Host(dialog_for(contacts_store, tmp_path))
     async with host.run_test(size=SIZE) as pilot:
         await settle(pilot)
         no_press_animation(host)
@@ -201,7 +197,7 @@ async def test_path_completion(store: Store, tmp_path: Path) -> None:
         assert path_input.value == str(tmp_path / "exports") + "/"
 
 
-async def fields_tab(pilot: Pilot[None], choice: str) -> None:
+async def fields_tab(pilot: Pilot[None], choice: int) -> None:
     """From the dialog as it opens (focus on the scopes), by keyboard: to the Fields tab, then
     `choice` (0 all, 1 visible, 2 chosen) picked in its radio set, which keeps the focus."""
     await pilot.press("shift+tab", "right", "tab", *["down"] * choice, "space")
@@ -264,8 +260,8 @@ async def test_visible_columns_are_the_lists_columns(app: KafineaApp, tmp_path: 
     assert len(rows) == 2 and rows[1][:2] == ["SO-1", "First order"]
 
 
-async def test_an_empty_choice_writes_nothing(store: Store, tmp_path: Path) -> None:
-    host = Host(dialog_for(store, tmp_path))
+async def test_an_empty_choice_writes_nothing(contacts_store: Store, tmp_path: Path) -> None:
+    host = Host(dialog_for(contacts_store, tmp_path))
     async with host.run_test(size=SIZE) as pilot:
         await settle(pilot)
         no_press_animation(host)
@@ -279,9 +275,9 @@ async def test_an_empty_choice_writes_nothing(store: Store, tmp_path: Path) -> N
 
 
 async def test_the_chooser_moves_with_k_and_j_and_ends_with_system_fields(
-    store: Store, tmp_path: Path
+    contacts_store: Store, tmp_path: Path
 ) -> None:
-    host = Host(dialog_for(store, tmp_path))
+    host = Host(dialog_for(contacts_store, tmp_path))
     async with host.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await fields_tab(pilot, 2)

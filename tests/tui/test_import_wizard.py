@@ -7,7 +7,6 @@ holds (widget values, Static text, table cells) and what the store holds.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +33,7 @@ from kafinea_tui.screens.past_imports import PastImportsScreen
 from kafinea_tui.widgets.mapping_editor import MappingEditor
 from kafinea_tui.widgets.path_suggester import complete_path
 from kafinea_tui.workspace import Workspace
+from tests.tui.pilot_helpers import press_button, settle
 
 HEADER = "First Name;Last Name;Email;Mailing City;Birthdate;Ville natale\r\n"
 ROWS = [
@@ -61,31 +61,10 @@ class Host(App[None]):
 
 
 @pytest.fixture
-def workspace(tmp_path: Path) -> Workspace:
-    ws = Workspace(tmp_path / "ws")
-    ws.prepare()
-    return ws
-
-
-@pytest.fixture
-def store(workspace: Workspace) -> Iterator[Store]:
-    opened = Store.open(workspace.db_path)
-    yield opened
-    opened.close()
-
-
-@pytest.fixture
 def latin1_csv(tmp_path: Path) -> Path:
     path = tmp_path / "contacts-fr.csv"
     path.write_bytes((HEADER + "".join(ROWS)).encode("iso-8859-1"))
     return path
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    """Let every worker finish and every message be handled."""
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 def text_of(pilot: Pilot[Any], selector: str) -> str:
@@ -94,15 +73,6 @@ def text_of(pilot: Pilot[Any], selector: str) -> str:
 
 def cells(table: DataTable[Any]) -> list[list[str]]:
     return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
-
-
-async def press(pilot: Pilot[Any], selector: str) -> None:
-    """Focus a button and press enter, as a keyboard user would."""
-    button = pilot.app.screen.query_one(selector, Button)
-    button.focus()
-    await pilot.pause()
-    await pilot.press("enter")
-    await settle(pilot)
 
 
 async def choose_file(pilot: Pilot[Any], path: Path) -> None:
@@ -228,7 +198,7 @@ async def test_import_from_file_to_summary_failed_rows_and_undo(
         assert store.count("contacts") == 1
 
         # The real import: the same counts, and the records in the store.
-        await press(pilot, "#import")
+        await press_button(pilot, "#import")
         result = text_of(pilot, "#run-result")
         assert "Imported batch" in result
         assert "merged 1" in result and "created 1" in result and "failed 2" in result
@@ -249,7 +219,7 @@ async def test_import_from_file_to_summary_failed_rows_and_undo(
         assert any("Birthdate" in row[1] for row in failed)
         out = tmp_path / "failed.csv"
         screen.query_one("#failed-path", Input).value = str(out)
-        await press(pilot, "#save-failed")
+        await press_button(pilot, "#save-failed")
         assert str(out) in text_of(pilot, "#run-result")
         with out.open(encoding="utf-8-sig", newline="") as handle:
             rows = list(csv.reader(handle, delimiter=";"))
@@ -258,7 +228,7 @@ async def test_import_from_file_to_summary_failed_rows_and_undo(
         assert {r[0] for r in rows[1:]} == {"Hélène", "Søren"}
 
         # Undo: the created records are gone, the merged one is as before.
-        await press(pilot, "#undo")
+        await press_button(pilot, "#undo")
         assert text_of(pilot, "#undo-result")
         assert store.count("contacts") == 1
         record = store.get("contacts", zoe)
@@ -289,7 +259,7 @@ async def test_new_field_from_the_mapping_step(
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         editor = await to_mapping_step(pilot, latin1_csv)
-        await press(pilot, "#newfield-5")  # the "Ville natale" column
+        await press_button(pilot, "#newfield-5")  # the "Ville natale" column
         field_label = app.screen.query_one("#field-label", Input)
         assert field_label.has_focus
         field_label.value = "Ville natale"
@@ -303,7 +273,7 @@ async def test_new_field_from_the_mapping_step(
         assert editor.mapping["First Name"] == "first_name"  # other choices kept
 
         # Cancelling the dialog changes nothing.
-        await press(pilot, "#newfield-0")
+        await press_button(pilot, "#newfield-0")
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen.query_one(MappingEditor).mapping["First Name"] == "first_name"
@@ -330,7 +300,7 @@ async def test_save_a_mapping_and_load_it_in_a_new_wizard(
         editor.set_target("Ville natale", "mailing_city")
         editor.set_default("lead_source", "Web Site")
         screen.query_one("#mapping-name", Input).value = "fr contacts"
-        await press(pilot, "#save-mapping")
+        await press_button(pilot, "#save-mapping")
         assert list(workspace.mappings_dir.iterdir())
         await pilot.press("escape")
         await settle(pilot)

@@ -1,9 +1,9 @@
 """Snapshots of the key screens (pytest-textual-snapshot), at fixed terminal sizes.
 
-The workspace is the deterministic one of tests/app_workspace.py and the screens show no
+The workspace is the deterministic one of tests/tui/app_workspace.py and the screens show no
 timestamps, so every run renders the same. A path that would differ between machines (a
 temporary folder) is replaced by a fixed one before the picture is taken, as a user would type it.
-Update with `pytest tests/test_snapshots.py --snapshot-update`, then look at the SVGs.
+Update with `pytest tests/tui/test_snapshots.py --snapshot-update`, then look at the SVGs.
 """
 
 from __future__ import annotations
@@ -13,16 +13,10 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Button, Input
+from textual.widgets import Input
 
 from kafinea_tui.app import KafineaApp
-from tests.tui.app_workspace import (  # noqa: F401
-    app_fixture,
-    store_fixture,
-    template_db_fixture,
-    workspace_fixture,
-)
-from tests.tui.pilot_helpers import settle
+from tests.tui.pilot_helpers import fill_focused_input, press_button, settle
 
 # A small file for the wizard: near-miss headers ("E-mail", "Société"), a column no field takes
 # ("Ville natale"), and two rows that fail (a bad email, a date that does not exist).
@@ -40,14 +34,6 @@ def clients_csv(tmp_path: Path) -> Path:
     path = tmp_path / "clients.csv"
     path.write_bytes(CLIENTS.encode("iso-8859-1"))
     return path
-
-
-async def press_button(pilot: Pilot[None], selector: str) -> None:
-    """Focus a button and press enter, as a keyboard user does."""
-    pilot.app.screen.query_one(selector, Button).focus()
-    await pilot.pause()
-    await pilot.press("enter")
-    await settle(pilot)
 
 
 async def wizard_at_mapping(pilot: Pilot[None], path: Path) -> None:
@@ -112,7 +98,9 @@ def test_export_dialog(app: KafineaApp, snap_compare: Any) -> None:
 
     async def run_before(pilot: Pilot[None]) -> None:
         await settle(pilot)
-        await pilot.press("slash", *'mailing_city = "Nantes"', "enter")
+        await pilot.press("slash")
+        await fill_focused_input(pilot, 'mailing_city = "Nantes"')
+        await pilot.press("enter")
         await settle(pilot)
         await pilot.press("space", "space", "e")
         await settle(pilot)

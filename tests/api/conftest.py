@@ -1,0 +1,29 @@
+"""Fixtures for the REST API tests, which talk HTTP to a real server on 127.0.0.1.
+
+- `api`: the API over the test's `store` (tests/conftest.py), served on a free port (port 0, so
+  tests in parallel never collide), with `http` (a read-write token) and `reader` (a read-only
+  token) clients; an `Api` of tests/api/server.py. A module adds its records to `store` in an
+  autouse fixture; the server reads the same store, so they show through the API.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from kafinea_tui.data.store.database import Store
+from kafinea_tui.data.store.tokens import create_token
+from tests.api.server import Api, client, serve
+
+
+@pytest.fixture
+def api(store: Store) -> Iterator[Api]:
+    writer_token = create_token(store, "writer")
+    reader_token = create_token(store, "reader", read_only=True)
+    with (
+        serve(store) as base,
+        client(base, writer_token) as http,
+        client(base, reader_token) as reader,
+    ):
+        yield Api(store, base, http, reader)
