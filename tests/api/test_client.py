@@ -19,9 +19,8 @@ from tests.api.server import serve
 
 
 @pytest.fixture
-def shop() -> Iterator[tuple[Store, Client, Client]]:
+def shop(store: Store) -> Iterator[tuple[Store, Client, Client]]:
     """A store with one product; clients with the tokens `shop` and `reader` (read-only)."""
-    store = Store.open(":memory:")
     store.create("products", {"product_code": "P-100", "name": "Widget", "unit_price": "10"})
     shop_token = create_token(store, "shop")
     reader_token = create_token(store, "reader", read_only=True)
@@ -31,7 +30,6 @@ def shop() -> Iterator[tuple[Store, Client, Client]]:
         Client(base, reader_token) as reader,
     ):
         yield store, client, reader
-    store.close()
 
 
 def order(number: int) -> dict[str, object]:

@@ -20,12 +20,9 @@ from tests.api.server import serve
 API = "/api/v1"
 
 
-@pytest.fixture
-def store() -> Iterator[Store]:
-    store = Store.open(":memory:")
+@pytest.fixture(autouse=True)
+def one_contact(store: Store) -> None:
     store.create("contacts", {"last_name": "Lee", "email": "ann@x.fr"})
-    yield store
-    store.close()
 
 
 def authorized(base: str, store: Store, name: str = "client") -> httpx.Client:

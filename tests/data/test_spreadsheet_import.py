@@ -27,11 +27,6 @@ HEADER = ["First Name", "Last Name", "Email", "Birthdate", "Mailing Zip", "Title
 FIELDS = "first_name, last_name, email, birthdate, mailing_zip, title, do_not_call"
 
 
-@pytest.fixture
-def store() -> Store:
-    return Store.open(":memory:")
-
-
 def xlsx_with_formulas(path: Path) -> Path:
     book = xlsxwriter.Workbook(str(path))
     sheet = book.add_worksheet("People")

@@ -15,11 +15,10 @@ from kafinea_tui.data.exporter.run import ExportOptions, export_file
 from kafinea_tui.data.store.database import Store
 
 
-@pytest.fixture
-def store() -> Store:
-    s = Store.open(":memory:")
-    acme = s.create("organizations", {"name": '=HYPERLINK("x")', "employees": 120})
-    s.create(
+@pytest.fixture(autouse=True)
+def records(store: Store) -> None:
+    acme = store.create("organizations", {"name": '=HYPERLINK("x")', "employees": 120})
+    store.create(
         "contacts",
         {
             "first_name": "+Zoé",
@@ -30,9 +29,8 @@ def store() -> Store:
             "do_not_call": True,
         },
     )
-    s.create("contacts", {"last_name": "@handle", "do_not_call": False})
-    s.create("products", {"product_code": "P-1", "name": "Bolt", "unit_price": "2.50"})
-    return s
+    store.create("contacts", {"last_name": "@handle", "do_not_call": False})
+    store.create("products", {"product_code": "P-1", "name": "Bolt", "unit_price": "2.50"})
 
 
 def test_cells_are_typed_and_text_is_never_a_formula(store: Store, tmp_path: Path) -> None:

@@ -14,12 +14,6 @@ from kafinea_tui.screens.layout_manager import LayoutManagerScreen
 from kafinea_tui.screens.module_list import ModuleListScreen
 from kafinea_tui.screens.record_detail import RecordDetailScreen
 from kafinea_tui.workspace import Workspace
-from tests.tui.app_workspace import (  # noqa: F401
-    app_fixture,
-    store_fixture,
-    template_db_fixture,
-    workspace_fixture,
-)
 from tests.tui.pilot_helpers import settle
 
 SIZE = (100, 30)
@@ -72,10 +66,10 @@ async def test_question_mark_lists_the_keys_of_the_screen(app: KafineaApp) -> No
 
 
 async def test_a_rebinding_shows_in_the_help_and_the_palette(
-    workspace: Workspace, store: Store
+    contacts_workspace: Workspace, contacts_store: Store
 ) -> None:
-    workspace.config_path.write_text('[keymap]\nnext_page = "n"\nopen_help = "f2"\n')
-    app = KafineaApp(workspace=workspace, store=store)
+    contacts_workspace.config_path.write_text('[keymap]\nnext_page = "n"\nopen_help = "f2"\n')
+    app = KafineaApp(workspace=contacts_workspace, store=contacts_store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("n")
