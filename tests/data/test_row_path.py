@@ -16,6 +16,7 @@ from kafinea_tui.data.importer.plan import Duplicates
 from kafinea_tui.data.importer.rows import RowPlan, delete_record, update_record, write_rows
 from kafinea_tui.data.importer.undo import list_batches, undo_import
 from kafinea_tui.data.store.database import Store
+from kafinea_tui.data.values import clean_text
 
 FILE, ROWS = 0, 10_000  # row_limit: 0 sends every list to the file importer
 
@@ -261,3 +262,27 @@ def test_delete_is_logged_with_its_actor() -> None:
         delete_record(store, "contacts", 1)
     last = store.cursor().execute("SELECT op, actor FROM kf_changes ORDER BY cursor DESC LIMIT 1")
     assert last.fetchall() == [("delete", "shop")]
+
+
+def test_clean_text_drops_what_duckdbs_trim_drops() -> None:
+    """The row path reads plain text cells in Python: the characters it trims must be exactly
+    those `clean_sql` (DuckDB's trim) trims, over every code point, at either end."""
+    store = Store.open(":memory:")
+    trimmed = (
+        store.cursor()
+        .execute(
+            "SELECT list(i ORDER BY i) FROM range(1, 1114112) t(i) WHERE NOT (i BETWEEN 55296 AND 57343)"
+            " AND (NULLIF(trim(chr(i::INTEGER) || 'a'), '') <> chr(i::INTEGER) || 'a'"
+            " OR NULLIF(trim('a' || chr(i::INTEGER)), '') <> 'a' || chr(i::INTEGER))"
+        )
+        .fetchall()[0][0]
+    )
+    ours = [
+        i
+        for i in range(1, 0x110000)
+        if not 0xD800 <= i <= 0xDFFF
+        and (clean_text(chr(i) + "a") != chr(i) + "a" or clean_text("a" + chr(i)) != "a" + chr(i))
+    ]
+    assert ours == trimmed and 0x20 in ours and 0x09 not in ours
+    assert clean_text(" \u00a0 ") is None and clean_text(None) is None
+    assert clean_text("\u2003 a b\u3000") == "a b"

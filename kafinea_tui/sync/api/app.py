@@ -43,7 +43,7 @@ from kafinea_tui.data.importer.run import run_import
 from kafinea_tui.data.query import ListQuery
 from kafinea_tui.data.schema import Module, module_as_dict
 from kafinea_tui.data.store.database import Store
-from kafinea_tui.data.store.tokens import TokenInfo, check_token
+from kafinea_tui.data.store.tokens import TokenInfo, check_token, known_token
 from kafinea_tui.sync.api import params as qp
 from kafinea_tui.sync.api.changes import MAX_CHANGES, changes_after, parse_cursor
 from kafinea_tui.sync.api.errors import EXCEPTION_HANDLERS, ApiError
@@ -122,8 +122,10 @@ class _Api:
                 scheme, _, token = request.headers.get("authorization", "").partition(" ")
                 if scheme.lower() != "bearer" or not token.strip():
                     raise ApiError(401, "This route needs an Authorization: Bearer TOKEN header.")
-                info = await run_in_threadpool(check_token, self.store, token.strip())
-                if info is None:
+                info = known_token(self.store, token.strip())
+                if info is False:
+                    info = await run_in_threadpool(check_token, self.store, token.strip())
+                if not isinstance(info, TokenInfo):
                     raise ApiError(401, "The token is not valid (revoked, or never created).")
                 if write and info.read_only:
                     raise ApiError(403, f"The token {info.name!r} is read-only; this route writes.")
@@ -185,7 +187,7 @@ class _Api:
             actor=token.name,
         )
         dry_run = params.flag("dry_run")
-        body = await run_in_threadpool(_json, await request.body())
+        body = await _body_json(request)
         if isinstance(body, list):
             plan.description = _described(module, len(body), token.name)
         objects: Sequence[Any] = body if isinstance(body, list) else [body]
@@ -216,7 +218,7 @@ class _Api:
             actor=token.name,
         )
         record_id = qp.record_id(request)
-        body = await run_in_threadpool(_json, await request.body())
+        body = await _body_json(request)
         if not isinstance(body, dict):
             raise UsageError("PATCH takes one JSON object: the fields to change.")
 
@@ -290,6 +292,15 @@ def _described(module: Module, count: int, token: str) -> str:
     """How past imports shows a posted list (there is no file to name)."""
     noun = "record" if count == 1 else "records"
     return f"{count:,} {module.label} {noun} posted through the API by token {token!r}"
+
+
+async def _body_json(request: Request) -> Any:
+    """The JSON body; a large one is parsed on a worker thread, a small one right here (a
+    thread hop costs more than parsing an order)."""
+    body = await request.body()
+    if len(body) > 65_536:
+        return await run_in_threadpool(_json, body)
+    return _json(body)
 
 
 def _json(body: bytes) -> Any:

@@ -25,7 +25,14 @@ from kafinea_tui.data.importer.plan import Duplicates
 from kafinea_tui.data.importer.rules import match_fields
 from kafinea_tui.data.importer.sql import key_sql
 from kafinea_tui.data.schema import Module
-from kafinea_tui.data.values import Params, ValueOptions, clean_sql, parse_sql
+from kafinea_tui.data.values import (
+    Params,
+    ValueOptions,
+    clean_sql,
+    clean_text,
+    is_plain,
+    parse_sql,
+)
 
 READ_ONLY_FIELDS = ("id", "created_at", "modified_at", "batch_id")
 ITEM_COLUMNS = ITEM_TARGETS  # items.product, items.quantity, items.list_price
@@ -138,23 +145,7 @@ def parse(
     flat = [line for lines in cells for line in lines]
     if not flat:
         return parsed
-    params = Params()
-    rows = ", ".join(
-        "(" + ", ".join(f"{params.add(cell)}::VARCHAR" for cell in line) + ")" for line in flat
-    )
-    names = ", ".join(f"c{i}" for i in range(1, len(columns) + 1))
-    select: list[str] = []
-    values: dict[str, str] = {}
-    for number, target in enumerate(targets):
-        text = clean_sql(f"c{target.index}")
-        typed = parse_sql(target.field, text, options, params)
-        values[target.name] = typed.value
-        select.append(f"{typed.value} AS v{number}, {typed.error_sql(text)} AS e{number}")
-    keys = [f"({values[name]})" if name in values else "NULL" for name in parsed.match]
-    select.append(f"{key_sql(keys)} AS mk" if keys else "NULL::VARCHAR AS mk")
-    result = cur.execute(
-        f"SELECT {', '.join(select)} FROM (VALUES {rows}) t({names})", params.values
-    ).fetchall()
+    result = _typed(cur, targets, parsed.match, flat, options)
     position = 0
     for lines in cells:
         read: list[Line] = []
@@ -172,3 +163,49 @@ def parse(
         parsed.lines.append(read)
         position += len(lines)
     return parsed
+
+
+def _typed(
+    cur: duckdb.DuckDBPyConnection,
+    targets: list[Target],
+    match: list[str],
+    lines: list[list[str | None]],
+    options: ValueOptions,
+) -> list[tuple[Any, ...]]:
+    """Per line: (value, reason) per target, then the match key. Cells whose value is their
+    cleaned text are read in Python (`values.clean_text`); the others, and the match key, by
+    one statement of `parse_sql` over a VALUES list of the lines, when there are any."""
+    plain = {t.name for t in targets if is_plain(t.field, options)}
+    keyed = [name for name in match if name in {t.name for t in targets}]
+    sql_rows: list[tuple[Any, ...]] = [()] * len(lines)
+    if len(plain) < len(targets) or keyed:
+        params = Params()
+        rows = ", ".join(
+            "(" + ", ".join(f"{params.add(cell)}::VARCHAR" for cell in line) + ")" for line in lines
+        )
+        names = ", ".join(f"c{i}" for i in range(1, len(lines[0]) + 1))
+        select: list[str] = []
+        values: dict[str, str] = {}
+        for number, target in enumerate(targets):
+            text = clean_sql(f"c{target.index}")
+            parsed = parse_sql(target.field, text, options, params)
+            values[target.name] = parsed.value
+            if target.name not in plain:
+                select.append(f"{parsed.value} AS v{number}, {parsed.error_sql(text)} AS e{number}")
+        keys = [f"({values[name]})" if name in values else "NULL" for name in match]
+        select.append(f"{key_sql(keys)} AS mk" if keys else "NULL::VARCHAR AS mk")
+        sql_rows = cur.execute(
+            f"SELECT {', '.join(select)} FROM (VALUES {rows}) t({names})", params.values
+        ).fetchall()
+    result: list[tuple[Any, ...]] = []
+    for line, row in zip(lines, sql_rows, strict=True):
+        cells: list[Any] = []
+        found = iter(row)
+        for target in targets:
+            if target.name in plain:
+                cells.extend([clean_text(line[(target.index or 1) - 1]), None])
+            else:
+                cells.extend([next(found), next(found)])
+        cells.append(row[-1] if row else None)
+        result.append(tuple(cells))
+    return result

@@ -1,0 +1,254 @@
+"""Issue 10's benchmark: the API for real-time exchanges against the data layer, in one run.
+
+- single-record POST (one client, sequential): mean latency as a ratio to `Store.create` of the
+  same record on the same kind of workspace (goal <= 2.0x);
+- 20 clients x 50 single-record POSTs at once: total records a second as a ratio to the one
+  client's sequential rate (goal >= 1.0x), the slowest request, records lost, 5xx answers;
+- a batched POST of 1,000 records: rate as a ratio to `run_import` of the same rows as a CSV
+  file (goal >= 0.5x);
+- export over HTTP (streamed to a file) as a ratio to `export_csv` (goal: HTTP rate >= 0.7x),
+  on the BENCH_ROWS contacts of bench/data.py.
+
+The server is `kafinea-tui serve` in its own process (as in production: the clients' threads
+do not share its interpreter), on a workspace file like the data layer's, so both pay the same
+commits. BENCH_API_POSTS sets the sequential count (default 300).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+from bench.data import bench_rows, contacts_workspace, median_seconds
+from kafinea_tui.data.exporter.run import ExportOptions, export_csv
+from kafinea_tui.data.importer.plan import CsvOptions, ImportPlan
+from kafinea_tui.data.importer.run import run_import
+from kafinea_tui.data.store.database import Store
+from kafinea_tui.data.store.tokens import create_token, revoke_token
+
+POSTS = int(os.environ.get("BENCH_API_POSTS", "300"))
+CLIENTS, EACH = 20, 50
+BATCH = 1000
+RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+ORGS = 50
+
+
+def contact(tag: str, n: int) -> dict[str, object]:
+    return {
+        "first_name": "Anne",
+        "last_name": f"Name {tag}{n}",
+        "email": f"{tag}{n}@example.test",
+        "phone": "+33 1 23 45 67 89",
+        "mailing_city": "Paris",
+        "organization": f"Org {n % ORGS}",
+    }
+
+
+def run(data_dir: Path) -> None:
+    work = Path(tempfile.mkdtemp(prefix="kafinea-bench-api-", dir=data_dir))
+    direct_s, import_s = _data_layer(work / "direct")
+    with _server(work / "api") as (base, token):
+        with httpx.Client(base_url=base, headers=_auth(token), timeout=120) as http:
+            for n in range(20):  # warm up: connections, caches, the first statements
+                _post(http, contact("w", n))
+            post_s = _mean(lambda n: _post(http, contact("s", n)), POSTS)
+            batch_s = median_seconds(lambda: _batch(http), RUNS)
+        parallel = _parallel(base, token)
+        total = _count(base, token)
+    expected = 20 + POSTS + RUNS * BATCH + CLIENTS * EACH
+    export_direct, export_http, rows = _exports(data_dir)
+    sequential_rate = 1 / post_s
+    print(f"single-record POST, one client: {post_s * 1000:6.2f} ms mean over {POSTS}")
+    print(f"data layer create (Store.create): {direct_s * 1000:6.2f} ms mean over {POSTS}")
+    print(f"ratio: {post_s / direct_s:.2f}x (goal <= 2.0x)")
+    wall, slowest, errors = parallel
+    rate = CLIENTS * EACH / wall
+    print(
+        f"{CLIENTS} clients x {EACH} POSTs: {rate:7.0f} records/s, sequential {sequential_rate:.0f}"
+        f" records/s: ratio {rate / sequential_rate:.2f}x (goal >= 1.0x); slowest request"
+        f" {slowest * 1000:.0f} ms; lost {expected - total}; 5xx {errors}"
+    )
+    print(
+        f"batched POST of {BATCH:,}: {batch_s:.3f} s, data-layer import {import_s:.3f} s:"
+        f" rate ratio {import_s / batch_s:.2f}x (goal >= 0.5x)"
+    )
+    print(
+        f"export of {rows:,} contacts: HTTP {export_http:.2f} s, export_csv {export_direct:.2f} s:"
+        f" rate ratio {export_direct / export_http:.2f}x (goal >= 0.7x)"
+    )
+
+
+def _data_layer(folder: Path) -> tuple[float, float]:
+    """Mean `Store.create` of the POSTed records (organizations by id), and the median
+    `run_import` of BATCH of them as a CSV file."""
+    folder.mkdir()
+    store = Store.open(folder / "kafinea.duckdb")
+    try:
+        orgs = [store.create("organizations", {"name": f"Org {n}"}) for n in range(ORGS)]
+        for n in range(20):
+            store.create("contacts", {**contact("w", n), "organization": orgs[n % ORGS]})
+        direct = _mean(
+            lambda n: store.create("contacts", {**contact("d", n), "organization": orgs[n % ORGS]}),
+            POSTS,
+        )
+        runs = iter(range(1_000_000))
+
+        def one_import() -> None:
+            path = folder / "batch.csv"
+            tag = f"i{next(runs)}-"
+            rows = [contact(tag, n) for n in range(BATCH)]
+            with path.open("w", newline="", encoding="utf-8") as handle:
+                writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+                writer.writeheader()
+                writer.writerows(rows)
+            columns = {name: name for name in rows[0]}
+            plan = ImportPlan("contacts", CsvOptions(path), mapping=columns)
+            run_import(store, plan)
+
+        imported = median_seconds(one_import, RUNS, warm_up=True)
+    finally:
+        store.close()
+    return direct, imported
+
+
+def _mean(action: Callable[[int], object], count: int) -> float:
+    started = time.perf_counter()
+    for n in range(count):
+        action(n)
+    return (time.perf_counter() - started) / count
+
+
+def _post(http: httpx.Client, record: dict[str, object]) -> None:
+    answer = http.post("/api/v1/contacts/records", json=record)
+    if answer.status_code != 200 or answer.json()["created"] != 1:
+        raise RuntimeError(f"POST failed: {answer.status_code} {answer.text[:200]}")
+
+
+_batches = iter(range(1_000_000))
+
+
+def _batch(http: httpx.Client) -> None:
+    tag = f"b{next(_batches)}-"
+    answer = http.post("/api/v1/contacts/records", json=[contact(tag, n) for n in range(BATCH)])
+    if answer.status_code != 200 or answer.json()["created"] != BATCH:
+        raise RuntimeError(f"batch failed: {answer.status_code} {answer.text[:200]}")
+
+
+def _parallel(base: str, token: str) -> tuple[float, float, int]:
+    """Wall time of CLIENTS threads posting EACH records each, the slowest request, 5xx seen."""
+    slowest: list[float] = []
+    errors: list[int] = []
+    start = threading.Barrier(CLIENTS + 1)
+
+    def client(k: int) -> None:
+        worst = 0.0
+        with httpx.Client(base_url=base, headers=_auth(token), timeout=120) as http:
+            start.wait()
+            for n in range(EACH):
+                began = time.perf_counter()
+                answer = http.post("/api/v1/contacts/records", json=contact(f"p{k}-", n))
+                worst = max(worst, time.perf_counter() - began)
+                if answer.status_code >= 500:
+                    errors.append(answer.status_code)
+        slowest.append(worst)
+
+    threads = [threading.Thread(target=client, args=(k,)) for k in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    start.wait()
+    began = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - began, max(slowest), len(errors)
+
+
+def _count(base: str, token: str) -> int:
+    page = httpx.get(f"{base}/api/v1/contacts/records?limit=0", headers=_auth(token)).json()
+    return int(page["total"])
+
+
+def _exports(data_dir: Path) -> tuple[float, float, int]:
+    path = contacts_workspace(data_dir)
+    out = path.parent / "bench-api-export.csv"
+    store = Store.open(path)
+    try:
+        direct = median_seconds(
+            lambda: export_csv(store, ExportOptions("contacts"), out), RUNS, warm_up=True
+        )
+    finally:
+        store.close()
+    with _server(path.parent) as (base, token):
+        http = httpx.Client(base_url=base, headers=_auth(token), timeout=600)
+
+        def over_http() -> None:
+            with http.stream("GET", "/api/v1/contacts/export") as answer, out.open("wb") as f:
+                for chunk in answer.iter_bytes(1 << 20):
+                    f.write(chunk)
+
+        try:
+            through = median_seconds(over_http, RUNS, warm_up=True)
+        finally:
+            http.close()
+    out.unlink()
+    return direct, through, bench_rows()
+
+
+@contextmanager
+def _server(folder: Path) -> Iterator[tuple[str, str]]:
+    """`kafinea-tui serve` on the workspace folder; yields its base URL and a token made for
+    the run (revoked after it: the export's workspace is cached between runs)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"bench-{time.time_ns()}"
+    store = Store.open(folder / "kafinea.duckdb")
+    try:
+        token = create_token(store, name)
+    finally:
+        store.close()
+    port = _free_port()
+    command = [sys.executable, "-m", "kafinea_tui.cli", "--workspace", str(folder), "serve"]
+    server = subprocess.Popen(
+        [*command, "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if server.poll() is not None:
+                raise RuntimeError(f"serve ended: {server.communicate()[1].decode()[-500:]}")
+            try:
+                httpx.get(f"{base}/api/v1/health", timeout=2)
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("serve did not answer in 60 s") from None
+                time.sleep(0.1)
+        yield base, token
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+        store = Store.open(folder / "kafinea.duckdb")
+        try:
+            revoke_token(store, name)
+        finally:
+            store.close()
+
+
+def _auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
