@@ -31,6 +31,7 @@ from textual.widgets import (
     ProgressBar,
     RadioButton,
     RadioSet,
+    Select,
     Static,
     TabbedContent,
     TabPane,
@@ -38,7 +39,7 @@ from textual.widgets import (
 
 from kafinea_tui import keys
 from kafinea_tui.data.errors import KafineaError
-from kafinea_tui.data.exporter.run import ExportOptions, ExportResult, count_scope, export_csv
+from kafinea_tui.data.exporter.run import ExportOptions, ExportResult, count_scope, export_file
 from kafinea_tui.data.query import ListQuery
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.widgets.export_forms import ExportFieldsForm, ExportOptionsForm
@@ -106,7 +107,7 @@ class ExportDialog(ModalScreen[ExportResult | None]):
     def compose(self) -> ComposeResult:
         first = "ids" if self.selected_ids else ("filter" if self._filtered else "all")
         with Vertical(id="export"):
-            yield Static(f"Export {self.module_label} to CSV", id="export-title", markup=False)
+            yield Static(self._title("csv"), id="export-title", markup=False)
             with TabbedContent(id="export-tabs"):
                 with TabPane("Records & file", id="tab-file"):
                     yield from self._compose_file(first)
@@ -195,6 +196,20 @@ class ExportDialog(ModalScreen[ExportResult | None]):
             self.query_one(ExportFieldsForm).apply_to(options)
         return options
 
+    def _title(self, fmt: str) -> str:
+        return f"Export {self.module_label} to {'an Excel workbook' if fmt == 'xlsx' else 'CSV'}"
+
+    @on(Select.Changed, "#export-format")
+    def _format_changed(self, event: Select.Changed) -> None:
+        """The title says the format, and the file's extension follows it (.csv <-> .xlsx)."""
+        fmt = str(event.value)
+        self.query_one("#export-title", Static).update(self._title(fmt))
+        field = self.query_one("#export-path", Input)
+        path = Path(field.value.strip())
+        wanted = ".xlsx" if fmt == "xlsx" else ".csv"
+        if field.value.strip() and path.suffix.lower() in (".csv", ".xlsx", ".tsv", ".txt"):
+            field.value = str(path.with_suffix(wanted))
+
     @on(ExportFieldsForm.Changed)
     def _fields_changed(self, event: ExportFieldsForm.Changed) -> None:
         self.query_one(TabbedContent).get_tab("tab-fields").label = f"Fields: {event.summary}"
@@ -250,7 +265,7 @@ class ExportDialog(ModalScreen[ExportResult | None]):
             self.app.call_from_thread(self._progress, fraction)
 
         try:
-            result = export_csv(self.store, options, path, progress=progress)
+            result = export_file(self.store, options, path, progress=progress)
         except KafineaError as error:
             self.app.call_from_thread(self._failed, str(error))
             return

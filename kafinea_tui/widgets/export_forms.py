@@ -1,5 +1,5 @@
-"""The options of an export: the file's (header, delimiter, encoding, decimal separator, formula
-guard) and its fields (all, the list's columns, or a chosen list in a chosen order).
+"""The options of an export: the file's (format, header, delimiter, encoding, decimal separator,
+formula guard) and its fields (all, the list's columns, or a chosen list in a chosen order).
 
 Forms of their own so the export dialog stays about scopes, the path and the run; they only fill
 an `ExportOptions` (`apply_to`), the engine checks the values. Compact widgets, one line each, so
@@ -32,6 +32,9 @@ ENCODING_CHOICES = [
     ("Windows-1252", "windows-1252"),
 ]
 HEADER_CHOICES = [("Labels", "labels"), ("Names", "names")]
+FORMAT_CHOICES = [("CSV", "csv"), ("Excel .xlsx", "xlsx")]
+# What a workbook does not use: it has cells, not delimiters, bytes or formula text.
+CSV_ONLY = ("#export-delimiter", "#export-encoding", "#export-decimal", "#export-guard")
 DECIMAL_CHOICES = [("Decimal point 1.5", "point"), ("Decimal comma 1,5", "comma")]
 FIELD_CHOICES = {
     "all": "All fields",
@@ -54,6 +57,7 @@ class ExportOptionsForm(Vertical):
     ExportOptionsForm { height: auto; }
     ExportOptionsForm .options { height: 1; margin-top: 1; }
     ExportOptionsForm .options Label { width: 10; }
+    ExportOptionsForm .options .format-label { width: 7; }
     ExportOptionsForm .options Select { width: 1fr; margin-right: 2; }
     ExportOptionsForm #export-guard { margin-top: 1; }
     """
@@ -64,6 +68,8 @@ class ExportOptionsForm(Vertical):
             yield _select(HEADER_CHOICES, "labels", "export-header")
             yield Label("Delimiter")
             yield _select(DELIMITER_CHOICES, "comma", "export-delimiter")
+            yield Label("Format", classes="format-label")
+            yield _select(FORMAT_CHOICES, "csv", "export-format")
         with Horizontal(classes="options"):
             yield Label("Encoding")
             yield _select(ENCODING_CHOICES, "utf-8", "export-encoding")
@@ -76,8 +82,19 @@ class ExportOptionsForm(Vertical):
             compact=True,
         )
 
+    @property
+    def format(self) -> str:
+        return self._value("#export-format")
+
+    @on(Select.Changed, "#export-format")
+    def _format_changed(self) -> None:
+        """A workbook's cells are typed: the CSV-only choices are greyed out, not applied."""
+        for selector in CSV_ONLY:
+            self.query_one(selector).disabled = self.format == "xlsx"
+
     def apply_to(self, options: ExportOptions) -> None:
         """Write the chosen file options into `options` (scope and fields are the dialog's)."""
+        options.format = self.format
         options.header = self._value("#export-header")
         options.delimiter = self._value("#export-delimiter")
         options.encoding = self._value("#export-encoding")

@@ -19,11 +19,16 @@ from textual.widgets import Button, Input, Label, Select, Static
 from kafinea_tui.data.schema import LINE_ITEM_FIELDS, Field, FieldType, Module, Schema
 
 SKIP_PROMPT = "(do not import)"
+FULL_NAME = "full_name"  # the importer's whole-name target (importer.mapping.FULL_NAME)
 
 
 def target_choices(module: Module) -> list[tuple[str, str]]:
     """(label, target) for every field a column can fill, line-item targets last."""
     choices = [(f.label, f.name) for f in module.columns]
+    names = {f.name for f in module.columns}
+    if {"first_name", "last_name"} <= names:
+        # A whole name split on its first space; Last Name alone keeps it whole.
+        choices.append(("Full name → First and Last Name", FULL_NAME))
     if any(f.type is FieldType.LINE_ITEMS for f in module.fields):
         choices += [(f"Line item: {f.label}", f"items.{f.name}") for f in LINE_ITEM_FIELDS]
     return choices
@@ -84,10 +89,12 @@ class MappingEditor(Vertical):
         mapping: dict[str, str],
         defaults: dict[str, str] | None = None,
         reference_keys: dict[str, str] | None = None,
+        origins: dict[str, str] | None = None,
         *,
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
+        self.origins = dict(origins or {})  # column -> where its suggestion came from
         self.schema = schema
         self.module = schema.module(module_name)
         self.columns = list(columns)
@@ -107,7 +114,7 @@ class MappingEditor(Vertical):
             target = self._mapping.get(column)
             with Horizontal(classes="map-row"):
                 yield Label(column, classes="map-column", markup=False)
-                yield Static(self.samples.get(column, ""), classes="map-sample", markup=False)
+                yield Static(self._sample_text(column), classes="map-sample", markup=False)
                 yield Select(
                     choices,
                     value=target if target in known else Select.NULL,
@@ -186,19 +193,34 @@ class MappingEditor(Vertical):
         select: Select[str] = self.query_one(f"#map-{self.columns.index(column)}", Select)
         select.value = Select.NULL if target is None else target
 
+    def _sample_text(self, column: str) -> str:
+        """The column's first values, after where its suggested field came from, if suggested."""
+        sample = self.samples.get(column, "")
+        origin = self.origins.get(column)
+        return f"{origin}: {sample}" if origin else sample
+
     def problems(self) -> list[str]:
         """Sentences that stop the import: two columns filling one field."""
-        counts = Counter(self.mapping.values())
+        filled = list(self.mapping.values())
+        if FULL_NAME in filled:
+            filled += ["first_name", "last_name"]
+        counts = Counter(t for t in filled if t != FULL_NAME)
         problems = []
         for target, count in counts.items():
             if count > 1:
-                columns = [c for c, t in self.mapping.items() if t == target]
+                columns = [
+                    c
+                    for c, t in self.mapping.items()
+                    if t == target or (t == FULL_NAME and target in ("first_name", "last_name"))
+                ]
                 problems.append(f"Columns {', '.join(columns)} all fill {self._label(target)}.")
         return problems
 
     def notes(self) -> list[str]:
         """Warnings that do not stop the import: mandatory fields with no column and no default."""
         filled = set(self.mapping.values()) | set(self.defaults)
+        if FULL_NAME in filled:
+            filled |= {"first_name", "last_name"}
         return [
             f"{f.label} is mandatory: map a column to it or give a default, or new rows fail."
             for f in self.module.columns

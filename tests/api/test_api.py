@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import httpx
 import pytest
@@ -16,6 +17,7 @@ from kafinea_tui.data.importer.undo import undo_import
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.data.store.tokens import revoke_token
 from kafinea_tui.sync.api.app import create_app
+from kafinea_tui.sync.api.openapi import XLSX
 from tests.api.server import API, Api, client
 
 
@@ -319,6 +321,23 @@ def test_import_a_semicolon_latin1_csv_body(api: Api) -> None:
     ).json()
     assert dry["dry_run"] is True and dry["created"] == 1
     assert api.store.count("contacts") == 5
+
+
+def test_export_as_a_workbook(api: Api, tmp_path: Path) -> None:
+    import openpyxl
+
+    answer = api.http.get(
+        f"{API}/contacts/export",
+        params={"format": "xlsx", "sort": "last_name", "fields": "last_name"},
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"] == XLSX
+    (tmp_path / "contacts.xlsx").write_bytes(answer.content)
+    sheet = openpyxl.load_workbook(tmp_path / "contacts.xlsx")["Contacts"]
+    names = [row[0].value for row in sheet.iter_rows(min_row=2)]
+    assert names == sorted(names) and len(names) == api.store.count("contacts")
+    bad = api.http.get(f"{API}/contacts/export", params={"format": "pdf"})
+    assert bad.status_code == 400 and "csv or xlsx" in bad.json()["error"]
 
 
 def test_export_csv_round_trips_through_import(api: Api) -> None:

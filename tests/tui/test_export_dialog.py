@@ -295,3 +295,33 @@ async def test_the_chooser_moves_with_k_and_j_and_ends_with_system_fields(
         assert rows.highlighted == rows.option_count - 1
         await pilot.press("space")  # unchecking drops it from the choice
         assert chooser.chosen == ["last_name", "first_name"]
+
+
+async def test_export_as_a_workbook(app: KafineaApp, tmp_path: Path) -> None:
+    """The format choice: the title and the file's extension follow it, the CSV-only options
+    grey out, and the file written is a workbook with the module's sheet."""
+    import openpyxl
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ExportDialog)
+        no_press_animation(app)
+        path_field = dialog.query_one("#export-path", Input)
+        path_field.value = str(tmp_path / "people.csv")
+        dialog.query_one("#export-format", Select).value = "xlsx"
+        await settle(pilot)
+        assert path_field.value == str(tmp_path / "people.xlsx")
+        title = str(dialog.query_one("#export-title", Static).render())
+        assert title == "Export Contacts to an Excel workbook"
+        assert dialog.query_one("#export-delimiter", Select).disabled
+        await pilot.click("#export-run")
+        await settle(pilot)
+        assert status(app) == f"Exported 120 records to {tmp_path / 'people.xlsx'}"
+    book = openpyxl.load_workbook(tmp_path / "people.xlsx")
+    assert book.sheetnames == ["Contacts"]
+    sheet = book["Contacts"]
+    assert [c.value for c in sheet[1]][:2] == ["First Name", "Last Name"]
+    assert sheet.max_row == 121

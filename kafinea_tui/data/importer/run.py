@@ -42,9 +42,10 @@ from kafinea_tui.data.schema import Module
 from kafinea_tui.data.store.database import Store, utc_now
 from kafinea_tui.data.values import ValueOptions, check_value
 
-# suggest_mapping: the mapping `run_import` uses when the plan names none, which the wizard
-# and the CLI show before running.
-__all__ = ["failed_rows_csv", "plan_targets", "run_import", "suggest_mapping"]
+# suggest / suggest_mapping: the mapping `run_import` uses when the plan names none, which the
+# wizard (with where each suggestion came from, and the product the file looks like) and the
+# CLI show before running.
+__all__ = ["failed_rows_csv", "plan_targets", "run_import", "suggest", "suggest_mapping"]
 
 MAX_LISTED_ERRORS = 100_000
 Progress = Callable[[float], None]

@@ -4,7 +4,7 @@ Public names: `Suggestions`, `suggest(columns, module, modules)`, `suggest_mappi
 module)`, and the origin words `NAME`, `LABEL`, `SYNONYM`, `SIMILAR`.
 
 Headers are compared with case, accents, spacing and punctuation ignored, in passes that stop
-at the first that knows the header: our field names and labels; the export vocabularies of
+at the first that knows the header: our field labels and names; the export vocabularies of
 the product the file is detected as (`vocabulary`); common synonyms, French included
 (`mapping.SYNONYMS`); the other products' vocabularies; then a close spelling (difflib, for `Adress Email`). Each field is
 suggested at most once, and a whole-name column (`full_name`) only while first and last name
@@ -20,10 +20,11 @@ from kafinea_tui.data.importer.mapping import FULL_NAME, SYNONYMS, targets
 from kafinea_tui.data.importer.vocabulary import Detection, Vocabulary, detect, vocabularies
 from kafinea_tui.data.schema import Module, normalize_label
 
+# Where a suggestion came from, in the words the wizard shows beside the column.
 NAME = "field name"
-LABEL = "field label"
-SYNONYM = "common synonym"
-SIMILAR = "similar spelling"
+LABEL = "label"
+SYNONYM = "synonym"
+SIMILAR = "close spelling"
 _NAME_PARTS = ("first_name", "last_name")
 
 
@@ -110,7 +111,7 @@ def _own_spellings(module: Module) -> list[tuple[str, dict[str, str]]]:
         labels.setdefault(normalize_label(f.label), name)
         if name.startswith("items."):
             labels.setdefault(normalize_label(f"item {f.label}"), name)
-    return [(NAME, names), (LABEL, labels)]
+    return [(LABEL, labels), (NAME, names)]
 
 
 def _synonyms(module: Module) -> dict[str, str]:

@@ -38,7 +38,10 @@ def summary_text(report: ImportReport) -> str:
         f"skipped {report.skipped:,} · failed {report.failed:,} · "
         f"related created {report.related_created:,} · warnings {len(report.warnings):,}"
     )
-    return f"{head}\n{counts}"
+    text = f"{head}\n{counts}"
+    if report.unmapped:
+        text += f"\nNot imported (mapped to no field): {', '.join(report.unmapped)}."
+    return text
 
 
 def undo_text(undone: UndoReport) -> str:

@@ -1,8 +1,9 @@
 """Step 1 of the import wizard: which file, how to read it, and a live preview of the result.
 
-The preview is the engine's own parse (`csv_source.preview`), not a second reader in the UI, so
-what the user sees is exactly what will be imported: if the accents look wrong here, the encoding
-is wrong. Every change of a setting asks for a new preview in a thread worker; a generation number
+The preview is the engine's own parse (`source.preview`: a CSV file, or a spreadsheet's sheet),
+not a second reader in the UI, so what the user sees is exactly what will be imported: if the
+accents look wrong here, the encoding is wrong. A workbook's sheets are offered with their row
+counts, and the status line says which CRM's export the columns look like. Every change of a setting asks for a new preview in a thread worker; a generation number
 makes the newest request win even when an older, slower read finishes last.
 """
 
@@ -19,8 +20,10 @@ from textual.widgets import Button, Checkbox, DataTable, Input, Label, Select, S
 
 from kafinea_tui.data.csv_dialect import DATE_FORMATS, DELIMITERS
 from kafinea_tui.data.importer import saved_mappings
-from kafinea_tui.data.importer.file import csv_source
+from kafinea_tui.data.importer.file import csv_source, source
 from kafinea_tui.data.importer.plan import CsvOptions, ImportPlan
+from kafinea_tui.data.importer.run import suggest
+from kafinea_tui.data.schema import Module
 from kafinea_tui.screens.import_wizard.choices import (
     DECIMAL_CHOICES,
     DELIMITER_CHOICES,
@@ -57,19 +60,30 @@ class StepFile(Vertical):
             self.name = name
             self.plan = plan
 
-    def __init__(self, mappings_dir: Path, module_name: str, *, id: str | None = None) -> None:
+    def __init__(
+        self,
+        mappings_dir: Path,
+        module_name: str,
+        *,
+        modules: list[Module] | None = None,
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id)
         self.mappings_dir = mappings_dir
         self.module_name = module_name
+        self.modules = modules or []  # to say which CRM's export the file looks like
+        self.looks_like: str | None = None
         self.preview: csv_source.Preview | None = None
-        self.preview_error: str | None = "Type the path of a CSV file, or press Browse."
+        self.preview_error: str | None = (
+            "Type the path of a CSV file or a spreadsheet, or press Browse."
+        )
         self._generation = 0
         self._applying_mapping = False
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="path-row"):
             yield Input(
-                placeholder="Path of the CSV file (→ completes)",
+                placeholder="Path of the CSV file or spreadsheet (→ completes)",
                 suggester=PathSuggester(),
                 id="file-path",
                 compact=True,
@@ -100,10 +114,14 @@ class StepFile(Vertical):
             yield Select[str]([], prompt="(none)", id="saved-mapping", compact=True)
             yield Label("First line")
             yield Checkbox("Header row", value=True, id="has-header", compact=True)
+            yield Label("Sheet", id="sheet-label")
+            yield Select[str]([], prompt="(first)", id="sheet", compact=True)
         yield Static(self.preview_error or "", id="preview-status", markup=False)
         yield DataTable(id="preview", zebra_stripes=True, cursor_type="row")
 
     def on_mount(self) -> None:
+        self.query_one("#sheet", Select).display = False
+        self.query_one("#sheet-label", Label).display = False
         self.reload_saved_mappings()
 
     # -- the settings as an ImportPlan --------------------------------------------------------
@@ -117,7 +135,12 @@ class StepFile(Vertical):
             encoding=str(self.query_one("#encoding", Select).value),
             delimiter=str(self.query_one("#delimiter", Select).value),
             header=self.query_one("#has-header", Checkbox).value,
+            sheet=self._sheet(),
         )
+
+    def _sheet(self) -> str | None:
+        value = self.query_one("#sheet", Select).value
+        return None if value is Select.NULL else str(value)
 
     def apply_to(self, plan: ImportPlan) -> None:
         """Write step 1's settings into the plan (called when leaving the step)."""
@@ -161,6 +184,18 @@ class StepFile(Vertical):
     # -- live preview ----------------------------------------------------------------------
 
     @on(Input.Changed, "#file-path")
+    def path_changed(self) -> None:
+        """Another file: its sheets are not the last one's."""
+        sheet: Select[str] = self.query_one("#sheet", Select)
+        if sheet.value is not Select.NULL or sheet._options[1:]:
+            with sheet.prevent(Select.Changed):
+                sheet.set_options([])
+        self.refresh_preview()
+
+    @on(Select.Changed, "#sheet")
+    def sheet_changed(self) -> None:
+        self.refresh_preview()
+
     @on(Select.Changed, "#encoding, #delimiter")
     @on(Checkbox.Changed, "#has-header")
     def settings_changed(self) -> None:
@@ -171,7 +206,9 @@ class StepFile(Vertical):
         options = self.csv_options()
         if options is None:
             self._show_preview(
-                self._generation, None, "Type the path of a CSV file, or press Browse."
+                self._generation,
+                None,
+                "Type the path of a CSV file or a spreadsheet, or press Browse.",
             )
             return
         self._status("Reading…", error=False)
@@ -189,10 +226,21 @@ class StepFile(Vertical):
                     else f"There is no file at {options.path}."
                 )
             else:
-                result = csv_source.preview(options, rows=PREVIEW_ROWS)
+                result = source.preview(options, rows=PREVIEW_ROWS)
+                self.looks_like = self._looks_like(result.columns)
         except Exception as failure:
             error = describe_error(failure)
         self.app.call_from_thread(self._show_preview, generation, result, error)
+
+    def _looks_like(self, columns: list[str]) -> str | None:
+        wanted = next((m for m in self.modules if m.name == self.module_name), None)
+        if wanted is None:
+            return None
+        found = suggest(columns, wanted, self.modules).detected
+        if found is None:
+            return None
+        label = next(m.label for m in self.modules if m.name == found.module)
+        return found.sentence(label)
 
     def _show_preview(
         self, generation: int, result: csv_source.Preview | None, error: str | None
@@ -204,23 +252,43 @@ class StepFile(Vertical):
         table = self.query_one("#preview", DataTable)
         table.clear(columns=True)
         if result is None:
+            self.query_one("#sheet", Select).display = False
+            self.query_one("#sheet-label", Label).display = False
             self._status(error or "", error=error is not None)
             return
         for column in result.columns:
             table.add_column(Text(str(column)))
         for row in result.rows:
             table.add_row(*(Text("" if cell is None else str(cell)) for cell in row))
+        self._show_sheets(result)
         self._status(self._describe(result), error=False)
+
+    def _show_sheets(self, result: csv_source.Preview) -> None:
+        """A workbook's sheets with their row counts; the choice is hidden for a CSV file."""
+        sheet: Select[str] = self.query_one("#sheet", Select)
+        shown = bool(result.sheets)
+        sheet.display = self.query_one("#sheet-label", Label).display = shown
+        choices = [(f"{name} ({rows:,} rows)", name) for name, rows in result.sheets]
+        if shown and [v for _, v in sheet._options[1:]] != [v for _, v in choices]:
+            with sheet.prevent(Select.Changed):
+                sheet.set_options(choices)
+                sheet.value = result.sheet or choices[0][1]
 
     def _describe(self, result: csv_source.Preview) -> str:
         """What was read and how; auto-detected settings are named so the user can check them."""
         names = {DELIMITERS[name]: name for name in DELIMITERS}
         delimiter = names.get(result.delimiter, repr(result.delimiter))
+        read = (
+            f"the sheet {result.sheet!r} of an .{result.encoding} workbook"
+            if result.sheets
+            else f"{result.encoding}, {delimiter}"
+        )
         text = (
             f"{len(result.columns)} columns, first {len(result.rows)} rows as they will be "
-            f"imported. Read as {result.encoding}, {delimiter}"
-            f"{', with a header' if result.header else ', no header'}."
+            f"imported. Read as {read}{', with a header' if result.header else ', no header'}."
         )
+        if self.looks_like:
+            text += f" The file {self.looks_like}."
         if result.problems:
             text += "\n" + "\n".join(result.problems[:3])
         return text

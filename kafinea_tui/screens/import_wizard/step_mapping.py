@@ -80,8 +80,10 @@ class StepMapping(Vertical):
         plan: ImportPlan,
         columns: list[str],
         rows: Sequence[Sequence[object]],
+        origins: dict[str, str] | None = None,
     ) -> None:
-        """Build the editor for these columns with the plan's mapping, defaults and keys."""
+        """Build the editor for these columns with the plan's mapping, defaults and keys;
+        `origins` says where each suggested field came from (a field label, HubSpot, ...)."""
         body = self.query_one("#mapping-body", VerticalScroll)
         await body.remove_children()
         label = schema.module(plan.module).label.lower()
@@ -95,6 +97,7 @@ class StepMapping(Vertical):
             plan.mapping,
             plan.defaults,
             plan.reference_keys,
+            origins,
             id="mapping-editor",
         )
         await body.mount(editor)

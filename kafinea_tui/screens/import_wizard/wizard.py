@@ -20,7 +20,7 @@ from textual.widgets import Button, ContentSwitcher, Footer, Select, Static
 from kafinea_tui import keys
 from kafinea_tui.data.importer import saved_mappings
 from kafinea_tui.data.importer.plan import CsvOptions, ImportPlan, ImportReport
-from kafinea_tui.data.importer.run import suggest_mapping
+from kafinea_tui.data.importer.run import suggest
 from kafinea_tui.data.schema import Field
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.screens.import_wizard.choices import describe_error
@@ -70,7 +70,12 @@ class ImportWizard(Screen[ImportReport | None]):
     def compose(self) -> ComposeResult:
         yield Static("", id="wizard-title")
         with ContentSwitcher(initial="step-file", id="wizard-steps"):
-            yield StepFile(self.workspace.mappings_dir, self.module.name, id="step-file")
+            yield StepFile(
+                self.workspace.mappings_dir,
+                self.module.name,
+                modules=list(self.store.schema.modules.values()),
+                id="step-file",
+            )
             yield StepDuplicates(self.module, id="step-duplicates")
             yield StepMapping(id="step-mapping")
             yield RunSummary(self.store, id="step-run")
@@ -181,9 +186,15 @@ class ImportWizard(Screen[ImportReport | None]):
         if columns == self._mapping_columns:
             return
         self._mapping_columns = columns
+        origins: dict[str, str] = {}
         if not self._loaded_mapping or not set(self.plan.mapping) & set(columns):
-            self.plan.mapping = dict(suggest_mapping(columns, self.module))
-        await self.query_one(StepMapping).show(self.store.schema, self.plan, columns, preview.rows)
+            modules = list(self.store.schema.modules.values())
+            suggested = suggest(columns, self.module, modules)
+            self.plan.mapping = dict(suggested.mapping)
+            origins = dict(suggested.origins)
+        await self.query_one(StepMapping).show(
+            self.store.schema, self.plan, columns, preview.rows, origins
+        )
 
     @on(MappingEditor.NewFieldRequested)
     def new_field(self, event: MappingEditor.NewFieldRequested) -> None:

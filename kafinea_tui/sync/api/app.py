@@ -36,7 +36,7 @@ from starlette.routing import Route
 from kafinea_tui import __version__
 from kafinea_tui.arguments import sort_terms
 from kafinea_tui.data.errors import UsageError
-from kafinea_tui.data.exporter.run import export_csv
+from kafinea_tui.data.exporter.run import export_file
 from kafinea_tui.data.importer.plan import Duplicates
 from kafinea_tui.data.importer.rows import RowPlan, delete_record, update_record, write_rows
 from kafinea_tui.data.importer.run import run_import
@@ -47,7 +47,7 @@ from kafinea_tui.data.store.tokens import TokenInfo, check_token, known_token
 from kafinea_tui.sync.api import params as qp
 from kafinea_tui.sync.api.changes import MAX_CHANGES, changes_after, parse_cursor
 from kafinea_tui.sync.api.errors import EXCEPTION_HANDLERS, ApiError
-from kafinea_tui.sync.api.openapi import openapi_document
+from kafinea_tui.sync.api.openapi import XLSX, openapi_document
 from kafinea_tui.sync.api.records import get_record, list_records
 from kafinea_tui.sync.api.shield import DEFAULT_MAX_BODY_MB, Shield
 from kafinea_tui.sync.api.writes import WriteQueue
@@ -265,17 +265,17 @@ class _Api:
         module = self.module(request)
         options = qp.export_options(request.query_params, module.name)
         folder = tempfile.TemporaryDirectory(prefix="kafinea-api-")
-        path = Path(folder.name) / f"{module.name}.csv"
+        path = Path(folder.name) / f"{module.name}.{options.format}"
         try:
-            await run_in_threadpool(export_csv, self.store, options, path)
+            await run_in_threadpool(export_file, self.store, options, path)
         except BaseException:
             folder.cleanup()
             raise
         charset = CHARSETS.get(options.encoding.strip().lower(), "utf-8")
         return FileResponse(
             path,
-            media_type=f"text/csv; charset={charset}",
-            filename=f"{module.name}.csv",
+            media_type=XLSX if options.format == "xlsx" else f"text/csv; charset={charset}",
+            filename=path.name,
             background=BackgroundTask(folder.cleanup),
         )
 

@@ -74,7 +74,9 @@ _EXPORT_OPTIONS = [
     _query("encoding", "utf-8, utf-8-sig, iso-8859-1, windows-1252"),
     _query("decimal", "decimal separator", _enum("point", "comma")),
     _query("no_formula_guard", "do not prefix ' to cells starting with = + - @", _FLAG),
+    _query("format", "csv (default) or xlsx: a workbook with typed cells", _enum("csv", "xlsx")),
 ]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _json(description: str, schema: dict[str, Any]) -> dict[str, Any]:
@@ -190,8 +192,15 @@ def openapi_document(version: str, schema: Schema) -> dict[str, Any]:
         },
         f"{BASE}/{{module}}/export": {
             "get": _operation(
-                "Export as CSV with the command line's export options",
-                {"description": "the CSV file", "content": {"text/csv": {"schema": _TEXT}}},
+                "Export as CSV (or, with format=xlsx, a workbook) with the command line's"
+                " export options",
+                {
+                    "description": "the CSV file, or the workbook",
+                    "content": {
+                        "text/csv": {"schema": _TEXT},
+                        XLSX: {"schema": {"type": "string", "format": "binary"}},
+                    },
+                },
                 [module, *_EXPORT_OPTIONS],
                 read,
             )

@@ -48,6 +48,7 @@ EXPORT_TEXT = (
     "delimiter",
     "encoding",
     "decimal",
+    "format",
 )
 EXPORT_PARAMS = (*EXPORT_TEXT, "sort", "no_formula_guard")
 LIST_PARAMS = ("filter", "search", "sort", "limit", "offset")
@@ -167,5 +168,6 @@ def export_options(query: QueryParams, module: str) -> ExportOptions:
         encoding=values["encoding"] or "utf-8",
         decimal=values["decimal"] or "point",
         formula_guard=not params.flag("no_formula_guard"),
+        format=values["format"] or None,
     )
     return options_from_args(args)

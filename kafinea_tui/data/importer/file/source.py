@@ -54,5 +54,8 @@ def preview(options: CsvOptions, rows: int = 20) -> Preview:
         "",
         found.header,
         sheet=found.sheet,
-        sheets=[(s.name, s.rows) for s in sheets(options.path)],
+        sheets=[
+            (s.name, s.rows)
+            for s in sheets(options.path, {found.sheet: int(found.loaded.total_height)})
+        ],
     )

@@ -68,11 +68,15 @@ def _reader(path: Path) -> fastexcel.ExcelReader:
         raise KafineaError(f"Cannot read {path.name} as a spreadsheet: {_first(error)}") from None
 
 
-def sheets(path: Path) -> list[Sheet]:
-    """The workbook's sheets in order, with their row counts below a header row."""
+def sheets(path: Path, known: dict[str, int] | None = None) -> list[Sheet]:
+    """The workbook's sheets in order, with their row counts below a header row (`known`:
+    counts already read, so a sheet just loaded is not parsed again)."""
     reader = _reader(path)
     found: list[Sheet] = []
     for name in reader.sheet_names:
+        if known and name in known:
+            found.append(Sheet(name, known[name]))
+            continue
         try:
             loaded = reader.load_sheet(name, n_rows=0)
             found.append(Sheet(name, int(loaded.total_height)))
