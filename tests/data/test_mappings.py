@@ -59,3 +59,17 @@ def test_unknown_and_unsafe_names(tmp_path: Path) -> None:
         load_mapping(tmp_path, "nope")
     with pytest.raises(UsageError, match="cannot name a mapping"):
         save_mapping(tmp_path, "../escape", ImportPlan("contacts", CsvOptions(Path("x"))))
+
+
+def test_a_workbooks_sheet_is_saved_with_the_mapping(tmp_path: Path) -> None:
+    plan = ImportPlan(
+        "contacts", CsvOptions(Path("book.xlsx"), sheet="People"), mapping={"Name": "full_name"}
+    )
+    save_mapping(tmp_path, "odoo", plan)
+    applied = apply_mapping(
+        ImportPlan("contacts", CsvOptions(Path("next.xlsx"))), load_mapping(tmp_path, "odoo")
+    )
+    assert (applied.csv.sheet, applied.mapping) == ("People", {"Name": "full_name"})
+    (tmp_path / "bad.toml").write_text('module = "contacts"\nsheet = 2\n', encoding="utf-8")
+    with pytest.raises(KafineaError, match="'sheet' must be text"):
+        load_mapping(tmp_path, "bad")

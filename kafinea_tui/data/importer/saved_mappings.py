@@ -3,9 +3,9 @@
 Public names: `save_mapping(directory, name, plan) -> Path`, `load_mapping(directory, name) ->
 dict`, `apply_mapping(plan, data) -> ImportPlan`, `list_mappings(directory) -> list[str]`.
 
-A mapping stores how to read the file (encoding, delimiter, header, date and number formats),
-duplicates handling and the column -> field mapping with defaults and reference keys; never the
-file itself, so the same mapping serves next month's export. Reading is strict: a malformed file
+A mapping stores how to read the file (encoding, delimiter, header, a workbook's sheet, date
+and number formats), duplicates handling and the column -> field mapping with defaults and
+reference keys; never the file itself, so the same mapping serves next month's export. Reading is strict: a malformed file
 gets one sentence naming it and the problem, never a half-applied mapping.
 """
 
@@ -23,7 +23,7 @@ from kafinea_tui.data.errors import KafineaError, UsageError
 from kafinea_tui.data.importer.plan import Duplicates, ImportPlan
 
 _NAME = re.compile(r"^[\w][\w .-]{0,63}$")
-_STR_KEYS = ("module", "encoding", "delimiter", "duplicates", "date_format", "decimal")
+_STR_KEYS = ("module", "encoding", "delimiter", "sheet", "duplicates", "date_format", "decimal")
 _TABLE_KEYS = ("mapping", "defaults", "reference_keys")
 
 
@@ -53,6 +53,8 @@ def save_mapping(directory: Path, name: str, plan: ImportPlan) -> Path:
     }
     if plan.duplicates is not None:
         data["duplicates"] = Duplicates(plan.duplicates).value
+    if plan.csv.sheet:
+        data["sheet"] = plan.csv.sheet  # a workbook's sheet, by name or number
     path = _path(directory, name)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -109,6 +111,7 @@ def apply_mapping(plan: ImportPlan, data: dict[str, Any]) -> ImportPlan:
         encoding=data.get("encoding", plan.csv.encoding),
         delimiter=data.get("delimiter", plan.csv.delimiter),
         header=data.get("header", plan.csv.header),
+        sheet=data.get("sheet", plan.csv.sheet),
     )
     duplicates = data.get("duplicates")
     return replace(
