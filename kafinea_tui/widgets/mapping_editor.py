@@ -114,7 +114,12 @@ class MappingEditor(Vertical):
             target = self._mapping.get(column)
             with Horizontal(classes="map-row"):
                 yield Label(column, classes="map-column", markup=False)
-                yield Static(self._sample_text(column), classes="map-sample", markup=False)
+                yield Static(
+                    self._sample_text(column, target),
+                    classes="map-sample",
+                    id=f"sample-{index}",
+                    markup=False,
+                )
                 yield Select(
                     choices,
                     value=target if target in known else Select.NULL,
@@ -193,9 +198,14 @@ class MappingEditor(Vertical):
         select: Select[str] = self.query_one(f"#map-{self.columns.index(column)}", Select)
         select.value = Select.NULL if target is None else target
 
-    def _sample_text(self, column: str) -> str:
-        """The column's first values, after where its suggested field came from, if suggested."""
+    def _sample_text(self, column: str, target: str | None = None) -> str:
+        """The column's first values, after where its suggested field came from, if suggested;
+        for a whole-name column, how its first name splits (as the importer splits it)."""
         sample = self.samples.get(column, "")
+        if target == FULL_NAME and sample:
+            name = sample.split(", ")[0].strip()
+            first, space, last = name.partition(" ")
+            sample = f"{name} → {first} | {last.strip()}" if space else f"{name} → | {name}"
         origin = self.origins.get(column)
         return f"{origin}: {sample}" if origin else sample
 
@@ -250,6 +260,13 @@ class MappingEditor(Vertical):
     @on(Select.Changed)
     @on(Input.Changed)
     def value_changed(self, event: Message) -> None:
+        select = getattr(event, "select", None)
+        if isinstance(select, Select) and (select.id or "").startswith("map-"):
+            index = int((select.id or "map-0").removeprefix("map-"))
+            value = None if select.value is Select.NULL else str(select.value)
+            self.query_one(f"#sample-{index}", Static).update(
+                self._sample_text(self.columns[index], value)
+            )
         self._update_visibility()
         self.post_message(self.Changed())
 

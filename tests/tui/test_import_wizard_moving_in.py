@@ -63,7 +63,12 @@ async def test_another_crm_export_from_preview_to_summary(
         }
         assert editor.origins["Person - Name"] == "Pipedrive"
         shown = [str(s.render()) for s in editor.query(".map-sample")]
-        assert shown[1] == "Pipedrive: Grace Hopper"
+        assert shown[1] == "Pipedrive: Grace Hopper → Grace | Hopper"
+        editor.set_target("Person - Name", "last_name")  # the whole name into Last Name
+        await settle(pilot)
+        assert str(editor.query_one("#sample-1").render()) == "Pipedrive: Grace Hopper"
+        editor.set_target("Person - Name", "full_name")
+        await settle(pilot)
         assert ("Full name → First and Last Name", "full_name") in target_choices(editor.module)
         await pilot.press("ctrl+n")
         await settle(pilot)
