@@ -286,3 +286,28 @@ def test_clean_text_drops_what_duckdbs_trim_drops() -> None:
     assert ours == trimmed and 0x20 in ours and 0x09 not in ours
     assert clean_text(" \u00a0 ") is None and clean_text(None) is None
     assert clean_text("\u2003 a b\u3000") == "a b"
+
+
+def test_delete_clears_the_references_to_the_record() -> None:
+    store = seeded()
+    write_rows(
+        store,
+        RowPlan("salesorders"),
+        [{"order_number": "W-1", "subject": "s", "items": [{"product": "P-100", "quantity": 2}]}],
+    )
+    acme = store.find_by_key("organizations", "Acme")[0]
+    delete_record(store, "organizations", acme, actor="shop")
+    assert (store.get("contacts", 1) or {})["organization"] is None
+    product = store.find_by_key("products", "P-100")[0]
+    delete_record(store, "products", product, actor="shop")
+    order = store.get("salesorders", store.find_by_key("salesorders", "W-1")[0]) or {}
+    assert [(i["product"], i["quantity"]) for i in order["items"]] == [(None, Decimal("2.00"))]
+    logged = store.cursor().execute(
+        "SELECT module, op, fields, actor FROM kf_changes WHERE actor = 'shop' ORDER BY cursor"
+    )
+    assert logged.fetchall() == [
+        ("contacts", "update", ["organization"], "shop"),
+        ("organizations", "delete", None, "shop"),
+        ("salesorders", "update", ["items"], "shop"),
+        ("products", "delete", None, "shop"),
+    ]

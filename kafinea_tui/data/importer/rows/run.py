@@ -99,12 +99,13 @@ def update_record(
 def delete_record(
     store: Store, module_name: str, record_id: int, source: str = "api", actor: str | None = None
 ) -> None:
-    """Delete one record (and an order's lines); NotFound when there is none."""
+    """Delete one record (and an order's lines), clearing the references to it; NotFound when
+    there is none."""
     module = store.module(module_name)
     with store.transaction() as cur:
         if Lookups(cur, store.schema).stored(module, record_id, []) is None:
             raise NotFound(f"{module.label} has no record {record_id}.")
-        Writer(cur, source, actor).delete(module, record_id)
+        Writer(cur, source, actor).delete(module, store.schema, record_id)
 
 
 @contextmanager

@@ -20,7 +20,8 @@ from typing import Any
 
 import duckdb
 
-from kafinea_tui.data.schema import LINE_ITEMS_TABLE, Module
+from kafinea_tui.data.bulk.references import Referrer, referrers
+from kafinea_tui.data.schema import LINE_ITEMS_TABLE, Module, Schema
 from kafinea_tui.data.store.change_log import log_changes, utc_now
 from kafinea_tui.data.store.record_ids import reserve_ids
 
@@ -115,11 +116,53 @@ class Writer:
         ).fetchall()
         return [(r[0], r[1], r[2]) for r in rows]
 
-    def delete(self, module: Module, record_id: int) -> None:
+    def delete(self, module: Module, schema: Schema, record_id: int) -> None:
+        """Delete a record (an order's lines with it), clearing the references to it first,
+        as a mass delete does: the referring records stay, without it, logged as updates."""
+        for referrer in referrers(schema, module):
+            self._clear(referrer, record_id)
         self.cur.execute(f"DELETE FROM {module.table} WHERE id = ?", [record_id])
         if module.name == "salesorders":
             self.cur.execute(f"DELETE FROM {LINE_ITEMS_TABLE} WHERE salesorder_id = ?", [record_id])
         self._log(module, record_id, "delete", None)
+
+    def _clear(self, referrer: Referrer, record_id: int) -> None:
+        other = referrer.module
+        if referrer.is_items:
+            rows = self.cur.execute(
+                f"UPDATE {LINE_ITEMS_TABLE} SET product = NULL WHERE product = ?"
+                " RETURNING salesorder_id",
+                [record_id],
+            ).fetchall()
+            fields = ["items"]
+        else:
+            refers = " OR ".join(f"{name} = $id" for name in referrer.fields)
+            sets = ", ".join(
+                f"{name} = CASE WHEN {name} = $id THEN NULL ELSE {name} END"
+                for name in referrer.fields
+            )
+            rows = self.cur.execute(
+                f"UPDATE {other.table} SET {sets}, modified_at = $now WHERE {refers} RETURNING id",
+                {"id": record_id, "now": self.now},
+            ).fetchall()
+            fields = list(referrer.fields)
+        changed = sorted({int(r[0]) for r in rows})
+        if referrer.is_items and changed:
+            self.cur.execute(
+                f"UPDATE {other.table} SET modified_at = ? WHERE id IN (SELECT unnest(?))",
+                [self.now, changed],
+            )
+        if changed:
+            log_changes(
+                self.cur,
+                other.name,
+                changed,
+                "update",
+                self.source,
+                self.batch,
+                fields,
+                actor=self.actor,
+            )
 
     def _batch_row(self, module: Module, record_id: int, action: str) -> None:
         self.cur.execute(
