@@ -22,7 +22,7 @@ from kafinea_tui.data.store.tokens import create_token
 from kafinea_tui.sync.api.openapi import openapi_document
 from tests.api.server import serve
 
-EXAMPLES = 25
+EXAMPLES = 20
 
 DOCUMENT = openapi_document(__version__, Store.open(":memory:").schema)
 schema = schemathesis.openapi.from_dict(DOCUMENT)
