@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 
 import pytest
 
 from kafinea_tui.workspace import Workspace
+from tests.cli.run_cli import cli
 
 
 @pytest.fixture(autouse=True)
@@ -28,18 +27,6 @@ def records(workspace: Workspace) -> None:
             )
 
 
-def run(
-    workspace: Workspace, *args: str, stdin: int | None = None
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "kafinea_tui.cli", "--workspace", str(workspace.path), *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        stdin=subprocess.DEVNULL if stdin is None else stdin,
-    )
-
-
 def titles(workspace: Workspace) -> list[tuple[object, ...]]:
     store = workspace.open_store()
     try:
@@ -49,7 +36,7 @@ def titles(workspace: Workspace) -> list[tuple[object, ...]]:
 
 
 def test_update_by_filter_then_undo(workspace: Workspace) -> None:
-    done = run(
+    done = cli(
         workspace, "update", "contacts", "--filter", "mailing_city = Paris", "--set", "Title=Buyer"
     )
     assert done.returncode == 0, done.stderr
@@ -58,14 +45,14 @@ def test_update_by_filter_then_undo(workspace: Workspace) -> None:
         " `kafinea-tui undo 1` takes it back."
     )
     assert [t for _, t in titles(workspace)] == ["Buyer"] * 3 + [None] * 2
-    listed = run(workspace, "imports", "--json")
+    listed = cli(workspace, "imports", "--json")
     assert json.loads(listed.stdout)[0]["report"]["operation"] == "update"
-    assert run(workspace, "undo", "1").returncode == 0
+    assert cli(workspace, "undo", "1").returncode == 0
     assert [t for _, t in titles(workspace)] == [None] * 5
 
 
 def test_update_json_and_dry_run_writes_nothing(workspace: Workspace) -> None:
-    done = run(
+    done = cli(
         workspace,
         "update",
         "contacts",
@@ -120,28 +107,28 @@ def test_update_json_and_dry_run_writes_nothing(workspace: Workspace) -> None:
 def test_update_usage_errors_exit_2_with_one_sentence(
     workspace: Workspace, args: list[str], sentence: str
 ) -> None:
-    done = run(workspace, "update", "contacts", *args)
+    done = cli(workspace, "update", "contacts", *args)
     assert (done.returncode, done.stderr, done.stdout) == (2, sentence, "")
     assert [t for _, t in titles(workspace)] == [None] * 5
 
 
 def test_delete_off_a_terminal_needs_yes(workspace: Workspace) -> None:
-    done = run(workspace, "delete", "organizations", "--search", "acme")
+    done = cli(workspace, "delete", "organizations", "--search", "acme")
     assert done.returncode == 2
     assert done.stderr == (
         "kafinea-tui: delete asks before deleting, and there is no terminal to ask on;"
         " add --yes to delete without asking (or --dry-run to see what would go).\n"
     )
-    dry = run(workspace, "delete", "organizations", "--search", "acme", "--dry-run")
+    dry = cli(workspace, "delete", "organizations", "--search", "acme", "--dry-run")
     assert dry.returncode == 0
     assert dry.stdout == (
         "Would delete 1 Organization; nothing was written.\n"
         "  2 Contacts keep existing with Organization Name cleared.\n"
     )
-    done = run(workspace, "delete", "organizations", "--search", "acme", "--yes", "--json")
+    done = cli(workspace, "delete", "organizations", "--search", "acme", "--yes", "--json")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["deleted"] == 1
-    assert run(workspace, "undo", "1", "--json").returncode == 0
+    assert cli(workspace, "undo", "1", "--json").returncode == 0
     store = workspace.open_store()
     try:
         assert store.cursor().execute(
@@ -158,7 +145,7 @@ def test_delete_on_a_terminal_asks(
     parent, child = os.openpty()
     try:
         os.write(parent, answer.encode())
-        done = run(workspace, "delete", "contacts", "--ids", "1,2", stdin=child)
+        done = cli(workspace, "delete", "contacts", "--ids", "1,2", stdin=child)
     finally:
         os.close(child)
         os.close(parent)

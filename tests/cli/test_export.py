@@ -6,12 +6,12 @@ import csv
 import io
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from kafinea_tui.workspace import Workspace
+from tests.cli.run_cli import cli
 
 
 @pytest.fixture(scope="module")
@@ -39,12 +39,7 @@ def seven_contacts(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def run(workspace: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "kafinea_tui.cli", "--workspace", str(workspace), "export", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return cli(workspace, "export", *args)
 
 
 def read(path: Path, delimiter: str = ",", encoding: str = "utf-8") -> list[list[str]]:

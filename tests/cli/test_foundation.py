@@ -14,6 +14,7 @@ import duckdb
 import pytest
 
 from kafinea_tui import __version__
+from tests.cli.run_cli import cli
 
 
 @pytest.fixture
@@ -22,14 +23,7 @@ def ws(tmp_path: Path) -> str:
 
 
 def run(cli_env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "kafinea_tui.cli", *args],
-        capture_output=True,
-        text=True,
-        env=cli_env,
-        stdin=subprocess.DEVNULL,
-        timeout=120,
-    )
+    return cli(None, *args, env=cli_env)
 
 
 def one_sentence(result: subprocess.CompletedProcess[str]) -> str:
@@ -204,6 +198,14 @@ def test_demo_is_built_once_then_reopened(cli_env: dict[str, str], tmp_path: Pat
         assert conn.execute("SELECT count(*) FROM contacts").fetchone() == (2000,)
 
 
+def assert_runs(code: str, cli_env: dict[str, str]) -> None:
+    """`code` passes in a fresh interpreter, whose sys.modules shows what it alone loaded."""
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=cli_env, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+
+
 def test_headless_commands_do_not_import_textual(cli_env: dict[str, str], ws: str) -> None:
     code = (
         "import sys\n"
@@ -214,10 +216,7 @@ def test_headless_commands_do_not_import_textual(cli_env: dict[str, str], ws: st
         "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))\n"
         "assert not loaded, loaded\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=cli_env, timeout=120
-    )
-    assert result.returncode == 0, result.stderr
+    assert_runs(code, cli_env)
 
 
 def test_the_parser_does_not_load_the_import_export_or_api_engines(cli_env: dict[str, str]) -> None:
@@ -231,7 +230,4 @@ def test_the_parser_does_not_load_the_import_export_or_api_engines(cli_env: dict
         "loaded = sorted(m for m in engines if m in sys.modules)\n"
         "assert not loaded, loaded\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=cli_env, timeout=120
-    )
-    assert result.returncode == 0, result.stderr
+    assert_runs(code, cli_env)

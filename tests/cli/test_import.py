@@ -19,19 +19,8 @@ import duckdb
 import pytest
 
 from kafinea_tui.data.store.database import Store
+from tests.cli.run_cli import cli
 from tests.import_helpers import snapshot, write
-
-
-def cli(
-    workspace: Path, *args: str, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "kafinea_tui.cli", "--workspace", str(workspace), *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, **(env or {})},
-        timeout=300,
-    )
 
 
 def state(workspace: Path) -> dict[str, list[tuple[Any, ...]]]:

@@ -7,22 +7,12 @@ import socket
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import httpx
 import pytest
 
 from kafinea_tui.workspace import Workspace
-
-
-def cli(workspace: Workspace | Path, *args: str) -> subprocess.CompletedProcess[str]:
-    folder = workspace.path if isinstance(workspace, Workspace) else workspace
-    return subprocess.run(
-        [sys.executable, "-m", "kafinea_tui.cli", "--workspace", str(folder), *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+from tests.cli.run_cli import cli
 
 
 def free_port() -> int:

@@ -21,6 +21,7 @@ from kafinea_tui.widgets.page_table import PageTable
 from kafinea_tui.widgets.record_table import RecordTable
 from kafinea_tui.workspace import Workspace
 from tests.tui.pilot_helpers import fill_focused_input, settle, until
+from tests.tui.screen_text import column, footer
 
 SIZE = (100, 30)
 
@@ -28,15 +29,6 @@ SIZE = (100, 30)
 def list_screen(app: KafineaApp) -> ModuleListScreen:
     assert isinstance(app.screen, ModuleListScreen)
     return app.screen
-
-
-def footer(app: KafineaApp) -> str:
-    return str(app.screen.query_one("#table-footer", Static).render())
-
-
-def column(app: KafineaApp, name: str) -> list[str]:
-    table = app.screen.query_one(PageTable)
-    return [str(v) for v in table.get_column(name)]
 
 
 async def type_filter(pilot: Pilot[None], text: str, *, key_by_key: bool = False) -> None:

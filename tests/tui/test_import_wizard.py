@@ -34,6 +34,7 @@ from kafinea_tui.widgets.mapping_editor import MappingEditor
 from kafinea_tui.widgets.path_suggester import complete_path
 from kafinea_tui.workspace import Workspace
 from tests.tui.pilot_helpers import press_button, settle
+from tests.tui.screen_text import cells, text_of
 
 HEADER = "First Name;Last Name;Email;Mailing City;Birthdate;Ville natale\r\n"
 ROWS = [
@@ -65,14 +66,6 @@ def latin1_csv(tmp_path: Path) -> Path:
     path = tmp_path / "contacts-fr.csv"
     path.write_bytes((HEADER + "".join(ROWS)).encode("iso-8859-1"))
     return path
-
-
-def text_of(pilot: Pilot[Any], selector: str) -> str:
-    return str(pilot.app.screen.query_one(selector, Static).render())
-
-
-def cells(table: DataTable[Any]) -> list[list[str]]:
-    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
 
 
 async def choose_file(pilot: Pilot[Any], path: Path) -> None:
@@ -377,23 +370,31 @@ async def test_mapping_editor_reference_keys_and_line_items(store: Store) -> Non
         assert editor.defaults == {"order_number": "SO-1"}
 
 
+def import_twice(store: Store, path: Path) -> tuple[ImportReport, ImportReport]:
+    """The same three contacts imported twice: two batches for past imports to list."""
+    plan = ImportPlan(
+        module="contacts",
+        csv=CsvOptions(path=path, encoding="iso-8859-1", delimiter="semicolon"),
+        mapping={"First Name": "first_name", "Last Name": "last_name", "Email": "email"},
+    )
+    return run_import(store, plan), run_import(store, plan)
+
+
+class PastImportsHost(App[None]):
+    def __init__(self, store: Store) -> None:
+        super().__init__()
+        self.store = store
+
+    def on_mount(self) -> None:
+        self.push_screen(PastImportsScreen(self.store))
+
+
 async def test_past_imports_lists_batches_and_undoes_the_selected_one(
     store: Store, workspace: Workspace, latin1_csv: Path
 ) -> None:
-    plan = ImportPlan(
-        module="contacts",
-        csv=CsvOptions(path=latin1_csv, encoding="iso-8859-1", delimiter="semicolon"),
-        mapping={"First Name": "first_name", "Last Name": "last_name", "Email": "email"},
-    )
-    first = run_import(store, plan)
-    second = run_import(store, plan)
+    first, second = import_twice(store, latin1_csv)
     assert store.count("contacts") == 6
-
-    class PastHost(App[None]):
-        def on_mount(self) -> None:
-            self.push_screen(PastImportsScreen(store))
-
-    app = PastHost()
+    app = PastImportsHost(store)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         table = app.screen.query_one("#past-table", DataTable)
@@ -417,19 +418,8 @@ async def test_past_imports_lists_batches_and_undoes_the_selected_one(
 async def test_past_imports_keeps_the_cursor_on_the_undone_batch(
     store: Store, latin1_csv: Path
 ) -> None:
-    plan = ImportPlan(
-        module="contacts",
-        csv=CsvOptions(path=latin1_csv, encoding="iso-8859-1", delimiter="semicolon"),
-        mapping={"First Name": "first_name", "Last Name": "last_name", "Email": "email"},
-    )
-    first = run_import(store, plan)
-    run_import(store, plan)
-
-    class PastHost(App[None]):
-        def on_mount(self) -> None:
-            self.push_screen(PastImportsScreen(store))
-
-    app = PastHost()
+    first, _ = import_twice(store, latin1_csv)
+    app = PastImportsHost(store)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         table = app.screen.query_one("#past-table", DataTable)

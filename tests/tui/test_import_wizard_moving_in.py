@@ -5,33 +5,18 @@ nowhere."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-import pytest
 import xlsxwriter
 from textual.widgets import Select
 
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.widgets.mapping_editor import MappingEditor, target_choices
 from kafinea_tui.workspace import Workspace
-from tests.tui.test_import_wizard import Host, choose_file, settle, text_of
-
-
-@pytest.fixture
-def workspace(tmp_path: Path) -> Workspace:
-    ws = Workspace(tmp_path / "ws")
-    ws.prepare()
-    return ws
-
-
-@pytest.fixture
-def store(workspace: Workspace) -> Iterator[Store]:
-    opened = Store.open(workspace.db_path)
-    yield opened
-    opened.close()
-
+from tests.tui.pilot_helpers import settle
+from tests.tui.screen_text import text_of
+from tests.tui.test_import_wizard import Host, choose_file
 
 PIPEDRIVE = (
     "Person - ID,Person - Name,Person - Email - Work,Person - Phone - Mobile,Person - Owner\n"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from textual.command import CommandList
 from textual.pilot import Pilot
-from textual.widgets import Static
 
 from kafinea_tui.app import KafineaApp
 from kafinea_tui.data.store.database import Store
@@ -15,12 +14,9 @@ from kafinea_tui.screens.module_list import ModuleListScreen
 from kafinea_tui.screens.record_detail import RecordDetailScreen
 from kafinea_tui.workspace import Workspace
 from tests.tui.pilot_helpers import settle
+from tests.tui.screen_text import footer
 
 SIZE = (100, 30)
-
-
-def footer(app: KafineaApp) -> str:
-    return str(app.screen.query_one("#table-footer", Static).render())
 
 
 def help_rows(app: KafineaApp) -> dict[str, str]:
