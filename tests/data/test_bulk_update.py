@@ -202,8 +202,12 @@ def test_one_batch_in_past_imports_that_undo_takes_back(store: Store) -> None:
     assert undo_preview(store, report.batch).question() == (
         "Remove 1 created record, restore 6 changed ones? This cannot be undone."
     )
+    assert rows(store, f"SELECT count(*) FROM kf_edit_{report.batch}") == [(6,)]
     undone = undo_import(store, report.batch)
     assert (undone.deleted, undone.restored) == (1, 6)
+    assert rows(
+        store, "SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE 'kf_edit_%'"
+    ) == [(0,)]
     after = snapshot(store)
     for table in ("contacts", "organizations"):
         assert after[table] == before[table]

@@ -1,13 +1,15 @@
 """The batch a mass edit or delete is: one transaction, one entry in past imports, undo data.
 
 Public names: `bulk_transaction(store, dry_run)`, `open_batch(...)`, `finish_batch(...)`,
-`save_previous(cur, module, ids_sql, batch)`, `log_set(...)`, `count(cur, sql)`.
+`save_previous(cur, module, ids_sql, batch, action)`, `save_changed(...)`, `edit_table(batch)`, `count(cur, sql)`.
 
 A mass edit is recorded as an import is (DESIGN.md: "mass edits and mass deletes are batches
 too, with the same undo"): a `kf_batches` row whose report says which operation it was
 (`report.operation` = 'update' or 'delete', `file` a few words saying what was done),
-`kf_batch_rows` naming each record changed ('updated') or deleted ('deleted'), and the
-records' previous rows in `<module>_prev`, so that `undo` puts them back.
+`kf_batch_rows` naming each record a delete changed ('updated') or deleted ('deleted'), and the
+records' previous rows in `<module>_prev`, so that `undo` puts them back. A mass edit keeps
+only the edited fields' previous values, in `kf_edit_<batch>` (`save_changed`), its report
+naming the fields.
 """
 
 from __future__ import annotations
@@ -20,9 +22,9 @@ from typing import Any
 
 import duckdb
 
+from kafinea_tui.data.importer.undo import EDIT_TABLE
 from kafinea_tui.data.schema import LINE_ITEMS_TABLE, Module
 from kafinea_tui.data.store.database import Store, utc_now
-from kafinea_tui.data.store.record_ids import reserve_cursors
 
 
 @contextmanager
@@ -87,27 +89,19 @@ def save_previous(
         )
 
 
-def log_set(
-    cur: duckdb.DuckDBPyConnection,
-    module: Module,
-    ids_sql: str,
-    op: str,
-    source: str,
-    batch: int,
-    fields: list[str] | None,
-) -> None:
-    """Log one change per id of `ids_sql`, with cursors from a range reserved in one step
-    (a `nextval` per row costs more than the edit itself on a million records)."""
-    total = count(cur, ids_sql)
-    if not total:
-        return
-    first = reserve_cursors(cur, total)
-    cur.execute(
-        "INSERT INTO kf_changes (cursor, changed_at, module, record_id, op, source, batch_id,"
-        f" fields) SELECT {first} - 1 + row_number() OVER (ORDER BY q.id), ?, ?, q.id, ?, ?,"
-        f" ?, ? FROM ({ids_sql}) q",
-        [utc_now(), module.name, op, source, batch, fields],
-    )
+def edit_table(batch: int) -> str:
+    """The table holding a mass edit's previous values (see `save_changed`)."""
+    return EDIT_TABLE.format(int(batch))
+
+
+def save_changed(cur: duckdb.DuckDBPyConnection, table: str, fields: list[str], batch: int) -> None:
+    """Save a mass edit's previous values: `table` holds each changed record's `id`,
+    `modified_at` and edited `fields` as they were; they are kept in a table of the batch's own,
+    `kf_edit_<batch>`, with those columns only. Why not `<module>_prev`: its other columns,
+    NULL here, cost as much to write as the values (on a million records, 0.6 s for the narrow
+    table against 2.7 s for the wide one, measured). Undo reads it and drops it."""
+    names = ", ".join(["id", "modified_at", *fields])
+    cur.execute(f"CREATE TABLE {edit_table(batch)} AS SELECT {names} FROM {table}")
 
 
 def count(cur: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> int:

@@ -16,17 +16,12 @@ from collections.abc import Callable
 
 import duckdb
 
-from kafinea_tui.data.bulk.batch import (
-    bulk_transaction,
-    finish_batch,
-    log_set,
-    open_batch,
-    save_previous,
-)
+from kafinea_tui.data.bulk.batch import bulk_transaction, finish_batch, open_batch, save_previous
 from kafinea_tui.data.bulk.references import Referrer, impact, referrers
 from kafinea_tui.data.bulk.report import BulkReport, DeleteImpact
 from kafinea_tui.data.bulk.selection import BULK_IDS, Selection, select_into
 from kafinea_tui.data.schema import LINE_ITEMS_TABLE, Module
+from kafinea_tui.data.store.change_log import log_id_set
 from kafinea_tui.data.store.database import Store, utc_now
 
 Progress = Callable[[float], None]
@@ -50,6 +45,7 @@ def mass_delete(
     dry_run: bool = False,
     source: str = "app",
     progress: Progress | None = None,
+    actor: str | None = None,
 ) -> BulkReport:
     """Delete the selected records in one transaction, as one batch that undo takes back."""
     tick = progress or (lambda _f: None)
@@ -67,11 +63,11 @@ def mass_delete(
             batch = open_batch(cur, mod, source, f"mass delete ({selection.describe()})", now)
             for referrer, effect in found:
                 if effect.count:
-                    _clear(cur, referrer, batch, source, now)
+                    _clear(cur, referrer, batch, source, now, actor)
             tick(0.6)
             ids = f"SELECT id FROM {BULK_IDS}"
             save_previous(cur, mod, ids, batch, "deleted")
-            log_set(cur, mod, ids, "delete", source, batch, None)
+            log_id_set(cur, mod.name, ids, "delete", source, batch, None, actor)
             cur.execute(f"DELETE FROM {mod.table} WHERE id IN ({ids})")
             if mod.name == "salesorders":
                 cur.execute(f"DELETE FROM {LINE_ITEMS_TABLE} WHERE salesorder_id IN ({ids})")
@@ -83,7 +79,12 @@ def mass_delete(
 
 
 def _clear(
-    cur: duckdb.DuckDBPyConnection, referrer: Referrer, batch: int, source: str, now: object
+    cur: duckdb.DuckDBPyConnection,
+    referrer: Referrer,
+    batch: int,
+    source: str,
+    now: object,
+    actor: str | None,
 ) -> None:
     """Clear the references of one referring module, its records saved first for undo."""
     module: Module = referrer.module
@@ -103,5 +104,5 @@ def _clear(
             )
         fields = list(referrer.fields)
     cur.execute(f"UPDATE {module.table} SET modified_at = ? WHERE id IN ({ids})", [now])
-    log_set(cur, module, ids, "update", source, batch, fields)
+    log_id_set(cur, module.name, ids, "update", source, batch, fields, actor)
     cur.execute("DROP TABLE kf_bulk_ref")

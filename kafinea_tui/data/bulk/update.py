@@ -7,7 +7,8 @@ Public names: `preview_update(store, module, selection, values, limit=5) -> Upda
 Values are text read by the import's rules (`edit_values`). The edit is a handful of statements
 over the whole selection in one transaction: the records that would fail (a unique key taken, an
 order's total fixed by its lines) go to `kf_bulk_fail`, the ones whose values actually change to
-`kf_bulk_upd`; only those are saved for undo, rewritten, and logged. A record that already has
+`kf_bulk_upd` (with their previous values, read in the same scan); only those are saved for
+undo, rewritten, and logged. A record that already has
 the values is left alone (no `modified_at` bump, no change-log entry), as `Store.update` does.
 """
 
@@ -22,9 +23,8 @@ from kafinea_tui.data.bulk.batch import (
     bulk_transaction,
     count,
     finish_batch,
-    log_set,
     open_batch,
-    save_previous,
+    save_changed,
 )
 from kafinea_tui.data.bulk.edit_values import EditValues, display, read_values
 from kafinea_tui.data.bulk.failures import FAIL, collect_errors, find_failures
@@ -34,6 +34,7 @@ from kafinea_tui.data.bulk.selection import BULK_IDS, Selection, select_into
 from kafinea_tui.data.errors import UsageError
 from kafinea_tui.data.query import display_select
 from kafinea_tui.data.schema import Module
+from kafinea_tui.data.store.change_log import log_id_set
 from kafinea_tui.data.store.database import Store, utc_now
 from kafinea_tui.data.values import Params, ValueOptions
 
@@ -91,6 +92,7 @@ def mass_update(
     source: str = "app",
     progress: Progress | None = None,
     options: ValueOptions | None = None,
+    actor: str | None = None,
 ) -> BulkReport:
     """Set `values` on the selected records in one transaction; one batch that undo restores.
 
@@ -111,8 +113,10 @@ def mass_update(
         params = Params()
         sets = {name: _cast(mod, name, value, params) for name, value in typed.items()}
         differs = " OR ".join(f"m.{n} IS DISTINCT FROM {v}" for n, v in sets.items())
+        previous = "".join(f", m.{n}" for n in sets)
         cur.execute(
-            f"CREATE OR REPLACE TEMP TABLE {UPD} AS SELECT m.id FROM {mod.table} m"
+            f"CREATE OR REPLACE TEMP TABLE {UPD} AS SELECT m.id, m.modified_at{previous}"
+            f" FROM {mod.table} m"
             f" JOIN {BULK_IDS} b ON b.id = m.id"
             f" WHERE m.id NOT IN (SELECT id FROM {FAIL}) AND ({differs})",
             params.values,
@@ -124,8 +128,8 @@ def mass_update(
         report.errors = collect_errors(cur)
         report.related_created = len(edit.new_related)
         if not dry_run and report.updated:
-            report.batch = _write(store, cur, mod, edit, selection, source)
-            finish_batch(cur, report.batch, report.as_dict())
+            report.batch = _write(store, cur, mod, edit, selection, source, actor)
+            finish_batch(cur, report.batch, report.as_dict() | {"fields": list(edit.values)})
         elif not report.updated:
             report.related_created = 0
             report.warnings = selected.warnings(mod)  # nothing is created nor added
@@ -144,6 +148,7 @@ def _write(
     edit: EditValues,
     selection: Selection,
     source: str,
+    actor: str | None,
 ) -> int:
     now = utc_now()
     labels = ", ".join(mod.field(n).label for n in edit.values)
@@ -153,8 +158,7 @@ def _write(
         typed[name] = create_related(cur, store, mod.field(name), key, batch, now, source)
     for name, value in edit.new_picklist.items():
         store.add_picklist_values(cur, mod.name, name, [value])
-    ids = f"SELECT id FROM {UPD}"
-    save_previous(cur, mod, ids, batch, "updated")
+    save_changed(cur, UPD, list(edit.values), batch)
     params = Params()
     sets = ", ".join(f"{n} = {_cast(mod, n, v, params)}" for n, v in typed.items())
     cur.execute(
@@ -162,7 +166,9 @@ def _write(
         f" WHERE {mod.table}.id = u.id",
         params.values,
     )
-    log_set(cur, mod, ids, "update", source, batch, list(edit.values))
+    log_id_set(
+        cur, mod.name, f"SELECT id FROM {UPD}", "update", source, batch, list(edit.values), actor
+    )
     return batch
 
 

@@ -31,7 +31,11 @@ import duckdb
 from kafinea_tui.data.errors import KafineaError
 from kafinea_tui.data.importer.undo_deleted import recreate_deleted
 from kafinea_tui.data.schema import LINE_ITEMS_TABLE
-from kafinea_tui.data.store.database import Store, log_changes, utc_now
+from kafinea_tui.data.store.change_log import log_id_set
+from kafinea_tui.data.store.database import Store, utc_now
+
+# A mass edit's previous values: `kf_edit_<batch>(id, modified_at, <edited fields>)` (data.bulk).
+EDIT_TABLE = "kf_edit_{}"
 
 
 @dataclass
@@ -133,12 +137,14 @@ def undo_import(store: Store, batch_id: int) -> UndoReport:
 
 def _undo(store: Store, cur: duckdb.DuckDBPyConnection, batch_id: int) -> UndoReport:
     row = cur.execute(
-        "SELECT module, undone_at, finished_at FROM kf_batches WHERE id = ?", [batch_id]
+        "SELECT module, undone_at, finished_at, report FROM kf_batches WHERE id = ?", [batch_id]
     ).fetchone()
     if row is None:
         raise KafineaError(f"There is no import {batch_id}; `kafinea-tui imports` lists them.")
     if row[1] is not None:
         raise KafineaError(f"Import {batch_id} was already undone on {row[1]:%Y-%m-%d %H:%M}.")
+    summary = json.loads(row[3] or "{}")
+    edited = list(summary.get("fields", [])) if summary.get("operation") == "update" else None
     report = UndoReport(batch_id)
     now = utc_now()
     last = cur.execute(
@@ -154,7 +160,10 @@ def _undo(store: Store, cur: duckdb.DuckDBPyConnection, batch_id: int) -> UndoRe
         ).fetchall()
     ]
     for name in modules:
-        _undo_module(store, cur, name, batch_id, last_cursor, now, report)
+        mine = edited if name == str(row[0]) else None
+        _undo_module(store, cur, name, batch_id, last_cursor, mine, report)
+    if edited is not None:
+        cur.execute(f"DROP TABLE IF EXISTS {EDIT_TABLE.format(int(batch_id))}")
     cur.execute("UPDATE kf_batches SET undone_at = ? WHERE id = ?", [now, batch_id])
     return report
 
@@ -165,18 +174,24 @@ def _undo_module(
     name: str,
     batch_id: int,
     last_cursor: int,
-    now: datetime,
+    edited: list[str] | None,
     report: UndoReport,
 ) -> None:
+    """`edited`: the fields a mass edit changed in this module (its records and their previous
+    values of those fields are in `kf_edit_<batch>`), None for an import or a delete (whole rows
+    in `<module>_prev`, records listed in `kf_batch_rows`)."""
     module = store.module(name)
     table = module.table
+    prev = f"{table}_prev" if edited is None else EDIT_TABLE.format(int(batch_id))
     # What the batch did to this module: created (by batch_id, or listed by older workspaces;
-    # UNION makes one row of both) and updated or merged (listed).
+    # UNION makes one row of both) and updated or merged (listed, or saved by a mass edit).
     done = (
         f"SELECT id, 'created' AS action FROM {table} WHERE batch_id = $batch"
         " UNION SELECT record_id, CASE action WHEN 'related' THEN 'created' ELSE action END"
         " FROM kf_batch_rows WHERE batch_id = $batch AND module = $module"
     )
+    if edited is not None:
+        done += f" UNION ALL SELECT id, 'updated' FROM {prev}"
     cur.execute(
         "CREATE OR REPLACE TEMP TABLE kf_undo_rows AS SELECT b.id, b.action,"
         f" b.id IN (SELECT c.record_id FROM kf_changes c WHERE c.module = $module"
@@ -194,7 +209,7 @@ def _undo_module(
     create_q = "SELECT id FROM kf_undo_rows WHERE NOT changed_since AND action = 'created'"
     gone = cur.execute(f"SELECT count(*) FROM ({create_q}) q JOIN {table} t USING (id)").fetchone()
     report.deleted += int(gone[0]) if gone else 0
-    log_changes(
+    log_id_set(
         cur, name, f"SELECT q.id FROM ({create_q}) q JOIN {table} t USING (id)", "delete", "undo"
     )
     cur.execute(f"DELETE FROM {table} WHERE id IN ({create_q})")
@@ -203,19 +218,23 @@ def _undo_module(
     restore_q = (
         "SELECT id FROM kf_undo_rows WHERE NOT changed_since AND action IN ('updated', 'merged')"
     )
-    cols = ["created_at", "modified_at", "batch_id", *(f.name for f in module.columns)]
+    if edited is not None:
+        cols = ["modified_at", *(f.name for f in module.columns if f.name in edited)]
+    else:
+        cols = ["created_at", "modified_at", "batch_id", *(f.name for f in module.columns)]
     sets = ", ".join(f"{c} = p.{c}" for c in cols)
     count = cur.execute(f"SELECT count(*) FROM ({restore_q})").fetchone()
     restored = int(count[0]) if count else 0
     report.restored += restored
     if restored:
+        batch_rows = "p.prev_batch_id = ? AND " if edited is None else ""
         cur.execute(
-            f"UPDATE {table} SET {sets} FROM {table}_prev p WHERE p.prev_batch_id = ?"
-            f" AND p.id = {table}.id AND {table}.id IN ({restore_q})",
-            [batch_id],
+            f"UPDATE {table} SET {sets} FROM {prev} p WHERE {batch_rows}"
+            f"p.id = {table}.id AND {table}.id IN ({restore_q})",
+            [batch_id] if edited is None else [],
         )
-        log_changes(cur, name, restore_q, "update", "undo")
-        if name == "salesorders":
+        log_id_set(cur, name, restore_q, "update", "undo", fields=edited)
+        if name == "salesorders" and edited is None:
             cur.execute(f"DELETE FROM {LINE_ITEMS_TABLE} WHERE salesorder_id IN ({restore_q})")
             cur.execute(
                 f"INSERT INTO {LINE_ITEMS_TABLE} SELECT salesorder_id, position, product,"
@@ -224,4 +243,3 @@ def _undo_module(
                 [batch_id],
             )
     report.recreated += recreate_deleted(cur, module, batch_id)
-    del now

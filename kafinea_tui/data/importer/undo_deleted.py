@@ -15,7 +15,7 @@ import duckdb
 
 from kafinea_tui.data.importer.duckdb_settings import insertion_order
 from kafinea_tui.data.schema import LINE_ITEMS_TABLE, Module
-from kafinea_tui.data.store.database import log_changes
+from kafinea_tui.data.store.change_log import log_id_set
 
 DELETED = "SELECT id FROM kf_undo_rows WHERE NOT changed_since AND action = 'deleted'"
 
@@ -51,5 +51,5 @@ def recreate_deleted(cur: duckdb.DuckDBPyConnection, module: Module, batch_id: i
             f" AND salesorder_id IN ({DELETED}) ORDER BY salesorder_id, position",
             [batch_id],
         )
-    log_changes(cur, module.name, DELETED, "create", "undo")
+    log_id_set(cur, module.name, DELETED, "create", "undo")
     return count
