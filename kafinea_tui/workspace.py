@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kafinea_tui.data.collation import collation_for, environment_locale
 from kafinea_tui.data.errors import WorkspaceError
 from kafinea_tui.data.store.database import Store
 
@@ -78,6 +79,7 @@ class Workspace:
         self.prepare()
         store = Store.open(self.db_path)
         try:
+            store.collation = collation_for(store.cursor(), self.locale())
             self.install_workflows(store)
         except BaseException:
             store.close()
@@ -108,6 +110,13 @@ class Workspace:
             yield store
         finally:
             store.close()
+
+    def locale(self) -> str:
+        """config.toml's `locale` (text sorts by its collation), else the environment's."""
+        value = self.config().get("locale")
+        if isinstance(value, str) and value.strip():
+            return value
+        return environment_locale(os.environ)
 
     def config(self) -> dict[str, Any]:
         """The parsed config.toml, empty when there is none; a syntax error names the line."""

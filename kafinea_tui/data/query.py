@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from kafinea_tui.data.collation import ROOT_COLLATION, fold_sql
 from kafinea_tui.data.errors import UsageError
 from kafinea_tui.data.filter.compiler import SYSTEM_FIELDS, Compiler, resolve_field
 from kafinea_tui.data.filter.parser import parse
@@ -51,8 +52,9 @@ def compile_filter(expression: str, module: Module, schema: Schema) -> tuple[str
 
 
 def quick_search(text: str, module: Module) -> tuple[str, list[Any]]:
-    """Case-insensitive contains over the module's text fields. Each word must appear in some
-    field (`jean paris` finds Jean in Paris), which is what a search box user expects."""
+    """Contains over the module's text fields, ignoring case and accents (`jaures` finds
+    Jaurès). Each word must appear in some field (`jean paris` finds Jean in Paris), which is
+    what a search box user expects."""
     words = text.split()
     columns = [f.name for f in module.columns if f.type in TEXT_TYPES]
     if not words or not columns:
@@ -60,9 +62,9 @@ def quick_search(text: str, module: Module) -> tuple[str, list[Any]]:
     clauses: list[str] = []
     params: list[Any] = []
     for word in words:
-        ors = " OR ".join(f"contains(lower(r.{c}), ?)" for c in columns)
+        ors = " OR ".join(f"contains({fold_sql(f'r.{c}')}, {fold_sql('?')})" for c in columns)
         clauses.append(f"({ors})")
-        params.extend([word.lower()] * len(columns))
+        params.extend([word] * len(columns))
     return "(" + " AND ".join(clauses) + ")", params
 
 
@@ -100,31 +102,48 @@ def where_clause(store: Store, query: ListQuery) -> tuple[str, list[Any]]:
     return (" AND ".join(parts) if parts else "TRUE"), params
 
 
-def order_by(module: Module, schema: Schema, sort: Sequence[tuple[str, bool]]) -> str:
-    """ORDER BY terms for a sort; text case-insensitive, references by the related key, empty
-    values last, and `r.id` as the final tiebreak so that pages never overlap or skip rows."""
+def order_by(
+    module: Module,
+    schema: Schema,
+    sort: Sequence[tuple[str, bool]],
+    collation: str | None = ROOT_COLLATION,
+) -> str:
+    """ORDER BY terms for a sort; text by `collation` (the workspace's, `store.collation`:
+    accents and case sort in place; None: lower-cased code points), references by the related
+    key, empty values last, and `r.id` as the final tiebreak so that pages never overlap or
+    skip rows."""
     terms: list[str] = []
     for name, descending in sort:
         field = resolve_field(module, name)
         if field is None:
             raise UsageError(f"{module.label} has no field {name!r} to sort by.")
         direction = "DESC" if descending else "ASC"
-        terms.append(f"{_sort_expression(field, schema)} {direction} NULLS LAST")
+        terms.append(f"{_sort_expression(field, schema, collation)} {direction} NULLS LAST")
         if field.name == "id":
             return ", ".join(terms)
     terms.append("r.id ASC")
     return ", ".join(terms)
 
 
-def _sort_expression(field: Field, schema: Schema) -> str:
+def _sort_expression(field: Field, schema: Schema, collation: str | None) -> str:
     if field.type is FieldType.REFERENCE:
         related = schema.module(field.related or "")
-        return f"(SELECT lower(k.{related.key}) FROM {related.table} k WHERE k.id = r.{field.name})"
+        key = f"(SELECT k.{related.key} FROM {related.table} k WHERE k.id = r.{field.name})"
+        return _collated(key, collation)
     if field.type is FieldType.LINE_ITEMS:
         return _item_count()
     if field.type in TEXT_TYPES:
-        return f"lower(r.{field.name})"
+        return _collated(f"r.{field.name}", collation)
     return f"r.{field.name}"
+
+
+def _collated(text_sql: str, collation: str | None) -> str:
+    """The collation name is one of DuckDB's (`data.collation.collation_for` checked it)."""
+    if collation is None:
+        return f"lower({text_sql})"
+    if not collation.replace("_", "").isalnum():
+        raise ValueError(f"not a collation name: {collation!r}")
+    return f"{text_sql} COLLATE {collation}"
 
 
 def _item_count() -> str:
@@ -181,7 +200,7 @@ def fetch_page(store: Store, query: ListQuery, offset: int, limit: int) -> Page:
     schema = store.schema
     module = _module(schema, query.module)
     where, params = where_clause(store, query)
-    order = order_by(module, schema, query.sort)
+    order = order_by(module, schema, query.sort, store.collation)
     offset, limit = max(0, offset), max(0, limit)
     cur = store.cursor()
     total = count_where(store, module.table, where, params)

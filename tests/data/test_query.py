@@ -427,7 +427,7 @@ def test_quotes_and_unicode_values_match_exactly(query_store: Store) -> None:
 def test_quick_search_words_across_text_fields(query_store: Store) -> None:
     module = query_store.module("contacts")
     _sql, params = quick_search("Jean  PARIS", module)
-    assert params and all(p in ("jean", "paris") for p in params)
+    assert params and all(p in ("Jean", "PARIS") for p in params)
     assert quick_search("  ", module) == ("TRUE", [])
     page = fetch_page(query_store, ListQuery("contacts", search="Jean  PARIS"), 0, 10)
     assert page.total == 1
@@ -468,7 +468,8 @@ def test_sort_descending_by_reference_key(query_store: Store) -> None:
 
 def test_sort_by_label_and_unknown(query_store: Store) -> None:
     page = fetch_page(query_store, ListQuery("contacts", sort=(("Last Name", False),)), 0, 10)
-    assert [row[1] for row in page.rows] == ["Dupont", "O'Neil", 'Say "hi"', "Smith", "Éclair"]
+    # The root collation: É sorts with E, not after z as its code point would.
+    assert [row[1] for row in page.rows] == ["Dupont", "Éclair", "O'Neil", 'Say "hi"', "Smith"]
     with pytest.raises(UsageError, match="no field 'nope'"):
         fetch_page(query_store, ListQuery("contacts", sort=(("nope", False),)), 0, 10)
 

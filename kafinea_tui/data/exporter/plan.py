@@ -85,7 +85,7 @@ def plan_export(store: Store, options: ExportOptions) -> ExportPlan:
     where = scope_where(
         store, module, options.scope, query, options.ids, options.page, options.page_size
     )
-    order = order_by(module, schema, query.sort)
+    order = order_by(module, schema, query.sort, store.collation)
 
     typed = options.format == "xlsx"
     guard = options.formula_guard and not typed

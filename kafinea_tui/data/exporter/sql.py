@@ -238,7 +238,7 @@ def scope_where(
         if page < 1 or page_size < 1:
             raise UsageError("The page number and the page size start at 1.")
         where, params = where_clause(store, query)
-        order = order_by(module, store.schema, query.sort)
+        order = order_by(module, store.schema, query.sort, store.collation)
         inner = f"SELECT r.id FROM {module.table} r WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?"
         return f"r.id IN ({inner})", [*params, page_size, (page - 1) * page_size]
     raise UsageError(f"Unknown export scope {scope!r}; the scopes are {', '.join(SCOPES)}.")

@@ -2,10 +2,11 @@
 
 Semantics chosen for people who use a CRM, not SQL:
 
-* text (`text`, `email`, `phone`, `url`, `picklist`, `textarea`): `=`, `!=` and `in` compare trimmed
-  and case-insensitively (`city = "paris "` finds "Paris"), as the importer matches duplicates;
-  `~`, `!~` and `^` are case-insensitive contains / not contains / starts with; `<`.. `>=` compare
-  case-insensitively. `!=` and `!~` include records where the field is empty.
+* text (`text`, `email`, `phone`, `url`, `picklist`, `textarea`): `=`, `!=` and `in` compare trimmed,
+  ignoring case and accents (`city = "paris "` finds "Paris", `name = jaures` finds "Jaurès");
+  `~`, `!~` and `^` are contains / not contains / starts with, ignoring case and accents too
+  (`collation.fold_sql`); `<`.. `>=` compare case-insensitively. `!=` and `!~` include records
+  where the field is empty.
 * `= ""` means `is empty` and `!= ""` means `is not empty`; `is empty` is NULL or only spaces.
 * integer and decimal fields compare as numbers, date fields as ISO dates (`2026-11-26`), yes/no
   fields take yes/no, true/false, 1/0, oui/non (an unset box counts as "no"). `~` and `^` on
@@ -25,6 +26,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from kafinea_tui.data.collation import fold_sql
 from kafinea_tui.data.errors import FilterError
 from kafinea_tui.data.filter.parser import BoolOp, Comparison, Node, Not, Value
 from kafinea_tui.data.schema import (
@@ -104,19 +106,20 @@ class Compiler:
         if op == "not empty":
             return f"({column} IS NOT NULL AND trim({column}) <> '')", []
         texts = [v.text for v in values]
+        trimmed, value = fold_sql(f"trim({column})"), fold_sql("trim(?)")
+        folded, pattern = fold_sql(column), fold_sql("?")
         if op == "=":
-            return f"lower(trim({column})) = lower(trim(?))", texts
+            return f"{trimmed} = {value}", texts
         if op == "!=":
-            return f"lower(trim({column})) IS DISTINCT FROM lower(trim(?))", texts
+            return f"{trimmed} IS DISTINCT FROM {value}", texts
         if op == "in":
-            marks = ", ".join("lower(trim(?))" for _ in texts)
-            return f"lower(trim({column})) IN ({marks})", texts
+            return f"{trimmed} IN ({', '.join(value for _ in texts)})", texts
         if op == "~":
-            return f"contains(lower({column}), lower(?))", texts
+            return f"contains({folded}, {pattern})", texts
         if op == "!~":
-            return f"NOT coalesce(contains(lower({column}), lower(?)), FALSE)", texts
+            return f"NOT coalesce(contains({folded}, {pattern}), FALSE)", texts
         if op == "^":
-            return f"starts_with(lower({column}), lower(?))", texts
+            return f"starts_with({folded}, {pattern})", texts
         return f"lower({column}) {op} lower(?)", texts
 
     def reference(self, field: Field, node: Comparison) -> Sql:

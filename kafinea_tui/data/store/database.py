@@ -16,6 +16,7 @@ from typing import Any
 
 import duckdb
 
+from kafinea_tui.data.collation import ROOT_COLLATION
 from kafinea_tui.data.errors import KafineaError, UsageError, WorkspaceError
 from kafinea_tui.data.schema import LINE_ITEMS_TABLE, Field, FieldType, Module, Schema
 from kafinea_tui.data.store.change_log import log_changes, top_cursor, utc_now
@@ -50,6 +51,9 @@ class Store:
         self._local = threading.local()
         self._schema_lock = threading.Lock()
         self._commit_hook: CommitHook | None = None
+        # The ICU collation text sorts by (data.collation); the workspace sets its locale's.
+        # None sorts lower-cased code points (the order before collations; benchmarks).
+        self.collation: str | None = ROOT_COLLATION
         try:
             version = current_version(connection)
             if version > SCHEMA_VERSION:
