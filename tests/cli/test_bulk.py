@@ -154,3 +154,20 @@ def test_delete_on_a_terminal_asks(
     assert len(titles(workspace)) == left
     if status:
         assert done.stderr == "kafinea-tui: Nothing was deleted.\n"
+
+
+def test_search_and_filter_ignore_accents(workspace: Path) -> None:
+    done = run(workspace, "update", "contacts", "--search", "JAURES1", "--set", "title=A")
+    assert done.returncode == 0, done.stderr
+    done = run(
+        workspace,
+        "update",
+        "contacts",
+        "--filter",
+        "last_name = jaures2",
+        "--set",
+        "title=B",
+        "--json",
+    )
+    assert json.loads(done.stdout)["updated"] == 1
+    assert [t for _, t in titles(workspace)] == ["A", "B", None, None, None]
