@@ -45,6 +45,7 @@ from kafinea_tui.data.schema import Module, module_as_dict
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.data.store.tokens import TokenInfo, check_token, known_token
 from kafinea_tui.sync.api import params as qp
+from kafinea_tui.sync.api.bulk import BulkRoutes
 from kafinea_tui.sync.api.changes import MAX_CHANGES, changes_after, parse_cursor
 from kafinea_tui.sync.api.errors import EXCEPTION_HANDLERS, ApiError
 from kafinea_tui.sync.api.openapi import XLSX, openapi_document
@@ -80,6 +81,8 @@ def create_app(
         _route(f"{BASE}/{{module}}/import", POST=write(api.import_csv)),
         _route(f"{BASE}/{{module}}/export", GET=read(api.export_csv)),
         _route(f"{BASE}/{{module}}/changes", GET=read(api.changes)),
+        _route(f"{BASE}/{{module}}/update", POST=write(api.bulk.update)),
+        _route(f"{BASE}/{{module}}/delete", POST=write(api.bulk.delete)),
     ]
     max_body = int(max_body_mb * 2**20)
     return Starlette(
@@ -105,6 +108,7 @@ class _Api:
         self.store = store
         self.workspace = workspace
         self.writes = WriteQueue()
+        self.bulk = BulkRoutes(store, self.module, self.writes)
 
     @asynccontextmanager
     async def lifespan(self, app: Starlette) -> AsyncIterator[None]:

@@ -104,6 +104,92 @@ def _operation(
     return {"summary": summary, "parameters": params, "responses": answers, **extra}
 
 
+_ERRORS = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "field": {"type": ["string", "null"]},
+            "reason": {"type": "string"},
+        },
+        "required": ["id", "field", "reason"],
+        "additionalProperties": False,
+    },
+}
+
+
+def _bulk_report(operation: str, counts: dict[str, Any]) -> dict[str, Any]:
+    properties: dict[str, Any] = {
+        "operation": {"type": "string", "const": operation},
+        "module": _TEXT,
+        "batch": {"type": ["integer", "null"], "description": "the batch undo takes back"},
+        "matched": {"type": "integer"},
+        **counts,
+        "failed": {"type": "integer"},
+        "errors": _ERRORS,
+        "warnings": _LIST,
+        "dry_run": {"type": "boolean"},
+    }
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": list(properties),
+        "additionalProperties": False,
+    }
+
+
+def _bulk_paths(module: dict[str, Any], errors: tuple[int, ...]) -> dict[str, Any]:
+    """Mass edit and mass delete (`sync.api.bulk`): the records in the body, one batch."""
+    ids = {"type": "array", "items": _INTEGER, "description": "the records' ids"}
+    selection = {
+        "ids": ids,
+        "filter": {"type": "string", "description": 'a filter expression; "" for every record'},
+        "search": {"type": "string", "description": "quick search, as in the list"},
+    }
+    values = {
+        "type": "object",
+        "description": "field (name or label) -> value, read as an import reads a cell",
+        "additionalProperties": {"type": ["string", "number", "integer", "boolean", "null"]},
+    }
+
+    def body(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
+        schema = {
+            "type": "object",
+            "properties": properties,
+            "required": required,
+            "additionalProperties": False,
+        }
+        return {"required": True, "content": {_JSON: {"schema": schema}}}
+
+    dry_run = _query("dry_run", "report what would happen, change nothing", _FLAG)
+    integer = {"type": "integer"}
+    updated = {"updated": integer, "unchanged": integer, "related_created": integer}
+    deleted = {"deleted": integer, "cleared": _LIST}
+    return {
+        f"{BASE}/{{module}}/update": {
+            "post": _operation(
+                "Set fields to one value on the records ids, or filter and search, name "
+                "(mass edit): one batch in past imports",
+                _json("the mass edit's report", _bulk_report("update", updated)),
+                [module, dry_run, *_ROW_OPTIONS[:2]],
+                errors,
+                requestBody=body({**selection, "values": values}, ["values"]),
+            )
+        },
+        f"{BASE}/{{module}}/delete": {
+            "post": _operation(
+                "Delete the records ids, or filter and search, name, clearing the references "
+                "to them (mass delete): one batch in past imports",
+                _json("the mass delete's report", _bulk_report("delete", deleted)),
+                [module, dry_run],
+                errors,
+                requestBody=body(selection, []),
+            )
+        },
+    }
+
+
 def openapi_document(version: str, schema: Schema) -> dict[str, Any]:
     """The document for a workspace of this schema."""
     module = {
@@ -205,6 +291,7 @@ def openapi_document(version: str, schema: Schema) -> dict[str, Any]:
                 read,
             )
         },
+        **_bulk_paths(module, write),
         f"{BASE}/{{module}}/changes": {
             "get": _operation(
                 "Change-log entries after a cursor, oldest first",

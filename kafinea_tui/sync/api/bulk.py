@@ -1,0 +1,139 @@
+"""Mass edit and mass delete over the API: `POST /api/v1/{module}/update` and `/delete`.
+
+Public names: `BulkRoutes(store, module_of, writes)` with the endpoints `update` and `delete`.
+
+The body names the records as the command line does, `{"ids": [1, 2]}` or `{"filter": "...",
+"search": "..."}` (one of them is needed; `"filter": ""` is every record), and for an update the
+values, `{"values": {"title": "Buyer", "birthdate": "1990-12-31", "do_not_call": true}}`, read
+as an import reads a cell (`null` or "" clears). `dry_run`, `date_format` and `decimal` are query
+parameters. The answer is the report of `update --json` / `delete --json`; the edit is one batch
+in past imports, logged with the source `api` and the token's name. A delete over the API never
+asks: the client's request is its confirmation (`dry_run=true` reports what would go).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from kafinea_tui.data.bulk import Selection, mass_delete, mass_update
+from kafinea_tui.data.errors import UsageError
+from kafinea_tui.data.schema import Module
+from kafinea_tui.data.store.database import Store
+from kafinea_tui.data.store.tokens import TokenInfo
+from kafinea_tui.data.values import ValueOptions
+from kafinea_tui.sync.api import params as qp
+from kafinea_tui.sync.api.writes import WriteQueue
+
+UPDATE_PARAMS = ("dry_run", "date_format", "decimal")
+DELETE_PARAMS = ("dry_run",)
+_SELECTION_KEYS = ("ids", "filter", "search")
+
+
+class BulkRoutes:
+    def __init__(
+        self, store: Store, module_of: Callable[[Request], Module], writes: WriteQueue
+    ) -> None:
+        self.store = store
+        self.module_of = module_of
+        self.writes = writes
+
+    async def update(self, request: Request) -> Response:
+        module = self.module_of(request)
+        params = qp.Params(request.query_params, UPDATE_PARAMS)
+        options = ValueOptions(qp.decimal(params), params.text("date_format") or "yyyy-mm-dd")
+        body = await _body(request, ("values",))
+        selection = selection_of(body)
+        values = values_of(body.get("values"))
+        token: TokenInfo = request.state.token
+        dry_run = params.flag("dry_run")
+        report = await self.writes.run(
+            lambda: mass_update(
+                self.store,
+                module.name,
+                selection,
+                values,
+                dry_run=dry_run,
+                source="api",
+                options=options,
+                actor=token.name,
+            )
+        )
+        return JSONResponse(report.as_dict())
+
+    async def delete(self, request: Request) -> Response:
+        module = self.module_of(request)
+        params = qp.Params(request.query_params, DELETE_PARAMS)
+        selection = selection_of(await _body(request, ()))
+        token: TokenInfo = request.state.token
+        dry_run = params.flag("dry_run")
+        report = await self.writes.run(
+            lambda: mass_delete(
+                self.store,
+                module.name,
+                selection,
+                dry_run=dry_run,
+                source="api",
+                actor=token.name,
+            )
+        )
+        return JSONResponse(report.as_dict())
+
+
+async def _body(request: Request, extra: tuple[str, ...]) -> dict[str, Any]:
+    raw = await request.body()
+    try:
+        body = await run_in_threadpool(json.loads, raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise UsageError(f"The body is not valid JSON: {error}.") from None
+    if not isinstance(body, dict):
+        raise UsageError('The body is one JSON object: {"ids": [...]} or {"filter": "..."}.')
+    unknown = sorted(set(body) - {*_SELECTION_KEYS, *extra})
+    if unknown:
+        known = ", ".join((*_SELECTION_KEYS, *extra))
+        raise UsageError(f"The body has no key {unknown[0]!r}; it takes {known}.")
+    return body
+
+
+def selection_of(body: dict[str, Any]) -> Selection:
+    """The records a body names: `ids`, or `filter` and `search`; one of them is needed."""
+    ids, text_filter, search = body.get("ids"), body.get("filter"), body.get("search")
+    if ids is None and text_filter is None and search is None:
+        raise UsageError(
+            'Say which records: "ids": [1, 2], "filter": "..." or "search": "..."'
+            ' ("filter": "" for every record).'
+        )
+    if ids is not None:
+        if text_filter is not None or search is not None:
+            raise UsageError('"ids" names the records itself; send it without filter or search.')
+        if not isinstance(ids, list) or not all(
+            isinstance(i, int) and not isinstance(i, bool) for i in ids
+        ):
+            raise UsageError('"ids" is a list of record ids (whole numbers).')
+        return Selection(ids=tuple(ids))
+    for name, value in (("filter", text_filter), ("search", search)):
+        if value is not None and not isinstance(value, str):
+            raise UsageError(f'"{name}" is text.')
+    return Selection(filter=text_filter, search=search)
+
+
+def values_of(values: Any) -> dict[str, str]:
+    """`{"field": value}` as the cells' text: true/false for booleans, "" for null."""
+    if not isinstance(values, dict) or not values:
+        raise UsageError('Say what to change: "values": {"field": "value", ...}.')
+    texts: dict[str, str] = {}
+    for name, value in values.items():
+        if value is None:
+            texts[name] = ""
+        elif isinstance(value, bool):
+            texts[name] = "true" if value else "false"
+        elif isinstance(value, int | float | str):
+            texts[name] = str(value)
+        else:
+            raise UsageError(f"{name} takes a single value, not a {type(value).__name__}.")
+    return texts
