@@ -55,7 +55,7 @@ def test_update_by_search_ignoring_accents_logged_with_the_token(
 
 
 def test_update_dry_run_and_errors(http: tuple[Store, httpx.Client, httpx.Client]) -> None:
-    store, w, r = http
+    _store, w, r = http
     dry = w.post(
         f"{API}/contacts/update",
         params={"dry_run": "true"},
