@@ -10,7 +10,8 @@ import pytest
 from kafinea_tui.data.importer.undo import undo_import
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.data.store.tokens import create_token
-from tests.api.test_api import API, client, serve
+from tests.api.server import serve
+from tests.api.test_api import API, client
 
 
 @pytest.fixture

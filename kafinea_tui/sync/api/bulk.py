@@ -102,24 +102,24 @@ async def _body(request: Request, extra: tuple[str, ...]) -> dict[str, Any]:
 
 def selection_of(body: dict[str, Any]) -> Selection:
     """The records a body names: `ids`, or `filter` and `search`; one of them is needed."""
-    ids, text_filter, search = body.get("ids"), body.get("filter"), body.get("search")
-    if ids is None and text_filter is None and search is None:
+    for name in ("filter", "search"):
+        if name in body and not isinstance(body[name], str):
+            raise UsageError(f'"{name}" is text.')
+    if "ids" not in body and "filter" not in body and "search" not in body:
         raise UsageError(
             'Say which records: "ids": [1, 2], "filter": "..." or "search": "..."'
             ' ("filter": "" for every record).'
         )
-    if ids is not None:
-        if text_filter is not None or search is not None:
-            raise UsageError('"ids" names the records itself; send it without filter or search.')
+    if "ids" in body:
+        ids = body["ids"]
         if not isinstance(ids, list) or not all(
-            isinstance(i, int) and not isinstance(i, bool) for i in ids
+            isinstance(i, int) and not isinstance(i, bool) and 0 <= i <= qp.MAX_INTEGER for i in ids
         ):
-            raise UsageError('"ids" is a list of record ids (whole numbers).')
+            raise UsageError('"ids" is a list of record ids (whole numbers from 0).')
+        if "filter" in body or "search" in body:
+            raise UsageError('"ids" names the records itself; send it without filter or search.')
         return Selection(ids=tuple(ids))
-    for name, value in (("filter", text_filter), ("search", search)):
-        if value is not None and not isinstance(value, str):
-            raise UsageError(f'"{name}" is text.')
-    return Selection(filter=text_filter, search=search)
+    return Selection(filter=body.get("filter"), search=body.get("search"))
 
 
 def values_of(values: Any) -> dict[str, str]:
