@@ -156,7 +156,7 @@ def test_delete_on_a_terminal_asks(
         assert done.stderr == "kafinea-tui: Nothing was deleted.\n"
 
 
-def test_search_and_filter_ignore_accents(workspace: Path) -> None:
+def test_search_and_filter_ignore_accents(workspace: Workspace) -> None:
     done = run(workspace, "update", "contacts", "--search", "JAURES1", "--set", "title=A")
     assert done.returncode == 0, done.stderr
     done = run(
