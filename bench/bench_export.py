@@ -17,8 +17,9 @@ import tempfile
 from pathlib import Path
 
 from bench.data import bench_rows, contacts_workspace, median_seconds
+from kafinea_tui.data.exporter.options import ExportOptions
 from kafinea_tui.data.exporter.plan import plan_export
-from kafinea_tui.data.exporter.run import ExportOptions, export_csv
+from kafinea_tui.data.exporter.run import export_csv
 from kafinea_tui.data.store.database import Store
 
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))

@@ -53,7 +53,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--default", action="append", metavar="FIELD=VALUE", default=None)
     parser.add_argument("--reference-key", action="append", metavar="FIELD=KEY", default=None)
     parser.add_argument("--mapping", metavar="NAME", help="apply a saved mapping")
-    parser.add_argument("--save-mapping", metavar="NAME", help="save these settings by name")
+    parser.add_argument("--save-mapping", metavar="NAME", help="save these choices by name")
     parser.add_argument("--date-format", help="dd/mm/yyyy (default), mm/dd/yyyy, ...")
     parser.add_argument("--decimal", choices=["comma", "point"])
     parser.add_argument("--dry-run", action="store_true", help="report, change nothing")

@@ -1,8 +1,5 @@
 """Text cells -> typed values, as SQL expressions evaluated over a whole staged batch.
 
-Public names: `ValueOptions`, `Params`, `Parsed`, `parse_sql(field, text_sql, options, params)`,
-`clean_sql(column_sql)`, `date_format_sql(fmt)`, `check_value(cur, field, text, options)`.
-
 Why SQL: a million cells parse in DuckDB's vectorised engine in a fraction of a second, where a
 Python loop would take minutes. Each parser yields a value expression (NULL for an empty cell)
 and a reason expression that is non-NULL exactly when a non-empty cell could not be read, so a

@@ -39,7 +39,8 @@ from textual.widgets import (
 
 from kafinea_tui import keys
 from kafinea_tui.data.errors import KafineaError
-from kafinea_tui.data.exporter.run import ExportOptions, ExportResult, count_scope, export_file
+from kafinea_tui.data.exporter.options import ExportOptions
+from kafinea_tui.data.exporter.run import ExportResult, count_scope, export_file
 from kafinea_tui.data.query import ListQuery
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.widgets.export_forms import ExportFieldsForm, ExportOptionsForm

@@ -14,7 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Checkbox, Label, RadioButton, RadioSet, Select
 
-from kafinea_tui.data.exporter.run import ExportOptions
+from kafinea_tui.data.exporter.options import ExportOptions
 from kafinea_tui.data.schema import Module
 from kafinea_tui.widgets.field_chooser import FieldChooser, chooser_fields
 

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from kafinea_tui.data.exporter.run import ExportOptions, export_csv, export_file
+from kafinea_tui.data.exporter.options import ExportOptions
+from kafinea_tui.data.exporter.run import export_csv, export_file
 from kafinea_tui.data.importer.plan import CsvOptions, ImportPlan
 from kafinea_tui.data.schema import LINE_ITEM_FIELDS
 from kafinea_tui.data.store.database import Store

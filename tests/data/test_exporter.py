@@ -15,7 +15,8 @@ import pytest
 from kafinea_tui.data.errors import KafineaError, UsageError
 from kafinea_tui.data.exporter import plan as export_plan
 from kafinea_tui.data.exporter import run as exporter
-from kafinea_tui.data.exporter.run import ExportOptions, count_scope, export_csv
+from kafinea_tui.data.exporter.options import ExportOptions
+from kafinea_tui.data.exporter.run import count_scope, export_csv
 from kafinea_tui.data.query import ListQuery, fetch_page
 from kafinea_tui.data.store.database import Store
 

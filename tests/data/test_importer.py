@@ -11,7 +11,7 @@ import pytest
 
 from kafinea_tui.data.errors import KafineaError, UsageError
 from kafinea_tui.data.importer import group as import_group
-from kafinea_tui.data.importer import insert_source as import_source
+from kafinea_tui.data.importer import ordered_rows
 from kafinea_tui.data.importer.run import failed_rows_csv, run_import, suggest_mapping
 from kafinea_tui.data.store.database import Store
 from tests.import_helpers import plan, rows, snapshot, write
@@ -281,8 +281,8 @@ def test_each_source_of_new_records_writes_the_same(
 ) -> None:
     """References looked up by ENUM with a list of failed rows, or read beside the file's rows
     from a table sorted by row (too many keys, or too many failed rows to list)."""
-    monkeypatch.setattr(import_source, "MAX_LOOKUP_KEYS", max_keys)
-    monkeypatch.setattr(import_source, "MAX_LISTED_FAILURES", max_failures)
+    monkeypatch.setattr(ordered_rows, "MAX_LOOKUP_KEYS", max_keys)
+    monkeypatch.setattr(ordered_rows, "MAX_LISTED_FAILURES", max_failures)
     acme = store.create("organizations", {"name": "Acme"})
     text = "Last Name,Organization Name,Birthdate\nA,acme ,\nB,Globex,\nC,,x\nD,ACME,\nE,,\n"
     path = write(tmp_path / "c.csv", text)

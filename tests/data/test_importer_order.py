@@ -10,8 +10,9 @@ import duckdb
 import pytest
 
 from kafinea_tui.data.exporter import plan as export_plan
-from kafinea_tui.data.exporter.run import ExportOptions, export_csv
-from kafinea_tui.data.importer import insert_source
+from kafinea_tui.data.exporter.options import ExportOptions
+from kafinea_tui.data.exporter.run import export_csv
+from kafinea_tui.data.importer import ordered_rows
 from kafinea_tui.data.importer.run import run_import
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.data.store.record_ids import reserve_cursors, reserve_ids
@@ -87,12 +88,12 @@ def test_the_disorder_query_sees_a_shuffled_table(store: Store) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("lookup_keys", [insert_source.MAX_LOOKUP_KEYS, 0])
+@pytest.mark.parametrize("lookup_keys", [ordered_rows.MAX_LOOKUP_KEYS, 0])
 def test_plain_import_appends_in_id_order_following_the_file(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lookup_keys: int
 ) -> None:
-    """Both sources of `import_source`: references looked up, or read beside the rows."""
-    monkeypatch.setattr(insert_source, "MAX_LOOKUP_KEYS", lookup_keys)
+    """Both ways of `ordered_rows`: references looked up, or read beside the rows."""
+    monkeypatch.setattr(ordered_rows, "MAX_LOOKUP_KEYS", lookup_keys)
     path = generate(tmp_path / "contacts.csv")
     report = run_import(store, plan("contacts", path, delimiter="semicolon", mapping=MAPPING))
     failed = len(range(5, ROWS, 997))

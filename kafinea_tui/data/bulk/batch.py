@@ -1,8 +1,5 @@
 """The batch a mass edit or delete is: one transaction, one entry in past imports, undo data.
 
-Public names: `bulk_transaction(store, dry_run)`, `open_batch(...)`, `finish_batch(...)`,
-`save_previous(cur, module, ids_sql, batch, action)`, `save_changed(...)`, `edit_table(batch)`, `count(cur, sql)`.
-
 A mass edit is recorded as an import is (DESIGN.md: "mass edits and mass deletes are batches
 too, with the same undo"): a `kf_batches` row whose report says which operation it was
 (`report.operation` = 'update' or 'delete', `file` a few words saying what was done),

@@ -1,9 +1,5 @@
 """Mass delete: the selected records go, references to them are cleared, all in one batch.
 
-Public names: `delete_impact(store, module, selection) -> DeleteImpact`,
-`mass_delete(store, module, selection, *, dry_run=False, source="app", progress=None)
--> BulkReport`.
-
 What happens to the records that refer to deleted ones is `references`' rule: they stay, the
 reference cleared. Everything the delete changes is saved first (the deleted records and a sales
 order's lines in `<module>_prev`, listed 'deleted'; each referring record's previous row, listed

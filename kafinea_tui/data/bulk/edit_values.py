@@ -1,8 +1,5 @@
 """A mass edit's values: text read by the import's rules, checked once before any record is.
 
-Public names: `EditValues`, `read_values(store, module, values, options) -> EditValues`,
-`display(value) -> str`.
-
 The same value goes to every selected record, so what can be wrong with the value itself (not a
 date, an ambiguous reference, a mandatory field emptied) is found here, once, and refuses the
 whole edit in one sentence; only what depends on each record (a unique key, an order's total

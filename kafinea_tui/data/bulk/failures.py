@@ -1,7 +1,5 @@
 """The records a mass edit cannot change, each with its reason, found set-based.
 
-Public names: `find_failures(cur, module, values, selected) `, `collect_errors(cur)`, `FAIL`.
-
 The values themselves were read before (`edit_values`); what is left depends on each record:
 a unique field (a product code, an order number) can be given to one record only, and not to one
 whose value another record holds; a sales order's total is the sum of its lines whenever it has

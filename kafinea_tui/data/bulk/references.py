@@ -1,8 +1,6 @@
 """What refers to the records of a module: the reference fields of other modules, and a sales
 order's lines for products.
 
-Public names: `Referrer`, `referrers(schema, module)`, `impact(cur, referrer) -> ReferenceImpact`.
-
 A CRM user deleting an organization expects its contacts to stay, without the organization;
 deleting a contact keeps its sales orders, without the contact; deleting a product keeps the
 sales orders' lines that sold it, with their quantity and price (an order is a record of what

@@ -1,7 +1,5 @@
 """A record a mass edit's reference names and that does not exist yet: created with its key.
 
-Public names: `create_related(cur, store, field, key, batch, now, source) -> int`.
-
 As an import creates a missing related record (DESIGN.md "References"), a mass edit that sets
 `organization = "Acme Ltd"` creates that organization once, with the key and the same text in
 the related module's other mandatory text fields, in the edit's batch: undo removes it again.

@@ -1,8 +1,4 @@
-"""What a mass edit or delete reports, and what their confirmations show before they run.
-
-Public names: `BulkReport`, `RecordError`, `UpdatePreview`, `RecordChange`, `DeleteImpact`,
-`ReferenceImpact`, `counted(n, label)`. `as_dict()` gives the `--json` and API shapes.
-"""
+"""What a mass edit or delete reports, and what their confirmations show before they run."""
 
 from __future__ import annotations
 

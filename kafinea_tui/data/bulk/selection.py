@@ -1,7 +1,5 @@
 """Which records a mass edit or delete acts on: the selection's ids, else the list's matches.
 
-Public names: `Selection`, `select_into(store, cur, module, selection) -> Selected`, `BULK_IDS`.
-
 The chosen ids go into one temporary table (`kf_bulk_ids`) inside the caller's transaction, so
 every later statement of the edit joins to the same set, whatever the list showed meanwhile. Ids
 the app kept in its selection but that no longer exist (deleted elsewhere) drop out here and are

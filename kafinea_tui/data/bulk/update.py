@@ -1,9 +1,5 @@
 """Mass edit: set some fields to one value on every selected record, set-based, as one batch.
 
-Public names: `preview_update(store, module, selection, values, limit=5) -> UpdatePreview`,
-`mass_update(store, module, selection, values, *, dry_run=False, source="app", progress=None)
--> BulkReport`.
-
 Values are text read by the import's rules (`edit_values`). The edit is a handful of statements
 over the whole selection in one transaction: the records that would fail (a unique key taken, an
 order's total fixed by its lines) go to `kf_bulk_fail`, the ones whose values actually change to

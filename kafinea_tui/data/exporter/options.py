@@ -1,6 +1,6 @@
 """What an export is asked for, and the words its options take: light enough for the command
 line to build its parser (choices, defaults) without loading the export engine or the filter
-compiler; `export_plan` checks the options and turns them into SQL.
+compiler; `plan` checks the options and turns them into SQL.
 """
 
 from __future__ import annotations

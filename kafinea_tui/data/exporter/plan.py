@@ -2,7 +2,7 @@
 
 The order of the file: the list's sort when one is chosen, else the id order. When the id order
 is asked for, the scope is every record or a filter, and DuckDB confirms that the plan keeps the
-table's order (`export_lookup.keeps_table_order`), references are looked up in id-indexed lists
+table's order (`lookup.keeps_table_order`), references are looked up in id-indexed lists
 and the SELECT has no ORDER BY: the table order is the id order (records are appended and
 updated in place), and skipping the sort is most of the cost of a large export. Otherwise
 (a sort, a selection of ids, a page, a filter holding an IN-subquery, sales orders one line per

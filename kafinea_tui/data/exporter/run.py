@@ -7,7 +7,7 @@ fails (a full disk, a character the encoding cannot hold, Ctrl-C) removes the te
 so a failed export never leaves a partial file behind nor touches an existing one.
 
 Quoting follows RFC 4180 (fields holding the delimiter, a quote or a line break are quoted,
-quotes doubled); lines end with LF. See `export_sql` for how values are written.
+quotes doubled); lines end with LF. See `sql` for how values are written.
 """
 
 from __future__ import annotations
@@ -28,22 +28,13 @@ import duckdb
 
 from kafinea_tui.data.errors import KafineaError, UsageError
 from kafinea_tui.data.exporter.encoding import unencodable
-from kafinea_tui.data.exporter.options import DECIMALS, EXPORT_ENCODINGS, HEADERS, ExportOptions
+from kafinea_tui.data.exporter.options import ExportOptions
 from kafinea_tui.data.exporter.plan import ExportPlan, list_query, plan_export
 from kafinea_tui.data.exporter.sql import scope_where
 from kafinea_tui.data.query import count_where
 from kafinea_tui.data.store.database import Store
 
-__all__ = [
-    "DECIMALS",
-    "EXPORT_ENCODINGS",
-    "HEADERS",
-    "ExportOptions",
-    "ExportResult",
-    "count_scope",
-    "export_csv",
-    "export_file",
-]
+__all__ = ["ExportResult", "count_scope", "export_csv", "export_file"]
 
 CHUNK = 4 * 1024 * 1024
 # Files we create get the usual permissions (mkstemp makes them private); read once at import.

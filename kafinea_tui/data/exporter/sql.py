@@ -115,7 +115,7 @@ def build_columns(
     typed: bool = False,
 ) -> Source:
     """The formatted columns and how references reach their keys: LEFT JOINs, or with `lookups`
-    the id-indexed key lists of `export_lookup` (no join, so the table order survives). With
+    the id-indexed key lists of `lookup` (no join, so the table order survives). With
     `typed` (a spreadsheet), numbers, dates and timestamps keep their SQL type (`_typed`)."""
     columns: list[Column] = []
     references = list(dict.fromkeys(f for f, _ in chosen if f.type is FieldType.REFERENCE))
@@ -252,7 +252,7 @@ def export_query(
     headers: bool,
 ) -> tuple[str, list[Any]]:
     """The export's SELECT, sorted by `order` (items by position within an order) or, with None,
-    in the table's order (see `export_lookup`). With `headers`, columns are aliased by their
+    in the table's order (see `lookup`). With `headers`, columns are aliased by their
     header text for COPY's header line; otherwise `rid, c0, c1, ...` for locating a value."""
     columns = source.columns
     if headers:

@@ -31,7 +31,7 @@ MATCHES = "kf_matches"
 # The narrow records table when the file names each record once: kf_recs is then a view of it.
 IDS = "kf_ids"
 # One narrow row per staged row in file order, read beside it by a POSITIONAL JOIN
-# (insert_source).
+# (ordered_rows).
 KEEP = "kf_keep"
 
 # What an import leaves behind, in an order that drops each view before the table it reads.

@@ -1,7 +1,5 @@
 """Writing an import's new records: ids in file order, appended in id order, logged as creates.
 
-Public names: `insert_created(ctx, batch, now, source)`, `value_sql(ctx, module, params, mode)`.
-
 Why it is written this way:
 
 - Ids come from a range reserved in one step (`record_ids`), not from `nextval()` per row, which
@@ -9,8 +7,8 @@ Why it is written this way:
   `first + rn` (its row's position in the file; a failed row leaves its id unused); with
   duplicates the new records are numbered densely by their first row.
 - The table's physical order must be the id order: the exporter writes a whole table without
-  `ORDER BY id` when DuckDB scans it in order (`export_lookup`). The plain path inserts from a
-  source that keeps the file's order without a join (`import_source`), with
+  `ORDER BY id` when DuckDB scans it in order (`exporter.lookup`). The plain path inserts from a
+  SELECT that keeps the file's order without a join (`ordered_rows`), with
   `preserve_insertion_order` on for that statement. The grouped path inserts its new records
   `ORDER BY id` (a sort of the created records only, usually few of them on a re-import).
 - The change log of the creates takes cursors from a reserved range too, computed from the ids,
@@ -23,7 +21,7 @@ from datetime import datetime
 
 from kafinea_tui.data.importer.context import FAIL, RECS, TYPED, Context
 from kafinea_tui.data.importer.duckdb_settings import ordered
-from kafinea_tui.data.importer.insert_source import drop_sources, ordered_source
+from kafinea_tui.data.importer.ordered_rows import drop_ordered_rows, ordered_rows
 from kafinea_tui.data.schema import Module
 from kafinea_tui.data.store.database import utc_now
 from kafinea_tui.data.store.record_ids import reserve_cursors, reserve_ids
@@ -83,7 +81,7 @@ def _insert_plain(ctx: Context, batch: int | None, now: datetime, source: str) -
         return
     if rows != last + 1:  # ids are first + rn: rn must stay within the reserved range
         raise RuntimeError(f"staged rows are numbered 0..{last}, not 0..{rows - 1}")
-    rows_sql, rows_params = ordered_source(ctx)
+    rows_sql, rows_params = ordered_rows(ctx)
     first = reserve_ids(cur, ctx.module.table, rows)
     params = Params()
     sql = _insert_sql(ctx, params, batch, now, f"{first} + c.rn")
@@ -91,7 +89,7 @@ def _insert_plain(ctx: Context, batch: int | None, now: datetime, source: str) -
         cur.execute(f"{sql} FROM ({rows_sql}) c", {**params.values, **rows_params})
     ids = f"SELECT rn AS k, {first} + rn AS id FROM ({rows_sql})"
     _log_creates(ctx, ids, rows, batch, source, rows_params)
-    drop_sources(cur, ctx)
+    drop_ordered_rows(cur, ctx)
 
 
 def _insert_grouped(ctx: Context, batch: int | None, now: datetime, source: str) -> None:

@@ -2,9 +2,6 @@
 
 `preserve_insertion_order` is set for the import's own connection (SET SESSION): another
 thread's statement (an export, whose row order relies on it) never sees it turned off.
-
-Public names: `insertion_order(cur)`, `ordered(cur)`, `memory_bound(cur, path)`,
-`MEMORY_PER_FILE_BYTE`, `MEMORY_FLOOR`.
 """
 
 from __future__ import annotations

@@ -1,7 +1,5 @@
 """Rows -> records when rows are matched (duplicates, sales orders): groups, matches, `kf_recs`.
 
-Public names: `build_grouped(ctx, fields)`, `GROUPS`, `MATCHES`.
-
 - `kf_groups(mk, first_rn, last_rn, n, id, nm)`: one row per match key of the file: its first and
   last row, how many rows, and the existing records with that key (`nm` of them, `id` the
   smallest). Grouping and matching are one statement: the file's keys are aggregated once and

@@ -1,8 +1,5 @@
 """Columns -> fields: the targets of a module, and checking a mapping before anything runs.
 
-Public names: `targets(module)`, `find_target(module, text)`, `Target`, `resolve_targets(...)
--> list[Target]`, `ITEM_TARGETS`, `FULL_NAME`, `SYNONYMS` (suggestions are in `suggest`).
-
 A target is a field name, `items.product` / `items.quantity` / `items.list_price` for the line
 items of a sales order, or `full_name` where a module has first and last name: one column
 holding a person's whole name, split on its first space (`Jean-Baptiste Le Rond d'Alembert` ->

@@ -1,15 +1,14 @@
-"""Step 2 of running an import: rows -> records, with duplicates matched and rules checked.
-
-Public names: `Context`, `build_rows`, `build_records`, `check_records`, `FAIL`, `ROWS`, `RECS`.
+"""Matching, the import's step after typing: rows -> records, duplicates matched, rules checked.
 
 - `kf_rows`: a view, one row per staged row, references replaced by ids, `mk` the match key
   (match fields lower-cased and trimmed, NULL when one is empty), the value errors so far.
 - `kf_recs`: one row per record to write: `action` create / update / merge, `id` (the matched
-  record; a new record's id is given when writing), `mk`, `first_rn` and the record's values. Rows of one file with the same
-  key are one record: the last row's values under overwrite, the first non-empty value of each
-  field otherwise (merge fills gaps; sales-order lines repeat their order's fields). Grouping
-  and matching are in `import_group`; when the file names each record once, `kf_recs` is a view
-  of the narrow `kf_ids` (`Context.ids_table`) and leaves out the rows of `kf_fail`.
+  record; a new record's id is given when writing), `mk`, `first_rn` and the record's values.
+  Rows of one file with the same key are one record: the last row's values under overwrite,
+  the first non-empty value of each field otherwise (merge fills gaps; sales-order lines repeat
+  their order's fields). Grouping and matching are in `group`; when the file names each record
+  once, `kf_recs` is a view of the narrow `kf_ids` (`Context.ids_table`) and leaves out the
+  rows of `kf_fail`.
 - `kf_fail(rn, col, reason)`: every row that fails, with the first reason.
 Everything is a handful of set statements; nothing loops over rows.
 """
@@ -125,7 +124,7 @@ def build_records(ctx: Context) -> None:
             f" WHERE err_reason IS NULL AND rn NOT IN (SELECT rn FROM {FAIL})"
         )
         return
-    # New records get their ids when writing (`import_create`), once the checks are done.
+    # New records get their ids when writing (`create`), once the checks are done.
     build_grouped(ctx, ROWS, RECS, FAIL, _match_fields(ctx))
 
 

@@ -20,7 +20,7 @@ class Duplicates(StrEnum):
 
 @dataclass
 class CsvOptions:
-    """Step 1: how to read the file. 'auto' values are resolved by sniffing."""
+    """The wizard's step 1: how to read the file. 'auto' values are resolved by sniffing."""
 
     path: Path
     encoding: str = "auto"
@@ -33,10 +33,10 @@ class CsvOptions:
 class ImportPlan:
     module: str
     csv: CsvOptions
-    # Step 2 (optional): None means every row creates a record.
+    # The wizard's step 2 (optional): None means every row creates a record.
     duplicates: Duplicates | None = None
     match: list[str] = field(default_factory=list)
-    # Step 3: column (header name, or 1-based index as text without a header) -> target field,
+    # The wizard's step 3: column (header name, or 1-based index as text without a header) -> target field,
     # a field name, or `items.product` / `items.quantity` / `items.list_price` for sales orders.
     mapping: dict[str, str] = field(default_factory=dict)
     defaults: dict[str, str] = field(default_factory=dict)

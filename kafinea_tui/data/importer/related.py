@@ -1,8 +1,6 @@
 """Related records an import creates: the missing keys named by its reference columns.
 
-Public names: `create_related(ctx, batch, now, source) -> int`.
-
-Each reference target has a table of its distinct keys (`import_validate.resolve_references`);
+Each reference target has a table of its distinct keys (`validate.resolve_references`);
 the keys no record carries (`n = 0`) become new records of the related module, with ids from a
 range reserved in one step (`record_ids`), numbered in key order and appended in id order (the
 table's order stays the id order, which the exporter relies on). The reference table then holds

@@ -1,11 +1,5 @@
 """The rules of an import, shared by its two paths: the set-based file importer and the row path.
 
-Public names: the reason templates (`REF_AMBIGUOUS`, `REF_MISSING`, `MATCH_AMBIGUOUS`,
-`MANDATORY_EMPTY`, `MANDATORY_ABSENT`, `UNIQUE_TAKEN`, `UNIQUE_REPEATED`, `ITEM_NEEDS_PRODUCT`),
-`reason(template, **values)` (Python text), `reason_sql(template, **sql)` (a SQL `concat`),
-`picklist_warning(label, values)`, `match_fields(module, wanted, duplicates, mapped)`,
-`related_fill(related, key)`, `action_of(duplicates)`.
-
 Why one module: a failed row says the same sentence, a match picks the same fields and a missing
 related record is filled the same way whether the rows came in a file of a million lines (SQL
 over the whole batch) or as one record posted to the API (a few statements per record). The

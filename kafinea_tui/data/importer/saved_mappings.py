@@ -1,12 +1,10 @@
 """Saved mappings: the three wizard steps of an import as a TOML file in `mappings/`.
 
-Public names: `save_mapping(directory, name, plan) -> Path`, `load_mapping(directory, name) ->
-dict`, `apply_mapping(plan, data) -> ImportPlan`, `list_mappings(directory) -> list[str]`.
-
 A mapping stores how to read the file (encoding, delimiter, header, a workbook's sheet, date
 and number formats), duplicates handling and the column -> field mapping with defaults and
-reference keys; never the file itself, so the same mapping serves next month's export. Reading is strict: a malformed file
-gets one sentence naming it and the problem, never a half-applied mapping.
+reference keys; never the file itself, so the same mapping serves next month's export. Reading
+is strict: a malformed file gets one sentence naming it and the problem, never a half-applied
+mapping.
 """
 
 from __future__ import annotations
@@ -37,7 +35,7 @@ def _path(directory: Path, name: str) -> Path:
 
 
 def save_mapping(directory: Path, name: str, plan: ImportPlan) -> Path:
-    """Write the plan's settings (not its file path) as `<directory>/<name>.toml`."""
+    """Write the plan's choices (not its file path) as `<directory>/<name>.toml`."""
     data: dict[str, Any] = {
         "module": plan.module,
         "encoding": plan.csv.encoding,
@@ -65,7 +63,7 @@ def save_mapping(directory: Path, name: str, plan: ImportPlan) -> Path:
 
 
 def load_mapping(directory: Path, name: str) -> dict[str, Any]:
-    """The saved settings, checked; KafineaError naming the file for anything malformed."""
+    """The saved choices, checked; KafineaError naming the file for anything malformed."""
     path = _path(directory, name)
     if not path.is_file():
         known = ", ".join(list_mappings(directory)) or "none saved yet"
@@ -105,7 +103,7 @@ def _check(path: Path, data: dict[str, Any]) -> None:
 
 
 def apply_mapping(plan: ImportPlan, data: dict[str, Any]) -> ImportPlan:
-    """A copy of the plan with the saved settings applied (the file stays the plan's own)."""
+    """A copy of the plan with the saved choices applied (the file stays the plan's own)."""
     csv = replace(
         plan.csv,
         encoding=data.get("encoding", plan.csv.encoding),

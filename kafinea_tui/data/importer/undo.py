@@ -1,9 +1,5 @@
 """Past imports and undoing one.
 
-Public names: `BatchInfo`, `UndoReport`, `list_batches(store)`, `undo_import(store, batch_id)`,
-`undo_preview(store, batch_id) -> UndoReport` (the same counts, nothing changed: what the
-confirmation asks about).
-
 Undo works from what the batch recorded: the records it created carry its id in their
 `batch_id` column (an update never changes that column); `kf_batch_rows` names the records it
 updated or merged (and, in workspaces imported before, the created ones too), and

@@ -1,7 +1,5 @@
 """Undo of a mass delete: the deleted records (and a sales order's lines) inserted back.
 
-Public names: `recreate_deleted(cur, module, batch_id) -> int`.
-
 The records come back from `<module>_prev` with their ids, dates and batch. A table's physical
 order must stay its id order (the exporter writes a table without ORDER BY when a scan keeps
 that order, `exporter.lookup`), and the restored ids lie below ids added since: so the rows from

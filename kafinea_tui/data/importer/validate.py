@@ -1,7 +1,5 @@
-"""Step 1 of running an import: staged text -> typed rows, references resolved, picklists checked.
-
-Public names: `typed_query(targets, options)`, `typed_view(cur, stage_table, base_rowid)`,
-`resolve_references(...)`, `new_picklist_values(...)`, `RefTable`, `TYPED`.
+"""Typing, the import's first step: staged text -> typed rows, references resolved, picklists
+checked.
 
 `kf_typed` has one row per staged row: `rn` (its 0-based position in the file), a `v_<field>` /
 `i_<item>` column per target with the typed value (NULL for an empty cell), and `err_col` /

@@ -1,10 +1,8 @@
-"""Step 3 of running an import: write the records, the batch, undo data and the change log.
+"""Writing, the import's last step: the records, the batch, undo data and the change log (new
+records in `create`, related ones in `related`).
 
-Public names: `write_records(ctx, batch, now, source)` (new records: `import_create`; related
-records: `import_related`).
-
-All writes are INSERT ... SELECT and UPDATE ... FROM over the temporary tables of
-`import_match`, inside the import's one transaction. Before a record is changed its row is
+All writes are INSERT ... SELECT and UPDATE ... FROM over the temporary tables of `match`
+(named in `context`), inside the import's one transaction. Before a record is changed its row is
 copied to `<module>_prev` (and a sales order's lines to `salesorder_items_prev`) so that `undo`
 can put it back. Created records carry the batch in their `batch_id` column, which is how undo
 finds them (a million creates need no second list); `kf_batch_rows` names the records the batch
@@ -27,7 +25,7 @@ UPD = "kf_upd"
 
 
 def write_records(ctx: Context, batch: int | None, now: datetime, source: str) -> None:
-    """Insert the new records (`import_create`), then update the matched ones and write the
+    """Insert the new records (`create`), then update the matched ones and write the
     sales orders' lines."""
     insert_created(ctx, batch, now, source)
     mapped_fields = [t.field.name for t in ctx.targets if not t.is_item] + (

@@ -2,7 +2,7 @@
 
     connection -> migrations -> database.Store (transactions, record CRUD)
                                   |-> record_rules, record_ids, custom_fields, change_log
-    settings (kf_settings), tokens (kf_tokens): small tables beside the records
+    changes (the change log read back), settings (kf_settings), tokens (kf_tokens)
 
-Callers use `database.Store`; the other modules are its parts.
+Callers use `database.Store` and the small tables' modules; the others are Store's parts.
 """

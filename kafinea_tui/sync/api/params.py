@@ -21,7 +21,7 @@ from starlette.requests import Request
 
 from kafinea_tui.arguments import build_plan, options_from_args
 from kafinea_tui.data.errors import UsageError
-from kafinea_tui.data.exporter.run import ExportOptions
+from kafinea_tui.data.exporter.options import ExportOptions
 from kafinea_tui.data.importer.plan import Duplicates, ImportPlan
 from kafinea_tui.workspace import Workspace
 

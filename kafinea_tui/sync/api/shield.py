@@ -1,8 +1,6 @@
 """What every request passes through before the routes: the body limit, and the last word on
 failures nobody expected.
 
-Public names: `Shield` (ASGI middleware), `DEFAULT_MAX_BODY_MB`.
-
 - Bodies are counted as they arrive: a Content-Length past the limit is refused before any of
   the body is read, and a body sent without one (chunked) is refused as soon as it passes the
   limit, so a 200 MB body never sits in the server's memory. 413, with a sentence.

@@ -1,7 +1,5 @@
 """The API's writes, one at a time, on one thread of their own.
 
-Public names: `WriteQueue` (`await queue.run(work)`; `close()`).
-
 Why: DuckDB lets one transaction at a time write without conflicts, and the change log's
 cursors must become visible in order for the changes feed never to skip an entry, so writes are
 serialised. They used to wait for a lock on the server's worker threads: a burst of writers then

@@ -1,18 +1,9 @@
-"""Reading CSV files: the public face of the import's file step.
+"""Reading a CSV file: what the wizard, the CLI and the importer call from file/.
 
-Public names (used by the import wizard, the CLI and the importer):
-
-- `resolve(options) -> Resolved`: the encoding, delimiter and columns of a file, 'auto' resolved
-  (`import_sniff`).
-- `detect_encoding(path) -> str` (`import_encoding`), `sniff_delimiter(text) -> str`
-  (`import_sniff`): the two sniffers on their own.
-- `preview(options, rows=20) -> Preview`: the first rows exactly as the import will parse them.
-- `stage(cur, options, table) -> Staged` (`import_stage`): the whole file as a DuckDB table in
-  one scan, ragged rows kept aside as `Staged.rejects`, and `Staged.lines(cur, rowids)` for the
-  file line numbers of staged rows (`import_lines`).
-
-Every problem a person can fix is raised as one `KafineaError` sentence, before anything is
-written.
+`resolve` gives a file's dialect with 'auto' resolved (`sniff`), `preview` its first rows exactly
+as the import will parse them, `stage` the whole file as a DuckDB table in one scan (`stage`,
+with `lines` for line numbers). Every problem a person can fix is one `KafineaError` sentence,
+before anything is written.
 """
 
 from __future__ import annotations

@@ -1,9 +1,5 @@
 """Which encoding a CSV file is in, and a sentence naming the line and byte when it is not.
 
-Public names: `normalize_encoding(name)`, `python_codec(encoding)`, `detect_encoding(path)`,
-`read_head(path)`, `decode_sample(...)`, `check_not_binary(...)`, `encoding_error(...)`,
-`first_invalid(path, codec)`, `around(path, offset)`.
-
 A BOM decides; valid UTF-8 is UTF-8; otherwise charset-normalizer chooses between the two
 single-byte encodings French exports use. Every pass over a whole file is streamed in 4 MB
 chunks at C speed, so a large file never sits in a Python string.

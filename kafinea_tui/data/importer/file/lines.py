@@ -1,7 +1,5 @@
 """File line numbers of staged rows, so that a failed row is named by the line a person sees.
 
-Public names: `LineMap`, `blank_lines(path)`.
-
 DuckDB numbers records, not lines: a quoted cell with line breaks, a blank line (skipped) or a
 ragged row (kept aside) shifts every later line. The common file has none of these and its lines
 are plain arithmetic; otherwise one sparse pass finds the multi-line records and a walk over

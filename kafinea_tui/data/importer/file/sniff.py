@@ -1,9 +1,6 @@
-"""A CSV file's reading settings: delimiter and header sniffed, 'auto' resolved.
+"""A CSV file's dialect: encoding, delimiter and header sniffed, 'auto' resolved.
 
-Public names: `Resolved`, `resolve(options)`, `delimiter_char(option)`, `sniff_delimiter(text)`,
-`records(text, delimiter, limit)`.
-
-Everything here reads only the first 256 KB: the settings are known before the file is staged,
+Everything here reads only the first 256 KB: the dialect is known before the file is staged,
 so a wrong delimiter or encoding is one sentence, not a failed million-row scan.
 """
 
@@ -33,7 +30,7 @@ CANDIDATE_DELIMITERS: tuple[str, ...] = (",", ";", "\t", "|", "^")
 
 @dataclass(frozen=True)
 class Resolved:
-    """A file's reading settings with 'auto' resolved, and its column names."""
+    """A file's dialect with 'auto' resolved, and its column names."""
 
     path: Path
     encoding: str

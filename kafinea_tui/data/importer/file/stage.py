@@ -1,8 +1,5 @@
 """Staging a CSV file into DuckDB: the whole file in one scan, as a temporary table.
 
-Public names: `Transform`, `Reject`, `Staged`, `stage(cur, options, table, resolved, transform)`,
-`read_csv_sql(resolved)`, `read_params(path, resolved)`, `drop_rejects(cur)`, `first_line(error)`.
-
 Why DuckDB's reader: it is the fastest CSV parser we have and it runs set-based. UTF-8 files are
 read in place; other encodings are transcoded to a temporary UTF-8 file in streamed chunks.
 Ragged rows are kept aside as `Staged.rejects` (they fail, the others import); bytes that are not
@@ -41,7 +38,7 @@ from kafinea_tui.data.importer.plan import CsvOptions
 class Transform:
     """A SELECT over `__SOURCE__` (the file's cells c1..cN) run in the scan that stages the
     file, its named parameters, and `cells`: column number -> the typed text column that holds
-    that cell where its own column `c<n>` is NULL (see `import_validate.typed_query`)."""
+    that cell where its own column `c<n>` is NULL (see `validate.typed_query`)."""
 
     query: str
     params: dict[str, Any] = field(default_factory=dict)

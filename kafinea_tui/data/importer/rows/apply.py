@@ -1,7 +1,5 @@
 """One record of the row path: the import's checks in the import's order, then its writes.
 
-Public names: `Apply` (per request), `Failed` (a record's failure: column and reason).
-
 The checks are those of the file importer (`importer.match.build_rows` / `check_records`,
 `importer.group`), with the same sentences (`importer.rules`): unreadable values, references
 (ambiguous, or missing without `create_related`), a match with several records, mandatory

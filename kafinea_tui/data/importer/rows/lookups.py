@@ -1,8 +1,6 @@
 """What the row path looks up per record: related records by key, the records a row matches,
 and whether a unique value is taken. Keys compare as the file importer compares them: trimmed
 and case-insensitive (`importer.sql.key_sql`).
-
-Public names: `Lookups` (one per request: references already resolved or created are cached).
 """
 
 from __future__ import annotations

@@ -1,8 +1,5 @@
 """Records as posted (JSON-like objects) -> lines of cells -> typed values, in one statement.
 
-Public names: `Line`, `Parsed`, `shape(module, objects)`, `parse(cur, module, objects, ...)`,
-`cell_text(value, what)`, `ITEM_COLUMNS`, `READ_ONLY_FIELDS`.
-
 An object becomes what a file row would be: its keys are the columns (a key is a field name or
 label, as a header is), and a sales order's `items` become one line per item with `items.*`
 cells, the order's cells repeated. The targets come from the file importer's own

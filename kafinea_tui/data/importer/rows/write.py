@@ -2,8 +2,6 @@
 what a file import records beside them, so that the change log, past imports and undo cannot
 tell which path wrote a record.
 
-Public names: `Writer` (one per request: the cursor, the batch, the source and actor).
-
 - A new record's id comes from `reserve_ids`, like every id (see `store.record_ids`).
 - In a batch (a posted list), created records carry the batch in `batch_id`; a changed record
   is copied once to `<module>_prev` (its lines to `salesorder_items_prev`) and named in

@@ -1,11 +1,9 @@
-"""The rows an import without duplicates writes, read in file order: the source of its INSERT.
-
-Public names: `ordered_source(ctx) -> str`, `drop_sources(cur)`, `KEEP`, `MAX_LOOKUP_KEYS`,
-`MAX_LISTED_FAILURES`.
+"""The rows an import without duplicates creates, read in file order: the SELECT its INSERT
+appends from.
 
 The INSERT must append records in file order (their ids are `first + rn`, and the table's order
 must be the id order for the exporter), yet references are resolved by a join, and a DuckDB hash
-join does not keep order: its INSERT is then not a `Batch Insert`. Two sources avoid it:
+join does not keep order: its INSERT is then not a `Batch Insert`. Two ways avoid it:
 
 - **lookup** (the usual case): the staged rows alone, a parallel scan that DuckDB writes in
   order. A reference's key becomes an id with two scalar steps: the key is cast to a temporary
@@ -13,12 +11,12 @@ join does not keep order: its INSERT is then not a `Batch Insert`. Two sources a
   code indexes a list of their ids. The failed rows are the staged rows with a value error, plus
   a short list of others. It needs at most MAX_LOOKUP_KEYS keys per reference (the list of ids
   is copied into every chunk) and MAX_LISTED_FAILURES other failed rows (a list scanned per
-  row); on a million rows it writes in about 0.7 s where the positional source takes 1.2 s.
+  row); on a million rows it writes in about 0.7 s where the positional way takes 1.2 s.
 - **positional** (otherwise): `kf_keep`, one narrow row per staged row sorted by `rn` (reference
   ids from the join, whether the row is written), read beside the staged rows by a `POSITIONAL
   JOIN`: one thread reads both in order, and the INSERT appends in that order.
 
-Both give `rn` and a column per record target (`import_match.Context.record_targets`).
+Both give `rn` and a column per record target (`Context.record_targets`).
 """
 
 from __future__ import annotations
@@ -32,19 +30,19 @@ MAX_LOOKUP_KEYS = 65_536
 MAX_LISTED_FAILURES = 256
 
 
-def ordered_source(ctx: Context) -> tuple[str, dict[str, object]]:
+def ordered_rows(ctx: Context) -> tuple[str, dict[str, object]]:
     """SQL of the rows to create and its named parameters, in file order: `rn` and the values."""
-    return _lookup_source(ctx) or _positional_source(ctx)
+    return _lookup_rows(ctx) or _positional_rows(ctx)
 
 
-def drop_sources(cur: duckdb.DuckDBPyConnection, ctx: Context) -> None:
+def drop_ordered_rows(cur: duckdb.DuckDBPyConnection, ctx: Context) -> None:
     cur.execute(f"DROP TABLE IF EXISTS {KEEP}")
     for number, _ref in enumerate(ctx.refs):
         cur.execute(f"DROP TABLE IF EXISTS kf_ids_{number}")
         cur.execute(f"DROP TYPE IF EXISTS kf_keys_{number}")
 
 
-def _lookup_source(ctx: Context) -> tuple[str, dict[str, object]] | None:
+def _lookup_rows(ctx: Context) -> tuple[str, dict[str, object]] | None:
     cur = ctx.cur
     for ref in ctx.refs:
         row = cur.execute(f"SELECT count(*) FROM {ref.table}").fetchone()
@@ -84,7 +82,7 @@ def _lookup_source(ctx: Context) -> tuple[str, dict[str, object]] | None:
     return sql, {"kf_failed": others} if others else {}
 
 
-def _positional_source(ctx: Context) -> tuple[str, dict[str, object]]:
+def _positional_rows(ctx: Context) -> tuple[str, dict[str, object]]:
     cur = ctx.cur
     refs = "".join(", " + t.sql_name for t in ctx.record_targets if t.is_reference)
     cur.execute(f"DROP TABLE IF EXISTS {KEEP}")
