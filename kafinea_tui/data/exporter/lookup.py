@@ -1,41 +1,10 @@
 """References by array lookup, so that an export of a whole table needs no JOIN and no sort.
 
-A JOIN does not keep row order in DuckDB (the hash join's output follows its threads), so an
-export that resolves references with a JOIN must `ORDER BY r.id` to write the same bytes twice:
-at a million contacts that sort costs more than the rest of the export. Instead, each related
-module's keys are built once, set-based, into a list indexed by id:
-
-    WITH k_organizations AS (
-        SELECT min(id) AS lo, list(<key formatted> ORDER BY id) AS keys
-        FROM range(min id, max id + 1) LEFT JOIN organizations ON id = range)
-
-and a reference becomes `k.keys[r.organization - k.lo + 1]`: a scalar expression in a streaming
-projection over the table scan, which DuckDB writes in the table's order (with
-`preserve_insertion_order`, its default). The list's own build (an aggregate) runs before the
-scan and does not touch that order.
-
-Costs and edges:
-
-* the list holds max(id) - min(id) + 1 entries of the related module (50,000 organization
-  names for the benchmark; a million contact emails when sales orders reference a million
-  contacts: tens of megabytes, built in a fraction of a second);
-* ids with holes (deleted records) hold NULL, so a dangling reference is an empty cell, as with
-  the LEFT JOIN; a reference outside [min, max] is NULL too (guarded: a list index of 0 or below
-  would count from the end);
-* an empty related table gives `lo` NULL and an empty list: every reference is NULL;
-* the key is formatted (empty text as NULL, the formula guard) inside the list, once per related
-  record rather than once per exported row. This also keeps the plan simple: DuckDB would turn an
-  expression using the looked-up value several times into a plan that no longer keeps order.
-
-Whether a given SELECT does keep the table's order is not guessed from its text: `keeps_table_order`
-asks DuckDB's planner (`EXPLAIN COPY`), which writes with `BATCH_COPY_TO_FILE` (rows in the
-source's order) only when every operator above the scan preserves order. A filter holding an
-IN-subquery or a long IN list (rewritten into a hash join, duckdb issue #24398) fails that test,
-and the export then falls back to the JOIN and ORDER BY.
-
-The table's order is the id order as long as records are only appended (the importer appends in
-file order; new ids come from the sequence) and updated in place (the store's updates; undo
-deletes). Nothing in Kafinea rewrites a table in another order.
+Each related module's keys become one list indexed by id, and a reference `k.keys[r.ref - k.lo
++ 1]`: a scalar over the table scan, written in the table's order (which is the id order).
+`keeps_table_order` asks DuckDB's planner whether a SELECT does keep that order. Why, the
+invariant it relies on and its costs: docs/architecture.md, "Why a whole-table export needs no
+ORDER BY".
 """
 
 from __future__ import annotations

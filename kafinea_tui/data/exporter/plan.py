@@ -1,13 +1,9 @@
 """An export's options checked and turned into the SQL that DuckDB writes.
 
-The order of the file: the list's sort when one is chosen, else the id order. When the id order
-is asked for, the scope is every record or a filter, and DuckDB confirms that the plan keeps the
-table's order (`lookup.keeps_table_order`), references are looked up in id-indexed lists
-and the SELECT has no ORDER BY: the table order is the id order (records are appended and
-updated in place), and skipping the sort is most of the cost of a large export. Otherwise
-(a sort, a selection of ids, a page, a filter holding an IN-subquery, sales orders one line per
-item) references are LEFT JOINs and the SELECT ends with ORDER BY, the only way to get the same
-bytes twice from a plan with a join.
+The order of the file: the list's sort when one is chosen, else the id order. In id order, over
+every record or a filter, references are looked up (`lookup`) and the SELECT has no ORDER BY
+when DuckDB confirms the plan keeps the table's order; otherwise references are LEFT JOINs and
+the SELECT ends with ORDER BY (docs/architecture.md says why).
 """
 
 from __future__ import annotations

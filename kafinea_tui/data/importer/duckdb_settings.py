@@ -12,14 +12,9 @@ from pathlib import Path
 
 import duckdb
 
-# The buffer DuckDB may fill during an import, as a multiple of the file's size (at least
-# MEMORY_FLOOR). Staging holds the file's text about once plus its typed values, and matching
-# adds keys and hash tables; past this bound DuckDB spills temporary data to its temp directory
-# instead of growing, so a large import on a desktop leaves memory for everything else. It is
-# never raised above the limit already set (by default 80% of the machine's memory). Measured on
-# the million-row bench (138 MB file, 2 cores): 2.75x made a merge re-import about 0.15 s faster
-# (less spilling) but its peak RSS (475 MB) reached 1.52x of DuckDB's own CSV load on a run
-# where that load peaked low (313 MB); 2.5x peaks at about 442 MB.
+# The memory DuckDB may fill during an import, as a multiple of the file's size (at least
+# MEMORY_FLOOR), never above the limit already set: past it DuckDB spills to disk instead of
+# growing. The measurements behind 2.5: docs/architecture.md, "Measured choices".
 MEMORY_PER_FILE_BYTE = 2.5
 MEMORY_FLOOR = 256 * 1024 * 1024
 
