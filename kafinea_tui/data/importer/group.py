@@ -10,14 +10,10 @@
   each row whose group it stands for (the last under overwrite, the first otherwise) carries its
   values through; only groups of several rows under merge (and sales orders) are aggregated.
 
-Fast path: most files name each record once (a re-import of an export). Then each row is its own
-record: `kf_ids(first_rn, action, id, mk)` is the rows joined once to the module's records by
-key, and `kf_recs` a view of it with the rows' values, without `kf_groups` (whose aggregation of
-the file's keys, second join and second pass over the rows were about half of a million-row
-merge). Whether the file is such a file is known from that join's result with an aggregate over
-integers: no row met two records (ambiguous), no record met two rows, no unmatched key is on two
-rows. Otherwise the join is dropped and the full path runs (a file with repeated keys pays for
-that one join twice). New records' ids are written to `kf_ids` (`Context.ids_table`).
+Fast path, when the file names each record once (a re-import of an export): `kf_ids(first_rn,
+action, id, mk)` is the rows joined once to the records by key, and `kf_recs` a view of it, kept
+when no row met two records, no record two rows and no unmatched key is on two rows; else the
+full path runs (docs/architecture.md has the figures). New records' ids go to `Context.ids_table`.
 """
 
 from __future__ import annotations
