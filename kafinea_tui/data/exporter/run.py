@@ -19,35 +19,28 @@ import os
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 import duckdb
 
-from kafinea_tui.data.errors import KafineaError, UsageError
+from kafinea_tui.data.errors import UsageError
 from kafinea_tui.data.exporter.encoding import unencodable
 from kafinea_tui.data.exporter.options import ExportOptions
 from kafinea_tui.data.exporter.plan import ExportPlan, list_query, plan_export
 from kafinea_tui.data.exporter.sql import scope_where
+from kafinea_tui.data.exporter.target import (
+    CHUNK,
+    ExportResult,
+    Progress,
+    check_target,
+    os_error,
+    temp_file,
+)
 from kafinea_tui.data.query import count_where
 from kafinea_tui.data.store.database import Store
 
 __all__ = ["ExportResult", "count_scope", "export_csv", "export_file"]
-
-CHUNK = 4 * 1024 * 1024
-# Files we create get the usual permissions (mkstemp makes them private); read once at import.
-_UMASK = os.umask(0o022)
-os.umask(_UMASK)
-
-Progress = Callable[[float], None]
-
-
-@dataclass(frozen=True)
-class ExportResult:
-    path: Path | None  # None when written to a stream (standard output)
-    count: int  # records exported (sales orders, not their item lines)
 
 
 def count_scope(store: Store, options: ExportOptions) -> int:
@@ -134,15 +127,6 @@ def _write(
     return encoded
 
 
-def temp_file(directory: Path, temporary: list[Path]) -> Path:
-    handle, name = tempfile.mkstemp(prefix=".kafinea-export-", suffix=".part", dir=directory)
-    os.close(handle)
-    path = Path(name)
-    os.chmod(path, 0o666 & ~_UMASK)
-    temporary.append(path)
-    return path
-
-
 def _copy(store: Store, plan: ExportPlan, path: Path, report: Progress) -> None:
     cursor = store.cursor()
     stop = threading.Event()
@@ -194,27 +178,3 @@ def _transcode(store: Store, plan: ExportPlan, source: Path, target: Path) -> No
                 raise unencodable(store, plan, error.object[error.start]) from None
             if not chunk:
                 return
-
-
-# -- the target path -------------------------------------------------------------------------
-
-
-def check_target(target: Path) -> Path:
-    path = target.expanduser()
-    if path.is_dir():
-        raise UsageError(f"{path} is a folder; give the name of the file to write.")
-    parent = path.parent if str(path.parent) else Path(".")
-    if not parent.is_dir():
-        raise KafineaError(f"Cannot write {path}: the folder {parent} does not exist.")
-    if not os.access(parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        raise KafineaError(f"Cannot write {path}: permission denied.")
-    return path
-
-
-def os_error(error: OSError, path: Path | None) -> KafineaError:
-    where = str(path) if path is not None else "the export"
-    if error.errno == errno.ENOSPC:
-        return KafineaError(f"The disk is full: {where} was not written.")
-    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return KafineaError(f"Cannot write {where}: permission denied.")
-    return KafineaError(f"Cannot write {where}: {error.strerror or error}.")

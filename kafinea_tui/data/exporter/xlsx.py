@@ -29,7 +29,7 @@ import xlsxwriter
 from kafinea_tui.data.errors import KafineaError
 from kafinea_tui.data.exporter.options import ExportOptions
 from kafinea_tui.data.exporter.plan import ExportPlan, plan_export
-from kafinea_tui.data.exporter.run import CHUNK, ExportResult, check_target, os_error, temp_file
+from kafinea_tui.data.exporter.target import CHUNK, ExportResult, check_target, os_error, temp_file
 from kafinea_tui.data.query import count_where
 from kafinea_tui.data.store.database import Store
 

@@ -1,7 +1,8 @@
 """A file into a module, as set statements over the whole file in DuckDB, in one transaction.
 
-    plan (what the user chose) -> file/ (encoding, sniff, stage: the file as a table)
-      -> mapping (columns to fields) -> validate (typing: values typed, references looked up)
+    plan (what the user chose) -> file/ (a CSV file or a sheet, staged as a table)
+      -> mapping (columns to fields; suggest + vocabulary when the plan has none)
+      -> validate (typing: values typed, references looked up)
       -> match/group (rows to records, duplicates) -> related/create(+ordered_rows)/write
       -> run (the entry point: the report)
     context: what the steps share (Context, the kf_* tables); rules: the reasons both paths say
