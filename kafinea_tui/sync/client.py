@@ -1,8 +1,5 @@
 """A typed client of the Kafinea REST API, for scripts (and, later, the app against a server).
 
-Public names (also as `kafinea_tui.client`): `Client`, `Page`, `Report`, `RowError`, `Change`,
-`ChangeFeed`, `ApiError`.
-
     from kafinea_tui.client import Client
 
     with Client("http://127.0.0.1:8765", token) as kafinea:

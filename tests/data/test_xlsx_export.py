@@ -11,7 +11,8 @@ import pytest
 
 from kafinea_tui.data.errors import KafineaError
 from kafinea_tui.data.exporter import xlsx
-from kafinea_tui.data.exporter.run import ExportOptions, export_file
+from kafinea_tui.data.exporter.options import ExportOptions
+from kafinea_tui.data.exporter.run import export_file
 from kafinea_tui.data.store.database import Store
 
 

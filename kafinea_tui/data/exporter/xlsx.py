@@ -1,9 +1,7 @@
 """Spreadsheet export: a scope of records -> one .xlsx workbook, typed cells, atomically.
 
-Public names: `export_xlsx(store, options, target, progress)`, `MAX_ROWS`, `sheet_name(label)`.
-
 The rows come from the same plan as the CSV export (scope, fields, order), with the values
-typed (`export_sql._typed`): numbers are number cells, dates date cells (shown yyyy-mm-dd),
+typed (`sql._typed`): numbers are number cells, dates date cells (shown yyyy-mm-dd),
 `created_at`/`modified_at` date-time cells, yes/no the words yes/no, text string cells. A
 string cell is never a formula whatever it starts with, so no guard apostrophe is written.
 XlsxWriter in constant-memory mode streams each row to the file, so memory does not grow

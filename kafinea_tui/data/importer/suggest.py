@@ -1,14 +1,11 @@
 """Suggesting a mapping for a file's columns, and saying where each suggestion came from.
 
-Public names: `Suggestions`, `suggest(columns, module, modules)`, `suggest_mapping(columns,
-module)`, and the origin words `NAME`, `LABEL`, `SYNONYM`, `SIMILAR`.
-
 Headers are compared with case, accents, spacing and punctuation ignored, in passes that stop
 at the first that knows the header: our field labels and names; the export vocabularies of
 the product the file is detected as (`vocabulary`); common synonyms, French included
-(`mapping.SYNONYMS`); the other products' vocabularies; then a close spelling (difflib, for `Adress Email`). Each field is
-suggested at most once, and a whole-name column (`full_name`) only while first and last name
-are both free, since it fills both.
+(`mapping.SYNONYMS`); the other products' vocabularies; then a close spelling (difflib, for
+`Adress Email`). Each field is suggested at most once, and a whole-name column (`full_name`)
+only while first and last name are both free, since it fills both.
 """
 
 from __future__ import annotations

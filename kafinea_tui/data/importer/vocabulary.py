@@ -1,7 +1,5 @@
 """The column names other CRMs write in their exports, read from `vocabularies/*.toml`.
 
-Public names: `Vocabulary`, `vocabularies()`, `Detection`, `detect(columns, module)`.
-
 A new user's first file is the export of the CRM they leave. Each product's headers are kept
 as data, one TOML file a product (its sources cited in the file), so that adding a spelling is
 an edit to a list, not to code. A file maps, per module, a target (a field name, `full_name`

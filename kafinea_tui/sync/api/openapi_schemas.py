@@ -1,8 +1,6 @@
 """The JSON schemas of the OpenAPI document: records of this workspace's modules (custom fields
 included), what goes in and what comes out, reports, changes, errors.
 
-Public names: `components(schema) -> dict`, `ref(name) -> dict`, `nullable(schema) -> dict`.
-
 Records going out are typed by field (a decimal is a number, a date an ISO text, a reference
 the related record's key). Records coming in take any JSON scalar for a field, because the
 import's rules read text as a CSV cell is read (`"1 234,50"` is a decimal, `"oui"` a boolean,

@@ -1,8 +1,5 @@
 """The file an import reads, CSV or spreadsheet: one face for the importer and the wizard.
 
-Public names: `resolve(options)`, `stage(cur, options, resolved, transform, decimal)`,
-`preview(options, rows)`, `is_spreadsheet(path)`, `sheets(path)`, `SUFFIXES`.
-
 The file's extension chooses the reader (`csv_source` or `spreadsheet`); both give the same
 `Resolved` columns and a `Staged` table of text cells c1..cN, so mapping, typing, matching and
 writing never know which kind of file they read.

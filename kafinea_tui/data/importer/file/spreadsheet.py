@@ -1,8 +1,5 @@
 """Staging a spreadsheet (.xlsx .xlsm .xls .ods) into DuckDB, as `stage` does a CSV file.
 
-Public names: `SUFFIXES`, `is_spreadsheet(path)`, `Sheet`, `sheets(path)`, `SheetResolved`,
-`resolve(options)`, `stage(cur, options, resolved, transform, decimal)`, `preview(options, rows)`.
-
 Why fastexcel: it reads with Rust's calamine and hands the sheet over as Arrow, which DuckDB
 scans in place, so a million rows go in without a Python loop. Its types are kept: each cell
 becomes the text the importer's parsers read without doubt, whatever the sheet's display
