@@ -45,7 +45,7 @@ from kafinea_tui.data.values import ValueOptions, check_value
 # suggest / suggest_mapping: the mapping `run_import` uses when the plan names none, which the
 # wizard (with where each suggestion came from, and the product the file looks like) and the
 # CLI show before running.
-__all__ = ["failed_rows_csv", "plan_targets", "run_import", "suggest", "suggest_mapping"]
+__all__ = ["failed_rows_csv", "run_import", "suggest", "suggest_mapping"]
 
 MAX_LISTED_ERRORS = 100_000
 Progress = Callable[[float], None]
