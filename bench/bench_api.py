@@ -40,7 +40,8 @@ from typing import Any
 import httpx
 
 from bench.data import bench_rows, contacts_workspace, median_seconds
-from kafinea_tui.data.exporter.run import ExportOptions, export_csv
+from kafinea_tui.data.exporter.options import ExportOptions
+from kafinea_tui.data.exporter.run import export_csv
 from kafinea_tui.data.importer.plan import CsvOptions, ImportPlan
 from kafinea_tui.data.importer.run import run_import
 from kafinea_tui.data.store.database import Store

@@ -31,8 +31,9 @@ import fastexcel
 import xlsxwriter
 
 from bench.data import bench_rows, contacts_workspace, median_seconds
+from kafinea_tui.data.exporter.options import ExportOptions
 from kafinea_tui.data.exporter.plan import plan_export
-from kafinea_tui.data.exporter.run import ExportOptions, export_file
+from kafinea_tui.data.exporter.run import export_file
 from kafinea_tui.data.importer.plan import CsvOptions, ImportPlan
 from kafinea_tui.data.importer.run import run_import
 from kafinea_tui.data.store.database import Store
