@@ -1,8 +1,5 @@
 """How text sorts: the workspace's locale as one of DuckDB's ICU collations.
 
-Public names: `ROOT_COLLATION`, `environment_locale(environ)`, `collation_for(cur, locale)`,
-`fold_sql(text_sql)`.
-
 A CRM user expects `Åberg`, `Bélanger`, `Brûlé`, `Zieliński` and `ß` in their places, not
 after `z` by code point. DuckDB's ICU extension (built in) sorts by a collation per language:
 `config.toml`'s `locale` (`fr`, `de_AT`, `sv-SE`, `fr_FR.UTF-8`) picks it, else the

@@ -19,9 +19,12 @@ from typing import Any
 
 import duckdb
 
-from kafinea_tui.data.importer.undo import EDIT_TABLE
 from kafinea_tui.data.schema import LINE_ITEMS_TABLE, Module
 from kafinea_tui.data.store.database import Store, utc_now
+
+# A mass edit's previous values: `kf_edit_<batch>(id, modified_at, <edited fields>)`, which
+# undo (importer.undo) reads back.
+EDIT_TABLE = "kf_edit_{}"
 
 
 @contextmanager

@@ -24,14 +24,12 @@ from typing import Any
 
 import duckdb
 
+from kafinea_tui.data.bulk.batch import EDIT_TABLE
 from kafinea_tui.data.errors import KafineaError
 from kafinea_tui.data.importer.undo_deleted import recreate_deleted
 from kafinea_tui.data.schema import LINE_ITEMS_TABLE
 from kafinea_tui.data.store.change_log import log_id_set
 from kafinea_tui.data.store.database import Store, utc_now
-
-# A mass edit's previous values: `kf_edit_<batch>(id, modified_at, <edited fields>)` (data.bulk).
-EDIT_TABLE = "kf_edit_{}"
 
 
 @dataclass

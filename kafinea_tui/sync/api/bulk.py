@@ -1,7 +1,5 @@
 """Mass edit and mass delete over the API: `POST /api/v1/{module}/update` and `/delete`.
 
-Public names: `BulkRoutes(store, module_of, writes)` with the endpoints `update` and `delete`.
-
 The body names the records as the command line does, `{"ids": [1, 2]}` or `{"filter": "...",
 "search": "..."}` (one of them is needed; `"filter": ""` is every record), and for an update the
 values, `{"values": {"title": "Buyer", "birthdate": "1990-12-31", "do_not_call": true}}`, read
