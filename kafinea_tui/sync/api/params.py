@@ -106,7 +106,10 @@ class Params:
         """One of `choices`, or None when absent (empty is not absent: it is refused)."""
         value = self.text(name)
         if value is not None and value not in choices:
-            raise UsageError(f"{name} is {', '.join(choices)}, not {value!r}.")
+            listed = (
+                f"{', '.join(choices[:-1])} or {choices[-1]}" if len(choices) > 1 else choices[0]
+            )
+            raise UsageError(f"{name} is {listed}, not {value!r}.")
         return value
 
 
@@ -152,6 +155,7 @@ def export_options(query: QueryParams, module: str) -> ExportOptions:
     values["scope"] = params.choice("scope", ["all", "filter", "ids", "page"])
     values["header"] = params.choice("header", ["labels", "names"])
     values["decimal"] = decimal(params)
+    values["format"] = params.choice("format", ["csv", "xlsx"])
     page = values["page"]
     args = argparse.Namespace(
         module=module,
