@@ -27,6 +27,7 @@ from kafinea_tui.first_page import (
 from kafinea_tui.screens.module_list import ModuleListScreen
 from kafinea_tui.screens.palette import KafineaCommands
 from kafinea_tui.widgets.record_table import RecordTable
+from kafinea_tui.work import WorkFailed
 from kafinea_tui.workspace import Workspace
 
 
@@ -85,6 +86,10 @@ class KafineaApp(App[None]):
         for sentence in self._problems:
             self.notify(sentence, severity="warning", timeout=10)
         self.set_timer(5, resume_gc)  # in case no page ever answers
+
+    def on_work_failed(self, event: WorkFailed) -> None:
+        """A worker failure no screen handled: say it, rather than lose it."""
+        self.notify(event.sentence, severity="error", timeout=10)
 
     def on_record_table_loaded(self, _event: RecordTable.Loaded) -> None:
         """The first page (or its error) is in: once it is painted, start-up is over."""

@@ -28,6 +28,7 @@ __all__ = [
     "Page",
     "compile_filter",
     "count",
+    "count_among",
     "count_where",
     "display_select",
     "fetch_page",
@@ -193,6 +194,16 @@ def matching_ids(store: Store, query: ListQuery) -> list[int]:
     sql, params = matching_ids_sql(store, query)
     rows = store.cursor().execute(f"{sql} ORDER BY r.id", params).fetchall()
     return [int(r[0]) for r in rows]
+
+
+def count_among(store: Store, query: ListQuery, ids: Sequence[int]) -> int:
+    """How many of `ids` match the list's filter and search (the others it hides)."""
+    if not ids:
+        return 0
+    module = _module(store.schema, query.module)
+    where, params = where_clause(store, query)
+    among = f"({where}) AND r.id IN (SELECT unnest(CAST(? AS BIGINT[])))"
+    return count_where(store, module.table, among, [*params, [int(i) for i in ids]])
 
 
 def fetch_page(store: Store, query: ListQuery, offset: int, limit: int) -> Page:

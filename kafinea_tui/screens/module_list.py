@@ -26,7 +26,17 @@ from kafinea_tui.first_page import BackgroundPage
 from kafinea_tui.screens.palette import PaletteCommand
 from kafinea_tui.widgets.filter_bar import FilterBar
 from kafinea_tui.widgets.record_table import PAGE_SIZES, ListState, RecordTable
+from kafinea_tui.work import reports
 from kafinea_tui.workspace import Workspace
+
+
+def in_force(state: ListState) -> str:
+    """What the list shows, as the end of a sentence: `every record`, `the filter city = "X"`."""
+    if state.filter:
+        return f"the filter {state.filter}"
+    if state.search:
+        return f"the search {state.search}"
+    return "every record"
 
 
 class ModuleListScreen(Screen[None]):
@@ -54,8 +64,7 @@ class ModuleListScreen(Screen[None]):
         self.states = {name: ListState(name) for name in MODULE_ORDER}
         self.module_name = module_name if module_name in self.states else MODULE_ORDER[0]
         self._first_page = first_page
-        # The last filter and search that ran without error, per module, to fall back on.
-        self._good: dict[str, tuple[str, str]] = {}
+        self._filter_asked = False  # a filter was applied and its first page is awaited
 
     def compose(self) -> ComposeResult:
         modules = self.store.schema.modules
@@ -100,6 +109,7 @@ class ModuleListScreen(Screen[None]):
         self._remember_module(name)
 
     @work(thread=True, group="settings")
+    @reports
     def _remember_module(self, name: str) -> None:
         set_setting(self.store, LAST_MODULE, name)
 
@@ -116,8 +126,9 @@ class ModuleListScreen(Screen[None]):
         self.query_one(FilterBar).input.focus()
 
     def apply_filter(self, filter_text: str, search: str) -> None:
-        self.state.filter, self.state.search, self.state.page = filter_text, search, 0
-        self.table.reload()
+        """Ask for the list under a new filter; it takes effect when its first page is in."""
+        self._filter_asked = True
+        self.table.load_query(filter_text, search)
 
     def on_filter_bar_applied(self, event: FilterBar.Applied) -> None:
         self.apply_filter(event.filter, event.search)
@@ -125,18 +136,25 @@ class ModuleListScreen(Screen[None]):
 
     def on_record_table_loaded(self, event: RecordTable.Loaded) -> None:
         bar = self.query_one(FilterBar)
+        asked, self._filter_asked = self._filter_asked, False
         if event.error is None:
             bar.show_error(None)
-            self._good[self.module_name] = (self.state.filter, self.state.search)
+            if not bar.input.has_focus:
+                bar.set_text(self.state.filter or self.state.search)
             return
-        bar.show_error(str(event.error))
-        # Keep the rows on screen and the state in agreement: back to the last good filter.
-        self.state.filter, self.state.search = self._good.get(self.module_name, ("", ""))
+        # The list, its page and its cursor stayed as they were: say what it still shows, and
+        # put the focus back in the bar to fix the filter.
+        bar.show_error(f"{event.error}\nThe list still shows {in_force(self.state)}.")
+        if asked:
+            bar.input.focus()
 
     def action_clear(self) -> None:
         """Escape: leave the filter input; else clear the selection; else clear the filter."""
         bar = self.query_one(FilterBar)
         if bar.input.has_focus:
+            # Leaving the bar without applying: it shows the filter in force again.
+            bar.set_text(self.state.filter or self.state.search)
+            bar.show_error(None)
             self.table.table.focus()
         elif len(self.state.selected) > self.state.page_size:
             self._ask_to_clear()
@@ -215,6 +233,7 @@ class ModuleListScreen(Screen[None]):
 
     def refresh_records(self) -> None:
         """Fetch the current page again, keeping the cursor (records changed elsewhere)."""
+        self.state.recount_hidden()
         self.table.reload(keep_cursor=True)
 
     # -- command palette -----------------------------------------------------------------

@@ -2,9 +2,10 @@
 
 DataTable measures every cell it holds, so a million records would cost a million rows of
 layout; this widget asks the data layer for one page (20 to 500 rows) and shows only that. Every
-query runs in a thread worker; a newer request supersedes an older one (the worker group is
-exclusive, and a result whose request number is no longer current is dropped), so paging fast
-through a slow filter shows the last page asked for, never an older one arriving late.
+query runs in a thread worker that posts its page as a message; a newer request supersedes an
+older one (the worker group is exclusive, and a page whose request number is no longer current
+is dropped), so paging fast through a slow filter shows the last page asked for, never an older
+one arriving late. A new filter becomes the list's only once its first page is in.
 
 The selection is a set of record ids held in `ListState`, so it survives pages, filters and
 sorts; the first column marks the selected rows of the page.
@@ -19,20 +20,24 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Static
-from textual.worker import get_current_worker
 
-from kafinea_tui.data.errors import KafineaError
-from kafinea_tui.data.query import ListQuery, Page, fetch_page, matching_ids
+from kafinea_tui.data.query import ListQuery, Page, count_among, fetch_page, matching_ids
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.first_page import DEFAULT_PAGE_SIZE, BackgroundPage
 from kafinea_tui.widgets.page_table import MARK_COLUMN, PageTable
+from kafinea_tui.work import WorkFailed, reports
 
 PAGE_SIZES: tuple[int, ...] = (20, 50, 100, 500)
 
 
 @dataclass
 class ListState:
-    """Where a person is in one module's list: filter, sort, page and selection."""
+    """Where a person is in one module's list: filter, sort, page and selection.
+
+    `hidden` is how many selected records the filter hides, counted for `hidden_for` (the
+    filter and search it was counted under): toggling rows on screen, selecting the page or all matching
+    never changes it, so it is counted again only when the query changes or records changed.
+    """
 
     module: str
     filter: str = ""
@@ -41,14 +46,21 @@ class ListState:
     page: int = 0  # 0-based
     page_size: int = DEFAULT_PAGE_SIZE
     selected: set[int] = field(default_factory=set)
+    hidden: int = 0
+    hidden_for: tuple[str, str] | None = None  # (filter, search)
 
     @property
     def query(self) -> ListQuery:
         return ListQuery(self.module, filter=self.filter, search=self.search, sort=self.sort)
 
+    def recount_hidden(self) -> None:
+        """Records changed elsewhere: count the hidden selected ones again at the next page."""
+        self.hidden_for = None
+
 
 def footer_text(state: ListState, page: Page | None) -> str:
-    """`101–200 of 2,000 · 3 selected · 100 a page`: where the page sits in the whole."""
+    """`101–200 of 2,000 · 3 selected, 1 not shown · 100 a page`: where the page sits in the
+    whole, and how many selected records the filter hides."""
     if page is None:
         return "Loading…"
     if page.total == 0:
@@ -56,7 +68,10 @@ def footer_text(state: ListState, page: Page | None) -> str:
     else:
         last = page.offset + len(page.ids)
         where = f"{page.offset + 1:,}–{last:,} of {page.total:,}"
-    return f"{where} · {len(state.selected):,} selected · {state.page_size} a page"
+    selected = f"{len(state.selected):,} selected"
+    if state.selected and state.hidden:
+        selected += f", {state.hidden:,} not shown"
+    return f"{where} · {selected} · {state.page_size} a page"
 
 
 class RecordTable(Vertical):
@@ -69,9 +84,10 @@ class RecordTable(Vertical):
     """
 
     class Loaded(Message):
-        """A page is on screen (`page`), or the query failed (`error`, a sentence)."""
+        """A page is on screen (`page`), or the query failed (`error`, a sentence) and the list
+        stayed as it was."""
 
-        def __init__(self, page: Page | None, error: KafineaError | None) -> None:
+        def __init__(self, page: Page | None, error: str | None) -> None:
             super().__init__()
             self.page = page
             self.error = error
@@ -81,6 +97,34 @@ class RecordTable(Vertical):
             super().__init__()
             self.module = module
             self.record_id = record_id
+
+    class PageFetched(Message):
+        """A worker's page for request number `request`; `hidden` is None when not counted."""
+
+        def __init__(
+            self,
+            request: int,
+            query: ListQuery,
+            page: Page,
+            page_index: int,
+            keep_cursor: bool,
+            hidden: int | None,
+        ) -> None:
+            super().__init__()
+            self.request = request
+            self.query = query
+            self.page = page
+            self.page_index = page_index
+            self.keep_cursor = keep_cursor
+            self.hidden = hidden
+
+    class MatchingIds(Message):
+        """Every id the list's query matched ("select all matching")."""
+
+        def __init__(self, query: ListQuery, ids: list[int]) -> None:
+            super().__init__()
+            self.query = query
+            self.ids = ids
 
     def __init__(
         self,
@@ -117,10 +161,22 @@ class RecordTable(Vertical):
         self.reload()
 
     def reload(self, keep_cursor: bool = False) -> None:
-        """Fetch the state's page again (after a filter, a sort, an import...)."""
+        """Fetch the state's page again (after a sort, a page change, an import...)."""
+        self._load(self.state.query, self.state.page, keep_cursor)
+
+    def load_query(self, filter_text: str, search: str) -> None:
+        """Show the first page under a new filter and search. The state takes them only when
+        that page is in: a filter that fails leaves the list, its page and its cursor as they
+        were, and the failure comes as a Loaded message with the sentence."""
+        query = ListQuery(
+            self.state.module, filter=filter_text, search=search, sort=self.state.sort
+        )
+        self._load(query, 0, False)
+
+    def _load(self, query: ListQuery, index: int, keep_cursor: bool) -> None:
         self._request += 1
         self._refresh_footer()
-        query, index, size = self.state.query, self.state.page, self.state.page_size
+        size = self.state.page_size
         first, self._first_page = self._first_page, None
         if first is not None and (first.query, first.offset, first.limit) != (
             query,
@@ -128,18 +184,18 @@ class RecordTable(Vertical):
             size,
         ):
             first = None  # the first page prefetched at start-up, if this is the one asked for
-        if first is not None and first.future.done():
-            error = first.future.exception()
-            if error is None:
-                self._apply_page(self._request, first.future.result(), index, keep_cursor)
-                return
-            if isinstance(error, KafineaError):
-                self._apply_error(self._request, error)
-                return
-            first = None  # anything else: query again in the worker, which reports it
-        self._fetch(self._request, query, index, size, keep_cursor, first)
+        if first is not None and first.future.done() and first.future.exception() is None:
+            fetched = first.future.result()
+            self._show(self.PageFetched(self._request, query, fetched, index, keep_cursor, None))
+            return
+        recount = (query.filter or query.search) and (query.filter, query.search) != (
+            self.state.hidden_for
+        )
+        selected = tuple(self.state.selected) if recount and self.state.selected else None
+        self._fetch(self._request, query, index, size, keep_cursor, first, selected)
 
     @work(thread=True, exclusive=True, group="page")
+    @reports
     def _fetch(
         self,
         request: int,
@@ -148,36 +204,49 @@ class RecordTable(Vertical):
         size: int,
         keep_cursor: bool,
         first: BackgroundPage | None = None,
+        selected: tuple[int, ...] | None = None,
     ) -> None:
-        worker = get_current_worker()
-        try:
-            if first is not None:
-                page = first.future.result()
-            else:
-                page = fetch_page(self.store, query, page_index * size, size)
-            if not page.ids and page.total and page_index:
-                page_index = (page.total - 1) // size  # past the end: show the last page
-                page = fetch_page(self.store, query, page_index * size, size)
-        except KafineaError as error:
-            if not worker.is_cancelled:
-                self.app.call_from_thread(self._apply_error, request, error)
-            return
-        if not worker.is_cancelled:
-            self.app.call_from_thread(self._apply_page, request, page, page_index, keep_cursor)
+        """One page (past the end: the last one), and the hidden selected records if asked."""
+        page = first.future.result() if first is not None else None
+        if page is None:
+            page = fetch_page(self.store, query, page_index * size, size)
+        if not page.ids and page.total and page_index:
+            page_index = (page.total - 1) // size
+            page = fetch_page(self.store, query, page_index * size, size)
+        hidden = None
+        if selected is not None:
+            hidden = len(selected) - count_among(self.store, query, selected)
+        fetched = self.PageFetched(request, query, page, page_index, keep_cursor, hidden)
+        self.post_message(fetched)
 
-    def _apply_page(self, request: int, page: Page, page_index: int, keep_cursor: bool) -> None:
-        if request != self._request:
+    def on_record_table_page_fetched(self, event: PageFetched) -> None:
+        event.stop()
+        self._show(event)
+
+    def _show(self, fetched: PageFetched) -> None:
+        if fetched.request != self._request:
             return  # a newer request is on its way; this answer is stale
-        self.page = page
-        self.state.page = page_index
-        self.table.show_page(page, self.state.selected, self.state.sort, keep_cursor)
+        state, query = self.state, fetched.query
+        state.filter, state.search, state.sort = query.filter, query.search, query.sort
+        state.page = fetched.page_index
+        if fetched.hidden is not None:
+            state.hidden, state.hidden_for = fetched.hidden, (query.filter, query.search)
+        elif not (query.filter or query.search) or not state.selected:
+            state.hidden, state.hidden_for = 0, (query.filter, query.search)
+        self.page = fetched.page
+        self.table.show_page(fetched.page, state.selected, state.sort, fetched.keep_cursor)
         self._refresh_footer()
-        self.post_message(self.Loaded(page, None))
+        self.post_message(self.Loaded(fetched.page, None))
 
-    def _apply_error(self, request: int, error: KafineaError) -> None:
-        if request == self._request:
-            self._refresh_footer()
-            self.post_message(self.Loaded(None, error))
+    def on_work_failed(self, event: WorkFailed) -> None:
+        """A page that failed leaves the list as it was; select-all's failure is said aloud."""
+        event.stop()
+        if event.work == "_fetch":
+            if event.call_args and event.call_args[0] == self._request:
+                self._refresh_footer()
+                self.post_message(self.Loaded(None, event.sentence))
+        else:
+            self.notify(event.sentence, severity="error")
 
     def _refresh_footer(self) -> None:
         self.query_one("#table-footer", Static).update(footer_text(self.state, self.page))
@@ -266,25 +335,22 @@ class RecordTable(Vertical):
         for record_id in self.page.ids if self.page else ():
             self.table.mark(record_id, False)
         self.state.selected.clear()
+        self.state.hidden, self.state.hidden_for = 0, (self.state.filter, self.state.search)
         self._refresh_footer()
 
     def select_all_matching(self) -> None:
-        self._select_all(self._request, self.state.query)
+        self._select_all(self.state.query)
 
     @work(thread=True, exclusive=True, group="select-all")
-    def _select_all(self, request: int, query: ListQuery) -> None:
-        try:
-            ids = matching_ids(self.store, query)
-        except KafineaError as error:
-            self.app.call_from_thread(self._apply_error, request, error)
-            return
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._apply_select_all, query, ids)
+    @reports
+    def _select_all(self, query: ListQuery) -> None:
+        self.post_message(self.MatchingIds(query, matching_ids(self.store, query)))
 
-    def _apply_select_all(self, query: ListQuery, ids: list[int]) -> None:
-        if query != self.state.query:
+    def on_record_table_matching_ids(self, event: MatchingIds) -> None:
+        event.stop()
+        if event.query != self.state.query:
             return  # the filter changed meanwhile: "all matching" no longer means these
-        self.state.selected.update(ids)
+        self.state.selected.update(event.ids)
         for record_id in self.page.ids if self.page else ():
             self.table.mark(record_id, True)
         self._refresh_footer()

@@ -13,6 +13,7 @@ from kafinea_tui.data.query import (
     ListQuery,
     compile_filter,
     count,
+    count_among,
     display_select,
     fetch_page,
     matching_ids,
@@ -437,6 +438,14 @@ def test_quick_search_words_across_text_fields(query_store: Store) -> None:
         query_store, ListQuery("contacts", filter="do_not_call = yes", search="buyer"), 0, 10
     )
     assert page.total == 1
+
+
+def test_count_among_counts_the_given_ids_the_query_matches(query_store: Store) -> None:
+    buyers = ListQuery("contacts", search="buyer")  # Jean (1) and ann (3)
+    assert count_among(query_store, buyers, [1, 2, 3, 4]) == 2
+    assert count_among(query_store, buyers, [2, 4, 99]) == 0
+    assert count_among(query_store, ListQuery("contacts"), [1, 5, 99]) == 2  # 99: no record
+    assert count_among(query_store, buyers, []) == 0
 
 
 def test_where_clause_combines(query_store: Store) -> None:

@@ -92,14 +92,28 @@ async def test_filter_and_quick_search(app: KafineaApp) -> None:
 async def test_a_bad_filter_says_where_and_keeps_the_list(app: KafineaApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await type_filter(pilot, 'mailing_city = "Lyon"')
+        await type_filter(pilot, 'mailing_city != "Paris"')
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        await pilot.press("down", "down")
+        table = app.screen.query_one(PageTable)
+        assert footer(app).startswith("51–80 of 80")
         await type_filter(pilot, "mailing_city = ")
         error = str(app.screen.query_one("#filter-error", Static).render())
         assert "column" in error
+        assert 'still shows the filter mailing_city != "Paris"' in error
         assert app.screen.query_one(FilterBar).has_class("-error")
-        assert footer(app).startswith("1–40 of 40")
+        assert app.screen.query_one("#filter-input", Input).has_focus  # to be fixed
         assert isinstance(app.screen, ModuleListScreen)
-        assert list_screen(app).state.filter == 'mailing_city = "Lyon"'
+        assert list_screen(app).state.filter == 'mailing_city != "Paris"'
+        assert footer(app).startswith("51–80 of 80")
+        assert table.cursor_row == 2
+        await pilot.press("escape")  # leave the bar: it shows the filter in force again
+        assert app.screen.query_one("#filter-input", Input).value == 'mailing_city != "Paris"'
+        assert table.has_focus and table.cursor_row == 2
+        await pilot.press("left_square_bracket")  # the page is still the second one
+        await settle(pilot)
+        assert footer(app).startswith("1–50 of 80")
 
 
 async def test_sort_by_the_cursor_column_and_by_header(app: KafineaApp) -> None:
@@ -296,7 +310,10 @@ async def test_a_stale_page_never_replaces_a_newer_one(app: KafineaApp) -> None:
         assert old_page is not None
         await pilot.press("right_square_bracket")
         await settle(pilot)
-        records._apply_page(records._request - 1, old_page, 0, False)  # an answer arriving late
+        query = records.state.query
+        stale = RecordTable.PageFetched(records._request - 1, query, old_page, 0, False, None)
+        records.post_message(stale)  # an answer arriving late
+        await pilot.pause()
         assert footer(app).startswith("51–100 of 120")
         assert column(app, "last_name")[0] == "Name050"
 
@@ -409,3 +426,18 @@ async def test_the_filter_example_fits_the_module(app: KafineaApp) -> None:
         assert 'billing_city = "Paris"' in bar.placeholder
     for module, example in FILTER_EXAMPLES.items():  # each one runs: its fields exist
         fetch_page(app.store, ListQuery(module, filter=example), 0, 1)
+
+
+async def test_the_count_says_when_the_filter_hides_selected_records(app: KafineaApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("space", "space", "space")  # Name000 Paris, Name001 Lyon, Name002 Nantes
+        await type_filter(pilot, 'mailing_city = "Lyon"')
+        assert "3 selected, 2 not shown" in footer(app)
+        await pilot.press("a")  # the page's 40 Lyon records, Name001 among them
+        assert "42 selected, 2 not shown" in footer(app)
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert "42 selected, 2 not shown" in footer(app)
+        await type_filter(pilot, "")
+        assert footer(app) == "1–50 of 120 · 42 selected · 50 a page"
