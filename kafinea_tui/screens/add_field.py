@@ -14,13 +14,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from kafinea_tui import keys
-from kafinea_tui.data.errors import KafineaError
 from kafinea_tui.data.schema import CUSTOM_FIELD_TYPES, Field, FieldType
 from kafinea_tui.data.store.database import Store
+from kafinea_tui.work import WorkFailed, reports
 
 
 class AddFieldScreen(ModalScreen[Field | None]):
@@ -97,16 +98,24 @@ class AddFieldScreen(ModalScreen[Field | None]):
         self.query_one("#add", Button).disabled = True
         self._add(label, type_, values)
 
-    @work(thread=True, exclusive=True)
-    def _add(self, label: str, type_: str, values: list[str]) -> None:
-        try:
-            field = self.store.add_custom_field(self.module_name, label, type_, values)
-        except KafineaError as error:
-            self.app.call_from_thread(self._refused, str(error))
-            return
-        self.app.call_from_thread(self.dismiss, field)
+    class Added(Message):
+        def __init__(self, field: Field) -> None:
+            super().__init__()
+            self.field = field
 
-    def _refused(self, sentence: str) -> None:
-        self.query_one("#add-field-error", Static).update(sentence)
+    @work(thread=True, exclusive=True)
+    @reports
+    def _add(self, label: str, type_: str, values: list[str]) -> None:
+        field = self.store.add_custom_field(self.module_name, label, type_, values)
+        self.post_message(self.Added(field))
+
+    def on_add_field_screen_added(self, event: Added) -> None:
+        event.stop()
+        self.dismiss(event.field)
+
+    def on_work_failed(self, event: WorkFailed) -> None:
+        """A refused label (a clash, no letters): say why and let it be corrected."""
+        event.stop()
+        self.query_one("#add-field-error", Static).update(event.sentence)
         self.query_one("#add", Button).disabled = False
         self.query_one("#field-label", Input).focus()

@@ -23,6 +23,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import (
     Button,
@@ -45,6 +46,8 @@ from kafinea_tui.data.query import ListQuery
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.widgets.export_forms import ExportFieldsForm, ExportOptionsForm
 from kafinea_tui.widgets.path_suggester import PathSuggester
+from kafinea_tui.widgets.toggles import Radio
+from kafinea_tui.work import Progress, WorkFailed, progress_reporter, reports
 
 SCOPE_LABELS: dict[str, str] = {
     "ids": "Selected records",
@@ -125,7 +128,7 @@ class ExportDialog(ModalScreen[ExportResult | None]):
     def _compose_file(self, first: str) -> ComposeResult:
         with RadioSet(id="export-scope", compact=True):
             for scope, label in SCOPE_LABELS.items():
-                yield RadioButton(
+                yield Radio(
                     f"{label} (…)",
                     value=scope == first,
                     id=f"scope-{scope}",
@@ -152,7 +155,20 @@ class ExportDialog(ModalScreen[ExportResult | None]):
 
     # -- counts ------------------------------------------------------------------------------
 
+    class Counted(Message):
+        """Each scope's number of records, or the sentence of why it could not be counted."""
+
+        def __init__(self, counts: dict[str, int | str]) -> None:
+            super().__init__()
+            self.counts = counts
+
+    class Exported(Message):
+        def __init__(self, result: ExportResult) -> None:
+            super().__init__()
+            self.result = result
+
     @work(thread=True, exclusive=True, group="export-counts")
+    @reports
     def load_counts(self) -> None:
         counts: dict[str, int | str] = {}
         for scope in SCOPE_LABELS:
@@ -161,12 +177,13 @@ class ExportDialog(ModalScreen[ExportResult | None]):
                 continue
             try:
                 counts[scope] = count_scope(self.store, self._options(scope))
-            except KafineaError as error:
+            except KafineaError as error:  # that scope's count only: the others still show
                 counts[scope] = str(error)
-        self.app.call_from_thread(self._show_counts, counts)
+        self.post_message(self.Counted(counts))
 
-    def _show_counts(self, counts: dict[str, int | str]) -> None:
-        for scope, count in counts.items():
+    def on_export_dialog_counted(self, event: Counted) -> None:
+        event.stop()
+        for scope, count in event.counts.items():
             button = self.query_one(f"#scope-{scope}", RadioButton)
             label = SCOPE_LABELS[scope]
             shown = f"{count:,}" if isinstance(count, int) else "filter error"
@@ -261,21 +278,25 @@ class ExportDialog(ModalScreen[ExportResult | None]):
         self.export(self._options(), path)
 
     @work(thread=True, exclusive=True, group="export")
+    @reports
     def export(self, options: ExportOptions, path: Path) -> None:
-        def progress(fraction: float) -> None:
-            self.app.call_from_thread(self._progress, fraction)
+        progress = progress_reporter(self, "export")
+        self.post_message(self.Exported(export_file(self.store, options, path, progress=progress)))
 
-        try:
-            result = export_file(self.store, options, path, progress=progress)
-        except KafineaError as error:
-            self.app.call_from_thread(self._failed, str(error))
-            return
-        self.app.call_from_thread(self._done, result)
+    def on_progress(self, event: Progress) -> None:
+        event.stop()
+        self.query_one("#export-progress", ProgressBar).update(progress=round(event.fraction * 100))
 
-    def _progress(self, fraction: float) -> None:
-        self.query_one("#export-progress", ProgressBar).update(progress=round(fraction * 100))
+    def on_work_failed(self, event: WorkFailed) -> None:
+        event.stop()
+        if event.work == "export":
+            self._failed(event.sentence)
+        else:
+            self._status(event.sentence, error=True)
 
-    def _done(self, result: ExportResult) -> None:
+    def on_export_dialog_exported(self, event: Exported) -> None:
+        event.stop()
+        result = event.result
         self.running = False
         self.result = result
         noun = "record" if result.count == 1 else "records"

@@ -177,8 +177,8 @@ class ModuleListScreen(Screen[None]):
                 self.table.clear_selection()
 
         question = (
-            f"Clear the selection of {count:,} {label}? It holds more than this page, and "
-            "cannot be brought back but by selecting again."
+            f"Clear the selection of {count:,} {label}? It is more than this page shows, "
+            "and clearing it cannot be undone."
         )
         self.app.push_screen(
             ConfirmDialog(question, f"Clear {count:,} selected", "Keep them"), answered

@@ -15,14 +15,15 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Static
 
 from kafinea_tui import keys
-from kafinea_tui.data.importer.undo import BatchInfo, list_batches, undo_import
+from kafinea_tui.data.importer.undo import BatchInfo, UndoReport, list_batches, undo_import
 from kafinea_tui.data.store.database import Store
-from kafinea_tui.screens.import_wizard.choices import describe_error
 from kafinea_tui.screens.import_wizard.run_summary import undo_text
+from kafinea_tui.work import WorkFailed, reports
 
 
 class PastImportsScreen(Screen[None]):
@@ -46,6 +47,7 @@ class PastImportsScreen(Screen[None]):
         super().__init__()
         self.store = store
         self.batches: list[BatchInfo] = []
+        self._labels = {name: module.label for name, module in store.schema.modules.items()}
 
     def compose(self) -> ComposeResult:
         yield Static("Past imports", id="past-title")
@@ -67,24 +69,43 @@ class PastImportsScreen(Screen[None]):
     def action_reload(self) -> None:
         self._load()
 
-    @work(thread=True, exclusive=True, group="past-imports")
-    def _load(self, message: str | None = None, error: bool = False) -> None:
-        try:
-            batches = list(list_batches(self.store))
-        except Exception as failure:
-            self.app.call_from_thread(self._status, describe_error(failure), True)
-            return
-        self.app.call_from_thread(self._show, batches, message, error)
+    class Listed(Message):
+        """The batches, newest first, and the sentence to show with them (None: the count)."""
 
-    def _show(self, batches: list[BatchInfo], message: str | None, error: bool = False) -> None:
+        def __init__(self, batches: list[BatchInfo], message: str | None) -> None:
+            super().__init__()
+            self.batches = batches
+            self.message = message
+
+    class Undone(Message):
+        def __init__(self, report: UndoReport) -> None:
+            super().__init__()
+            self.report = report
+
+    @work(thread=True, exclusive=True, group="past-imports")
+    @reports
+    def _load(self, message: str | None = None) -> None:
+        self.post_message(self.Listed(list(list_batches(self.store)), message))
+
+    def on_work_failed(self, event: WorkFailed) -> None:
+        event.stop()
+        self._status(event.sentence, True)
+
+    def on_past_imports_screen_undone(self, event: Undone) -> None:
+        event.stop()
+        self._load(undo_text(event.report))  # the list shows "undone" now
+
+    def on_past_imports_screen_listed(self, event: Listed) -> None:
         """Fill the table, the cursor staying on the batch it was on (the one just undone)."""
+        event.stop()
+        batches, message = event.batches, event.message
         table = self.query_one("#past-table", DataTable)
         row = table.cursor_row
         current = batch_id(self.batches[row]) if 0 <= row < len(self.batches) else None
         self.batches = batches
         table.clear()
         for batch in batches:
-            table.add_row(*batch_cells(batch), key=str(batch_id(batch)))
+            table.add_row(*batch_cells(batch, self._labels), key=str(batch_id(batch)))
         ids = [batch_id(b) for b in batches]
         if current in ids:
             table.move_cursor(row=ids.index(current), animate=False)
@@ -95,7 +116,7 @@ class PastImportsScreen(Screen[None]):
                 if batches
                 else "No imports yet in this workspace."
             )
-        self._status(message, error)
+        self._status(message, False)
 
     def _status(self, text: str, error: bool) -> None:
         status = self.query_one("#past-status", Static)
@@ -115,13 +136,9 @@ class PastImportsScreen(Screen[None]):
         self._undo(batch_id(batch))
 
     @work(thread=True, exclusive=True, group="past-imports-undo")
+    @reports
     def _undo(self, batch: int) -> None:
-        try:
-            report = undo_import(self.store, batch)
-        except Exception as failure:
-            self.app.call_from_thread(self._status, describe_error(failure), True)
-            return
-        self.app.call_from_thread(self._load, undo_text(report))  # the list shows "undone" now
+        self.post_message(self.Undone(undo_import(self.store, batch)))
 
     @on(Button.Pressed, "#past-close")
     def action_close(self) -> None:
@@ -135,8 +152,9 @@ def batch_id(batch: BatchInfo) -> int:
     return batch.id
 
 
-def batch_cells(batch: BatchInfo) -> tuple[str | Text, ...]:
-    """One table row: counts from the stored report, the file's name, when it was undone."""
+def batch_cells(batch: BatchInfo, labels: dict[str, str]) -> tuple[str | Text, ...]:
+    """One table row: counts from the stored report, the module's label (from `labels`), the
+    file's name, when it was undone."""
     report = batch.report
 
     def count(key: str) -> str:
@@ -146,7 +164,7 @@ def batch_cells(batch: BatchInfo) -> tuple[str | Text, ...]:
     return (
         str(batch.id),
         f"{batch.started_at:%Y-%m-%d %H:%M}",
-        batch.module,
+        labels.get(batch.module, batch.module),
         f"{batch.undone_at:%m-%d %H:%M}" if batch.undone_at else "",
         Text(Path(batch.file).name if batch.file else batch.source),
         count("created"),

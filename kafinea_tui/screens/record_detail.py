@@ -11,14 +11,15 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Grid, VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
 from kafinea_tui import keys
-from kafinea_tui.data.errors import KafineaError
 from kafinea_tui.data.record_view import RecordView, record_view
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.widgets.page_table import cell_text
+from kafinea_tui.work import WorkFailed, reports
 
 
 def display(value: object) -> str:
@@ -73,19 +74,25 @@ class RecordDetailScreen(Screen[None]):
     def action_close(self) -> None:
         self.dismiss(None)
 
+    class Fetched(Message):
+        """The record as the detail shows it, or None when it no longer exists."""
+
+        def __init__(self, view: RecordView | None) -> None:
+            super().__init__()
+            self.view = view
+
     @work(thread=True, exclusive=True)
+    @reports
     def _load(self) -> None:
-        try:
-            view = record_view(self.store, self.module_name, self.record_id)
-        except KafineaError as error:
-            self.app.call_from_thread(self._show_error, str(error))
-            return
-        self.app.call_from_thread(self._show, view)
+        self.post_message(self.Fetched(record_view(self.store, self.module_name, self.record_id)))
 
-    def _show_error(self, sentence: str) -> None:
-        self.query_one("#detail-title", Static).update(sentence)
+    def on_work_failed(self, event: WorkFailed) -> None:
+        event.stop()
+        self.query_one("#detail-title", Static).update(event.sentence)
 
-    def _show(self, view: RecordView | None) -> None:
+    def on_record_detail_screen_fetched(self, event: Fetched) -> None:
+        event.stop()
+        view = event.view
         title = self.query_one("#detail-title", Static)
         if view is None:
             title.update(f"This record ({self.record_id}) no longer exists.")

@@ -1,8 +1,6 @@
-"""The choices of the file step and the one way the wizard turns a failure into a sentence."""
+"""The choices of the file step: encodings, delimiters and decimal marks, with their labels."""
 
 from __future__ import annotations
-
-from kafinea_tui.data.errors import KafineaError
 
 ENCODING_CHOICES: list[tuple[str, str]] = [
     ("Auto-detect", "auto"),
@@ -25,12 +23,3 @@ DECIMAL_CHOICES: list[tuple[str, str]] = [
     ("Comma  1 234,50", "comma"),
 ]
 PREVIEW_ROWS = 20
-
-
-def describe_error(error: Exception) -> str:
-    """The sentence to show for a failure: the KafineaError's own, else a plain summary."""
-    if isinstance(error, KafineaError):
-        return str(error)
-    if isinstance(error, OSError):
-        return f"Cannot read the file: {error.strerror or error}."
-    return f"Unexpected error: {error}"

@@ -1,7 +1,7 @@
 """Step 4 of the import wizard: test (dry run) or import, the progress, and what happened.
 
-The run happens in a thread worker; the engine's progress callback is forwarded to the event loop
-with `call_from_thread`, so the bar moves and the app stays responsive on a million rows. The
+The run happens in a thread worker; the engine's progress callback posts Progress messages and
+the report comes as a message too (kafinea_tui/work.py), so the bar moves and the app stays responsive on a million rows. The
 summary stays on screen until the user leaves: counts, the failed rows (line, column, reason),
 warnings, saving the failed rows as a CSV to fix and import again, and undo.
 """
@@ -20,8 +20,9 @@ from textual.widgets import Button, DataTable, Input, Label, ProgressBar, Static
 from kafinea_tui.data.importer.plan import ImportPlan, ImportReport
 from kafinea_tui.data.importer.run import failed_rows_csv, run_import
 from kafinea_tui.data.importer.undo import UndoReport, undo_import
+from kafinea_tui.data.schema import Module
 from kafinea_tui.data.store.database import Store
-from kafinea_tui.screens.import_wizard.choices import describe_error
+from kafinea_tui.work import Progress, WorkFailed, progress_reporter, reports
 
 MAX_ERROR_ROWS = 1000  # the table shows this many; the saved CSV holds them all
 
@@ -55,6 +56,13 @@ def undo_text(undone: UndoReport) -> str:
         if len(undone.kept) > 20:
             text += f" and {len(undone.kept) - 20:,} more"
     return text
+
+
+def field_labels(module: Module, names: list[str]) -> str:
+    """Field names as a person reads them: `Product Code, Name`."""
+    return ", ".join(
+        found.label if (found := module.find_field(name)) is not None else name for name in names
+    )
 
 
 class RunSummary(Vertical):
@@ -128,13 +136,14 @@ class RunSummary(Vertical):
         """
         self.plan = plan
         self.delimiter = delimiter
+        module = self.store.module(plan.module)
         duplicates = (
-            f"{plan.duplicates.value} on {', '.join(plan.match)}"
+            f"{plan.duplicates.value} on {field_labels(module, plan.match)}"
             if plan.duplicates is not None
             else "every row creates a record"
         )
         self.query_one("#run-plan", Static).update(
-            f"{plan.csv.path.name} → {plan.module}: {len(plan.mapping)} columns mapped, "
+            f"{plan.csv.path.name} → {module.label}: {len(plan.mapping)} columns mapped, "
             f"{len(plan.defaults)} defaults; duplicates: {duplicates}."
         )
 
@@ -157,29 +166,52 @@ class RunSummary(Vertical):
         self._result("Testing…" if dry_run else "Importing…", error=False)
         self._run(self.plan, dry_run)
 
+    class Finished(Message):
+        """A test or an import ran: its report."""
+
+        def __init__(self, report: ImportReport) -> None:
+            super().__init__()
+            self.report = report
+
+    class FailedRowsSaved(Message):
+        def __init__(self, report: ImportReport, count: int, path: Path) -> None:
+            super().__init__()
+            self.report = report
+            self.count = count
+            self.path = path
+
+    class Undone(Message):
+        def __init__(self, undone: UndoReport) -> None:
+            super().__init__()
+            self.undone = undone
+
     @work(thread=True, exclusive=True, group="import")
+    @reports
     def _run(self, plan: ImportPlan, dry_run: bool) -> None:
-        def progress(fraction: float) -> None:
-            self.app.call_from_thread(self._progress, fraction)
+        progress = progress_reporter(self, "import")
+        report = run_import(self.store, plan, dry_run=dry_run, progress=progress)
+        self.post_message(self.Finished(report))
 
-        try:
-            report = run_import(self.store, plan, dry_run=dry_run, progress=progress)
-        except Exception as failure:
-            self.app.call_from_thread(self._failed, describe_error(failure))
-            return
-        self.app.call_from_thread(self._finished, report)
+    def on_progress(self, event: Progress) -> None:
+        event.stop()
+        self.query_one("#run-progress", ProgressBar).update(progress=event.fraction * 100)
 
-    def _progress(self, fraction: float) -> None:
-        self.query_one("#run-progress", ProgressBar).update(
-            progress=max(0.0, min(fraction, 1.0)) * 100
-        )
+    def on_work_failed(self, event: WorkFailed) -> None:
+        """The run or the undo failed: say so where its result would be; a save that failed
+        is said as a notification, the summary staying as it was."""
+        event.stop()
+        if event.work == "_run":
+            self.running = False
+            self._set_buttons()
+            self._result(event.sentence, error=True)
+        elif event.work == "_undo":
+            self._undo_done(event.sentence, False)
+        else:
+            self.app.notify(event.sentence, severity="error")
 
-    def _failed(self, message: str) -> None:
-        self.running = False
-        self._set_buttons()
-        self._result(message, error=True)
-
-    def _finished(self, report: ImportReport) -> None:
+    def on_run_summary_finished(self, event: Finished) -> None:
+        event.stop()
+        report = event.report
         self.running = False
         self.report = report
         self.query_one("#run-progress", ProgressBar).update(progress=100)
@@ -240,14 +272,15 @@ class RunSummary(Vertical):
         self._save_failed(self.report, Path(text).expanduser(), self.delimiter)
 
     @work(thread=True, exclusive=True, group="failed-rows")
+    @reports
     def _save_failed(self, report: ImportReport, path: Path, delimiter: str) -> None:
-        try:
-            count = failed_rows_csv(report, path, delimiter=delimiter)
-        except Exception as failure:
-            self.app.call_from_thread(self.app.notify, describe_error(failure), severity="error")
-            return
-        message = f"Saved {count:,} failed rows with a Reason column to {path}."
-        self.app.call_from_thread(self._result, summary_text(report) + "\n" + message, error=False)
+        count = failed_rows_csv(report, path, delimiter=delimiter)
+        self.post_message(self.FailedRowsSaved(report, count, path))
+
+    def on_run_summary_failed_rows_saved(self, event: FailedRowsSaved) -> None:
+        event.stop()
+        message = f"Saved {event.count:,} failed rows with a Reason column to {event.path}."
+        self._result(summary_text(event.report) + "\n" + message, error=False)
 
     # -- undo --------------------------------------------------------------------------------
 
@@ -260,13 +293,13 @@ class RunSummary(Vertical):
         self._undo(self.report.batch)
 
     @work(thread=True, exclusive=True, group="import")
+    @reports
     def _undo(self, batch: int) -> None:
-        try:
-            undone = undo_import(self.store, batch)
-        except Exception as failure:
-            self.app.call_from_thread(self._undo_done, describe_error(failure), False)
-            return
-        self.app.call_from_thread(self._undo_done, undo_text(undone), True)
+        self.post_message(self.Undone(undo_import(self.store, batch)))
+
+    def on_run_summary_undone(self, event: Undone) -> None:
+        event.stop()
+        self._undo_done(undo_text(event.undone), True)
 
     def _undo_done(self, text: str, ok: bool) -> None:
         self.running = False

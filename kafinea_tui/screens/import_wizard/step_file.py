@@ -16,7 +16,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Button, Checkbox, DataTable, Input, Label, Select, Static
+from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
 from kafinea_tui.data.csv_dialect import DATE_FORMATS, DELIMITERS
 from kafinea_tui.data.importer import saved_mappings
@@ -29,10 +29,11 @@ from kafinea_tui.screens.import_wizard.choices import (
     DELIMITER_CHOICES,
     ENCODING_CHOICES,
     PREVIEW_ROWS,
-    describe_error,
 )
 from kafinea_tui.screens.import_wizard.file_browser import FileBrowserScreen
 from kafinea_tui.widgets.path_suggester import PathSuggester
+from kafinea_tui.widgets.toggles import Check
+from kafinea_tui.work import WorkFailed, reports
 
 
 class StepFile(Vertical):
@@ -113,7 +114,7 @@ class StepFile(Vertical):
             yield Label("Saved mapping")
             yield Select[str]([], prompt="(none)", id="saved-mapping", compact=True)
             yield Label("First line")
-            yield Checkbox("Header row", value=True, id="has-header", compact=True)
+            yield Check("Header row", value=True, id="has-header", compact=True)
             yield Label("Sheet", id="sheet-label")
             yield Select[str]([], prompt="(first)", id="sheet", compact=True)
         yield Static(self.preview_error or "", id="preview-status", markup=False)
@@ -214,23 +215,48 @@ class StepFile(Vertical):
         self._status("Reading…", error=False)
         self._read_preview(options, self._generation)
 
+    class PreviewRead(Message):
+        """The preview of request `generation`, or the sentence of why there is none."""
+
+        def __init__(
+            self, generation: int, result: csv_source.Preview | None, error: str | None
+        ) -> None:
+            super().__init__()
+            self.generation = generation
+            self.result = result
+            self.error = error
+
+    class MappingsListed(Message):
+        def __init__(self, names: list[str], select: str | None) -> None:
+            super().__init__()
+            self.names = names
+            self.select = select
+
     @work(thread=True, exclusive=True, group="preview")
+    @reports
     def _read_preview(self, options: CsvOptions, generation: int) -> None:
-        result: csv_source.Preview | None = None
-        error: str | None = None
-        try:
-            if not options.path.is_file():
-                error = (
-                    f"{options.path} is a folder; choose a file in it."
-                    if options.path.is_dir()
-                    else f"There is no file at {options.path}."
-                )
-            else:
-                result = source.preview(options, rows=PREVIEW_ROWS)
-                self.looks_like = self._looks_like(result.columns)
-        except Exception as failure:
-            error = describe_error(failure)
-        self.app.call_from_thread(self._show_preview, generation, result, error)
+        if options.path.is_file():
+            result = source.preview(options, rows=PREVIEW_ROWS)
+            self.looks_like = self._looks_like(result.columns)
+            self.post_message(self.PreviewRead(generation, result, None))
+            return
+        error = (
+            f"{options.path} is a folder; choose a file in it."
+            if options.path.is_dir()
+            else f"There is no file at {options.path}."
+        )
+        self.post_message(self.PreviewRead(generation, None, error))
+
+    def on_step_file_preview_read(self, event: PreviewRead) -> None:
+        event.stop()
+        self._show_preview(event.generation, event.result, event.error)
+
+    def on_work_failed(self, event: WorkFailed) -> None:
+        """A preview that failed shows its sentence in place of the preview (if it is still
+        the newest); a saved mapping that cannot be read or listed is said as a notification."""
+        if event.work == "_read_preview":
+            event.stop()
+            self._show_preview(event.call_args[1], None, event.sentence)
 
     def _looks_like(self, columns: list[str]) -> str | None:
         wanted = next((m for m in self.modules if m.name == self.module_name), None)
@@ -301,15 +327,14 @@ class StepFile(Vertical):
     # -- saved mappings --------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="mappings")
+    @reports
     def reload_saved_mappings(self, select: str | None = None) -> None:
-        try:
-            names = list(saved_mappings.list_mappings(self.mappings_dir))
-        except Exception as failure:
-            self.app.call_from_thread(self.notify, describe_error(failure), severity="error")
-            return
-        self.app.call_from_thread(self._show_saved_mappings, names, select)
+        names = list(saved_mappings.list_mappings(self.mappings_dir))
+        self.post_message(self.MappingsListed(names, select))
 
-    def _show_saved_mappings(self, names: list[str], select: str | None) -> None:
+    def on_step_file_mappings_listed(self, event: MappingsListed) -> None:
+        event.stop()
+        names, select = event.names, event.select
         widget: Select[str] = self.query_one("#saved-mapping", Select)
         self._applying_mapping = True
         widget.set_options([(name, name) for name in names])
@@ -324,13 +349,10 @@ class StepFile(Vertical):
         self._load_mapping(str(event.value))
 
     @work(thread=True, exclusive=True, group="mappings")
+    @reports
     def _load_mapping(self, name: str) -> None:
-        try:
-            data = saved_mappings.load_mapping(self.mappings_dir, name)
-            module = str(data.get("module", self.module_name))
-            base = ImportPlan(module=module, csv=CsvOptions(path=Path()))
-            plan = saved_mappings.apply_mapping(base, data)
-        except Exception as failure:
-            self.app.call_from_thread(self.notify, describe_error(failure), severity="error")
-            return
+        data = saved_mappings.load_mapping(self.mappings_dir, name)
+        module = str(data.get("module", self.module_name))
+        base = ImportPlan(module=module, csv=CsvOptions(path=Path()))
+        plan = saved_mappings.apply_mapping(base, data)
         self.post_message(self.MappingLoaded(name, plan))

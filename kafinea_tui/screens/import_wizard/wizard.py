@@ -14,6 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, ContentSwitcher, Footer, Select, Static
 
@@ -23,13 +24,20 @@ from kafinea_tui.data.importer.plan import CsvOptions, ImportPlan, ImportReport
 from kafinea_tui.data.importer.run import suggest
 from kafinea_tui.data.schema import Field
 from kafinea_tui.data.store.database import Store
-from kafinea_tui.screens.import_wizard.choices import describe_error
 from kafinea_tui.screens.import_wizard.run_summary import RunSummary
 from kafinea_tui.screens.import_wizard.step_duplicates import StepDuplicates
 from kafinea_tui.screens.import_wizard.step_file import StepFile
 from kafinea_tui.screens.import_wizard.step_mapping import StepMapping
 from kafinea_tui.widgets.mapping_editor import MappingEditor
+from kafinea_tui.work import reports
 from kafinea_tui.workspace import Workspace
+
+
+def module_label(store: Store, name: str) -> str:
+    """A module's label (`Sales Orders`), or the name as given when no module has it."""
+    module = store.schema.modules.get(name)
+    return module.label if module is not None else name
+
 
 STEPS: tuple[tuple[str, str], ...] = (
     ("step-file", "File"),
@@ -221,15 +229,22 @@ class ImportWizard(Screen[ImportReport | None]):
         self.query_one(StepMapping).apply_to(self.plan)
         self._save_mapping(event.name, self.plan)
 
+    class MappingSaved(Message):
+        def __init__(self, name: str) -> None:
+            super().__init__()
+            self.name = name
+
     @work(thread=True, exclusive=True, group="save-mapping")
+    @reports
     def _save_mapping(self, name: str, plan: ImportPlan) -> None:
-        try:
-            saved_mappings.save_mapping(self.workspace.mappings_dir, name, plan)
-        except Exception as failure:
-            self.app.call_from_thread(self.notify, describe_error(failure), severity="error")
-            return
-        self.app.call_from_thread(self.notify, f"Saved the mapping {name!r}.")
-        self.app.call_from_thread(self.query_one(StepFile).reload_saved_mappings, name)
+        """A failure reaches the app, which says it (kafinea_tui/work.py)."""
+        saved_mappings.save_mapping(self.workspace.mappings_dir, name, plan)
+        self.post_message(self.MappingSaved(name))
+
+    def on_import_wizard_mapping_saved(self, event: MappingSaved) -> None:
+        event.stop()
+        self.notify(f"Saved the mapping {event.name!r}.")
+        self.query_one(StepFile).reload_saved_mappings(event.name)
 
     @on(StepFile.MappingLoaded)
     async def mapping_loaded(self, event: StepFile.MappingLoaded) -> None:
@@ -237,7 +252,8 @@ class ImportWizard(Screen[ImportReport | None]):
         loaded = event.plan
         if loaded.module != self.module.name:
             self.notify(
-                f"The mapping {event.name!r} is for {loaded.module}, not {self.module.name}.",
+                f"The mapping {event.name!r} is for {module_label(self.store, loaded.module)}, "
+                f"not {self.module.label}.",
                 severity="warning",
             )
             return
