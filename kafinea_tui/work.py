@@ -51,7 +51,7 @@ class Progress(Message):
 def sentence(error: BaseException) -> str:
     """A failure as one sentence to show: the KafineaError's own, else a plain summary."""
     if isinstance(error, KafineaError):
-        return str(error)
+        return error.on_screen()
     if isinstance(error, OSError):
         where = f" ({error.filename})" if error.filename else ""
         return f"Cannot use the file{where}: {error.strerror or error}."

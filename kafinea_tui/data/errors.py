@@ -8,6 +8,11 @@ class KafineaError(Exception):
 
     exit_code = 1
 
+    def on_screen(self) -> str:
+        """The sentence as the app shows it, in the app's labels rather than command-line
+        options; the same as `str(error)` unless the error names an option."""
+        return str(self)
+
 
 class UsageError(KafineaError):
     """The request itself is wrong (unknown module, field, option value); exit status 2."""

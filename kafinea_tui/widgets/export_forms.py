@@ -12,11 +12,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Checkbox, Label, RadioButton, RadioSet, Select
+from textual.widgets import Checkbox, Label, RadioSet, Select
 
 from kafinea_tui.data.exporter.options import ExportOptions
 from kafinea_tui.data.schema import Module
 from kafinea_tui.widgets.field_chooser import FieldChooser, chooser_fields
+from kafinea_tui.widgets.toggles import Check, Radio
 
 DELIMITER_CHOICES = [
     ("Comma ,", "comma"),
@@ -75,7 +76,7 @@ class ExportOptionsForm(Vertical):
             yield _select(ENCODING_CHOICES, "utf-8", "export-encoding")
             yield Label("Numbers")
             yield _select(DECIMAL_CHOICES, "point", "export-decimal")
-        yield Checkbox(
+        yield Check(
             "Formula guard: prefix ' to text starting with = + - @",
             value=True,
             id="export-guard",
@@ -133,7 +134,7 @@ class ExportFieldsForm(Vertical):
     def compose(self) -> ComposeResult:
         with RadioSet(id="export-fields", compact=True):
             for choice, label in FIELD_CHOICES.items():
-                yield RadioButton(label, value=choice == "all", id=f"fields-{choice}", compact=True)
+                yield Radio(label, value=choice == "all", id=f"fields-{choice}", compact=True)
         yield FieldChooser(self.choices, id="export-chooser", disabled=True)
 
     @property

@@ -23,6 +23,7 @@ from textual.widgets.selection_list import Selection
 from kafinea_tui import keys
 from kafinea_tui.data.filter.compiler import SYSTEM_FIELDS
 from kafinea_tui.data.schema import LINE_ITEM_FIELDS, FieldType, Module
+from kafinea_tui.widgets.toggles import CheckList
 
 
 def chooser_fields(module: Module) -> list[tuple[str, str]]:
@@ -40,7 +41,7 @@ def chooser_fields(module: Module) -> list[tuple[str, str]]:
     return fields
 
 
-class FieldList(SelectionList[str]):
+class FieldList(CheckList):
     """The checklist itself; reordering rebuilds its options, keeping checks and highlight."""
 
     def __init__(self, fields: Sequence[tuple[str, str]]) -> None:

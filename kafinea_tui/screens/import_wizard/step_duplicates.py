@@ -14,6 +14,7 @@ from textual.widgets import Label, RadioButton, RadioSet, SelectionList, Static
 
 from kafinea_tui.data.importer.plan import Duplicates, ImportPlan
 from kafinea_tui.data.schema import Module
+from kafinea_tui.widgets.toggles import CheckList, Radio
 
 CHOICES: list[tuple[str, Duplicates | None, str]] = [
     ("none", None, "None: every row is a new record"),
@@ -50,10 +51,10 @@ class StepDuplicates(Vertical):
         with Horizontal(id="dup-columns"):
             with RadioSet(id="duplicates"):
                 for key, _, label in CHOICES:
-                    yield RadioButton(label, value=key == "none", id=f"dup-{key}")
+                    yield Radio(label, value=key == "none", id=f"dup-{key}")
             with Vertical(id="match-box", classes="-off"):
                 yield Label("Match on (space toggles)")
-                yield SelectionList[str](
+                yield CheckList(
                     *[(f.label, f.name, f.name == self.module.key) for f in self.module.columns],
                     id="match-fields",
                 )

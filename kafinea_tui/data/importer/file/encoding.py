@@ -109,14 +109,27 @@ def guess_legacy(data: bytes) -> str:
     return "iso-8859-1"
 
 
+class EncodingError(KafineaError):
+    """A file that is not valid in the encoding it is read as. `likely` is the encoding it
+    looks like (None when that is the same one): the CLI names its option, the app its field."""
+
+    def __init__(self, where: str, likely: str | None) -> None:
+        self.where = where
+        self.likely = likely
+        hint = f"; it looks like {likely}, try --encoding {likely}" if likely else ""
+        super().__init__(f"{where}{hint}.")
+
+    def on_screen(self) -> str:
+        hint = f"; it looks like {self.likely}: choose it as the Encoding" if self.likely else ""
+        return f"{self.where}{hint}."
+
+
 def encoding_error(path: Path, encoding: str, offset: int, data: bytes) -> KafineaError:
     """One sentence naming the line and byte of the first byte that is not `encoding`."""
     line = _count_newlines(path, offset) + 1
     likely = guess_legacy(data) if encoding.startswith("utf-8") else _likely_other(data)
-    hint = f"; it looks like {likely}, try --encoding {likely}" if likely != encoding else ""
-    return KafineaError(
-        f"{path.name} is not valid {encoding}: line {line}, byte offset {offset}{hint}."
-    )
+    where = f"{path.name} is not valid {encoding}: line {line}, byte offset {offset}"
+    return EncodingError(where, likely if likely != encoding else None)
 
 
 def _likely_other(data: bytes) -> str:
