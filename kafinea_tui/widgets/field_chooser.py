@@ -104,10 +104,10 @@ class FieldChooser(Vertical):
         """What the keys do, with the live move keys (a keymap may have rebound them)."""
         keymap = keys.app_keymap(self.app)
         up, down = (
-            keys.keys_label(keys.live_keys(name, keymap))
+            keys.keys_label(keys.live_keys(name, keymap)).replace(" ", "/")
             for name in ("move_field_up", "move_field_down")
         )
-        return f"space checks · {up} / {down} move · the file follows this order"
+        return f"space checks · {up}, {down} move · the file follows this order"
 
     @property
     def field_list(self) -> FieldList:

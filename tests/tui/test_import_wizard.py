@@ -400,7 +400,7 @@ async def test_past_imports_lists_batches_and_undoes_the_selected_one(
         table = app.screen.query_one("#past-table", DataTable)
         rows = cells(table)
         assert [row[0] for row in rows] == [str(second.batch), str(first.batch)]
-        assert rows[0][2:6] == ["contacts", "", "contacts-fr.csv", "3"]
+        assert rows[0][2:6] == ["Contacts", "", "contacts-fr.csv", "3"]  # the label
         assert table.has_focus
         await pilot.press("u")  # the newest, under the cursor
         await settle(pilot)
