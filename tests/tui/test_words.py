@@ -17,12 +17,6 @@ from kafinea_tui.screens.import_wizard.run_summary import RunSummary
 from kafinea_tui.screens.past_imports import PastImportsScreen
 from kafinea_tui.widgets.toggles import Check, CheckList, Radio
 from kafinea_tui.work import sentence
-from tests.tui.app_workspace import (  # noqa: F401
-    app_fixture,
-    store_fixture,
-    template_db_fixture,
-    workspace_fixture,
-)
 from tests.tui.pilot_helpers import settle
 
 
@@ -74,7 +68,10 @@ def test_an_encoding_error_names_the_field_in_the_app_and_the_option_in_the_cli(
     assert sentence(KafineaError("plain")) == "plain"
 
 
-async def test_labels_not_internal_names(app: KafineaApp, store: Store, tmp_path: Path) -> None:
+async def test_labels_not_internal_names(
+    app: KafineaApp, contacts_store: Store, tmp_path: Path
+) -> None:
+    store = contacts_store
     path = tmp_path / "products.csv"
     path.write_text("product_code,name\nP-100,Bolt again\n", encoding="utf-8")
     plan = ImportPlan(
