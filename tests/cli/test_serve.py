@@ -50,10 +50,10 @@ def test_token_create_prints_the_token_once_and_stores_only_its_hash(workspace: 
     assert missing.returncode == 1 and "no token named" in missing.stderr
 
 
-def test_serve_help_says_workflows_are_not_run_yet(workspace: Workspace) -> None:
+def test_serve_help_says_it_runs_the_automation(workspace: Workspace) -> None:
     done = cli(workspace, "serve", "--help")
     assert done.returncode == 0 and "127.0.0.1" in done.stdout
-    assert "not run yet" in " ".join(done.stdout.split())
+    assert "workflows, deliveries and schedules" in " ".join(done.stdout.split())
 
 
 def test_serve_answers_health_and_records_with_a_token(workspace: Workspace) -> None:

@@ -45,6 +45,7 @@ from kafinea_tui.data.schema import Module, module_as_dict
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.data.store.tokens import TokenInfo, check_token, known_token
 from kafinea_tui.sync.api import params as qp
+from kafinea_tui.sync.api.automation import AutomationRoutes
 from kafinea_tui.sync.api.bulk import BulkRoutes
 from kafinea_tui.sync.api.changes import MAX_CHANGES, changes_after, parse_cursor
 from kafinea_tui.sync.api.errors import EXCEPTION_HANDLERS, ApiError
@@ -52,6 +53,7 @@ from kafinea_tui.sync.api.openapi import XLSX, openapi_document
 from kafinea_tui.sync.api.records import get_record, list_records
 from kafinea_tui.sync.api.shield import DEFAULT_MAX_BODY_MB, Shield
 from kafinea_tui.sync.api.writes import WriteQueue
+from kafinea_tui.sync.engine import Engine
 from kafinea_tui.workspace import Workspace
 
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -60,14 +62,19 @@ BASE = "/api/v1"
 
 
 def create_app(
-    store: Store, workspace: Workspace | None = None, max_body_mb: float = DEFAULT_MAX_BODY_MB
+    store: Store,
+    workspace: Workspace | None = None,
+    max_body_mb: float = DEFAULT_MAX_BODY_MB,
+    engine: Engine | None = None,
 ) -> Starlette:
     """The ASGI app over an open store; `workspace` adds its saved mappings to imports;
-    request bodies past `max_body_mb` are refused with 413."""
+    request bodies past `max_body_mb` are refused with 413; `engine` (the owner's automation
+    engine) gives the schedules' state and runs them."""
     api = _Api(store, workspace)
     read, write = api.guard(write=False), api.guard(write=True)
     records = f"{BASE}/{{module}}/records"
     routes = [
+        *AutomationRoutes(store, workspace, engine).routes(BASE, read, write),
         _route("/openapi.json", GET=api.openapi),
         _route(f"{BASE}/health", GET=api.health),
         _route(f"{BASE}/modules", GET=read(api.modules)),

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from kafinea_tui.data.schema import Schema
+from kafinea_tui.sync.api.automation import openapi_paths as automation_paths
 from kafinea_tui.sync.api.openapi_schemas import components, ref
 from kafinea_tui.sync.api.params import FLAG_WORDS, MAX_INTEGER, MAX_LIMIT
 
@@ -312,6 +313,7 @@ def openapi_document(version: str, schema: Schema) -> dict[str, Any]:
             )
         },
     }
+    paths |= automation_paths(BASE)
     return {
         "openapi": "3.1.0",
         "info": {"title": "Kafinea TUI API", "version": version},

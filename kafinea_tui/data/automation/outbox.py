@@ -1,0 +1,177 @@
+"""The outbox table: deliveries waiting, in flight, delivered or failed, and their history.
+
+A row is claimed ('sending') before its attempt and settled after it; a process that stops with
+rows in flight puts them back to 'pending' (`release_claimed`), at its next start at the latest,
+so a delivery is never lost. It may then be attempted again: receivers drop the duplicate by its
+`webhook-id` / `Idempotency-Key`, which a row keeps for life.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import duckdb
+
+from kafinea_tui.data.store.change_log import utc_now
+
+STATUSES = ("pending", "sending", "delivered", "failed")
+COLUMNS = (
+    "id, webhook_id, kind, target, workflow, schedule, module, record_id, payload, status,"
+    " attempts, next_attempt_at, last_attempt_at, last_error, answer, created_at, delivered_at"
+)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    id: int
+    webhook_id: str
+    kind: str  # send | email
+    target: str  # endpoint name, or 'smtp'
+    workflow: str | None
+    schedule: str | None
+    module: str | None
+    record_id: int | None
+    payload: str
+    status: str
+    attempts: int
+    next_attempt_at: datetime | None
+    last_attempt_at: datetime | None
+    last_error: str | None
+    answer: str | None
+    created_at: datetime
+    delivered_at: datetime | None
+
+    def as_dict(self) -> dict[str, Any]:
+        data = dict(self.__dict__)
+        data["payload"] = json.loads(self.payload) if self.payload else None
+        for key in ("next_attempt_at", "last_attempt_at", "created_at", "delivered_at"):
+            value = data[key]
+            data[key] = None if value is None else value.isoformat() + "Z"
+        return data
+
+
+def _rows(result: duckdb.DuckDBPyConnection) -> list[Delivery]:
+    return [Delivery(*row) for row in result.fetchall()]
+
+
+def enqueue(
+    cur: duckdb.DuckDBPyConnection,
+    kind: str,
+    target: str,
+    payload: str,
+    schedule: str | None = None,
+    module: str | None = None,
+) -> int:
+    """One delivery not fired by a workflow (a schedule's send, a test from the panel)."""
+    now = utc_now()
+    row = cur.execute(
+        "INSERT INTO kf_outbox (id, webhook_id, kind, target, schedule, module, payload, status,"
+        " attempts, next_attempt_at, created_at) SELECT nextval('kf_outbox_seq'),"
+        " 'msg_' || replace(CAST(uuid() AS VARCHAR), '-', ''), ?, ?, ?, ?, ?, 'pending', 0, ?, ?"
+        " RETURNING id",
+        [kind, target, schedule, module, payload, now, now],
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def claim_due(
+    cur: duckdb.DuckDBPyConnection, limit: int, now: datetime | None = None
+) -> list[Delivery]:
+    """Mark up to `limit` due deliveries as in flight, oldest first, and return them."""
+    moment = now or utc_now()
+    return sorted(
+        _rows(
+            cur.execute(
+                "UPDATE kf_outbox SET status = 'sending', last_attempt_at = ?, attempts = attempts + 1"
+                " WHERE id IN (SELECT id FROM kf_outbox WHERE status = 'pending'"
+                " AND next_attempt_at <= ? ORDER BY id LIMIT ?)"
+                f" RETURNING {COLUMNS}",
+                [moment, moment, limit],
+            )
+        ),
+        key=lambda d: d.id,
+    )
+
+
+def settle(
+    cur: duckdb.DuckDBPyConnection,
+    delivery_id: int,
+    status: str,
+    error: str | None = None,
+    answer: str | None = None,
+    retry_at: datetime | None = None,
+) -> None:
+    """The outcome of one attempt: delivered, failed for good, or pending again at `retry_at`."""
+    now = utc_now()
+    cur.execute(
+        "UPDATE kf_outbox SET status = ?, last_error = ?, answer = ?, next_attempt_at = ?,"
+        " delivered_at = CASE WHEN ? = 'delivered' THEN ? ELSE delivered_at END WHERE id = ?",
+        [status, error, answer, retry_at, status, now, delivery_id],
+    )
+
+
+def release_claimed(cur: duckdb.DuckDBPyConnection, attempt_lost: bool = True) -> int:
+    """Deliveries left 'sending' by a stopped process go back to 'pending', due now."""
+    rows = cur.execute(
+        "UPDATE kf_outbox SET status = 'pending', next_attempt_at = ?,"
+        " attempts = CASE WHEN ? THEN greatest(attempts - 1, 0) ELSE attempts END"
+        " WHERE status = 'sending' RETURNING id",
+        [utc_now(), attempt_lost],
+    ).fetchall()
+    return len(rows)
+
+
+def retry(cur: duckdb.DuckDBPyConnection, delivery_id: int) -> Delivery | None:
+    """A failed (or waiting) delivery, due again now with a fresh round of retries."""
+    found = _rows(
+        cur.execute(
+            "UPDATE kf_outbox SET status = 'pending', attempts = 0, next_attempt_at = ?"
+            f" WHERE id = ? AND status IN ('failed', 'pending') RETURNING {COLUMNS}",
+            [utc_now(), delivery_id],
+        )
+    )
+    return found[0] if found else None
+
+
+def get(cur: duckdb.DuckDBPyConnection, delivery_id: int) -> Delivery | None:
+    found = _rows(cur.execute(f"SELECT {COLUMNS} FROM kf_outbox WHERE id = ?", [delivery_id]))
+    return found[0] if found else None
+
+
+def deliveries(
+    cur: duckdb.DuckDBPyConnection, status: str | None = None, limit: int = 50, offset: int = 0
+) -> tuple[int, list[Delivery]]:
+    """The newest first, optionally of one status; with the total count."""
+    where, params = ("WHERE status = ?", [status]) if status else ("", [])
+    row = cur.execute(f"SELECT count(*) FROM kf_outbox {where}", params).fetchone()
+    total = int(row[0]) if row else 0
+    found = _rows(
+        cur.execute(
+            f"SELECT {COLUMNS} FROM kf_outbox {where} ORDER BY id DESC LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+    )
+    return total, found
+
+
+def counts(cur: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    found = dict.fromkeys(STATUSES, 0)
+    for status, n in cur.execute(
+        "SELECT status, count(*) FROM kf_outbox GROUP BY status"
+    ).fetchall():
+        found[str(status)] = int(n)
+    return found
+
+
+def next_due(cur: duckdb.DuckDBPyConnection) -> datetime | None:
+    row = cur.execute(
+        "SELECT min(next_attempt_at) FROM kf_outbox WHERE status = 'pending'"
+    ).fetchone()
+    return None if row is None else row[0]
+
+
+def later(seconds: float) -> datetime:
+    return utc_now() + timedelta(seconds=seconds)

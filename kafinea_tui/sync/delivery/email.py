@@ -1,0 +1,63 @@
+"""One email attempt through the configured SMTP relay (STARTTLS and login when configured).
+
+Retried: the relay down or unreachable, a timeout, a temporary (4xx) refusal. Failed at once: a
+permanent (5xx) refusal of the sender, the recipient or the message, or no recipient at all.
+"""
+
+from __future__ import annotations
+
+import json
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+from kafinea_tui.sync.config_model import Smtp
+from kafinea_tui.sync.delivery.outcome import Outcome
+
+
+def send_mail(smtp: Smtp | None, webhook_id: str, payload: str) -> Outcome:
+    if smtp is None:
+        return Outcome.fail("config.toml has no [smtp] table to send email through")
+    data = json.loads(payload)
+    to = str(data.get("to") or "").strip()
+    if not to:
+        return Outcome.fail("the email has no recipient (the template's field is empty)")
+    message = EmailMessage()
+    message["From"] = smtp.sender
+    message["To"] = to
+    message["Subject"] = str(data.get("subject") or "")
+    domain = smtp.sender.rpartition("@")[2] or "localhost"
+    message["Message-ID"] = make_msgid(idstring=webhook_id, domain=domain)
+    message["Idempotency-Key"] = webhook_id
+    message.set_content(str(data.get("body") or ""))
+    where = f"the SMTP server {smtp.host}:{smtp.port}"
+    try:
+        with smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout) as client:
+            if smtp.starttls:
+                client.starttls(context=ssl.create_default_context())
+            if smtp.username:
+                client.login(smtp.username, smtp.password or "")
+            client.send_message(message)
+    except smtplib.SMTPRecipientsRefused as error:
+        codes = [code for code, _ in error.recipients.values()]
+        reason = "; ".join(
+            f"{code} {text.decode(errors='replace')}" for code, text in error.recipients.values()
+        )
+        if all(400 <= c < 500 for c in codes):
+            return Outcome.retry(f"{where} refused {to} for now: {reason}")
+        return Outcome.fail(f"{where} refused the recipient {to}: {reason}")
+    except smtplib.SMTPResponseException as error:
+        text = (
+            error.smtp_error.decode(errors="replace")
+            if isinstance(error.smtp_error, bytes)
+            else str(error.smtp_error)
+        )
+        if 400 <= error.smtp_code < 500:
+            return Outcome.retry(f"{where} answered {error.smtp_code} {text}")
+        return Outcome.fail(f"{where} refused the message: {error.smtp_code} {text}")
+    except (OSError, smtplib.SMTPException) as error:
+        return Outcome.retry(
+            f"cannot send through {where}: {error.strerror or error if isinstance(error, OSError) else error}"
+        )
+    return Outcome.ok(f"accepted by {where} for {to}")

@@ -1,0 +1,154 @@
+"""What a schedule does when it runs: send a module's records to an endpoint, or pull records
+from a URL and import them. Each returns the run's result as a sentence; a `RunFailed` carries
+the reason a run failed (nothing was imported or sent then).
+
+A send builds its payload with one SQL statement over the module (the filter's matches, or the
+records changed since the last successful run, by change-log cursor) and puts it in the outbox,
+which delivers and retries it like a workflow's. A pull reads the whole answer before importing
+it in one transaction: invalid JSON or CSV fails the run and imports nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from kafinea_tui.data.automation import outbox, payload, runs
+from kafinea_tui.data.errors import KafineaError
+from kafinea_tui.data.importer.plan import CsvOptions, Duplicates, ImportPlan
+from kafinea_tui.data.importer.run import run_import
+from kafinea_tui.data.importer.saved_mappings import apply_mapping, load_mapping
+from kafinea_tui.data.query import compile_filter
+from kafinea_tui.data.store.change_log import top_cursor
+from kafinea_tui.data.store.database import Store
+from kafinea_tui.sync.api.imports import write_objects
+from kafinea_tui.sync.config_model import PullSchedule, Schedule, SendSchedule
+from kafinea_tui.sync.delivery.http import new_client
+from kafinea_tui.sync.delivery.outcome import excerpt
+
+
+class RunFailed(Exception):
+    """The run failed; the message says why."""
+
+
+def send(store: Store, schedule: Schedule, action: SendSchedule) -> tuple[str, int]:
+    """Enqueue the records as one delivery; the result and the cursor covered."""
+    module = store.module(action.module)
+    where, params = compile_filter(action.filter, module, store.schema)
+    body = payload.record_json(module, store.schema, action.fields)
+    with store.transaction() as cur:
+        top = top_cursor(cur)
+        since = ""
+        if action.since_last_run:
+            since = (
+                " AND r.id IN (SELECT record_id FROM kf_changes WHERE module = ?"
+                " AND cursor > ? AND cursor <= ?)"
+            )
+            params = [*params, module.name, runs.last_cursor(cur, schedule.name), top]
+        row = cur.execute(
+            f"SELECT count(*), json_object('type', ?, 'schedule', ?, 'data',"
+            f" coalesce(list({body} ORDER BY r.id), [])) FROM {module.table} r"
+            f" WHERE coalesce({where}, FALSE){since}",
+            [f"{module.name}.export", schedule.name, *params],
+        ).fetchone()
+        count = int(row[0]) if row else 0
+        if count == 0:
+            return "nothing to send: no record matched" + (
+                " or changed since the last run" if action.since_last_run else ""
+            ), top
+        delivery = outbox.enqueue(
+            cur, "send", action.endpoint, str(row[1]) if row else "", schedule.name, module.name
+        )
+    return f"{count} record(s) queued for {action.endpoint} (delivery {delivery})", top
+
+
+def pull(store: Store, schedule: Schedule, action: PullSchedule, mappings: Path | None) -> str:
+    """GET the URL and import what it answers; the import report as JSON."""
+    module = store.module(action.module)
+    with new_client() as client:
+        try:
+            answer = client.get(action.url, headers=action.headers, timeout=action.timeout)
+        except httpx.HTTPError as error:
+            raise RunFailed(f"cannot get {action.url}: {error or type(error).__name__}") from None
+    if not answer.is_success:
+        raise RunFailed(
+            f"{action.url} answered {answer.status_code} {answer.reason_phrase}: "
+            f"{excerpt(answer.text)}"
+        )
+    with tempfile.TemporaryDirectory(prefix="kafinea-pull-") as folder:
+        path = Path(folder) / "pulled.csv"
+        mapping = _stage(answer, path, module, action)
+        plan = ImportPlan(
+            module=module.name,
+            csv=CsvOptions(path=path, encoding="auto", delimiter="auto", header=True),
+            duplicates=Duplicates(action.duplicates) if action.duplicates else None,
+            match=list(action.match),
+            mapping=mapping,
+            date_format="yyyy-mm-dd",
+            source="pull",
+        )
+        if action.mapping:
+            if mappings is None:
+                raise RunFailed("saved mappings need a workspace")
+            saved = apply_mapping(plan, load_mapping(mappings, action.mapping))
+            plan = replace(saved, source="pull", mapping={**saved.mapping, **action.map})
+        try:
+            # All or nothing: a row that cannot be read or written fails the whole pull, which
+            # the joined transaction then rolls back, so a pull is never half imported.
+            with store.transaction():
+                report = run_import(store, plan)
+                if report.failed:
+                    raise _Partial(report.as_dict())
+        except _Partial as partial:
+            first = "; ".join(
+                f"line {e['line']}: {e['reason']}" for e in partial.report["errors"][:3]
+            )
+            raise RunFailed(
+                f"the answer of {action.url} has {partial.report['failed']} row(s) that cannot "
+                f"be imported, so nothing was imported: {first}"
+            ) from None
+        except KafineaError as error:
+            raise RunFailed(f"the answer of {action.url} cannot be imported: {error}") from None
+    summary = report.as_dict()
+    summary["errors"] = summary.get("errors", [])[:20]
+    return json.dumps(summary)
+
+
+class _Partial(Exception):
+    def __init__(self, report: dict[str, Any]) -> None:
+        super().__init__("rows failed")
+        self.report = report
+
+
+def _stage(answer: httpx.Response, path: Path, module: Any, action: PullSchedule) -> dict[str, str]:
+    """Write the answer as a CSV file for the importer; the mapping to use (inline, or the
+    JSON objects' keys, or none: the importer suggests one from the CSV's header)."""
+    kind = answer.headers.get("content-type", "").split(";")[0].strip().lower()
+    text = answer.content
+    looks_json = kind.endswith("json") or text.lstrip()[:1] in (b"[", b"{")
+    if looks_json:
+        try:
+            data = json.loads(text)
+        except (ValueError, UnicodeDecodeError) as error:
+            raise RunFailed(f"{action.url} answered invalid JSON: {error}") from None
+        if isinstance(data, dict):
+            data = data.get("records", data.get("data", [data]))
+        if not isinstance(data, list) or not all(isinstance(o, dict) for o in data):
+            raise RunFailed(f"{action.url} answered JSON that is not a list of records")
+        if not data:
+            raise RunFailed(f"{action.url} answered no records")
+        try:
+            write_objects(module, data, path)
+        except KafineaError as error:
+            raise RunFailed(f"{action.url} answered records that cannot be read: {error}") from None
+        with path.open(encoding="utf-8", newline="") as handle:
+            columns = next(csv.reader(handle))
+        return action.map or {c: c for c in columns}
+    path.write_bytes(text)
+    return dict(action.map)
