@@ -9,7 +9,7 @@ loop never waits on the database; its first page is fetched meanwhile (data/firs
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -29,6 +29,9 @@ from kafinea_tui.screens.palette import KafineaCommands
 from kafinea_tui.widgets.record_table import RecordTable
 from kafinea_tui.work import WorkFailed
 from kafinea_tui.workspace import Workspace
+
+if TYPE_CHECKING:
+    from kafinea_tui.sync.engine import Engine
 
 
 class KafineaApp(App[None]):
@@ -68,6 +71,7 @@ class KafineaApp(App[None]):
             self.start_module = module or start_module(store)
             first_page = start_first_page(store, self.start_module)
         self._first_page: BackgroundPage | None = first_page
+        self.engine: Engine | None = None
 
     def get_key_display(self, binding: Binding) -> str:
         """A registry key shows its first live key (`]`, not whichever of `]` and PageDown the
@@ -86,6 +90,27 @@ class KafineaApp(App[None]):
         for sentence in self._problems:
             self.notify(sentence, severity="warning", timeout=10)
         self.set_timer(5, resume_gc)  # in case no page ever answers
+        if self.workspace.config_path.is_file():
+            # After the first page: the engine (outbox, schedules) is not what start-up waits for.
+            self.set_timer(1.0, self.start_engine)
+
+    def start_engine(self) -> None:
+        """Run the automation engine while the app is open (it owns the workspace then)."""
+        if self.engine is None:
+            self.run_worker(self._start_engine, thread=True, group="engine", exclusive=True)
+
+    def _start_engine(self) -> None:
+        from kafinea_tui.sync.engine import Engine
+
+        engine = Engine(self.store, self.workspace)
+        engine.start()
+        self.engine = engine
+
+    def on_unmount(self) -> None:
+        """Deliveries in flight finish (or go back to pending) before the workspace closes."""
+        if self.engine is not None:
+            self.engine.stop()
+            self.engine = None
 
     def on_work_failed(self, event: WorkFailed) -> None:
         """A worker failure no screen handled: say it, rather than lose it."""

@@ -225,7 +225,11 @@ class ModuleListScreen(Screen[None]):
         self.app.push_screen(dialog, self._returned)
 
     def action_sync_panel(self) -> None:
-        self.notify("The sync panel comes in a later version.", title="Sync")
+        # Imported here: start-up loads only what the first list needs (bench/bench_startup.py).
+        from kafinea_tui.screens.sync_panel import SyncPanelScreen
+
+        engine = getattr(self.app, "engine", None)
+        self.app.push_screen(SyncPanelScreen(self.store, self.workspace, engine), self._returned)
 
     def _returned(self, _result: Any = None) -> None:
         """Back from another screen: records or fields may have changed, so fetch again."""

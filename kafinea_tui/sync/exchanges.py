@@ -52,8 +52,8 @@ def send(store: Store, schedule: Schedule, action: SendSchedule) -> tuple[str, i
             )
             params = [*params, module.name, runs.last_cursor(cur, schedule.name), top]
         row = cur.execute(
-            f"SELECT count(*), json_object('type', ?, 'schedule', ?, 'data',"
-            f" coalesce(list({body} ORDER BY r.id), [])) FROM {module.table} r"
+            f"SELECT count(*), to_json({{'type': ?::VARCHAR, 'schedule': ?::VARCHAR, 'data':"
+            f" coalesce(list({body} ORDER BY r.id), [])}}) FROM {module.table} r"
             f" WHERE coalesce({where}, FALSE){since}",
             [f"{module.name}.export", schedule.name, *params],
         ).fetchone()

@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
+import duckdb
 import httpx
 
 from kafinea_tui.data.automation import outbox as table
@@ -51,19 +52,27 @@ class Outbox:
     def round(self, limit: int = BATCH) -> int:
         """Attempt up to `limit` due deliveries; returns how many were attempted."""
         with self.lock:
+            upcoming = table.next_due(self.store.cursor())
+            if upcoming is None or upcoming > table.later(0):
+                return 0  # nothing due: no write transaction for an idle poll
             with self.store.transaction() as cur:
                 due = table.claim_due(cur, limit)
             if not due:
                 return 0
             config = self.config()
             futures = {self.pool.submit(self.attempt, d, config): d for d in due}
+            outcomes: list[tuple[Delivery, Outcome]] = []
             for future in as_completed(futures):
-                delivery = futures[future]
                 try:
                     outcome = future.result()
                 except Exception as error:  # a bug must not lose the delivery: retry it
                     outcome = Outcome.retry(f"unexpected error: {type(error).__name__}: {error}")
-                self.settle(delivery, outcome, config)
+                outcomes.append((futures[future], outcome))
+            # One transaction settles the round: a commit per delivery would cost more than
+            # the HTTP request itself.
+            with self.store.transaction() as cur:
+                for delivery, outcome in outcomes:
+                    self.settle(cur, delivery, outcome, config)
             return len(due)
 
     def attempt(self, delivery: Delivery, config: AutomationConfig) -> Outcome:
@@ -74,21 +83,26 @@ class Outbox:
             return Outcome.fail(f"unknown endpoint {delivery.target!r}: it is not in config.toml")
         return post(self.client, endpoint, delivery.webhook_id, delivery.payload)
 
-    def settle(self, delivery: Delivery, outcome: Outcome, config: AutomationConfig) -> None:
+    def settle(
+        self,
+        cur: duckdb.DuckDBPyConnection,
+        delivery: Delivery,
+        outcome: Outcome,
+        config: AutomationConfig,
+    ) -> None:
         retries, base = _policy(delivery, config)
-        with self.store.transaction() as cur:
-            if outcome.delivered:
-                table.settle(cur, delivery.id, "delivered", None, outcome.answer)
-            elif outcome.retryable and delivery.attempts <= retries:
-                delay = backoff(delivery.attempts, base, outcome.retry_after)
-                table.settle(
-                    cur, delivery.id, "pending", outcome.error, outcome.answer, table.later(delay)
-                )
-            else:
-                error = outcome.error or "failed"
-                if outcome.retryable:
-                    error += f"; gave up after {delivery.attempts} attempt(s)"
-                table.settle(cur, delivery.id, "failed", error, outcome.answer)
+        if outcome.delivered:
+            table.settle(cur, delivery.id, "delivered", None, outcome.answer)
+        elif outcome.retryable and delivery.attempts <= retries:
+            delay = backoff(delivery.attempts, base, outcome.retry_after)
+            table.settle(
+                cur, delivery.id, "pending", outcome.error, outcome.answer, table.later(delay)
+            )
+        else:
+            error = outcome.error or "failed"
+            if outcome.retryable:
+                error += f"; gave up after {delivery.attempts} attempt(s)"
+            table.settle(cur, delivery.id, "failed", error, outcome.answer)
 
 
 def _policy(delivery: Delivery, config: AutomationConfig) -> tuple[int, float]:

@@ -56,7 +56,7 @@ def _compile(workflow: Workflow, schema: Schema, cur: duckdb.DuckDBPyConnection)
     for action in workflow.actions:
         if isinstance(action, SendAction):
             body = payload.record_json(module, schema, action.fields)
-            sql = f"json_object('type', ?, 'workflow', ?, 'data', {body})"
+            sql = f"to_json({{'type': ?::VARCHAR, 'workflow': ?::VARCHAR, 'data': {body}}})"
             event = f"{module.name}.{'created' if workflow.on == 'create' else 'changed'}"
             enqueues.append(Enqueue("send", action.endpoint, sql, (event, workflow.name)))
         elif isinstance(action, EmailAction):

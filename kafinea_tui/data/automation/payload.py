@@ -25,17 +25,21 @@ class Sql:
 
 
 def items_json(schema: Schema) -> str:
+    """The order's lines as a list of structs, in line order. `list_sort` over structs that
+    start with the position orders the few lines of each order for far less than an ordered
+    aggregate (`list(... ORDER BY ...)`), which on 100,000 orders cost twice as much."""
     products = schema.module("products")
     return (
-        "(SELECT coalesce(list(json_object('product', p." + products.key + ","
-        " 'quantity', i.quantity, 'list_price', i.list_price) ORDER BY i.position), [])"
+        "(SELECT coalesce(list_transform(list_sort(list({'position': i.position,"
+        f" 'product': p.{products.key}, 'quantity': i.quantity, 'list_price': i.list_price}})),"
+        " lambda x: {'product': x.product, 'quantity': x.quantity, 'list_price': x.list_price}), [])"
         f" FROM {LINE_ITEMS_TABLE} i LEFT JOIN {products.table} p ON p.id = i.product"
         " WHERE i.salesorder_id = r.id)"
     )
 
 
 def field_value(field_: Field, schema: Schema, alias: str = "r") -> str:
-    """One field's value for JSON: a reference as the related key, items as a list of lines."""
+    """One field's value: a reference as the related key, items as a list of lines."""
     if field_.type is FieldType.LINE_ITEMS:
         return items_json(schema)
     if field_.type is FieldType.REFERENCE and field_.related:
@@ -45,11 +49,12 @@ def field_value(field_: Field, schema: Schema, alias: str = "r") -> str:
 
 
 def record_json(module: Module, schema: Schema, names: Sequence[str] = ()) -> str:
-    """The record as a JSON object: `id`, then the named fields (all of them when none)."""
+    """The record as a struct (turned into a JSON object by `to_json`): `id`, then the named
+    fields (all of them when none)."""
     chosen = [module.field(n) for n in names] if names else list(module.fields)
-    pairs = ["'id', r.id"]
-    pairs += [f"'{f.name}', {field_value(f, schema)}" for f in chosen if f.name != "id"]
-    return f"json_object({', '.join(pairs)})"
+    pairs = ["'id': r.id"]
+    pairs += [f"'{f.name}': {field_value(f, schema)}" for f in chosen if f.name != "id"]
+    return "{" + ", ".join(pairs) + "}"
 
 
 def text_of(field_: Field, schema: Schema, via: Field | None = None) -> str:

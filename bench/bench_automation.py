@@ -1,0 +1,168 @@
+"""Automation benchmark: what a `send` workflow adds to an import, and the outbox's throughput.
+
+1. An import of BENCH_AUTOMATION_ORDERS sales orders (default 100,000, one line item each), all
+   Approved, into a workspace whose config has a `send` workflow matching every one of them
+   (each import then also writes 100,000 deliveries with their JSON payloads, in the same
+   transaction), as a ratio to the same import into a workspace without config.toml. Goal <= 1.3x.
+2. Delivery throughput: 1,000 pending deliveries to a receiver on 127.0.0.1 (a uvicorn server in a
+   child process, so the two do not share a GIL), in deliveries per second, with the outbox's
+   default 8 parallel workers.
+
+Each import runs in a fresh workspace; the figure is the median of BENCH_AUTOMATION_RUNS (3).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from bench.data import median_seconds
+from kafinea_tui.data.importer.plan import CsvOptions, ImportPlan
+from kafinea_tui.data.importer.run import run_import
+from kafinea_tui.sync.config import read_config
+from kafinea_tui.workspace import Workspace
+
+GOAL = 1.3
+WORKFLOW = """
+[[endpoints]]
+name = "factory"
+url = "http://127.0.0.1:{port}/build"
+secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+retries = 0
+timeout = 10
+
+[[workflows]]
+name = "send approved orders to the factory"
+module = "salesorders"
+on = "create_or_update"
+when = 'status = "Approved"'
+changed = ["status"]
+actions = [{{ type = "send", endpoint = "factory", fields = ["order_number", "items"] }}]
+"""
+RECEIVER = """
+import sys, uvicorn
+from starlette.applications import Starlette
+from starlette.responses import PlainTextResponse
+from starlette.routing import Route
+async def build(request):
+    await request.body()
+    return PlainTextResponse("ok")
+app = Starlette(routes=[Route("/build", build, methods=["POST"])])
+uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="error")
+"""
+
+
+def orders_csv(path: Path, count: int) -> Path:
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write("Order Number,Subject,Status,Product,Quantity,List Price\n")
+        for n in range(count):
+            handle.write(f"SO-{n},Order {n},Approved,P-{n % 10},{n % 7 + 1},9.5\n")
+    return path
+
+
+def fresh_workspace(root: Path, config: str | None) -> Workspace:
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir(parents=True)
+    if config is not None:
+        (root / "config.toml").write_text(config)
+    workspace = Workspace(root)
+    store = workspace.open_store()
+    try:
+        for n in range(10):
+            store.create("products", {"product_code": f"P-{n}", "name": f"Part {n}"})
+    finally:
+        store.close()
+    return workspace
+
+
+def import_orders(root: Path, config: str | None, csv: Path) -> None:
+    workspace = fresh_workspace(root, config)
+    store = workspace.open_store()
+    try:
+        report = run_import(store, ImportPlan("salesorders", CsvOptions(csv)))
+        assert report.failed == 0, report.errors[:3]
+        if config is not None:
+            row = store.cursor().execute("SELECT count(*) FROM kf_outbox").fetchone()
+            assert row and row[0] == report.created, row
+    finally:
+        store.close()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def throughput(root: Path, pending: int = 1000) -> float:
+    from kafinea_tui.data.automation.outbox import counts, enqueue
+    from kafinea_tui.sync.outbox import Outbox
+
+    port = free_port()
+    receiver = subprocess.Popen([sys.executable, "-c", RECEIVER, str(port)])
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.post(f"http://127.0.0.1:{port}/build", content=b"{}", timeout=1)
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        workspace = fresh_workspace(root, WORKFLOW.format(port=port))
+        store = workspace.open_store()
+        try:
+            with store.transaction() as cur:
+                for n in range(pending):
+                    enqueue(cur, "send", "factory", f'{{"n": {n}}}')
+            config = read_config(workspace.config_path, store.schema)
+            box = Outbox(store, lambda: config)
+            started = time.perf_counter()
+            while box.round():
+                pass
+            elapsed = time.perf_counter() - started
+            box.close()
+            done = counts(store.cursor())
+            assert done["delivered"] == pending, done
+        finally:
+            store.close()
+    finally:
+        receiver.terminate()
+        receiver.wait()
+    return pending / elapsed
+
+
+def run(data_dir: Path) -> None:
+    count = int(os.environ.get("BENCH_AUTOMATION_ORDERS", "100000"))
+    runs = int(os.environ.get("BENCH_AUTOMATION_RUNS", "3"))
+    folder = Path(tempfile.mkdtemp(prefix="bench-automation-", dir=data_dir))
+    try:
+        csv = orders_csv(folder / "orders.csv", count)
+        config = WORKFLOW.format(port=free_port())
+        bare = median_seconds(lambda: import_orders(folder / "bare", None, csv), runs)
+        fired = median_seconds(lambda: import_orders(folder / "fired", config, csv), runs)
+        ratio = fired / bare
+        verdict = "ok" if ratio <= GOAL else "over the goal"
+        print(f"import of {count:,} approved orders: {bare:.2f} s without workflows")
+        print(
+            f"  with a send workflow matching all: {fired:.2f} s = {ratio:.2f}x "
+            f"(goal <= {GOAL}x, {verdict})"
+        )
+        rate = throughput(folder / "throughput")
+        print(f"outbox: 1,000 pending deliveries to a local receiver at {rate:,.0f} per second")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    run(Path(__file__).parent / ".data")

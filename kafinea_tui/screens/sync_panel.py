@@ -1,0 +1,338 @@
+"""The sync panel (`y`, and the palette): the automation engine, the delivery log, workflows,
+schedules, endpoints and API tokens, refreshed every two seconds.
+
+Keys: `f` cycles the log's status filter, `r` retries the failed delivery under the cursor,
+`space` turns the workflow under the cursor on or off (saved to config.toml), `x` runs the
+schedule under the cursor now, `t` queues a test delivery to the endpoint under the cursor, `n`
+creates an API token (shown once), `d` revokes the token under the cursor, `l` reads config.toml
+again. Every data call runs in a thread worker that reports with a typed Message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, TabPane
+
+from kafinea_tui.data.store.database import Store
+from kafinea_tui.screens.palette import PaletteCommand
+from kafinea_tui.sync import panel
+from kafinea_tui.sync.panel import FILTERS, PanelView
+from kafinea_tui.workspace import Workspace
+
+if TYPE_CHECKING:
+    from kafinea_tui.sync.engine import Engine
+
+REFRESH = 2.0
+TABLES = {
+    "deliveries": (
+        "#",
+        "Status",
+        "Kind",
+        "To",
+        "Attempts",
+        "Created",
+        "From",
+        "Last error / answer",
+    ),
+    "workflows": ("Workflow", "Module", "On", "When", "State", "Last fired", "Fired"),
+    "schedules": ("Schedule", "When", "Action", "Next run", "Last run", "Result"),
+    "endpoints": ("Endpoint", "URL", "Format", "Retries", "Signed"),
+    "tokens": ("Token", "Access", "Created"),
+}
+
+
+class SyncPanelScreen(Screen[None]):
+    DEFAULT_CSS = """
+    SyncPanelScreen #sync-title { height: 1; background: $primary; padding: 0 1; }
+    SyncPanelScreen #sync-engine { height: auto; padding: 0 1; }
+    SyncPanelScreen TabbedContent { height: 1fr; }
+    SyncPanelScreen DataTable { height: 1fr; }
+    SyncPanelScreen #sync-status { height: auto; max-height: 6; padding: 0 1; }
+    SyncPanelScreen #sync-status.-error { color: $error; }
+    SyncPanelScreen #sync-token-name { display: none; }
+    SyncPanelScreen #sync-token-name.-shown { display: block; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f", "cycle_filter", "Filter", id="sync.filter"),
+        Binding("r", "retry", "Retry", id="sync.retry"),
+        Binding("space", "toggle_workflow", "On/off", id="sync.toggle"),
+        Binding("x", "run_schedule", "Run now", id="sync.run"),
+        Binding("t", "test_endpoint", "Test", id="sync.test"),
+        Binding("n", "new_token", "New token", id="sync.new_token"),
+        Binding("d", "revoke_token", "Revoke", id="sync.revoke"),
+        Binding("l", "reload_config", "Reload", id="sync.reload"),
+        Binding("escape", "close", "Close", id="sync.close"),
+        Binding("q", "close", "Close", show=False, id="sync.quit"),
+    ]
+
+    class Loaded(Message):
+        """A fresh view of the automation, from the loading worker."""
+
+        def __init__(self, view: PanelView) -> None:
+            super().__init__()
+            self.view = view
+
+    class Done(Message):
+        """An action's sentence (or its error)."""
+
+        def __init__(self, text: str, error: bool = False) -> None:
+            super().__init__()
+            self.text = text
+            self.error = error
+
+    def __init__(self, store: Store, workspace: Workspace, engine: Engine | None) -> None:
+        super().__init__()
+        self.store = store
+        self.workspace = workspace
+        self.engine = engine
+        self.filter_index = 0
+        self.view: PanelView | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("Sync panel", id="sync-title")
+        yield Static("…", id="sync-engine", markup=False)
+        with TabbedContent(id="sync-tabs"):
+            for name in TABLES:
+                with TabPane(name.capitalize(), id=f"tab-{name}"):
+                    if name == "tokens":
+                        yield Input(
+                            placeholder="Name of the new token, then Enter", id="sync-token-name"
+                        )
+                    yield DataTable(id=f"sync-{name}", cursor_type="row", zebra_stripes=True)
+        yield Static("Loading…", id="sync-status", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        for name, columns in TABLES.items():
+            self.query_one(f"#sync-{name}", DataTable).add_columns(*columns)
+        self.query_one("#sync-deliveries", DataTable).focus()
+        self.load()
+        self.set_interval(REFRESH, self.load)
+
+    def palette_commands(self) -> Iterator[PaletteCommand]:
+        yield PaletteCommand(
+            "Retry delivery", "Send the selected failed delivery again (r)", self.action_retry
+        )
+        yield PaletteCommand(
+            "Filter deliveries", "All, pending, failed, delivered (f)", self.action_cycle_filter
+        )
+        yield PaletteCommand(
+            "Run schedule now", "Run the selected schedule (x)", self.action_run_schedule
+        )
+        yield PaletteCommand(
+            "Test endpoint", "Queue a sample delivery (t)", self.action_test_endpoint
+        )
+        yield PaletteCommand(
+            "New API token", "Create a token, shown once (n)", self.action_new_token
+        )
+        yield PaletteCommand(
+            "Reload config.toml", "Read the automation again (l)", self.action_reload_config
+        )
+
+    # -- loading -----------------------------------------------------------------------------
+
+    @property
+    def status_filter(self) -> str | None:
+        return FILTERS[self.filter_index]
+
+    @work(thread=True, exclusive=True, group="sync-load")
+    def load(self) -> None:
+        try:
+            view = panel.load_view(self.store, self.workspace, self.engine, self.status_filter)
+        except Exception as error:
+            self.post_message(self.Done(f"Cannot read the automation: {error}", True))
+            return
+        self.post_message(self.Loaded(view))
+
+    def on_sync_panel_screen_loaded(self, message: Loaded) -> None:
+        view = self.view = message.view
+        counts = ", ".join(f"{n:,} {status}" for status, n in view.counts.items())
+        shown = self.status_filter or "all"
+        problems = "".join(f"\n  config.toml: {e}" for e in view.errors[:5])
+        self.query_one("#sync-engine", Static).update(
+            f"{view.engine}. Deliveries: {counts}. Log shows: {shown}.{problems}"
+        )
+        self._fill(
+            "deliveries",
+            [
+                (
+                    str(d.id),
+                    d.status,
+                    d.kind,
+                    d.target,
+                    str(d.attempts),
+                    f"{d.created_at:%m-%d %H:%M:%S}",
+                    d.workflow or d.schedule or "",
+                    (d.last_error or d.answer or "")[:120],
+                )
+                for d in view.deliveries
+            ],
+        )
+        self._fill(
+            "workflows",
+            [
+                (
+                    w.workflow.name,
+                    w.workflow.module,
+                    w.workflow.on,
+                    w.workflow.when or "(any)",
+                    "on" if w.workflow.enabled else "off",
+                    f"{w.last_fired:%m-%d %H:%M:%S}" if w.last_fired else "never",
+                    f"{w.fired:,}",
+                )
+                for w in view.workflows
+            ],
+        )
+        self._fill(
+            "schedules",
+            [
+                (
+                    s.schedule.name,
+                    s.schedule.when_text,
+                    f"{s.schedule.action.type} {s.schedule.action.module}",
+                    "running"
+                    if s.running
+                    else (f"{s.next_run:%m-%d %H:%M:%S}" if s.next_run else "off"),
+                    f"{s.last.started_at:%m-%d %H:%M:%S} {s.last.status}" if s.last else "never",
+                    (s.last.result or "")[:100] if s.last else "",
+                )
+                for s in view.schedules
+            ],
+        )
+        self._fill(
+            "endpoints",
+            [
+                (e.name, e.url, e.format, str(e.retries), "yes" if e.secret else "no")
+                for e in view.endpoints
+            ],
+        )
+        self._fill(
+            "tokens",
+            [
+                (
+                    t.name,
+                    "read-only" if t.read_only else "read-write",
+                    f"{t.created_at:%Y-%m-%d %H:%M}",
+                )
+                for t in view.tokens
+            ],
+        )
+
+    def _fill(self, name: str, rows: list[tuple[str, ...]]) -> None:
+        table = self.query_one(f"#sync-{name}", DataTable)
+        row = table.cursor_row
+        table.clear()
+        for cells in rows:
+            table.add_row(*cells)
+        if rows:
+            table.move_cursor(row=min(max(row, 0), len(rows) - 1), animate=False)
+
+    def on_sync_panel_screen_done(self, message: Done) -> None:
+        status = self.query_one("#sync-status", Static)
+        status.update(message.text)
+        status.set_class(message.error, "-error")
+        self.load()
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def _selected(self, name: str) -> int | None:
+        table = self.query_one(f"#sync-{name}", DataTable)
+        if self.query_one(TabbedContent).active != f"tab-{name}" or table.row_count == 0:
+            return None
+        return table.cursor_row
+
+    def _ask(self, tab: str) -> None:
+        self.post_message(
+            self.Done(f"Open the {tab.capitalize()} tab and select a row first.", True)
+        )
+
+    @work(thread=True, group="sync-action")
+    def _do(self, action: Callable[[], str]) -> None:
+        try:
+            self.post_message(self.Done(action()))
+        except Exception as error:
+            self.post_message(self.Done(str(error), True))
+
+    def action_cycle_filter(self) -> None:
+        self.filter_index = (self.filter_index + 1) % len(FILTERS)
+        self.load()
+
+    def action_retry(self) -> None:
+        row = self._selected("deliveries")
+        if row is None or self.view is None:
+            return self._ask("deliveries")
+        delivery = self.view.deliveries[row]
+        self._do(lambda: panel.retry_delivery(self.store, self.engine, delivery.id))
+
+    def action_toggle_workflow(self) -> None:
+        row = self._selected("workflows")
+        if row is None or self.view is None:
+            return self._ask("workflows")
+        flow = self.view.workflows[row].workflow
+        self._do(
+            lambda: panel.toggle_workflow(self.workspace, self.engine, flow.name, not flow.enabled)
+        )
+
+    def action_run_schedule(self) -> None:
+        row = self._selected("schedules")
+        if row is None or self.view is None:
+            return self._ask("schedules")
+        name = self.view.schedules[row].schedule.name
+        self.post_message(self.Done(f"Running {name}…"))
+        self._do(lambda: panel.run_schedule(self.engine, name))
+
+    def action_test_endpoint(self) -> None:
+        row = self._selected("endpoints")
+        if row is None or self.view is None:
+            return self._ask("endpoints")
+        name = self.view.endpoints[row].name
+        self._do(lambda: panel.test_endpoint(self.store, self.engine, name))
+
+    def action_new_token(self) -> None:
+        self.query_one(TabbedContent).active = "tab-tokens"
+        field = self.query_one("#sync-token-name", Input)
+        field.add_class("-shown")
+        field.focus()
+
+    @on(Input.Submitted, "#sync-token-name")
+    def _create_token(self, event: Input.Submitted) -> None:
+        name = event.value.strip()
+        event.input.value = ""
+        event.input.remove_class("-shown")
+        self.query_one("#sync-tokens", DataTable).focus()
+
+        def create() -> str:
+            from kafinea_tui.data.store.tokens import create_token
+
+            token = create_token(self.store, name)
+            return f"Token {name!r} (copy it now, it is not shown again): {token}"
+
+        self._do(create)
+
+    def action_revoke_token(self) -> None:
+        row = self._selected("tokens")
+        if row is None or self.view is None:
+            return self._ask("tokens")
+        name = self.view.tokens[row].name
+
+        def revoke() -> str:
+            from kafinea_tui.data.store.tokens import revoke_token
+
+            revoke_token(self.store, name)
+            return f"Token {name!r} revoked."
+
+        self._do(revoke)
+
+    def action_reload_config(self) -> None:
+        self._do(lambda: panel.reload(self.engine))
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,136 @@
+"""What the sync panel shows and does, as plain data and functions (no Textual).
+
+The panel's worker calls `load_view` every few seconds; its keys call the actions below. With
+the app as the workspace's owner, `engine` is the app's engine; the panel shows "stopped" when
+there is none (no config.toml yet).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from kafinea_tui.data.automation import outbox as table
+from kafinea_tui.data.automation import runs
+from kafinea_tui.data.automation.outbox import Delivery
+from kafinea_tui.data.errors import KafineaError
+from kafinea_tui.data.store.database import Store
+from kafinea_tui.data.store.tokens import TokenInfo, list_tokens
+from kafinea_tui.sync import config_write
+from kafinea_tui.sync.config import read_config
+from kafinea_tui.sync.config_model import AutomationConfig, Endpoint, Workflow
+from kafinea_tui.sync.engine import Engine
+from kafinea_tui.sync.scheduler import Scheduler, ScheduleState
+from kafinea_tui.workspace import Workspace
+
+FILTERS: tuple[str | None, ...] = (None, "pending", "failed", "delivered")
+SHOWN = 200  # deliveries listed
+
+
+@dataclass(frozen=True)
+class WorkflowRow:
+    workflow: Workflow
+    last_fired: datetime | None
+    fired: int
+
+
+@dataclass
+class PanelView:
+    engine: str
+    counts: dict[str, int]
+    deliveries: list[Delivery]
+    total: int
+    workflows: list[WorkflowRow]
+    schedules: list[ScheduleState]
+    endpoints: list[Endpoint]
+    tokens: list[TokenInfo]
+    errors: list[str] = field(default_factory=list)
+
+
+def engine_line(engine: Engine | None) -> str:
+    if engine is None or not engine.running:
+        return "Engine stopped: add endpoints, workflows or schedules to config.toml to start it."
+    status = engine.status()
+    since = f" since {status.started_at:%H:%M:%S} UTC" if status.started_at else ""
+    return f"Engine running here (process {status.pid}){since}"
+
+
+def load_view(
+    store: Store, workspace: Workspace, engine: Engine | None, status: str | None
+) -> PanelView:
+    config = engine.config if engine is not None else _config(store, workspace)
+    errors = list(engine.errors) if engine is not None else list(config.errors)
+    cur = store.cursor()
+    total, found = table.deliveries(cur, status, SHOWN)
+    fired = runs.fires(cur)
+    flows = [WorkflowRow(w, *fired.get(w.name, (None, 0))) for w in config.workflows]
+    states = (
+        engine.schedules()
+        if engine is not None
+        else Scheduler(store, workspace.mappings_dir).states(config)
+    )
+    return PanelView(
+        engine=engine_line(engine),
+        counts=table.counts(cur),
+        deliveries=found,
+        total=total,
+        workflows=flows,
+        schedules=states,
+        endpoints=list(config.endpoints.values()),
+        tokens=list_tokens(store),
+        errors=errors,
+    )
+
+
+def _config(store: Store, workspace: Workspace) -> AutomationConfig:
+    return read_config(workspace.config_path, store.schema)
+
+
+def retry_delivery(store: Store, engine: Engine | None, delivery_id: int) -> str:
+    with store.transaction() as cur:
+        done = table.retry(cur, delivery_id)
+    if done is None:
+        raise KafineaError(f"Delivery {delivery_id} is not failed or pending; it stays as it is.")
+    if engine is not None:
+        engine.wake()
+    return f"Delivery {delivery_id} will be sent again (same webhook-id)."
+
+
+def run_schedule(engine: Engine | None, name: str) -> str:
+    if engine is None:
+        raise KafineaError("The engine is not running; schedules run with it.")
+    schedule = engine.config.schedule(name)
+    if schedule is None:
+        raise KafineaError(f"There is no schedule {name!r} any more.")
+    run = engine.scheduler.run(schedule)
+    engine.wake()
+    if run is None:
+        return f"{name} is running already."
+    return f"{name}: {run.status}: {run.result}"
+
+
+def test_endpoint(store: Store, engine: Engine | None, name: str) -> str:
+    """Queue a sample delivery to an endpoint; the log shows how it went."""
+    sample = json.dumps(
+        {"type": "kafinea.test", "data": {"message": "A test delivery from Kafinea's sync panel."}}
+    )
+    with store.transaction() as cur:
+        delivery = table.enqueue(cur, "send", name, sample)
+    if engine is not None:
+        engine.wake()
+    return f"Test delivery {delivery} queued for {name}."
+
+
+def toggle_workflow(workspace: Workspace, engine: Engine | None, name: str, enabled: bool) -> str:
+    config_write.set_workflow_enabled(workspace.config_path, name, enabled)
+    if engine is not None:
+        engine.reload()
+    return f"Workflow {name!r} {'on' if enabled else 'off'}; config.toml saved."
+
+
+def reload(engine: Engine | None) -> str:
+    if engine is None:
+        return "The engine is not running."
+    errors = engine.reload()
+    return f"config.toml read again: {len(errors)} error(s)."
