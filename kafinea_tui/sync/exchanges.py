@@ -10,7 +10,6 @@ it in one transaction: invalid JSON or CSV fails the run and imports nothing.
 
 from __future__ import annotations
 
-import csv
 import json
 import tempfile
 from dataclasses import replace
@@ -22,12 +21,12 @@ import httpx
 from kafinea_tui.data.automation import outbox, payload, runs
 from kafinea_tui.data.errors import KafineaError
 from kafinea_tui.data.importer.plan import CsvOptions, Duplicates, ImportPlan
+from kafinea_tui.data.importer.rows import RowPlan, write_rows
 from kafinea_tui.data.importer.run import run_import
 from kafinea_tui.data.importer.saved_mappings import apply_mapping, load_mapping
 from kafinea_tui.data.query import compile_filter
 from kafinea_tui.data.store.change_log import top_cursor
 from kafinea_tui.data.store.database import Store
-from kafinea_tui.sync.api.imports import write_objects
 from kafinea_tui.sync.config_model import PullSchedule, Schedule, SendSchedule
 from kafinea_tui.sync.delivery.http import new_client
 from kafinea_tui.sync.delivery.outcome import excerpt
@@ -69,7 +68,10 @@ def send(store: Store, schedule: Schedule, action: SendSchedule) -> tuple[str, i
 
 
 def pull(store: Store, schedule: Schedule, action: PullSchedule, mappings: Path | None) -> str:
-    """GET the URL and import what it answers; the import report as JSON."""
+    """GET the URL and import what it answers; the import report as JSON.
+
+    All or nothing: a row that cannot be read or written fails the whole pull, which the joined
+    transaction then rolls back, so a pull is never half imported."""
     module = store.module(action.module)
     with new_client() as client:
         try:
@@ -81,74 +83,81 @@ def pull(store: Store, schedule: Schedule, action: PullSchedule, mappings: Path 
             f"{action.url} answered {answer.status_code} {answer.reason_phrase}: "
             f"{excerpt(answer.text)}"
         )
-    with tempfile.TemporaryDirectory(prefix="kafinea-pull-") as folder:
-        path = Path(folder) / "pulled.csv"
-        mapping = _stage(answer, path, module, action)
-        plan = ImportPlan(
-            module=module.name,
-            csv=CsvOptions(path=path, encoding="auto", delimiter="auto", header=True),
-            duplicates=Duplicates(action.duplicates) if action.duplicates else None,
-            match=list(action.match),
-            mapping=mapping,
-            date_format="yyyy-mm-dd",
-            source="pull",
-        )
-        if action.mapping:
-            if mappings is None:
-                raise RunFailed("saved mappings need a workspace")
-            saved = apply_mapping(plan, load_mapping(mappings, action.mapping))
-            plan = replace(saved, source="pull", mapping={**saved.mapping, **action.map})
-        try:
-            # All or nothing: a row that cannot be read or written fails the whole pull, which
-            # the joined transaction then rolls back, so a pull is never half imported.
-            with store.transaction():
-                report = run_import(store, plan)
-                if report.failed:
-                    raise _Partial(report.as_dict())
-        except _Partial as partial:
-            first = "; ".join(
-                f"line {e['line']}: {e['reason']}" for e in partial.report["errors"][:3]
-            )
-            raise RunFailed(
-                f"the answer of {action.url} has {partial.report['failed']} row(s) that cannot "
-                f"be imported, so nothing was imported: {first}"
-            ) from None
-        except KafineaError as error:
-            raise RunFailed(f"the answer of {action.url} cannot be imported: {error}") from None
+    objects = _json_records(answer, action)
+    try:
+        with store.transaction(), tempfile.TemporaryDirectory(prefix="kafinea-pull-") as folder:
+            if objects is not None:
+                report = write_rows(store, _row_plan(module.name, action), objects)
+            else:
+                path = Path(folder) / "pulled.csv"
+                path.write_bytes(answer.content)
+                report = run_import(store, _file_plan(module.name, action, path, mappings))
+            if report.failed:
+                raise _Partial(report.as_dict())
+    except _Partial as partial:
+        first = "; ".join(f"line {e['line']}: {e['reason']}" for e in partial.report["errors"][:3])
+        raise RunFailed(
+            f"the answer of {action.url} has {partial.report['failed']} row(s) that cannot "
+            f"be imported, so nothing was imported: {first}"
+        ) from None
+    except KafineaError as error:
+        raise RunFailed(f"the answer of {action.url} cannot be imported: {error}") from None
     summary = report.as_dict()
     summary["errors"] = summary.get("errors", [])[:20]
     return json.dumps(summary)
+
+
+def _json_records(answer: httpx.Response, action: PullSchedule) -> list[Any] | None:
+    """The records of a JSON answer (a list, or an object holding `records` or `data`); None
+    when the answer is not JSON (then it is read as CSV)."""
+    kind = answer.headers.get("content-type", "").split(";")[0].strip().lower()
+    if not (kind.endswith("json") or answer.content.lstrip()[:1] in (b"[", b"{")):
+        return None
+    try:
+        data = json.loads(answer.content)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise RunFailed(f"{action.url} answered invalid JSON: {error}") from None
+    if isinstance(data, dict):
+        data = data.get("records", data.get("data", [data]))
+    if not isinstance(data, list) or not all(isinstance(o, dict) for o in data):
+        raise RunFailed(f"{action.url} answered JSON that is not a list of records")
+    if not data:
+        raise RunFailed(f"{action.url} answered no records")
+    if action.map:
+        data = [{action.map.get(k, k): v for k, v in o.items()} for o in data]
+    return data
+
+
+def _row_plan(module: str, action: PullSchedule) -> RowPlan:
+    return RowPlan(
+        module=module,
+        duplicates=Duplicates(action.duplicates) if action.duplicates else None,
+        match=list(action.match),
+        source="pull",
+        actor=None,
+        description=f"pull from {action.url}",
+    )
+
+
+def _file_plan(module: str, action: PullSchedule, path: Path, mappings: Path | None) -> ImportPlan:
+    plan = ImportPlan(
+        module=module,
+        csv=CsvOptions(path=path, encoding="auto", delimiter="auto", header=True),
+        duplicates=Duplicates(action.duplicates) if action.duplicates else None,
+        match=list(action.match),
+        mapping=dict(action.map),
+        date_format="yyyy-mm-dd",
+        source="pull",
+    )
+    if not action.mapping:
+        return plan
+    if mappings is None:
+        raise RunFailed("saved mappings need a workspace")
+    saved = apply_mapping(plan, load_mapping(mappings, action.mapping))
+    return replace(saved, source="pull", mapping={**saved.mapping, **action.map})
 
 
 class _Partial(Exception):
     def __init__(self, report: dict[str, Any]) -> None:
         super().__init__("rows failed")
         self.report = report
-
-
-def _stage(answer: httpx.Response, path: Path, module: Any, action: PullSchedule) -> dict[str, str]:
-    """Write the answer as a CSV file for the importer; the mapping to use (inline, or the
-    JSON objects' keys, or none: the importer suggests one from the CSV's header)."""
-    kind = answer.headers.get("content-type", "").split(";")[0].strip().lower()
-    text = answer.content
-    looks_json = kind.endswith("json") or text.lstrip()[:1] in (b"[", b"{")
-    if looks_json:
-        try:
-            data = json.loads(text)
-        except (ValueError, UnicodeDecodeError) as error:
-            raise RunFailed(f"{action.url} answered invalid JSON: {error}") from None
-        if isinstance(data, dict):
-            data = data.get("records", data.get("data", [data]))
-        if not isinstance(data, list) or not all(isinstance(o, dict) for o in data):
-            raise RunFailed(f"{action.url} answered JSON that is not a list of records")
-        if not data:
-            raise RunFailed(f"{action.url} answered no records")
-        try:
-            write_objects(module, data, path)
-        except KafineaError as error:
-            raise RunFailed(f"{action.url} answered records that cannot be read: {error}") from None
-        with path.open(encoding="utf-8", newline="") as handle:
-            columns = next(csv.reader(handle))
-        return action.map or {c: c for c in columns}
-    path.write_bytes(text)
-    return dict(action.map)

@@ -100,7 +100,12 @@ def test_deliveries_list_filter_and_retry(api: tuple[httpx.Client, Engine]) -> N
 
 def test_schedules_and_run_now(api: tuple[httpx.Client, Engine]) -> None:
     http, _ = api
-    wait_for(lambda: http.get(f"{API}/schedules").json()["schedules"][0]["last_run"])
+    wait_for(
+        lambda: (
+            (http.get(f"{API}/schedules").json()["schedules"][0]["last_run"] or {}).get("status")
+            == "ok"
+        )
+    )
     state = http.get(f"{API}/schedules").json()["schedules"][0]
     assert state["name"] == "products to the factory" and state["when"] == "every 3600s"
     assert state["last_run"]["status"] == "ok" and state["next_run"]
