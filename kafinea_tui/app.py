@@ -34,6 +34,9 @@ if TYPE_CHECKING:
     from kafinea_tui.sync.engine import Engine
 
 
+AUTOMATION_KEYS = ("smtp", "endpoints", "workflows", "schedules")
+
+
 class KafineaApp(App[None]):
     TITLE = "Kafinea"
     # Absolute, so that subclasses defined elsewhere (tests, benchmarks) find it too.
@@ -56,10 +59,14 @@ class KafineaApp(App[None]):
         self.workspace = workspace
         self.store = store
         self._problems: list[str] = []
+        config: dict[str, Any] = {}
         try:
-            keymap, self._problems = keys.keymap_from_config(workspace.config())
+            config = workspace.config()
+            keymap, self._problems = keys.keymap_from_config(config)
         except KafineaError as error:
             keymap, self._problems = {}, [str(error)]
+        # The app runs the automation engine when config.toml describes some automation.
+        self.has_automation = any(k in config for k in AUTOMATION_KEYS)
         self.keymap: dict[str, str] = keymap
         if "open_palette" in keymap:
             # The footer shows the palette's key by looking this key up: follow the keymap, or
@@ -90,7 +97,7 @@ class KafineaApp(App[None]):
         for sentence in self._problems:
             self.notify(sentence, severity="warning", timeout=10)
         self.set_timer(5, resume_gc)  # in case no page ever answers
-        if self.workspace.config_path.is_file():
+        if self.has_automation:
             # After the first page: the engine (outbox, schedules) is not what start-up waits for.
             self.set_timer(1.0, self.start_engine)
 

@@ -47,6 +47,7 @@ FIELDS = "Fields (layout manager)"
 WIZARD = "Import wizard"
 EXPORT = "Export dialog"
 DIALOG = "Dialogs"
+SYNC = "Sync panel"
 
 MODULE_KEYS = 5  # keys 1-5 go to the modules in the order of data.schema.MODULE_ORDER
 _ORDINALS = ("first", "second", "third", "fourth", "fifth")
@@ -77,8 +78,9 @@ KEYS: tuple[Key, ...] = (
     Key("open_fields", "f", "fields", "Fields",
         "The module's fields (layout manager), where custom fields are added", LIST,
         aliases=("fields",)),
-    Key("open_sync", "y", "sync_panel", "Sync", "The sync panel (not in this version yet)", LIST,
-        aliases=("sync",)),
+    Key("open_sync", "y", "sync_panel", "Sync",
+        "The sync panel: the automation engine, deliveries, workflows, schedules, endpoints, "
+        "API tokens", LIST, aliases=("sync",)),
     *(
         Key(f"go_module_{n}", str(n), f"switch_module({n - 1})", f"Module {n}",
             f"Show the {_ORDINALS[n - 1]} module's list", LIST, aliases=(f"module_{n}",))
@@ -134,6 +136,24 @@ KEYS: tuple[Key, ...] = (
         "Move the highlighted field one place up in the export's order", EXPORT),
     Key("move_field_down", "shift+down,J", "move(1)", "Move field down",
         "Move the highlighted field one place down in the export's order", EXPORT),
+    # -- the sync panel ---------------------------------------------------------------------------
+    Key("filter_deliveries", "f", "cycle_filter", "Filter deliveries",
+        "Show all deliveries, then only pending, failed or delivered ones", SYNC, show=True),
+    Key("retry_delivery", "r", "retry", "Retry delivery",
+        "Send the failed delivery under the cursor again, with the same webhook-id", SYNC,
+        show=True, footer="Retry"),
+    Key("toggle_workflow", "space", "toggle_workflow", "Workflow on/off",
+        "Turn the workflow under the cursor on or off (saved to config.toml)", SYNC),
+    Key("run_schedule", "x", "run_schedule", "Run schedule now",
+        "Run the schedule under the cursor now", SYNC, show=True, footer="Run now"),
+    Key("test_endpoint", "t", "test_endpoint", "Test endpoint",
+        "Queue a sample delivery to the endpoint under the cursor", SYNC),
+    Key("create_token", "n", "new_token", "New API token",
+        "Create an API token; it is shown once", SYNC),
+    Key("revoke_token", "d", "revoke_token", "Revoke API token",
+        "Revoke the API token under the cursor", SYNC),
+    Key("reload_config", "l", "reload_config", "Reload config",
+        "Read config.toml again (endpoints, workflows, schedules)", SYNC),
     # -- dialogs that ask ------------------------------------------------------------------------
     Key("confirm_action", "y", "confirm", "Yes", "Do what the dialog asks", DIALOG, show=True),
 )

@@ -1,27 +1,26 @@
 """The sync panel (`y`, and the palette): the automation engine, the delivery log, workflows,
 schedules, endpoints and API tokens, refreshed every two seconds.
 
-Keys: `f` cycles the log's status filter, `r` retries the failed delivery under the cursor,
-`space` turns the workflow under the cursor on or off (saved to config.toml), `x` runs the
-schedule under the cursor now, `t` queues a test delivery to the endpoint under the cursor, `n`
-creates an API token (shown once), `d` revokes the token under the cursor, `l` reads config.toml
-again. Every data call runs in a thread worker that reports with a typed Message.
+Its keys are the registry's "Sync panel" rows (kafinea_tui/keys.py): filter the log by status,
+retry a failed delivery, turn a workflow on or off (saved to config.toml), run a schedule now,
+queue a test delivery to an endpoint, create and revoke API tokens, read config.toml again.
+Every data call runs in a thread worker that reports with a typed Message.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, TabPane
 
+from kafinea_tui import keys
 from kafinea_tui.data.store.database import Store
-from kafinea_tui.screens.palette import PaletteCommand
 from kafinea_tui.sync import panel
 from kafinea_tui.sync.panel import FILTERS, PanelView
 from kafinea_tui.workspace import Workspace
@@ -60,18 +59,17 @@ class SyncPanelScreen(Screen[None]):
     SyncPanelScreen #sync-token-name.-shown { display: block; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f", "cycle_filter", "Filter", id="sync.filter"),
-        Binding("r", "retry", "Retry", id="sync.retry"),
-        Binding("space", "toggle_workflow", "On/off", id="sync.toggle"),
-        Binding("x", "run_schedule", "Run now", id="sync.run"),
-        Binding("t", "test_endpoint", "Test", id="sync.test"),
-        Binding("n", "new_token", "New token", id="sync.new_token"),
-        Binding("d", "revoke_token", "Revoke", id="sync.revoke"),
-        Binding("l", "reload_config", "Reload", id="sync.reload"),
-        Binding("escape", "close", "Close", id="sync.close"),
-        Binding("q", "close", "Close", show=False, id="sync.quit"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = keys.bindings(
+        "filter_deliveries",
+        "retry_delivery",
+        "toggle_workflow",
+        "run_schedule",
+        "test_endpoint",
+        "create_token",
+        "revoke_token",
+        "reload_config",
+        "close_screen",
+    )
 
     class Loaded(Message):
         """A fresh view of the automation, from the loading worker."""
@@ -116,26 +114,6 @@ class SyncPanelScreen(Screen[None]):
         self.query_one("#sync-deliveries", DataTable).focus()
         self.load()
         self.set_interval(REFRESH, self.load)
-
-    def palette_commands(self) -> Iterator[PaletteCommand]:
-        yield PaletteCommand(
-            "Retry delivery", "Send the selected failed delivery again (r)", self.action_retry
-        )
-        yield PaletteCommand(
-            "Filter deliveries", "All, pending, failed, delivered (f)", self.action_cycle_filter
-        )
-        yield PaletteCommand(
-            "Run schedule now", "Run the selected schedule (x)", self.action_run_schedule
-        )
-        yield PaletteCommand(
-            "Test endpoint", "Queue a sample delivery (t)", self.action_test_endpoint
-        )
-        yield PaletteCommand(
-            "New API token", "Create a token, shown once (n)", self.action_new_token
-        )
-        yield PaletteCommand(
-            "Reload config.toml", "Read the automation again (l)", self.action_reload_config
-        )
 
     # -- loading -----------------------------------------------------------------------------
 

@@ -322,8 +322,10 @@ async def test_import_export_and_sync_keys_answer(app: KafineaApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("y")
-        await pilot.pause()
-        assert any("sync panel" in str(n.message).lower() for n in app._notifications)
+        await settle(pilot)
+        assert type(app.screen).__name__ == "SyncPanelScreen"
+        await pilot.press("escape")
+        await settle(pilot)
         for key, screen_name in (("i", "ImportWizard"), ("e", "ExportDialog")):
             await pilot.press(key)
             await settle(pilot)
