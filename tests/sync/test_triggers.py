@@ -130,3 +130,29 @@ actions = [{ type = "update", set = { status = "In Production" } }]
         == "workflow"
     )
     assert len(outbox(store)) == 1  # the send of the approval still went out
+
+
+def test_a_merge_import_that_leaves_the_status_alone_fires_nothing(tmp_path: Path) -> None:
+    _, store = open_workspace(tmp_path, factory_config())
+    seed(store)
+    header = "Order Number,Subject,Status,Product,Quantity,List Price"
+    first = write(
+        tmp_path / "a.csv", f"{header}\nSO-1,s,Approved,P-100,1,5\nSO-2,s,Created,P-100,1,5\n"
+    )
+    run_import(store, plan("salesorders", first))
+    assert len(outbox(store)) == 1
+    # Subjects change, statuses do not: `changed = ["status"]` keeps the workflow quiet.
+    again = write(
+        tmp_path / "b.csv", f"{header}\nSO-1,t,Approved,P-100,1,5\nSO-2,t,Created,P-100,1,5\n"
+    )
+    report = run_import(
+        store, plan("salesorders", again, duplicates="merge", match=["order_number"])
+    )
+    assert report.merged == 2
+    assert len(outbox(store)) == 1
+    # SO-2 becomes Approved: it fires, SO-1 (already Approved) does not.
+    third = write(
+        tmp_path / "c.csv", f"{header}\nSO-1,u,Approved,P-100,1,5\nSO-2,u,Approved,P-100,1,5\n"
+    )
+    run_import(store, plan("salesorders", third, duplicates="merge", match=["order_number"]))
+    assert [row[3] for row in outbox(store)] == [1, 2]

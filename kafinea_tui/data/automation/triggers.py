@@ -81,13 +81,14 @@ def _fire_one(cur: duckdb.DuckDBPyConnection, trigger: Trigger, since: int, dept
     )
     params: list[Any] = [since, trigger.module.name, *trigger.ops]
     params += [list(trigger.changed)] if trigger.changed else []
+    same, same_params = _unchanged_in_batch(trigger, since)
     cur.execute(
         f"CREATE OR REPLACE TEMP TABLE {FIRED} AS SELECT r.id, c.cursor, c.op"
         f" FROM (SELECT record_id, max(cursor) AS cursor, arg_max(op, cursor) AS op"
         f" FROM kf_changes WHERE cursor > ? AND module = ? AND op IN ({ops}){changed}"
         f" GROUP BY record_id) c JOIN {table} r ON r.id = c.record_id"
-        f" WHERE coalesce({trigger.when_sql}, FALSE)",
-        [*params, *trigger.when_params],
+        f" WHERE coalesce({trigger.when_sql}, FALSE){same}",
+        [*params, *trigger.when_params, *same_params],
     )
     row = cur.execute(f"SELECT count(*) FROM {FIRED}").fetchone()
     count = int(row[0]) if row else 0
@@ -118,6 +119,23 @@ def _fire_one(cur: duckdb.DuckDBPyConnection, trigger: Trigger, since: int, dept
         [trigger.workflow, now, count, depth],
     )
     cur.execute(f"DROP TABLE IF EXISTS {FIRED}")
+
+
+def _unchanged_in_batch(trigger: Trigger, since: int) -> tuple[str, list[Any]]:
+    """Leave out records a batch of this transaction (an import, a mass edit) left unchanged in
+    the `changed` fields. A batch logs the fields it wrote, for every record it updated; the
+    values each record had before are in `<module>_prev`, so comparing them says which records
+    really changed one of the watched fields. Only for column fields (lines live elsewhere)."""
+    fields = [trigger.module.find_field(name) for name in trigger.changed]
+    if not trigger.changed or not all(f is not None and f.is_column for f in fields):
+        return "", []
+    same = " AND ".join(f"p.{f.name} IS NOT DISTINCT FROM r.{f.name}" for f in fields if f)
+    return (
+        f" AND NOT EXISTS (SELECT 1 FROM {trigger.module.table}_prev p WHERE p.id = r.id"
+        " AND p.prev_batch_id IN (SELECT batch_id FROM kf_changes WHERE cursor > ?"
+        f" AND batch_id IS NOT NULL) AND {same})",
+        [since],
+    )
 
 
 def _apply_updates(cur: duckdb.DuckDBPyConnection, trigger: Trigger, now: Any) -> None:
