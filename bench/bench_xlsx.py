@@ -16,6 +16,16 @@ A million-row workbook takes a minute or more to write, so the export's file is 
 `bench/.data/contacts_<rows>.xlsx` and reused as the import's input. Each figure is one run
 (BENCH_XLSX_RUNS for more): the runs are long, and a shared machine moves them more than the
 median of three would fix.
+
+Measured once on the shared 2-core machine under a load average of about 22 (absolute times
+several times a quiet machine's; ratios from the same run): export 603.9 s against the bare
+loop's 659.5 s, 0.92x (the export picks each column's XlsxWriter method once, where write_row
+dispatches per cell); import 104.2 s against fastexcel bare 31.7 s, 3.29x, goal NOT met. Of
+the gap, typing every row costs 46.3 s against 31.7 s (1.46x alone); the rest is DuckDB turning
+typed cells into text and parsing them back, creating 50,000 organizations and writing. Next
+steps: stage typed Arrow columns as typed values (a date cell straight to DATE, a number to
+DECIMAL) instead of the text round trip, and check a sampled guess for coerced cells instead
+of typing every row.
 """
 
 from __future__ import annotations
