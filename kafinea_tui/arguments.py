@@ -8,6 +8,7 @@ fix to both. `args` is any object with the option names as attributes (an argpar
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 
 from kafinea_tui.data.errors import UsageError
 from kafinea_tui.data.exporter.options import ExportOptions
@@ -64,7 +65,7 @@ def build_plan(args: argparse.Namespace, workspace: Workspace) -> ImportPlan:
 
 
 def options_from_args(args: argparse.Namespace) -> ExportOptions:
-    ids = _ids(args.ids) if args.ids is not None else ()
+    ids = record_ids(args.ids) if args.ids is not None else ()
     scope = args.scope
     if scope is None:
         if args.ids is not None:
@@ -117,11 +118,36 @@ def export_format(output: str | None, wanted: str | None) -> str:
     return fmt
 
 
-def _ids(text: str) -> tuple[int, ...]:
-    try:
-        return tuple(int(part) for part in text.replace(" ", "").split(",") if part)
-    except ValueError:
-        raise UsageError(f"--ids takes record ids separated by commas, not {text!r}.") from None
+MAX_INTEGER = 2**63 - 1  # DuckDB's BIGINT: ids, pages and offsets past it are refused, not sent
+
+
+def record_ids(text: str, option: str = "--ids") -> tuple[int, ...]:
+    """`1,2, 3` -> (1, 2, 3); anything but whole numbers from 1 to MAX_INTEGER is a sentence
+    naming `option` (`--ids` on the command line, `ids` in a URL)."""
+    ids: list[int] = []
+    for part in text.replace(" ", "").split(","):
+        if not part:
+            continue
+        if not part.isdigit() or not 1 <= int(part) <= MAX_INTEGER:
+            raise UsageError(
+                f"{option} takes record ids (whole numbers from 1 to {MAX_INTEGER}) separated"
+                f" by commas; {part!r} is not one."
+            )
+        ids.append(int(part))
+    return tuple(ids)
+
+
+def whole_number(low: int) -> Callable[[str], int]:
+    """An argparse `type` for a whole number from `low` to MAX_INTEGER, refused in a sentence."""
+
+    def parse(text: str) -> int:
+        if not text.strip().isdigit() or not low <= int(text) <= MAX_INTEGER:
+            raise argparse.ArgumentTypeError(
+                f"a whole number from {low} to {MAX_INTEGER} is needed, not {text!r}"
+            )
+        return int(text)
+
+    return parse
 
 
 def sort_terms(specs: list[str], option: str = "--sort") -> tuple[tuple[str, bool], ...]:

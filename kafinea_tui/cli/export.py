@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kafinea_tui.arguments import options_from_args
+from kafinea_tui.arguments import options_from_args, whole_number
 from kafinea_tui.data.csv_dialect import DELIMITERS
 from kafinea_tui.data.exporter.options import (
     DECIMALS,
@@ -50,9 +50,11 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--search", default="", metavar="TEXT", help="quick search, as in the list")
     parser.add_argument("--ids", default=None, metavar="1,2,3", help="record ids for --scope ids")
-    parser.add_argument("--page", type=int, default=None, metavar="N", help="page number (from 1)")
     parser.add_argument(
-        "--page-size", type=int, default=50, metavar="K", help="page size (default 50)"
+        "--page", type=whole_number(1), default=None, metavar="N", help="page number (from 1)"
+    )
+    parser.add_argument(
+        "--page-size", type=whole_number(1), default=50, metavar="K", help="page size (default 50)"
     )
     parser.add_argument(
         "--sort", action="append", default=[], metavar="FIELD[:desc]", help="sort (repeatable)"

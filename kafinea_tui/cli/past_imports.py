@@ -6,6 +6,7 @@ import argparse
 import json
 from typing import Any
 
+from kafinea_tui.arguments import whole_number
 from kafinea_tui.data.importer.undo import list_batches, undo_import
 from kafinea_tui.workspace import Workspace
 
@@ -15,7 +16,7 @@ def register(subparsers: Any) -> None:
     listing.add_argument("--json", action="store_true", help="print JSON")
     listing.set_defaults(handler=run_list)
     undo = subparsers.add_parser("undo", help="undo an import")
-    undo.add_argument("batch", type=int, help="the batch number `imports` shows")
+    undo.add_argument("batch", type=whole_number(1), help="the batch number `imports` shows")
     undo.add_argument("--json", action="store_true", help="print JSON")
     undo.set_defaults(handler=run_undo)
 

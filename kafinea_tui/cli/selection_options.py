@@ -37,13 +37,9 @@ def selection_from(args: Any) -> Selection:
     if args.ids is not None and (args.filter is not None or args.search is not None):
         raise UsageError("--ids names the records itself; give it without --filter or --search.")
     if args.ids is not None:
-        try:
-            ids = tuple(int(part) for part in args.ids.replace(" ", "").split(",") if part)
-        except ValueError:
-            raise UsageError(
-                f"--ids takes record ids separated by commas, not {args.ids!r}."
-            ) from None
-        return Selection(ids=ids)
+        from kafinea_tui.arguments import record_ids
+
+        return Selection(ids=record_ids(args.ids))
     return Selection(filter=args.filter, search=args.search)
 
 

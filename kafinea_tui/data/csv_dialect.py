@@ -18,6 +18,29 @@ DELIMITERS: dict[str, str] = {
 }
 # What an import reads ('auto': detected from the file). An export writes EXPORT_ENCODINGS.
 ENCODINGS: tuple[str, ...] = ("auto", "utf-8", "utf-8-sig", "iso-8859-1", "windows-1252", "utf-16")
+# The usual other spellings of ENCODINGS (after lower-casing, `_` read as `-`). The list is
+# closed on purpose: a Python codec name such as rot13, base64 or utf-7 is not an encoding a
+# CSV file is written in, and trying it only turns a typo into garbage or a crash.
+ENCODING_ALIASES: dict[str, str] = {
+    "utf8": "utf-8",
+    "utf8-sig": "utf-8-sig",
+    "utf-8-bom": "utf-8-sig",
+    "iso8859-1": "iso-8859-1",
+    "iso88591": "iso-8859-1",
+    "latin-1": "iso-8859-1",
+    "latin1": "iso-8859-1",
+    "l1": "iso-8859-1",
+    "cp1252": "windows-1252",
+    "cp-1252": "windows-1252",
+    "windows1252": "windows-1252",
+    "win-1252": "windows-1252",
+    "ansi": "windows-1252",
+    "utf16": "utf-16",
+    "utf-16-le": "utf-16-le",
+    "utf-16le": "utf-16-le",
+    "utf-16-be": "utf-16-be",
+    "utf-16be": "utf-16-be",
+}
 DATE_FORMATS: tuple[str, ...] = ("dd/mm/yyyy", "mm/dd/yyyy", "yyyy-mm-dd", "dd.mm.yyyy")
 
 # Characters no delimiter can be: the quote and the line ends.
@@ -42,3 +65,18 @@ def delimiter_char(option: str, *, auto: bool = False) -> str:
         return option
     names = ", ".join([*DELIMITERS, "auto"] if auto else DELIMITERS)
     raise UsageError(f"Unknown delimiter {option!r}; use {names} or the character itself.")
+
+
+def encoding_name(option: str, *, auto: bool = True) -> str:
+    """An encoding option -> its name in ENCODINGS (an alias of ENCODING_ALIASES is read as
+    its encoding; `auto` only where reading allows it). Anything else is a UsageError listing
+    the names, whatever Python's codecs would make of it."""
+    key = option.strip().lower().replace("_", "-")
+    key = ENCODING_ALIASES.get(key, key)
+    if (key in ENCODINGS and (auto or key != "auto")) or key in ("utf-16-le", "utf-16-be"):
+        return key
+    names = [e for e in ENCODINGS if auto or e != "auto"]
+    raise UsageError(
+        f"Unknown encoding {option!r}; use {', '.join(names[1:] if auto else names)}"
+        f"{' or auto' if auto else ''} (or latin-1, cp1252, utf8: the usual other names)."
+    )

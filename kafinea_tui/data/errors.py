@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+
 
 class KafineaError(Exception):
     """Something the user can act on. `str(error)` is the whole message; exit status 1."""
@@ -30,9 +32,41 @@ class FilterError(UsageError):
     def __init__(self, message: str, expression: str = "", position: int = 0) -> None:
         self.expression = expression
         self.position = position
-        pointer = f"\n  {expression}\n  {' ' * position}^" if expression else ""
+        pointer = _pointer(expression, position) if expression else ""
         super().__init__(f"{message} (at column {position + 1}){pointer}")
         self.reason = message
+
+
+POINTER_CONTEXT = 40  # characters shown each side of an error in a long expression
+
+
+def _pointer(expression: str, position: int) -> str:
+    """The expression with a caret under `position`; a long one is cut to the part around it."""
+    start = max(0, position - POINTER_CONTEXT)
+    end = min(len(expression), position + POINTER_CONTEXT)
+    before = "…" if start else ""
+    after = "…" if end < len(expression) else ""
+    shown = before + expression[start:end] + after
+    return f"\n  {shown}\n  {' ' * (len(before) + position - start)}^"
+
+
+class DiskFull(KafineaError):
+    """The disk holding the workspace (or DuckDB's temporary folder) is full; the transaction
+    was rolled back. 507 over the API."""
+
+
+def is_disk_full(error: BaseException) -> bool:
+    """Whether `error`, or an error it was raised while handling, is a full disk. DuckDB says
+    it in an IOException's text; a clean-up statement run after it (a SET on the aborted
+    transaction) may raise a second error that hides it, hence the walk along the chain."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, OSError) and seen.errno == errno.ENOSPC:
+            return True
+        if "no space left on device" in str(seen).lower():
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 class NotFound(KafineaError):

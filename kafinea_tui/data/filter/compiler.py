@@ -72,9 +72,13 @@ class Compiler:
 
     def compile(self, node: Node) -> Sql:
         if isinstance(node, BoolOp):
-            left, lp = self.compile(node.left)
-            right, rp = self.compile(node.right)
-            return f"({left} {node.op.upper()} {right})", lp + rp
+            parts: list[str] = []
+            params: list[Any] = []
+            for operand in node.operands:
+                sql, values = self.compile(operand)
+                parts.append(sql)
+                params += values
+            return "(" + f" {node.op.upper()} ".join(parts) + ")", params
         if isinstance(node, Not):
             inner, params = self.compile(node.operand)
             return f"(NOT coalesce({inner}, FALSE))", params

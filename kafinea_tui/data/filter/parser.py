@@ -13,6 +13,10 @@ Grammar (keywords are case-insensitive)::
     OP         := = | != | <> | < | <= | > | >= | ~ | !~ | ^
     value      := "double quoted" | 'single quoted' | bare-word
 
+`and`/`or` chains are read in a loop into one node with all their operands, so a chain of any
+length parses and compiles without recursion; parentheses and `not` recurse, and nesting deeper
+than MAX_DEPTH is an error at the position where it goes too deep (never a RecursionError).
+
 Field references are a field name (`mailing_city`), a label in backticks (`` `Mailing City` ``),
 or a label written bare with spaces (`Mailing City = "Paris"`): the parser takes the longest run
 of words that names a field, so labels containing keywords (`Qty In Stock`, `Do Not Call`) work.
@@ -27,6 +31,7 @@ from dataclasses import dataclass
 
 from kafinea_tui.data.errors import FilterError
 
+MAX_DEPTH = 100  # nested parentheses and `not`s; far past what a person writes
 KEYWORDS = frozenset({"and", "or", "not", "in", "is", "empty"})
 OPERATORS = ("!=", "<>", "<=", ">=", "!~", "=", "<", ">", "~", "^")
 # A bare word runs until whitespace, a quote, a parenthesis, a comma or an operator character.
@@ -64,8 +69,7 @@ class Comparison:
 @dataclass(frozen=True)
 class BoolOp:
     op: str  # 'and' | 'or'
-    left: Node
-    right: Node
+    operands: tuple[Node, ...]  # two or more, in the order written
 
 
 @dataclass(frozen=True)
@@ -136,6 +140,7 @@ class Parser:
         self.expression = expression
         self.tokens = tokenize(expression)
         self.i = 0
+        self.depth = 0
         self.is_field = is_field
 
     def error(self, message: str, token: Token | None = None) -> FilterError:
@@ -161,32 +166,35 @@ class Parser:
         return node
 
     def or_expr(self) -> Node:
-        node = self.and_expr()
-        while self.peek().keyword == "or":
-            self.take()
-            node = BoolOp("or", node, self.and_expr())
-        return node
+        return self._chain("or", self.and_expr)
 
     def and_expr(self) -> Node:
-        node = self.not_expr()
-        while self.peek().keyword == "and":
+        return self._chain("and", self.not_expr)
+
+    def _chain(self, keyword: str, operand: Callable[[], Node]) -> Node:
+        nodes = [operand()]
+        while self.peek().keyword == keyword:
             self.take()
-            node = BoolOp("and", node, self.not_expr())
-        return node
+            nodes.append(operand())
+        return nodes[0] if len(nodes) == 1 else BoolOp(keyword, tuple(nodes))
 
     def not_expr(self) -> Node:
         token = self.peek()
+        if token.keyword != "not" and token.kind != "(":
+            return self.comparison()
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.error(f"nested more than {MAX_DEPTH} levels deep", token)
+        self.take()
         if token.keyword == "not":
-            self.take()
-            return Not(self.not_expr())
-        if token.kind == "(":
-            self.take()
+            node: Node = Not(self.not_expr())
+        else:
             node = self.or_expr()
             if self.peek().kind != ")":
                 raise self.error("expected ')' to close the '(' here", token)
             self.take()
-            return node
-        return self.comparison()
+        self.depth -= 1
+        return node
 
     def comparison(self) -> Comparison:
         field, position = self.field_ref()

@@ -84,4 +84,7 @@ def ordered(cur: duckdb.DuckDBPyConnection) -> Iterator[None]:
     try:
         yield
     finally:
-        cur.execute("SET SESSION preserve_insertion_order = false")
+        # After a failed statement the transaction is aborted and refuses even a SET: the
+        # failure itself is what the caller must see, and the next import sets this again.
+        with suppress(duckdb.Error):
+            cur.execute("SET SESSION preserve_insertion_order = false")

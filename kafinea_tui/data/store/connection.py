@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -18,7 +19,7 @@ def connect(path: Path | str) -> duckdb.DuckDBPyConnection:
     but it is not a valid DuckDB database file!". The file itself is never touched.
     """
     try:
-        return duckdb.connect(str(path))
+        connection = duckdb.connect(str(path))
     except duckdb.IOException as error:
         text = str(error)
         if re.search(r"could not set lock|conflicting lock", text, re.IGNORECASE):
@@ -40,6 +41,17 @@ def connect(path: Path | str) -> duckdb.DuckDBPyConnection:
         raise WorkspaceError(
             f"{path} is not a Kafinea workspace database or is damaged: {first_line(str(error))}"
         ) from None
+    remove_spill_folder(Path(path))
+    return connection
+
+
+def remove_spill_folder(path: Path) -> None:
+    """Remove `<database>.tmp`, where DuckDB spills what does not fit in memory: a process
+    killed during a large import leaves it behind, and holding the database's lock now, this
+    process is the only one that could be using it."""
+    spill = path.with_name(path.name + ".tmp")
+    if spill.is_dir() and not spill.is_symlink():
+        shutil.rmtree(spill, ignore_errors=True)
 
 
 def first_line(text: str) -> str:

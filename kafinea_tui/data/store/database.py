@@ -17,7 +17,13 @@ from typing import Any
 import duckdb
 
 from kafinea_tui.data.collation import ROOT_COLLATION
-from kafinea_tui.data.errors import KafineaError, UsageError, WorkspaceError
+from kafinea_tui.data.errors import (
+    DiskFull,
+    KafineaError,
+    UsageError,
+    WorkspaceError,
+    is_disk_full,
+)
 from kafinea_tui.data.schema import LINE_ITEMS_TABLE, Field, FieldType, Module, Schema
 from kafinea_tui.data.store.change_log import log_changes, top_cursor, utc_now
 from kafinea_tui.data.store.connection import connect, first_line
@@ -120,11 +126,16 @@ class Store:
             if hook is not None:
                 hook(cursor, since)
             cursor.execute("COMMIT")
-        except BaseException:
+        except BaseException as error:
             with suppress(duckdb.Error):  # a failed COMMIT has already rolled back
                 cursor.execute("ROLLBACK")
             with suppress(duckdb.Error):  # picklist values of the failed transaction go too
                 self._schema = self._load_schema()
+            if is_disk_full(error):
+                raise DiskFull(
+                    "The disk holding the workspace is full; nothing was written (the "
+                    "workspace is as it was). Free some space and try again."
+                ) from None
             raise
         finally:
             self._local.depth = 0

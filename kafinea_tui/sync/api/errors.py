@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from kafinea_tui.data.errors import FilterError, KafineaError, NotFound, UsageError
+from kafinea_tui.data.errors import DiskFull, FilterError, KafineaError, NotFound, UsageError
 
 
 class ApiError(Exception):
@@ -41,7 +41,15 @@ async def _filter_error(request: Request, error: Exception) -> Response:
 
 
 async def _kafinea_error(request: Request, error: Exception) -> Response:
-    status = 400 if isinstance(error, UsageError) else 404 if isinstance(error, NotFound) else 422
+    status = (
+        400
+        if isinstance(error, UsageError)
+        else 404
+        if isinstance(error, NotFound)
+        else 507
+        if isinstance(error, DiskFull)
+        else 422
+    )
     return JSONResponse({"error": str(error)}, status_code=status)
 
 

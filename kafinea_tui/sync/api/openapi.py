@@ -14,10 +14,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from kafinea_tui.arguments import MAX_INTEGER
 from kafinea_tui.data.schema import Schema
 from kafinea_tui.sync.api.automation import openapi_paths as automation_paths
 from kafinea_tui.sync.api.openapi_schemas import components, ref
-from kafinea_tui.sync.api.params import FLAG_WORDS, MAX_INTEGER, MAX_LIMIT
+from kafinea_tui.sync.api.params import FLAG_WORDS, MAX_LIMIT
 
 BASE = "/api/v1"
 _JSON = "application/json"

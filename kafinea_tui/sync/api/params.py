@@ -19,7 +19,7 @@ from typing import Any
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
 
-from kafinea_tui.arguments import build_plan, options_from_args
+from kafinea_tui.arguments import MAX_INTEGER, build_plan, options_from_args
 from kafinea_tui.data.errors import UsageError
 from kafinea_tui.data.exporter.options import ExportOptions
 from kafinea_tui.data.importer.plan import Duplicates, ImportPlan
@@ -35,7 +35,6 @@ IMPORT_LISTS = ("match", "map", "default", "reference_key")
 IMPORT_FLAGS = ("no_header", "dry_run", "no_create_related")
 RECORDS_POST = ("duplicates", "match", "dry_run", "no_create_related", "date_format", "decimal")
 RECORD_PATCH = ("no_create_related", "date_format", "decimal")
-MAX_INTEGER = 2**63 - 1  # DuckDB's BIGINT: ids, offsets and limits past it are refused
 EXPORT_TEXT = (
     "scope",
     "filter",

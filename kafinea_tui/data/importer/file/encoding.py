@@ -11,47 +11,18 @@ import codecs
 import re
 from pathlib import Path
 
-from kafinea_tui.data.errors import KafineaError, UsageError
+from kafinea_tui.data.csv_dialect import encoding_name
+from kafinea_tui.data.errors import KafineaError
 
 SAMPLE_BYTES = 256 * 1024
 CHUNK_BYTES = 4 * 1024 * 1024
 
-# What people type for an encoding -> the Python codec we use and the name we show.
-_ENCODING_NAMES: dict[str, str] = {
-    "utf-8": "utf-8",
-    "utf8": "utf-8",
-    "utf-8-sig": "utf-8-sig",
-    "utf8-sig": "utf-8-sig",
-    "iso-8859-1": "iso-8859-1",
-    "iso8859-1": "iso-8859-1",
-    "latin-1": "iso-8859-1",
-    "latin1": "iso-8859-1",
-    "windows-1252": "windows-1252",
-    "cp1252": "windows-1252",
-    "utf-16": "utf-16",
-    "utf16": "utf-16",
-    "utf-16-le": "utf-16-le",
-    "utf-16le": "utf-16-le",
-    "utf-16-be": "utf-16-be",
-    "utf-16be": "utf-16-be",
-}
 _CODECS = {"iso-8859-1": "latin-1", "windows-1252": "cp1252"}
 
 
 def normalize_encoding(name: str) -> str:
     """The canonical name of an encoding option, or a UsageError listing the choices."""
-    key = name.strip().lower().replace("_", "-")
-    if key == "auto":
-        return "auto"
-    if key in _ENCODING_NAMES:
-        return _ENCODING_NAMES[key]
-    try:
-        return codecs.lookup(key).name
-    except LookupError:
-        raise UsageError(
-            f"Unknown encoding {name!r}; use utf-8, utf-8-sig, iso-8859-1, windows-1252, "
-            "utf-16 or auto."
-        ) from None
+    return encoding_name(name)
 
 
 def python_codec(encoding: str) -> str:
