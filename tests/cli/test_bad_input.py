@@ -35,7 +35,8 @@ def refused(done: subprocess.CompletedProcess[str], *words: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def cities(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A workspace of four contacts in three cities, shared by the module's read-only tests."""
     path = tmp_path_factory.mktemp("ws")
     with Workspace(path).opened_store() as store:
         for city in ("Paris", "Lyon", "Nantes", "Lyon"):
@@ -57,22 +58,22 @@ class TestIntegersPast64Bits:
         ],
     )
     def test_is_a_usage_error_naming_the_option(
-        self, workspace: Path, args: tuple[str, ...], named: str
+        self, cities: Path, args: tuple[str, ...], named: str
     ) -> None:
-        refused(run(workspace, *args), named)
+        refused(run(cities, *args), named)
 
 
 class TestDeepAndLongFilters:
-    def test_a_flat_chain_of_a_thousand_terms_filters(self, workspace: Path) -> None:
-        cities = ["Lyon", *(f"Nowhere {i}" for i in range(1500))]
-        chain = " or ".join(f'mailing_city = "{c}"' for c in cities)
-        done = run(workspace, "export", "contacts", "-o", "-", "--filter", chain)
+    def test_a_flat_chain_of_a_thousand_terms_filters(self, cities: Path) -> None:
+        names = ["Lyon", *(f"Nowhere {i}" for i in range(1500))]
+        chain = " or ".join(f'mailing_city = "{c}"' for c in names)
+        done = run(cities, "export", "contacts", "-o", "-", "--filter", chain)
         assert done.returncode == 0, done.stderr
         assert done.stdout.count("In Lyon") == 2 and "In Paris" not in done.stdout
 
-    def test_a_long_and_chain_filters_too(self, workspace: Path) -> None:
+    def test_a_long_and_chain_filters_too(self, cities: Path) -> None:
         chain = " and ".join(f'mailing_city != "P{i}"' for i in range(200))
-        done = run(workspace, "export", "contacts", "-o", "-", "--filter", chain, "--json")
+        done = run(cities, "export", "contacts", "-o", "-", "--filter", chain, "--json")
         assert done.returncode == 0, done.stderr
 
     @pytest.mark.parametrize(
@@ -83,9 +84,9 @@ class TestDeepAndLongFilters:
         ],
     )
     def test_nesting_past_the_limit_is_a_sentence_with_its_column(
-        self, workspace: Path, expression: str
+        self, cities: Path, expression: str
     ) -> None:
-        done = run(workspace, "export", "contacts", "-o", "-", "--filter", expression)
+        done = run(cities, "export", "contacts", "-o", "-", "--filter", expression)
         refused(done, "nested more than 100 levels deep", "(at column ")
         assert len(done.stderr) < 500  # the expression is shown around the column, not whole
 
@@ -95,18 +96,18 @@ class TestEncodingsAreAClosedList:
         "name", ["rot13", "base64", "zlib", "undefined", "utf-7", "unicode_escape", "bogus"]
     )
     def test_another_name_is_refused_listing_the_accepted_ones(
-        self, workspace: Path, tmp_path: Path, name: str
+        self, cities: Path, tmp_path: Path, name: str
     ) -> None:
         path = tmp_path / "people.csv"
         path.write_text("Last Name\nDupont\n", encoding="utf-8")
-        done = run(workspace, "import", "contacts", str(path), "--encoding", name, "--dry-run")
+        done = run(cities, "import", "contacts", str(path), "--encoding", name, "--dry-run")
         refused(done, "Unknown encoding", "utf-8", "windows-1252", "iso-8859-1")
 
     @pytest.mark.parametrize("alias", ["latin-1", "LATIN1", "cp1252", "utf8", "ISO_8859_1"])
-    def test_the_usual_aliases_are_read(self, workspace: Path, tmp_path: Path, alias: str) -> None:
+    def test_the_usual_aliases_are_read(self, cities: Path, tmp_path: Path, alias: str) -> None:
         path = tmp_path / "people.csv"
         path.write_bytes("Last Name\nDupré\n".encode("latin-1" if alias != "utf8" else "utf-8"))
-        done = run(workspace, "import", "contacts", str(path), "--encoding", alias, "--dry-run")
+        done = run(cities, "import", "contacts", str(path), "--encoding", alias, "--dry-run")
         assert done.returncode == 0, done.stderr
         assert "1 created" in done.stdout
 
@@ -141,30 +142,28 @@ class TestAFullDisk:
     ) -> None:
         filler = small_disk / "filler"
         filler.write_bytes(b"\0" * 20 * 2**20)  # what other files take on that disk
-        workspace = small_disk / "ws"
+        on_small_disk = small_disk / "ws"
         small = tmp_path / "small.csv"
         small.write_text("Last Name\nAvant\nAprès\n", encoding="utf-8")
-        assert run(workspace, "import", "contacts", str(small)).returncode == 0
+        assert run(on_small_disk, "import", "contacts", str(small)).returncode == 0
 
-        done = run(workspace, "import", "contacts", str(big_csv(tmp_path / "big.csv", 150_000)))
+        done = run(on_small_disk, "import", "contacts", str(big_csv(tmp_path / "big.csv", 150_000)))
         assert done.returncode == 1
         assert "Traceback" not in done.stderr
         assert done.stderr.startswith("kafinea-tui: The disk holding the workspace is full")
 
         filler.unlink()  # space is freed: the same workspace works on
-        again = run(workspace, "import", "contacts", str(small), "--json")
+        again = run(on_small_disk, "import", "contacts", str(small), "--json")
         assert again.returncode == 0, again.stderr
-        listed = run(workspace, "export", "contacts", "-o", "-", "--fields", "last_name")
+        listed = run(on_small_disk, "export", "contacts", "-o", "-", "--fields", "last_name")
         assert listed.stdout.splitlines() == ["Last Name", "Avant", "Après", "Avant", "Après"]
 
 
 class TestSpillLeftovers:
-    def test_the_spill_folder_of_a_killed_process_goes_at_the_next_open(
-        self, workspace: Path
-    ) -> None:
-        spill = workspace / "kafinea.duckdb.tmp"
+    def test_the_spill_folder_of_a_killed_process_goes_at_the_next_open(self, cities: Path) -> None:
+        spill = cities / "kafinea.duckdb.tmp"
         spill.mkdir(exist_ok=True)
         (spill / "duckdb_temp_storage-0.tmp").write_bytes(b"\0" * 4096)
-        assert run(workspace, "modules").returncode == 0
+        assert run(cities, "modules").returncode == 0
         assert not spill.exists()
         shutil.rmtree(spill, ignore_errors=True)

@@ -100,7 +100,8 @@ def test_update_json_and_dry_run_writes_nothing(workspace: Workspace) -> None:
         ),
         (
             ["--ids", "1,x", "--set", "title=a"],
-            "kafinea-tui: --ids takes record ids separated by commas, not '1,x'.\n",
+            "kafinea-tui: --ids takes record ids (whole numbers from 1 to 9223372036854775807)"
+            " separated by commas; 'x' is not one.\n",
         ),
     ],
 )
