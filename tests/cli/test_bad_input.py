@@ -6,24 +6,15 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from kafinea_tui.workspace import Workspace
+from tests.cli.run_cli import cli
 
 HUGE = "99999999999999999999999"
-
-
-def run(workspace: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "kafinea_tui.cli", "--workspace", str(workspace), *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def refused(done: subprocess.CompletedProcess[str], *words: str) -> None:
@@ -60,20 +51,20 @@ class TestIntegersPast64Bits:
     def test_is_a_usage_error_naming_the_option(
         self, cities: Path, args: tuple[str, ...], named: str
     ) -> None:
-        refused(run(cities, *args), named)
+        refused(cli(cities, *args), named)
 
 
 class TestDeepAndLongFilters:
     def test_a_flat_chain_of_a_thousand_terms_filters(self, cities: Path) -> None:
         names = ["Lyon", *(f"Nowhere {i}" for i in range(1500))]
         chain = " or ".join(f'mailing_city = "{c}"' for c in names)
-        done = run(cities, "export", "contacts", "-o", "-", "--filter", chain)
+        done = cli(cities, "export", "contacts", "-o", "-", "--filter", chain)
         assert done.returncode == 0, done.stderr
         assert done.stdout.count("In Lyon") == 2 and "In Paris" not in done.stdout
 
     def test_a_long_and_chain_filters_too(self, cities: Path) -> None:
         chain = " and ".join(f'mailing_city != "P{i}"' for i in range(200))
-        done = run(cities, "export", "contacts", "-o", "-", "--filter", chain, "--json")
+        done = cli(cities, "export", "contacts", "-o", "-", "--filter", chain, "--json")
         assert done.returncode == 0, done.stderr
 
     @pytest.mark.parametrize(
@@ -86,7 +77,7 @@ class TestDeepAndLongFilters:
     def test_nesting_past_the_limit_is_a_sentence_with_its_column(
         self, cities: Path, expression: str
     ) -> None:
-        done = run(cities, "export", "contacts", "-o", "-", "--filter", expression)
+        done = cli(cities, "export", "contacts", "-o", "-", "--filter", expression)
         refused(done, "nested more than 100 levels deep", "(at column ")
         assert len(done.stderr) < 500  # the expression is shown around the column, not whole
 
@@ -100,14 +91,14 @@ class TestEncodingsAreAClosedList:
     ) -> None:
         path = tmp_path / "people.csv"
         path.write_text("Last Name\nDupont\n", encoding="utf-8")
-        done = run(cities, "import", "contacts", str(path), "--encoding", name, "--dry-run")
+        done = cli(cities, "import", "contacts", str(path), "--encoding", name, "--dry-run")
         refused(done, "Unknown encoding", "utf-8", "windows-1252", "iso-8859-1")
 
     @pytest.mark.parametrize("alias", ["latin-1", "LATIN1", "cp1252", "utf8", "ISO_8859_1"])
     def test_the_usual_aliases_are_read(self, cities: Path, tmp_path: Path, alias: str) -> None:
         path = tmp_path / "people.csv"
         path.write_bytes("Last Name\nDupré\n".encode("latin-1" if alias != "utf8" else "utf-8"))
-        done = run(cities, "import", "contacts", str(path), "--encoding", alias, "--dry-run")
+        done = cli(cities, "import", "contacts", str(path), "--encoding", alias, "--dry-run")
         assert done.returncode == 0, done.stderr
         assert "1 created" in done.stdout
 
@@ -145,17 +136,17 @@ class TestAFullDisk:
         on_small_disk = small_disk / "ws"
         small = tmp_path / "small.csv"
         small.write_text("Last Name\nAvant\nAprès\n", encoding="utf-8")
-        assert run(on_small_disk, "import", "contacts", str(small)).returncode == 0
+        assert cli(on_small_disk, "import", "contacts", str(small)).returncode == 0
 
-        done = run(on_small_disk, "import", "contacts", str(big_csv(tmp_path / "big.csv", 150_000)))
+        done = cli(on_small_disk, "import", "contacts", str(big_csv(tmp_path / "big.csv", 150_000)))
         assert done.returncode == 1
         assert "Traceback" not in done.stderr
         assert done.stderr.startswith("kafinea-tui: The disk holding the workspace is full")
 
         filler.unlink()  # space is freed: the same workspace works on
-        again = run(on_small_disk, "import", "contacts", str(small), "--json")
+        again = cli(on_small_disk, "import", "contacts", str(small), "--json")
         assert again.returncode == 0, again.stderr
-        listed = run(on_small_disk, "export", "contacts", "-o", "-", "--fields", "last_name")
+        listed = cli(on_small_disk, "export", "contacts", "-o", "-", "--fields", "last_name")
         assert listed.stdout.splitlines() == ["Last Name", "Avant", "Après", "Avant", "Après"]
 
 
@@ -164,6 +155,6 @@ class TestSpillLeftovers:
         spill = cities / "kafinea.duckdb.tmp"
         spill.mkdir(exist_ok=True)
         (spill / "duckdb_temp_storage-0.tmp").write_bytes(b"\0" * 4096)
-        assert run(cities, "modules").returncode == 0
+        assert cli(cities, "modules").returncode == 0
         assert not spill.exists()
         shutil.rmtree(spill, ignore_errors=True)

@@ -158,9 +158,9 @@ def test_delete_on_a_terminal_asks(
 
 
 def test_search_and_filter_ignore_accents(workspace: Workspace) -> None:
-    done = run(workspace, "update", "contacts", "--search", "JAURES1", "--set", "title=A")
+    done = cli(workspace, "update", "contacts", "--search", "JAURES1", "--set", "title=A")
     assert done.returncode == 0, done.stderr
-    done = run(
+    done = cli(
         workspace,
         "update",
         "contacts",
