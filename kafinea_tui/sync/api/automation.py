@@ -22,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from kafinea_tui.arguments import MAX_INTEGER
 from kafinea_tui.data.automation import outbox as table
 from kafinea_tui.data.automation import runs
 from kafinea_tui.data.store.database import Store
@@ -150,7 +151,7 @@ def openapi_paths(base: str) -> dict[str, Any]:
         "name": "id",
         "in": "path",
         "required": True,
-        "schema": {"type": "integer", "minimum": 0, "maximum": qp.MAX_INTEGER},
+        "schema": {"type": "integer", "minimum": 0, "maximum": MAX_INTEGER},
     }
     name = {"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}
     words = {
@@ -201,7 +202,7 @@ def openapi_paths(base: str) -> dict[str, Any]:
                     query(
                         "offset",
                         "deliveries to skip",
-                        {"type": "integer", "minimum": 0, "maximum": qp.MAX_INTEGER},
+                        {"type": "integer", "minimum": 0, "maximum": MAX_INTEGER},
                     ),
                 ],
                 read,

@@ -19,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from kafinea_tui.arguments import MAX_INTEGER
 from kafinea_tui.data.bulk import Selection, mass_delete, mass_update
 from kafinea_tui.data.errors import UsageError
 from kafinea_tui.data.schema import Module
@@ -111,7 +112,7 @@ def selection_of(body: dict[str, Any]) -> Selection:
     if "ids" in body:
         ids = body["ids"]
         if not isinstance(ids, list) or not all(
-            isinstance(i, int) and not isinstance(i, bool) and 0 <= i <= qp.MAX_INTEGER for i in ids
+            isinstance(i, int) and not isinstance(i, bool) and 0 <= i <= MAX_INTEGER for i in ids
         ):
             raise UsageError('"ids" is a list of record ids (whole numbers from 0).')
         if "filter" in body or "search" in body:
