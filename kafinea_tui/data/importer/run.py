@@ -150,12 +150,13 @@ def run_import(
         )
         ctx.rows = staged.rows
         ctx.refs = resolve_references(cur, store.schema, found, plan.reference_keys)
-        report.related_created = create_related(ctx, batch, now, plan.source)
-        _extend_picklists(store, ctx, report)
         tick(0.65)
         build_rows(ctx)
         build_records(ctx)
         check_records(ctx)
+        # Once the records to write are known: a failed or skipped row leaves no trace.
+        report.related_created = create_related(ctx, batch, now, plan.source)
+        _extend_picklists(store, ctx, report)
         tick(0.75)
         if not dry_run:
             write_records(ctx, batch, now, plan.source)
@@ -186,11 +187,13 @@ def _in_memory(resolved: Resolved) -> int:
 
 
 def _extend_picklists(store: Store, ctx: Context, report: ImportReport) -> None:
-    fresh = new_picklist_values(ctx.cur, ctx.targets, "err_reason IS NULL")
+    fresh = new_picklist_values(ctx.cur, ctx.targets, RECS)
     for name, values in fresh.items():
         if not ctx.dry_run:
             store.add_picklist_values(ctx.cur, ctx.module.name, name, values)
-        report.warnings.append(picklist_warning(ctx.module.field(name).label, values))
+        report.warnings.append(
+            picklist_warning(ctx.module.field(name).label, values, ctx.dry_run)
+        )
 
 
 def _count(ctx: Context, report: ImportReport, staged: Staged) -> None:

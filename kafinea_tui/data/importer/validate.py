@@ -113,9 +113,10 @@ def resolve_references(
 ) -> list[RefTable]:
     """Look up each distinct key of each reference target among the related records.
 
-    `n` is how many related records carry the key: 0 (missing: created or failed later),
-    1 (`id` is it), or more (ambiguous: `ids` names them). Keys of rows that already failed
-    are left out, so a bad row never creates a related record.
+    `n` is how many related records carry the key: 0 (missing), 1 (`id` is it), or more
+    (ambiguous: `ids` names them). A missing key's `id` is a negative stand-in, numbered in
+    the order the file first names the keys (`first_rn`), until `import_related` creates the
+    ones that written rows name. Keys of rows that already failed are left out.
     """
     tables: list[RefTable] = []
     for number, target in enumerate(t for t in targets if t.is_reference):
@@ -127,23 +128,27 @@ def resolve_references(
         cur.execute(f"DROP TABLE IF EXISTS {table}")
         cur.execute(
             f"CREATE TEMP TABLE {table} AS"
-            f" WITH keys AS (SELECT lower({col}) AS lk, arg_min({col}, rn) AS k FROM {TYPED}"
+            f" WITH keys AS (SELECT lower({col}) AS lk, arg_min({col}, rn) AS k,"
+            f"  min(rn) AS first_rn FROM {TYPED}"
             f"  WHERE {col} IS NOT NULL AND err_reason IS NULL GROUP BY lower({col})),"
             f" found AS (SELECT lower(trim(CAST({key} AS VARCHAR))) AS lk, id"
             f"  FROM {related.table} WHERE lower(trim(CAST({key} AS VARCHAR))) IN"
             f"  (SELECT lk FROM keys))"
-            " SELECT keys.lk, keys.k, min(found.id) AS id, count(found.id) AS n,"
+            " SELECT keys.lk, keys.k, keys.first_rn, coalesce(min(found.id),"
+            " -row_number() OVER (ORDER BY keys.first_rn)) AS id, count(found.id) AS n,"
             " string_agg(CAST(found.id AS VARCHAR), ', ' ORDER BY found.id) AS ids"
-            " FROM keys LEFT JOIN found USING (lk) GROUP BY keys.lk, keys.k"
+            " FROM keys LEFT JOIN found USING (lk) GROUP BY keys.lk, keys.k, keys.first_rn"
         )
         tables.append(RefTable(target, table, related, key))
     return tables
 
 
 def new_picklist_values(
-    cur: duckdb.DuckDBPyConnection, targets: list[Target], ok_filter: str
+    cur: duckdb.DuckDBPyConnection, targets: list[Target], records: str
 ) -> dict[str, list[str]]:
-    """Values of picklist targets that are not in their list yet (field name -> values)."""
+    """Values of picklist targets that are not in their list yet (field name -> values), read
+    from `records` (the records an import writes, `first_rn` their first row), so that a
+    failed or skipped row adds no value."""
     found: dict[str, list[str]] = {}
     for target in targets:
         f = target.field
@@ -154,10 +159,9 @@ def new_picklist_values(
         values: list[str] = []
         if target.index is not None:
             rows = cur.execute(
-                f"SELECT {target.sql_name} FROM {TYPED} WHERE {ok_filter}"
-                f" AND {target.sql_name} IS NOT NULL"
+                f"SELECT {target.sql_name} FROM {records} WHERE {target.sql_name} IS NOT NULL"
                 f" AND NOT list_contains({known}::VARCHAR[], lower({target.sql_name}))"
-                f" GROUP BY {target.sql_name} ORDER BY min(rn)",
+                f" GROUP BY {target.sql_name} ORDER BY min(first_rn)",
                 params.values,
             ).fetchall()
             values = [str(r[0]) for r in rows]
