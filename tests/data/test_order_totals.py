@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from kafinea_tui.data.importer.run import run_import, undo_import
+from kafinea_tui.data.importer.run import run_import
+from kafinea_tui.data.importer.undo import undo_import
 from kafinea_tui.data.store.database import Store
 from tests.import_helpers import plan, rows, write
 

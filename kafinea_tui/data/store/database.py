@@ -263,11 +263,12 @@ class Store:
                 if module.name == ORDERS and (items is not None or "total" in columns):
                     sum_totals(cur, "SELECT ?", [record_id])
                 after = self.get(module.name, record_id) or {}
-                # The given fields, then any the rules derive from them (an order's total).
-                names = [*columns, *(f.name for f in module.columns if f.name not in columns)]
-                changed = [name for name in names if before.get(name) != after.get(name)]
+                changed = [name for name in columns if before.get(name) != after.get(name)]
                 if items is not None and before.get("items") != after.get("items"):
                     changed.append("items")
+                # Then the fields the rules derive from those (an order's total).
+                derived = (f.name for f in module.columns if f.name not in columns)
+                changed.extend(n for n in derived if before.get(n) != after.get(n))
                 if not changed:
                     raise _Unchanged
                 self._extend_picklists(

@@ -1,0 +1,55 @@
+"""What the API writes follows the importer's rules, over real HTTP: an order's total is the sum
+of its lines (POST and PATCH), and a guarded cell of a CSV body is read without its apostrophe
+unless `no_formula_guard` says so, while a posted JSON value is never unguarded."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from kafinea_tui.data.store.database import Store
+from kafinea_tui.data.store.tokens import create_token
+from tests.api.test_api import API, client, serve
+
+
+@pytest.fixture
+def http() -> Iterator[tuple[Store, httpx.Client]]:
+    store = Store.open(":memory:")
+    token = create_token(store, "writer")
+    store.create("products", {"product_code": "P-1", "name": "One"})
+    store.create("products", {"product_code": "P-2", "name": "Two"})
+    with serve(store) as base, client(base, token) as session:
+        yield store, session
+    store.close()
+
+
+class TestOrderTotalsOverTheApi:
+    def test_post_and_patch_sum_the_lines(self, http: tuple[Store, httpx.Client]) -> None:
+        _, session = http
+        posted = session.post(
+            f"{API}/salesorders/records",
+            json={
+                "order_number": "SO-1",
+                "subject": "Web",
+                "total": 1,
+                "items": [
+                    {"product": "P-1", "quantity": 2, "list_price": 2.5},
+                    {"product": "P-2", "quantity": 1.5, "list_price": 1000},
+                ],
+            },
+        )
+        assert posted.status_code == 200, posted.text
+        listed = session.get(f"{API}/salesorders/records").json()["records"]
+        assert [(r["order_number"], r["total"]) for r in listed] == [("SO-1", 1505.0)]
+        order = listed[0]["id"]
+        patched = session.patch(
+            f"{API}/salesorders/records/{order}",
+            json={"items": [{"product": "P-2", "quantity": 3, "list_price": 0.1}]},
+        )
+        assert patched.status_code == 200, patched.text
+        assert patched.json()["total"] == 0.3
+        # The total alone cannot unbalance an order with lines.
+        patched = session.patch(f"{API}/salesorders/records/{order}", json={"total": 99})
+        assert patched.json()["total"] == 0.3
