@@ -89,6 +89,21 @@ def is_plain(field_: Field, options: ValueOptions) -> bool:
     return parsed.reason is None and parsed.value == "x"
 
 
+# A spreadsheet's formula guard: `'` before a text that starts with = + - @ tab or CR, which a
+# spreadsheet would read as a formula. A text that already starts with `'` and one of those is
+# guarded too (`''=x`), so that reading one `'` off always gives the value back. As a SQL
+# literal: a text of `'`s then one of those (callers check the first `'` with `ascii` first).
+GUARDED_SQL = "'^''*[=+@\\t\\r-]'"
+
+
+def unguard_sql(text_sql: str) -> str:
+    """A cleaned cell without the formula guard's apostrophe (see `GUARDED_SQL`)."""
+    return (
+        f"CASE WHEN ascii({text_sql}) = 39 AND regexp_matches({text_sql}, {GUARDED_SQL})"
+        f" THEN substr({text_sql}, 2) ELSE {text_sql} END"
+    )
+
+
 def date_format_sql(fmt: str) -> str:
     """`dd/mm/yyyy` -> `%d/%m/%Y` (strftime formats pass through); a UsageError if unusable."""
     text = fmt.strip()

@@ -53,3 +53,23 @@ class TestOrderTotalsOverTheApi:
         # The total alone cannot unbalance an order with lines.
         patched = session.patch(f"{API}/salesorders/records/{order}", json={"total": 99})
         assert patched.json()["total"] == 0.3
+
+
+class TestFormulaGuardOverTheApi:
+    def test_csv_bodies_read_the_guard_off_json_values_keep_it(
+        self, http: tuple[Store, httpx.Client]
+    ) -> None:
+        store, session = http
+        body = b"Last Name,Phone\nRossi,'+39 011 42 74 54\n"
+        for params in ({}, {"no_formula_guard": "true"}):
+            answer = session.post(f"{API}/contacts/import", params=params, content=body)
+            assert answer.status_code == 200, answer.text
+        posted = session.post(
+            f"{API}/contacts/records", json={"last_name": "Json", "phone": "'+1 555"}
+        )
+        assert posted.status_code == 200, posted.text
+        assert store.cursor().execute("SELECT phone FROM contacts ORDER BY id").fetchall() == [
+            ("+39 011 42 74 54",),
+            ("'+39 011 42 74 54",),
+            ("'+1 555",),
+        ]

@@ -139,7 +139,9 @@ def run_import(
                 " VALUES (?, ?, ?, ?, ?)",
                 [batch, module.name, plan.source, plan.description or str(resolved.path), now],
             )
-        transform = typed_query(found, options)
+        # A workbook's cells are values (its export writes no guard); a CSV's may be guarded.
+        guarded = plan.formula_guard and not source.is_spreadsheet(resolved.path)
+        transform = typed_query(found, options, guarded)
         staged = source.stage(cur, plan.csv, resolved, transform, plan.decimal)
         typed_view(cur, staged.table, staged.base_rowid)
         # File order is kept in `rn` from here on: let DuckDB write in parallel, in less memory.

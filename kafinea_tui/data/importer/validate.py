@@ -17,7 +17,7 @@ from kafinea_tui.data.importer.context import TYPED, RefTable
 from kafinea_tui.data.importer.file.stage import Transform
 from kafinea_tui.data.importer.mapping import Target
 from kafinea_tui.data.schema import FieldType, Schema
-from kafinea_tui.data.values import Params, ValueOptions, clean_sql, parse_sql
+from kafinea_tui.data.values import Params, ValueOptions, clean_sql, parse_sql, unguard_sql
 from kafinea_tui.data.values import quoted_sql as _quote
 
 
@@ -25,7 +25,9 @@ def _label(target: Target) -> str:
     return target.column or target.field.label
 
 
-def typed_query(targets: list[Target], options: ValueOptions) -> Transform:
+def typed_query(
+    targets: list[Target], options: ValueOptions, formula_guard: bool = True
+) -> Transform:
     """The SELECT (over `__SOURCE__`, the file's cells c1..cN) that keeps the cells and adds a
     typed `v_`/`i_` column per target and the first unreadable cell's `err_col`/`err_reason`;
     `csv_source.stage` runs it in the same scan that reads the file.
@@ -33,7 +35,9 @@ def typed_query(targets: list[Target], options: ValueOptions) -> Transform:
     A cell whose typed value is text equal to the cell (most names, emails, phones) is kept as
     NULL and read back from its typed column (`Transform.cells`): the staged table then holds
     the file's text once instead of twice, which is most of an import's memory and of the time
-    the staging takes to copy strings."""
+    the staging takes to copy strings.
+
+    With `formula_guard`, a cell the export guarded (`'=...`) is read without its apostrophe."""
     params = Params()
     inner: list[str] = ["*"]
     cells: dict[int, str] = {}
@@ -44,6 +48,8 @@ def typed_query(targets: list[Target], options: ValueOptions) -> Transform:
         if target.index is None and not target.is_reference:
             continue  # default-only fields are applied when writing
         cell = clean_sql(f"c{target.index}") if target.index is not None else "NULL::VARCHAR"
+        if formula_guard and target.index is not None:
+            cell = unguard_sql(cell)
         if target.part is not None:
             cell = _name_part(cell, target.part)
         if target.is_reference and target.default is not None:
