@@ -193,9 +193,7 @@ def _extend_picklists(store: Store, ctx: Context, report: ImportReport) -> None:
     for name, values in fresh.items():
         if not ctx.dry_run:
             store.add_picklist_values(ctx.cur, ctx.module.name, name, values)
-        report.warnings.append(
-            picklist_warning(ctx.module.field(name).label, values, ctx.dry_run)
-        )
+        report.warnings.append(picklist_warning(ctx.module.field(name).label, values, ctx.dry_run))
 
 
 def _count(ctx: Context, report: ImportReport, staged: Staged) -> None:

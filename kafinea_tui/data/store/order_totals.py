@@ -1,16 +1,19 @@
 """A sales order with line items has `total` = the sum of quantity x list price of its lines.
 
-Public names: `sum_totals(cur, orders_sql, params)`, `ORDERS`.
+Public names: `sum_totals(cur, orders_sql, params)`, `lines_total(cur, lines)`, `ORDERS`.
 
-One rule for every writer: `Store.create` and `Store.update` (the app, the API's PATCH) and the
-importer (files, the API's POST) call `sum_totals` over the orders they wrote, in their own
-transaction and after the lines. A line without a quantity or a price adds nothing; an order
-without lines keeps the total it was given. It is one set statement, so a million imported
-orders cost one aggregate over their lines.
+One rule for every writer: `Store.create` and `Store.update` (the app) and the file importer
+(files, long lists posted to the API) call `sum_totals` over the orders they wrote, in their own
+transaction and after the lines: one set statement, so a million imported orders cost one
+aggregate over their lines. The importer's row path (a record posted or patched over the API)
+takes an order's total from `lines_total` before it writes, so that its change detection sees
+it; both evaluate the same SQL sum. A line without a quantity or a price adds nothing; an order
+without lines keeps the total it was given.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import duckdb
@@ -31,3 +34,13 @@ def sum_totals(
         f" s WHERE {ORDERS}.id = s.id AND {ORDERS}.total IS DISTINCT FROM s.total",
         params or [],
     )
+
+
+def lines_total(cur: duckdb.DuckDBPyConnection, lines: Sequence[Sequence[Any]]) -> Any:
+    """The total of one order's lines, each (product, quantity, list price)."""
+    row = cur.execute(
+        f"SELECT {_SUM} FROM (SELECT unnest(?::DECIMAL(18,2)[]) AS quantity,"
+        " unnest(?::DECIMAL(18,2)[]) AS list_price)",
+        [[line[1] for line in lines], [line[2] for line in lines]],
+    ).fetchone()
+    return row[0] if row else None

@@ -62,7 +62,7 @@ def write_rows(
         report.failed = len(report.errors)
         report.related_created = apply.related_created
         report.warnings = [
-            picklist_warning(module.field(name).label, values)
+            picklist_warning(module.field(name).label, values, dry_run)
             for name, values in apply.added.items()
         ]
         summary = {**report.as_dict(), "errors": len(report.errors)}
