@@ -4,6 +4,7 @@ encoding refused in one sentence before anything is written."""
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 
 from kafinea_tui.data.store.database import Store
@@ -40,3 +41,19 @@ class TestADryRunSaysWouldBe:
         assert report_of(cli(ws, "import", "contacts", str(path), "--json"))["warnings"] == [
             "Lead Source: 'Salon' added to the list of values."
         ]
+
+
+class TestAWrongEncodingIsOneSentence:
+    def test_utf32_read_as_utf16(self, tmp_path: Path) -> None:
+        ws = tmp_path / "ws"
+        path = tmp_path / "c.csv"
+        path.write_bytes(codecs.BOM_UTF32_LE + "Last Name\nRossi\n".encode("utf-32-le"))
+        result = cli(ws, "import", "contacts", str(path), "--encoding", "utf-16")
+        assert result.returncode == 1
+        assert result.stderr.strip().splitlines() == [
+            "kafinea-tui: c.csv is not utf-16 text: line 1 holds the control character U+0000;"
+            " it looks like utf-32, try --encoding utf-32."
+        ]
+        report = report_of(cli(ws, "import", "contacts", str(path), "--json"))
+        assert (report["created"], report["failed"]) == (1, 0)
+        assert phones(ws) == [("Rossi", None)]

@@ -22,11 +22,13 @@ from typing import Any
 import duckdb
 
 from kafinea_tui.data.errors import KafineaError
+from kafinea_tui.data.importer.file.controls import CONTROL_FLAG, check_staged, control_flag_sql
 from kafinea_tui.data.importer.file.encoding import (
     CHUNK_BYTES,
     around,
     encoding_error,
     first_invalid,
+    is_wide,
     python_codec,
 )
 from kafinea_tui.data.importer.file.lines import LineMap, blank_lines
@@ -188,7 +190,10 @@ def stage(
         try:
             transform = transform or Transform("SELECT * FROM __SOURCE__")
             query, params = transform.query, transform.params
-            source_sql = f"(SELECT * FROM {read_csv_sql(resolved)})"
+            # Each row's control-character flag is computed in this scan, while its cells are
+            # at hand: a second scan of the staged table cost twice as much.
+            flag = control_flag_sql(len(resolved.columns))
+            source_sql = f"(SELECT *, {flag} AS {CONTROL_FLAG} FROM {read_csv_sql(resolved)})"
             cur.execute(
                 f"CREATE TEMP TABLE {table} AS {query.replace('__SOURCE__', source_sql)}",
                 {**params, **read_params(source, resolved)},
@@ -215,11 +220,12 @@ def stage(
         rows = int(rows_row[0]) if rows_row else 0
         base = cur.execute(f"SELECT coalesce(min(rowid), 0) FROM {table}").fetchone()
         lines = LineMap(resolved.header_lines, resolved.header, resolved.path)
-        if resolved.encoding.startswith("utf-16"):
+        if is_wide(resolved.encoding):
             lines.blanks = blank_lines(source)  # line breaks are other bytes in UTF-16
         first = int(base[0]) if base else 0
         staged = Staged(resolved, table, rows, [], lines, first, dict(transform.cells))
         _attach_rejects(staged, rejects_raw)
+        check_staged(cur, staged)
         if rows == 0 and not staged.rejects:
             what = "has a header but no rows" if resolved.header else "has no rows"
             raise KafineaError(f"{resolved.path.name} {what}: there is nothing to import.")
