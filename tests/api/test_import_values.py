@@ -4,30 +4,21 @@ unless `no_formula_guard` says so, while a posted JSON value is never unguarded.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import httpx
 import pytest
 
 from kafinea_tui.data.store.database import Store
-from kafinea_tui.data.store.tokens import create_token
-from tests.api.test_api import API, client, serve
+from tests.api.server import API, Api
 
 
-@pytest.fixture
-def http() -> Iterator[tuple[Store, httpx.Client]]:
-    store = Store.open(":memory:")
-    token = create_token(store, "writer")
+@pytest.fixture(autouse=True)
+def products(store: Store) -> None:
     store.create("products", {"product_code": "P-1", "name": "One"})
     store.create("products", {"product_code": "P-2", "name": "Two"})
-    with serve(store) as base, client(base, token) as session:
-        yield store, session
-    store.close()
 
 
 class TestOrderTotalsOverTheApi:
-    def test_post_and_patch_sum_the_lines(self, http: tuple[Store, httpx.Client]) -> None:
-        _, session = http
+    def test_post_and_patch_sum_the_lines(self, api: Api) -> None:
+        session = api.http
         posted = session.post(
             f"{API}/salesorders/records",
             json={
@@ -56,10 +47,8 @@ class TestOrderTotalsOverTheApi:
 
 
 class TestFormulaGuardOverTheApi:
-    def test_csv_bodies_read_the_guard_off_json_values_keep_it(
-        self, http: tuple[Store, httpx.Client]
-    ) -> None:
-        store, session = http
+    def test_csv_bodies_read_the_guard_off_json_values_keep_it(self, api: Api) -> None:
+        store, session = api.store, api.http
         body = b"Last Name,Phone\nRossi,'+39 011 42 74 54\n"
         for params in ({}, {"no_formula_guard": "true"}):
             answer = session.post(f"{API}/contacts/import", params=params, content=body)

@@ -20,11 +20,6 @@ from tests.import_helpers import plan, rows, snapshot
 TEXT = "Last Name,Email\nÉclair,e@x.fr\nZoë,z@x.fr\n"
 
 
-@pytest.fixture
-def store() -> Store:
-    return Store.open(":memory:")
-
-
 def refused(store: Store, path: Path, **options: object) -> str:
     """The sentence of an import that must write nothing."""
     before = snapshot(store)

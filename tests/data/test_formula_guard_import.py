@@ -27,11 +27,6 @@ CELLS = [
 ]
 
 
-@pytest.fixture
-def store() -> Store:
-    return Store.open(":memory:")
-
-
 def csv_cell(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 

@@ -15,11 +15,6 @@ from kafinea_tui.data.store.database import Store
 from tests.import_helpers import plan, rows, snapshot, write
 
 
-@pytest.fixture
-def store() -> Store:
-    return Store.open(":memory:")
-
-
 def organizations(store: Store) -> list[str]:
     return [str(r[0]) for r in rows(store, "SELECT name FROM organizations ORDER BY id")]
 

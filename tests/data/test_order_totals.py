@@ -23,12 +23,10 @@ MAPPING = {
 }
 
 
-@pytest.fixture
-def store() -> Store:
-    s = Store.open(":memory:")
-    s.create("products", {"product_code": "P-1", "name": "One"})
-    s.create("products", {"product_code": "P-2", "name": "Two"})
-    return s
+@pytest.fixture(autouse=True)
+def products(store: Store) -> None:
+    store.create("products", {"product_code": "P-1", "name": "One"})
+    store.create("products", {"product_code": "P-2", "name": "Two"})
 
 
 def totals(store: Store) -> list[tuple[object, ...]]:
