@@ -8,7 +8,8 @@ import codecs
 from pathlib import Path
 
 from kafinea_tui.data.store.database import Store
-from tests.cli.test_import import cli, report_of
+from tests.cli.run_cli import cli
+from tests.cli.test_import import report_of
 from tests.import_helpers import rows, write
 
 
