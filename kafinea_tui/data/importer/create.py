@@ -21,8 +21,8 @@ from datetime import datetime
 
 from kafinea_tui.data.importer.context import FAIL, RECS, TYPED, Context
 from kafinea_tui.data.importer.duckdb_settings import ordered
-from kafinea_tui.data.importer.ordered_rows import drop_ordered_rows, ordered_rows
 from kafinea_tui.data.importer.match import match_fields
+from kafinea_tui.data.importer.ordered_rows import drop_ordered_rows, ordered_rows
 from kafinea_tui.data.schema import Module
 from kafinea_tui.data.store.database import utc_now
 from kafinea_tui.data.store.record_ids import reserve_cursors, reserve_ids
