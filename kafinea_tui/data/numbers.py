@@ -1,8 +1,5 @@
 """Numbers as people and their spreadsheets write them, read in SQL over a whole batch.
 
-Public names: `number_sql(text_sql, decimal, scale)`, `number_reason_sql(text_sql, decimal,
-reason)`.
-
 - The import's decimal mode decides what `,` and `.` mean: `1,234.50` (point) or `1.234,50`
   (comma); `1234.5` is read in both.
 - Accounting exports write a negative number in parentheses, `(1.62)`, or with a trailing minus,

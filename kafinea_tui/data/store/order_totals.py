@@ -1,7 +1,5 @@
 """A sales order with line items has `total` = the sum of quantity x list price of its lines.
 
-Public names: `sum_totals(cur, orders_sql, params)`, `lines_total(cur, lines)`, `ORDERS`.
-
 One rule for every writer: `Store.create` and `Store.update` (the app) and the file importer
 (files, long lists posted to the API) call `sum_totals` over the orders they wrote, in their own
 transaction and after the lines: one set statement, so a million imported orders cost one

@@ -1,8 +1,5 @@
 """Decoded text holding control characters: a file read in an encoding it is not in.
 
-Public names: `check_sample(path, head, text, encoding)`, `control_flag_sql(width)`,
-`CONTROL_FLAG`, `check_staged(cur, staged)`.
-
 A UTF-32 file read as UTF-16, or a UTF-16 file read as Latin-1, decodes without a single error,
 with a NUL inside every value; a Windows-1252 file read as Latin-1 turns its curly quotes and €
 into C1 controls. The text of a CSV file holds no control character but tab, CR and LF, so one
@@ -10,22 +7,16 @@ is the sign of a wrong encoding: the import stops with a sentence naming the lin
 and the encoding the bytes look like, before anything is written. Two checks: the sample the
 reading settings come from (the header and the first 256 KB, in Python, before staging), and
 every row, flagged in the scan that stages it (`control_flag_sql`: one regular expression over
-the row's cells joined) and looked up afterwards (`check_staged`).
+the row's cells joined) and looked up afterwards (`stage`, with `first_control`).
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-import duckdb
 
 from kafinea_tui.data.errors import KafineaError
-from kafinea_tui.data.importer.file.encoding import detect_encoding, read_head
-
-if TYPE_CHECKING:
-    from kafinea_tui.data.importer.file.stage import Staged
+from kafinea_tui.data.importer.file.encoding import detect_encoding
 
 # C0 controls but tab, LF and CR; DEL; C1 controls.
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -58,19 +49,7 @@ def control_flag_sql(width: int) -> str:
     return f"regexp_matches(concat({cells}), {_CONTROLS_SQL})"
 
 
-def check_staged(cur: duckdb.DuckDBPyConnection, staged: Staged) -> None:
-    """No staged row is flagged (`CONTROL_FLAG`); the first that is is looked at alone, to
-    name its line and character."""
-    width = len(staged.resolved.columns)
-    cells = ", ".join(staged.cell_sql(i) for i in range(1, width + 1))
-    row = cur.execute(f"SELECT min(rowid) FROM {staged.table} WHERE {CONTROL_FLAG}").fetchone()
-    if not row or row[0] is None:
-        return
-    rowid = int(row[0])
-    values = cur.execute(f"SELECT {cells} FROM {staged.table} WHERE rowid = ?", [rowid]).fetchone()
-    text = "".join(str(v) for v in values or () if v is not None)
+def first_control(text: str) -> str:
+    """The first control character of a flagged row's text (NUL if none is found)."""
     found = _CONTROLS.search(text)
-    char = found.group() if found else "\x00"
-    line = staged.lines(cur, [rowid - staged.base_rowid]).get(rowid - staged.base_rowid, 0)
-    path = staged.resolved.path
-    raise control_error(path, staged.resolved.encoding, line, char, read_head(path))
+    return found.group() if found else "\x00"

@@ -22,7 +22,12 @@ from typing import Any
 import duckdb
 
 from kafinea_tui.data.errors import KafineaError
-from kafinea_tui.data.importer.file.controls import CONTROL_FLAG, check_staged, control_flag_sql
+from kafinea_tui.data.importer.file.controls import (
+    CONTROL_FLAG,
+    control_error,
+    control_flag_sql,
+    first_control,
+)
 from kafinea_tui.data.importer.file.encoding import (
     CHUNK_BYTES,
     around,
@@ -30,6 +35,7 @@ from kafinea_tui.data.importer.file.encoding import (
     first_invalid,
     is_wide,
     python_codec,
+    read_head,
 )
 from kafinea_tui.data.importer.file.lines import LineMap, blank_lines
 from kafinea_tui.data.importer.file.sniff import Resolved, resolve
@@ -225,7 +231,7 @@ def stage(
         first = int(base[0]) if base else 0
         staged = Staged(resolved, table, rows, [], lines, first, dict(transform.cells))
         _attach_rejects(staged, rejects_raw)
-        check_staged(cur, staged)
+        _check_controls(cur, staged)
         if rows == 0 and not staged.rejects:
             what = "has a header but no rows" if resolved.header else "has no rows"
             raise KafineaError(f"{resolved.path.name} {what}: there is nothing to import.")
@@ -259,3 +265,19 @@ def _attach_rejects(staged: Staged, raw: list[tuple[object, ...]]) -> None:
 def first_line(error: Exception) -> str:
     text = str(error).strip()
     return text.splitlines()[0] if text else type(error).__name__
+
+
+def _check_controls(cur: duckdb.DuckDBPyConnection, staged: Staged) -> None:
+    """No staged row is flagged (`CONTROL_FLAG`); the first that is is looked at alone, to
+    name its line and character."""
+    width = len(staged.resolved.columns)
+    cells = ", ".join(staged.cell_sql(i) for i in range(1, width + 1))
+    row = cur.execute(f"SELECT min(rowid) FROM {staged.table} WHERE {CONTROL_FLAG}").fetchone()
+    if not row or row[0] is None:
+        return
+    rowid = int(row[0])
+    values = cur.execute(f"SELECT {cells} FROM {staged.table} WHERE rowid = ?", [rowid]).fetchone()
+    char = first_control("".join(str(v) for v in values or () if v is not None))
+    line = staged.lines(cur, [rowid - staged.base_rowid]).get(rowid - staged.base_rowid, 0)
+    path = staged.resolved.path
+    raise control_error(path, staged.resolved.encoding, line, char, read_head(path))
