@@ -48,6 +48,8 @@ WIZARD = "Import wizard"
 EXPORT = "Export dialog"
 DIALOG = "Dialogs"
 SYNC = "Sync panel"
+DETAIL = "Record detail"
+FORM = "Record form and mass edit"
 
 MODULE_KEYS = 5  # keys 1-5 go to the modules in the order of data.schema.MODULE_ORDER
 _ORDINALS = ("first", "second", "third", "fourth", "fifth")
@@ -86,6 +88,13 @@ KEYS: tuple[Key, ...] = (
             f"Show the {_ORDINALS[n - 1]} module's list", LIST, aliases=(f"module_{n}",))
         for n in range(1, MODULE_KEYS + 1)
     ),
+    Key("new_record", "n", "new_record", "New record", "Create a record in this module", LIST),
+    Key("edit_selection", "m", "mass_edit", "Mass edit",
+        "Set a field on the selected records, or on every record the filter matches", LIST,
+        show=True, footer="Edit"),
+    Key("delete_records", "d", "delete_records", "Delete",
+        "Delete the selected records, or the record under the cursor; asks first, and past "
+        "imports can undo it", LIST),
     Key("quit_app", "q", "app.quit", "Quit",
         "Quit Kafinea (on other screens the same key closes the screen)", LIST, palette=False,
         aliases=("quit",)),
@@ -116,6 +125,17 @@ KEYS: tuple[Key, ...] = (
     # -- every screen above a list ---------------------------------------------------------------
     Key("close_screen", "escape,q", "close", "Close",
         "Close this screen and go back to the one below", ABOVE, show=True),
+    # -- the record detail --------------------------------------------------------------------------
+    Key("edit_record", "e", "edit", "Edit", "Edit this record's fields", DETAIL, show=True),
+    Key("delete_record", "d", "delete", "Delete", "Delete this record (asks first)", DETAIL,
+        show=True),
+    Key("follow_reference", "enter", "follow", "Open related",
+        "Open the record the highlighted reference names; close it to come back", DETAIL,
+        show=True),
+    # -- the record form and mass edit --------------------------------------------------------------
+    Key("save_form", "ctrl+s", "save", "Save",
+        "Save the record, or apply the mass edit once its preview is shown", FORM, show=True,
+        priority=True),
     # -- past imports ----------------------------------------------------------------------------
     Key("undo_import", "u", "undo", "Undo import",
         "Undo the import under the cursor: remove what it created, restore what it changed",

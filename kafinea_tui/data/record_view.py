@@ -8,7 +8,7 @@ name, for the API (two statements, references joined set-based as in query.py).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from kafinea_tui.data.query import display_select
@@ -24,6 +24,8 @@ class RecordView:
     values: tuple[tuple[str, Any], ...]  # (label, value) in schema order, then system fields
     item_labels: tuple[str, ...] = ()
     items: tuple[tuple[Any, ...], ...] = ()  # sales order lines, the product as its key
+    # label of a reference field -> (related module, related id), for following the reference
+    links: dict[str, tuple[str, int]] = field(default_factory=dict)
 
 
 def record_view(store: Store, module_name: str, record_id: int) -> RecordView | None:
@@ -33,6 +35,7 @@ def record_view(store: Store, module_name: str, record_id: int) -> RecordView | 
     if record is None:
         return None
     keys: dict[tuple[str, int], Any] = {}
+    missing: set[tuple[str, int]] = set()
 
     def key_of(related: str, related_id: Any) -> Any:
         if related_id is None:
@@ -41,14 +44,20 @@ def record_view(store: Store, module_name: str, record_id: int) -> RecordView | 
             other = store.get(related, int(related_id))
             key = store.module(related).key
             keys[(related, related_id)] = other.get(key) if other else f"#{related_id} (deleted)"
+            if other is None:
+                missing.add((related, related_id))
         return keys[(related, related_id)]
 
     values: list[tuple[str, Any]] = []
-    for field in module.columns:
-        value = record.get(field.name)
-        if field.type is FieldType.REFERENCE and field.related:
-            value = key_of(field.related, value)
-        values.append((field.label, value))
+    links: dict[str, tuple[str, int]] = {}
+    for column in module.columns:
+        value = record.get(column.name)
+        if column.type is FieldType.REFERENCE and column.related:
+            shown = key_of(column.related, value)
+            if value is not None and (column.related, value) not in missing:
+                links[column.label] = (column.related, int(value))
+            value = shown
+        values.append((column.label, value))
     values += [("Id", record["id"]), ("Created", record["created_at"])]
     values.append(("Modified", record["modified_at"]))
     items: list[tuple[Any, ...]] = []
@@ -64,6 +73,7 @@ def record_view(store: Store, module_name: str, record_id: int) -> RecordView | 
         if module.name == "salesorders"
         else (),
         items=tuple(items),
+        links=links,
     )
 
 

@@ -49,10 +49,18 @@ class ConfirmDialog(ModalScreen[bool]):
     def on_mount(self) -> None:
         self.query_one("#confirm-no", Button).focus()
 
+    # The buttons call the actions (rather than being the actions), so a dialog that overrides
+    # an action (one that works before it closes) gets the button as well as the key.
     @on(Button.Pressed, "#confirm-yes")
+    def _yes_pressed(self) -> None:
+        self.action_confirm()
+
+    @on(Button.Pressed, "#confirm-no")
+    def _no_pressed(self) -> None:
+        self.action_close()
+
     def action_confirm(self) -> None:
         self.dismiss(True)
 
-    @on(Button.Pressed, "#confirm-no")
     def action_close(self) -> None:
         self.dismiss(False)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import partial
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -28,6 +28,9 @@ from kafinea_tui.widgets.filter_bar import FilterBar
 from kafinea_tui.widgets.record_table import PAGE_SIZES, ListState, RecordTable
 from kafinea_tui.work import reports
 from kafinea_tui.workspace import Workspace
+
+if TYPE_CHECKING:
+    from kafinea_tui.data.bulk.selection import Selection
 
 
 def in_force(state: ListState) -> str:
@@ -47,6 +50,9 @@ class ModuleListScreen(Screen[None]):
         "export_records",
         "open_fields",
         "open_sync",
+        "new_record",
+        "edit_selection",
+        "delete_records",
         *(f"go_module_{n}" for n in range(1, len(MODULE_ORDER) + 1)),
         "quit_app",
     )
@@ -191,7 +197,9 @@ class ModuleListScreen(Screen[None]):
         # what the list needs (bench/bench_startup.py).
         from kafinea_tui.screens.record_detail import RecordDetailScreen
 
-        self.app.push_screen(RecordDetailScreen(self.store, event.module, event.record_id))
+        self.app.push_screen(
+            RecordDetailScreen(self.store, event.module, event.record_id), self._returned
+        )
 
     def action_fields(self) -> None:
         from kafinea_tui.screens.layout_manager import LayoutManagerScreen
@@ -223,6 +231,74 @@ class ModuleListScreen(Screen[None]):
             page_size=state.page_size,
         )
         self.app.push_screen(dialog, self._returned)
+
+    # -- changing records ----------------------------------------------------------------
+
+    def action_new_record(self) -> None:
+        from kafinea_tui.screens.record_form import RecordFormScreen
+
+        self.app.push_screen(RecordFormScreen(self.store, self.module_name), self._created)
+
+    def _created(self, record_id: int | None) -> None:
+        self.refresh_records()
+        if record_id is not None:
+            from kafinea_tui.screens.record_detail import RecordDetailScreen
+
+            self.app.push_screen(
+                RecordDetailScreen(self.store, self.module_name, record_id), self._returned
+            )
+
+    def _acted_on(self) -> tuple[Selection, str, int] | None:
+        """The records a mass change acts on, said in words, with their count when known:
+        the selection, else every record the list's filter matches."""
+        from kafinea_tui.data.bulk.selection import Selection
+
+        state = self.state
+        label = self.store.schema.modules[self.module_name].label
+        if state.selected:
+            count = len(state.selected)
+            return Selection(ids=tuple(sorted(state.selected))), f"{count:,} selected", count
+        total = self.table.page.total if self.table.page else 0
+        if not total:
+            return None
+        if state.filter or state.search:
+            words = f"the {total:,} {label} the filter matches"
+        else:
+            words = f"all {total:,} {label}"
+        return Selection(filter=state.filter or None, search=state.search or None), words, total
+
+    def action_mass_edit(self) -> None:
+        acted_on = self._acted_on()
+        if acted_on is None:
+            self.notify("There is no record to edit here.", severity="warning")
+            return
+        from kafinea_tui.screens.mass_edit import MassEditScreen
+
+        selection, words, _count = acted_on
+        self.app.push_screen(
+            MassEditScreen(self.store, self.module_name, selection, words), self._returned
+        )
+
+    def action_delete_records(self) -> None:
+        """The selection, else the record under the cursor; the dialog asks with the count."""
+        if self.state.selected:
+            ids = tuple(sorted(self.state.selected))
+        elif (cursor := self.table.table.cursor_id) is not None:
+            ids = (cursor,)
+        else:
+            self.notify("There is no record to delete here.", severity="warning")
+            return
+        from kafinea_tui.data.bulk.selection import Selection
+        from kafinea_tui.screens.confirm_delete import ConfirmDeleteDialog
+
+        def answered(deleted: bool | None) -> None:
+            if deleted:
+                self.state.selected.difference_update(ids)
+                self.refresh_records()
+
+        self.app.push_screen(
+            ConfirmDeleteDialog(self.store, self.module_name, Selection(ids=ids)), answered
+        )
 
     def action_sync_panel(self) -> None:
         # Imported here: start-up loads only what the first list needs (bench/bench_startup.py).

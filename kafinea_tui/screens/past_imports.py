@@ -22,6 +22,7 @@ from textual.widgets import Button, DataTable, Footer, Static
 from kafinea_tui import keys
 from kafinea_tui.data.importer.undo import BatchInfo, UndoReport, list_batches, undo_import
 from kafinea_tui.data.store.database import Store
+from kafinea_tui.screens.confirm_undo import ConfirmUndoDialog
 from kafinea_tui.screens.import_wizard.run_summary import undo_text
 from kafinea_tui.work import WorkFailed, reports
 
@@ -131,9 +132,20 @@ class PastImportsScreen(Screen[None]):
         if not self.batches or table.cursor_row < 0 or table.cursor_row >= len(self.batches):
             self._status("Select an import to undo.", True)
             return
-        batch = self.batches[table.cursor_row]
-        self._status(f"Undoing import {batch_id(batch)}…", False)
-        self._undo(batch_id(batch))
+        info = self.batches[table.cursor_row]
+        batch = batch_id(info)
+        if info.undone_at is not None:
+            self._status(
+                f"Import {batch} was already undone on {info.undone_at:%Y-%m-%d %H:%M}.", True
+            )
+            return
+
+        def answered(undo: bool | None) -> None:
+            if undo:
+                self._status(f"Undoing import {batch}…", False)
+                self._undo(batch)
+
+        self.app.push_screen(ConfirmUndoDialog(self.store, batch), answered)
 
     @work(thread=True, exclusive=True, group="past-imports-undo")
     @reports

@@ -32,6 +32,15 @@ def display(value: object) -> str:
     return str(value)
 
 
+class ReferenceValue(Static, can_focus=True):
+    """A reference's value: focusable, and the follow key opens the record it names."""
+
+    def __init__(self, label: str, text: str) -> None:
+        super().__init__(text, classes="field-value -link", markup=False)
+        self.label = label
+        self.tooltip = "Open this record"
+
+
 class RecordDetailScreen(Screen[None]):
     # Its styles live here, not in app.tcss: the app parses only what the list needs at start-up.
     DEFAULT_CSS = """
@@ -44,11 +53,15 @@ class RecordDetailScreen(Screen[None]):
     }
     RecordDetailScreen #detail-fields .field-label { color: $text-muted; }
     RecordDetailScreen #detail-fields .field-value { height: auto; }
+    RecordDetailScreen #detail-fields .-link { text-style: underline; }
+    RecordDetailScreen #detail-fields .-link:focus { background: $accent; color: $text; }
     RecordDetailScreen #detail-items-label { margin-top: 1; text-style: bold; }
     RecordDetailScreen #detail-items { height: auto; max-height: 12; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = keys.bindings("close_screen")
+    BINDINGS: ClassVar[list[BindingType]] = keys.bindings(
+        "edit_record", "delete_record", "follow_reference", "close_screen"
+    )
 
     def __init__(self, store: Store, module_name: str, record_id: int) -> None:
         super().__init__()
@@ -73,6 +86,46 @@ class RecordDetailScreen(Screen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+    def _value_widget(self, label: str, value: object, view: RecordView) -> Static:
+        if label in view.links:
+            return ReferenceValue(label, display(value))
+        return Static(display(value), classes="field-value", markup=False)
+
+    def action_follow(self) -> None:
+        """Open the record the focused reference names (the only one, when just one)."""
+        if self.view is None:
+            return
+        focused = self.focused
+        if isinstance(focused, ReferenceValue):
+            label = focused.label
+        elif len(self.view.links) == 1:
+            label = next(iter(self.view.links))
+        else:
+            self.notify("Move to a reference (tab) to open the record it names.")
+            return
+        module, record_id = self.view.links[label]
+        self.app.push_screen(RecordDetailScreen(self.store, module, record_id))
+
+    def action_edit(self) -> None:
+        from kafinea_tui.screens.record_form import RecordFormScreen
+
+        def saved(record_id: int | None) -> None:
+            if record_id is not None:
+                self._load()
+
+        self.app.push_screen(RecordFormScreen(self.store, self.module_name, self.record_id), saved)
+
+    def action_delete(self) -> None:
+        from kafinea_tui.data.bulk.selection import Selection
+        from kafinea_tui.screens.confirm_delete import ConfirmDeleteDialog
+
+        def answered(deleted: bool | None) -> None:
+            if deleted:
+                self.dismiss(None)
+
+        selection = Selection(ids=(self.record_id,))
+        self.app.push_screen(ConfirmDeleteDialog(self.store, self.module_name, selection), answered)
 
     class Fetched(Message):
         """The record as the detail shows it, or None when it no longer exists."""
@@ -100,16 +153,18 @@ class RecordDetailScreen(Screen[None]):
         self.view = view
         title.update(f"{view.module_label} · {view.title}")
         grid = self.query_one("#detail-fields", Grid)
+        grid.remove_children()
         grid.mount_all(
             widget
             for label, value in view.values
             for widget in (
                 Label(label, classes="field-label", markup=False),
-                Static(display(value), classes="field-value", markup=False),
+                self._value_widget(label, value, view),
             )
         )
         if view.item_labels:
             table: DataTable[str] = self.query_one("#detail-items", DataTable)
+            table.clear(columns=True)
             table.add_columns(*view.item_labels)
             table.add_rows([[cell_text(v) for v in item] for item in view.items])
             self.query_one("#detail-items-label").display = True

@@ -222,6 +222,11 @@ async def test_import_from_file_to_summary_failed_rows_and_undo(
 
         # Undo: the created records are gone, the merged one is as before.
         await press_button(pilot, "#undo")
+        question = text_of(pilot, "#confirm-question")
+        assert "Remove 1 created record, restore 1 changed one?" in question
+        assert store.count("contacts") == 2  # nothing undone before the answer
+        await pilot.press("y")
+        await settle(pilot)
         assert text_of(pilot, "#undo-result")
         assert store.count("contacts") == 1
         record = store.get("contacts", zoe)
@@ -404,6 +409,14 @@ async def test_past_imports_lists_batches_and_undoes_the_selected_one(
         assert table.has_focus
         await pilot.press("u")  # the newest, under the cursor
         await settle(pilot)
+        assert "Remove 3 created records?" in text_of(pilot, "#confirm-question")
+        await pilot.press("escape")  # no: nothing happens
+        await settle(pilot)
+        assert store.count("contacts") == 6
+        await pilot.press("u")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
         assert f"Undid import {second.batch}: removed 3" in text_of(pilot, "#past-status")
         assert store.count("contacts") == 3
         assert cells(table)[0][3] != ""  # marked undone
@@ -424,6 +437,8 @@ async def test_past_imports_keeps_the_cursor_on_the_undone_batch(
         await settle(pilot)
         table = app.screen.query_one("#past-table", DataTable)
         await pilot.press("down", "u")  # the older import
+        await settle(pilot)
+        await pilot.press("y")
         await settle(pilot)
         assert f"Undid import {first.batch}" in text_of(pilot, "#past-status")
         assert not app.screen.query_one("#past-status").has_class("-error")

@@ -45,8 +45,6 @@ class ImportPlan:
     date_format: str = "dd/mm/yyyy"
     decimal: str = "point"  # 'point' or 'comma'
     create_related: bool = True
-    # A cell `'` + one of = + - @ tab CR (the export's formula guard) is read without the `'`.
-    formula_guard: bool = True
     source: str = "import"  # change-log source: 'import', 'api', 'pull'
     actor: str | None = None  # who, within the source (the API token's name)
     description: str | None = None  # shown in past imports instead of the file's path
@@ -79,6 +77,9 @@ class ImportReport:
     columns: list[str] = field(default_factory=list)  # the file's columns, for failed_rows_csv
     unmapped: list[str] = field(default_factory=list)  # the file's columns that went nowhere
     looks_like: str | None = None  # "looks like a HubSpot contacts export", when suggested
+    # The records the row path wrote, in the order given (the app opens a record it created);
+    # the file importer leaves it empty. Not part of the report's JSON.
+    record_ids: list[int] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         """The `--json` and API shape of DESIGN.md."""

@@ -139,9 +139,7 @@ def run_import(
                 " VALUES (?, ?, ?, ?, ?)",
                 [batch, module.name, plan.source, plan.description or str(resolved.path), now],
             )
-        # A workbook's cells are values (its export writes no guard); a CSV's may be guarded.
-        guarded = plan.formula_guard and not source.is_spreadsheet(resolved.path)
-        transform = typed_query(found, options, guarded)
+        transform = typed_query(found, options)
         staged = source.stage(cur, plan.csv, resolved, transform, plan.decimal)
         typed_view(cur, staged.table, staged.base_rowid)
         # File order is kept in `rn` from here on: let DuckDB write in parallel, in less memory.
@@ -152,13 +150,12 @@ def run_import(
         )
         ctx.rows = staged.rows
         ctx.refs = resolve_references(cur, store.schema, found, plan.reference_keys)
+        report.related_created = create_related(ctx, batch, now, plan.source)
+        _extend_picklists(store, ctx, report)
         tick(0.65)
         build_rows(ctx)
         build_records(ctx)
         check_records(ctx)
-        # Once the records to write are known: a failed or skipped row leaves no trace.
-        report.related_created = create_related(ctx, batch, now, plan.source)
-        _extend_picklists(store, ctx, report)
         tick(0.75)
         if not dry_run:
             write_records(ctx, batch, now, plan.source)
@@ -189,11 +186,11 @@ def _in_memory(resolved: Resolved) -> int:
 
 
 def _extend_picklists(store: Store, ctx: Context, report: ImportReport) -> None:
-    fresh = new_picklist_values(ctx.cur, ctx.targets, RECS)
+    fresh = new_picklist_values(ctx.cur, ctx.targets, "err_reason IS NULL")
     for name, values in fresh.items():
         if not ctx.dry_run:
             store.add_picklist_values(ctx.cur, ctx.module.name, name, values)
-        report.warnings.append(picklist_warning(ctx.module.field(name).label, values, ctx.dry_run))
+        report.warnings.append(picklist_warning(ctx.module.field(name).label, values))
 
 
 def _count(ctx: Context, report: ImportReport, staged: Staged) -> None:

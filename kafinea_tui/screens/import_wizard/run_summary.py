@@ -22,6 +22,7 @@ from kafinea_tui.data.importer.run import failed_rows_csv, run_import
 from kafinea_tui.data.importer.undo import UndoReport, undo_import
 from kafinea_tui.data.schema import Module
 from kafinea_tui.data.store.database import Store
+from kafinea_tui.screens.confirm_undo import ConfirmUndoDialog
 from kafinea_tui.work import Progress, WorkFailed, progress_reporter, reports
 
 MAX_ERROR_ROWS = 1000  # the table shows this many; the saved CSV holds them all
@@ -288,9 +289,15 @@ class RunSummary(Vertical):
     def undo(self) -> None:
         if self.report is None or self.report.batch is None or self.running:
             return
-        self.running = True
-        self._set_buttons()
-        self._undo(self.report.batch)
+        batch = self.report.batch
+
+        def answered(undo: bool | None) -> None:
+            if undo and not self.running:
+                self.running = True
+                self._set_buttons()
+                self._undo(batch)
+
+        self.app.push_screen(ConfirmUndoDialog(self.store, batch), answered)
 
     @work(thread=True, exclusive=True, group="import")
     @reports

@@ -30,7 +30,6 @@ from kafinea_tui.data.importer.rules import (
 )
 from kafinea_tui.data.schema import FieldType, Module
 from kafinea_tui.data.store.database import Store
-from kafinea_tui.data.store.order_totals import ORDERS, lines_total
 
 if TYPE_CHECKING:
     from kafinea_tui.data.importer.rows.plan import RowPlan
@@ -63,6 +62,7 @@ class Apply:
     plan: RowPlan
     related_created: int = 0
     added: dict[str, list[str]] = field(default_factory=dict)  # picklist values added
+    written: list[int] = field(default_factory=list)  # ids of the records written, in order
 
     def record(self, lines: list[Line]) -> str:
         """Check and write one posted record; its outcome (created, updated, merged, skipped)."""
@@ -84,13 +84,12 @@ class Apply:
         self._create_missing(values, items)
         self._extend_picklists(values)
         if record_id is None:
-            if self.module.name == ORDERS and items:
-                values["total"] = lines_total(self.writer.cur, items)
             record_id = self.writer.insert(self.module, values)
             if items:
                 self.writer.replace_items(record_id, items)
         else:
             self._change(record_id, values, items, action, replace_items=bool(items))
+        self.written.append(record_id)
         return OUTCOMES[action]
 
     def patch(self, lines: list[Line], record_id: int, items_given: bool) -> list[str]:
@@ -213,12 +212,7 @@ class Apply:
         replace_items: bool,
     ) -> list[str]:
         """Overwrite (null clears) or merge (null keeps) a matched record; match fields keep
-        their stored text; an order with lines has their sum as total. Nothing is written when
-        no stored value would change."""
-        if self.module.name == ORDERS:
-            after = items if replace_items else self.writer.items(record_id)
-            if after:
-                values = {**values, "total": lines_total(self.writer.cur, after)}
+        their stored text. Nothing is written when no stored value would change."""
         names = [n for n in values if n not in self.parsed.match]
         if action == "merge":
             names = [n for n in names if values[n] is not None]

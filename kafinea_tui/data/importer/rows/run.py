@@ -61,8 +61,9 @@ def write_rows(
             setattr(report, outcome, getattr(report, outcome) + 1)
         report.failed = len(report.errors)
         report.related_created = apply.related_created
+        report.record_ids = list(apply.written)
         report.warnings = [
-            picklist_warning(module.field(name).label, values, dry_run)
+            picklist_warning(module.field(name).label, values)
             for name, values in apply.added.items()
         ]
         summary = {**report.as_dict(), "errors": len(report.errors)}
