@@ -39,31 +39,18 @@ class RunFailed(Exception):
 def send(store: Store, schedule: Schedule, action: SendSchedule) -> tuple[str, int]:
     """Enqueue the records as one delivery; the result and the cursor covered."""
     module = store.module(action.module)
-    where, params = compile_filter(action.filter, module, store.schema)
-    body = payload.record_json(module, store.schema, action.fields)
+    where = compile_filter(action.filter, module, store.schema)
     with store.transaction() as cur:
         top = top_cursor(cur)
-        since = ""
-        if action.since_last_run:
-            since = (
-                " AND r.id IN (SELECT record_id FROM kf_changes WHERE module = ?"
-                " AND cursor > ? AND cursor <= ?)"
-            )
-            params = [*params, module.name, runs.last_cursor(cur, schedule.name), top]
-        row = cur.execute(
-            f"SELECT count(*), to_json({{'type': ?::VARCHAR, 'schedule': ?::VARCHAR, 'data':"
-            f" coalesce(list({body} ORDER BY r.id), [])}}) FROM {module.table} r"
-            f" WHERE coalesce({where}, FALSE){since}",
-            [f"{module.name}.export", schedule.name, *params],
-        ).fetchone()
-        count = int(row[0]) if row else 0
+        changed = (runs.last_cursor(cur, schedule.name), top) if action.since_last_run else None
+        count, body = payload.export_json(
+            cur, module, store.schema, action.fields, where, schedule.name, changed
+        )
         if count == 0:
             return "nothing to send: no record matched" + (
                 " or changed since the last run" if action.since_last_run else ""
             ), top
-        delivery = outbox.enqueue(
-            cur, "send", action.endpoint, str(row[1]) if row else "", schedule.name, module.name
-        )
+        delivery = outbox.enqueue(cur, "send", action.endpoint, body, schedule.name, module.name)
     return f"{count} record(s) queued for {action.endpoint} (delivery {delivery})", top
 
 

@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import duckdb
+
 from kafinea_tui.data.schema import LINE_ITEMS_TABLE, Field, FieldType, Module, Schema
 
 
@@ -90,3 +92,32 @@ def template_sql(parts: Sequence[str | tuple[Field, Field | None]], schema: Sche
         else:
             pieces.append(text_of(part[0], schema, part[1]))
     return Sql("(" + " || ".join(pieces) + ")", params)
+
+
+def export_json(
+    cur: duckdb.DuckDBPyConnection,
+    module: Module,
+    schema: Schema,
+    fields: Sequence[str],
+    where: tuple[str, list[Any]],
+    label: str,
+    changed: tuple[int, int] | None = None,
+) -> tuple[int, str]:
+    """A scheduled send's payload, built in one statement: the records `where` matches (only
+    those changed in the change-log cursor range `changed`, when given) as
+    `{"type", "schedule", "data": [...]}` in id order, and how many there are."""
+    sql, params = where
+    since = ""
+    if changed is not None:
+        since = (
+            " AND r.id IN (SELECT record_id FROM kf_changes WHERE module = ?"
+            " AND cursor > ? AND cursor <= ?)"
+        )
+        params = [*params, module.name, *changed]
+    row = cur.execute(
+        f"SELECT count(*), to_json({{'type': ?::VARCHAR, 'schedule': ?::VARCHAR, 'data':"
+        f" coalesce(list({record_json(module, schema, fields)} ORDER BY r.id), [])}})"
+        f" FROM {module.table} r WHERE coalesce({sql}, FALSE){since}",
+        [f"{module.name}.export", label, *params],
+    ).fetchone()
+    return (int(row[0]), str(row[1])) if row else (0, "")
