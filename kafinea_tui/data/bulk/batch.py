@@ -12,36 +12,17 @@ naming the fields.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
 import duckdb
 
 from kafinea_tui.data.schema import LINE_ITEMS_TABLE, Module
-from kafinea_tui.data.store.database import Store, utc_now
+from kafinea_tui.data.store.database import utc_now
 
 # A mass edit's previous values: `kf_edit_<batch>(id, modified_at, <edited fields>)`, which
 # undo (importer.undo) reads back.
 EDIT_TABLE = "kf_edit_{}"
-
-
-@contextmanager
-def bulk_transaction(store: Store, dry_run: bool) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The store's transaction, or for a dry run one that always rolls back: a dry run runs
-    every statement of the real thing, so its counts and failures are the real ones."""
-    if not dry_run:
-        with store.transaction() as cur:
-            yield cur
-        return
-    cur = store.cursor()
-    cur.execute("BEGIN TRANSACTION")
-    try:
-        yield cur
-    finally:
-        cur.execute("ROLLBACK")
-        store.refresh_schema()  # picklist values a dry run added are gone again
 
 
 def open_batch(

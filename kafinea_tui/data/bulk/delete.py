@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import duckdb
 
-from kafinea_tui.data.bulk.batch import bulk_transaction, finish_batch, open_batch, save_previous
+from kafinea_tui.data.bulk.batch import finish_batch, open_batch, save_previous
 from kafinea_tui.data.bulk.references import Referrer, impact, referrers
 from kafinea_tui.data.bulk.report import BulkReport, DeleteImpact
 from kafinea_tui.data.bulk.selection import BULK_IDS, Selection, select_into
@@ -26,7 +26,7 @@ Progress = Callable[[float], None]
 def delete_impact(store: Store, module: str, selection: Selection) -> DeleteImpact:
     """How many records a delete takes, and what it does to the records referring to them."""
     mod = store.module(module)
-    with bulk_transaction(store, dry_run=True) as cur:
+    with store.transaction(dry_run=True) as cur:
         selected = select_into(store, cur, mod, selection)
         found = DeleteImpact(selected.count, warnings=selected.warnings(mod))
         found.references = [impact(cur, r) for r in referrers(store.schema, mod)]
@@ -47,7 +47,7 @@ def mass_delete(
     tick = progress or (lambda _f: None)
     mod = store.module(module)
     report = BulkReport("delete", mod.name, dry_run=dry_run)
-    with bulk_transaction(store, dry_run) as cur:
+    with store.transaction(dry_run) as cur:
         selected = select_into(store, cur, mod, selection)
         report.matched = report.deleted = selected.count
         report.warnings = selected.warnings(mod)

@@ -16,7 +16,6 @@ from typing import Any
 import duckdb
 
 from kafinea_tui.data.bulk.batch import (
-    bulk_transaction,
     count,
     finish_batch,
     open_batch,
@@ -51,7 +50,7 @@ def preview_update(
     nothing. UsageError for an unknown field; a bad filter raises FilterError."""
     mod = store.module(module)
     edit = read_values(store, mod, values, options)
-    with bulk_transaction(store, dry_run=True) as cur:
+    with store.transaction(dry_run=True) as cur:
         selected = select_into(store, cur, mod, selection)
         preview = UpdatePreview(selected.count, errors=list(edit.errors))
         preview.warnings = [*selected.warnings(mod), *edit.warnings]
@@ -100,7 +99,7 @@ def mass_update(
         raise UsageError(" ".join(edit.errors))
     report = BulkReport("update", mod.name, dry_run=dry_run)
     tick(0.05)
-    with bulk_transaction(store, dry_run) as cur:
+    with store.transaction(dry_run) as cur:
         selected = select_into(store, cur, mod, selection)
         report.matched = selected.count
         report.warnings = [*selected.warnings(mod), *edit.warnings]

@@ -11,8 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -83,20 +82,6 @@ def _check_match(module: Module, plan: ImportPlan, found: list[Target]) -> list[
     return match_fields(module, plan.match, duplicates, mapped)
 
 
-@contextmanager
-def _transaction(store: Store, dry_run: bool) -> Iterator[duckdb.DuckDBPyConnection]:
-    if not dry_run:
-        with store.transaction() as cur:
-            yield cur
-        return
-    cur = store.cursor()
-    cur.execute("BEGIN TRANSACTION")
-    try:
-        yield cur
-    finally:
-        cur.execute("ROLLBACK")
-
-
 def run_import(
     store: Store,
     plan: ImportPlan,
@@ -128,7 +113,7 @@ def run_import(
     with (
         insertion_order(store.cursor()),
         memory_bound(store.cursor(), None if shared else resolved.path, _in_memory(resolved)),
-        _transaction(store, dry_run) as cur,
+        store.transaction(dry_run) as cur,
     ):
         batch: int | None = None
         if not dry_run:

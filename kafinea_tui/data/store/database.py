@@ -102,15 +102,19 @@ class Store:
         self._commit_hook = hook
 
     @contextmanager
-    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+    def transaction(self, dry_run: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         """All or nothing: commit on success, roll back on any exception (including Ctrl-C).
 
         Re-entrant on one thread: an inner `transaction()` (say `create` called by an import
         that already opened one) joins the outer one, which alone commits or rolls back.
+        A dry run runs every statement the real thing would, so its counts and failures are the
+        real ones, then rolls back whatever happens; it fires no workflow.
         """
         cursor = self.cursor()
         depth: int = getattr(self._local, "depth", 0)
         if depth:
+            if dry_run:
+                raise RuntimeError("a dry run cannot join a transaction that will commit")
             self._local.depth = depth + 1
             try:
                 yield cursor
@@ -120,17 +124,17 @@ class Store:
         cursor.execute("BEGIN TRANSACTION")
         self._local.depth = 1
         try:
-            hook = self._commit_hook
+            hook = None if dry_run else self._commit_hook
             since = top_cursor(cursor) if hook is not None else 0
             yield cursor
+            if dry_run:
+                self._roll_back(cursor)
+                return
             if hook is not None:
                 hook(cursor, since)
             cursor.execute("COMMIT")
         except BaseException as error:
-            with suppress(duckdb.Error):  # a failed COMMIT has already rolled back
-                cursor.execute("ROLLBACK")
-            with suppress(duckdb.Error):  # picklist values of the failed transaction go too
-                self._schema = self._load_schema()
+            self._roll_back(cursor)
             if is_disk_full(error):
                 raise DiskFull(
                     "The disk holding the workspace is full; nothing was written (the "
@@ -139,6 +143,12 @@ class Store:
             raise
         finally:
             self._local.depth = 0
+
+    def _roll_back(self, cursor: duckdb.DuckDBPyConnection) -> None:
+        with suppress(duckdb.Error):  # a failed COMMIT has already rolled back
+            cursor.execute("ROLLBACK")
+        with suppress(duckdb.Error):  # picklist values of the transaction go too
+            self._schema = self._load_schema()
 
     # -- schema -----------------------------------------------------------------------------
 

@@ -10,11 +10,8 @@ written: a failed record leaves no trace, not even the related record it named.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from typing import Any
-
-import duckdb
 
 from kafinea_tui.data.errors import KafineaError, NotFound, UsageError
 from kafinea_tui.data.importer.plan import ImportReport, RowError
@@ -45,7 +42,7 @@ def write_rows(
         return import_objects(store, plan, objects, dry_run)
     options = ValueOptions(plan.decimal, plan.date_format)
     report = ImportReport(batch=None, dry_run=dry_run, total=len(objects))
-    with _transaction(store, dry_run) as cur:
+    with store.transaction(dry_run) as cur:
         parsed = parse(cur, module, objects, options, plan.duplicates, plan.match)
         report.columns = list(parsed.columns)
         writer = Writer(cur, plan.source, plan.actor)
@@ -107,18 +104,3 @@ def delete_record(
         if Lookups(cur, store.schema).stored(module, record_id, []) is None:
             raise NotFound(f"{module.label} has no record {record_id}.")
         Writer(cur, source, actor).delete(module, store.schema, record_id)
-
-
-@contextmanager
-def _transaction(store: Store, dry_run: bool) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The store's transaction; a dry run writes as a run does, then rolls everything back."""
-    if not dry_run:
-        with store.transaction() as cur:
-            yield cur
-        return
-    cur = store.cursor()
-    cur.execute("BEGIN TRANSACTION")
-    try:
-        yield cur
-    finally:
-        cur.execute("ROLLBACK")
