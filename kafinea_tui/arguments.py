@@ -61,6 +61,8 @@ def build_plan(args: argparse.Namespace, workspace: Workspace) -> ImportPlan:
         plan.decimal = args.decimal
     if args.no_create_related:
         plan.create_related = False
+    if args.no_formula_guard:
+        plan.formula_guard = False
     return plan
 
 

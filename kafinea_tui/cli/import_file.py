@@ -59,6 +59,11 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--dry-run", action="store_true", help="report, change nothing")
     parser.add_argument("--errors", type=Path, metavar="FILE", help="write failed rows as CSV")
     parser.add_argument("--no-create-related", action="store_true")
+    parser.add_argument(
+        "--no-formula-guard",
+        action="store_true",
+        help="keep the ' of cells such as '=1 or '+33 (by default read off, as export writes it)",
+    )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.set_defaults(handler=run)
 

@@ -17,7 +17,15 @@ DELIMITERS: dict[str, str] = {
     "tab": "\t",
 }
 # What an import reads ('auto': detected from the file). An export writes EXPORT_ENCODINGS.
-ENCODINGS: tuple[str, ...] = ("auto", "utf-8", "utf-8-sig", "iso-8859-1", "windows-1252", "utf-16")
+ENCODINGS: tuple[str, ...] = (
+    "auto",
+    "utf-8",
+    "utf-8-sig",
+    "iso-8859-1",
+    "windows-1252",
+    "utf-16",
+    "utf-32",
+)
 # The usual other spellings of ENCODINGS (after lower-casing, `_` read as `-`). The list is
 # closed on purpose: a Python codec name such as rot13, base64 or utf-7 is not an encoding a
 # CSV file is written in, and trying it only turns a typo into garbage or a crash.
@@ -40,6 +48,11 @@ ENCODING_ALIASES: dict[str, str] = {
     "utf-16le": "utf-16-le",
     "utf-16-be": "utf-16-be",
     "utf-16be": "utf-16-be",
+    "utf32": "utf-32",
+    "utf-32-le": "utf-32-le",
+    "utf-32le": "utf-32-le",
+    "utf-32-be": "utf-32-be",
+    "utf-32be": "utf-32-be",
 }
 DATE_FORMATS: tuple[str, ...] = ("dd/mm/yyyy", "mm/dd/yyyy", "yyyy-mm-dd", "dd.mm.yyyy")
 
@@ -73,7 +86,12 @@ def encoding_name(option: str, *, auto: bool = True) -> str:
     the names, whatever Python's codecs would make of it."""
     key = option.strip().lower().replace("_", "-")
     key = ENCODING_ALIASES.get(key, key)
-    if (key in ENCODINGS and (auto or key != "auto")) or key in ("utf-16-le", "utf-16-be"):
+    if (key in ENCODINGS and (auto or key != "auto")) or key in (
+        "utf-16-le",
+        "utf-16-be",
+        "utf-32-le",
+        "utf-32-be",
+    ):
         return key
     names = [e for e in ENCODINGS if auto or e != "auto"]
     raise UsageError(

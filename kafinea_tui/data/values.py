@@ -15,11 +15,11 @@ from typing import Any
 import duckdb
 
 from kafinea_tui.data.errors import UsageError
+from kafinea_tui.data.numbers import number_reason_sql, number_sql
 from kafinea_tui.data.schema import Field, FieldType
 
 TRUE_WORDS: tuple[str, ...] = ("yes", "y", "oui", "o", "true", "vrai", "1", "x")
 FALSE_WORDS: tuple[str, ...] = ("no", "n", "non", "false", "faux", "0")
-_SPACES = "[\\s\u00a0\u202f'']"  # spaces, no-break spaces and the Swiss apostrophe in numbers
 
 
 @dataclass(frozen=True)
@@ -89,6 +89,21 @@ def is_plain(field_: Field, options: ValueOptions) -> bool:
     return parsed.reason is None and parsed.value == "x"
 
 
+# A spreadsheet's formula guard: `'` before a text that starts with = + - @ tab or CR, which a
+# spreadsheet would read as a formula. A text that already starts with `'` and one of those is
+# guarded too (`''=x`), so that reading one `'` off always gives the value back. As a SQL
+# literal: a text of `'`s then one of those (callers check the first `'` with `ascii` first).
+GUARDED_SQL = "'^''*[=+@\\t\\r-]'"
+
+
+def unguard_sql(text_sql: str) -> str:
+    """A cleaned cell without the formula guard's apostrophe (see `GUARDED_SQL`)."""
+    return (
+        f"CASE WHEN ascii({text_sql}) = 39 AND regexp_matches({text_sql}, {GUARDED_SQL})"
+        f" THEN substr({text_sql}, 2) ELSE {text_sql} END"
+    )
+
+
 def date_format_sql(fmt: str) -> str:
     """`dd/mm/yyyy` -> `%d/%m/%Y` (strftime formats pass through); a UsageError if unusable."""
     text = fmt.strip()
@@ -109,33 +124,17 @@ def quoted_sql(text_sql: str) -> str:
     return f"concat('''', {text_sql}, '''')"
 
 
-def number_sql(text_sql: str, options: ValueOptions, scale: str = "DECIMAL(18,2)") -> str:
-    """1234.5, 1 234,50 and 1,234.50; the import's decimal separator decides what ',' means."""
-    s = f"regexp_replace({text_sql}, '{_SPACES}', '', 'g')"
-    if options.decimal == "point":
-        grouped = f"regexp_full_match({s}, '[+-]?(\\d{{1,3}}(,\\d{{3}})+|\\d*)(\\.\\d+)?')"
-        return (
-            f"coalesce(TRY_CAST({s} AS {scale}),"
-            f" CASE WHEN {grouped} THEN TRY_CAST(replace({s}, ',', '') AS {scale}) END)"
-        )
-    grouped = f"regexp_full_match({s}, '[+-]?(\\d{{1,3}}(\\.\\d{{3}})+|\\d*)(,\\d+)?')"
-    plain_point = f"regexp_full_match({s}, '[+-]?\\d*\\.\\d+')"
-    return (
-        f"CASE WHEN {grouped} THEN TRY_CAST(replace(replace({s}, '.', ''), ',', '.') AS {scale})"
-        f" WHEN {plain_point} THEN TRY_CAST({s} AS {scale}) END"
-    )
-
-
 def parse_sql(field_: Field, text_sql: str, options: ValueOptions, params: Params) -> Parsed:
     """The typed value of a field from a cleaned text expression (see `clean_sql`)."""
     t = field_.type
     if t is FieldType.DECIMAL:
-        value = number_sql(text_sql, options)
-        return Parsed(value, "'not a number: '")
+        value = number_sql(text_sql, options.decimal)
+        return Parsed(value, number_reason_sql(text_sql, options.decimal, "'not a number: '"))
     if t is FieldType.INTEGER:
-        wide = number_sql(text_sql, options, "DECIMAL(38,6)")
+        wide = number_sql(text_sql, options.decimal, "DECIMAL(38,6)")
         value = f"TRY_CAST(CASE WHEN ({wide}) = trunc({wide}) THEN {wide} END AS BIGINT)"
-        return Parsed(value, "'not a whole number: '")
+        reason = number_reason_sql(text_sql, options.decimal, "'not a whole number: '")
+        return Parsed(value, reason)
     if t is FieldType.DATE:
         fmt = date_format_sql(options.date_format)
         value = (

@@ -30,7 +30,8 @@ SPECTRUM_FILES = sorted((SPECTRUM / "csvs").glob("*.csv"))
 def staged_rows(path: Path, **options: object) -> tuple[list[str], list[list[str]]]:
     cur = duckdb.connect()
     s = stage(cur, CsvOptions(path, **options))  # type: ignore[arg-type]
-    found = cur.execute(f"SELECT * FROM {s.table} ORDER BY rowid").fetchall()
+    cells = ", ".join(s.cell_sql(i) for i in range(1, len(s.resolved.columns) + 1))
+    found = cur.execute(f"SELECT {cells} FROM {s.table} ORDER BY rowid").fetchall()
     return s.resolved.columns, [["" if v is None else v for v in row] for row in found]
 
 

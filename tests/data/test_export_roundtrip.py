@@ -59,7 +59,7 @@ def source() -> Iterator[Store]:
             "description": TRICKY,
         },
     )
-    nut = s.create("products", {"product_code": "-P200", "name": "Écrou", "active": False})
+    nut = s.create("products", {"product_code": "-P200", "name": "@Écrou", "active": False})
     zoe = s.create(
         "contacts",
         {
@@ -82,7 +82,16 @@ def source() -> Iterator[Store]:
         "contacts",
         {"first_name": "", "last_name": "Ñoño", "email": "nono@x.test", "do_not_call": False},
     )
-    s.create("contacts", {"last_name": "@handle", "mailing_zip": "01234"})
+    s.create(
+        "contacts",
+        {
+            "last_name": "@handle",
+            "mailing_zip": "01234",
+            "phone": "+39 011 42 74 54",
+            "title": "'=already quoted",
+            "department": "-\tdash and tab",
+        },
+    )
     s.create(
         "leads",
         {
@@ -96,7 +105,7 @@ def source() -> Iterator[Store]:
             "description": TRICKY,
         },
     )
-    s.create("leads", {"last_name": "Plain", "company": "Co"})
+    s.create("leads", {"last_name": "Plain", "company": "=SUM(A1:A9)", "phone": "+44 20 7946 0958"})
     s.create(
         "salesorders",
         {
@@ -116,8 +125,8 @@ def source() -> Iterator[Store]:
     s.create(
         "salesorders",
         {
-            "order_number": "SO-2",
-            "subject": 'Single "item"',
+            "order_number": "-SO-2",
+            "subject": '=Single "item"',
             "items": [{"product": nut, "quantity": 3, "list_price": "0.10"}],
         },
     )
@@ -176,7 +185,8 @@ def test_export_import_export_gives_the_same_bytes(
             second = tmp_path / f"{module}-2.csv"
             export_csv(fresh, options, second)
             assert second.read_bytes() == first.read_bytes(), module
-            assert fresh.count(module) == source.count(module)
+            # The values themselves, not only the bytes: guarded cells lose their apostrophe.
+            assert stored(fresh, module) == stored(source, module), module
     finally:
         fresh.close()
 
@@ -200,3 +210,17 @@ def test_xlsx_export_imports_back_with_the_same_values(source: Store, tmp_path: 
             assert after.read_bytes() == before.read_bytes(), module
     finally:
         fresh.close()
+
+
+def stored(store: Store, module: str) -> list[tuple[object, ...]]:
+    """A module's stored values (ids included: the file's order is the records' order), and
+    a sales order's lines; an empty text is no value, as the export writes both alike."""
+    cur = store.cursor()
+    found = cur.execute(
+        f"SELECT * EXCLUDE (created_at, modified_at, batch_id) FROM {module} ORDER BY id"
+    ).fetchall()
+    if module == "salesorders":
+        found += cur.execute(
+            "SELECT * FROM salesorder_items ORDER BY salesorder_id, position"
+        ).fetchall()
+    return [tuple(None if v == "" else v for v in row) for row in found]

@@ -106,8 +106,8 @@ FILE = "Email,First Name,Last Name,Title\n ann@x.fr ,Annie,Lee,\nnew@x.fr,Neo,Ne
 @pytest.mark.parametrize(
     ("mode", "counts", "ann"),
     [
-        ("overwrite", (1, 1, 0, 0), ("Annie", "Lee", "ann@x.fr", None)),
-        ("merge", (1, 0, 1, 0), ("Annie", "Lee", "ann@x.fr", "CEO")),
+        ("overwrite", (1, 1, 0, 0), ("Annie", "Lee", "Ann@X.fr", None)),
+        ("merge", (1, 0, 1, 0), ("Annie", "Lee", "Ann@X.fr", "CEO")),
         ("ignore", (1, 0, 0, 1), ("Ann", "Lee", "Ann@X.fr", "CEO")),
     ],
 )
@@ -155,20 +155,21 @@ def test_merge_with_an_ambiguous_key_and_a_key_on_two_rows(store: Store, tmp_pat
     )
     assert (report.created, report.merged, report.failed) == (1, 2, 1)
     assert "(ids 1, 3)" in report.errors[0].reason
+    # A match field keeps its stored spelling; the later row of new@x.fr fills and overrides.
     assert rows(
-        store, "SELECT email, first_name, title FROM contacts WHERE id > 1 ORDER BY id"
+        store, "SELECT email, first_name, last_name, title FROM contacts WHERE id > 1 ORDER BY id"
     ) == [
-        ("BOB@x.fr", "Bob", "Chief"),
-        ("ANN@x.fr", None, None),
-        ("new@x.fr", "Neo", "Dev"),
+        ("bob@x.fr", "Bob", "Brown", "Chief"),
+        ("ANN@x.fr", None, "Twin", None),
+        ("new@x.fr", "Neo", "Later", "Ops"),
     ]
 
 
 @pytest.mark.parametrize(
     ("mode", "expected"),
     [
-        ("overwrite", ("Second", "Lee", "X@x.fr", None)),
-        ("merge", ("First", "Lee", "x@x.fr", "Boss")),
+        ("overwrite", ("Second", "Lee", "x@x.fr", None)),
+        ("merge", ("Second", "Lee", "x@x.fr", "Boss")),
     ],
 )
 def test_rows_of_one_file_that_match_are_one_record(
@@ -190,9 +191,9 @@ def test_rows_of_one_file_that_match_are_one_record(
 @pytest.mark.parametrize(
     ("extra", "merged", "ann", "neo"),
     [
-        ("", 1, "Ann", None),
-        ("ANN@x.fr ,Annie,Lee,Chief\n", 2, "Annie", None),
-        ("new@x.fr,Nina,New,Dev\n", 2, "Ann", "Dev"),
+        ("", 1, ("Ann", "Boss"), ("Neo", None)),
+        ("ANN@x.fr ,Annie,Lee,Chief\n", 2, ("Annie", "Chief"), ("Neo", None)),
+        ("new@x.fr,Nina,New,Dev\n", 2, ("Ann", "Boss"), ("Nina", "Dev")),
     ],
 )
 def test_one_row_per_record_fast_path_and_its_boundary(
@@ -201,8 +202,8 @@ def test_one_row_per_record_fast_path_and_its_boundary(
     monkeypatch: pytest.MonkeyPatch,
     extra: str,
     merged: int,
-    ann: str,
-    neo: str | None,
+    ann: tuple[str, str],
+    neo: tuple[str, str | None],
 ) -> None:
     """A file naming each record once takes the fast path; one repeated key, matched or not,
     sends the whole file to the grouping path, with the same semantics."""
@@ -223,9 +224,9 @@ def test_one_row_per_record_fast_path_and_its_boundary(
     assert taken == [not extra]
     assert (report.created, report.merged, report.failed) == (1, merged, 0)
     assert contacts(store) == [
-        (ann, "Lee", "ann@x.fr", "Boss"),  # merge: the first non-empty value of the file's
+        (ann[0], "Lee", "Ann@X.fr", ann[1]),  # merge: each later non-empty cell of one
         ("Bob", "Brown", "bob@x.fr", "CTO"),
-        ("Neo", "New", "new@x.fr", neo),  # rows of one key fills the record's gaps
+        (neo[0], "New", "new@x.fr", neo[1]),  # key's rows wins, in file order
     ]
 
 

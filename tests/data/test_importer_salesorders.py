@@ -76,8 +76,9 @@ def test_existing_order_is_rejected_without_duplicates_and_replaced_with_overwri
     assert rows(store, "SELECT subject FROM salesorders WHERE lower(order_number) = 'so-1'") == [
         ("Changed",)
     ]
+    # The order keeps its number as stored: the file's differs only by case.
     assert [i for i in items(store) if str(i[0]).lower() == "so-1"] == [
-        ("so-1", 1, "P-100", Decimal("7.00"), None)
+        ("SO-1", 1, "P-100", Decimal("7.00"), None)
     ]
     undo_import(store, report.batch or 0)
     assert [i[2] for i in items(store) if str(i[0]).lower() == "so-1"] == ["P-100", "P-200"]

@@ -149,6 +149,8 @@ def test_the_row_path_and_the_file_importer_agree(name: str) -> None:
     dry_file = write_rows(seeded(), plan, rows, dry_run=True, row_limit=FILE).as_dict()
     dry_rows = write_rows(seeded(), plan, rows, dry_run=True, row_limit=ROWS).as_dict()
     assert dry_rows == dry_file
+    # The same report, but that a dry run says what would be added.
+    dry_rows["warnings"] = [w.replace(" would be added ", " added ") for w in dry_rows["warnings"]]
     assert {k: v for k, v in dry_rows.items() if k not in ("dry_run", "batch")} == {
         k: v for k, v in row_report.items() if k != "dry_run"
     }

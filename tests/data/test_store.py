@@ -149,7 +149,10 @@ def test_salesorder_line_items(store: Store) -> None:
     # The same items in other spellings are no change; new items replace the old ones.
     same = [{"product": chair, "quantity": 2, "list_price": 10.5}, LineItem(desk, 1)]
     assert store.update("salesorders", order, {"items": same}) == []
-    assert store.update("salesorders", order, {"items": [LineItem(desk, 3, 99)]}) == ["items"]
+    assert store.update("salesorders", order, {"items": [LineItem(desk, 3, 99)]}) == [
+        "items",
+        "total",  # 2 x 10.50 + 1 x nothing -> 3 x 99
+    ]
     record = store.get("salesorders", order)
     assert record is not None and [i["product"] for i in record["items"]] == [desk]
 

@@ -116,3 +116,73 @@ def test_unknown_options_are_usage_errors() -> None:
         ValueOptions(decimal="dot")
     with pytest.raises(UsageError):
         ValueOptions(date_format="someday")
+
+
+NBSP, NARROW = "\u00a0", "\u202f"
+
+
+class TestNumbersAsAccountingAndSpreadsheetExportsWriteThem:
+    """Negative numbers in parentheses or with a trailing minus; apostrophes, no-break and
+    narrow no-break spaces as thousands separators, in both decimal modes where the reading is
+    unambiguous; an ambiguous number fails its row naming both readings."""
+
+    @pytest.mark.parametrize("decimal", ["point", "comma"])
+    def test_negatives(self, decimal: str) -> None:
+        sep = "." if decimal == "point" else ","
+        cells = [f"(1{sep}62)", f"1{sep}62-", f"( 1{sep}62 )", f"1{sep}62 -", "(12)", "-3", "+4"]
+        found = parse(FieldType.DECIMAL, cells, decimal=decimal)
+        assert [v for v, _ in found] == [Decimal("-1.62")] * 4 + [
+            Decimal("-12"),
+            Decimal("-3"),
+            Decimal("4"),
+        ]
+        assert parse(FieldType.INTEGER, ["(1 000)", "7-"], decimal=decimal) == [
+            (-1000, None),
+            (-7, None),
+        ]
+
+    @pytest.mark.parametrize("decimal", ["point", "comma"])
+    def test_thousands_separators_that_are_never_decimal_separators(self, decimal: str) -> None:
+        cells = [
+            "1'234'567.89",
+            "1\u2019234\u2019567.89",
+            f"1{NBSP}234{NBSP}567.89",
+            f"1{NARROW}234{NARROW}567,89",
+            "1 234 567,89",
+            "(1'234'567.89)",
+            f"1{NBSP}234{NBSP}567,89-",
+        ]
+        found = parse(FieldType.DECIMAL, cells, decimal=decimal)
+        assert [v for v, _ in found] == [Decimal("1234567.89")] * 5 + [Decimal("-1234567.89")] * 2
+        assert parse(FieldType.INTEGER, ["1'234", f"12{NBSP}345{NBSP}678"], decimal=decimal) == [
+            (1234, None),
+            (12345678, None),
+        ]
+
+    def test_the_import_decimal_mode_decides_a_three_digit_fraction(self) -> None:
+        assert parse(FieldType.DECIMAL, ["1'234.567"], decimal="point")[0][0] == Decimal("1234.57")
+        assert parse(FieldType.INTEGER, ["1 234,000"], decimal="comma") == [(1234, None)]
+
+    @pytest.mark.parametrize(
+        ("cell", "decimal", "readings"),
+        [
+            ("1'234.567", "comma", "1234.567 or 1234567"),
+            ("1 234,567", "point", "1234.567 or 1234567"),
+            (f"(1{NBSP}234,567)", "point", "-1234.567 or -1234567"),
+            ("12'345.678-", "comma", "-12345.678 or -12345678"),
+        ],
+    )
+    def test_what_stays_ambiguous_fails_naming_both_readings(
+        self, cell: str, decimal: str, readings: str
+    ) -> None:
+        for kind in (FieldType.DECIMAL, FieldType.INTEGER):
+            [(value, reason)] = parse(kind, [cell], decimal=decimal)
+            assert value is None
+            assert reason == f"ambiguous number ({readings}): '{cell}'"
+
+    @pytest.mark.parametrize("decimal", ["point", "comma"])
+    def test_what_is_not_a_number(self, decimal: str) -> None:
+        cells = ["12 34", "1'2", "'-5", "(-1)", "--1", "(1.5", "-", "()", "1 2 3", "1'234'56"]
+        found = parse(FieldType.DECIMAL, cells, decimal=decimal)
+        assert [v for v, _ in found] == [None] * len(cells)
+        assert [e for _, e in found] == [f"not a number: '{c}'" for c in cells]

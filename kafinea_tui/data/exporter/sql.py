@@ -12,7 +12,8 @@ whole set without Python touching a row. The formats are the ones the importer r
   on one line with those cells empty.
 
 The spreadsheet formula guard prefixes `'` to a text cell starting with `=`, `+`, `-`, `@`, tab
-or carriage return. It applies to text-typed values only (text, email, phone, url, picklist,
+or carriage return (and to one starting with `'` and one of those, which the import reads back
+with one `'` less). It applies to text-typed values only (text, email, phone, url, picklist,
 textarea and reference keys): a negative number such as `-5` is a number, not a formula, and
 stays readable as one.
 """
@@ -39,6 +40,7 @@ from kafinea_tui.data.schema import (
     normalize_label,
 )
 from kafinea_tui.data.store.database import Store
+from kafinea_tui.data.values import GUARDED_SQL
 
 # The formula guard's first characters, by code point. A CASE over `ascii()` rather than
 # `substr(v, 1, 1) IN (...)`: DuckDB rewrites an IN list into a hash join (duckdb issue #24398),
@@ -213,7 +215,10 @@ def _text(value: str, guard: bool) -> str:
         return text
     guarded = f"'''' || {value}"
     cases = " ".join(f"WHEN {code} THEN {guarded}" for code in _GUARD_CODES)
-    return f"CASE ascii({value}) {cases} ELSE {text} END"
+    # A value starting with `'` and a guard character is guarded too, so the import's reading
+    # one `'` off gives it back (`values.GUARDED_SQL`).
+    quoted = f"CASE WHEN regexp_matches({value}, {GUARDED_SQL}) THEN {guarded} ELSE {text} END"
+    return f"CASE ascii({value}) {cases} WHEN 39 THEN {quoted} ELSE {text} END"
 
 
 def scope_where(

@@ -40,7 +40,8 @@ TEMP_TABLES = (RECS, IDS, KEEP, MATCHES, GROUPS, ROWS, TYPED, FAIL)
 
 @dataclass(frozen=True)
 class RefTable:
-    """The distinct keys of one reference target, resolved: `kf_ref_<n>(lk, k, id, n, ids)`."""
+    """The distinct keys of one reference target, resolved:
+    `kf_ref_<n>(lk, k, first_rn, id, n, ids)` (validate.resolve_references)."""
 
     target: Target
     table: str

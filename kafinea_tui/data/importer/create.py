@@ -21,6 +21,7 @@ from datetime import datetime
 
 from kafinea_tui.data.importer.context import FAIL, RECS, TYPED, Context
 from kafinea_tui.data.importer.duckdb_settings import ordered
+from kafinea_tui.data.importer.match import match_fields
 from kafinea_tui.data.importer.ordered_rows import drop_ordered_rows, ordered_rows
 from kafinea_tui.data.schema import Module
 from kafinea_tui.data.store.database import utc_now
@@ -30,10 +31,16 @@ from kafinea_tui.data.values import Params
 
 def value_sql(ctx: Context, module: Module, params: Params, mode: str) -> dict[str, str]:
     """Column -> SQL of its new value, for the columns this import sets (`c` = kf_recs row,
-    `m` = the matched record). Unmapped fields are absent, so they are never touched."""
+    `m` = the matched record). Unmapped fields are absent, so they are never touched, and so
+    are a matched record's match fields."""
     result: dict[str, str] = {}
     mapped = {t.field.name: t for t in ctx.record_targets}
+    # A matched record keeps its match fields: the file's value equals it but for case and
+    # surrounding spaces, which are the stored record's to keep.
+    kept = set(match_fields(ctx)) if mode != "create" else set()
     for f in module.columns:
+        if f.name in kept:
+            continue
         default = params.add(ctx.defaults[f.name]) if f.name in ctx.defaults else None
         typed_default = f"CAST({default} AS {f.sql_type})" if default else None
         if f.name in mapped:

@@ -36,15 +36,20 @@ def build_grouped(ctx: Context, rows: str, recs: str, fail: str, match: list[str
     if fast and _one_row_per_record(ctx, rows, recs, fail, match, action):
         return
     cur.execute(f"DROP TABLE IF EXISTS {GROUPS}")
+    # The rows of one key apply in file order, and the first one made the record: a match
+    # field keeps that row's spelling (`f_<field>`), whichever row's other values win.
+    keys = [f"v_{m}" for m in match if f"v_{m}" in fields]
+    firsts = "".join(f", arg_min({c}, rn) AS f_{c}" for c in keys)
     by_key = (
-        f"SELECT mk, min(rn) AS first_rn, max(rn) AS last_rn, count(*) AS n FROM {rows}"
+        f"SELECT mk, min(rn) AS first_rn, max(rn) AS last_rn, count(*) AS n{firsts} FROM {rows}"
         " WHERE err_reason IS NULL AND mk IS NOT NULL GROUP BY mk"
     )
     db_key = key_sql(match)
     if ctx.duplicates is not None:
         cur.execute(
             f"CREATE TEMP TABLE {GROUPS} AS SELECT g.mk, any_value(g.first_rn) AS first_rn,"
-            " any_value(g.last_rn) AS last_rn, any_value(g.n) AS n, min(m.id) AS id,"
+            " any_value(g.last_rn) AS last_rn, any_value(g.n) AS n,"
+            f"{''.join(f' any_value(g.f_{c}) AS f_{c},' for c in keys)} min(m.id) AS id,"
             f" count(m.id) AS nm FROM ({by_key}) g LEFT JOIN {module.table} m"
             f" ON {db_key} = g.mk GROUP BY g.mk"
         )
@@ -55,11 +60,14 @@ def build_grouped(ctx: Context, rows: str, recs: str, fail: str, match: list[str
     cur.execute(f"CREATE TEMP VIEW {MATCHES} AS SELECT mk, id, nm AS n FROM {GROUPS} WHERE nm > 0")
     _fail_ambiguous(ctx, rows, fail, db_key, match)
     pick = "last_rn" if mode == "overwrite" else "first_rn"
-    # Groups of several rows take the first non-empty value of each field (merge fills gaps,
-    # sales-order lines repeat their order's fields); overwrite and ignore take one row's.
+    # Rows of one key apply in file order: overwrite takes the last row's values, ignore the
+    # first's (later rows are skipped); merge, and the lines of a new sales order, take each
+    # field's last non-empty value. Match fields keep the first row's spelling throughout.
     aggregate = mode in ("merge", "create")
     single = "g.n = 1" if aggregate else "true"
-    values = "".join(f", r.{c}" for c in fields)
+    values = "".join(
+        f", coalesce(g.f_{c}, r.{c}) AS {c}" if c in keys else f", r.{c}" for c in fields
+    )
     record_action = "CASE WHEN g.nm = 1 THEN ? ELSE 'create' END"
     query = (
         f"SELECT CASE WHEN r.mk IS NULL THEN 'create' ELSE {record_action} END AS action, g.id,"
@@ -69,10 +77,12 @@ def build_grouped(ctx: Context, rows: str, recs: str, fail: str, match: list[str
     )
     params = [action]
     if aggregate:
-        firsts = "".join(f", arg_min(r.{c}, r.rn) AS {c}" for c in fields)
+        lasts = "".join(
+            f", {'arg_min' if c in keys else 'arg_max'}(r.{c}, r.rn) AS {c}" for c in fields
+        )
         query += (
             f" UNION ALL SELECT {record_action}, g.id, g.mk, g.first_rn"
-            f"{''.join(f', a.{c}' for c in fields)} FROM (SELECT r.mk{firsts} FROM {rows} r"
+            f"{''.join(f', a.{c}' for c in fields)} FROM (SELECT r.mk{lasts} FROM {rows} r"
             f" WHERE r.err_reason IS NULL AND r.mk IN (SELECT mk FROM {GROUPS}"
             f" WHERE n > 1 AND nm <= 1) GROUP BY r.mk) a JOIN {GROUPS} g ON g.mk = a.mk"
         )

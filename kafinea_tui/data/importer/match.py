@@ -4,11 +4,12 @@
   (match fields lower-cased and trimmed, NULL when one is empty), the value errors so far.
 - `kf_recs`: one row per record to write: `action` create / update / merge, `id` (the matched
   record; a new record's id is given when writing), `mk`, `first_rn` and the record's values.
-  Rows of one file with the same key are one record: the last row's values under overwrite,
-  the first non-empty value of each field otherwise (merge fills gaps; sales-order lines repeat
-  their order's fields). Grouping and matching are in `group`; when the file names each record
-  once, `kf_recs` is a view of the narrow `kf_ids` (`Context.ids_table`) and leaves out the
-  rows of `kf_fail`.
+  Rows of one file with the same key are one record, applied in file order: the last row's
+  values under overwrite, the first row's under ignore, each field's last non-empty value under
+  merge and for a new sales order's lines; match fields keep the first row's spelling (a matched
+  record's are not rewritten). Grouping and matching are in `group`; when the file names each
+  record once, `kf_recs` is a view of the narrow `kf_ids` (`Context.ids_table`) and leaves out
+  the rows of `kf_fail`.
 - `kf_fail(rn, col, reason)`: every row that fails, with the first reason.
 Everything is a handful of set statements; nothing loops over rows.
 """
@@ -80,7 +81,7 @@ def build_rows(ctx: Context) -> None:
         elif target.index is not None:
             select.append(f"t.{col}")
     if ctx.grouped:
-        select.append(f"{key_sql([_match_column(ctx, m) for m in _match_fields(ctx)])} AS mk")
+        select.append(f"{key_sql([_match_column(ctx, m) for m in match_fields(ctx)])} AS mk")
     else:
         select.append("NULL::VARCHAR AS mk")
     select.append(f"coalesce({', '.join(err_col)}) AS err_col")
@@ -98,7 +99,8 @@ def build_rows(ctx: Context) -> None:
     )
 
 
-def _match_fields(ctx: Context) -> list[str]:
+def match_fields(ctx: Context) -> list[str]:
+    """The fields rows are matched on: the plan's, else the module's key."""
     if ctx.match:
         return ctx.match
     return [ctx.module.key]
@@ -125,7 +127,7 @@ def build_records(ctx: Context) -> None:
         )
         return
     # New records get their ids when writing (`create`), once the checks are done.
-    build_grouped(ctx, ROWS, RECS, FAIL, _match_fields(ctx))
+    build_grouped(ctx, ROWS, RECS, FAIL, match_fields(ctx))
 
 
 def check_records(ctx: Context) -> None:

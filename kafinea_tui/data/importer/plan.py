@@ -45,6 +45,8 @@ class ImportPlan:
     date_format: str = "dd/mm/yyyy"
     decimal: str = "point"  # 'point' or 'comma'
     create_related: bool = True
+    # A cell `'` + one of = + - @ tab CR (the export's formula guard) is read without the `'`.
+    formula_guard: bool = True
     source: str = "import"  # change-log source: 'import', 'api', 'pull'
     actor: str | None = None  # who, within the source (the API token's name)
     description: str | None = None  # shown in past imports instead of the file's path

@@ -46,11 +46,13 @@ def reason_sql(template: str, **sql: str) -> str:
     return f"concat({', '.join(parts)})"
 
 
-def picklist_warning(label: str, values: list[str]) -> str:
-    """The warning for values added to a picklist (ten named, the rest counted)."""
+def picklist_warning(label: str, values: list[str], dry_run: bool = False) -> str:
+    """The warning for values added to a picklist (ten named, the rest counted); a dry run's
+    says they would be."""
     shown = ", ".join(repr(v) for v in values[:10])
     more = f" and {len(values) - 10} more" if len(values) > 10 else ""
-    return f"{label}: {shown}{more} added to the list of values."
+    added = "would be added" if dry_run else "added"
+    return f"{label}: {shown}{more} {added} to the list of values."
 
 
 def match_fields(

@@ -124,7 +124,9 @@ def run_import(
                 " VALUES (?, ?, ?, ?, ?)",
                 [batch, module.name, plan.source, plan.description or str(resolved.path), now],
             )
-        transform = typed_query(found, options)
+        # A workbook's cells are values (its export writes no guard); a CSV's may be guarded.
+        guarded = plan.formula_guard and not source.is_spreadsheet(resolved.path)
+        transform = typed_query(found, options, guarded)
         staged = source.stage(cur, plan.csv, resolved, transform, plan.decimal)
         typed_view(cur, staged.table, staged.base_rowid)
         # File order is kept in `rn` from here on: let DuckDB write in parallel, in less memory.
@@ -135,12 +137,13 @@ def run_import(
         )
         ctx.rows = staged.rows
         ctx.refs = resolve_references(cur, store.schema, found, plan.reference_keys)
-        report.related_created = create_related(ctx, batch, now, plan.source)
-        _extend_picklists(store, ctx, report)
         tick(0.65)
         build_rows(ctx)
         build_records(ctx)
         check_records(ctx)
+        # Once the records to write are known: a failed or skipped row leaves no trace.
+        report.related_created = create_related(ctx, batch, now, plan.source)
+        _extend_picklists(store, ctx, report)
         tick(0.75)
         if not dry_run:
             write_records(ctx, batch, now, plan.source)
@@ -171,11 +174,11 @@ def _in_memory(resolved: Resolved) -> int:
 
 
 def _extend_picklists(store: Store, ctx: Context, report: ImportReport) -> None:
-    fresh = new_picklist_values(ctx.cur, ctx.targets, "err_reason IS NULL")
+    fresh = new_picklist_values(ctx.cur, ctx.targets, RECS)
     for name, values in fresh.items():
         if not ctx.dry_run:
             store.add_picklist_values(ctx.cur, ctx.module.name, name, values)
-        report.warnings.append(picklist_warning(ctx.module.field(name).label, values))
+        report.warnings.append(picklist_warning(ctx.module.field(name).label, values, ctx.dry_run))
 
 
 def _count(ctx: Context, report: ImportReport, staged: Staged) -> None:

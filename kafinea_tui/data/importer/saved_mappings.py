@@ -44,6 +44,7 @@ def save_mapping(directory: Path, name: str, plan: ImportPlan) -> Path:
         "date_format": plan.date_format,
         "decimal": plan.decimal,
         "create_related": plan.create_related,
+        "formula_guard": plan.formula_guard,
         "match": list(plan.match),
         "mapping": dict(plan.mapping),
         "defaults": dict(plan.defaults),
@@ -83,7 +84,7 @@ def _check(path: Path, data: dict[str, Any]) -> None:
     for key in _STR_KEYS:
         if key in data and not isinstance(data[key], str):
             raise bad(f"'{key}' must be text")
-    for key in ("header", "create_related"):
+    for key in ("header", "create_related", "formula_guard"):
         if key in data and not isinstance(data[key], bool):
             raise bad(f"'{key}' must be true or false")
     if "match" in data and not (
@@ -123,6 +124,7 @@ def apply_mapping(plan: ImportPlan, data: dict[str, Any]) -> ImportPlan:
         date_format=data.get("date_format", plan.date_format),
         decimal=data.get("decimal", plan.decimal),
         create_related=data.get("create_related", plan.create_related),
+        formula_guard=data.get("formula_guard", plan.formula_guard),
     )
 
 

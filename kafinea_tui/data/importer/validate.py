@@ -17,7 +17,7 @@ from kafinea_tui.data.importer.context import TYPED, RefTable
 from kafinea_tui.data.importer.file.stage import Transform
 from kafinea_tui.data.importer.mapping import Target
 from kafinea_tui.data.schema import FieldType, Schema
-from kafinea_tui.data.values import Params, ValueOptions, clean_sql, parse_sql
+from kafinea_tui.data.values import Params, ValueOptions, clean_sql, parse_sql, unguard_sql
 from kafinea_tui.data.values import quoted_sql as _quote
 
 
@@ -25,7 +25,9 @@ def _label(target: Target) -> str:
     return target.column or target.field.label
 
 
-def typed_query(targets: list[Target], options: ValueOptions) -> Transform:
+def typed_query(
+    targets: list[Target], options: ValueOptions, formula_guard: bool = True
+) -> Transform:
     """The SELECT (over `__SOURCE__`, the file's cells c1..cN) that keeps the cells and adds a
     typed `v_`/`i_` column per target and the first unreadable cell's `err_col`/`err_reason`;
     `csv_source.stage` runs it in the same scan that reads the file.
@@ -33,7 +35,9 @@ def typed_query(targets: list[Target], options: ValueOptions) -> Transform:
     A cell whose typed value is text equal to the cell (most names, emails, phones) is kept as
     NULL and read back from its typed column (`Transform.cells`): the staged table then holds
     the file's text once instead of twice, which is most of an import's memory and of the time
-    the staging takes to copy strings."""
+    the staging takes to copy strings.
+
+    With `formula_guard`, a cell the export guarded (`'=...`) is read without its apostrophe."""
     params = Params()
     inner: list[str] = ["*"]
     cells: dict[int, str] = {}
@@ -44,6 +48,8 @@ def typed_query(targets: list[Target], options: ValueOptions) -> Transform:
         if target.index is None and not target.is_reference:
             continue  # default-only fields are applied when writing
         cell = clean_sql(f"c{target.index}") if target.index is not None else "NULL::VARCHAR"
+        if formula_guard and target.index is not None:
+            cell = unguard_sql(cell)
         if target.part is not None:
             cell = _name_part(cell, target.part)
         if target.is_reference and target.default is not None:
@@ -113,9 +119,10 @@ def resolve_references(
 ) -> list[RefTable]:
     """Look up each distinct key of each reference target among the related records.
 
-    `n` is how many related records carry the key: 0 (missing: created or failed later),
-    1 (`id` is it), or more (ambiguous: `ids` names them). Keys of rows that already failed
-    are left out, so a bad row never creates a related record.
+    `n` is how many related records carry the key: 0 (missing), 1 (`id` is it), or more
+    (ambiguous: `ids` names them). A missing key's `id` is a negative stand-in, numbered in
+    the order the file first names the keys (`first_rn`), until `import_related` creates the
+    ones that written rows name. Keys of rows that already failed are left out.
     """
     tables: list[RefTable] = []
     for number, target in enumerate(t for t in targets if t.is_reference):
@@ -127,23 +134,27 @@ def resolve_references(
         cur.execute(f"DROP TABLE IF EXISTS {table}")
         cur.execute(
             f"CREATE TEMP TABLE {table} AS"
-            f" WITH keys AS (SELECT lower({col}) AS lk, arg_min({col}, rn) AS k FROM {TYPED}"
+            f" WITH keys AS (SELECT lower({col}) AS lk, arg_min({col}, rn) AS k,"
+            f"  min(rn) AS first_rn FROM {TYPED}"
             f"  WHERE {col} IS NOT NULL AND err_reason IS NULL GROUP BY lower({col})),"
             f" found AS (SELECT lower(trim(CAST({key} AS VARCHAR))) AS lk, id"
             f"  FROM {related.table} WHERE lower(trim(CAST({key} AS VARCHAR))) IN"
             f"  (SELECT lk FROM keys))"
-            " SELECT keys.lk, keys.k, min(found.id) AS id, count(found.id) AS n,"
+            " SELECT keys.lk, keys.k, keys.first_rn, coalesce(min(found.id),"
+            " -row_number() OVER (ORDER BY keys.first_rn)) AS id, count(found.id) AS n,"
             " string_agg(CAST(found.id AS VARCHAR), ', ' ORDER BY found.id) AS ids"
-            " FROM keys LEFT JOIN found USING (lk) GROUP BY keys.lk, keys.k"
+            " FROM keys LEFT JOIN found USING (lk) GROUP BY keys.lk, keys.k, keys.first_rn"
         )
         tables.append(RefTable(target, table, related, key))
     return tables
 
 
 def new_picklist_values(
-    cur: duckdb.DuckDBPyConnection, targets: list[Target], ok_filter: str
+    cur: duckdb.DuckDBPyConnection, targets: list[Target], records: str
 ) -> dict[str, list[str]]:
-    """Values of picklist targets that are not in their list yet (field name -> values)."""
+    """Values of picklist targets that are not in their list yet (field name -> values), read
+    from `records` (the records an import writes, `first_rn` their first row), so that a
+    failed or skipped row adds no value."""
     found: dict[str, list[str]] = {}
     for target in targets:
         f = target.field
@@ -154,10 +165,9 @@ def new_picklist_values(
         values: list[str] = []
         if target.index is not None:
             rows = cur.execute(
-                f"SELECT {target.sql_name} FROM {TYPED} WHERE {ok_filter}"
-                f" AND {target.sql_name} IS NOT NULL"
+                f"SELECT {target.sql_name} FROM {records} WHERE {target.sql_name} IS NOT NULL"
                 f" AND NOT list_contains({known}::VARCHAR[], lower({target.sql_name}))"
-                f" GROUP BY {target.sql_name} ORDER BY min(rn)",
+                f" GROUP BY {target.sql_name} ORDER BY min(first_rn)",
                 params.values,
             ).fetchall()
             values = [str(r[0]) for r in rows]

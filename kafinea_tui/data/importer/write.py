@@ -19,22 +19,27 @@ from kafinea_tui.data.importer.create import insert_created, value_sql
 from kafinea_tui.data.importer.plan import Duplicates
 from kafinea_tui.data.schema import LINE_ITEMS_TABLE
 from kafinea_tui.data.store.database import log_changes
+from kafinea_tui.data.store.order_totals import ORDERS, sum_totals
 from kafinea_tui.data.values import Params
 
 UPD = "kf_upd"
 
 
 def write_records(ctx: Context, batch: int | None, now: datetime, source: str) -> None:
-    """Insert the new records (`create`), then update the matched ones and write the
-    sales orders' lines."""
+    """Insert the new records (`create`), then update the matched ones, write the
+    sales orders' lines and sum their totals (`order_totals`)."""
     insert_created(ctx, batch, now, source)
     mapped_fields = [t.field.name for t in ctx.targets if not t.is_item] + (
         ["items"] if ctx.item_targets else []
     )
+    if ctx.item_targets and "total" not in mapped_fields:
+        mapped_fields.append("total")
     ctx.cur.execute(f"DROP TABLE IF EXISTS {UPD}")
     _update_matched(ctx, batch, now, source, mapped_fields)
     if ctx.item_targets:
         _write_items(ctx, batch)
+    if ctx.module.name == ORDERS:
+        sum_totals(ctx.cur, f"SELECT id FROM {RECS}")
 
 
 def _update_matched(

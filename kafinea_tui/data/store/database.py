@@ -34,6 +34,7 @@ from kafinea_tui.data.store.custom_fields import (
     write_custom_field,
 )
 from kafinea_tui.data.store.migrations import SCHEMA_VERSION, current_version, migrate
+from kafinea_tui.data.store.order_totals import ORDERS, sum_totals
 from kafinea_tui.data.store.record_ids import reserve_ids
 from kafinea_tui.data.store.record_rules import (
     LineItem,
@@ -214,6 +215,7 @@ class Store:
             )
             if items is not None:
                 write_items(cur, record_id, items)
+                sum_totals(cur, "SELECT ?", [record_id])
             log_changes(cur, module.name, [record_id], "create", source, fields=list(values))
         return record_id
 
@@ -268,10 +270,15 @@ class Store:
                         f"DELETE FROM {LINE_ITEMS_TABLE} WHERE salesorder_id = ?", [record_id]
                     )
                     write_items(cur, record_id, items)
+                if module.name == ORDERS and (items is not None or "total" in columns):
+                    sum_totals(cur, "SELECT ?", [record_id])
                 after = self.get(module.name, record_id) or {}
                 changed = [name for name in columns if before.get(name) != after.get(name)]
                 if items is not None and before.get("items") != after.get("items"):
                     changed.append("items")
+                # Then the fields the rules derive from those (an order's total).
+                derived = (f.name for f in module.columns if f.name not in columns)
+                changed.extend(n for n in derived if before.get(n) != after.get(n))
                 if not changed:
                     raise _Unchanged
                 self._extend_picklists(

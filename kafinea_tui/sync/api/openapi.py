@@ -52,7 +52,7 @@ _MATCHING = [
     _query("dry_run", "report what would happen, change nothing", _FLAG),
 ]
 _IMPORT_OPTIONS = [
-    _query("encoding", "utf-8, utf-8-sig, iso-8859-1, windows-1252, utf-16, auto"),
+    _query("encoding", "utf-8, utf-8-sig, iso-8859-1, windows-1252, utf-16, utf-32, auto"),
     _query("delimiter", "comma, semicolon, pipe, caret, tab, auto, or the character"),
     _query("no_header", "the first line is data", _FLAG),
     *_MATCHING,
@@ -61,6 +61,7 @@ _IMPORT_OPTIONS = [
     _query("reference_key", "FIELD=KEY: the related module's field to match on", _LIST),
     _query("mapping", "a saved mapping of the workspace"),
     *_ROW_OPTIONS,
+    _query("no_formula_guard", "keep the ' of cells such as '=1 or '+33", _FLAG),
 ]
 _EXPORT_OPTIONS = [
     _query("scope", "default: from the other options", _enum("all", "filter", "ids", "page")),

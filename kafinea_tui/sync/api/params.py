@@ -32,7 +32,7 @@ _WHOLE = re.compile(r"(0|[1-9][0-9]*)")
 
 IMPORT_TEXT = ("encoding", "delimiter", "duplicates", "mapping", "date_format", "decimal")
 IMPORT_LISTS = ("match", "map", "default", "reference_key")
-IMPORT_FLAGS = ("no_header", "dry_run", "no_create_related")
+IMPORT_FLAGS = ("no_header", "dry_run", "no_create_related", "no_formula_guard")
 RECORDS_POST = ("duplicates", "match", "dry_run", "no_create_related", "date_format", "decimal")
 RECORD_PATCH = ("no_create_related", "date_format", "decimal")
 EXPORT_TEXT = (

@@ -42,26 +42,39 @@ def read_head(path: Path, size: int = SAMPLE_BYTES) -> bytes:
 
 
 def detect_encoding(path: Path, head: bytes | None = None) -> str:
-    """A BOM decides; else valid UTF-8 is UTF-8; else charset-normalizer's best guess among the
-    encodings people export CSV in (Windows-1252 when its extra letters such as € or œ appear)."""
+    """A BOM decides (the longest first: UTF-32's begins with UTF-16's); else the zero bytes
+    of UTF-32 or UTF-16 text; else valid UTF-8 is UTF-8; else charset-normalizer's best guess
+    among the encodings people export CSV in (Windows-1252 when its extra letters such as € or
+    œ appear)."""
     head = read_head(path) if head is None else head
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "utf-32"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
     if b"\x00" in head:
-        even, odd = head[0::2], head[1::2]
-        if odd.count(0) > len(odd) * 0.3 and even.count(0) < len(even) * 0.05:
-            return "utf-16-le"
-        if even.count(0) > len(even) * 0.3 and odd.count(0) < len(odd) * 0.05:
-            return "utf-16-be"
-        return "utf-8"  # binary: `_check_not_binary` names it
+        return _wide_encoding(head) or "utf-8"  # binary: `check_not_binary` names it
     try:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
         return "utf-8"
     except UnicodeDecodeError:
         pass
     return guess_legacy(head)
+
+
+def _wide_encoding(head: bytes) -> str | None:
+    """UTF-32 or UTF-16 (little or big endian) from where the zero bytes of mostly Latin text
+    fall, or None."""
+    for width, name in ((4, "utf-32"), (2, "utf-16")):
+        lanes = [head[i::width] for i in range(width)]
+        zero = [lane.count(0) > len(lane) * 0.3 for lane in lanes]
+        rare = [lane.count(0) < len(lane) * 0.05 for lane in lanes]
+        if rare[0] and all(zero[1:]):
+            return f"{name}-le"
+        if rare[-1] and all(zero[:-1]):
+            return f"{name}-be"
+    return None
 
 
 def guess_legacy(data: bytes) -> str:
@@ -124,18 +137,22 @@ def _count_newlines(path: Path, end: int) -> int:
     return count
 
 
+def is_wide(encoding: str) -> bool:
+    """UTF-16 and UTF-32, whose line breaks and zero bytes are not those of other text."""
+    return encoding.startswith(("utf-16", "utf-32"))
+
+
 def check_not_binary(path: Path, head: bytes, encoding: str) -> None:
-    if not encoding.startswith("utf-16") and b"\x00" in head:
+    """Zero bytes that are not UTF-16 or UTF-32 text (declared, or by their pattern)."""
+    if not is_wide(encoding) and b"\x00" in head and _wide_encoding(head) is None:
         raise KafineaError(f"{path.name} looks like a binary file, not a CSV text file.")
 
 
 def decode_sample(path: Path, head: bytes, encoding: str, complete: bool) -> str:
     """The head decoded, cut after its last whole line unless the head is the whole file."""
     if not complete:
-        if encoding.startswith("utf-16"):
-            cut = _utf16_last_newline(head, encoding)
-        else:
-            cut = head.rfind(b"\n") + 1
+        wide = is_wide(encoding)
+        cut = _wide_last_newline(head, encoding) if wide else head.rfind(b"\n") + 1
         if cut > 0:
             head = head[:cut]
     try:
@@ -145,13 +162,17 @@ def decode_sample(path: Path, head: bytes, encoding: str, complete: bool) -> str
         raise encoding_error(path, encoding, offset, head) from None
 
 
-def _utf16_last_newline(head: bytes, encoding: str) -> int:
-    be = encoding == "utf-16-be" or (encoding == "utf-16" and head.startswith(codecs.BOM_UTF16_BE))
-    mark = b"\x00\n" if be else b"\n\x00"
+def _wide_last_newline(head: bytes, encoding: str) -> int:
+    """Where the last whole line of UTF-16 or UTF-32 bytes ends."""
+    width = 4 if encoding.startswith("utf-32") else 2
+    boms = {2: codecs.BOM_UTF16_BE, 4: codecs.BOM_UTF32_BE}
+    be = encoding.endswith("-be") or (not encoding.endswith("-le") and head.startswith(boms[width]))
+    zeros = b"\x00" * (width - 1)
+    mark = zeros + b"\n" if be else b"\n" + zeros
     pos = head.rfind(mark)
-    while pos > 0 and pos % 2:
+    while pos > 0 and pos % width:
         pos = head.rfind(mark, 0, pos)
-    return pos + 2 if pos >= 0 else 0
+    return pos + width if pos >= 0 else 0
 
 
 def first_invalid(path: Path, codec: str) -> int:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from kafinea_tui.data.csv_dialect import delimiter_char
 from kafinea_tui.data.errors import KafineaError
+from kafinea_tui.data.importer.file.controls import check_sample
 from kafinea_tui.data.importer.file.encoding import (
     SAMPLE_BYTES,
     check_not_binary,
@@ -93,6 +94,7 @@ def resolve(options: CsvOptions) -> Resolved:
         encoding = detect_encoding(path, head)
     check_not_binary(path, head, encoding)
     text = decode_sample(path, head, encoding, complete)
+    check_sample(path, head, text, encoding)
     if text.startswith("\ufeff"):
         text = text[1:]
     if not text.strip():

@@ -22,12 +22,20 @@ from typing import Any
 import duckdb
 
 from kafinea_tui.data.errors import KafineaError
+from kafinea_tui.data.importer.file.controls import (
+    CONTROL_FLAG,
+    control_error,
+    control_flag_sql,
+    first_control,
+)
 from kafinea_tui.data.importer.file.encoding import (
     CHUNK_BYTES,
     around,
     encoding_error,
     first_invalid,
+    is_wide,
     python_codec,
+    read_head,
 )
 from kafinea_tui.data.importer.file.lines import LineMap, blank_lines
 from kafinea_tui.data.importer.file.sniff import Resolved, resolve
@@ -188,7 +196,10 @@ def stage(
         try:
             transform = transform or Transform("SELECT * FROM __SOURCE__")
             query, params = transform.query, transform.params
-            source_sql = f"(SELECT * FROM {read_csv_sql(resolved)})"
+            # Each row's control-character flag is computed in this scan, while its cells are
+            # at hand: a second scan of the staged table cost twice as much.
+            flag = control_flag_sql(len(resolved.columns))
+            source_sql = f"(SELECT *, {flag} AS {CONTROL_FLAG} FROM {read_csv_sql(resolved)})"
             cur.execute(
                 f"CREATE TEMP TABLE {table} AS {query.replace('__SOURCE__', source_sql)}",
                 {**params, **read_params(source, resolved)},
@@ -215,11 +226,12 @@ def stage(
         rows = int(rows_row[0]) if rows_row else 0
         base = cur.execute(f"SELECT coalesce(min(rowid), 0) FROM {table}").fetchone()
         lines = LineMap(resolved.header_lines, resolved.header, resolved.path)
-        if resolved.encoding.startswith("utf-16"):
+        if is_wide(resolved.encoding):
             lines.blanks = blank_lines(source)  # line breaks are other bytes in UTF-16
         first = int(base[0]) if base else 0
         staged = Staged(resolved, table, rows, [], lines, first, dict(transform.cells))
         _attach_rejects(staged, rejects_raw)
+        _check_controls(cur, staged)
         if rows == 0 and not staged.rejects:
             what = "has a header but no rows" if resolved.header else "has no rows"
             raise KafineaError(f"{resolved.path.name} {what}: there is nothing to import.")
@@ -253,3 +265,19 @@ def _attach_rejects(staged: Staged, raw: list[tuple[object, ...]]) -> None:
 def first_line(error: Exception) -> str:
     text = str(error).strip()
     return text.splitlines()[0] if text else type(error).__name__
+
+
+def _check_controls(cur: duckdb.DuckDBPyConnection, staged: Staged) -> None:
+    """No staged row is flagged (`CONTROL_FLAG`); the first that is is looked at alone, to
+    name its line and character."""
+    width = len(staged.resolved.columns)
+    cells = ", ".join(staged.cell_sql(i) for i in range(1, width + 1))
+    row = cur.execute(f"SELECT min(rowid) FROM {staged.table} WHERE {CONTROL_FLAG}").fetchone()
+    if not row or row[0] is None:
+        return
+    rowid = int(row[0])
+    values = cur.execute(f"SELECT {cells} FROM {staged.table} WHERE rowid = ?", [rowid]).fetchone()
+    char = first_control("".join(str(v) for v in values or () if v is not None))
+    line = staged.lines(cur, [rowid - staged.base_rowid]).get(rowid - staged.base_rowid, 0)
+    path = staged.resolved.path
+    raise control_error(path, staged.resolved.encoding, line, char, read_head(path))

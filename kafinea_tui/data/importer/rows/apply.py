@@ -30,6 +30,7 @@ from kafinea_tui.data.importer.rules import (
 )
 from kafinea_tui.data.schema import FieldType, Module
 from kafinea_tui.data.store.database import Store
+from kafinea_tui.data.store.order_totals import ORDERS, lines_total
 
 if TYPE_CHECKING:
     from kafinea_tui.data.importer.rows.plan import RowPlan
@@ -84,6 +85,8 @@ class Apply:
         self._create_missing(values, items)
         self._extend_picklists(values)
         if record_id is None:
+            if self.module.name == ORDERS and items:
+                values["total"] = lines_total(self.writer.cur, items)
             record_id = self.writer.insert(self.module, values)
             if items:
                 self.writer.replace_items(record_id, items)
@@ -212,7 +215,12 @@ class Apply:
         replace_items: bool,
     ) -> list[str]:
         """Overwrite (null clears) or merge (null keeps) a matched record; match fields keep
-        their stored text. Nothing is written when no stored value would change."""
+        their stored text; an order with lines has their sum as total. Nothing is written when
+        no stored value would change."""
+        if self.module.name == ORDERS:
+            after = items if replace_items else self.writer.items(record_id)
+            if after:
+                values = {**values, "total": lines_total(self.writer.cur, after)}
         names = [n for n in values if n not in self.parsed.match]
         if action == "merge":
             names = [n for n in names if values[n] is not None]

@@ -60,7 +60,7 @@ def write_rows(
         report.related_created = apply.related_created
         report.record_ids = list(apply.written)
         report.warnings = [
-            picklist_warning(module.field(name).label, values)
+            picklist_warning(module.field(name).label, values, dry_run)
             for name, values in apply.added.items()
         ]
         summary = {**report.as_dict(), "errors": len(report.errors)}

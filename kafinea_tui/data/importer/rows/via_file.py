@@ -66,6 +66,8 @@ def _import(
         source=rows.source,
         actor=rows.actor,
         description=rows.description,
+        # JSON values are the values themselves: a leading apostrophe is never a guard.
+        formula_guard=False,
     )
     report = run_import(store, plan, dry_run=dry_run, shared=True)
     return _by_object(report, starts, len(objects))
