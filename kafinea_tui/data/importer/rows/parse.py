@@ -75,9 +75,9 @@ def cell_text(value: Any, what: str) -> str | None:
     raise UsageError(f"{what} takes a single value, not a {type(value).__name__}.")
 
 
-def shape(module: Module, objects: Sequence[Any]) -> tuple[list[str], list[list[list[str | None]]]]:
-    """The columns (the objects' keys in first-seen order, `items.*` last) and each object's
-    lines of cell texts; a UsageError for what no file could hold (a nested value, an id)."""
+def columns_of(module: Module, objects: Sequence[Any]) -> list[str]:
+    """The objects' keys in first-seen order, a sales order's `items` as the `items.*` columns
+    last; a UsageError for what no file could hold (not an object, a key the workspace keeps)."""
     seen: dict[str, None] = {}
     has_items = False
     for index, obj in enumerate(objects, start=1):
@@ -93,8 +93,15 @@ def shape(module: Module, objects: Sequence[Any]) -> tuple[list[str], list[list[
                 has_items = True
             else:
                 seen.setdefault(str(key), None)
-    plain = list(seen)
-    columns = [*plain, *(ITEM_COLUMNS if has_items else ())]
+    return [*seen, *(ITEM_COLUMNS if has_items else ())]
+
+
+def shape(module: Module, objects: Sequence[Any]) -> tuple[list[str], list[list[list[str | None]]]]:
+    """The columns (`columns_of`) and each object's lines of cell texts; a UsageError for a
+    value no file could hold (a nested value, items that are not a list)."""
+    columns = columns_of(module, objects)
+    plain = [c for c in columns if c not in ITEM_COLUMNS]
+    has_items = len(plain) < len(columns)
     lines: list[list[list[str | None]]] = []
     for index, obj in enumerate(objects, start=1):
         cells = [cell_text(obj.get(name), f"Record {index}: {name}") for name in plain]

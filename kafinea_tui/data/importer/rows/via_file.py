@@ -23,7 +23,7 @@ from typing import Any
 
 from kafinea_tui.data.errors import UsageError
 from kafinea_tui.data.importer.plan import CsvOptions, ImportPlan, ImportReport, RowError
-from kafinea_tui.data.importer.rows.parse import ITEM_COLUMNS, READ_ONLY_FIELDS, cell_text
+from kafinea_tui.data.importer.rows.parse import ITEM_COLUMNS, cell_text, columns_of
 from kafinea_tui.data.importer.rows.plan import RowPlan
 from kafinea_tui.data.importer.run import run_import
 from kafinea_tui.data.schema import Module
@@ -59,7 +59,7 @@ def _import(
         csv=CsvOptions(path=path, encoding="utf-8", delimiter="comma", header=True),
         duplicates=rows.duplicates,
         match=list(rows.match),
-        mapping={column: column for column in _columns(module, objects)},
+        mapping={column: column for column in columns_of(module, objects)},
         date_format=rows.date_format,
         decimal=rows.decimal,
         create_related=rows.create_related,
@@ -75,7 +75,7 @@ def _import(
 
 def write_objects(module: Module, objects: Sequence[Any], path: Path) -> list[int]:
     """Write the objects as CSV; returns the file line on which each object's first row starts."""
-    columns = _columns(module, objects)
+    columns = columns_of(module, objects)
     plain = [c for c in columns if c not in ITEM_COLUMNS]
     starts: list[int] = []
     line = 1
@@ -93,26 +93,6 @@ def write_objects(module: Module, objects: Sequence[Any], path: Path) -> list[in
             for row in rows:
                 line += _write_row(handle, row)
     return starts
-
-
-def _columns(module: Module, objects: Sequence[Any]) -> list[str]:
-    """The union of the objects' keys in first-seen order, line items as `items.*` columns."""
-    seen: dict[str, None] = {}
-    has_items = False
-    for index, obj in enumerate(objects, start=1):
-        if not isinstance(obj, dict):
-            raise UsageError(f"Record {index} is not a JSON object.")
-        for key in obj:
-            if key in READ_ONLY_FIELDS:
-                raise UsageError(
-                    f"Record {index}: {key} is kept by the workspace and cannot be set; "
-                    "to update records, post them with duplicates= and match=."
-                )
-            if key == "items" and module.name == "salesorders":
-                has_items = True
-            else:
-                seen.setdefault(key, None)
-    return [*seen, *(ITEM_COLUMNS if has_items else ())]
 
 
 def _item_cells(index: int, item: Any) -> list[str]:
