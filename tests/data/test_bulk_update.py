@@ -101,6 +101,26 @@ def test_a_missing_reference_is_created_and_a_new_picklist_value_added(store: St
     ) == [("Globex",)]
 
 
+def test_a_preview_and_a_dry_run_say_what_would_be_created_or_added(store: Store) -> None:
+    """Before the edit is confirmed nothing is added yet: the preview and a dry run say what
+    would be, in the import dry run's words; the run itself says what it did."""
+    values = {"organization": "Globex", "lead_source": "Fair"}
+    would = [
+        "Organization Name: Organizations has no record with Organization Name 'Globex';"
+        " one would be created.",
+        "Lead Source: 'Fair' would be added to the list of values.",
+    ]
+    preview = preview_update(store, "contacts", Selection(ids=(5,)), values)
+    assert preview.warnings == would
+    dry = mass_update(store, "contacts", Selection(ids=(5,)), values, dry_run=True)
+    assert dry.warnings == would
+    assert "Fair" not in store.module("contacts").field("lead_source").values
+    done = mass_update(store, "contacts", Selection(ids=(5,)), values)
+    assert [w.replace(" is created", " would be created") for w in done.warnings] == [
+        w.replace(" would be added", " added") for w in would
+    ]
+
+
 @pytest.mark.parametrize(
     ("values", "sentence"),
     [

@@ -24,12 +24,18 @@ class EditValues:
     values: dict[str, Any] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    # (what a run says, what a preview or dry run says): a preview must not claim it has done it
+    notices: list[tuple[str, str]] = field(default_factory=list)
     new_related: dict[str, str] = field(default_factory=dict)  # reference field -> key to create
     new_picklist: dict[str, str] = field(default_factory=dict)  # picklist field -> value to add
 
     def fields(self, module: Module) -> list[Field]:
         return [module.field(name) for name in self.values]
+
+    def warnings(self, dry_run: bool) -> list[str]:
+        """What the edit creates or adds, as a run reports it ("added"), or as a preview or a
+        dry run does ("would be added"), in the import dry run's words."""
+        return [would if dry_run else done for done, would in self.notices]
 
 
 def read_values(
@@ -85,7 +91,11 @@ def _read_one(
     edit.texts[f.name] = display(value)
     if f.type is FieldType.PICKLIST and str(value).lower() not in {v.lower() for v in f.values}:
         edit.new_picklist[f.name] = str(value)
-        edit.warnings.append(f"{f.label}: {str(value)!r} added to the list of values.")
+        # The words of the importer's picklist warning (importer.rules), which bulk cannot import.
+        new = f"{f.label}: {str(value)!r}"
+        edit.notices.append(
+            (f"{new} added to the list of values.", f"{new} would be added to the list of values.")
+        )
 
 
 def _read_reference(store: Store, f: Field, text: str, edit: EditValues) -> None:
@@ -105,9 +115,8 @@ def _read_reference(store: Store, f: Field, text: str, edit: EditValues) -> None
         edit.values[f.name] = ids[0]
     else:
         edit.new_related[f.name] = text
-        edit.warnings.append(
-            f"{f.label}: {related.label} has no record with {key_label} {text!r}; one is created."
-        )
+        missing = f"{f.label}: {related.label} has no record with {key_label} {text!r};"
+        edit.notices.append((f"{missing} one is created.", f"{missing} one would be created."))
 
 
 def display(value: Any) -> str:

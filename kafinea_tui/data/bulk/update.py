@@ -53,7 +53,7 @@ def preview_update(
     with store.transaction(dry_run=True) as cur:
         selected = select_into(store, cur, mod, selection)
         preview = UpdatePreview(selected.count, errors=list(edit.errors))
-        preview.warnings = [*selected.warnings(mod), *edit.warnings]
+        preview.warnings = [*selected.warnings(mod), *edit.warnings(dry_run=True)]
         fields = edit.fields(mod)
         key = mod.field(mod.key)
         shown = [key, *(f for f in fields if f.name != key.name)]
@@ -102,7 +102,7 @@ def mass_update(
     with store.transaction(dry_run) as cur:
         selected = select_into(store, cur, mod, selection)
         report.matched = selected.count
-        report.warnings = [*selected.warnings(mod), *edit.warnings]
+        report.warnings = [*selected.warnings(mod), *edit.warnings(dry_run)]
         typed = {n: NEW_RELATED if n in edit.new_related else v for n, v in edit.values.items()}
         find_failures(cur, mod, typed, selected.count)
         params = Params()
