@@ -94,6 +94,28 @@ async def test_mass_edit_refuses_a_value_that_cannot_be_read(app: KafineaApp) ->
         assert screen.query_one("#mass-apply", Button).disabled
 
 
+async def test_mass_edit_preview_says_a_new_picklist_value_would_be_added(
+    app: KafineaApp, contacts_store: Store
+) -> None:
+    """Before it is confirmed, the preview must not claim the value is added; once applied, the
+    summary says it was."""
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("space", "m")
+        await settle(pilot)
+        screen = app.screen
+        screen.query_one("#mass-field", Select).value = "lead_source"
+        screen.query_one("#mass-value", Input).value = "Fair"
+        await settle(pilot)
+        summary = text(app, "#mass-summary")
+        assert "Lead Source: 'Fair' would be added to the list of values." in summary
+        assert "'Fair' added" not in summary
+        assert "Fair" not in contacts_store.module("contacts").field("lead_source").values
+        await pilot.click("#mass-apply")
+        await settle(pilot)
+        assert "Lead Source: 'Fair' added to the list of values." in text(app, "#mass-summary")
+
+
 async def test_mass_delete_says_what_happens_to_references_and_undo_brings_all_back(
     app: KafineaApp, contacts_store: Store
 ) -> None:
