@@ -114,12 +114,8 @@ def list_batches(store: Store) -> list[BatchInfo]:
 
 def undo_preview(store: Store, batch_id: int) -> UndoReport:
     """The counts `undo_import` would report, computed by running it and rolling back."""
-    cur = store.cursor()
-    cur.execute("BEGIN TRANSACTION")
-    try:
+    with store.transaction(dry_run=True) as cur:
         return _undo(store, cur, batch_id)
-    finally:
-        cur.execute("ROLLBACK")
 
 
 def undo_import(store: Store, batch_id: int) -> UndoReport:

@@ -57,6 +57,11 @@ class Store:
         self._connection = connection
         self._local = threading.local()
         self._schema_lock = threading.Lock()
+        # One writer at a time in this process, whoever it is: the app's workers, the API's
+        # writer thread (the owner's socket and TCP clients), the automation engine. DuckDB
+        # would otherwise fail one of two concurrent writers with a conflict, and the change
+        # log's cursors must become visible in order for the changes feed never to skip one.
+        self.write_lock = threading.RLock()
         self._commit_hook: CommitHook | None = None
         # The ICU collation text sorts by (data.collation); the workspace sets its locale's.
         # None sorts lower-cased code points (the order before collations; benchmarks).
@@ -122,7 +127,12 @@ class Store:
             finally:
                 self._local.depth = depth
             return
-        cursor.execute("BEGIN TRANSACTION")
+        self.write_lock.acquire()
+        try:
+            cursor.execute("BEGIN TRANSACTION")
+        except BaseException:
+            self.write_lock.release()
+            raise
         self._local.depth = 1
         try:
             hook = None if dry_run else self._commit_hook
@@ -144,6 +154,7 @@ class Store:
             raise
         finally:
             self._local.depth = 0
+            self.write_lock.release()
 
     def _roll_back(self, cursor: duckdb.DuckDBPyConnection) -> None:
         with suppress(duckdb.Error):  # a failed COMMIT has already rolled back
