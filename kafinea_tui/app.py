@@ -31,6 +31,7 @@ from kafinea_tui.work import WorkFailed
 from kafinea_tui.workspace import Workspace
 
 if TYPE_CHECKING:
+    from kafinea_tui.sync.api.listener import Listener
     from kafinea_tui.sync.engine import Engine
 
 
@@ -79,6 +80,7 @@ class KafineaApp(App[None]):
             first_page = start_first_page(store, self.start_module)
         self._first_page: BackgroundPage | None = first_page
         self.engine: Engine | None = None
+        self.listener: Listener | None = None
 
     def get_key_display(self, binding: Binding) -> str:
         """A registry key shows its first live key (`]`, not whichever of `]` and PageDown the
@@ -97,9 +99,33 @@ class KafineaApp(App[None]):
         for sentence in self._problems:
             self.notify(sentence, severity="warning", timeout=10)
         self.set_timer(5, resume_gc)  # in case no page ever answers
-        if self.has_automation:
-            # After the first page: the engine (outbox, schedules) is not what start-up waits for.
-            self.set_timer(1.0, self.start_engine)
+        # After the first page: the engine (outbox, schedules) and the socket other processes
+        # reach the workspace through are not what start-up waits for.
+        self.set_timer(1.0 if self.has_automation else 0.3, self.start_owning)
+
+    def start_owning(self) -> None:
+        """Own the workspace while the app is open: the engine (when config.toml describes
+        some automation), then the API on the workspace's socket, for the CLI and other apps."""
+        self.run_worker(self._start_owning, thread=True, group="owner", exclusive=True)
+
+    def _start_owning(self) -> None:
+        if self.has_automation and self.engine is None:
+            self._start_engine()
+        if self.listener is None:
+            from kafinea_tui.sync.api.listener import Listener
+
+            listener = Listener(self.store, self.workspace, "app", self.engine)
+            try:
+                listener.start()
+            except (KafineaError, OSError) as error:
+                self.call_from_thread(
+                    self.notify,
+                    f"Other programs cannot reach this workspace while the app is open: {error}",
+                    severity="warning",
+                    timeout=10,
+                )
+                return
+            self.listener = listener
 
     def start_engine(self) -> None:
         """Run the automation engine while the app is open (it owns the workspace then)."""
@@ -114,7 +140,11 @@ class KafineaApp(App[None]):
         self.engine = engine
 
     def on_unmount(self) -> None:
-        """Deliveries in flight finish (or go back to pending) before the workspace closes."""
+        """Requests in flight through the socket finish, and deliveries in flight finish (or go
+        back to pending), before the workspace closes."""
+        if self.listener is not None:
+            self.listener.stop()
+            self.listener = None
         if self.engine is not None:
             self.engine.stop()
             self.engine = None

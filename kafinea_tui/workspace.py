@@ -1,4 +1,5 @@
-"""A workspace is one folder: `kafinea.duckdb`, `config.toml` and `mappings/`.
+"""A workspace is one folder: `kafinea.duckdb`, `config.toml` and `mappings/` (and, while a
+process owns it, `kafinea.sock` and `owner.json`).
 
 The default is `$KAFINEA_WORKSPACE`, else `~/.local/share/kafinea-tui`; `--workspace DIR` overrides
 both. The demo workspace lives beside the default one, so trying the demo never touches real data.
@@ -21,6 +22,8 @@ from kafinea_tui.data.store.database import Store
 DB_NAME = "kafinea.duckdb"
 CONFIG_NAME = "config.toml"
 MAPPINGS_DIR = "mappings"
+SOCKET_NAME = "kafinea.sock"
+OWNER_NAME = "owner.json"
 
 
 def default_path() -> Path:
@@ -51,6 +54,16 @@ class Workspace:
     @property
     def mappings_dir(self) -> Path:
         return self.path / MAPPINGS_DIR
+
+    @property
+    def socket_path(self) -> Path:
+        """Where the owner (the app, or `serve`) serves the API to this machine's processes."""
+        return self.path / SOCKET_NAME
+
+    @property
+    def owner_path(self) -> Path:
+        """The owner's record: its PID, socket, TCP address and version (`sync.owner`)."""
+        return self.path / OWNER_NAME
 
     @property
     def samples_dir(self) -> Path:

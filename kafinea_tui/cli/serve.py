@@ -3,9 +3,12 @@ automation engine (workflows, outbox, schedules from config.toml) over a workspa
 
 It binds 127.0.0.1 unless told otherwise: the API moves a CRM's data, and exposing it to a
 network is a decision for the person starting it, not a default. DuckDB lets one process write a
-workspace, so the app cannot open the same workspace while `serve` runs (and the reverse).
-SIGHUP re-reads config.toml; SIGTERM or Ctrl-C stop the API, then the engine, whose deliveries
-in flight finish (or go back to pending) before the process exits.
+workspace, so the app and the CLI work through the socket while `serve` runs.
+It owns the workspace: besides TCP it serves the API on the workspace's Unix socket
+(`kafinea.sock`, full rights, for the CLI and the app on this machine; `sync.api.listener`)
+and records itself in `owner.json`. SIGHUP re-reads config.toml; SIGTERM or Ctrl-C stop the
+API, then the engine, whose deliveries in flight finish (or go back to pending) before the
+process exits.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import signal
 import sys
 from typing import Any
 
-from kafinea_tui.data.errors import KafineaError, UsageError
+from kafinea_tui.data.errors import UsageError
 from kafinea_tui.workspace import Workspace
 
 DESCRIPTION = (
@@ -44,10 +47,8 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace, workspace: Workspace) -> int:
-    import uvicorn
-
     from kafinea_tui.data.store.tokens import list_tokens
-    from kafinea_tui.sync.api.app import create_app
+    from kafinea_tui.sync.api.listener import Listener
     from kafinea_tui.sync.engine import Engine
 
     if not 0 <= args.port <= 65535:
@@ -64,34 +65,37 @@ def run(args: argparse.Namespace, workspace: Workspace) -> int:
         engine.start()
         for error in engine.errors:
             print(f"kafinea-tui: config.toml: {error}", file=sys.stderr)
-        config = uvicorn.Config(
-            create_app(store, workspace, max_body_mb=args.max_body_mb, engine=engine),
-            host=args.host,
-            port=args.port,
-            log_level="info",
-        )
-        server = uvicorn.Server(config)
-        # uvicorn shuts down gracefully on SIGINT or SIGTERM, then raises the signal again;
-        # both mean "stop" here: close the workspace and exit 0 rather than die by the signal.
+        listener = Listener(store, workspace, "serve", engine, max_body_mb=args.max_body_mb)
+        # SIGTERM and Ctrl-C both mean "stop": the servers finish their requests in flight,
+        # the socket and the owner's record go, then the engine stops and the store closes.
         previous = signal.signal(signal.SIGTERM, _interrupt)
         hangup = signal.signal(signal.SIGHUP, lambda _s, _f: _reload(engine))
         try:
-            server.run()
+            listener.start()
+            address = listener.start_tcp(args.host, args.port)
+            print(
+                f"kafinea-tui: serving {address}/api/v1 and {workspace.socket_path} "
+                "(Ctrl-C stops).",
+                file=sys.stderr,
+                flush=True,
+            )
+            _wait_for_a_signal()
         except KeyboardInterrupt:
             pass
-        except SystemExit:
-            # uvicorn exits on a failed start (it has logged why): end with our one sentence.
-            if server.started:
-                raise
-            raise KafineaError(
-                f"Cannot serve on {args.host}:{args.port} (see the error above); "
-                "is the port in use, or the address not this machine's?"
-            ) from None
         finally:
             signal.signal(signal.SIGTERM, previous)
             signal.signal(signal.SIGHUP, hangup)
-            engine.stop()
+            try:
+                listener.stop()
+            finally:
+                engine.stop()
     return 0
+
+
+def _wait_for_a_signal() -> None:
+    """Sleep in the main thread, where Python runs signal handlers, until one interrupts."""
+    while True:
+        signal.pause()
 
 
 def _reload(engine: Any) -> None:

@@ -3,7 +3,8 @@
 Routes (DESIGN.md "API contract"): modules; records list, create, read, patch, delete; CSV
 import and export; the changes feed; `/openapi.json` describes them. Every route but
 `/api/v1/health` and `/openapi.json` needs `Authorization: Bearer TOKEN` (`kafinea-tui token
-create`); a read-only token gets 403 on the routes that write.
+create`); a read-only token gets 403 on the routes that write. Requests through the owner's
+Unix socket (`listener`) need no token: the socket's file mode is their credential.
 
 Why it is built this way:
 - Small writes (one record, a short list, PATCH, DELETE) take the importer's row path
@@ -22,6 +23,7 @@ import json
 import tempfile
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +59,10 @@ from kafinea_tui.sync.engine import Engine
 from kafinea_tui.workspace import Workspace
 
 Endpoint = Callable[[Request], Awaitable[Response]]
+# Set in the scope of requests that came through the owner's Unix socket (`listener`): the
+# socket's file mode (0600) is their credential, so they have full rights without a token.
+SOCKET_SCOPE = "kafinea.socket"
+SOCKET_TOKEN = TokenInfo("socket", read_only=False, created_at=datetime(1970, 1, 1, tzinfo=UTC))
 CHARSETS = {"utf-8-sig": "utf-8", "iso-8859-1": "iso-8859-1", "windows-1252": "windows-1252"}
 BASE = "/api/v1"
 
@@ -130,6 +136,9 @@ class _Api:
     def guard(self, write: bool) -> Callable[[Endpoint], Endpoint]:
         def wrap(endpoint: Endpoint) -> Endpoint:
             async def guarded(request: Request) -> Response:
+                if request.scope.get(SOCKET_SCOPE):
+                    request.state.token = SOCKET_TOKEN
+                    return await endpoint(request)
                 scheme, _, token = request.headers.get("authorization", "").partition(" ")
                 if scheme.lower() != "bearer" or not token.strip():
                     raise ApiError(401, "This route needs an Authorization: Bearer TOKEN header.")
@@ -151,9 +160,10 @@ class _Api:
         name = str(request.path_params["module"])
         try:
             return self.store.schema.module(name)
-        except KeyError:
-            known = ", ".join(self.store.schema.modules)
-            raise ApiError(404, f"There is no module {name!r}; the modules are {known}.") from None
+        except KeyError as error:
+            # The sentence of the data layer: the CLI prints the same whether it ran alone or
+            # through the workspace's owner.
+            raise ApiError(404, str(error.args[0])) from None
 
     # -- routes -----------------------------------------------------------------------------
 

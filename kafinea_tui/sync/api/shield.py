@@ -4,6 +4,9 @@ failures nobody expected.
 - Bodies are counted as they arrive: a Content-Length past the limit is refused before any of
   the body is read, and a body sent without one (chunked) is refused as soon as it passes the
   limit, so a 200 MB body never sits in the server's memory. 413, with a sentence.
+- Versions: every answer says the server's version in a `Kafinea-Version` header, and a
+  request that says another one is refused with 409: the CLI and the app speak to the owner of
+  their workspace in the words of their own version, and a mismatch would misread options.
 - An unexpected exception is logged with its traceback and answered with a 500 sentence here,
   where it stops. Starlette's own last-resort handler answers too, but then re-raises, and
   uvicorn closes a connection whose request raised: the client lost its keep-alive connection
@@ -18,7 +21,11 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from kafinea_tui import __version__
+
 DEFAULT_MAX_BODY_MB = 100
+VERSION_HEADER = "kafinea-version"
+_VERSION = (VERSION_HEADER.encode(), __version__.encode())
 LOG = logging.getLogger("kafinea_tui.api")
 
 
@@ -35,7 +42,11 @@ class Shield:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = _content_length(scope)
+        asked = _header(scope, VERSION_HEADER.encode())
+        if asked is not None and asked != __version__:
+            await _answer(send, 409, version_sentence(__version__, asked))
+            return
+        declared = _content_length(_header(scope, b"content-length"))
         if declared is not None and declared > self.max_body:
             await _answer(send, 413, self._too_large())
             return
@@ -55,6 +66,7 @@ class Shield:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
+                message = {**message, "headers": [*message.get("headers", ()), _VERSION]}
             await send(message)
 
         try:
@@ -77,14 +89,27 @@ class Shield:
         )
 
 
-def _content_length(scope: Scope) -> int | None:
+def version_sentence(server: str, client: str) -> str:
+    return (
+        f"The server runs kafinea-tui {server} and this is kafinea-tui {client}; "
+        "use the same version on both sides."
+    )
+
+
+def _header(scope: Scope, wanted: bytes) -> str | None:
     for name, value in scope.get("headers", []):
-        if name == b"content-length":
-            try:
-                return int(value)
-            except ValueError:
-                return None
+        if name == wanted:
+            return bytes(value).decode("latin-1")
     return None
+
+
+def _content_length(text: str | None) -> int | None:
+    if text is None:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        return None
 
 
 async def _answer(send: Send, status: int, sentence: str) -> None:
@@ -92,6 +117,7 @@ async def _answer(send: Send, status: int, sentence: str) -> None:
     headers: list[Any] = [
         (b"content-type", b"application/json"),
         (b"content-length", str(len(body)).encode()),
+        _VERSION,
     ]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
