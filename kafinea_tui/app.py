@@ -8,6 +8,9 @@ loop never waits on the database; its first page is fetched meanwhile (data/firs
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import signal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -33,6 +36,7 @@ from kafinea_tui.workspace import Workspace
 if TYPE_CHECKING:
     from kafinea_tui.sync.api.listener import Listener
     from kafinea_tui.sync.engine import Engine
+    from kafinea_tui.sync.engine_host import EngineHost
 
 
 AUTOMATION_KEYS = ("smtp", "endpoints", "workflows", "schedules")
@@ -79,7 +83,7 @@ class KafineaApp(App[None]):
             self.start_module = module or start_module(store)
             first_page = start_first_page(store, self.start_module)
         self._first_page: BackgroundPage | None = first_page
-        self.engine: Engine | None = None
+        self._engine_host: EngineHost | None = None
         self.listener: Listener | None = None
 
     def get_key_display(self, binding: Binding) -> str:
@@ -102,24 +106,28 @@ class KafineaApp(App[None]):
         # After the first page: the engine (outbox, schedules) and the socket other processes
         # reach the workspace through are not what start-up waits for.
         self.set_timer(1.0 if self.has_automation else 0.3, self.start_owning)
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            # SIGHUP re-reads config.toml, as for `kafinea-tui serve` (Unix, main thread only).
+            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self._hangup)
 
     def start_owning(self) -> None:
         """Own the workspace while the app is open: the engine (when config.toml describes
         some automation), then the API on the workspace's socket, for the CLI and other apps."""
-        self.run_worker(self._start_owning, thread=True, group="owner", exclusive=True)
+        host = self.engine_host  # made here, on the event loop: never two of them
+        self.run_worker(lambda: self._start_owning(host), thread=True, group="owner")
 
-    def _start_owning(self) -> None:
-        if self.has_automation and self.engine is None:
-            self._start_engine()
+    def _start_owning(self, host: EngineHost) -> None:
+        if self.has_automation:
+            self._reload_automation(host, say=False)
         if self.listener is None:
             from kafinea_tui.sync.api.listener import Listener
 
-            listener = Listener(self.store, self.workspace, "app", self.engine)
+            # The API reads the engine each time: it may start later (config.toml gains some).
+            listener = Listener(self.store, self.workspace, "app", lambda: host.engine)
             try:
                 listener.start()
             except (KafineaError, OSError) as error:
-                self.call_from_thread(
-                    self.notify,
+                self.notify(
                     f"Other programs cannot reach this workspace while the app is open: {error}",
                     severity="warning",
                     timeout=10,
@@ -127,27 +135,52 @@ class KafineaApp(App[None]):
                 return
             self.listener = listener
 
-    def start_engine(self) -> None:
-        """Run the automation engine while the app is open (it owns the workspace then)."""
-        if self.engine is None:
-            self.run_worker(self._start_engine, thread=True, group="engine", exclusive=True)
+    # -- the automation engine (this app owns the workspace while it is open) ----------------
 
-    def _start_engine(self) -> None:
-        from kafinea_tui.sync.engine import Engine
+    @property
+    def engine_host(self) -> EngineHost:
+        """Starts the engine when config.toml gains automation (sync/engine_host.py)."""
+        if self._engine_host is None:
+            # Imported here: start-up loads only what the first list needs.
+            from kafinea_tui.sync.engine_host import EngineHost
 
-        engine = Engine(self.store, self.workspace)
-        engine.start()
-        self.engine = engine
+            self._engine_host = EngineHost(self.store, self.workspace)
+        return self._engine_host
+
+    @property
+    def engine(self) -> Engine | None:
+        return None if self._engine_host is None else self._engine_host.engine
+
+    def reload_automation(self, say: bool = False) -> None:
+        """Read config.toml again in a thread: start the engine if it now has automation."""
+        host = self.engine_host  # made here, on the event loop: never two of them
+        self.run_worker(lambda: self._reload_automation(host, say), thread=True, group="engine")
+
+    def _reload_automation(self, host: EngineHost, say: bool) -> None:
+        try:
+            errors = host.reload()
+        except Exception as error:  # the app keeps running without its engine, and says why
+            self.notify(f"The automation engine cannot start: {error}", severity="error")
+            return
+        for sentence in errors[:5]:
+            self.notify(f"config.toml: {sentence}", severity="warning", timeout=10)
+        if say:
+            state = "running" if host.running else "not running (no automation)"
+            self.notify(f"config.toml read again: {len(errors)} error(s); engine {state}.")
+
+    def _hangup(self) -> None:
+        self.reload_automation(say=True)
 
     def on_unmount(self) -> None:
         """Requests in flight through the socket finish, and deliveries in flight finish (or go
         back to pending), before the workspace closes."""
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
         if self.listener is not None:
             self.listener.stop()
             self.listener = None
-        if self.engine is not None:
-            self.engine.stop()
-            self.engine = None
+        if self._engine_host is not None:
+            self._engine_host.stop()
 
     def on_work_failed(self, event: WorkFailed) -> None:
         """A worker failure no screen handled: say it, rather than lose it."""

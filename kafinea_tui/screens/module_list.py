@@ -304,8 +304,12 @@ class ModuleListScreen(Screen[None]):
         # Imported here: start-up loads only what the first list needs (bench/bench_startup.py).
         from kafinea_tui.screens.sync_panel import SyncPanelScreen
 
-        engine = getattr(self.app, "engine", None)
-        self.app.push_screen(SyncPanelScreen(self.store, self.workspace, engine), self._returned)
+        host = getattr(self.app, "engine_host", None)
+        if host is None:  # an app without an engine of its own (tests of single screens)
+            from kafinea_tui.sync.engine_host import EngineHost
+
+            host = EngineHost(self.store, self.workspace)
+        self.app.push_screen(SyncPanelScreen(self.store, self.workspace, host), self._returned)
 
     def _returned(self, _result: Any = None) -> None:
         """Back from another screen: records or fields may have changed, so fetch again."""

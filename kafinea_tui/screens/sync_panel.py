@@ -3,8 +3,10 @@ schedules, endpoints and API tokens, refreshed every two seconds.
 
 Its keys are the registry's "Sync panel" rows (kafinea_tui/keys.py): filter the log by status,
 retry a failed delivery, turn a workflow on or off (saved to config.toml), run a schedule now,
-queue a test delivery to an endpoint, create and revoke API tokens, read config.toml again.
-Every data call runs in a thread worker that reports with a typed Message.
+add or edit an endpoint (screens/endpoint_form.py) and queue a test delivery to one, create and
+revoke API tokens, read config.toml again. A save or a reload starts the engine when config.toml
+now describes automation (sync/engine_host.py). Every data call runs in a thread worker that
+reports with a typed Message.
 """
 
 from __future__ import annotations
@@ -22,11 +24,13 @@ from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, Tab
 from kafinea_tui import keys
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.sync import panel
+from kafinea_tui.sync.config_model import Endpoint
 from kafinea_tui.sync.panel import FILTERS, PanelView
 from kafinea_tui.workspace import Workspace
 
 if TYPE_CHECKING:
     from kafinea_tui.sync.engine import Engine
+    from kafinea_tui.sync.engine_host import EngineHost
 
 REFRESH = 2.0
 TABLES = {
@@ -65,6 +69,8 @@ class SyncPanelScreen(Screen[None]):
         "toggle_workflow",
         "run_schedule",
         "test_endpoint",
+        "add_endpoint",
+        "edit_endpoint",
         "create_token",
         "revoke_token",
         "reload_config",
@@ -86,11 +92,11 @@ class SyncPanelScreen(Screen[None]):
             self.text = text
             self.error = error
 
-    def __init__(self, store: Store, workspace: Workspace, engine: Engine | None) -> None:
+    def __init__(self, store: Store, workspace: Workspace, host: EngineHost) -> None:
         super().__init__()
         self.store = store
         self.workspace = workspace
-        self.engine = engine
+        self.host = host
         self.filter_index = 0
         self.view: PanelView | None = None
 
@@ -114,6 +120,11 @@ class SyncPanelScreen(Screen[None]):
         self.query_one("#sync-deliveries", DataTable).focus()
         self.load()
         self.set_interval(REFRESH, self.load)
+
+    @property
+    def engine(self) -> Engine | None:
+        """The engine now: a reload or a save may have started it since the panel opened."""
+        return self.host.engine
 
     # -- loading -----------------------------------------------------------------------------
 
@@ -256,7 +267,7 @@ class SyncPanelScreen(Screen[None]):
             return self._ask("workflows")
         flow = self.view.workflows[row].workflow
         self._do(
-            lambda: panel.toggle_workflow(self.workspace, self.engine, flow.name, not flow.enabled)
+            lambda: panel.toggle_workflow(self.workspace, self.host, flow.name, not flow.enabled)
         )
 
     def action_run_schedule(self) -> None:
@@ -273,6 +284,25 @@ class SyncPanelScreen(Screen[None]):
             return self._ask("endpoints")
         name = self.view.endpoints[row].name
         self._do(lambda: panel.test_endpoint(self.store, self.engine, name))
+
+    def action_add_endpoint(self) -> None:
+        self._endpoint_form(None)
+
+    def action_edit_endpoint(self) -> None:
+        row = self._selected("endpoints")
+        if row is None or self.view is None:
+            return self._ask("endpoints")
+        self._endpoint_form(self.view.endpoints[row])
+
+    def _endpoint_form(self, endpoint: Endpoint | None) -> None:
+        from kafinea_tui.screens.endpoint_form import EndpointFormScreen
+
+        def saved(sentence: str | None) -> None:
+            if sentence is not None:
+                self._do(lambda: f"{sentence} {panel.reload(self.host)}")
+
+        form = EndpointFormScreen(self.workspace, self.store.schema, endpoint)
+        self.app.push_screen(form, saved)
 
     def action_new_token(self) -> None:
         self.query_one(TabbedContent).active = "tab-tokens"
@@ -310,7 +340,7 @@ class SyncPanelScreen(Screen[None]):
         self._do(revoke)
 
     def action_reload_config(self) -> None:
-        self._do(lambda: panel.reload(self.engine))
+        self._do(lambda: panel.reload(self.host))
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -142,3 +143,12 @@ class Engine:
 
     def schedules(self) -> list[ScheduleState]:
         return self.scheduler.states(self._config)
+
+
+# What the API is given of its process's engine: the engine, none, or a function saying which
+# engine runs now (the app's starts when config.toml gains automation, after the API is up).
+EngineSource = Engine | Callable[[], Engine | None] | None
+
+
+def current(source: EngineSource) -> Engine | None:
+    return source() if callable(source) else source

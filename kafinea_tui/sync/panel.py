@@ -1,8 +1,8 @@
 """What the sync panel shows and does, as plain data and functions (no Textual).
 
 The panel's worker calls `load_view` every few seconds; its keys call the actions below. With
-the app as the workspace's owner, `engine` is the app's engine; the panel shows "stopped" when
-there is none (no config.toml yet).
+the app as the workspace's owner, `host` holds the app's engine, started as soon as config.toml
+describes automation; the panel shows "stopped" while there is none.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from kafinea_tui.sync import config_write
 from kafinea_tui.sync.config import read_config
 from kafinea_tui.sync.config_model import AutomationConfig, Endpoint, Workflow
 from kafinea_tui.sync.engine import Engine
+from kafinea_tui.sync.engine_host import EngineHost
 from kafinea_tui.sync.scheduler import Scheduler, ScheduleState
 from kafinea_tui.workspace import Workspace
 
@@ -122,15 +123,14 @@ def test_endpoint(store: Store, engine: Engine | None, name: str) -> str:
     return f"Test delivery {delivery} queued for {name}."
 
 
-def toggle_workflow(workspace: Workspace, engine: Engine | None, name: str, enabled: bool) -> str:
+def toggle_workflow(workspace: Workspace, host: EngineHost, name: str, enabled: bool) -> str:
     config_write.set_workflow_enabled(workspace.config_path, name, enabled)
-    if engine is not None:
-        engine.reload()
+    host.reload()
     return f"Workflow {name!r} {'on' if enabled else 'off'}; config.toml saved."
 
 
-def reload(engine: Engine | None) -> str:
-    if engine is None:
-        return "The engine is not running."
-    errors = engine.reload()
-    return f"config.toml read again: {len(errors)} error(s)."
+def reload(host: EngineHost) -> str:
+    """config.toml read again; the engine starts if it now describes automation."""
+    errors = host.reload()
+    state = "the engine runs" if host.running else "no automation in it: the engine is stopped"
+    return f"config.toml read again: {len(errors)} error(s); {state}."

@@ -95,7 +95,7 @@ class Factory:
             if key in self.keys:
                 return PlainTextResponse("already built", status_code=200)
             self.keys.add(key)
-            delivery = {"key": key, "body": json.loads(body)}
+            delivery = {"key": key, "body": json.loads(body), "headers": dict(request.headers)}
             self.received.append(delivery)
         task = BackgroundTask(self.callback, delivery) if self.callback else None
         return PlainTextResponse("building", status_code=202, background=task)

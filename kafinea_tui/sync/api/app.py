@@ -55,7 +55,7 @@ from kafinea_tui.sync.api.openapi import XLSX, openapi_document
 from kafinea_tui.sync.api.records import get_record, list_records
 from kafinea_tui.sync.api.shield import DEFAULT_MAX_BODY_MB, Shield
 from kafinea_tui.sync.api.writes import WriteQueue
-from kafinea_tui.sync.engine import Engine
+from kafinea_tui.sync.engine import EngineSource
 from kafinea_tui.workspace import Workspace
 
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -71,7 +71,7 @@ def create_app(
     store: Store,
     workspace: Workspace | None = None,
     max_body_mb: float = DEFAULT_MAX_BODY_MB,
-    engine: Engine | None = None,
+    engine: EngineSource = None,
 ) -> Starlette:
     """The ASGI app over an open store; `workspace` adds its saved mappings to imports;
     request bodies past `max_body_mb` are refused with 413; `engine` (the owner's automation

@@ -31,7 +31,7 @@ from kafinea_tui.sync.api.errors import ApiError
 from kafinea_tui.sync.api.openapi_schemas import ref
 from kafinea_tui.sync.config import read_config
 from kafinea_tui.sync.config_model import AutomationConfig
-from kafinea_tui.sync.engine import Engine
+from kafinea_tui.sync.engine import Engine, EngineSource, current
 from kafinea_tui.sync.scheduler import Scheduler
 from kafinea_tui.workspace import Workspace
 
@@ -40,10 +40,15 @@ PREFIX = "/automation"
 
 
 class AutomationRoutes:
-    def __init__(self, store: Store, workspace: Workspace | None, engine: Engine | None) -> None:
+    def __init__(self, store: Store, workspace: Workspace | None, engine: EngineSource) -> None:
         self.store = store
         self.workspace = workspace
-        self.engine = engine
+        self.source = engine
+
+    @property
+    def engine(self) -> Engine | None:
+        """The engine running now in this process (the app's may start after the API)."""
+        return current(self.source)
 
     def routes(self, base: str, read: Wrap, write: Wrap) -> list[Route]:
         at = f"{base}{PREFIX}"

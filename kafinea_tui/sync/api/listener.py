@@ -29,7 +29,7 @@ from kafinea_tui.data.errors import KafineaError
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.sync.api.app import SOCKET_SCOPE, create_app
 from kafinea_tui.sync.api.shield import DEFAULT_MAX_BODY_MB
-from kafinea_tui.sync.engine import Engine
+from kafinea_tui.sync.engine import EngineSource
 from kafinea_tui.sync.owner import new_record, reachable, remove_record, write_record
 from kafinea_tui.workspace import Workspace
 
@@ -46,7 +46,7 @@ class Listener:
         store: Store,
         workspace: Workspace,
         kind: str,
-        engine: Engine | None = None,
+        engine: EngineSource = None,
         max_body_mb: float = DEFAULT_MAX_BODY_MB,
     ) -> None:
         self.workspace = workspace

@@ -1,0 +1,153 @@
+"""The endpoint form of the sync panel: add an endpoint, or edit the one under the cursor.
+
+Name, URL, signing secret (or a new one), format, retries, timeout and headers. Saving checks
+the whole config.toml as `kafinea-tui automation check` does (sync/endpoint_edit.py) in a
+worker: a refused value shows the check's sentence and the form stays open to correct it.
+It dismisses with the saved sentence, or None when cancelled; the panel then reloads the
+engine. config.toml is rewritten from its data, so its comments are not kept (the note says so).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static, TextArea
+
+from kafinea_tui import keys
+from kafinea_tui.data.schema import Schema
+from kafinea_tui.sync.config_model import Endpoint
+from kafinea_tui.sync.endpoint_edit import (
+    FORMATS,
+    EndpointForm,
+    entry_of,
+    new_secret,
+    save_endpoint,
+)
+from kafinea_tui.work import WorkFailed, reports
+from kafinea_tui.workspace import Workspace
+
+NOTE = (
+    "Saved to config.toml, whose other keys are kept; its comments are not (the file is "
+    "rewritten from its data)."
+)
+INPUTS = ("name", "url", "secret", "retries", "timeout")
+
+
+class EndpointFormScreen(ModalScreen[str | None]):
+    DEFAULT_CSS = """
+    EndpointFormScreen { align: center middle; }
+    EndpointFormScreen #endpoint-form {
+        width: 80;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        border: thick $primary;
+        background: $surface;
+        padding: 0 1;
+    }
+    EndpointFormScreen #endpoint-title { text-style: bold; }
+    EndpointFormScreen #endpoint-note { color: $text-muted; }
+    EndpointFormScreen #endpoint-secret-row { height: auto; }
+    EndpointFormScreen #endpoint-secret { width: 1fr; }
+    EndpointFormScreen #endpoint-headers { height: 5; }
+    EndpointFormScreen #endpoint-error { color: $error; height: auto; }
+    EndpointFormScreen #endpoint-buttons { height: auto; align-horizontal: right; }
+    EndpointFormScreen #endpoint-buttons Button { margin-left: 1; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = keys.bindings("close_screen")
+
+    class Saved(Message):
+        def __init__(self, sentence: str) -> None:
+            super().__init__()
+            self.sentence = sentence
+
+    def __init__(self, workspace: Workspace, schema: Schema, endpoint: Endpoint | None) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self.schema = schema
+        self.old_name = endpoint.name if endpoint else None
+        self.form = EndpointForm.of(endpoint) if endpoint else EndpointForm()
+
+    def compose(self) -> ComposeResult:
+        title = f"Endpoint {self.old_name}" if self.old_name else "New endpoint"
+        form = self.form
+        with VerticalScroll(id="endpoint-form"):
+            yield Static(title, id="endpoint-title", markup=False)
+            yield Static(NOTE, id="endpoint-note", markup=False)
+            yield Label("Name (workflows and schedules name it)")
+            yield Input(form.name, placeholder="factory", id="endpoint-name")
+            yield Label("URL")
+            yield Input(form.url, placeholder="https://factory.example/hooks", id="endpoint-url")
+            yield Label("Secret (whsec_…, signs deliveries; empty: unsigned)")
+            with Horizontal(id="endpoint-secret-row"):
+                yield Input(form.secret, id="endpoint-secret")
+                yield Button("New secret", id="endpoint-new-secret")
+            yield Label("Format")
+            yield Select(
+                [(f, f) for f in FORMATS],
+                value=form.format,
+                allow_blank=False,
+                id="endpoint-format",
+            )
+            yield Label("Retries (default 5) and timeout in seconds (default 10)")
+            with Horizontal(id="endpoint-numbers"):
+                yield Input(form.retries, placeholder="5", id="endpoint-retries")
+                yield Input(form.timeout, placeholder="10", id="endpoint-timeout")
+            yield Label("Headers, one a line: Name: value")
+            yield TextArea(form.headers, id="endpoint-headers")
+            yield Static("", id="endpoint-error", markup=False)
+            with Horizontal(id="endpoint-buttons"):
+                yield Button("Save", variant="primary", id="endpoint-save")
+                yield Button("Cancel", id="endpoint-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#endpoint-numbers").styles.height = "auto"
+        self.query_one("#endpoint-name", Input).focus()
+
+    @on(Button.Pressed, "#endpoint-new-secret")
+    def _new_secret(self) -> None:
+        self.query_one("#endpoint-secret", Input).value = new_secret()
+
+    @on(Button.Pressed, "#endpoint-cancel")
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def typed(self) -> EndpointForm:
+        """What the fields hold now."""
+        values = {name: self.query_one(f"#endpoint-{name}", Input).value for name in INPUTS}
+        return EndpointForm(
+            **values,
+            format=str(self.query_one("#endpoint-format", Select).value),
+            headers=self.query_one("#endpoint-headers", TextArea).text,
+        )
+
+    @on(Button.Pressed, "#endpoint-save")
+    @on(Input.Submitted)
+    def submit(self) -> None:
+        self.query_one("#endpoint-save", Button).disabled = True
+        self._save(self.typed())
+
+    @work(thread=True, exclusive=True, group="endpoint-save")
+    @reports
+    def _save(self, form: EndpointForm) -> None:
+        sentence = save_endpoint(
+            self.workspace.config_path, self.schema, entry_of(form), self.old_name
+        )
+        self.post_message(self.Saved(sentence))
+
+    def on_endpoint_form_screen_saved(self, event: Saved) -> None:
+        event.stop()
+        self.dismiss(event.sentence)
+
+    def on_work_failed(self, event: WorkFailed) -> None:
+        """A refused value: the check's sentence, and the form stays open to correct it."""
+        event.stop()
+        self.query_one("#endpoint-error", Static).update(event.sentence)
+        self.query_one("#endpoint-save", Button).disabled = False
