@@ -10,5 +10,25 @@ from kafinea_tui.sync.client import (
     Report,
     RowError,
 )
+from kafinea_tui.sync.client_automation import (
+    Delivery,
+    DeliveryPage,
+    ScheduleRun,
+    ScheduleState,
+    WorkflowState,
+)
 
-__all__ = ["ApiError", "Change", "ChangeFeed", "Client", "Page", "Report", "RowError"]
+__all__ = [
+    "ApiError",
+    "Change",
+    "ChangeFeed",
+    "Client",
+    "Delivery",
+    "DeliveryPage",
+    "Page",
+    "Report",
+    "RowError",
+    "ScheduleRun",
+    "ScheduleState",
+    "WorkflowState",
+]

@@ -9,8 +9,12 @@
             ...
         cursor = feed.cursor         # where the next run starts
 
+        for delivery in kafinea.deliveries(status="failed").deliveries:
+            kafinea.retry_delivery(delivery.id)     # same webhook-id: receivers drop repeats
+
 It is written against the OpenAPI document the server serves (`/openapi.json`; a test checks
-that every route it calls is described there) and imports nothing of the server: httpx only.
+that every route it calls is described there) and imports nothing of the server: httpx only
+(the automation routes' answers are typed in client_automation.py).
 An error answer raises `ApiError` with the server's sentence and status; the connection pool of
 one `Client` is safe to share between threads.
 """
@@ -21,10 +25,20 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
+from urllib.parse import quote
 
 import httpx
 
+from kafinea_tui.sync.client_automation import (
+    Delivery,
+    DeliveryPage,
+    ScheduleRun,
+    ScheduleState,
+    WorkflowState,
+)
+
 BASE = "/api/v1"
+AUTOMATION = f"{BASE}/automation"
 Params = list[tuple[str, str | int | float | bool | None]]
 
 
@@ -241,6 +255,38 @@ class Client:
             headers={"Content-Type": "text/csv"},
         )
         return Report.from_json(_checked(answer))
+
+    # -- automation (the engine of the server's process) ------------------------------------
+
+    def deliveries(
+        self, status: str | None = None, limit: int | None = None, offset: int | None = None
+    ) -> DeliveryPage:
+        """Outbox deliveries, newest first; `status`: pending, sending, delivered or failed."""
+        params = _params(status=status, limit=limit, offset=offset)
+        page = self.get_json(f"{AUTOMATION}/deliveries", params)
+        found = [Delivery.from_json(d) for d in page["deliveries"]]
+        return DeliveryPage(int(page["total"]), found)
+
+    def retry_delivery(self, delivery_id: int) -> Delivery:
+        """Send a failed (or waiting) delivery again, with the same webhook-id; 409 when it
+        was delivered or is in flight."""
+        url = f"{AUTOMATION}/deliveries/{int(delivery_id)}/retry"
+        return Delivery.from_json(_checked(self.http.post(url)))
+
+    def schedules(self) -> list[ScheduleState]:
+        """Each schedule: when, next run, last run and its result."""
+        found = self.get_json(f"{AUTOMATION}/schedules")["schedules"]
+        return [ScheduleState.from_json(s) for s in found]
+
+    def run_schedule(self, name: str) -> ScheduleRun:
+        """Run a schedule now and wait for its result; 409 when it is running already."""
+        url = f"{AUTOMATION}/schedules/{quote(name, safe='')}/run"
+        return ScheduleRun.from_json(_checked(self.http.post(url)))
+
+    def workflows(self) -> list[WorkflowState]:
+        """The workflows with their rules, when each last fired and for how many records."""
+        found = self.get_json(f"{AUTOMATION}/workflows")["workflows"]
+        return [WorkflowState.from_json(w) for w in found]
 
     # -- plumbing ---------------------------------------------------------------------------
 

@@ -56,7 +56,8 @@ class AutomationRoutes:
             Route(f"{at}/deliveries", read(self.deliveries), methods=["GET"]),
             Route(f"{at}/deliveries/{{id:int}}/retry", write(self.retry), methods=["POST"]),
             Route(f"{at}/schedules", read(self.schedules), methods=["GET"]),
-            Route(f"{at}/schedules/{{name}}/run", write(self.run), methods=["POST"]),
+            # `path`: a schedule name may hold a "/", which the client sends as %2F.
+            Route(f"{at}/schedules/{{name:path}}/run", write(self.run), methods=["POST"]),
             Route(f"{at}/workflows", read(self.workflows), methods=["GET"]),
         ]
 
