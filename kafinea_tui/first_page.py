@@ -14,6 +14,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 
 from kafinea_tui.data.errors import KafineaError
+from kafinea_tui.data.list_layout import ColumnLayout, list_columns, read_layouts
 from kafinea_tui.data.query import ListQuery, Page, fetch_page
 from kafinea_tui.data.schema import MODULE_ORDER
 from kafinea_tui.data.store.database import Store
@@ -32,10 +33,22 @@ def start_module(store: Store) -> str:
 
 
 class BackgroundPage:
-    """One page fetched on its own thread; `future` holds the Page or the exception."""
+    """One page fetched on its own thread; `future` holds the Page or the exception.
 
-    def __init__(self, store: Store, query: ListQuery, offset: int, limit: int) -> None:
+    `layouts` are the workspace's list layouts, read before the page (its query shows the
+    start module's columns), handed to the list so it needs no query of its own to know them.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        query: ListQuery,
+        offset: int,
+        limit: int,
+        layouts: dict[str, ColumnLayout] | None = None,
+    ) -> None:
         self.query, self.offset, self.limit = query, offset, limit
+        self.layouts: dict[str, ColumnLayout] = layouts or {}
         self.future: Future[Page] = Future()
         thread = threading.Thread(target=self._run, args=(store,), daemon=True)
         thread.start()
@@ -48,9 +61,15 @@ class BackgroundPage:
 
 
 def start_first_page(store: Store, module: str | None = None) -> BackgroundPage:
-    """Start fetching the first page of `module` (default: the start module), unfiltered."""
-    query = ListQuery(module or start_module(store))
-    return BackgroundPage(store, query, 0, DEFAULT_PAGE_SIZE)
+    """Start fetching the first page of `module` (default: the start module), unfiltered, with
+    the columns of its layout."""
+    name = module or start_module(store)
+    try:
+        layouts = read_layouts(store)
+    except KafineaError:
+        layouts = {}
+    query = ListQuery(name, columns=list_columns(store, layouts, name))
+    return BackgroundPage(store, query, 0, DEFAULT_PAGE_SIZE, layouts)
 
 
 class _StartupGC:

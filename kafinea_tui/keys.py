@@ -144,6 +144,15 @@ KEYS: tuple[Key, ...] = (
     # -- fields ----------------------------------------------------------------------------------
     Key("add_field", "n", "add_field", "Add field", "Add a custom field to this module", FIELDS,
         show=True),
+    Key("toggle_column", "space", "toggle_column", "Show or hide column",
+        "Show or hide the highlighted field as a column of the module's list", FIELDS,
+        show=True, footer="Show/hide"),
+    Key("move_column_up", "shift+up,K", "move_column(-1)", "Move column up",
+        "Move the highlighted field one place up here, one column left in the list", FIELDS,
+        show=True, footer="Up"),
+    Key("move_column_down", "shift+down,J", "move_column(1)", "Move column down",
+        "Move the highlighted field one place down here, one column right in the list", FIELDS,
+        show=True, footer="Down"),
     # -- the import wizard -----------------------------------------------------------------------
     Key("next_step", "ctrl+n", "next", "Next step", "Go on to the next step", WIZARD, show=True,
         priority=True),

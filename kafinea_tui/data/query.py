@@ -35,6 +35,7 @@ __all__ = [
     "matching_ids",
     "matching_ids_sql",
     "order_by",
+    "page_fields",
     "quick_search",
     "resolve_field",
     "where_clause",
@@ -75,6 +76,8 @@ class ListQuery:
     filter: str = ""
     search: str = ""
     sort: tuple[tuple[str, bool], ...] = ()  # (field name, descending)
+    # The fields a page shows, in order (a list's column layout); None: every field.
+    columns: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -215,20 +218,29 @@ def fetch_page(store: Store, query: ListQuery, offset: int, limit: int) -> Page:
     offset, limit = max(0, offset), max(0, limit)
     cur = store.cursor()
     total = count_where(store, module.table, where, params)
-    select, joins = display_select(module, schema)
+    fields = page_fields(module, query.columns)
+    select, joins = display_select(module, schema, fields)
     sql = (
         f"SELECT r.id, {select} FROM (SELECT r.* FROM {module.table} r WHERE {where}"
         f" ORDER BY {order} LIMIT ? OFFSET ?) r {joins} ORDER BY {order}"
     )
     rows = cur.execute(sql, [*params, limit, offset]).fetchall() if limit else []
     return Page(
-        fields=module.fields,
+        fields=fields,
         rows=[tuple(row[1:]) for row in rows],
         ids=[int(row[0]) for row in rows],
         total=total,
         offset=offset,
         limit=limit,
     )
+
+
+def page_fields(module: Module, columns: Sequence[str] | None) -> tuple[Field, ...]:
+    """The fields `columns` names, in its order (names no longer in the module are skipped);
+    every field when None or when none is left."""
+    by_name = {f.name: f for f in module.fields}
+    chosen = tuple(by_name[n] for n in dict.fromkeys(columns or ()) if n in by_name)
+    return chosen or module.fields
 
 
 def count_where(store: Store, table: str, where: str, params: list[Any]) -> int:

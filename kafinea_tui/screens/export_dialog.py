@@ -117,7 +117,9 @@ class ExportDialog(ModalScreen[ExportResult | None]):
                     yield from self._compose_file(first)
                 with TabPane("Fields: all", id="tab-fields"):
                     yield ExportFieldsForm(
-                        self.store.module(self.module_name), id="export-fields-form"
+                        self.store.module(self.module_name),
+                        columns=self.list_query.columns,  # the list's layout
+                        id="export-fields-form",
                     )
             yield ProgressBar(total=100, show_eta=False, id="export-progress")
             yield Static("", id="export-status", markup=False)

@@ -1,38 +1,47 @@
-"""The layout manager (`f`): a module's fields with their types, and adding custom fields.
+"""The layout manager (`f`): a module's fields with their types, which of them the module's
+list shows as columns and in which order, and adding custom fields.
 
-The fields come from the store's in-memory schema snapshot, so listing them needs no query; only
-adding a field touches the database, in the AddFieldScreen's worker. Dismisses with True when a
-field was added, so the list below knows to rebuild its columns.
+The fields come from the store's in-memory schema snapshot and the layout from the list below,
+so arranging them needs no query; only adding a field touches the database, in the
+AddFieldScreen's worker. It dismisses with a `LayoutChange`: the list applies the new columns at
+once and saves them in its own worker (a screen's workers end with the screen).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from kafinea_tui import keys
-from kafinea_tui.data.schema import Field, FieldType
+from kafinea_tui.data.list_layout import ColumnLayout
+from kafinea_tui.data.schema import Field, FieldType, Schema
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.screens.add_field import AddFieldScreen
 
 # The add-field modal lives in its own file; it is exported here too, where the layout manager's
 # callers (the import wizard's mapping step) look for it.
-__all__ = ["AddFieldScreen", "LayoutManagerScreen", "describe"]
+__all__ = ["AddFieldScreen", "LayoutChange", "LayoutManagerScreen", "describe"]
+
+SHOWN, HIDDEN = "[x]", "[ ]"  # marks that read without colour, as the checkboxes do
 
 
-def describe(field: Field) -> str:
-    """What a person needs to know about a field beyond its type."""
+def describe(field: Field, schema: Schema | None = None) -> str:
+    """What a person needs to know about a field beyond its type; a reference names its
+    module by its label (the schema's), as the tabs do."""
     notes: list[str] = []
     if field.mandatory:
         notes.append("mandatory")
     if field.unique:
         notes.append("unique")
     if field.type is FieldType.REFERENCE and field.related:
-        notes.append(f"→ {field.related}")
+        related = schema.modules.get(field.related) if schema else None
+        notes.append(f"→ {related.label if related else field.related}")
     if field.type is FieldType.LINE_ITEMS:
         notes.append("product, quantity, list price")
     if field.values:
@@ -42,7 +51,16 @@ def describe(field: Field) -> str:
     return "; ".join(notes)
 
 
-class LayoutManagerScreen(Screen[bool]):
+@dataclass(frozen=True)
+class LayoutChange:
+    """What the layout manager changed: a field added (`added`), the columns (`layout`, None
+    when they were left as they were)."""
+
+    added: bool = False
+    layout: ColumnLayout | None = None
+
+
+class LayoutManagerScreen(Screen[LayoutChange]):
     DEFAULT_CSS = """
     LayoutManagerScreen #fields-title {
         height: 1; padding: 0 1; background: $boost; text-style: bold;
@@ -50,36 +68,82 @@ class LayoutManagerScreen(Screen[bool]):
     LayoutManagerScreen #fields-table { height: 1fr; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = keys.bindings("add_field", "close_screen")
+    BINDINGS: ClassVar[list[BindingType]] = keys.bindings(
+        "toggle_column", "move_column_up", "move_column_down", "add_field", "close_screen"
+    )
 
-    def __init__(self, store: Store, module_name: str) -> None:
+    def __init__(self, store: Store, module_name: str, layout: ColumnLayout | None = None) -> None:
         super().__init__()
         self.store = store
         self.module_name = module_name
         self.added = False
+        self.column_layout = self.first_column_layout = layout or ColumnLayout()
 
     def compose(self) -> ComposeResult:
         yield Static("", id="fields-title", markup=False)
         yield DataTable(id="fields-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        table: DataTable[str] = self.query_one(DataTable)
-        table.add_columns("Label", "Name", "Type", "Details")
+        table: DataTable[str | Text] = self.query_one(DataTable)
+        table.add_columns("Column", "Label", "Name", "Type", "Details")
         self.show_fields()
         table.focus()
 
-    def show_fields(self) -> None:
+    def show_fields(self, cursor: str | None = None) -> None:
+        """The fields in the list's column order, each marked shown or hidden; the cursor on
+        `cursor` (default: the row it was on)."""
         module = self.store.module(self.module_name)
+        order = self.column_layout.fields(module)
+        shown = set(self.column_layout.shown(module))
         self.query_one("#fields-title", Static).update(
-            f"{module.label}: {len(module.fields)} fields"
+            f"{module.label}: {len(module.fields)} fields, {len(shown)} shown as columns"
         )
-        table: DataTable[str] = self.query_one(DataTable)
+        table: DataTable[str | Text] = self.query_one(DataTable)
+        row = table.cursor_row
         table.clear()
-        for field in module.fields:
+        for name in order:
+            field = module.field(name)
+            mark = Text(SHOWN if name in shown else HIDDEN)  # Text: [x] is not markup
             table.add_row(
-                field.label, field.name, field.type.value, describe(field), key=field.name
+                mark,
+                field.label,
+                field.name,
+                field.type.value,
+                describe(field, self.store.schema),
+                key=field.name,
             )
+        if cursor is not None:
+            row = table.get_row_index(cursor)
+        if table.row_count:
+            table.move_cursor(row=min(row, table.row_count - 1), animate=False)
+
+    @property
+    def cursor_field(self) -> str | None:
+        table: DataTable[str | Text] = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return str(row_key.value)
+
+    def action_toggle_column(self) -> None:
+        name = self.cursor_field
+        if name is None:
+            return
+        module = self.store.module(self.module_name)
+        if self.column_layout.shown(module) == (name,):
+            self.notify("The list shows at least one column.", severity="warning")
+            return
+        self.column_layout = self.column_layout.toggled(module, name)
+        self.show_fields(name)
+
+    def action_move_column(self, step: int) -> None:
+        name = self.cursor_field
+        if name is not None:
+            self.column_layout = self.column_layout.moved(
+                self.store.module(self.module_name), name, step
+            )
+            self.show_fields(name)
 
     def action_add_field(self) -> None:
         self.app.push_screen(AddFieldScreen(self.store, self.module_name), self._field_added)
@@ -88,10 +152,13 @@ class LayoutManagerScreen(Screen[bool]):
         if field is None:
             return
         self.added = True
-        self.show_fields()
-        table: DataTable[str] = self.query_one(DataTable)
-        table.move_cursor(row=table.get_row_index(field.name))
+        self.show_fields(field.name)
         self.notify(f"Added the field {field.label} ({field.name}).")
 
     def action_close(self) -> None:
-        self.dismiss(self.added)
+        module = self.store.module(self.module_name)
+        changed = any(
+            read(self.column_layout, module) != read(self.first_column_layout, module)
+            for read in (ColumnLayout.fields, ColumnLayout.shown)
+        )
+        self.dismiss(LayoutChange(self.added, self.column_layout if changed else None))

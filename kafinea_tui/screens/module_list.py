@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Tab, Tabs
 
 from kafinea_tui import keys
+from kafinea_tui.data.list_layout import ColumnLayout, list_columns, save_layout
 from kafinea_tui.data.schema import MODULE_ORDER
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.data.store.settings import LAST_MODULE, set_setting
@@ -31,6 +32,7 @@ from kafinea_tui.workspace import Workspace
 
 if TYPE_CHECKING:
     from kafinea_tui.data.bulk.selection import Selection
+    from kafinea_tui.screens.layout_manager import LayoutChange
 
 
 def in_force(state: ListState) -> str:
@@ -67,7 +69,13 @@ class ModuleListScreen(Screen[None]):
         super().__init__()
         self.store = store
         self.workspace = workspace
-        self.states = {name: ListState(name) for name in MODULE_ORDER}
+        # The column layouts were read with the first page (no query here); a module never
+        # arranged shows every field.
+        self.layouts: dict[str, ColumnLayout] = dict(first_page.layouts) if first_page else {}
+        self.states = {
+            name: ListState(name, columns=list_columns(store, self.layouts, name))
+            for name in MODULE_ORDER
+        }
         self.module_name = module_name if module_name in self.states else MODULE_ORDER[0]
         self._first_page = first_page
         self._filter_asked = False  # a filter was applied and its first page is awaited
@@ -204,7 +212,25 @@ class ModuleListScreen(Screen[None]):
     def action_fields(self) -> None:
         from kafinea_tui.screens.layout_manager import LayoutManagerScreen
 
-        self.app.push_screen(LayoutManagerScreen(self.store, self.module_name), self._returned)
+        layout = self.layouts.get(self.module_name)
+        screen = LayoutManagerScreen(self.store, self.module_name, layout)
+        self.app.push_screen(screen, self._fields_closed)
+
+    def _fields_closed(self, change: LayoutChange | None) -> None:
+        """Apply new columns at once (the page is fetched again with them) and keep them in
+        the workspace for the next start."""
+        name = self.module_name
+        if change is not None and change.layout is not None:
+            self.layouts[name] = change.layout
+            self._save_layout(name, change.layout)
+        # Also after a field was added: a module with a layout shows it at the end.
+        self.state.columns = list_columns(self.store, self.layouts, name)
+        self.refresh_records()
+
+    @work(thread=True, group="settings")
+    @reports
+    def _save_layout(self, name: str, layout: ColumnLayout) -> None:
+        save_layout(self.store, name, layout)
 
     def action_import_records(self) -> None:
         try:

@@ -8,6 +8,8 @@ the whole dialog fits in 80x24.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -15,6 +17,7 @@ from textual.message import Message
 from textual.widgets import Checkbox, Label, RadioSet, Select
 
 from kafinea_tui.data.exporter.options import ExportOptions
+from kafinea_tui.data.query import page_fields
 from kafinea_tui.data.schema import Module
 from kafinea_tui.widgets.field_chooser import FieldChooser, chooser_fields
 from kafinea_tui.widgets.toggles import Check, Radio
@@ -44,11 +47,12 @@ FIELD_CHOICES = {
 }
 
 
-def visible_columns(module: Module) -> list[str]:
-    """The fields the module's list shows as columns, in its order (`RecordTable` shows every
-    field of the module). A sales order's items are left out: the list shows only how many
-    lines an order has, and exporting them would write one line per item, not the list's rows."""
-    return [field.name for field in module.fields if field.is_column]
+def visible_columns(module: Module, columns: Sequence[str] | None = None) -> list[str]:
+    """The fields the module's list shows as columns, in its order: `columns`, the list's
+    layout (None: every field). A sales order's items are left out: the list shows only how
+    many lines an order has, and exporting them would write one line per item, not the list's
+    rows."""
+    return [field.name for field in page_fields(module, columns) if field.is_column]
 
 
 class ExportOptionsForm(Vertical):
@@ -126,9 +130,11 @@ class ExportFieldsForm(Vertical):
             super().__init__()
             self.summary = summary
 
-    def __init__(self, module: Module, *, id: str | None = None) -> None:
+    def __init__(
+        self, module: Module, *, columns: Sequence[str] | None = None, id: str | None = None
+    ) -> None:
         super().__init__(id=id)
-        self.visible_fields = visible_columns(module)
+        self.visible_fields = visible_columns(module, columns)
         self.choices = chooser_fields(module)
 
     def compose(self) -> ComposeResult:

@@ -10,16 +10,23 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual.binding import BindingType
 from textual.message import Message
 from textual.widgets import DataTable
 
 from kafinea_tui import keys
 from kafinea_tui.data.query import Page
+from kafinea_tui.data.schema import FieldType
 
 MARK_COLUMN = "__mark__"
 MARK = "●"
 MAX_CELL = 40  # long text (descriptions) is cut in the list; the detail screen shows it whole
+
+
+# Numbers read down a column by their digits, so they line up on the right (a sales order's
+# items column shows how many lines it has: a number too).
+NUMBER_TYPES = frozenset({FieldType.INTEGER, FieldType.DECIMAL, FieldType.LINE_ITEMS})
 
 
 def cell_text(value: object) -> str:
@@ -31,7 +38,7 @@ def cell_text(value: object) -> str:
     return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
 
 
-class PageTable(DataTable[str]):
+class PageTable(DataTable[str | Text]):
     """Rows keyed by record id; columns keyed by field name."""
 
     BINDINGS: ClassVar[list[BindingType]] = keys.bindings(
@@ -94,29 +101,42 @@ class PageTable(DataTable[str]):
         selected: set[int],
         sort: tuple[tuple[str, bool], ...],
         keep_cursor: bool = False,
+        column: int | None = None,
     ) -> None:
-        """Replace the rows with `page`; rebuild columns only when the fields or sort changed."""
-        row, column = self.cursor_coordinate
+        """Replace the rows with `page`; rebuild columns only when the fields or sort changed.
+        `column`: the cursor's column (default: where it is)."""
+        row, current = self.cursor_coordinate
+        column = current if column is None else column
         fields = tuple(f.name for f in page.fields)
+        numbers = [f.type in NUMBER_TYPES for f in page.fields]
         if fields != self._fields or sort != self._sort_marks:
             self.clear(columns=True)
             self.add_column("", key=MARK_COLUMN, width=1)
             directions = dict(sort)
-            for field in page.fields:
+            for field, number in zip(page.fields, numbers, strict=True):
                 label = field.label
                 if field.name in directions:
                     label += " ▼" if directions[field.name] else " ▲"
-                self.add_column(label, key=field.name)
+                self.add_column(Text(label, justify="right") if number else label, key=field.name)
             self._fields = fields
             self._sort_marks = sort
         else:
             self.clear()
         for record_id, values in zip(page.ids, page.rows, strict=True):
             mark = MARK if record_id in selected else ""
-            self.add_row(mark, *(cell_text(v) for v in values), key=str(record_id))
+            cells = (
+                Text(cell_text(v), justify="right") if number else cell_text(v)
+                for v, number in zip(values, numbers, strict=True)
+            )
+            self.add_row(mark, *cells, key=str(record_id))
         if self.row_count:
             target_row = min(row, self.row_count - 1) if keep_cursor else 0
             self.move_cursor(row=target_row, column=column, animate=False)
+
+    def scroll_back(self, x: float) -> None:
+        """Scroll across to `x` once the rows just shown are measured (where a module's list
+        was left when another was shown)."""
+        self.call_after_refresh(self.scroll_to, x=x, animate=False, immediate=True)
 
     def mark(self, record_id: int, selected: bool) -> None:
         """Show or hide the selection mark of a row of this page (other rows are ignored)."""

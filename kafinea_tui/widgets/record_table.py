@@ -48,10 +48,20 @@ class ListState:
     selected: set[int] = field(default_factory=set)
     hidden: int = 0
     hidden_for: tuple[str, str] | None = None  # (filter, search)
+    columns: tuple[str, ...] | None = None  # the layout's columns in order; None: every field
+    # Where the table was scrolled and its cursor column, given back when the module comes back
+    scroll_x: float = 0.0
+    cursor_column: int = 0
 
     @property
     def query(self) -> ListQuery:
-        return ListQuery(self.module, filter=self.filter, search=self.search, sort=self.sort)
+        return ListQuery(
+            self.module,
+            filter=self.filter,
+            search=self.search,
+            sort=self.sort,
+            columns=self.columns,
+        )
 
     def recount_hidden(self) -> None:
         """Records changed elsewhere: count the hidden selected ones again at the next page."""
@@ -140,6 +150,7 @@ class RecordTable(Vertical):
         self.page: Page | None = None
         self._request = 0
         self._first_page = first_page
+        self._scroll_back = False  # the next page shown restores the state's scroll and column
 
     def compose(self) -> ComposeResult:
         yield PageTable(id="page-table")
@@ -155,9 +166,13 @@ class RecordTable(Vertical):
     # -- loading -------------------------------------------------------------------------
 
     def show_state(self, state: ListState) -> None:
-        """Switch to another module's (or the same module's saved) place and load its page."""
+        """Switch to another module's (or the same module's saved) place and load its page;
+        the one left keeps its scroll and cursor column, the one shown gets its own back."""
+        self.state.scroll_x = self.table.scroll_x
+        self.state.cursor_column = self.table.cursor_column
         self.state = state
         self.page = None
+        self._scroll_back = True
         self.reload()
 
     def reload(self, keep_cursor: bool = False) -> None:
@@ -168,8 +183,9 @@ class RecordTable(Vertical):
         """Show the first page under a new filter and search. The state takes them only when
         that page is in: a filter that fails leaves the list, its page and its cursor as they
         were, and the failure comes as a Loaded message with the sentence."""
+        state = self.state
         query = ListQuery(
-            self.state.module, filter=filter_text, search=search, sort=self.state.sort
+            state.module, filter=filter_text, search=search, sort=state.sort, columns=state.columns
         )
         self._load(query, 0, False)
 
@@ -234,7 +250,11 @@ class RecordTable(Vertical):
         elif not (query.filter or query.search) or not state.selected:
             state.hidden, state.hidden_for = 0, (query.filter, query.search)
         self.page = fetched.page
-        self.table.show_page(fetched.page, state.selected, state.sort, fetched.keep_cursor)
+        back, self._scroll_back = self._scroll_back, False
+        column = state.cursor_column if back else None
+        self.table.show_page(fetched.page, state.selected, state.sort, fetched.keep_cursor, column)
+        if back:
+            self.table.scroll_back(state.scroll_x)
         self._refresh_footer()
         self.post_message(self.Loaded(fetched.page, None))
 

@@ -244,7 +244,8 @@ async def test_add_a_custom_field_through_the_layout_manager(
         await settle(pilot)
         assert isinstance(app.screen, LayoutManagerScreen)
         assert fields.row_count == 17
-        assert [str(v) for v in fields.get_row("cf_loyalty_tier")][:3] == [
+        assert [str(v) for v in fields.get_row("cf_loyalty_tier")][:4] == [
+            "[x]",  # a new field is shown as a column of the list
             "Loyalty Tier",
             "cf_loyalty_tier",
             "picklist",

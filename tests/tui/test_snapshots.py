@@ -68,6 +68,20 @@ def test_help_screen(app: KafineaApp, snap_compare: Any) -> None:
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
 
 
+def test_layout_manager(app: KafineaApp, snap_compare: Any) -> None:
+    """`f` on the contacts list at 80x24, Last Name hidden and Phone moved up: the marks read
+    without colour, the footer names the keys to show, hide and move a column."""
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.press("down", "space", "down", "down", "shift+up")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
 def test_import_wizard_mapping_step(app: KafineaApp, clients_csv: Path, snap_compare: Any) -> None:
     """Step 3 at 80x24: suggested fields beside sample values, reference keys, defaults."""
 
