@@ -170,7 +170,7 @@ class SyncPanelScreen(Screen[None]):
             [
                 (
                     w.workflow.name,
-                    w.workflow.module,
+                    self._module_label(w.workflow.module),
                     w.workflow.on,
                     w.workflow.when or "(any)",
                     "on" if w.workflow.enabled else "off",
@@ -186,7 +186,7 @@ class SyncPanelScreen(Screen[None]):
                 (
                     s.schedule.name,
                     s.schedule.when_text,
-                    f"{s.schedule.action.type} {s.schedule.action.module}",
+                    f"{s.schedule.action.type} {self._module_label(s.schedule.action.module)}",
                     "running"
                     if s.running
                     else (f"{s.next_run:%m-%d %H:%M:%S}" if s.next_run else "off"),
@@ -214,6 +214,11 @@ class SyncPanelScreen(Screen[None]):
                 for t in view.tokens
             ],
         )
+
+    def _module_label(self, name: str) -> str:
+        """A module as the tabs name it (`Sales Orders`), not as config.toml does."""
+        module = self.store.schema.modules.get(name)
+        return module.label if module else name
 
     def _fill(self, name: str, rows: list[tuple[str, ...]]) -> None:
         table = self.query_one(f"#sync-{name}", DataTable)

@@ -151,7 +151,7 @@ class MappingEditor(Vertical):
                 yield Label(f"{f.label}{' *' if f.mandatory else ''}", classes="field-label")
                 yield Input(
                     self._defaults.get(f.name, ""),
-                    placeholder=_hint(f),
+                    placeholder=_hint(f, self.schema),
                     id=f"default-{index}",
                     compact=True,
                 )
@@ -294,9 +294,12 @@ class MappingEditor(Vertical):
         )
 
 
-def _hint(f: Field) -> str:
+def _hint(f: Field, schema: Schema) -> str:
+    """What a default value looks like; a reference's names the related module's key by
+    their labels (`Organization Name (in Organizations)`), never their internal names."""
     if f.type is FieldType.PICKLIST and f.values:
         return "one of " + ", ".join(f.values[:4]) + ("…" if len(f.values) > 4 else "")
-    if f.type is FieldType.REFERENCE and f.related:
-        return f"key of the related {f.related} record"
+    related = schema.modules.get(f.related or "") if f.type is FieldType.REFERENCE else None
+    if related is not None:
+        return f"{related.field(related.key).label} (in {related.label})"
     return f.type.value

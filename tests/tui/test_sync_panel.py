@@ -61,6 +61,8 @@ async def test_the_panel_shows_and_retries_a_failed_delivery(tmp_path: Path) -> 
                 "tell the customer",
             ]
             assert cells(app, "workflows")[0][5] != "never"
+            # The module as the tabs name it, not config.toml's `salesorders`.
+            assert {r[1] for r in cells(app, "workflows")} == {"Sales Orders"}
             await pilot.press("space")
             await settle(pilot)
             saved = tomllib.loads((tmp_path / "config.toml").read_text())

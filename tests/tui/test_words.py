@@ -5,16 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.app import App, ComposeResult
-from textual.widgets import DataTable, RadioSet
+from textual.widgets import DataTable, Input, RadioSet
 
 from kafinea_tui.app import KafineaApp
 from kafinea_tui.data.errors import KafineaError
+from kafinea_tui.data.importer.file.controls import control_error
 from kafinea_tui.data.importer.file.encoding import encoding_error
 from kafinea_tui.data.importer.plan import CsvOptions, Duplicates, ImportPlan
 from kafinea_tui.data.importer.run import run_import
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.screens.import_wizard.run_summary import RunSummary
 from kafinea_tui.screens.past_imports import PastImportsScreen
+from kafinea_tui.widgets.mapping_editor import MappingEditor
 from kafinea_tui.widgets.toggles import Check, CheckList, Radio
 from kafinea_tui.work import sentence
 from tests.tui.pilot_helpers import settle
@@ -66,6 +68,32 @@ def test_an_encoding_error_names_the_field_in_the_app_and_the_option_in_the_cli(
     assert "--encoding" in str(error)
     assert "--" not in sentence(error) and "Encoding" in sentence(error)
     assert sentence(KafineaError("plain")) == "plain"
+
+
+def test_a_control_character_error_names_the_field_in_the_app(tmp_path: Path) -> None:
+    path = tmp_path / "c.csv"
+    data = "a\u0000b\n".encode("utf-32")
+    path.write_bytes(data)
+    error = control_error(path, "utf-16", 1, "\x00", data)
+    assert "--encoding" in str(error)  # the command line's sentence
+    on_screen = sentence(error)
+    assert "--" not in on_screen and "choose it as the Encoding" in on_screen
+
+
+async def test_a_reference_default_hints_at_labels(contacts_store: Store) -> None:
+    """The mapping step's default for a reference says what to type by labels, not by the
+    module's internal name (`key of the related organizations record`)."""
+    schema = contacts_store.schema
+
+    class Mapping(App[None]):
+        def compose(self) -> ComposeResult:
+            yield MappingEditor(schema, "contacts", ["Nom"], {"Nom": "Lefèvre"}, {})
+
+    app = Mapping()
+    async with app.run_test(size=(100, 60)):
+        hints = [str(i.placeholder) for i in app.query(".default-row Input").results(Input)]
+        assert "Organization Name (in Organizations)" in hints
+        assert not any("organizations" in hint for hint in hints)
 
 
 async def test_labels_not_internal_names(

@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 
 from kafinea_tui.data.errors import KafineaError
-from kafinea_tui.data.importer.file.encoding import detect_encoding
+from kafinea_tui.data.importer.file.encoding import EncodingError, detect_encoding
 
 # C0 controls but tab, LF and CR; DEL; C1 controls.
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -26,13 +26,15 @@ CONTROL_FLAG = "kf_control"
 
 
 def control_error(path: Path, encoding: str, line: int, char: str, head: bytes) -> KafineaError:
+    """An EncodingError: the CLI's sentence names the `--encoding` option, the app's the
+    Encoding field."""
     likely = detect_encoding(path, head)
     same = likely == encoding or {likely, encoding} == {"utf-8", "utf-8-sig"}
-    hint = "" if same else f"; it looks like {likely}, try --encoding {likely}"
-    return KafineaError(
+    where = (
         f"{path.name} is not {encoding} text: line {line} holds the control character"
-        f" U+{ord(char):04X}{hint}."
+        f" U+{ord(char):04X}"
     )
+    return EncodingError(where, None if same else likely)
 
 
 def check_sample(path: Path, head: bytes, text: str, encoding: str) -> None:
