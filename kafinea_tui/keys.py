@@ -78,7 +78,8 @@ KEYS: tuple[Key, ...] = (
         "Export the selection, this page, all records or all matching the filter", LIST,
         show=True, aliases=("export",)),
     Key("open_fields", "f", "fields", "Fields",
-        "The module's fields (layout manager), where custom fields are added", LIST,
+        "The module's fields (layout manager): which the list shows as columns, in which "
+        "order; custom fields are added there", LIST,
         aliases=("fields",)),
     Key("open_sync", "y", "sync_panel", "Sync",
         "The sync panel: the automation engine, deliveries, workflows, schedules, endpoints, "
