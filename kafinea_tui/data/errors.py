@@ -9,11 +9,17 @@ class KafineaError(Exception):
     """Something the user can act on. `str(error)` is the whole message; exit status 1."""
 
     exit_code = 1
+    screen: str | None = None
+
+    def __init__(self, *args: object, screen: str | None = None) -> None:
+        """`screen`: the sentence the app shows instead, when the message names a command."""
+        super().__init__(*args)
+        self.screen = screen
 
     def on_screen(self) -> str:
         """The sentence as the app shows it, in the app's labels rather than command-line
         options; the same as `str(error)` unless the error names an option."""
-        return str(self)
+        return str(self) if self.screen is None else self.screen
 
 
 class UsageError(KafineaError):

@@ -13,6 +13,7 @@ from kafinea_tui.data.importer.file.controls import control_error
 from kafinea_tui.data.importer.file.encoding import encoding_error
 from kafinea_tui.data.importer.plan import CsvOptions, Duplicates, ImportPlan
 from kafinea_tui.data.importer.run import run_import
+from kafinea_tui.data.importer.undo import undo_import
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.screens.import_wizard.run_summary import RunSummary
 from kafinea_tui.screens.past_imports import PastImportsScreen
@@ -68,6 +69,16 @@ def test_an_encoding_error_names_the_field_in_the_app_and_the_option_in_the_cli(
     assert "--encoding" in str(error)
     assert "--" not in sentence(error) and "Encoding" in sentence(error)
     assert sentence(KafineaError("plain")) == "plain"
+
+
+def test_an_error_naming_a_command_has_a_sentence_for_the_app(contacts_store: Store) -> None:
+    try:
+        undo_import(contacts_store, 999)
+    except KafineaError as error:
+        assert "`kafinea-tui imports`" in str(error)  # the command line's sentence
+        assert "kafinea-tui" not in sentence(error) and "999" in sentence(error)
+    else:
+        raise AssertionError("undoing an import that does not exist must fail")
 
 
 def test_a_control_character_error_names_the_field_in_the_app(tmp_path: Path) -> None:

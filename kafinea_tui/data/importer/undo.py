@@ -130,7 +130,10 @@ def _undo(store: Store, cur: duckdb.DuckDBPyConnection, batch_id: int) -> UndoRe
         "SELECT module, undone_at, finished_at, report FROM kf_batches WHERE id = ?", [batch_id]
     ).fetchone()
     if row is None:
-        raise KafineaError(f"There is no import {batch_id}; `kafinea-tui imports` lists them.")
+        raise KafineaError(
+            f"There is no import {batch_id}; `kafinea-tui imports` lists them.",
+            screen=f"There is no import {batch_id}; read the list of imports again.",
+        )
     if row[1] is not None:
         raise KafineaError(f"Import {batch_id} was already undone on {row[1]:%Y-%m-%d %H:%M}.")
     summary = json.loads(row[3] or "{}")
