@@ -109,7 +109,7 @@ class LayoutManagerScreen(Screen[LayoutChange]):
                 mark,
                 field.label,
                 field.name,
-                field.type.value,
+                field.type.value.replace("_", " "),  # `line items`, as people write it
                 describe(field, self.store.schema),
                 key=field.name,
             )

@@ -153,3 +153,13 @@ async def test_the_export_of_visible_columns_follows_the_layout(
     with target.open(encoding="utf-8", newline="") as handle:
         header = next(csv.reader(handle))
     assert header == labels
+
+
+async def test_the_layout_manager_names_modules_and_types_in_words(app: KafineaApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("5", "f")
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        assert [str(c) for c in table.get_row("items")][3] == "line items"
+        assert [str(c) for c in table.get_row("contact")][4] == "→ Contacts"
