@@ -110,10 +110,10 @@ def export_json(
     since = ""
     if changed is not None:
         since = (
-            " AND r.id IN (SELECT record_id FROM kf_changes WHERE module = ?"
-            " AND cursor > ? AND cursor <= ?)"
+            " AND r.id IN (SELECT record_id FROM kf_changes_after(?) WHERE module = ?"
+            " AND cursor <= ?)"
         )
-        params = [*params, module.name, *changed]
+        params = [*params, changed[0], module.name, changed[1]]
     row = cur.execute(
         f"SELECT count(*), to_json({{'type': ?::VARCHAR, 'schedule': ?::VARCHAR, 'data':"
         f" coalesce(list({record_json(module, schema, fields)} ORDER BY r.id), [])}})"

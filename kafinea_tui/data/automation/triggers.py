@@ -20,7 +20,7 @@ from typing import Any
 import duckdb
 
 from kafinea_tui.data.schema import Module
-from kafinea_tui.data.store.change_log import log_changes, top_cursor, utc_now
+from kafinea_tui.data.store.change_log import BATCHES_AFTER, log_changes, top_cursor, utc_now
 
 MAX_DEPTH = 5
 FIRED = "kf_fired"
@@ -85,7 +85,7 @@ def _fire_one(cur: duckdb.DuckDBPyConnection, trigger: Trigger, since: int, dept
     cur.execute(
         f"CREATE OR REPLACE TEMP TABLE {FIRED} AS SELECT r.id, c.cursor, c.op"
         f" FROM (SELECT record_id, max(cursor) AS cursor, arg_max(op, cursor) AS op"
-        f" FROM kf_changes WHERE cursor > ? AND module = ? AND op IN ({ops}){changed}"
+        f" FROM kf_changes_after(?) WHERE module = ? AND op IN ({ops}){changed}"
         f" GROUP BY record_id) c JOIN {table} r ON r.id = c.record_id"
         f" WHERE coalesce({trigger.when_sql}, FALSE){same}",
         [*params, *trigger.when_params, *same_params],
@@ -132,9 +132,8 @@ def _unchanged_in_batch(trigger: Trigger, since: int) -> tuple[str, list[Any]]:
     same = " AND ".join(f"p.{f.name} IS NOT DISTINCT FROM r.{f.name}" for f in fields if f)
     return (
         f" AND NOT EXISTS (SELECT 1 FROM {trigger.module.table}_prev p WHERE p.id = r.id"
-        " AND p.prev_batch_id IN (SELECT batch_id FROM kf_changes WHERE cursor > ?"
-        f" AND batch_id IS NOT NULL) AND {same})",
-        [since],
+        f" AND p.prev_batch_id IN ({BATCHES_AFTER}) AND {same})",
+        [since, since],
     )
 
 

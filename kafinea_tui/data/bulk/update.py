@@ -2,25 +2,22 @@
 
 Values are text read by the import's rules (`edit_values`). The edit is a handful of statements
 over the whole selection in one transaction: the records that would fail (a unique key taken, an
-order's total fixed by its lines) go to `kf_bulk_fail`, the ones whose values actually change to
-`kf_bulk_upd` (with their previous values, read in the same scan); only those are saved for
-undo, rewritten, and logged. A record that already has
-the values is left alone (no `modified_at` bump, no change-log entry), as `Store.update` does.
+order's total fixed by its lines) go to `kf_bulk_fail`; the ones whose values actually change
+are saved with their previous values straight into the batch's undo table (`kf_edit_<batch>`,
+one scan), rewritten by one UPDATE over the same condition, and logged as one change-log set.
+A record that already has the values is left alone (no `modified_at` bump, no change-log
+entry), as `Store.update` does.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from typing import Any
 
 import duckdb
 
-from kafinea_tui.data.bulk.batch import (
-    count,
-    finish_batch,
-    open_batch,
-    save_changed,
-)
+from kafinea_tui.data.bulk.batch import count, edit_table, finish_batch, open_batch
 from kafinea_tui.data.bulk.edit_values import EditValues, display, read_values
 from kafinea_tui.data.bulk.failures import FAIL, collect_errors, find_failures
 from kafinea_tui.data.bulk.related_key import create_related
@@ -34,7 +31,6 @@ from kafinea_tui.data.store.database import Store, utc_now
 from kafinea_tui.data.values import Params, ValueOptions
 
 Progress = Callable[[float], None]
-UPD = "kf_bulk_upd"
 NEW_RELATED = -1  # stands for a related record not created yet (a dry run never creates it)
 
 
@@ -105,35 +101,64 @@ def mass_update(
         report.warnings = [*selected.warnings(mod), *edit.warnings(dry_run)]
         typed = {n: NEW_RELATED if n in edit.new_related else v for n, v in edit.values.items()}
         find_failures(cur, mod, typed, selected.count)
+        report.failed = count(cur, f"SELECT DISTINCT id FROM {FAIL}")
         params = Params()
-        sets = {name: _cast(mod, name, value, params) for name, value in typed.items()}
-        differs = " OR ".join(f"m.{n} IS DISTINCT FROM {v}" for n, v in sets.items())
-        previous = "".join(f", m.{n}" for n in sets)
+        changing = _changing(mod, typed, params, selection, report.failed > 0)
+        # The records that change, with their previous values: undo's table once the batch is
+        # open (a temporary one in a dry run), read and written in one scan.
+        saved = f"kf_edit_new_{uuid.uuid4().hex[:16]}"
+        previous = "".join(f", m.{n}" for n in typed)
         cur.execute(
-            f"CREATE OR REPLACE TEMP TABLE {UPD} AS SELECT m.id, m.modified_at{previous}"
-            f" FROM {mod.table} m"
-            f" JOIN {BULK_IDS} b ON b.id = m.id"
-            f" WHERE m.id NOT IN (SELECT id FROM {FAIL}) AND ({differs})",
+            f"CREATE {'TEMP ' if dry_run else ''}TABLE {saved} AS SELECT m.id, m.modified_at"
+            f"{previous} FROM {mod.table} m WHERE {changing}",
             params.values,
         )
         tick(0.3)
-        report.updated = count(cur, f"SELECT id FROM {UPD}")
-        report.failed = count(cur, f"SELECT DISTINCT id FROM {FAIL}")
+        report.updated = count(cur, f"SELECT id FROM {saved}")
         report.unchanged = report.matched - report.updated - report.failed
         report.errors = collect_errors(cur)
         report.related_created = len(edit.new_related)
         if not dry_run and report.updated:
-            report.batch = _write(store, cur, mod, edit, selection, source, actor)
+            written = _write(store, cur, mod, edit, selection, saved, source, report.failed > 0)
+            report.batch = written
+            log_id_set(
+                cur,
+                mod.name,
+                f"SELECT id FROM {edit_table(written)}",
+                "update",
+                source,
+                written,
+                list(edit.values),
+                actor,
+            )
             finish_batch(cur, report.batch, report.as_dict() | {"fields": list(edit.values)})
-        elif not report.updated:
-            report.related_created = 0
-            report.warnings = selected.warnings(mod)  # nothing is created nor added
-        for name in (UPD, FAIL, BULK_IDS):
+        else:
+            cur.execute(f"DROP TABLE {saved}")
+            if not report.updated:
+                report.related_created = 0
+                report.warnings = selected.warnings(mod)  # nothing is created nor added
+        for name in (FAIL, BULK_IDS):
             cur.execute(f"DROP TABLE IF EXISTS {name}")
     if edit.new_picklist and report.batch is not None:
         store.refresh_schema()
     tick(1.0)
     return report
+
+
+def _changing(
+    mod: Module, values: dict[str, Any], params: Params, selection: Selection, failures: bool
+) -> str:
+    """The condition on `m` (a record of the module) of the records the edit changes: selected,
+    not failing, and holding another value in one of the fields. Evaluated twice in the
+    transaction (saving, then rewriting), on the same records: a predicate over the table is
+    cheaper than a join on a million saved ids."""
+    differs = " OR ".join(
+        f"m.{n} IS DISTINCT FROM {_cast(mod, n, v, params)}" for n, v in values.items()
+    )
+    everything = selection.ids is None and not selection.filter and not selection.search
+    chosen = "" if everything else f" AND m.id IN (SELECT id FROM {BULK_IDS})"
+    failing = f" AND m.id NOT IN (SELECT id FROM {FAIL})" if failures else ""
+    return f"({differs}){chosen}{failing}"
 
 
 def _write(
@@ -142,27 +167,32 @@ def _write(
     mod: Module,
     edit: EditValues,
     selection: Selection,
+    saved: str,
     source: str,
-    actor: str | None,
+    failures: bool,
 ) -> int:
+    """Open the batch, keep `saved` as its undo table and rewrite the records. A new related
+    record takes its id only now: the records are then matched by the saved ids, as the
+    condition compared them with a placeholder."""
     now = utc_now()
     labels = ", ".join(mod.field(n).label for n in edit.values)
     batch = open_batch(cur, mod, source, f"mass edit of {labels} ({selection.describe()})", now)
+    table = edit_table(batch)
+    cur.execute(f"ALTER TABLE {saved} RENAME TO {table}")
     typed = dict(edit.values)
     for name, key in edit.new_related.items():
         typed[name] = create_related(cur, store, mod.field(name), key, batch, now, source)
     for name, value in edit.new_picklist.items():
         store.add_picklist_values(cur, mod.name, name, [value])
-    save_changed(cur, UPD, list(edit.values), batch)
     params = Params()
     sets = ", ".join(f"{n} = {_cast(mod, n, v, params)}" for n, v in typed.items())
+    if edit.new_related:
+        where = f"m.id IN (SELECT id FROM {table})"
+    else:
+        where = _changing(mod, dict(edit.values), params, selection, failures)
     cur.execute(
-        f"UPDATE {mod.table} SET {sets}, modified_at = {params.add(now)} FROM {UPD} u"
-        f" WHERE {mod.table}.id = u.id",
+        f"UPDATE {mod.table} AS m SET {sets}, modified_at = {params.add(now)} WHERE {where}",
         params.values,
-    )
-    log_id_set(
-        cur, mod.name, f"SELECT id FROM {UPD}", "update", source, batch, list(edit.values), actor
     )
     return batch
 

@@ -11,8 +11,8 @@ Why it is written this way:
   SELECT that keeps the file's order without a join (`ordered_rows`), with
   `preserve_insertion_order` on for that statement. The grouped path inserts its new records
   `ORDER BY id` (a sort of the created records only, usually few of them on a re-import).
-- The change log of the creates takes cursors from a reserved range too, computed from the ids,
-  without reading the module's table back.
+- The change log of the creates is one set entry (`change_log.log_id_set`): one row when the ids
+  are contiguous, without reading the module's table back.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from kafinea_tui.data.importer.duckdb_settings import ordered
 from kafinea_tui.data.importer.match import match_fields
 from kafinea_tui.data.importer.ordered_rows import drop_ordered_rows, ordered_rows
 from kafinea_tui.data.schema import Module
-from kafinea_tui.data.store.database import utc_now
-from kafinea_tui.data.store.record_ids import reserve_cursors, reserve_ids
+from kafinea_tui.data.store.change_log import log_id_set
+from kafinea_tui.data.store.record_ids import reserve_ids
 from kafinea_tui.data.values import Params
 
 
@@ -95,7 +95,7 @@ def _insert_plain(ctx: Context, batch: int | None, now: datetime, source: str) -
     with ordered(cur):
         cur.execute(f"{sql} FROM ({rows_sql}) c", {**params.values, **rows_params})
     ids = f"SELECT rn AS k, {first} + rn AS id FROM ({rows_sql})"
-    _log_creates(ctx, ids, rows, batch, source, rows_params)
+    _log_creates(ctx, ids, batch, source, rows_params)
     drop_ordered_rows(cur, ctx)
 
 
@@ -118,25 +118,25 @@ def _insert_grouped(ctx: Context, batch: int | None, now: datetime, source: str)
     with ordered(cur):
         cur.execute(f"{sql} FROM {RECS} c WHERE c.action = 'create' ORDER BY c.id", params.values)
     ids = f"SELECT id - {first} AS k, id FROM {RECS} WHERE action = 'create'"
-    _log_creates(ctx, ids, created, batch, source)
+    _log_creates(ctx, ids, batch, source)
 
 
 def _log_creates(
     ctx: Context,
     ids_sql: str,
-    count: int,
     batch: int | None,
     source: str,
     params: dict[str, object] | None = None,
 ) -> None:
-    """Log the creates named by `ids_sql` (columns `k`, 0 <= k < count, and `id`), cursor
-    `first cursor + k`. Creates carry no field list (NULL: every field of a new record is new);
-    a list per row would cost more than the insert itself on a million rows."""
-    cursor = reserve_cursors(ctx.cur, count)
-    values = {"kf_now": utc_now(), "kf_module": ctx.module.name, "kf_source": source}
-    ctx.cur.execute(
-        "INSERT INTO kf_changes (cursor, changed_at, module, record_id, op, source, batch_id,"
-        f" fields) SELECT {cursor} + q.k, $kf_now, $kf_module, q.id, 'create', $kf_source,"
-        f" $kf_batch, NULL FROM ({ids_sql}) q",
-        {**values, "kf_batch": batch, **(params or {})},
+    """Log the creates named by `ids_sql` (columns `k` and `id`) as one set of
+    the change log (contiguous ids: one row). Creates carry no field list (NULL: every field of
+    a new record is new)."""
+    log_id_set(
+        ctx.cur,
+        ctx.module.name,
+        f"SELECT id FROM ({ids_sql})",
+        "create",
+        source,
+        batch,
+        params=dict(params or {}),
     )

@@ -38,6 +38,7 @@ from kafinea_tui.data.importer.validate import (
 )
 from kafinea_tui.data.importer.write import write_records
 from kafinea_tui.data.schema import Module
+from kafinea_tui.data.store.change_log import set_actor
 from kafinea_tui.data.store.database import Store, utc_now
 from kafinea_tui.data.values import ValueOptions, check_value
 
@@ -151,8 +152,8 @@ def run_import(
         _count(ctx, report, staged)
         _collect_errors(cur, report, staged)
         report.batch = batch
-        if not dry_run and plan.actor is not None:
-            cur.execute("UPDATE kf_changes SET actor = ? WHERE batch_id = ?", [plan.actor, batch])
+        if not dry_run and plan.actor is not None and batch is not None:
+            set_actor(cur, batch, plan.actor)
         if not dry_run:
             cur.execute(
                 "UPDATE kf_batches SET finished_at = ?, report = ? WHERE id = ?",

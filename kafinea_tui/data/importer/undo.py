@@ -27,8 +27,9 @@ import duckdb
 from kafinea_tui.data.bulk.batch import EDIT_TABLE
 from kafinea_tui.data.errors import KafineaError
 from kafinea_tui.data.importer.undo_deleted import recreate_deleted
+from kafinea_tui.data.importer.undo_edit import created_in_module, undo_edit
 from kafinea_tui.data.schema import LINE_ITEMS_TABLE
-from kafinea_tui.data.store.change_log import log_id_set
+from kafinea_tui.data.store.change_log import batch_last_cursor, log_id_set
 from kafinea_tui.data.store.database import Store, utc_now
 
 
@@ -140,10 +141,7 @@ def _undo(store: Store, cur: duckdb.DuckDBPyConnection, batch_id: int) -> UndoRe
     edited = list(summary.get("fields", [])) if summary.get("operation") == "update" else None
     report = UndoReport(batch_id)
     now = utc_now()
-    last = cur.execute(
-        "SELECT coalesce(max(cursor), -1) FROM kf_changes WHERE batch_id = ?", [batch_id]
-    ).fetchone()
-    last_cursor = int(last[0]) if last else -1
+    last_cursor = batch_last_cursor(cur, batch_id)
     modules = [
         str(r[0])
         for r in cur.execute(
@@ -153,7 +151,16 @@ def _undo(store: Store, cur: duckdb.DuckDBPyConnection, batch_id: int) -> UndoRe
         ).fetchall()
     ]
     for name in modules:
+        module = store.module(name)
         mine = edited if name == str(row[0]) else None
+        if mine is not None and not created_in_module(cur, batch_id, module):
+            restored, kept = undo_edit(cur, module, batch_id, last_cursor, mine)
+            report.restored += restored
+            report.kept += [
+                f"{module.label} {rid} (updated by the import) was changed since; left as it is."
+                for rid in kept
+            ]
+            continue
         _undo_module(store, cur, name, batch_id, last_cursor, mine, report)
     if edited is not None:
         cur.execute(f"DROP TABLE IF EXISTS {EDIT_TABLE.format(int(batch_id))}")
@@ -187,8 +194,8 @@ def _undo_module(
         done += f" UNION ALL SELECT id, 'updated' FROM {prev}"
     cur.execute(
         "CREATE OR REPLACE TEMP TABLE kf_undo_rows AS SELECT b.id, b.action,"
-        f" b.id IN (SELECT c.record_id FROM kf_changes c WHERE c.module = $module"
-        " AND c.cursor > $last AND c.batch_id IS DISTINCT FROM $batch) AS changed_since"
+        " b.id IN (SELECT c.record_id FROM kf_changes_after($last) c WHERE c.module = $module"
+        " AND c.batch_id IS DISTINCT FROM $batch) AS changed_since"
         f" FROM ({done}) b",
         {"batch": batch_id, "module": name, "last": last_cursor},
     )

@@ -1,7 +1,17 @@
 """The change log: every create, update and delete, with a monotonic cursor and its source.
 
-The API's `changes` feed and the workflows read it; an import writes a million entries in one
-statement by passing a SQL query of ids instead of a list.
+The API's `changes` feed and the workflows read it, one entry per changed record, through
+`kf_changes_after(since)` (or the view `kf_changes`, every entry). It is stored in two forms
+(schema version 5, `migrations.CHANGES_AFTER`):
+
+- a single change (the app's record form, the API's row writes) is a row of `kf_change_rows`;
+- a set operation (an import, a mass edit or delete, an undo, a workflow's update) is one row of
+  `kf_change_sets` for all its records: ids id_low..id_high when they are contiguous, else those
+  listed in `kf_change_set_ids`, each record's cursor `cursor + record_id - id_low`.
+
+Why: one row of nine columns per record cost more than a mass edit's UPDATE itself (1.2 s for a
+million records, 6x the bare UPDATE; now 5-10 ms for a contiguous set, one narrow column when
+not). Readers expand only the sets past their cursor, in SQL.
 """
 
 from __future__ import annotations
@@ -14,6 +24,10 @@ import duckdb
 from kafinea_tui.data.store.record_ids import reserve_cursors
 
 COLUMNS = "cursor, changed_at, module, record_id, op, source, batch_id, fields, actor"
+SET_COLUMNS = (
+    "cursor, last_cursor, id_low, id_high, listed, changed_at, module, op, source, batch_id,"
+    " fields, actor"
+)
 
 
 def utc_now() -> datetime:
@@ -23,8 +37,36 @@ def utc_now() -> datetime:
 
 def top_cursor(cur: duckdb.DuckDBPyConnection) -> int:
     """The last cursor this transaction sees (0 for an empty log)."""
-    row = cur.execute("SELECT coalesce(max(cursor), 0) FROM kf_changes").fetchone()
+    row = cur.execute(
+        "SELECT greatest((SELECT coalesce(max(cursor), 0) FROM kf_change_rows),"
+        " (SELECT coalesce(max(last_cursor), 0) FROM kf_change_sets))"
+    ).fetchone()
     return int(row[0]) if row else 0
+
+
+def batch_last_cursor(cur: duckdb.DuckDBPyConnection, batch_id: int) -> int:
+    """The last cursor a batch logged (-1 when it logged nothing)."""
+    row = cur.execute(
+        "SELECT greatest((SELECT coalesce(max(cursor), -1) FROM kf_change_rows"
+        " WHERE batch_id = $b), (SELECT coalesce(max(last_cursor), -1) FROM kf_change_sets"
+        " WHERE batch_id = $b))",
+        {"b": batch_id},
+    ).fetchone()
+    return int(row[0]) if row else -1
+
+
+# The batches that logged a change past a cursor (given twice, as two `?`), without expanding
+# the sets: a set's last entry is at its `last_cursor`.
+BATCHES_AFTER = (
+    "SELECT batch_id FROM kf_change_rows WHERE cursor > ? AND batch_id IS NOT NULL"
+    " UNION SELECT batch_id FROM kf_change_sets WHERE last_cursor > ? AND batch_id IS NOT NULL"
+)
+
+
+def set_actor(cur: duckdb.DuckDBPyConnection, batch_id: int, actor: str) -> None:
+    """Name who made a batch's changes (the API token of an import posted through the API)."""
+    for table in ("kf_change_rows", "kf_change_sets"):
+        cur.execute(f"UPDATE {table} SET actor = ? WHERE batch_id = ?", [actor, batch_id])
 
 
 def log_changes(
@@ -35,30 +77,31 @@ def log_changes(
     source: str,
     batch_id: int | None = None,
     fields: list[str] | None = None,
-    params: list[Any] | None = None,
     actor: str | None = None,
 ) -> None:
     """Append to the change log. `record_ids` is a list, or a SQL query yielding one `id` column
-    (with `params`) so that an import logs a million changes in one statement. `actor` names
-    who made the change within its source (the API token's name)."""
-    now = utc_now()
+    of distinct ids; more than one id is logged as one set (`log_id_set`). `actor` names who
+    made the change within its source (the API token's name)."""
     if isinstance(record_ids, str):
-        cur.execute(
-            f"INSERT INTO kf_changes ({COLUMNS}) SELECT nextval('kf_changes_seq'), ?, ?, q.id,"
-            f" ?, ?, ?, ?, ? FROM ({record_ids}) q",
-            [now, module, op, source, batch_id, fields, actor, *(params or [])],
-        )
+        log_id_set(cur, module, record_ids, op, source, batch_id, fields, actor)
     elif len(record_ids) == 1:
         cur.execute(
-            f"INSERT INTO kf_changes ({COLUMNS}) VALUES (nextval('kf_changes_seq'),"
+            f"INSERT INTO kf_change_rows ({COLUMNS}) VALUES (nextval('kf_changes_seq'),"
             " ?, ?, ?, ?, ?, ?, ?, ?)",
-            [now, module, record_ids[0], op, source, batch_id, fields, actor],
+            [utc_now(), module, record_ids[0], op, source, batch_id, fields, actor],
         )
     elif record_ids:
-        cur.executemany(
-            f"INSERT INTO kf_changes ({COLUMNS}) VALUES (nextval('kf_changes_seq'),"
-            " ?, ?, ?, ?, ?, ?, ?, ?)",
-            [[now, module, rid, op, source, batch_id, fields, actor] for rid in record_ids],
+        ids = sorted(set(int(i) for i in record_ids))
+        log_id_set(
+            cur,
+            module,
+            "SELECT unnest($ids) AS id",
+            op,
+            source,
+            batch_id,
+            fields,
+            actor,
+            {"ids": ids},
         )
 
 
@@ -71,20 +114,41 @@ def log_id_set(
     batch_id: int | None = None,
     fields: list[str] | None = None,
     actor: str | None = None,
+    params: dict[str, Any] | None = None,
 ) -> int:
-    """Log one change per id of `ids_sql` (a query yielding distinct ids in one `id` column)
-    and return how many. The cursors come from a range reserved in one step, each entry's cursor
-    its id's offset in the range (cursors are only ordered, so the holes are invisible): no
-    `nextval` and no numbering sort per row, which on a million records cost more than the
-    mass edit's UPDATE itself."""
-    row = cur.execute(f"SELECT count(*), min(id), max(id) FROM ({ids_sql})").fetchone()
+    """Log one change per id of `ids_sql` (a query yielding distinct ids in one `id` column,
+    with named `params`) as one set, and return how many. The cursors are a range reserved in
+    one step, each entry's cursor its id's offset in the range (cursors are only ordered, so
+    the holes are invisible); the ids are copied to `kf_change_set_ids` only when they are not
+    contiguous."""
+    row = cur.execute(
+        f"SELECT count(*), min(id), max(id) FROM ({ids_sql}) q", params or {}
+    ).fetchone()
     if not row or not row[0]:
         return 0
     count, low, high = int(row[0]), int(row[1]), int(row[2])
     first = reserve_cursors(cur, high - low + 1)
+    listed = count != high - low + 1
     cur.execute(
-        f"INSERT INTO kf_changes ({COLUMNS}) SELECT {int(first) - low} + q.id, ?, ?, q.id, ?, ?,"
-        f" ?, ?, ? FROM ({ids_sql}) q",
-        [utc_now(), module, op, source, batch_id, fields, actor],
+        f"INSERT INTO kf_change_sets ({SET_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            first,
+            first + high - low,
+            low,
+            high,
+            listed,
+            utc_now(),
+            module,
+            op,
+            source,
+            batch_id,
+            fields,
+            actor,
+        ],
     )
+    if listed:
+        cur.execute(
+            f"INSERT INTO kf_change_set_ids SELECT $kf_first, q.id FROM ({ids_sql}) q",
+            {**(params or {}), "kf_first": first},
+        )
     return count

@@ -1,5 +1,6 @@
 """Reading the change log: a module's entries after a cursor, oldest first (the API's changes
-feed). Writing it is `change_log`."""
+feed). Writing it is `change_log`; `kf_changes_after` expands a set operation's single log entry
+into one entry per record, so a million-record import reads as a million changes."""
 
 from __future__ import annotations
 
@@ -27,8 +28,8 @@ def changes_after(store: Store, module: str, since: int, limit: int) -> list[Cha
         store.cursor()
         .execute(
             "SELECT cursor, op, record_id, source, fields, changed_at, batch_id, actor"
-            " FROM kf_changes WHERE module = ? AND cursor > ? ORDER BY cursor LIMIT ?",
-            [module, since, limit],
+            " FROM kf_changes_after(?) WHERE module = ? ORDER BY cursor LIMIT ?",
+            [since, module, limit],
         )
         .fetchall()
     )

@@ -15,6 +15,26 @@ from kafinea_tui.data.schema import LINE_ITEMS_TABLE, builtin_modules
 
 Migration = Callable[[duckdb.DuckDBPyConnection], None]
 
+# Every change after the cursor `since`, one row each, in the columns of the old `kf_changes`
+# table: the single changes, then the sets that reach past `since`, expanded from the first id
+# whose cursor is past it (contiguous sets by `range`, listed ones by their ids). As released
+# in schema version 5: a later change to it is a new migration re-creating the macro.
+CHANGES_AFTER = """
+SELECT cursor, changed_at, module, record_id, op, source, batch_id, fields, actor
+FROM kf_change_rows WHERE cursor > since
+UNION ALL
+SELECT s.cursor + r.record_id - s.id_low, s.changed_at, s.module, r.record_id, s.op, s.source,
+    s.batch_id, s.fields, s.actor
+FROM kf_change_sets s, range(greatest(s.id_low, since - s.cursor + s.id_low + 1), s.id_high + 1)
+    r(record_id)
+WHERE NOT s.listed AND s.last_cursor > since
+UNION ALL
+SELECT s.cursor + i.record_id - s.id_low, s.changed_at, s.module, i.record_id, s.op, s.source,
+    s.batch_id, s.fields, s.actor
+FROM kf_change_sets s JOIN kf_change_set_ids i ON i.cursor = s.cursor
+WHERE s.listed AND s.last_cursor > since AND i.record_id > since - s.cursor + s.id_low
+"""
+
 
 def _v1_initial(conn: duckdb.DuckDBPyConnection) -> None:
     for module in builtin_modules().values():
@@ -112,11 +132,34 @@ def _v4_change_actor(conn: duckdb.DuckDBPyConnection) -> None:
     conn.execute("ALTER TABLE kf_changes ADD COLUMN actor VARCHAR")
 
 
+def _v5_change_sets(conn: duckdb.DuckDBPyConnection) -> None:
+    # A set operation (an import, a mass edit or delete, an undo) logs one `kf_change_sets` row
+    # instead of one row per record: its records are the ids id_low..id_high, or when they are
+    # not contiguous (`listed`) the ids in `kf_change_set_ids`; a record's cursor is the set's
+    # `cursor + record_id - id_low`. Single changes stay rows, in `kf_change_rows` (the old
+    # table, renamed). `kf_changes_after(since)` reads both, one row per change, expanding only
+    # the sets past `since`; the view `kf_changes` is every change (see change_log.py).
+    # Adding a column to the change log means adding it to both tables and re-creating both.
+    conn.execute("ALTER TABLE kf_changes RENAME TO kf_change_rows")
+    conn.execute(
+        "CREATE TABLE kf_change_sets (cursor BIGINT NOT NULL, last_cursor BIGINT NOT NULL,"
+        " id_low BIGINT NOT NULL, id_high BIGINT NOT NULL, listed BOOLEAN NOT NULL,"
+        " changed_at TIMESTAMP NOT NULL, module VARCHAR NOT NULL, op VARCHAR NOT NULL,"
+        " source VARCHAR NOT NULL, batch_id BIGINT, fields VARCHAR[], actor VARCHAR)"
+    )
+    conn.execute(
+        "CREATE TABLE kf_change_set_ids (cursor BIGINT NOT NULL, record_id BIGINT NOT NULL)"
+    )
+    conn.execute(f"CREATE MACRO kf_changes_after(since) AS TABLE {CHANGES_AFTER}")
+    conn.execute("CREATE VIEW kf_changes AS SELECT * FROM kf_changes_after(-1)")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _v1_initial,
     _v2_api_tokens,
     _v3_automation,
     _v4_change_actor,
+    _v5_change_sets,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -1,0 +1,57 @@
+"""Undoing a mass edit in the module it edited: one UPDATE ... FROM the batch's saved values.
+
+A mass edit saved each changed record's id, `modified_at` and edited fields as they were in
+`kf_edit_<batch>` (bulk.update). Undo leaves out the records changed since by anything else
+(a later change-log entry of another source or batch: undo never throws away later work),
+puts the saved values back by a join on the saved ids, and logs the restored records as one
+change-log set. The general path of `undo` (a temporary table of every record the batch
+touched, then an UPDATE filtered by it) cost 5x this on a million records.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from kafinea_tui.data.bulk.batch import edit_table
+from kafinea_tui.data.schema import Module
+from kafinea_tui.data.store.change_log import log_id_set
+
+
+def created_in_module(cur: duckdb.DuckDBPyConnection, batch_id: int, module: Module) -> bool:
+    """Whether the batch listed records of this module (a related record a mass edit created
+    in the module it edited): then the general path undoes it."""
+    row = cur.execute(
+        "SELECT count(*) FROM kf_batch_rows WHERE batch_id = ? AND module = ?",
+        [batch_id, module.name],
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def undo_edit(
+    cur: duckdb.DuckDBPyConnection,
+    module: Module,
+    batch_id: int,
+    last_cursor: int,
+    edited: list[str],
+) -> tuple[int, list[int]]:
+    """Restore the edited fields of the records the mass edit changed; return how many were
+    restored and the ids of those changed since (left as they are), in id order."""
+    saved = edit_table(batch_id)
+    kept = [
+        int(r[0])
+        for r in cur.execute(
+            f"SELECT id FROM {saved} WHERE id IN (SELECT c.record_id"
+            " FROM kf_changes_after($last) c WHERE c.module = $module"
+            " AND c.batch_id IS DISTINCT FROM $batch) ORDER BY id",
+            {"last": last_cursor, "module": module.name, "batch": batch_id},
+        ).fetchall()
+    ]
+    if kept:
+        cur.execute(f"DELETE FROM {saved} WHERE id IN (SELECT unnest(?))", [kept])
+    columns = ["modified_at", *(f.name for f in module.columns if f.name in edited)]
+    sets = ", ".join(f"{c} = p.{c}" for c in columns)
+    cur.execute(f"UPDATE {module.table} AS m SET {sets} FROM {saved} p WHERE p.id = m.id")
+    restored = log_id_set(
+        cur, module.name, f"SELECT id FROM {saved}", "update", "undo", fields=edited
+    )
+    return restored, kept
