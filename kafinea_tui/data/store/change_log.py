@@ -79,29 +79,28 @@ def log_changes(
     fields: list[str] | None = None,
     actor: str | None = None,
 ) -> None:
-    """Append to the change log. `record_ids` is a list, or a SQL query yielding one `id` column
-    of distinct ids; more than one id is logged as one set (`log_id_set`). `actor` names who
-    made the change within its source (the API token's name)."""
+    """Append to the change log. `record_ids` is a list (one row each), or a SQL query yielding
+    one `id` column of distinct ids, logged as one set (`log_id_set`). `actor` names who made
+    the change within its source (the API token's name)."""
     if isinstance(record_ids, str):
         log_id_set(cur, module, record_ids, op, source, batch_id, fields, actor)
-    elif len(record_ids) == 1:
-        cur.execute(
-            f"INSERT INTO kf_change_rows ({COLUMNS}) VALUES (nextval('kf_changes_seq'),"
-            " ?, ?, ?, ?, ?, ?, ?, ?)",
-            [utc_now(), module, record_ids[0], op, source, batch_id, fields, actor],
-        )
     elif record_ids:
-        ids = sorted(set(int(i) for i in record_ids))
-        log_id_set(
-            cur,
-            module,
-            "SELECT unnest($ids) AS id",
-            op,
-            source,
-            batch_id,
-            fields,
-            actor,
-            {"ids": ids},
+        # A few records (the app, the API's row path): rows, drawing cursors from the sequence
+        # in list order; a set would re-create the sequence (a catalog write) for each.
+        cur.execute(
+            f"INSERT INTO kf_change_rows ({COLUMNS}) SELECT nextval('kf_changes_seq'), $at,"
+            " $module, q.id, $op, $source, $batch, $fields, $actor"
+            " FROM (SELECT unnest($ids) AS id, generate_subscripts($ids, 1) AS n) q ORDER BY q.n",
+            {
+                "at": utc_now(),
+                "module": module,
+                "op": op,
+                "source": source,
+                "batch": batch_id,
+                "fields": fields,
+                "actor": actor,
+                "ids": [int(i) for i in record_ids],
+            },
         )
 
 
