@@ -3,15 +3,15 @@
 Values are text read by the import's rules (`edit_values`). The edit is a handful of statements
 over the whole selection in one transaction: the records that would fail (a unique key taken, an
 order's total fixed by its lines) go to `kf_bulk_fail`; the ones whose values actually change
-are saved with their previous values straight into the batch's undo table (`kf_edit_<batch>`,
-one scan), rewritten by one UPDATE over the same condition, and logged as one change-log set.
+are counted with their distinct previous values (one scan), saved for undo as codes into those
+values (`saved_values`), rewritten by one UPDATE over the same condition, and logged as one
+change-log set.
 A record that already has the values is left alone (no `modified_at` bump, no change-log
 entry), as `Store.update` does.
 """
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -22,6 +22,7 @@ from kafinea_tui.data.bulk.edit_values import EditValues, display, read_values
 from kafinea_tui.data.bulk.failures import FAIL, collect_errors, find_failures
 from kafinea_tui.data.bulk.related_key import create_related
 from kafinea_tui.data.bulk.report import BulkReport, RecordChange, UpdatePreview
+from kafinea_tui.data.bulk.saved_values import DISTINCT, count_changing, save_values
 from kafinea_tui.data.bulk.selection import BULK_IDS, Selection, select_into
 from kafinea_tui.data.errors import UsageError
 from kafinea_tui.data.query import display_select
@@ -104,22 +105,15 @@ def mass_update(
         report.failed = count(cur, f"SELECT DISTINCT id FROM {FAIL}")
         params = Params()
         changing = _changing(mod, typed, params, selection, report.failed > 0)
-        # The records that change, with their previous values: undo's table once the batch is
-        # open (a temporary one in a dry run), read and written in one scan.
-        saved = f"kf_edit_new_{uuid.uuid4().hex[:16]}"
-        previous = "".join(f", m.{n}" for n in typed)
-        cur.execute(
-            f"CREATE {'TEMP ' if dry_run else ''}TABLE {saved} AS SELECT m.id, m.modified_at"
-            f"{previous} FROM {mod.table} m WHERE {changing}",
-            params.values,
-        )
+        # The records that change, counted with their distinct previous values in one scan.
+        fields = list(typed)
+        report.updated = count_changing(cur, mod.table, fields, changing, params.values)
         tick(0.3)
-        report.updated = count(cur, f"SELECT id FROM {saved}")
         report.unchanged = report.matched - report.updated - report.failed
         report.errors = collect_errors(cur)
         report.related_created = len(edit.new_related)
         if not dry_run and report.updated:
-            written = _write(store, cur, mod, edit, selection, saved, source, report.failed > 0)
+            written = _write(store, cur, mod, edit, selection, source, report.failed > 0)
             report.batch = written
             log_id_set(
                 cur,
@@ -132,12 +126,10 @@ def mass_update(
                 actor,
             )
             finish_batch(cur, report.batch, report.as_dict() | {"fields": list(edit.values)})
-        else:
-            cur.execute(f"DROP TABLE {saved}")
-            if not report.updated:
-                report.related_created = 0
-                report.warnings = selected.warnings(mod)  # nothing is created nor added
-        for name in (FAIL, BULK_IDS):
+        elif not report.updated:
+            report.related_created = 0
+            report.warnings = selected.warnings(mod)  # nothing is created nor added
+        for name in (FAIL, BULK_IDS, DISTINCT):
             cur.execute(f"DROP TABLE IF EXISTS {name}")
     if edit.new_picklist and report.batch is not None:
         store.refresh_schema()
@@ -167,18 +159,20 @@ def _write(
     mod: Module,
     edit: EditValues,
     selection: Selection,
-    saved: str,
     source: str,
     failures: bool,
 ) -> int:
-    """Open the batch, keep `saved` as its undo table and rewrite the records. A new related
-    record takes its id only now: the records are then matched by the saved ids, as the
+    """Open the batch, save the previous values for undo and rewrite the records. A new
+    related record takes its id only now: the records are then matched by the saved ids, as the
     condition compared them with a placeholder."""
     now = utc_now()
     labels = ", ".join(mod.field(n).label for n in edit.values)
     batch = open_batch(cur, mod, source, f"mass edit of {labels} ({selection.describe()})", now)
     table = edit_table(batch)
-    cur.execute(f"ALTER TABLE {saved} RENAME TO {table}")
+    typed = {n: NEW_RELATED if n in edit.new_related else v for n, v in edit.values.items()}
+    saving = Params()
+    where = _changing(mod, typed, saving, selection, failures)
+    save_values(cur, mod.table, list(typed), where, saving.values, batch)
     typed = dict(edit.values)
     for name, key in edit.new_related.items():
         typed[name] = create_related(cur, store, mod.field(name), key, batch, now, source)

@@ -24,7 +24,7 @@ from typing import Any
 
 import duckdb
 
-from kafinea_tui.data.bulk.batch import EDIT_TABLE
+from kafinea_tui.data.bulk.saved_values import drop_saved, saved_rows
 from kafinea_tui.data.errors import KafineaError
 from kafinea_tui.data.importer.undo_deleted import recreate_deleted
 from kafinea_tui.data.importer.undo_edit import created_in_module, undo_edit
@@ -163,7 +163,7 @@ def _undo(store: Store, cur: duckdb.DuckDBPyConnection, batch_id: int) -> UndoRe
             continue
         _undo_module(store, cur, name, batch_id, last_cursor, mine, report)
     if edited is not None:
-        cur.execute(f"DROP TABLE IF EXISTS {EDIT_TABLE.format(int(batch_id))}")
+        drop_saved(cur, batch_id)
     cur.execute("UPDATE kf_batches SET undone_at = ? WHERE id = ?", [now, batch_id])
     return report
 
@@ -182,7 +182,7 @@ def _undo_module(
     in `<module>_prev`, records listed in `kf_batch_rows`)."""
     module = store.module(name)
     table = module.table
-    prev = f"{table}_prev" if edited is None else EDIT_TABLE.format(int(batch_id))
+    prev = f"{table}_prev" if edited is None else saved_rows(cur, batch_id)
     # What the batch did to this module: created (by batch_id, or listed by older workspaces;
     # UNION makes one row of both) and updated or merged (listed, or saved by a mass edit).
     done = (

@@ -1,7 +1,7 @@
 """Undoing a mass edit in the module it edited: one UPDATE ... FROM the batch's saved values.
 
-A mass edit saved each changed record's id, `modified_at` and edited fields as they were in
-`kf_edit_<batch>` (bulk.update). Undo leaves out the records changed since by anything else
+A mass edit saved each changed record's id, `modified_at` and edited fields as they were
+(bulk.saved_values: ids and codes in `kf_edit_<batch>`, the values they stand for beside). Undo leaves out the records changed since by anything else
 (a later change-log entry of another source or batch: undo never throws away later work),
 puts the saved values back by a join on the saved ids, and logs the restored records as one
 change-log set. The general path of `undo` (a temporary table of every record the batch
@@ -13,6 +13,7 @@ from __future__ import annotations
 import duckdb
 
 from kafinea_tui.data.bulk.batch import edit_table
+from kafinea_tui.data.bulk.saved_values import saved_rows
 from kafinea_tui.data.schema import Module
 from kafinea_tui.data.store.change_log import log_id_set
 
@@ -50,7 +51,8 @@ def undo_edit(
         cur.execute(f"DELETE FROM {saved} WHERE id IN (SELECT unnest(?))", [kept])
     columns = ["modified_at", *(f.name for f in module.columns if f.name in edited)]
     sets = ", ".join(f"{c} = p.{c}" for c in columns)
-    cur.execute(f"UPDATE {module.table} AS m SET {sets} FROM {saved} p WHERE p.id = m.id")
+    rows = saved_rows(cur, batch_id)
+    cur.execute(f"UPDATE {module.table} AS m SET {sets} FROM {rows} p WHERE p.id = m.id")
     restored = log_id_set(
         cur, module.name, f"SELECT id FROM {saved}", "update", "undo", fields=edited
     )

@@ -1,0 +1,83 @@
+"""A mass edit's previous values, kept for undo as codes into the distinct values they had.
+
+Each changed record's `modified_at` and edited fields as they were are saved in two tables of
+the batch's own: `kf_edit_<batch>_values(code, modified_at, <fields>)`, one row per distinct
+combination, and `kf_edit_<batch>(id, code)`. Why codes: writing a million strings to a
+persistent table cost more than the mass edit's UPDATE itself, and a million integers a
+fraction of it, while the combinations a mass edit meets are few (the records of one import
+share their `modified_at`; edited fields are a status, a title, an owner). At worst every record
+has its own combination, and the values table holds them once each as the single table would.
+Undo joins the two back (`saved_rows`). A workspace's mass edits made before the codes have a
+single table `kf_edit_<batch>(id, modified_at, <fields>)`, read as it is.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+
+from kafinea_tui.data.bulk.batch import edit_table
+
+DISTINCT = "kf_edit_distinct"
+
+
+def count_changing(
+    cur: duckdb.DuckDBPyConnection, table: str, fields: list[str], where: str, params: Any
+) -> int:
+    """Count the records `where` (a condition on `m`) names and keep their distinct previous
+    values in a temporary table for `save_values`, in one scan."""
+    names = ", ".join(["m.modified_at", *(f"m.{n}" for n in fields)])
+    cur.execute(
+        f"CREATE OR REPLACE TEMP TABLE {DISTINCT} AS SELECT {names}, count(*) AS kf_n"
+        f" FROM {table} m WHERE {where} GROUP BY ALL",
+        params,
+    )
+    row = cur.execute(f"SELECT coalesce(sum(kf_n), 0) FROM {DISTINCT}").fetchone()
+    return int(row[0]) if row else 0
+
+
+def save_values(
+    cur: duckdb.DuckDBPyConnection,
+    table: str,
+    fields: list[str],
+    where: str,
+    params: Any,
+    batch: int,
+) -> None:
+    """Save the previous values counted by `count_changing` for the batch: the distinct ones
+    numbered, then each record's id and code, found by a join on the values."""
+    saved = edit_table(batch)
+    names = ", ".join(["modified_at", *fields])
+    cur.execute(
+        f"CREATE TABLE {saved}_values AS SELECT row_number() OVER () AS code, {names}"
+        f" FROM {DISTINCT}"
+    )
+    same = " AND ".join(f"v.{n} IS NOT DISTINCT FROM m.{n}" for n in ["modified_at", *fields])
+    cur.execute(
+        f"CREATE TABLE {saved} AS SELECT m.id, v.code FROM {table} m"
+        f" JOIN {saved}_values v ON {same} WHERE {where}",
+        params,
+    )
+    cur.execute(f"DROP TABLE {DISTINCT}")
+
+
+def saved_rows(cur: duckdb.DuckDBPyConnection, batch: int) -> str:
+    """SQL of the saved rows `(id, modified_at, <fields>)` of a mass edit, either form."""
+    saved = edit_table(batch)
+    if not _exists(cur, f"{saved}_values"):
+        return saved
+    return f"(SELECT s.id, v.* EXCLUDE (code) FROM {saved} s JOIN {saved}_values v USING (code))"
+
+
+def drop_saved(cur: duckdb.DuckDBPyConnection, batch: int) -> None:
+    saved = edit_table(batch)
+    cur.execute(f"DROP TABLE IF EXISTS {saved}")
+    cur.execute(f"DROP TABLE IF EXISTS {saved}_values")
+
+
+def _exists(cur: duckdb.DuckDBPyConnection, name: str) -> bool:
+    row = cur.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND NOT temporary", [name]
+    ).fetchone()
+    return bool(row and row[0])

@@ -1,0 +1,64 @@
+"""A mass edit's previous values saved as codes into their distinct values, and undo putting
+each record's own back (NULLs and `modified_at` included), in both saved forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kafinea_tui.data.bulk import Selection, mass_update
+from kafinea_tui.data.importer.undo import undo_import
+from kafinea_tui.data.store.database import Store
+
+
+def rows(store: Store, sql: str) -> list[tuple[Any, ...]]:
+    return store.cursor().execute(sql).fetchall()
+
+
+def contacts(store: Store) -> list[tuple[Any, ...]]:
+    return rows(store, "SELECT id, title, department, modified_at FROM contacts ORDER BY id")
+
+
+def make(store: Store) -> None:
+    titles = ["Buyer", None, "CTO", "Buyer", "buyer", None, "CTO "]
+    for i, title in enumerate(titles):
+        store.create("contacts", {"last_name": f"N{i}", "title": title, "department": f"D{i % 2}"})
+    with store.transaction() as cur:  # as one import leaves them
+        cur.execute("UPDATE contacts SET modified_at = TIMESTAMP '2026-03-04 05:06:07'")
+
+
+def test_the_distinct_previous_values_are_saved_once_and_each_record_gets_its_own_back(
+    store: Store,
+) -> None:
+    make(store)
+    before = contacts(store)
+    report = mass_update(store, "contacts", Selection(), {"title": "Owner", "department": "X"})
+    assert report.updated == 7
+    batch = report.batch or 0
+    saved = rows(store, f"SELECT count(*) FROM kf_edit_{batch}_values")[0][0]
+    distinct = {(r[1], r[2], r[3]) for r in before}
+    assert saved == len(distinct) < len(before)
+    assert rows(store, f"SELECT count(*) FROM kf_edit_{batch}") == [(7,)]
+    assert {r[1:3] for r in contacts(store)} == {("Owner", "X")}
+    assert undo_import(store, batch).restored == 7
+    assert contacts(store) == before
+    tables = rows(store, "SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE 'kf_edit%'")
+    assert tables == [(0,)]
+
+
+def test_a_mass_edit_saved_in_the_single_table_of_earlier_versions_is_undone(
+    store: Store,
+) -> None:
+    make(store)
+    before = contacts(store)
+    report = mass_update(store, "contacts", Selection(ids=(1, 2, 3)), {"title": "Owner"})
+    batch = report.batch or 0
+    with store.transaction() as cur:  # the form a workspace of schema version 5 may hold
+        cur.execute(
+            f"CREATE TABLE kf_edit_old AS SELECT s.id, v.modified_at, v.title FROM kf_edit_{batch}"
+            f" s JOIN kf_edit_{batch}_values v USING (code)"
+        )
+        cur.execute(f"DROP TABLE kf_edit_{batch}")
+        cur.execute(f"DROP TABLE kf_edit_{batch}_values")
+        cur.execute(f"ALTER TABLE kf_edit_old RENAME TO kf_edit_{batch}")
+    assert undo_import(store, batch).restored == 3
+    assert contacts(store) == before
