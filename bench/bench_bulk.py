@@ -2,17 +2,34 @@
 undo, each as a ratio to a bare DuckDB `UPDATE contacts SET title = ?` (with its COMMIT) on the
 same database in the same run. Goal: at most 2.0x.
 
-The mass edit pays, beyond the UPDATE, for reading the selection, saving each record's previous
-value for undo (`kf_edit_<batch>`) and writing a change-log entry per record; the undo for
-putting the values back and logging them again. Medians of RUNS runs, on a copy of the bench
-workspace so the cached one stays as built.
+The mass edit pays, beyond the UPDATE (of `modified_at` too), for reading the selection, saving
+each changed record's previous values for undo and logging the change; the undo for putting
+the values back (a join on a million ids, where the bare UPDATE writes a constant) and logging
+again. Medians of RUNS runs, on a copy of the bench workspace so the cached one stays as built.
 
-Measured (2 shared cores, load average about 15): bare 0.35-0.52 s; mass edit 5.8 s (11x) after
-saving only the edited column in a narrow table and numbering change-log cursors by id (it was
-19.8 s, 42x, with whole rows in `contacts_prev`, `kf_batch_rows` and a row_number sort); undo
-5.0 s (10x). What is left is mostly the million change-log entries (9 columns: 1.5-2 s on their
-own, 4x the bare UPDATE), which the changes feed and the workflows read one per record: the
-2.0x goal needs a compact change-log entry for set operations, not reached here.
+Measured on 2 cores shared with up to 8 busy engineers (load average 1-19: the ratios swing by
+a third between runs; compare figures of one run only):
+
+- Before: bare 196 ms; mass edit 2.15 s (11.0x), undo 2.00 s (10.2x). Per statement: the
+  change log's million nine-column rows 1.24 s (undo 0.96 s), a temporary table of the changed
+  records 0.41 s, its copy as undo's table 0.28 s, the UPDATE 0.27 s, COMMIT 0.12 s; the undo's
+  UPDATE filtered by a temporary table of every record the batch touched 0.67 s.
+- A set operation logs one change-log entry (`kf_change_sets`, ids listed only when not
+  contiguous; readers expand it in SQL): 5-10 ms instead of 1.24 s. The edit saves the changed
+  records straight into undo's table and rewrites them by the same condition (no temporary
+  table, no join); undo restores by one `UPDATE ... FROM` the saved values. Load 15, bare
+  652 ms: mass edit 4.05x, undo 4.26x.
+- Previous values saved as codes into their distinct values (`bulk/saved_values.py`): a
+  million strings cost 0.9-2.3 s to write to a persistent table under load, the ids with
+  integer codes 0.4-0.8 s. Load 19, bare 438 ms: mass edit 3.68x, undo 3.34x.
+
+What is left, per statement (load 17, bare 744 ms): counting the changed records with their
+distinct values 0.21 s, the codes table 0.74 s (its join on the values; hashing the values
+instead measured 28% cheaper, but equal hashes would have to be checked), the UPDATE of the
+field and `modified_at` 0.67 s, COMMIT 0.46 s; undo's UPDATE ... FROM 1.13 s. Any saving of a
+million previous values costs about what the bare UPDATE does, so the 2.0x goal is not reached
+for the edit; for the undo, restoring a million distinct values by id costs 1.5-2.5x the bare
+UPDATE of a constant on its own.
 """
 
 from __future__ import annotations
