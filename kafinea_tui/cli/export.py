@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from kafinea_tui.arguments import options_from_args, whole_number
+from kafinea_tui.cli.cancellable import run_cancellable, test_hold
 from kafinea_tui.data.csv_dialect import DELIMITERS
 from kafinea_tui.data.exporter.options import (
     DECIMALS,
@@ -81,11 +82,13 @@ def run(args: argparse.Namespace, workspace: Workspace) -> int:
 
     options = options_from_args(args)
     to_stdout = args.output == "-"
+    target = sys.stdout.buffer if to_stdout else Path(args.output)
     with workspace.opened_store() as store:
-        if to_stdout:
-            result = export_file(store, options, sys.stdout.buffer)
-        else:
-            result = export_file(store, options, Path(args.output))
+        result = run_cancellable(
+            lambda cancellation: export_file(
+                store, options, target, test_hold(cancellation), cancellation
+            )
+        )
     out = sys.stderr if to_stdout else sys.stdout
     if args.json:
         path = str(result.path.resolve()) if result.path is not None else None

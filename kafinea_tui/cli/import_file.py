@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from kafinea_tui.arguments import build_plan
+from kafinea_tui.cli.cancellable import run_cancellable, test_hold
 from kafinea_tui.data.csv_dialect import DELIMITERS, ENCODINGS
 from kafinea_tui.data.errors import KafineaError, UsageError
 from kafinea_tui.data.importer.plan import Duplicates, ImportReport
@@ -80,7 +78,15 @@ def run(args: argparse.Namespace, workspace: Workspace) -> int:
         except UsageError as error:
             raise KafineaError(str(error)) from None
         plan.module = module.name
-        report = run_import(store, plan, dry_run=args.dry_run, progress=_test_hook())
+        report = run_cancellable(
+            lambda cancellation: run_import(
+                store,
+                plan,
+                dry_run=args.dry_run,
+                progress=test_hold(cancellation),
+                cancellation=cancellation,
+            )
+        )
         # A saved mapping keeps the columns as this import mapped them, suggested ones included,
         # so the next file of this shape maps the same way even if the suggestions improve.
         plan.mapping = plan.mapping or suggest_mapping(report.columns, module)
@@ -93,23 +99,6 @@ def run(args: argparse.Namespace, workspace: Workspace) -> int:
     else:
         print_report(report, args.file)
     return 0
-
-
-def _test_hook() -> Callable[[float], None] | None:
-    """KAFINEA_TEST_HOLD_AT=0.9:FILE makes the import touch FILE and wait once it reaches that
-    fraction (after its writes, before its commit), so a test can kill it there for certain."""
-    setting = os.environ.get("KAFINEA_TEST_HOLD_AT")
-    if not setting:
-        return None
-    fraction, _, marker = setting.partition(":")
-
-    def hold(done: float) -> None:
-        if done >= float(fraction):
-            Path(marker).touch()
-            while True:
-                time.sleep(0.05)
-
-    return hold
 
 
 def print_report(report: ImportReport, file: Path) -> None:

@@ -3,8 +3,9 @@
 DuckDB writes the file (`COPY (SELECT ...) TO`, through the relation API so that the path is
 an argument, never SQL text) into a temporary file beside the target; a legacy encoding is then
 transcoded in streamed chunks; finally the temporary file is renamed over the target. Whatever
-fails (a full disk, a character the encoding cannot hold, Ctrl-C) removes the temporary files,
-so a failed export never leaves a partial file behind nor touches an existing one.
+fails (a full disk, a character the encoding cannot hold, Ctrl-C, a `Cancellation`) removes the
+temporary files, so a failed export never leaves a partial file behind nor touches an existing
+one. A cancellation interrupts the running COPY; a progress callback that raises stops it too.
 
 Quoting follows RFC 4180 (fields holding the delimiter, a quote or a line break are quoted,
 quotes doubled); lines end with LF. See `sql` for how values are written.
@@ -24,12 +25,14 @@ from typing import BinaryIO
 
 import duckdb
 
+from kafinea_tui.data.cancel import Cancellation, ticking
 from kafinea_tui.data.errors import UsageError
 from kafinea_tui.data.exporter.encoding import unencodable
 from kafinea_tui.data.exporter.options import ExportOptions
 from kafinea_tui.data.exporter.plan import ExportPlan, list_query, plan_export
 from kafinea_tui.data.exporter.sql import scope_where
 from kafinea_tui.data.exporter.target import (
+    CANCELLED,
     CHUNK,
     ExportResult,
     Progress,
@@ -40,7 +43,7 @@ from kafinea_tui.data.exporter.target import (
 from kafinea_tui.data.query import count_where
 from kafinea_tui.data.store.database import Store
 
-__all__ = ["ExportResult", "count_scope", "export_csv", "export_file"]
+__all__ = ["CANCELLED", "ExportResult", "count_scope", "export_csv", "export_file"]
 
 
 def count_scope(store: Store, options: ExportOptions) -> int:
@@ -63,15 +66,17 @@ def export_file(
     options: ExportOptions,
     target: Path | BinaryIO,
     progress: Progress | None = None,
+    cancellation: Cancellation | None = None,
 ) -> ExportResult:
-    """Write the scope in the options' format: CSV here, a workbook in `exporter.xlsx`."""
+    """Write the scope in the options' format: CSV here, a workbook in `exporter.xlsx`.
+    `cancellation` stops it from another thread (`Cancelled`, no file written)."""
     if options.format == "xlsx":
         from kafinea_tui.data.exporter.xlsx import export_xlsx
 
-        return export_xlsx(store, options, target, progress)
+        return export_xlsx(store, options, target, progress, cancellation)
     if options.format != "csv":
         raise UsageError(f"Unknown export format {options.format!r}; use csv or xlsx.")
-    return export_csv(store, options, target, progress)
+    return export_csv(store, options, target, progress, cancellation)
 
 
 def export_csv(
@@ -79,9 +84,20 @@ def export_csv(
     options: ExportOptions,
     target: Path | BinaryIO,
     progress: Progress | None = None,
+    cancellation: Cancellation | None = None,
 ) -> ExportResult:
     """Write the scope as CSV to a path (atomically) or a binary stream; returns what was written."""
-    report = progress or (lambda _fraction: None)
+    cancel = cancellation or Cancellation()
+    with cancel.watching(store.cursor(), CANCELLED):
+        result = _export_csv(store, options, target, ticking(progress, cancel))
+    if progress is not None:
+        progress(1.0)  # the file is in place: a cancellation now comes too late
+    return result
+
+
+def _export_csv(
+    store: Store, options: ExportOptions, target: Path | BinaryIO, report: Progress
+) -> ExportResult:
     plan = plan_export(store, options)
     report(0.0)
     count = count_where(store, store.module(options.module).table, *plan.where)
@@ -106,7 +122,6 @@ def export_csv(
         for path in temporary:
             with contextlib.suppress(OSError):
                 path.unlink()
-    report(1.0)
     return ExportResult(path=final, count=count)
 
 
@@ -123,37 +138,57 @@ def _write(
     if plan.codec == "utf-8" or plan.header_bom:
         return utf8
     encoded = temp_file(directory, temporary)
-    _transcode(store, plan, utf8, encoded)
+    _transcode(store, plan, utf8, encoded, report)
     return encoded
 
 
 def _copy(store: Store, plan: ExportPlan, path: Path, report: Progress) -> None:
     cursor = store.cursor()
     stop = threading.Event()
-    watcher = threading.Thread(target=_watch, args=(cursor, stop, report), daemon=True)
+    failed: list[Exception] = []  # what the progress callback raised, in the watcher's thread
+    watcher = threading.Thread(target=_watch, args=(cursor, stop, report, failed), daemon=True)
     watcher.start()
     # A caller may have left a half-read result on this thread's cursor (`fetchone`); DuckDB 2
-    # refuses relational calls until it is finished, and a new execute finishes it.
-    cursor.execute("SELECT 1").fetchall()
+    # refuses relational calls until it is finished, and a new execute finishes it. DuckDB
+    # measures a statement's progress only with its progress bar on (never printed here).
+    cursor.execute("SET enable_progress_bar = true")
+    cursor.execute("SET enable_progress_bar_print = false")
     try:
         relation = cursor.sql(plan.sql, params=plan.params)
         relation.to_csv(str(path), sep=plan.delimiter, header=True, quotechar='"', na_rep="")
     except duckdb.IOException as error:
-        raise _io_error(error, path) from None
+        if not failed:
+            raise _io_error(error, path) from None
+    except duckdb.InterruptException:
+        if not failed:
+            raise
     finally:
         stop.set()
         watcher.join()
+    if failed:
+        raise failed[0]
 
 
-def _watch(cursor: duckdb.DuckDBPyConnection, stop: threading.Event, report: Progress) -> None:
-    """Report DuckDB's own progress on the running COPY (0..90 %) every 0.2 s."""
+def _watch(
+    cursor: duckdb.DuckDBPyConnection,
+    stop: threading.Event,
+    report: Progress,
+    failed: list[Exception],
+) -> None:
+    """Report DuckDB's own progress on the running COPY (0..90 %) every 0.2 s. When the
+    callback raises (a cancellation), interrupt the COPY and leave the error to `_copy`."""
     while not stop.wait(0.2):
         try:
             percent = cursor.query_progress()
         except duckdb.Error:
             return
         if percent is not None and percent >= 0:
-            report(min(0.9, percent / 100 * 0.9))
+            try:
+                report(min(0.9, percent / 100 * 0.9))
+            except Exception as error:
+                failed.append(error)
+                cursor.interrupt()
+                return
 
 
 def _io_error(error: duckdb.IOException, path: Path) -> OSError:
@@ -163,9 +198,12 @@ def _io_error(error: duckdb.IOException, path: Path) -> OSError:
     return OSError(errno.EIO, text.strip().splitlines()[0] if text.strip() else text, str(path))
 
 
-def _transcode(store: Store, plan: ExportPlan, source: Path, target: Path) -> None:
+def _transcode(
+    store: Store, plan: ExportPlan, source: Path, target: Path, report: Progress
+) -> None:
     """UTF-8 -> the chosen encoding in chunks; a character it cannot hold stops the export
     with the record and field that hold it (found with one SQL query, not a row loop)."""
+    size = max(source.stat().st_size, 1)
     decoder = codecs.getincrementaldecoder("utf-8")()
     encoder = codecs.getincrementalencoder(plan.codec)(errors="strict")
     with source.open("rb") as reader, target.open("wb") as writer:
@@ -178,3 +216,4 @@ def _transcode(store: Store, plan: ExportPlan, source: Path, target: Path) -> No
                 raise unencodable(store, plan, error.object[error.start]) from None
             if not chunk:
                 return
+            report(0.9 + 0.1 * min(reader.tell() / size, 0.99))

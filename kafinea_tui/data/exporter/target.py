@@ -19,6 +19,7 @@ _UMASK = os.umask(0o022)
 os.umask(_UMASK)
 
 Progress = Callable[[float], None]
+CANCELLED = "The export was cancelled: no file was written (an existing one is as it was)."
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,8 @@ string cell is never a formula whatever it starts with, so no guard apostrophe i
 XlsxWriter in constant-memory mode streams each row to the file, so memory does not grow
 with the export; Python writes the cells (the baseline of `bench_xlsx` is the same loop bare).
 One sheet named after the module, its header row frozen. More rows than a sheet holds is
-refused in one sentence before anything is written.
+refused in one sentence before anything is written. A `Cancellation` (or a progress callback
+that raises) stops it between batches of rows, the workbook's temporary file removed.
 """
 
 from __future__ import annotations
@@ -24,10 +25,18 @@ from typing import Any, BinaryIO
 import pyarrow as pa
 import xlsxwriter
 
+from kafinea_tui.data.cancel import Cancellation, ticking
 from kafinea_tui.data.errors import KafineaError
 from kafinea_tui.data.exporter.options import ExportOptions
 from kafinea_tui.data.exporter.plan import ExportPlan, plan_export
-from kafinea_tui.data.exporter.target import CHUNK, ExportResult, check_target, os_error, temp_file
+from kafinea_tui.data.exporter.target import (
+    CANCELLED,
+    CHUNK,
+    ExportResult,
+    check_target,
+    os_error,
+    temp_file,
+)
 from kafinea_tui.data.query import count_where
 from kafinea_tui.data.store.database import Store
 
@@ -48,9 +57,20 @@ def export_xlsx(
     options: ExportOptions,
     target: Path | BinaryIO,
     progress: Progress | None = None,
+    cancellation: Cancellation | None = None,
 ) -> ExportResult:
     """Write the scope as a workbook to a path (atomically) or a binary stream."""
-    report = progress or (lambda _fraction: None)
+    cancel = cancellation or Cancellation()
+    with cancel.watching(store.cursor(), CANCELLED):
+        result = _export_xlsx(store, options, target, ticking(progress, cancel))
+    if progress is not None:
+        progress(1.0)  # the workbook is in place: a cancellation now comes too late
+    return result
+
+
+def _export_xlsx(
+    store: Store, options: ExportOptions, target: Path | BinaryIO, report: Progress
+) -> ExportResult:
     plan = plan_export(store, options)
     report(0.0)
     count = count_where(store, store.module(options.module).table, *plan.where)
@@ -79,7 +99,6 @@ def export_xlsx(
         for path in temporary:
             with contextlib.suppress(OSError):
                 path.unlink()
-    report(1.0)
     return ExportResult(path=final, count=count)
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 
+from kafinea_tui.data.cancel import Cancellation, ticking
 from kafinea_tui.data.errors import KafineaError, UsageError
 from kafinea_tui.data.importer.context import FAIL, MATCHES, RECS, ROWS, TEMP_TABLES, Context
 from kafinea_tui.data.importer.duckdb_settings import insertion_order, memory_bound
@@ -48,6 +49,7 @@ from kafinea_tui.data.values import ValueOptions, check_value
 __all__ = ["failed_rows_csv", "run_import", "suggest", "suggest_mapping"]
 
 MAX_LISTED_ERRORS = 100_000
+_CANCELLED = "The import was cancelled: nothing was imported (the workspace is as it was)."
 Progress = Callable[[float], None]
 
 
@@ -89,13 +91,19 @@ def run_import(
     dry_run: bool = False,
     progress: Progress | None = None,
     shared: bool = False,
+    cancellation: Cancellation | None = None,
 ) -> ImportReport:
     """Run (or dry-run) one import; KafineaError/UsageError when nothing can be imported.
 
     `shared`: other threads run statements on this database at the same time (the API server),
     so the import leaves the database-wide memory limit as it is: changing it under a running
-    export can fail, or starve that export."""
-    tick = progress or (lambda _f: None)
+    export can fail, or starve that export.
+
+    `cancellation` stops the import from another thread (a dialog's Cancel, Ctrl-C): the
+    statement running is interrupted, the transaction rolls back, and `Cancelled` is raised;
+    so does a progress callback that raises. Once committed, the import is no longer stopped."""
+    cancel = cancellation or Cancellation()
+    tick = ticking(progress, cancel)
     module = store.module(plan.module)
     options = ValueOptions(plan.decimal, plan.date_format)
     duplicates = Duplicates(plan.duplicates) if plan.duplicates is not None else None
@@ -109,13 +117,17 @@ def run_import(
         for t in found
         if t.default is not None and not t.is_reference and not t.is_item
     }
-    tick(0.05)
     now = utc_now()
+    stopped = "The test run was cancelled." if dry_run else _CANCELLED
     with (
         insertion_order(store.cursor()),
         memory_bound(store.cursor(), None if shared else resolved.path, _in_memory(resolved)),
+        # Inside the settings' restoring, around the transaction alone: an interruption after
+        # the commit cannot turn a finished import into a cancelled one.
+        cancel.watching(store.cursor(), stopped),
         store.transaction(dry_run) as cur,
     ):
+        tick(0.05)
         batch: int | None = None
         if not dry_run:
             row = cur.execute("SELECT nextval('kf_batches_seq')").fetchone()
@@ -163,7 +175,8 @@ def run_import(
             drop_temp(cur, name)
     if report.warnings and not dry_run:
         store.refresh_schema()
-    tick(1.0)
+    if progress is not None:
+        progress(1.0)  # committed: a cancellation now comes too late to undo anything
     return report
 
 
