@@ -16,7 +16,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from textual.dom import DOMNode
 from textual.message import Message
-from textual.worker import get_current_worker
+from textual.worker import NoActiveWorker, get_current_worker
 
 from kafinea_tui.data.errors import KafineaError
 
@@ -61,7 +61,9 @@ def sentence(error: BaseException) -> str:
 def _cancelled() -> bool:
     try:
         return get_current_worker().is_cancelled
-    except RuntimeError:  # called outside a worker (a test calling the method directly)
+    # Called outside a worker: a test calling the method directly, or a thread of the data
+    # layer's own (the export's progress watcher) reporting for the worker that started it.
+    except (RuntimeError, NoActiveWorker):
         return False
 
 
