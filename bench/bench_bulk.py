@@ -21,7 +21,12 @@ a third between runs; compare figures of one run only):
   652 ms: mass edit 4.05x, undo 4.26x.
 - Previous values saved as codes into their distinct values (`bulk/saved_values.py`): a
   million strings cost 0.9-2.3 s to write to a persistent table under load, the ids with
-  integer codes 0.4-0.8 s. Load 19, bare 438 ms: mass edit 3.68x, undo 3.34x.
+  integer codes 0.4-0.8 s. Load 19, bare 438 ms: mass edit 3.68x, undo 3.34x; load 21, bare
+  716 ms: mass edit 2.92x (2.09 s), undo 2.23x (1.60 s).
+- The same compaction in the other benchmarks, before / after in one window (load 15-21):
+  first import 1.52x / 1.55x and merge re-import 1.66x / 1.03x (bench_import, swinging by 0.5x
+  at that load); a send workflow on an import of 100,000 orders 1.81x / 1.66-1.69x
+  (bench_automation, goal 1.3x).
 
 What is left, per statement (load 17, bare 744 ms): counting the changed records with their
 distinct values 0.21 s, the codes table 0.74 s (its join on the values; hashing the values
