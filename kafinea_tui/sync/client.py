@@ -83,6 +83,7 @@ class Report:
     dry_run: bool
     unmapped: list[str]  # columns of a CSV body that went to no field
     looks_like: str | None  # "looks like a HubSpot contacts export", when the columns say so
+    ids: tuple[int, ...] = ()  # records posted as JSON: the ids written, in the body's order
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Report:
@@ -96,6 +97,7 @@ class Report:
             dry_run=bool(data["dry_run"]),
             unmapped=list(data.get("unmapped") or []),
             looks_like=data.get("looks_like"),
+            ids=tuple(int(i) for i in data.get("ids") or ()),
         )
 
 
@@ -288,10 +290,58 @@ class Client:
         found = self.get_json(f"{AUTOMATION}/workflows")["workflows"]
         return [WorkflowState.from_json(w) for w in found]
 
+    def update_many(
+        self, module: str, selection: Mapping[str, Any], values: Mapping[str, Any], **options: Any
+    ) -> dict[str, Any]:
+        """Mass edit: set `values` on the records `selection` names (`{"ids": [..]}` or
+        `{"filter": .., "search": ..}`); the report of `update --json`."""
+        body = {**selection, "values": dict(values)}
+        return dict(self.post_json(f"{BASE}/{module}/update", body, _params(**options)))
+
+    def delete_many(
+        self, module: str, selection: Mapping[str, Any], **options: Any
+    ) -> dict[str, Any]:
+        """Mass delete of the records `selection` names; the report of `delete --json`."""
+        return dict(self.post_json(f"{BASE}/{module}/delete", dict(selection), _params(**options)))
+
+    # -- what the app asks besides records ----------------------------------------------------
+
+    def matching_ids(self, module: str, filter: str = "", search: str = "") -> list[int]:
+        """Every id the filter and search match, in id order ("select all matching")."""
+        body = {"filter": filter, "search": search}
+        return [int(i) for i in self.post_json(f"{BASE}/{module}/matching", body)["ids"]]
+
+    def count_among(
+        self, module: str, ids: Sequence[int], filter: str = "", search: str = ""
+    ) -> int:
+        """How many of `ids` the filter and search match."""
+        body = {"filter": filter, "search": search, "among": [int(i) for i in ids]}
+        return int(self.post_json(f"{BASE}/{module}/matching", body)["count"])
+
+    def preview_update(
+        self, module: str, selection: Mapping[str, Any], values: Mapping[str, Any], limit: int = 5
+    ) -> dict[str, Any]:
+        """What a mass edit would do: count, a few records before and after, errors."""
+        body = {**selection, "values": dict(values)}
+        params: Params = [("limit", limit)]
+        return dict(self.post_json(f"{BASE}/{module}/update/preview", body, params))
+
+    def preview_delete(self, module: str, selection: Mapping[str, Any]) -> dict[str, Any]:
+        """What a mass delete would do: count, and the references it clears."""
+        return dict(self.post_json(f"{BASE}/{module}/delete/preview", dict(selection)))
+
+    def completions(self, module: str, field: str, prefix: str) -> list[str]:
+        """Keys of the related module of reference `field` that start with `prefix`."""
+        params: Params = [("field", field), ("prefix", prefix)]
+        return [str(k) for k in self.get_json(f"{BASE}/{module}/completions", params)["keys"]]
+
     # -- plumbing ---------------------------------------------------------------------------
 
     def get_json(self, url: str, params: Params | None = None) -> Any:
         return _checked(self.http.get(url, params=params or []))
+
+    def post_json(self, url: str, body: Any, params: Params | None = None) -> Any:
+        return _checked(self.http.post(url, params=params or [], json=body))
 
 
 def _params(**options: Any) -> Params:

@@ -47,6 +47,7 @@ from kafinea_tui.data.schema import Module, module_as_dict
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.data.store.tokens import TokenInfo, check_token, known_token
 from kafinea_tui.sync.api import params as qp
+from kafinea_tui.sync.api.app_support import AppSupportRoutes
 from kafinea_tui.sync.api.automation import AutomationRoutes
 from kafinea_tui.sync.api.bulk import BulkRoutes
 from kafinea_tui.sync.api.changes import MAX_CHANGES, changes_after, parse_cursor
@@ -96,6 +97,10 @@ def create_app(
         _route(f"{BASE}/{{module}}/changes", GET=read(api.changes)),
         _route(f"{BASE}/{{module}}/update", POST=write(api.bulk.update)),
         _route(f"{BASE}/{{module}}/delete", POST=write(api.bulk.delete)),
+        _route(f"{BASE}/{{module}}/matching", POST=read(api.support.matching)),
+        _route(f"{BASE}/{{module}}/update/preview", POST=write(api.support.update_preview)),
+        _route(f"{BASE}/{{module}}/delete/preview", POST=write(api.support.delete_preview)),
+        _route(f"{BASE}/{{module}}/completions", GET=read(api.support.completions)),
     ]
     max_body = int(max_body_mb * 2**20)
     return Starlette(
@@ -122,6 +127,7 @@ class _Api:
         self.workspace = workspace
         self.writes = WriteQueue()
         self.bulk = BulkRoutes(store, self.module, self.writes)
+        self.support = AppSupportRoutes(store, self.module, self.writes)
 
     @asynccontextmanager
     async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
@@ -216,7 +222,8 @@ class _Api:
             raise UsageError("The body holds no records; send an object or a list of objects.")
 
         report = await self.writes.run(lambda: write_rows(self.store, plan, objects, dry_run))
-        return JSONResponse(report.as_dict())
+        # The ids of the records written, in the body's order: the app opens the one it created.
+        return JSONResponse(report.as_dict() | {"ids": list(report.record_ids)})
 
     async def get_record(self, request: Request) -> Response:
         module = self.module(request)

@@ -46,7 +46,7 @@ class BulkRoutes:
         module = self.module_of(request)
         params = qp.Params(request.query_params, UPDATE_PARAMS)
         options = ValueOptions(qp.decimal(params), params.text("date_format") or "yyyy-mm-dd")
-        body = await _body(request, ("values",))
+        body = await read_body(request, ("values",))
         selection = selection_of(body)
         values = values_of(body.get("values"))
         token: TokenInfo = request.state.token
@@ -68,7 +68,7 @@ class BulkRoutes:
     async def delete(self, request: Request) -> Response:
         module = self.module_of(request)
         params = qp.Params(request.query_params, DELETE_PARAMS)
-        selection = selection_of(await _body(request, ()))
+        selection = selection_of(await read_body(request, ()))
         token: TokenInfo = request.state.token
         dry_run = params.flag("dry_run")
         report = await self.writes.run(
@@ -84,7 +84,7 @@ class BulkRoutes:
         return JSONResponse(report.as_dict())
 
 
-async def _body(request: Request, extra: tuple[str, ...]) -> dict[str, Any]:
+async def read_body(request: Request, extra: tuple[str, ...]) -> dict[str, Any]:
     raw = await request.body()
     try:
         body = await run_in_threadpool(json.loads, raw)

@@ -16,6 +16,7 @@ from typing import Any
 
 from kafinea_tui.arguments import MAX_INTEGER
 from kafinea_tui.data.schema import Schema
+from kafinea_tui.sync.api.app_support import openapi_paths as app_support_paths
 from kafinea_tui.sync.api.automation import openapi_paths as automation_paths
 from kafinea_tui.sync.api.openapi_schemas import components, ref
 from kafinea_tui.sync.api.params import FLAG_WORDS, MAX_LIMIT
@@ -316,6 +317,7 @@ def openapi_document(version: str, schema: Schema) -> dict[str, Any]:
         },
     }
     paths |= automation_paths(BASE)
+    paths |= app_support_paths(BASE, module)
     return {
         "openapi": "3.1.0",
         "info": {"title": "Kafinea TUI API", "version": version},

@@ -130,6 +130,9 @@ def components(schema: Schema) -> dict[str, Any]:
         unmapped={"type": "array", "items": {"type": "string"}},
         looks_like={"type": ["string", "null"]},
     )
+    # Records posted as JSON also get the ids written, in the body's order (not required: a
+    # CSV import's report has none).
+    found["Report"]["properties"]["ids"] = {"type": "array", "items": {"type": "integer"}}
     found["Change"] = _object(
         cursor={"type": "string"},
         op={"type": "string", "enum": ["create", "update", "delete"]},
