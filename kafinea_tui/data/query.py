@@ -19,7 +19,15 @@ from kafinea_tui.data.collation import ROOT_COLLATION, fold_sql
 from kafinea_tui.data.errors import UsageError
 from kafinea_tui.data.filter.compiler import SYSTEM_FIELDS, Compiler, resolve_field
 from kafinea_tui.data.filter.parser import parse
-from kafinea_tui.data.schema import LINE_ITEMS_TABLE, TEXT_TYPES, Field, FieldType, Module, Schema
+from kafinea_tui.data.schema import (
+    LINE_ITEMS_TABLE,
+    SYSTEM_COLUMNS,
+    TEXT_TYPES,
+    Field,
+    FieldType,
+    Module,
+    Schema,
+)
 from kafinea_tui.data.store.database import Store
 
 __all__ = [
@@ -36,6 +44,7 @@ __all__ = [
     "matching_ids_sql",
     "order_by",
     "page_fields",
+    "page_rows",
     "quick_search",
     "resolve_field",
     "where_clause",
@@ -211,20 +220,10 @@ def count_among(store: Store, query: ListQuery, ids: Sequence[int]) -> int:
 
 def fetch_page(store: Store, query: ListQuery, offset: int, limit: int) -> Page:
     """One page of the list and the total count: two statements whatever the table size."""
-    schema = store.schema
-    module = _module(schema, query.module)
-    where, params = where_clause(store, query)
-    order = order_by(module, schema, query.sort, store.collation)
+    module = _module(store.schema, query.module)
     offset, limit = max(0, offset), max(0, limit)
-    cur = store.cursor()
-    total = count_where(store, module.table, where, params)
     fields = page_fields(module, query.columns)
-    select, joins = display_select(module, schema, fields)
-    sql = (
-        f"SELECT r.id, {select} FROM (SELECT r.* FROM {module.table} r WHERE {where}"
-        f" ORDER BY {order} LIMIT ? OFFSET ?) r {joins} ORDER BY {order}"
-    )
-    rows = cur.execute(sql, [*params, limit, offset]).fetchall() if limit else []
+    total, rows = page_rows(store, query, offset, limit, fields)
     return Page(
         fields=fields,
         rows=[tuple(row[1:]) for row in rows],
@@ -241,6 +240,33 @@ def page_fields(module: Module, columns: Sequence[str] | None) -> tuple[Field, .
     by_name = {f.name: f for f in module.fields}
     chosen = tuple(by_name[n] for n in dict.fromkeys(columns or ()) if n in by_name)
     return chosen or module.fields
+
+
+def page_rows(
+    store: Store,
+    query: ListQuery,
+    offset: int,
+    limit: int,
+    fields: Sequence[Field],
+    extra: Sequence[str] = (),
+) -> tuple[int, list[tuple[Any, ...]]]:
+    """The count of every match, and one page's rows: `id`, `fields` as `display_select`
+    shows them, then the columns `extra` names (system columns such as `created_at`). The
+    page is sorted and limited first; only its rows are joined to the related keys."""
+    schema = store.schema
+    module = _module(schema, query.module)
+    where, params = where_clause(store, query)
+    order = order_by(module, schema, query.sort, store.collation)
+    offset, limit = max(0, offset), max(0, limit)
+    total = count_where(store, module.table, where, params)
+    select, joins = display_select(module, schema, fields)
+    more = "".join(f", r.{name}" for name in extra if name in SYSTEM_COLUMNS)
+    sql = (
+        f"SELECT r.id, {select}{more} FROM (SELECT r.* FROM {module.table} r WHERE {where}"
+        f" ORDER BY {order} LIMIT ? OFFSET ?) r {joins} ORDER BY {order}"
+    )
+    rows = store.cursor().execute(sql, [*params, limit, offset]).fetchall() if limit else []
+    return total, rows
 
 
 def count_where(store: Store, table: str, where: str, params: list[Any]) -> int:

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from kafinea_tui.data.query import display_select
-from kafinea_tui.data.schema import LINE_ITEM_FIELDS, LINE_ITEMS_TABLE, FieldType, Module
+from kafinea_tui.data.query import ListQuery, display_select, page_rows
+from kafinea_tui.data.schema import LINE_ITEM_FIELDS, LINE_ITEMS_TABLE, Field, FieldType, Module
 from kafinea_tui.data.store.database import Store
 
 
@@ -92,21 +92,49 @@ def shown_records(store: Store, module: Module, ids: Sequence[int]) -> list[dict
         " WHERE r.id IN (SELECT unnest(?::BIGINT[]))",
         [list(ids)],
     )
+    found = {int(row[0]): _named(columns, row) for row in result.fetchall()}
+    _add_items(store, module, found)
+    return [found[i] for i in ids if i in found]
+
+
+def page_records(
+    store: Store, query: ListQuery, offset: int, limit: int
+) -> tuple[int, list[dict[str, Any]]]:
+    """The count of every match and one page of records shaped as `shown_records` makes
+    them, read by the list's own page query (`query.page_rows`): no second pass over the
+    table to find the page's ids again."""
+    module = store.module(query.module)
+    columns = [f for f in module.fields if f.is_column]
+    total, rows = page_rows(store, query, offset, limit, columns, ("created_at", "modified_at"))
+    found = {int(row[0]): _named(columns, row) for row in rows}
+    _add_items(store, module, found)
+    return total, list(found.values())
+
+
+def _named(columns: Sequence[Field], row: tuple[Any, ...]) -> dict[str, Any]:
     names = ["id", *(f.name for f in columns), "created_at", "modified_at"]
-    found = {int(row[0]): dict(zip(names, row, strict=True)) for row in result.fetchall()}
-    if module.name == "salesorders":
-        for record in found.values():
-            record["items"] = []
-        product_key = schema.module("products").key
-        lines = cur.execute(
+    return dict(zip(names, row, strict=True))
+
+
+def _add_items(store: Store, module: Module, found: dict[int, dict[str, Any]]) -> None:
+    """A sales order's lines, the product as its key, onto each of `found` (by id)."""
+    if module.name != "salesorders" or not found:
+        return
+    for record in found.values():
+        record["items"] = []
+    product_key = store.schema.module("products").key
+    lines = (
+        store.cursor()
+        .execute(
             f"SELECT i.salesorder_id, p.{product_key}, i.quantity, i.list_price"
             f" FROM {LINE_ITEMS_TABLE} i LEFT JOIN products p ON p.id = i.product"
             " WHERE i.salesorder_id IN (SELECT unnest(?::BIGINT[]))"
             " ORDER BY i.salesorder_id, i.position",
             [list(found)],
-        ).fetchall()
-        for order_id, product, quantity, price in lines:
-            found[int(order_id)]["items"].append(
-                {"product": product, "quantity": quantity, "list_price": price}
-            )
-    return [found[i] for i in ids if i in found]
+        )
+        .fetchall()
+    )
+    for order_id, product, quantity, price in lines:
+        found[int(order_id)]["items"].append(
+            {"product": product, "quantity": quantity, "list_price": price}
+        )

@@ -3,8 +3,8 @@
 A record goes out as `{"id": .., <field>: .., "created_at": .., "modified_at": ..}` with
 references as the related record's key (what a client sent in, and what survives a move between
 workspaces, unlike ids) and a sales order's `items` as `[{"product": "P-100", "quantity": 2.0,
-"list_price": 10.0}]`. A page costs the list query (query.fetch_page, shared with the list
-screen and the exporter) plus the records read by `record_view.shown_records`.
+"list_price": 10.0}]`. A page is the list's own page query (query.page_rows, shared with the list
+screen) with the system columns, plus a sales order's lines: `record_view.page_records`.
 
 Coming in, records are written by the importer's row path (`importer.rows`).
 """
@@ -16,8 +16,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from kafinea_tui.data.query import ListQuery, fetch_page
-from kafinea_tui.data.record_view import shown_records
+from kafinea_tui.data.query import ListQuery
+from kafinea_tui.data.record_view import page_records, shown_records
 from kafinea_tui.data.schema import Module
 from kafinea_tui.data.store.database import Store
 
@@ -33,11 +33,9 @@ def json_value(value: Any) -> Any:
 
 def list_records(store: Store, query: ListQuery, offset: int, limit: int) -> dict[str, Any]:
     """`{"total": n, "records": [...]}` for one page, read in one snapshot."""
-    module = store.module(query.module)
     with store.transaction():
-        page = fetch_page(store, query, offset, limit)
-        records = records_by_ids(store, module, page.ids)
-    return {"total": page.total, "records": records}
+        total, records = page_records(store, query, offset, limit)
+    return {"total": total, "records": [_json_record(record) for record in records]}
 
 
 def get_record(store: Store, module: Module, record_id: int) -> dict[str, Any] | None:
