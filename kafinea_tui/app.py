@@ -1,5 +1,11 @@
 """The Textual app: opens the module list, holds the global keys and the command palette.
 
+The screens reach the data through a `Backend`: the workspace's store when this process owns
+it (`LocalBackend`), or a server (`RemoteBackend`: `--server URL`, or the workspace's owner).
+As a client the list's footer says where the data lives, a read-only token makes the app
+read-only, and a server that stops answering is said in one sentence with the key that
+reconnects (ctrl+r).
+
 Every key comes from the registry (keys.py), and a `[keymap]` table in the workspace's
 config.toml rebinds them by id (`go_next_page = "n"`, `focus_filter = "ctrl+f,slash"`). The module to
 open first (the one last used in this workspace) is read before the app starts, so the event
@@ -19,7 +25,10 @@ from textual.binding import Binding, BindingType
 from textual.command import Provider
 
 from kafinea_tui import keys
+from kafinea_tui.backend import Backend, ConnectionLost
+from kafinea_tui.backend.local import LocalBackend
 from kafinea_tui.data.errors import KafineaError
+from kafinea_tui.data.schema import MODULE_ORDER
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.first_page import (
     BackgroundPage,
@@ -30,7 +39,7 @@ from kafinea_tui.first_page import (
 from kafinea_tui.screens.module_list import ModuleListScreen
 from kafinea_tui.screens.palette import KafineaCommands
 from kafinea_tui.widgets.record_table import RecordTable
-from kafinea_tui.work import WorkFailed
+from kafinea_tui.work import WorkFailed, reports
 from kafinea_tui.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -48,21 +57,29 @@ class KafineaApp(App[None]):
     CSS_PATH = Path(__file__).with_name("app.tcss")
     COMMANDS: ClassVar[set[type[Provider] | Any]] = App.COMMANDS | {KafineaCommands}
     BINDINGS: ClassVar[list[BindingType]] = keys.bindings(
-        "open_help", "open_palette", "open_past_imports", "quit_anywhere"
+        "open_help", "open_palette", "open_past_imports", "quit_anywhere", "reconnect_server"
     )
 
     def __init__(
         self,
         workspace: Workspace,
-        store: Store,
+        store: Store | None = None,
         module: str | None = None,
         first_page: BackgroundPage | None = None,
+        backend: Backend | None = None,
     ) -> None:
-        """`first_page`: the first page already being fetched (the CLI starts it before it
-        imports Textual); without it, the app starts fetching it here, before it runs."""
+        """`store`: the workspace, opened by this process (its owner); or `backend`, a server
+        the app is a client of. `first_page`: the first page already being fetched (the CLI
+        starts it before it imports Textual); without it, the app starts fetching it here."""
         super().__init__()
+        if backend is None:
+            if store is None:
+                raise ValueError("KafineaApp needs a store or a backend")
+            backend = LocalBackend(store)
         self.workspace = workspace
         self.store = store
+        self.backend: Backend = backend
+        self.lost: str | None = None  # the sentence of a lost connection, until reconnected
         self._problems: list[str] = []
         config: dict[str, Any] = {}
         try:
@@ -71,7 +88,7 @@ class KafineaApp(App[None]):
         except KafineaError as error:
             keymap, self._problems = {}, [str(error)]
         # The app runs the automation engine when config.toml describes some automation.
-        self.has_automation = any(k in config for k in AUTOMATION_KEYS)
+        self.has_automation = store is not None and any(k in config for k in AUTOMATION_KEYS)
         self.keymap: dict[str, str] = keymap
         if "open_palette" in keymap:
             # The footer shows the palette's key by looking this key up: follow the keymap, or
@@ -79,9 +96,11 @@ class KafineaApp(App[None]):
             self.COMMAND_PALETTE_BINDING = keymap["open_palette"].split(",")[0]  # type: ignore[misc]
         if first_page is not None and module in (None, first_page.query.module):
             self.start_module = first_page.query.module
-        else:
+        elif store is not None:
             self.start_module = module or start_module(store)
             first_page = start_first_page(store, self.start_module)
+        else:
+            self.start_module = module if module in MODULE_ORDER else MODULE_ORDER[0]
         self._first_page: BackgroundPage | None = first_page
         self._engine_host: EngineHost | None = None
         self.listener: Listener | None = None
@@ -98,11 +117,20 @@ class KafineaApp(App[None]):
         if self.keymap:
             self.set_keymap(self.keymap)
         first, self._first_page = self._first_page, None
-        screen = ModuleListScreen(self.store, self.workspace, self.start_module, first)
+        screen = ModuleListScreen(
+            self.backend, self.workspace, self.start_module, first, store=self.store
+        )
+        if self.backend.where:
+            self.sub_title = f"via {self.backend.where}"
+            self.backend.watch_connection(
+                lambda sentence: self.call_from_thread(self.connection_lost, sentence)
+            )
         self.push_screen(screen)
         for sentence in self._problems:
             self.notify(sentence, severity="warning", timeout=10)
         self.set_timer(5, resume_gc)  # in case no page ever answers
+        if self.store is None:
+            return  # a client: the workspace's owner runs its engine and serves its socket
         # After the first page: the engine (outbox, schedules) and the socket other processes
         # reach the workspace through are not what start-up waits for.
         self.set_timer(1.0 if self.has_automation else 0.3, self.start_owning)
@@ -117,6 +145,7 @@ class KafineaApp(App[None]):
         self.run_worker(lambda: self._start_owning(host), thread=True, group="owner")
 
     def _start_owning(self, host: EngineHost) -> None:
+        assert self.store is not None  # only the owner starts owning
         if self.has_automation:
             self._reload_automation(host, say=False)
         if self.listener is None:
@@ -144,6 +173,8 @@ class KafineaApp(App[None]):
             # Imported here: start-up loads only what the first list needs.
             from kafinea_tui.sync.engine_host import EngineHost
 
+            if self.store is None:
+                raise KafineaError("The automation engine runs in the workspace's owner.")
             self._engine_host = EngineHost(self.store, self.workspace)
         return self._engine_host
 
@@ -184,7 +215,38 @@ class KafineaApp(App[None]):
 
     def on_work_failed(self, event: WorkFailed) -> None:
         """A worker failure no screen handled: say it, rather than lose it."""
+        if isinstance(event.error, ConnectionLost):
+            self.connection_lost(event.sentence, again=event.work == "_reconnect")
+            return
         self.notify(event.sentence, severity="error", timeout=10)
+
+    def connection_lost(self, sentence: str, again: bool = False) -> None:
+        """The server stopped answering (the backend calls this from any screen's worker): say
+        it once, with the key that reconnects; the screens stay as they were. `again`: a
+        reconnection failed, which is said each time."""
+        if self.lost is None or again:
+            self.lost = sentence
+            key = keys.live_keys("reconnect_server", self.keymap).split(",")[0]
+            self.notify(f"{sentence} Press {key} to reconnect.", severity="error", timeout=30)
+
+    def action_reconnect(self) -> None:
+        if self.backend.where is None:
+            self.notify("This app works on its own workspace: there is nothing to reconnect.")
+            return
+        self.notify(f"Connecting to {self.backend.where}…", timeout=3)
+        self.run_worker(self._reconnect, thread=True, group="reconnect", exclusive=True)
+
+    @reports
+    def _reconnect(self) -> None:
+        self.backend.refresh_schema()  # one request: the server answers again, or this raises
+        self.call_from_thread(self._reconnected)
+
+    def _reconnected(self) -> None:
+        self.lost = None
+        self.notify(f"Connected again to {self.backend.where}.", timeout=5)
+        for screen in self.screen_stack:
+            if isinstance(screen, ModuleListScreen):
+                screen.refresh_records()
 
     def on_record_table_loaded(self, _event: RecordTable.Loaded) -> None:
         """The first page (or its error) is in: once it is painted, start-up is over."""
@@ -202,6 +264,10 @@ class KafineaApp(App[None]):
         # Imported here: start-up loads only what the first list needs (bench/bench_startup.py).
         from kafinea_tui.screens.past_imports import PastImportsScreen
 
+        if self.store is None:
+            where = self.backend.where or "the server"
+            self.notify(f"Past imports are not available through {where} yet.", severity="warning")
+            return
         if not isinstance(self.screen, PastImportsScreen):
             self.push_screen(PastImportsScreen(self.store), self._after_past_imports)
 

@@ -65,6 +65,9 @@ KEYS: tuple[Key, ...] = (
         "Every import of this workspace; undo one", ANYWHERE, aliases=("past_imports",)),
     Key("quit_anywhere", "ctrl+q", "app.quit", "Quit", "Quit Kafinea from any screen",
         ANYWHERE, priority=True, palette=False),
+    Key("reconnect_server", "ctrl+r", "app.reconnect", "Reconnect",
+        "Connect again to the server the app works through, after it stopped answering",
+        ANYWHERE, priority=True),
     # -- the module list (its screen) ------------------------------------------------------------
     Key("focus_filter", "slash", "focus_filter", "Filter",
         "Type a filter expression, or plain text to search, and apply it", LIST,

@@ -11,6 +11,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+import duckdb
+
 from kafinea_tui.data.schema import Field, FieldType, Module
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.data.values import ValueOptions, read_value
@@ -62,12 +64,17 @@ def value_error(store: Store, module_name: str, field_name: str, text: str) -> s
     """Why `text` cannot be a value of the field, as the import would say it; None when it can.
     References and picklists accept any text (a missing related record or picklist value is
     created when the form is saved, as an import does), so only their emptiness is checked."""
-    field = store.module(module_name).field(field_name)
+    return text_error(store.cursor(), store.module(module_name).field(field_name), text)
+
+
+def text_error(cur: duckdb.DuckDBPyConnection, field: Field, text: str) -> str | None:
+    """`value_error` for a field already found, read with `cur`: reading a value needs no
+    table, so any DuckDB connection does (the app as a client checks with one of its own)."""
     if not text.strip():
         return f"{field.label} is mandatory." if field.mandatory else None
     if field.type in (FieldType.REFERENCE, FieldType.PICKLIST):
         return None
-    _value, reason = read_value(store.cursor(), field, text, FORM_VALUES)
+    _value, reason = read_value(cur, field, text, FORM_VALUES)
     return None if reason is None else f"{field.label}: {reason}."
 
 

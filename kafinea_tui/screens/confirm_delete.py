@@ -11,15 +11,8 @@ from textual import work
 from textual.message import Message
 from textual.widgets import Button, Static
 
-from kafinea_tui.data.bulk import (
-    BulkReport,
-    DeleteImpact,
-    Selection,
-    counted,
-    delete_impact,
-    mass_delete,
-)
-from kafinea_tui.data.store.database import Store
+from kafinea_tui.backend import Backend
+from kafinea_tui.data.bulk import BulkReport, DeleteImpact, Selection, counted
 from kafinea_tui.screens.confirm import ConfirmDialog
 from kafinea_tui.work import WorkFailed, reports
 
@@ -29,10 +22,10 @@ UNDO = "Past imports can undo it, references included."
 class ConfirmDeleteDialog(ConfirmDialog):
     """Dismisses with True once the records are deleted, False when the person says no."""
 
-    def __init__(self, store: Store, module_name: str, selection: Selection) -> None:
+    def __init__(self, backend: Backend, module_name: str, selection: Selection) -> None:
         super().__init__("Counting the records to delete…", "Delete")
-        self.store = store
-        self.module = store.module(module_name)
+        self.backend = backend
+        self.module = backend.module(module_name)
         self.selection = selection
         self.busy = True  # counting or deleting: Yes does nothing meanwhile
         self.deleting = False
@@ -55,7 +48,9 @@ class ConfirmDeleteDialog(ConfirmDialog):
     @work(thread=True, exclusive=True, group="delete")
     @reports
     def _count(self) -> None:
-        self.post_message(self.Counted(delete_impact(self.store, self.module.name, self.selection)))
+        self.post_message(
+            self.Counted(self.backend.delete_impact(self.module.name, self.selection))
+        )
 
     def on_confirm_delete_dialog_counted(self, event: Counted) -> None:
         event.stop()
@@ -78,7 +73,7 @@ class ConfirmDeleteDialog(ConfirmDialog):
     @work(thread=True, exclusive=True, group="delete")
     @reports
     def _delete(self) -> None:
-        self.post_message(self.Deleted(mass_delete(self.store, self.module.name, self.selection)))
+        self.post_message(self.Deleted(self.backend.mass_delete(self.module.name, self.selection)))
 
     def on_confirm_delete_dialog_deleted(self, event: Deleted) -> None:
         event.stop()

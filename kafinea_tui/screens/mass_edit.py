@@ -19,16 +19,9 @@ from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Input, Label, ProgressBar, Select, Static
 
 from kafinea_tui import keys
-from kafinea_tui.data.bulk import (
-    BulkReport,
-    Selection,
-    UpdatePreview,
-    counted,
-    mass_update,
-    preview_update,
-)
+from kafinea_tui.backend import Backend
+from kafinea_tui.data.bulk import BulkReport, Selection, UpdatePreview, counted
 from kafinea_tui.data.record_form import editable_fields
-from kafinea_tui.data.store.database import Store
 from kafinea_tui.work import Progress, WorkFailed, progress_reporter, reports
 
 PREVIEW_RECORDS = 5
@@ -67,11 +60,13 @@ class MassEditScreen(Screen[BulkReport | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = keys.bindings("save_form", "close_screen")
 
-    def __init__(self, store: Store, module_name: str, selection: Selection, scope: str) -> None:
+    def __init__(
+        self, backend: Backend, module_name: str, selection: Selection, scope: str
+    ) -> None:
         """`scope` says in words which records: "12 selected", "the 1,234 the filter matches"."""
         super().__init__()
-        self.store = store
-        self.module = store.module(module_name)
+        self.backend = backend
+        self.module = backend.module(module_name)
         self.selection = selection
         self.scope = scope
         self.preview: UpdatePreview | None = None
@@ -133,8 +128,8 @@ class MassEditScreen(Screen[BulkReport | None]):
     @work(thread=True, exclusive=True, group="mass-preview")
     @reports
     def _preview(self, field: str, text: str) -> None:
-        preview = preview_update(
-            self.store, self.module.name, self.selection, {field: text}, PREVIEW_RECORDS
+        preview = self.backend.preview_update(
+            self.module.name, self.selection, {field: text}, PREVIEW_RECORDS
         )
         self.post_message(self.Previewed(field, text, preview))
 
@@ -196,8 +191,8 @@ class MassEditScreen(Screen[BulkReport | None]):
     @reports
     def _apply(self, field: str, text: str) -> None:
         progress = progress_reporter(self, "mass-edit")
-        report = mass_update(
-            self.store, self.module.name, self.selection, {field: text}, progress=progress
+        report = self.backend.mass_update(
+            self.module.name, self.selection, {field: text}, progress=progress
         )
         self.post_message(self.Applied(report))
 

@@ -19,11 +19,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Tab, Tabs
 
 from kafinea_tui import keys
-from kafinea_tui.data.list_layout import ColumnLayout, list_columns, save_layout
+from kafinea_tui.backend import Backend
+from kafinea_tui.data.list_layout import ColumnLayout, save_layout
 from kafinea_tui.data.schema import MODULE_ORDER
-from kafinea_tui.data.store.database import Store
-from kafinea_tui.data.store.settings import LAST_MODULE, set_setting
 from kafinea_tui.first_page import BackgroundPage
+from kafinea_tui.screens.access import writes_refused
 from kafinea_tui.screens.palette import PaletteCommand
 from kafinea_tui.widgets.filter_bar import FilterBar
 from kafinea_tui.widgets.record_table import PAGE_SIZES, ListState, RecordTable
@@ -32,6 +32,7 @@ from kafinea_tui.workspace import Workspace
 
 if TYPE_CHECKING:
     from kafinea_tui.data.bulk.selection import Selection
+    from kafinea_tui.data.store.database import Store
     from kafinea_tui.screens.layout_manager import LayoutChange
 
 
@@ -61,27 +62,34 @@ class ModuleListScreen(Screen[None]):
 
     def __init__(
         self,
-        store: Store,
+        backend: Backend,
         workspace: Workspace,
         module_name: str,
         first_page: BackgroundPage | None = None,
+        store: Store | None = None,
     ) -> None:
+        """`store`: the workspace's store when this process owns it, for the screens not yet
+        on the backend (import wizard, export dialog, layout manager, sync panel)."""
         super().__init__()
+        self.backend = backend
         self.store = store
         self.workspace = workspace
         # The column layouts were read with the first page (no query here); a module never
         # arranged shows every field.
         self.layouts: dict[str, ColumnLayout] = dict(first_page.layouts) if first_page else {}
-        self.states = {
-            name: ListState(name, columns=list_columns(store, self.layouts, name))
-            for name in MODULE_ORDER
-        }
+        self.states = {name: ListState(name, columns=self._columns(name)) for name in MODULE_ORDER}
         self.module_name = module_name if module_name in self.states else MODULE_ORDER[0]
         self._first_page = first_page
         self._filter_asked = False  # a filter was applied and its first page is awaited
 
+    def _columns(self, name: str) -> tuple[str, ...] | None:
+        """The columns `name`'s list shows: its layout's, or None (every field)."""
+        layout = self.layouts.get(name)
+        module = self.backend.schema.modules.get(name)
+        return None if layout is None or module is None else layout.shown(module)
+
     def compose(self) -> ComposeResult:
-        modules = self.store.schema.modules
+        modules = self.backend.schema.modules
         yield Tabs(
             *(
                 Tab(f"{n} {modules[name].label}", id=f"tab-{name}")
@@ -91,7 +99,7 @@ class ModuleListScreen(Screen[None]):
         )
         yield FilterBar(self.module_name)
         yield RecordTable(
-            self.store, self.states[self.module_name], first_page=self._first_page, id="records"
+            self.backend, self.states[self.module_name], first_page=self._first_page, id="records"
         )
         yield Footer(compact=True)
 
@@ -125,7 +133,7 @@ class ModuleListScreen(Screen[None]):
     @work(thread=True, group="settings")
     @reports
     def _remember_module(self, name: str) -> None:
-        set_setting(self.store, LAST_MODULE, name)
+        self.backend.remember_module(name)
 
     def action_switch_module(self, index: int) -> None:
         self.switch_module(MODULE_ORDER[index])
@@ -184,7 +192,7 @@ class ModuleListScreen(Screen[None]):
         from kafinea_tui.screens.confirm import ConfirmDialog
 
         count = len(self.state.selected)
-        label = self.store.schema.modules[self.module_name].label
+        label = self.backend.schema.modules[self.module_name].label
 
         def answered(clear: bool | None) -> None:
             if clear:
@@ -206,14 +214,23 @@ class ModuleListScreen(Screen[None]):
         from kafinea_tui.screens.record_detail import RecordDetailScreen
 
         self.app.push_screen(
-            RecordDetailScreen(self.store, event.module, event.record_id), self._returned
+            RecordDetailScreen(self.backend, event.module, event.record_id), self._returned
         )
 
+    def _local_store(self, what: str) -> Store | None:
+        """The workspace's store for a screen that needs it, or None (said) in a client."""
+        if self.store is None:
+            where = self.backend.where or "the server"
+            self.notify(f"{what} is not available through {where} yet.", severity="warning")
+        return self.store
+
     def action_fields(self) -> None:
+        if writes_refused(self, self.backend) or (store := self._local_store("Fields")) is None:
+            return
         from kafinea_tui.screens.layout_manager import LayoutManagerScreen
 
         layout = self.layouts.get(self.module_name)
-        screen = LayoutManagerScreen(self.store, self.module_name, layout)
+        screen = LayoutManagerScreen(store, self.module_name, layout)
         self.app.push_screen(screen, self._fields_closed)
 
     def _fields_closed(self, change: LayoutChange | None) -> None:
@@ -224,24 +241,31 @@ class ModuleListScreen(Screen[None]):
             self.layouts[name] = change.layout
             self._save_layout(name, change.layout)
         # Also after a field was added: a module with a layout shows it at the end.
-        self.state.columns = list_columns(self.store, self.layouts, name)
+        self.state.columns = self._columns(name)
         self.refresh_records()
 
     @work(thread=True, group="settings")
     @reports
     def _save_layout(self, name: str, layout: ColumnLayout) -> None:
-        save_layout(self.store, name, layout)
+        if self.store is not None:
+            save_layout(self.store, name, layout)
 
     def action_import_records(self) -> None:
+        if writes_refused(self, self.backend):
+            return
+        if (store := self._local_store("The import wizard")) is None:
+            return
         try:
             from kafinea_tui.screens.import_wizard import ImportWizard
         except ImportError:
             self.notify("The import wizard is not available in this build yet.", severity="warning")
             return
-        wizard = ImportWizard(self.store, self.workspace, self.module_name)
+        wizard = ImportWizard(store, self.workspace, self.module_name)
         self.app.push_screen(wizard, self._returned)
 
     def action_export_records(self) -> None:
+        if (store := self._local_store("The export dialog")) is None:
+            return
         try:
             from kafinea_tui.screens.export_dialog import ExportDialog
         except ImportError:
@@ -249,7 +273,7 @@ class ModuleListScreen(Screen[None]):
             return
         state = self.state
         dialog = ExportDialog(
-            self.store,
+            store,
             self.module_name,
             query=state.query,
             selected_ids=frozenset(state.selected),
@@ -261,9 +285,11 @@ class ModuleListScreen(Screen[None]):
     # -- changing records ----------------------------------------------------------------
 
     def action_new_record(self) -> None:
+        if writes_refused(self, self.backend):
+            return
         from kafinea_tui.screens.record_form import RecordFormScreen
 
-        self.app.push_screen(RecordFormScreen(self.store, self.module_name), self._created)
+        self.app.push_screen(RecordFormScreen(self.backend, self.module_name), self._created)
 
     def _created(self, record_id: int | None) -> None:
         self.refresh_records()
@@ -271,7 +297,7 @@ class ModuleListScreen(Screen[None]):
             from kafinea_tui.screens.record_detail import RecordDetailScreen
 
             self.app.push_screen(
-                RecordDetailScreen(self.store, self.module_name, record_id), self._returned
+                RecordDetailScreen(self.backend, self.module_name, record_id), self._returned
             )
 
     def _acted_on(self) -> tuple[Selection, str, int] | None:
@@ -280,7 +306,7 @@ class ModuleListScreen(Screen[None]):
         from kafinea_tui.data.bulk.selection import Selection
 
         state = self.state
-        label = self.store.schema.modules[self.module_name].label
+        label = self.backend.schema.modules[self.module_name].label
         if state.selected:
             count = len(state.selected)
             return Selection(ids=tuple(sorted(state.selected))), f"{count:,} selected", count
@@ -294,6 +320,8 @@ class ModuleListScreen(Screen[None]):
         return Selection(filter=state.filter or None, search=state.search or None), words, total
 
     def action_mass_edit(self) -> None:
+        if writes_refused(self, self.backend):
+            return
         acted_on = self._acted_on()
         if acted_on is None:
             self.notify("There is no record to edit here.", severity="warning")
@@ -302,11 +330,13 @@ class ModuleListScreen(Screen[None]):
 
         selection, words, _count = acted_on
         self.app.push_screen(
-            MassEditScreen(self.store, self.module_name, selection, words), self._returned
+            MassEditScreen(self.backend, self.module_name, selection, words), self._returned
         )
 
     def action_delete_records(self) -> None:
         """The selection, else the record under the cursor; the dialog asks with the count."""
+        if writes_refused(self, self.backend):
+            return
         if self.state.selected:
             ids = tuple(sorted(self.state.selected))
         elif (cursor := self.table.table.cursor_id) is not None:
@@ -323,10 +353,12 @@ class ModuleListScreen(Screen[None]):
                 self.refresh_records()
 
         self.app.push_screen(
-            ConfirmDeleteDialog(self.store, self.module_name, Selection(ids=ids)), answered
+            ConfirmDeleteDialog(self.backend, self.module_name, Selection(ids=ids)), answered
         )
 
     def action_sync_panel(self) -> None:
+        if (store := self._local_store("The sync panel")) is None:
+            return
         # Imported here: start-up loads only what the first list needs (bench/bench_startup.py).
         from kafinea_tui.screens.sync_panel import SyncPanelScreen
 
@@ -334,8 +366,8 @@ class ModuleListScreen(Screen[None]):
         if host is None:  # an app without an engine of its own (tests of single screens)
             from kafinea_tui.sync.engine_host import EngineHost
 
-            host = EngineHost(self.store, self.workspace)
-        self.app.push_screen(SyncPanelScreen(self.store, self.workspace, host), self._returned)
+            host = EngineHost(store, self.workspace)
+        self.app.push_screen(SyncPanelScreen(store, self.workspace, host), self._returned)
 
     def _returned(self, _result: Any = None) -> None:
         """Back from another screen: records or fields may have changed, so fetch again."""
@@ -350,11 +382,12 @@ class ModuleListScreen(Screen[None]):
 
     def palette_title(self, key: keys.Key) -> str | None:
         """Name the module the command acts on: `Import into Leads`, `Go to Organizations`."""
-        label = self.store.schema.modules[self.module_name].label
+        modules = self.backend.schema.modules
+        label = modules[self.module_name].label
         if key.id.startswith("go_module_"):
             index = int(key.id.removeprefix("go_module_")) - 1
             if index < len(MODULE_ORDER):
-                return f"Go to {self.store.schema.modules[MODULE_ORDER[index]].label}"
+                return f"Go to {modules[MODULE_ORDER[index]].label}"
         titles = {
             "import_records": f"Import into {label}",
             "export_records": f"Export {label}",

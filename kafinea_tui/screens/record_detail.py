@@ -16,8 +16,9 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
 from kafinea_tui import keys
-from kafinea_tui.data.record_view import RecordView, record_view
-from kafinea_tui.data.store.database import Store
+from kafinea_tui.backend import Backend
+from kafinea_tui.data.record_view import RecordView
+from kafinea_tui.screens.access import writes_refused
 from kafinea_tui.widgets.page_table import cell_text
 from kafinea_tui.work import WorkFailed, reports
 
@@ -63,9 +64,9 @@ class RecordDetailScreen(Screen[None]):
         "edit_record", "delete_record", "follow_reference", "close_screen"
     )
 
-    def __init__(self, store: Store, module_name: str, record_id: int) -> None:
+    def __init__(self, backend: Backend, module_name: str, record_id: int) -> None:
         super().__init__()
-        self.store = store
+        self.backend = backend
         self.module_name = module_name
         self.record_id = record_id
         self.view: RecordView | None = None
@@ -105,18 +106,24 @@ class RecordDetailScreen(Screen[None]):
             self.notify("Move to a reference (tab) to open the record it names.")
             return
         module, record_id = self.view.links[label]
-        self.app.push_screen(RecordDetailScreen(self.store, module, record_id))
+        self.app.push_screen(RecordDetailScreen(self.backend, module, record_id))
 
     def action_edit(self) -> None:
+        if writes_refused(self, self.backend):
+            return
         from kafinea_tui.screens.record_form import RecordFormScreen
 
         def saved(record_id: int | None) -> None:
             if record_id is not None:
                 self._load()
 
-        self.app.push_screen(RecordFormScreen(self.store, self.module_name, self.record_id), saved)
+        self.app.push_screen(
+            RecordFormScreen(self.backend, self.module_name, self.record_id), saved
+        )
 
     def action_delete(self) -> None:
+        if writes_refused(self, self.backend):
+            return
         from kafinea_tui.data.bulk.selection import Selection
         from kafinea_tui.screens.confirm_delete import ConfirmDeleteDialog
 
@@ -125,7 +132,9 @@ class RecordDetailScreen(Screen[None]):
                 self.dismiss(None)
 
         selection = Selection(ids=(self.record_id,))
-        self.app.push_screen(ConfirmDeleteDialog(self.store, self.module_name, selection), answered)
+        self.app.push_screen(
+            ConfirmDeleteDialog(self.backend, self.module_name, selection), answered
+        )
 
     class Fetched(Message):
         """The record as the detail shows it, or None when it no longer exists."""
@@ -137,7 +146,7 @@ class RecordDetailScreen(Screen[None]):
     @work(thread=True, exclusive=True)
     @reports
     def _load(self) -> None:
-        self.post_message(self.Fetched(record_view(self.store, self.module_name, self.record_id)))
+        self.post_message(self.Fetched(self.backend.record_view(self.module_name, self.record_id)))
 
     def on_work_failed(self, event: WorkFailed) -> None:
         event.stop()

@@ -24,15 +24,9 @@ from textual.widget import Widget
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from kafinea_tui import keys
-from kafinea_tui.data.importer.rows import RowPlan, update_record, write_rows
-from kafinea_tui.data.record_form import (
-    editable_fields,
-    key_completions,
-    record_texts,
-    value_error,
-)
+from kafinea_tui.backend import Backend
+from kafinea_tui.data.record_form import editable_fields
 from kafinea_tui.data.schema import Field, FieldType
-from kafinea_tui.data.store.database import Store
 from kafinea_tui.widgets.toggles import Check
 from kafinea_tui.work import WorkFailed, reports
 
@@ -42,13 +36,13 @@ YES, NO = "yes", "no"
 class KeySuggester(Suggester):
     """Completes a reference with the keys of the related module, read off the event loop."""
 
-    def __init__(self, store: Store, module_name: str, field_name: str) -> None:
+    def __init__(self, backend: Backend, module_name: str, field_name: str) -> None:
         super().__init__(use_cache=False, case_sensitive=True)
-        self.store, self.module_name, self.field_name = store, module_name, field_name
+        self.backend, self.module_name, self.field_name = backend, module_name, field_name
 
     async def get_suggestion(self, value: str) -> str | None:
         found = await asyncio.to_thread(
-            key_completions, self.store, self.module_name, self.field_name, value
+            self.backend.key_completions, self.module_name, self.field_name, value
         )
         return found[0] if found else None
 
@@ -71,10 +65,10 @@ class RecordFormScreen(Screen[int | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = keys.bindings("save_form", "close_screen")
 
-    def __init__(self, store: Store, module_name: str, record_id: int | None = None) -> None:
+    def __init__(self, backend: Backend, module_name: str, record_id: int | None = None) -> None:
         super().__init__()
-        self.store = store
-        self.module = store.module(module_name)
+        self.backend = backend
+        self.module = backend.module(module_name)
         self.record_id = record_id
         self.initial: dict[str, str] = {}
         self.saving = False
@@ -105,14 +99,14 @@ class RecordFormScreen(Screen[int | None]):
             return Check(field.label, id=control_id)
         suggester = None
         if field.type is FieldType.REFERENCE:
-            suggester = KeySuggester(self.store, self.module.name, field.name)
+            suggester = KeySuggester(self.backend, self.module.name, field.name)
         placeholder = {
             FieldType.DATE: "YYYY-MM-DD",
             FieldType.DECIMAL: "1234.50",
             FieldType.INTEGER: "1234",
         }.get(field.type, "")
         if field.type is FieldType.REFERENCE and field.related:
-            related = self.store.module(field.related)
+            related = self.backend.module(field.related)
             placeholder = f"{related.field(related.key).label} of a {related.label[:-1]}"
         return Input(placeholder=placeholder, suggester=suggester, id=control_id)
 
@@ -138,7 +132,7 @@ class RecordFormScreen(Screen[int | None]):
     @reports
     def _load(self) -> None:
         assert self.record_id is not None
-        self.post_message(self.Loaded(record_texts(self.store, self.module.name, self.record_id)))
+        self.post_message(self.Loaded(self.backend.record_texts(self.module.name, self.record_id)))
 
     def on_record_form_screen_loaded(self, event: Loaded) -> None:
         event.stop()
@@ -207,7 +201,7 @@ class RecordFormScreen(Screen[int | None]):
     @reports
     def _check(self, name: str, text: str) -> None:
         self.post_message(
-            self.Checked(name, text, value_error(self.store, self.module.name, name, text))
+            self.Checked(name, text, self.backend.value_error(self.module.name, name, text))
         )
 
     def on_record_form_screen_checked(self, event: Checked) -> None:
@@ -242,14 +236,12 @@ class RecordFormScreen(Screen[int | None]):
     @work(thread=True, exclusive=True, group="form-save")
     @reports
     def _save(self, changes: dict[str, str]) -> None:
-        plan = RowPlan(module=self.module.name, source="app")
         if self.record_id is not None:
-            update_record(self.store, plan, self.record_id, dict(changes))
+            self.backend.update_record(self.module.name, self.record_id, dict(changes))
             self.post_message(self.Saved(self.record_id, []))
             return
-        report = write_rows(self.store, plan, [dict(changes)])
-        errors = [(e.column or "", e.reason) for e in report.errors]
-        self.post_message(self.Saved(report.record_ids[0] if report.record_ids else None, errors))
+        record_id, errors = self.backend.create_record(self.module.name, dict(changes))
+        self.post_message(self.Saved(record_id, errors))
 
     def on_record_form_screen_saved(self, event: Saved) -> None:
         event.stop()

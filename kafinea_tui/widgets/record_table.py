@@ -21,8 +21,8 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
-from kafinea_tui.data.query import ListQuery, Page, count_among, fetch_page, matching_ids
-from kafinea_tui.data.store.database import Store
+from kafinea_tui.backend import Backend
+from kafinea_tui.data.query import ListQuery, Page
 from kafinea_tui.first_page import DEFAULT_PAGE_SIZE, BackgroundPage
 from kafinea_tui.widgets.page_table import MARK_COLUMN, PageTable
 from kafinea_tui.work import WorkFailed, reports
@@ -68,11 +68,13 @@ class ListState:
         self.hidden_for = None
 
 
-def footer_text(state: ListState, page: Page | None) -> str:
+def footer_text(state: ListState, page: Page | None, location: str | None = None) -> str:
     """`101–200 of 2,000 · 3 selected, 1 not shown · 100 a page`: where the page sits in the
-    whole, and how many selected records the filter hides."""
+    whole, and how many selected records the filter hides; in a client, where the data lives
+    (`· via http://host:8765`)."""
+    via = f" · via {location}" if location else ""
     if page is None:
-        return "Loading…"
+        return "Loading…" + via
     if page.total == 0:
         where = "No records match" if state.filter or state.search else "No records yet"
     else:
@@ -81,7 +83,7 @@ def footer_text(state: ListState, page: Page | None) -> str:
     selected = f"{len(state.selected):,} selected"
     if state.selected and state.hidden:
         selected += f", {state.hidden:,} not shown"
-    return f"{where} · {selected} · {state.page_size} a page"
+    return f"{where} · {selected} · {state.page_size} a page{via}"
 
 
 class RecordTable(Vertical):
@@ -138,14 +140,14 @@ class RecordTable(Vertical):
 
     def __init__(
         self,
-        store: Store,
+        backend: Backend,
         state: ListState,
         *,
         first_page: BackgroundPage | None = None,
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
-        self.store = store
+        self.backend = backend
         self.state = state
         self.page: Page | None = None
         self._request = 0
@@ -225,13 +227,13 @@ class RecordTable(Vertical):
         """One page (past the end: the last one), and the hidden selected records if asked."""
         page = first.future.result() if first is not None else None
         if page is None:
-            page = fetch_page(self.store, query, page_index * size, size)
+            page = self.backend.page(query, page_index * size, size)
         if not page.ids and page.total and page_index:
             page_index = (page.total - 1) // size
-            page = fetch_page(self.store, query, page_index * size, size)
+            page = self.backend.page(query, page_index * size, size)
         hidden = None
         if selected is not None:
-            hidden = len(selected) - count_among(self.store, query, selected)
+            hidden = len(selected) - self.backend.count_among(query, selected)
         fetched = self.PageFetched(request, query, page, page_index, keep_cursor, hidden)
         self.post_message(fetched)
 
@@ -263,13 +265,17 @@ class RecordTable(Vertical):
         event.stop()
         if event.work == "_fetch":
             if event.call_args and event.call_args[0] == self._request:
+                if self.page is not None:  # back to the page still shown, not the one asked
+                    self.state.page = self.page.offset // max(1, self.state.page_size)
                 self._refresh_footer()
                 self.post_message(self.Loaded(None, event.sentence))
         else:
             self.notify(event.sentence, severity="error")
 
     def _refresh_footer(self) -> None:
-        self.query_one("#table-footer", Static).update(footer_text(self.state, self.page))
+        self.query_one("#table-footer", Static).update(
+            footer_text(self.state, self.page, self.backend.where)
+        )
 
     # -- paging and sorting --------------------------------------------------------------
 
@@ -364,7 +370,7 @@ class RecordTable(Vertical):
     @work(thread=True, exclusive=True, group="select-all")
     @reports
     def _select_all(self, query: ListQuery) -> None:
-        self.post_message(self.MatchingIds(query, matching_ids(self.store, query)))
+        self.post_message(self.MatchingIds(query, self.backend.matching_ids(query)))
 
     def on_record_table_matching_ids(self, event: MatchingIds) -> None:
         event.stop()

@@ -1,0 +1,131 @@
+"""The data layer of the workspace this process owns, behind the `Backend` interface.
+
+Each method is the data-layer call the screens made themselves before there was a second
+implementation: the same functions, the same transactions, the same reports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from kafinea_tui.backend.protocol import Progress
+from kafinea_tui.data import bulk, query, record_form, record_view
+from kafinea_tui.data.bulk.report import BulkReport, DeleteImpact, UpdatePreview
+from kafinea_tui.data.bulk.selection import Selection
+from kafinea_tui.data.errors import KafineaError
+from kafinea_tui.data.importer import undo
+from kafinea_tui.data.importer.rows import RowPlan, update_record, write_rows
+from kafinea_tui.data.importer.undo import BatchInfo, UndoReport
+from kafinea_tui.data.query import ListQuery, Page
+from kafinea_tui.data.record_view import RecordView
+from kafinea_tui.data.schema import Module, Schema
+from kafinea_tui.data.store.database import Store
+from kafinea_tui.data.store.settings import LAST_MODULE, get_setting, set_setting
+
+
+class LocalBackend:
+    """`store` is open for writing in this process (it owns the workspace)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    @property
+    def schema(self) -> Schema:
+        return self.store.schema
+
+    @property
+    def where(self) -> str | None:
+        return None
+
+    @property
+    def read_only(self) -> bool:
+        return False
+
+    def module(self, name: str) -> Module:
+        return self.store.module(name)
+
+    def refresh_schema(self) -> Schema:
+        return self.store.refresh_schema()
+
+    def close(self) -> None:
+        """The store belongs to whoever opened it (the CLI), which closes it."""
+
+    def watch_connection(self, listener: Callable[[str], None]) -> None:
+        """The store is in this process: there is no connection to lose."""
+
+    # -- lists --------------------------------------------------------------------------------
+
+    def page(self, list_query: ListQuery, offset: int, limit: int) -> Page:
+        return query.fetch_page(self.store, list_query, offset, limit)
+
+    def count_among(self, list_query: ListQuery, ids: Sequence[int]) -> int:
+        return query.count_among(self.store, list_query, ids)
+
+    def matching_ids(self, list_query: ListQuery) -> list[int]:
+        return query.matching_ids(self.store, list_query)
+
+    def last_module(self) -> str | None:
+        try:
+            return get_setting(self.store, LAST_MODULE)
+        except KafineaError:
+            return None
+
+    def remember_module(self, name: str) -> None:
+        set_setting(self.store, LAST_MODULE, name)
+
+    # -- one record ---------------------------------------------------------------------------
+
+    def record_view(self, module: str, record_id: int) -> RecordView | None:
+        return record_view.record_view(self.store, module, record_id)
+
+    def record_texts(self, module: str, record_id: int) -> dict[str, str] | None:
+        return record_form.record_texts(self.store, module, record_id)
+
+    def value_error(self, module: str, field: str, text: str) -> str | None:
+        return record_form.value_error(self.store, module, field, text)
+
+    def key_completions(self, module: str, field: str, prefix: str) -> list[str]:
+        return record_form.key_completions(self.store, module, field, prefix)
+
+    def create_record(
+        self, module: str, texts: dict[str, str]
+    ) -> tuple[int | None, list[tuple[str, str]]]:
+        report = write_rows(self.store, RowPlan(module=module, source="app"), [dict(texts)])
+        errors = [(e.column or "", e.reason) for e in report.errors]
+        return (report.record_ids[0] if report.record_ids else None), errors
+
+    def update_record(self, module: str, record_id: int, texts: dict[str, str]) -> None:
+        update_record(self.store, RowPlan(module=module, source="app"), record_id, dict(texts))
+
+    # -- many records -------------------------------------------------------------------------
+
+    def preview_update(
+        self, module: str, selection: Selection, values: dict[str, str], limit: int
+    ) -> UpdatePreview:
+        return bulk.preview_update(self.store, module, selection, values, limit)
+
+    def mass_update(
+        self,
+        module: str,
+        selection: Selection,
+        values: dict[str, str],
+        progress: Progress | None = None,
+    ) -> BulkReport:
+        return bulk.mass_update(self.store, module, selection, values, progress=progress)
+
+    def delete_impact(self, module: str, selection: Selection) -> DeleteImpact:
+        return bulk.delete_impact(self.store, module, selection)
+
+    def mass_delete(self, module: str, selection: Selection) -> BulkReport:
+        return bulk.mass_delete(self.store, module, selection)
+
+    # -- past imports -------------------------------------------------------------------------
+
+    def batches(self) -> list[BatchInfo]:
+        return undo.list_batches(self.store)
+
+    def undo_preview(self, batch: int) -> UndoReport:
+        return undo.undo_preview(self.store, batch)
+
+    def undo(self, batch: int) -> UndoReport:
+        return undo.undo_import(self.store, batch)

@@ -1,0 +1,139 @@
+"""The interface the screens need from wherever the data lives, and its two errors.
+
+Methods are the questions the screens ask (a page of a list, a record for the detail or the
+form, a mass edit's preview...), each answered with the data layer's types. They block, and
+are called from the screens' thread workers; a failure raises a `KafineaError` whose sentence
+the screen shows (`work.reports`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+from kafinea_tui.data.bulk.report import BulkReport, DeleteImpact, UpdatePreview
+from kafinea_tui.data.bulk.selection import Selection
+from kafinea_tui.data.errors import KafineaError
+from kafinea_tui.data.importer.undo import BatchInfo, UndoReport
+from kafinea_tui.data.query import ListQuery, Page
+from kafinea_tui.data.record_view import RecordView
+from kafinea_tui.data.schema import Module, Schema
+
+Progress = Callable[[float], None]
+
+
+class ConnectionLost(KafineaError):
+    """The server stopped answering (it was stopped, or the network went): one sentence, and
+    the app offers to reconnect."""
+
+
+class ReadOnly(KafineaError):
+    """The token the app connected with may only read."""
+
+
+class Backend(Protocol):
+    """Everything the screens read and write, wherever the workspace is."""
+
+    @property
+    def schema(self) -> Schema:
+        """The modules and their fields (custom fields and picklist values included)."""
+        ...
+
+    @property
+    def where(self) -> str | None:
+        """Where the data lives, for the header (`via http://host:8765`); None: this process."""
+        ...
+
+    @property
+    def read_only(self) -> bool:
+        """Whether writes are refused (a read-only token): the app disables its write keys."""
+        ...
+
+    def module(self, name: str) -> Module: ...
+
+    def refresh_schema(self) -> Schema:
+        """Read the schema again (a field was added, here or by another process)."""
+        ...
+
+    def close(self) -> None: ...
+
+    def watch_connection(self, listener: Callable[[str], None]) -> None:
+        """Call `listener` with the sentence when the server stops answering (from the thread
+        that found out); a local backend never calls it."""
+        ...
+
+    # -- lists --------------------------------------------------------------------------------
+
+    def page(self, query: ListQuery, offset: int, limit: int) -> Page:
+        """One page of the list and the count of every record the query matches."""
+        ...
+
+    def count_among(self, query: ListQuery, ids: Sequence[int]) -> int:
+        """How many of `ids` the query matches (the others, selected, it hides)."""
+        ...
+
+    def matching_ids(self, query: ListQuery) -> list[int]:
+        """Every id the query matches, in id order ("select all matching")."""
+        ...
+
+    def last_module(self) -> str | None:
+        """The module the app showed last, to open on it again."""
+        ...
+
+    def remember_module(self, name: str) -> None: ...
+
+    # -- one record ---------------------------------------------------------------------------
+
+    def record_view(self, module: str, record_id: int) -> RecordView | None:
+        """The record as the detail screen shows it; None when it no longer exists."""
+        ...
+
+    def record_texts(self, module: str, record_id: int) -> dict[str, str] | None:
+        """The record's editable fields as the form's text; None when it no longer exists."""
+        ...
+
+    def value_error(self, module: str, field: str, text: str) -> str | None:
+        """Why `text` cannot be a value of the field, as the import would say; None if it can."""
+        ...
+
+    def key_completions(self, module: str, field: str, prefix: str) -> list[str]:
+        """Keys of the reference field's related module that start with `prefix`."""
+        ...
+
+    def create_record(
+        self, module: str, texts: dict[str, str]
+    ) -> tuple[int | None, list[tuple[str, str]]]:
+        """Create a record from the form's text: (its id, []) or (None, [(column, reason)])."""
+        ...
+
+    def update_record(self, module: str, record_id: int, texts: dict[str, str]) -> None:
+        """Set the given fields from the form's text (the import's rules read them)."""
+        ...
+
+    # -- many records -------------------------------------------------------------------------
+
+    def preview_update(
+        self, module: str, selection: Selection, values: dict[str, str], limit: int
+    ) -> UpdatePreview: ...
+
+    def mass_update(
+        self,
+        module: str,
+        selection: Selection,
+        values: dict[str, str],
+        progress: Progress | None = None,
+    ) -> BulkReport: ...
+
+    def delete_impact(self, module: str, selection: Selection) -> DeleteImpact: ...
+
+    def mass_delete(self, module: str, selection: Selection) -> BulkReport: ...
+
+    # -- past imports -------------------------------------------------------------------------
+
+    def batches(self) -> list[BatchInfo]:
+        """Every import and mass change, newest first."""
+        ...
+
+    def undo_preview(self, batch: int) -> UndoReport: ...
+
+    def undo(self, batch: int) -> UndoReport: ...

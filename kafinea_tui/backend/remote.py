@@ -1,0 +1,337 @@
+"""A Kafinea server behind the `Backend` interface: the app as a client of the API.
+
+The server is the workspace's owner (reached through its Unix socket) or `--server URL`. Every
+question is one request answered by the function the local app would call (`sync.api`), so a
+screen shows the same thing either way; a page and its count are one `GET .../records`.
+
+Failures become the data layer's errors: a filter that does not parse is a `FilterError` with
+its position, a refused token a `KafineaError`, a server that stopped answering
+`ConnectionLost`, whose sentence the app shows with the key that reconnects.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+import duckdb
+import httpx
+
+from kafinea_tui import __version__
+from kafinea_tui.backend import convert
+from kafinea_tui.backend.protocol import ConnectionLost, Progress, ReadOnly
+from kafinea_tui.data.bulk.report import BulkReport, DeleteImpact, UpdatePreview
+from kafinea_tui.data.bulk.selection import Selection
+from kafinea_tui.data.errors import FilterError, KafineaError, NotFound, UsageError
+from kafinea_tui.data.importer.undo import BatchInfo, UndoReport
+from kafinea_tui.data.query import ListQuery, Page
+from kafinea_tui.data.record_form import as_text, editable_fields, text_error
+from kafinea_tui.data.record_view import RecordView
+from kafinea_tui.data.schema import LINE_ITEM_FIELDS, FieldType, Module, Schema
+from kafinea_tui.sync.client import ApiError, Client
+
+T = TypeVar("T")
+
+
+class RemoteBackend:
+    """One client, one server. `connect` checks the server and the token before the app opens."""
+
+    def __init__(self, client: Client, where: str, schema: Schema, read_only: bool) -> None:
+        self.client = client
+        self._where = where
+        self._schema = schema
+        self._read_only = read_only
+        self._checker = duckdb.connect()  # reads typed values for the form, no table needed
+        self._checker_lock = threading.Lock()
+        self._listeners: list[Callable[[str], None]] = []
+
+    @classmethod
+    def connect(
+        cls, url: str, token: str | None, where: str, transport: httpx.BaseTransport | None = None
+    ) -> RemoteBackend:
+        """Reach the server at `url`: its version, the schema, and whether the token writes.
+        Each way this fails is one sentence (a KafineaError)."""
+        client = Client(url, token, timeout=30.0, transport=transport)
+        try:
+            health = _call(where, client.health)
+            version = str(health.get("version", ""))
+            if version != __version__:
+                raise KafineaError(
+                    f"The server at {where} runs Kafinea {version or '(unknown)'}, this app"
+                    f" {__version__}; use the same version on both sides."
+                )
+            schema = convert.schema_of(_call(where, client.modules))
+            read_only = _refuses_writes(client, where, next(iter(schema.modules)))
+        except BaseException:
+            client.close()
+            raise
+        return cls(client, where, schema, read_only)
+
+    # -- the interface's properties -----------------------------------------------------------
+
+    @property
+    def schema(self) -> Schema:
+        return self._schema
+
+    @property
+    def where(self) -> str | None:
+        return self._where
+
+    @property
+    def read_only(self) -> bool:
+        return self._read_only
+
+    def module(self, name: str) -> Module:
+        try:
+            return self._schema.module(name)
+        except KeyError as error:
+            raise UsageError(error.args[0]) from None
+
+    def refresh_schema(self) -> Schema:
+        self._schema = convert.schema_of(self._call(self.client.modules))
+        return self._schema
+
+    def close(self) -> None:
+        self.client.close()
+        self._checker.close()
+
+    def watch_connection(self, listener: Callable[[str], None]) -> None:
+        self._listeners.append(listener)
+
+    def _call(self, method: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        try:
+            return _call(self._where, method, *args, **kwargs)
+        except ConnectionLost as lost:
+            for listener in self._listeners:
+                listener(str(lost))
+            raise
+
+    # -- lists --------------------------------------------------------------------------------
+
+    def page(self, query: ListQuery, offset: int, limit: int) -> Page:
+        module = self.module(query.module)
+        sort = [f"{name}:desc" if descending else name for name, descending in query.sort]
+        params: list[tuple[str, str | int | float | bool | None]] = [
+            ("limit", max(0, limit)),
+            ("offset", max(0, offset)),
+            *(("sort", s) for s in sort),
+        ]
+        params += [
+            (name, text)
+            for name, text in (("filter", query.filter), ("search", query.search))
+            if text
+        ]
+        try:
+            data = self._call(self.client.get_json, f"/api/v1/{module.name}/records", params)
+        except _FilterFailed as failed:
+            raise failed.as_filter_error(query.filter) from None
+        return convert.page_of(module, data, max(0, offset), max(0, limit))
+
+    def count_among(self, query: ListQuery, ids: Sequence[int]) -> int:
+        if not ids:
+            return 0
+        try:
+            return self._call(
+                self.client.count_among, query.module, list(ids), query.filter, query.search
+            )
+        except _FilterFailed as failed:
+            raise failed.as_filter_error(query.filter) from None
+
+    def matching_ids(self, query: ListQuery) -> list[int]:
+        try:
+            return self._call(self.client.matching_ids, query.module, query.filter, query.search)
+        except _FilterFailed as failed:
+            raise failed.as_filter_error(query.filter) from None
+
+    def last_module(self) -> str | None:
+        return None  # the server's own app remembers its module; a client opens on the first
+
+    def remember_module(self, name: str) -> None:
+        """Not kept: the module last used is the owner's app's, not a client's."""
+
+    # -- one record ---------------------------------------------------------------------------
+
+    def _record(self, module: Module, record_id: int) -> dict[str, Any] | None:
+        try:
+            return self._call(self.client.record, module.name, record_id)
+        except NotFound:
+            return None
+
+    def record_view(self, module_name: str, record_id: int) -> RecordView | None:
+        module = self.module(module_name)
+        record = self._record(module, record_id)
+        if record is None:
+            return None
+        values: list[tuple[str, Any]] = []
+        links: dict[str, tuple[str, int]] = {}
+        for column in module.columns:
+            value = convert.typed(column.type, record.get(column.name))
+            if column.type is FieldType.REFERENCE and column.related and value is not None:
+                related_id = self._id_of(column.related, str(value))
+                if related_id is not None:
+                    links[column.label] = (column.related, related_id)
+            values.append((column.label, value))
+        values += [("Id", record["id"]), ("Created", convert.timestamp(record.get("created_at")))]
+        values.append(("Modified", convert.timestamp(record.get("modified_at"))))
+        items = tuple(
+            (
+                item.get("product"),
+                convert.typed(FieldType.DECIMAL, item.get("quantity")),
+                convert.typed(FieldType.DECIMAL, item.get("list_price")),
+            )
+            for item in record.get("items") or ()
+        )
+        return RecordView(
+            module_label=module.label,
+            record_id=record_id,
+            title=str(record.get(module.key) or f"#{record_id}"),
+            values=tuple(values),
+            item_labels=tuple(f.label for f in LINE_ITEM_FIELDS) if "items" in record else (),
+            items=items,
+            links=links,
+        )
+
+    def _id_of(self, module_name: str, key: str) -> int | None:
+        """The id of the record of `module_name` whose key is `key` (the detail follows it)."""
+        module = self.module(module_name)
+        escaped = key.replace("\\", "\\\\").replace('"', '\\"')
+        page = self._call(
+            self.client.records, module.name, filter=f'{module.key} = "{escaped}"', limit=2
+        )
+        exact = [r for r in page.records if str(r.get(module.key)) == key] or page.records
+        return int(exact[0]["id"]) if exact else None
+
+    def record_texts(self, module_name: str, record_id: int) -> dict[str, str] | None:
+        module = self.module(module_name)
+        record = self._record(module, record_id)
+        if record is None:
+            return None
+        return {
+            f.name: as_text(convert.typed(f.type, record.get(f.name)))
+            for f in editable_fields(module)
+        }
+
+    def value_error(self, module: str, field: str, text: str) -> str | None:
+        found = self.module(module).field(field)
+        with self._checker_lock:
+            return text_error(self._checker, found, text)
+
+    def key_completions(self, module: str, field: str, prefix: str) -> list[str]:
+        if not prefix.strip():
+            return []
+        return self._call(self.client.completions, module, field, prefix)
+
+    def create_record(
+        self, module: str, texts: dict[str, str]
+    ) -> tuple[int | None, list[tuple[str, str]]]:
+        report = self._call(self.client.create, module, dict(texts))
+        errors = [(e.column or "", e.reason) for e in report.errors]
+        return (report.ids[0] if report.ids and not errors else None), errors
+
+    def update_record(self, module: str, record_id: int, texts: dict[str, str]) -> None:
+        self._call(self.client.update, module, record_id, dict(texts))
+
+    # -- many records -------------------------------------------------------------------------
+
+    def preview_update(
+        self, module: str, selection: Selection, values: dict[str, str], limit: int
+    ) -> UpdatePreview:
+        data = self._call(self.client.preview_update, module, _body(selection), values, limit)
+        return convert.update_preview(data)
+
+    def mass_update(
+        self,
+        module: str,
+        selection: Selection,
+        values: dict[str, str],
+        progress: Progress | None = None,
+    ) -> BulkReport:
+        report = self._call(self.client.update_many, module, _body(selection), values)
+        if progress is not None:
+            progress(1.0)
+        return convert.bulk_report(report)
+
+    def delete_impact(self, module: str, selection: Selection) -> DeleteImpact:
+        return convert.delete_impact(
+            self._call(self.client.preview_delete, module, _body(selection))
+        )
+
+    def mass_delete(self, module: str, selection: Selection) -> BulkReport:
+        return convert.bulk_report(self._call(self.client.delete_many, module, _body(selection)))
+
+    # -- past imports -------------------------------------------------------------------------
+
+    def batches(self) -> list[BatchInfo]:
+        raise _no_past_imports(self._where)
+
+    def undo_preview(self, batch: int) -> UndoReport:
+        raise _no_past_imports(self._where)
+
+    def undo(self, batch: int) -> UndoReport:
+        raise _no_past_imports(self._where)
+
+
+def _no_past_imports(where: str) -> KafineaError:
+    return KafineaError(f"Past imports are not served by the server at {where}.")
+
+
+def _body(selection: Selection) -> dict[str, Any]:
+    """A selection as the bulk routes' body."""
+    if selection.ids is not None:
+        return {"ids": list(selection.ids)}
+    return {"filter": selection.filter or "", "search": selection.search or ""}
+
+
+class _FilterFailed(UsageError):
+    """A 400 naming a position: the list's filter did not parse."""
+
+    def __init__(self, sentence: str, position: int) -> None:
+        super().__init__(sentence)
+        self.position = position
+
+    def as_filter_error(self, expression: str) -> UsageError:
+        reason = str(self).rsplit(" (at column ", 1)[0]
+        return FilterError(reason, expression, self.position) if expression else self
+
+
+def _call(where: str, method: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run one client call; its failure as the data layer's error with a sentence."""
+    try:
+        return method(*args, **kwargs)
+    except ApiError as error:
+        raise _translated(error, where) from None
+    except httpx.TransportError as error:
+        raise ConnectionLost(f"The server at {where} does not answer ({_reason(error)}).") from None
+
+
+def _translated(error: ApiError, where: str) -> KafineaError:
+    if error.status == 400 and error.position is not None:
+        return _FilterFailed(error.sentence, error.position)
+    if error.status == 401:
+        return KafineaError(f"The server at {where} refuses the token: {error.sentence}")
+    if error.status == 403:
+        return ReadOnly(error.sentence)
+    if error.status == 404:
+        return NotFound(error.sentence)
+    if error.status == 400:
+        return UsageError(error.sentence)
+    return KafineaError(error.sentence)
+
+
+def _reason(error: httpx.TransportError) -> str:
+    if isinstance(error, httpx.ConnectError):
+        return "connection refused"
+    if isinstance(error, httpx.TimeoutException):
+        return "no answer in time"
+    return type(error).__name__
+
+
+def _refuses_writes(client: Client, where: str, module: str) -> bool:
+    """Whether the token is read-only: a delete preview of no record asks for write rights
+    and changes nothing."""
+    try:
+        _call(where, client.preview_delete, module, {"ids": []})
+    except ReadOnly:
+        return True
+    return False
