@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kafinea_tui import __version__
-from kafinea_tui.data.errors import KafineaError
+from kafinea_tui.data.errors import KafineaError, UsageError
 from kafinea_tui.workspace import DB_NAME, Workspace, default_path, demo_path
 
 DB_WAL = DB_NAME + ".wal"
@@ -49,6 +49,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--demo", action="store_true", help="open (creating it once) a demo workspace"
+    )
+    parser.add_argument(
+        "--server",
+        metavar="URL",
+        help="open the app on a Kafinea server (`serve`) elsewhere, e.g. through `ssh -L`;"
+        " the token comes from --token-file or $KAFINEA_TOKEN",
+    )
+    parser.add_argument(
+        "--token-file",
+        metavar="FILE",
+        type=Path,
+        help="a file whose first line is the API token for --server",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
@@ -103,6 +115,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         workspace = resolve_workspace(args)
+        if args.command is not None and args.server is not None:
+            raise UsageError(
+                "--server opens the app on a server; a command runs on a workspace"
+                " (--workspace), or through the workspace's owner."
+            )
+        if args.command is None and args.server is not None:
+            from kafinea_tui.cli.server_app import run_server_app
+
+            return run_server_app(workspace, args.server, args.token_file)
         if args.command is None:
             return run_app(workspace, demo=args.demo)
         if args.demo:

@@ -1,0 +1,57 @@
+"""`kafinea-tui --server URL`: the app as a client of a Kafinea server on another machine.
+
+The token comes from `--token-file FILE` (its first line) or `$KAFINEA_TOKEN`. The server and
+the token are checked before the app starts (`RemoteBackend.connect`), so an unreachable
+server, a refused token or another version is one sentence and exit status 1, not an app
+that opens onto errors. TLS is the job of a proxy or an SSH tunnel (README, "A server
+elsewhere").
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from kafinea_tui.data.errors import KafineaError, UsageError
+from kafinea_tui.workspace import Workspace
+
+TOKEN_VARIABLE = "KAFINEA_TOKEN"
+
+
+def read_token(token_file: Path | None) -> str | None:
+    """The token of `--token-file` (its first line), else `$KAFINEA_TOKEN`, else None."""
+    if token_file is not None:
+        try:
+            lines = token_file.expanduser().read_text(encoding="utf-8").splitlines()
+        except OSError as error:
+            raise KafineaError(
+                f"Cannot read the token file {token_file}: {error.strerror or error}."
+            ) from None
+        token = lines[0].strip() if lines else ""
+        if not token:
+            raise KafineaError(f"The token file {token_file} is empty.")
+        return token
+    return os.environ.get(TOKEN_VARIABLE, "").strip() or None
+
+
+def server_url(url: str) -> str:
+    """`URL` as given, checked: http:// or https://, host, optional port."""
+    text = url.strip().rstrip("/")
+    if not text.startswith(("http://", "https://")) or len(text.split("://", 1)[1]) == 0:
+        raise UsageError(f"--server takes a URL such as http://127.0.0.1:8765, not {url!r}.")
+    return text
+
+
+def run_server_app(workspace: Workspace, url: str, token_file: Path | None) -> int:
+    """Connect to the server, then run the app on it until it quits."""
+    from kafinea_tui.backend.remote import RemoteBackend
+
+    base = server_url(url)
+    backend = RemoteBackend.connect(base, read_token(token_file), where=base)
+    try:
+        from kafinea_tui.app import KafineaApp
+
+        KafineaApp(workspace=workspace, backend=backend).run()
+    finally:
+        backend.close()
+    return 0
