@@ -37,9 +37,14 @@ T = TypeVar("T")
 class RemoteBackend:
     """One client, one server. `connect` checks the server and the token before the app opens."""
 
-    def __init__(self, client: Client, where: str, schema: Schema, read_only: bool) -> None:
+    def __init__(
+        self, client: Client, where: str, schema: Schema, read_only: bool, who: str | None = None
+    ) -> None:
+        """`where` names the server in the footer (`http://host:8765`, `server PID 4190`);
+        `who` starts the sentences about it ("The server at http://host:8765")."""
         self.client = client
         self._where = where
+        self._who = who or f"The server at {where}"
         self._schema = schema
         self._read_only = read_only
         self._checker = duckdb.connect()  # reads typed values for the form, no table needed
@@ -48,25 +53,31 @@ class RemoteBackend:
 
     @classmethod
     def connect(
-        cls, url: str, token: str | None, where: str, transport: httpx.BaseTransport | None = None
+        cls,
+        url: str,
+        token: str | None,
+        where: str,
+        transport: httpx.BaseTransport | None = None,
+        who: str | None = None,
     ) -> RemoteBackend:
         """Reach the server at `url`: its version, the schema, and whether the token writes.
         Each way this fails is one sentence (a KafineaError)."""
+        who = who or f"The server at {where}"
         client = Client(url, token, timeout=30.0, transport=transport)
         try:
-            health = _call(where, client.health)
+            health = _call(who, client.health)
             version = str(health.get("version", ""))
             if version != __version__:
                 raise KafineaError(
-                    f"The server at {where} runs Kafinea {version or '(unknown)'}, this app"
+                    f"{who} runs Kafinea {version or '(unknown)'}, this app"
                     f" {__version__}; use the same version on both sides."
                 )
-            schema = convert.schema_of(_call(where, client.modules))
-            read_only = _refuses_writes(client, where, next(iter(schema.modules)))
+            schema = convert.schema_of(_call(who, client.modules))
+            read_only = _refuses_writes(client, who, next(iter(schema.modules)))
         except BaseException:
             client.close()
             raise
-        return cls(client, where, schema, read_only)
+        return cls(client, where, schema, read_only, who)
 
     # -- the interface's properties -----------------------------------------------------------
 
@@ -101,7 +112,7 @@ class RemoteBackend:
 
     def _call(self, method: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         try:
-            return _call(self._where, method, *args, **kwargs)
+            return _call(self._who, method, *args, **kwargs)
         except ConnectionLost as lost:
             for listener in self._listeners:
                 listener(str(lost))
@@ -273,7 +284,7 @@ class RemoteBackend:
 
 
 def _no_past_imports(where: str) -> KafineaError:
-    return KafineaError(f"Past imports are not served by the server at {where}.")
+    return KafineaError(f"Past imports are not available through {where} yet.")
 
 
 def _body(selection: Selection) -> dict[str, Any]:
@@ -295,21 +306,22 @@ class _FilterFailed(UsageError):
         return FilterError(reason, expression, self.position) if expression else self
 
 
-def _call(where: str, method: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Run one client call; its failure as the data layer's error with a sentence."""
+def _call(who: str, method: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run one client call; its failure as the data layer's error with a sentence that
+    starts with `who` ("The server at http://host:8765") when it is about the server."""
     try:
         return method(*args, **kwargs)
     except ApiError as error:
-        raise _translated(error, where) from None
+        raise _translated(error, who) from None
     except httpx.TransportError as error:
-        raise ConnectionLost(f"The server at {where} does not answer ({_reason(error)}).") from None
+        raise ConnectionLost(f"{who} does not answer ({_reason(error)}).") from None
 
 
-def _translated(error: ApiError, where: str) -> KafineaError:
+def _translated(error: ApiError, who: str) -> KafineaError:
     if error.status == 400 and error.position is not None:
         return _FilterFailed(error.sentence, error.position)
     if error.status == 401:
-        return KafineaError(f"The server at {where} refuses the token: {error.sentence}")
+        return KafineaError(f"{who} refuses the token: {error.sentence}")
     if error.status == 403:
         return ReadOnly(error.sentence)
     if error.status == 404:
@@ -327,11 +339,11 @@ def _reason(error: httpx.TransportError) -> str:
     return type(error).__name__
 
 
-def _refuses_writes(client: Client, where: str, module: str) -> bool:
+def _refuses_writes(client: Client, who: str, module: str) -> bool:
     """Whether the token is read-only: a delete preview of no record asks for write rights
     and changes nothing."""
     try:
-        _call(where, client.preview_delete, module, {"ids": []})
+        _call(who, client.preview_delete, module, {"ids": []})
     except ReadOnly:
         return True
     return False

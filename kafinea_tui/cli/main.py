@@ -77,7 +77,13 @@ def resolve_workspace(args: argparse.Namespace) -> Workspace:
 
 def run_app(workspace: Workspace, demo: bool) -> int:
     from kafinea_tui.first_page import BackgroundOpen
+    from kafinea_tui.sync.owner import find_owner
 
+    owner = find_owner(workspace)
+    if owner is not None:  # open in `serve` or another app: the app becomes its client
+        from kafinea_tui.cli.server_app import run_owner_app
+
+        return run_owner_app(workspace, owner)
     if demo:
         ensure_demo(workspace)
     # Open the database and start the first page's query on a thread while Textual loads.

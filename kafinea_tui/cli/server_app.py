@@ -1,4 +1,5 @@
-"""`kafinea-tui --server URL`: the app as a client of a Kafinea server on another machine.
+"""The app as a client: of a Kafinea server elsewhere (`kafinea-tui --server URL`), or of the
+process that owns its workspace (`serve`, or another app), through the workspace's socket.
 
 The token comes from `--token-file FILE` (its first line) or `$KAFINEA_TOKEN`. The server and
 the token are checked before the app starts (`RemoteBackend.connect`), so an unreachable
@@ -11,9 +12,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kafinea_tui.data.errors import KafineaError, UsageError
 from kafinea_tui.workspace import Workspace
+
+if TYPE_CHECKING:
+    from kafinea_tui.backend.remote import RemoteBackend
+    from kafinea_tui.sync.owner import OwnerRecord
 
 TOKEN_VARIABLE = "KAFINEA_TOKEN"
 
@@ -47,7 +53,33 @@ def run_server_app(workspace: Workspace, url: str, token_file: Path | None) -> i
     from kafinea_tui.backend.remote import RemoteBackend
 
     base = server_url(url)
-    backend = RemoteBackend.connect(base, read_token(token_file), where=base)
+    return run_client_app(workspace, RemoteBackend.connect(base, read_token(token_file), base))
+
+
+def owner_name(owner: OwnerRecord) -> str:
+    """How the footer names the workspace's owner: `server PID 4190`, `app PID 5120`."""
+    return f"{'server' if owner.kind == 'serve' else 'app'} PID {owner.pid}"
+
+
+def owner_backend(owner: OwnerRecord) -> RemoteBackend:
+    """The workspace is open in another process: work through its socket, which gives full
+    rights (the file system's permissions are the credential), so no token."""
+    import httpx
+
+    from kafinea_tui.backend.remote import RemoteBackend
+
+    transport = httpx.HTTPTransport(uds=owner.socket)
+    who = f"The workspace's owner, {owner.describe()},"
+    return RemoteBackend.connect(
+        "http://kafinea", None, owner_name(owner), transport=transport, who=who
+    )
+
+
+def run_owner_app(workspace: Workspace, owner: OwnerRecord) -> int:
+    return run_client_app(workspace, owner_backend(owner))
+
+
+def run_client_app(workspace: Workspace, backend: RemoteBackend) -> int:
     try:
         from kafinea_tui.app import KafineaApp
 
