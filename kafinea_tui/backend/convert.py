@@ -71,21 +71,24 @@ def timestamp(value: Any) -> Any:
     return value
 
 
-def page_of(module: Module, data: Mapping[str, Any], offset: int, limit: int) -> Page:
-    """`{"total", "records"}` as the list's Page: a sales order's items as their count."""
+def page_of(
+    module: Module, fields: Sequence[Field], data: Mapping[str, Any], offset: int, limit: int
+) -> Page:
+    """`{"total", "records"}` as the list's Page showing `fields` (the list's columns): a
+    sales order's items as their count."""
     rows: list[tuple[Any, ...]] = []
     ids: list[int] = []
     for record in data["records"]:
         ids.append(int(record["id"]))
         row = []
-        for field in module.fields:
+        for field in fields:
             value = record.get(field.name)
             if field.type is FieldType.LINE_ITEMS:
                 row.append(len(value or ()))
             else:
                 row.append(typed(field.type, value))
         rows.append(tuple(row))
-    return Page(module.fields, rows, ids, int(data["total"]), offset, limit)
+    return Page(tuple(fields), rows, ids, int(data["total"]), offset, limit)
 
 
 def update_preview(data: Mapping[str, Any]) -> UpdatePreview:

@@ -25,7 +25,7 @@ from kafinea_tui.data.bulk.report import BulkReport, DeleteImpact, UpdatePreview
 from kafinea_tui.data.bulk.selection import Selection
 from kafinea_tui.data.errors import FilterError, KafineaError, NotFound, UsageError
 from kafinea_tui.data.importer.undo import BatchInfo, UndoReport
-from kafinea_tui.data.query import ListQuery, Page
+from kafinea_tui.data.query import ListQuery, Page, page_fields
 from kafinea_tui.data.record_form import as_text, editable_fields, text_error
 from kafinea_tui.data.record_view import RecordView
 from kafinea_tui.data.schema import LINE_ITEM_FIELDS, FieldType, Module, Schema
@@ -137,7 +137,8 @@ class RemoteBackend:
             data = self._call(self.client.get_json, f"/api/v1/{module.name}/records", params)
         except _FilterFailed as failed:
             raise failed.as_filter_error(query.filter) from None
-        return convert.page_of(module, data, max(0, offset), max(0, limit))
+        fields = page_fields(module, query.columns)
+        return convert.page_of(module, fields, data, max(0, offset), max(0, limit))
 
     def count_among(self, query: ListQuery, ids: Sequence[int]) -> int:
         if not ids:
