@@ -264,12 +264,8 @@ class KafineaApp(App[None]):
         # Imported here: start-up loads only what the first list needs (bench/bench_startup.py).
         from kafinea_tui.screens.past_imports import PastImportsScreen
 
-        if self.store is None:
-            where = self.backend.where or "the server"
-            self.notify(f"Past imports are not available through {where} yet.", severity="warning")
-            return
         if not isinstance(self.screen, PastImportsScreen):
-            self.push_screen(PastImportsScreen(self.store), self._after_past_imports)
+            self.push_screen(PastImportsScreen(self.backend), self._after_past_imports)
 
     def _after_past_imports(self, _result: object = None) -> None:
         """An undo there may have removed or restored records: refresh the list below."""

@@ -8,5 +8,8 @@ the same thing either way. Every method blocks: the screens call them from threa
 """
 
 from kafinea_tui.backend.protocol import Backend, ConnectionLost, ReadOnly
+from kafinea_tui.data.importer.undo import BatchInfo, UndoReport
 
-__all__ = ["Backend", "ConnectionLost", "ReadOnly"]
+# BatchInfo and UndoReport (past imports) are the data layer's, named here so that the screens
+# showing them need not import the import engine.
+__all__ = ["Backend", "BatchInfo", "ConnectionLost", "ReadOnly", "UndoReport"]

@@ -20,6 +20,7 @@ from kafinea_tui.data.bulk.report import (
     ReferenceImpact,
     UpdatePreview,
 )
+from kafinea_tui.data.importer.undo import BatchInfo, UndoReport
 from kafinea_tui.data.query import Page
 from kafinea_tui.data.schema import Field, FieldType, Module, Schema
 
@@ -124,4 +125,29 @@ def bulk_report(data: Mapping[str, Any]) -> BulkReport:
         warnings=list(data.get("warnings") or []),
         batch=data.get("batch"),
         dry_run=bool(data.get("dry_run")),
+    )
+
+
+def batch_info(data: Mapping[str, Any]) -> BatchInfo:
+    """One past import as `imports --json` shows it (`BatchInfo.as_dict`) read back."""
+    return BatchInfo(
+        id=int(data["batch"]),
+        module=str(data["module"]),
+        source=str(data["source"]),
+        file=data.get("file"),
+        started_at=timestamp(data.get("started_at")),
+        finished_at=timestamp(data.get("finished_at")),
+        undone_at=timestamp(data.get("undone_at")),
+        report=dict(data.get("report") or {}),
+    )
+
+
+def undo_report(data: Mapping[str, Any]) -> UndoReport:
+    """What an undo did or would do (`UndoReport.as_dict`) read back."""
+    return UndoReport(
+        batch=int(data["batch"]),
+        deleted=int(data.get("deleted", 0)),
+        restored=int(data.get("restored", 0)),
+        recreated=int(data.get("recreated", 0)),
+        kept=[str(k) for k in data.get("kept") or ()],
     )

@@ -275,17 +275,16 @@ class RemoteBackend:
     # -- past imports -------------------------------------------------------------------------
 
     def batches(self) -> list[BatchInfo]:
-        raise _no_past_imports(self._where)
+        found = self._call(self.client.get_json, "/api/v1/imports")
+        return [convert.batch_info(item) for item in found]
 
     def undo_preview(self, batch: int) -> UndoReport:
-        raise _no_past_imports(self._where)
+        url = f"/api/v1/imports/{int(batch)}/undo"
+        return convert.undo_report(self._call(self.client.get_json, url))
 
     def undo(self, batch: int) -> UndoReport:
-        raise _no_past_imports(self._where)
-
-
-def _no_past_imports(where: str) -> KafineaError:
-    return KafineaError(f"Past imports are not available through {where} yet.")
+        url = f"/api/v1/imports/{int(batch)}/undo"
+        return convert.undo_report(self._call(self.client.post_json, url, {}))
 
 
 def _body(selection: Selection) -> dict[str, Any]:

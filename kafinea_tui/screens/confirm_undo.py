@@ -9,8 +9,7 @@ from textual import work
 from textual.message import Message
 from textual.widgets import Button, Static
 
-from kafinea_tui.data.importer.undo import UndoReport, undo_preview
-from kafinea_tui.data.store.database import Store
+from kafinea_tui.backend import Backend, UndoReport
 from kafinea_tui.screens.confirm import ConfirmDialog
 from kafinea_tui.work import WorkFailed, reports
 
@@ -18,9 +17,9 @@ from kafinea_tui.work import WorkFailed, reports
 class ConfirmUndoDialog(ConfirmDialog):
     """Dismisses with True when the person confirms the undo of `batch`, False otherwise."""
 
-    def __init__(self, store: Store, batch: int) -> None:
+    def __init__(self, backend: Backend, batch: int) -> None:
         super().__init__(f"Counting what undoing import {batch} would change…", "Undo")
-        self.store = store
+        self.backend = backend
         self.batch_id = batch
 
     class Counted(Message):
@@ -36,7 +35,7 @@ class ConfirmUndoDialog(ConfirmDialog):
     @work(thread=True, exclusive=True)
     @reports
     def _count(self) -> None:
-        self.post_message(self.Counted(undo_preview(self.store, self.batch_id)))
+        self.post_message(self.Counted(self.backend.undo_preview(self.batch_id)))
 
     def on_confirm_undo_dialog_counted(self, event: Counted) -> None:
         event.stop()

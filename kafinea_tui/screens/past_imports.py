@@ -20,8 +20,8 @@ from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Static
 
 from kafinea_tui import keys
-from kafinea_tui.data.importer.undo import BatchInfo, UndoReport, list_batches, undo_import
-from kafinea_tui.data.store.database import Store
+from kafinea_tui.backend import Backend, BatchInfo, UndoReport
+from kafinea_tui.screens.access import writes_refused
 from kafinea_tui.screens.confirm_undo import ConfirmUndoDialog
 from kafinea_tui.screens.import_wizard.run_summary import undo_text
 from kafinea_tui.work import WorkFailed, reports
@@ -44,11 +44,11 @@ class PastImportsScreen(Screen[None]):
         "undo_import", "reload_imports", "close_screen"
     )
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, backend: Backend) -> None:
         super().__init__()
-        self.store = store
+        self.backend = backend
         self.batches: list[BatchInfo] = []
-        self._labels = {name: module.label for name, module in store.schema.modules.items()}
+        self._labels = {name: module.label for name, module in backend.schema.modules.items()}
 
     def compose(self) -> ComposeResult:
         yield Static("Past imports", id="past-title")
@@ -86,7 +86,7 @@ class PastImportsScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="past-imports")
     @reports
     def _load(self, message: str | None = None) -> None:
-        self.post_message(self.Listed(list(list_batches(self.store)), message))
+        self.post_message(self.Listed(self.backend.batches(), message))
 
     def on_work_failed(self, event: WorkFailed) -> None:
         event.stop()
@@ -128,6 +128,8 @@ class PastImportsScreen(Screen[None]):
 
     @on(Button.Pressed, "#past-undo")
     def action_undo(self) -> None:
+        if writes_refused(self, self.backend):
+            return
         table = self.query_one("#past-table", DataTable)
         if not self.batches or table.cursor_row < 0 or table.cursor_row >= len(self.batches):
             self._status("Select an import to undo.", True)
@@ -145,12 +147,12 @@ class PastImportsScreen(Screen[None]):
                 self._status(f"Undoing import {batch}…", False)
                 self._undo(batch)
 
-        self.app.push_screen(ConfirmUndoDialog(self.store, batch), answered)
+        self.app.push_screen(ConfirmUndoDialog(self.backend, batch), answered)
 
     @work(thread=True, exclusive=True, group="past-imports-undo")
     @reports
     def _undo(self, batch: int) -> None:
-        self.post_message(self.Undone(undo_import(self.store, batch)))
+        self.post_message(self.Undone(self.backend.undo(batch)))
 
     @on(Button.Pressed, "#past-close")
     def action_close(self) -> None:

@@ -25,6 +25,7 @@ from textual.widgets import (
     Static,
 )
 
+from kafinea_tui.backend.local import LocalBackend
 from kafinea_tui.data.importer.plan import CsvOptions, ImportPlan, ImportReport
 from kafinea_tui.data.importer.run import run_import
 from kafinea_tui.data.store.database import Store
@@ -391,7 +392,7 @@ class PastImportsHost(App[None]):
         self.store = store
 
     def on_mount(self) -> None:
-        self.push_screen(PastImportsScreen(self.store))
+        self.push_screen(PastImportsScreen(LocalBackend(self.store)))
 
 
 async def test_past_imports_lists_batches_and_undoes_the_selected_one(

@@ -17,6 +17,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Label, ProgressBar, Static
 
+from kafinea_tui.backend.local import LocalBackend
 from kafinea_tui.data.importer.plan import ImportPlan, ImportReport
 from kafinea_tui.data.importer.run import failed_rows_csv, run_import
 from kafinea_tui.data.importer.undo import UndoReport, undo_import
@@ -297,7 +298,7 @@ class RunSummary(Vertical):
                 self._set_buttons()
                 self._undo(batch)
 
-        self.app.push_screen(ConfirmUndoDialog(self.store, batch), answered)
+        self.app.push_screen(ConfirmUndoDialog(LocalBackend(self.store), batch), answered)
 
     @work(thread=True, exclusive=True, group="import")
     @reports
