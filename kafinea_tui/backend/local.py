@@ -7,12 +7,15 @@ implementation: the same functions, the same transactions, the same reports.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from kafinea_tui.backend.protocol import Progress
 from kafinea_tui.data import bulk, query, record_form, record_view
 from kafinea_tui.data.bulk.report import BulkReport, DeleteImpact, UpdatePreview
 from kafinea_tui.data.bulk.selection import Selection
 from kafinea_tui.data.errors import KafineaError
+from kafinea_tui.data.exporter.options import ExportOptions
+from kafinea_tui.data.exporter.run import ExportResult, count_scope, export_file
 from kafinea_tui.data.importer import undo
 from kafinea_tui.data.importer.rows import RowPlan, update_record, write_rows
 from kafinea_tui.data.importer.undo import BatchInfo, UndoReport
@@ -118,6 +121,16 @@ class LocalBackend:
 
     def mass_delete(self, module: str, selection: Selection) -> BulkReport:
         return bulk.mass_delete(self.store, module, selection)
+
+    # -- export -------------------------------------------------------------------------------
+
+    def count_scope(self, options: ExportOptions) -> int:
+        return count_scope(self.store, options)
+
+    def export(
+        self, options: ExportOptions, target: Path, progress: Progress | None = None
+    ) -> ExportResult:
+        return export_file(self.store, options, target, progress=progress)
 
     # -- past imports -------------------------------------------------------------------------
 

@@ -9,11 +9,14 @@ the screen shows (`work.reports`).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Protocol
 
 from kafinea_tui.data.bulk.report import BulkReport, DeleteImpact, UpdatePreview
 from kafinea_tui.data.bulk.selection import Selection
 from kafinea_tui.data.errors import KafineaError
+from kafinea_tui.data.exporter.options import ExportOptions
+from kafinea_tui.data.exporter.target import ExportResult
 from kafinea_tui.data.importer.undo import BatchInfo, UndoReport
 from kafinea_tui.data.query import ListQuery, Page
 from kafinea_tui.data.record_view import RecordView
@@ -127,6 +130,18 @@ class Backend(Protocol):
     def delete_impact(self, module: str, selection: Selection) -> DeleteImpact: ...
 
     def mass_delete(self, module: str, selection: Selection) -> BulkReport: ...
+
+    # -- export -------------------------------------------------------------------------------
+
+    def count_scope(self, options: ExportOptions) -> int:
+        """How many records the export's scope covers (the dialog shows it by each scope)."""
+        ...
+
+    def export(
+        self, options: ExportOptions, target: Path, progress: Progress | None = None
+    ) -> ExportResult:
+        """Write the export to `target` on this machine (a server's streams here)."""
+        ...
 
     # -- past imports -------------------------------------------------------------------------
 

@@ -11,8 +11,10 @@ its position, a refused token a `KafineaError`, a server that stopped answering
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, TypeVar
 
 import duckdb
@@ -24,6 +26,8 @@ from kafinea_tui.backend.protocol import ConnectionLost, Progress, ReadOnly
 from kafinea_tui.data.bulk.report import BulkReport, DeleteImpact, UpdatePreview
 from kafinea_tui.data.bulk.selection import Selection
 from kafinea_tui.data.errors import FilterError, KafineaError, NotFound, UsageError
+from kafinea_tui.data.exporter.options import ExportOptions
+from kafinea_tui.data.exporter.target import ExportResult
 from kafinea_tui.data.importer.undo import BatchInfo, UndoReport
 from kafinea_tui.data.query import ListQuery, Page, page_fields
 from kafinea_tui.data.record_form import as_text, editable_fields, text_error
@@ -272,6 +276,36 @@ class RemoteBackend:
     def mass_delete(self, module: str, selection: Selection) -> BulkReport:
         return convert.bulk_report(self._call(self.client.delete_many, module, _body(selection)))
 
+    # -- export -------------------------------------------------------------------------------
+
+    def count_scope(self, options: ExportOptions) -> int:
+        query = ListQuery(options.module, options.filter, options.search)
+        if options.scope == "ids":
+            return self.count_among(ListQuery(options.module), list(options.ids))
+        total = self.page(query if options.scope != "all" else ListQuery(options.module), 0, 0)
+        if options.scope != "page":
+            return total.total
+        first = (max(1, options.page) - 1) * options.page_size
+        return max(0, min(options.page_size, total.total - first))
+
+    def export(
+        self, options: ExportOptions, target: Path, progress: Progress | None = None
+    ) -> ExportResult:
+        """Stream the server's export into a file beside `target`, renamed over it once whole
+        (a broken connection leaves no half file)."""
+        count = self.count_scope(options)
+        path = target.expanduser()
+        partial = path.with_name(f".{path.name}.part")
+        try:
+            with partial.open("wb") as handle:
+                self._call(self.client.export_csv, options.module, handle, **export_params(options))
+            os.replace(partial, path)
+        finally:
+            partial.unlink(missing_ok=True)
+        if progress is not None:
+            progress(1.0)
+        return ExportResult(path, count)
+
     # -- past imports -------------------------------------------------------------------------
 
     def batches(self) -> list[BatchInfo]:
@@ -285,6 +319,27 @@ class RemoteBackend:
     def undo(self, batch: int) -> UndoReport:
         url = f"/api/v1/imports/{int(batch)}/undo"
         return convert.undo_report(self._call(self.client.post_json, url, {}))
+
+
+def export_params(options: ExportOptions) -> dict[str, Any]:
+    """The export's options as the export route's query parameters (the CLI's words)."""
+    params: dict[str, Any] = {
+        "scope": options.scope,
+        "filter": options.filter or None,
+        "search": options.search or None,
+        "ids": ",".join(str(i) for i in options.ids) or None,
+        "sort": [f"{name}:desc" if desc else name for name, desc in options.sort] or None,
+        "fields": ",".join(options.fields) if options.fields else None,
+        "header": options.header,
+        "delimiter": options.delimiter,
+        "encoding": options.encoding,
+        "decimal": options.decimal,
+        "no_formula_guard": not options.formula_guard,
+        "format": options.format,
+    }
+    if options.scope == "page":
+        params |= {"page": options.page, "page_size": options.page_size}
+    return params
 
 
 def _body(selection: Selection) -> dict[str, Any]:

@@ -8,13 +8,16 @@ server that dies mid-session is one sentence and ctrl+r reconnects once it is ba
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from textual.widgets import DataTable, Input, Select, Static
 
 from kafinea_tui.app import KafineaApp
 from kafinea_tui.backend.remote import RemoteBackend
+from kafinea_tui.data.exporter.options import ExportOptions
 from kafinea_tui.data.store.tokens import create_token
 from kafinea_tui.screens.access import READ_ONLY
 from kafinea_tui.screens.mass_edit import MassEditScreen
@@ -246,3 +249,32 @@ async def test_a_server_that_dies_is_one_sentence_and_ctrl_r_reconnects(
         await pilot.press("right_square_bracket")
         await settle(pilot)
         assert footer(app).startswith("51–100 of 120")
+
+
+def test_an_export_through_a_server_is_written_here(
+    served: tuple[Served, dict[str, str]], tmp_path: Path
+) -> None:
+    server, tokens = served
+    backend = RemoteBackend.connect(server.url, tokens["reader"], where=server.url)
+    try:
+        lyon = ExportOptions(
+            "contacts",
+            scope="filter",
+            filter='mailing_city = "Lyon"',
+            sort=(("last_name", True),),
+            fields=("last_name", "mailing_city", "organization"),
+        )
+        assert backend.count_scope(lyon) == 40
+        page = ExportOptions("contacts", scope="page", page=3, page_size=50)
+        assert backend.count_scope(page) == 20
+        chosen = ExportOptions("contacts", scope="ids", ids=(1, 2, 999_999))
+        assert backend.count_scope(chosen) == 2
+        result = backend.export(lyon, tmp_path / "lyon.csv")
+        assert (result.path, result.count) == (tmp_path / "lyon.csv", 40)
+        with (tmp_path / "lyon.csv").open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.reader(handle))
+        assert rows[0] == ["Last Name", "Mailing City", "Organization Name"]
+        assert len(rows) == 41 and rows[1][0] == "Name118" and {r[1] for r in rows[1:]} == {"Lyon"}
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["lyon.csv"]  # no part file left
+    finally:
+        backend.close()
