@@ -8,8 +8,9 @@ the same thing either way. Every method blocks: the screens call them from threa
 """
 
 from kafinea_tui.backend.protocol import Backend, ConnectionLost, ReadOnly
+from kafinea_tui.data.exporter.target import ExportResult
 from kafinea_tui.data.importer.undo import BatchInfo, UndoReport
 
-# BatchInfo and UndoReport (past imports) are the data layer's, named here so that the screens
-# showing them need not import the import engine.
-__all__ = ["Backend", "BatchInfo", "ConnectionLost", "ReadOnly", "UndoReport"]
+# BatchInfo, UndoReport (past imports) and ExportResult are the data layer's, named here so
+# that the screens showing them need not import the engines.
+__all__ = ["Backend", "BatchInfo", "ConnectionLost", "ExportResult", "ReadOnly", "UndoReport"]

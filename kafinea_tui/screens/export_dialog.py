@@ -39,11 +39,10 @@ from textual.widgets import (
 )
 
 from kafinea_tui import keys
+from kafinea_tui.backend import Backend, ExportResult
 from kafinea_tui.data.errors import KafineaError
 from kafinea_tui.data.exporter.options import ExportOptions
-from kafinea_tui.data.exporter.run import ExportResult, count_scope, export_file
 from kafinea_tui.data.query import ListQuery
-from kafinea_tui.data.store.database import Store
 from kafinea_tui.widgets.export_forms import ExportFieldsForm, ExportOptionsForm
 from kafinea_tui.widgets.path_suggester import PathSuggester
 from kafinea_tui.widgets.toggles import Radio
@@ -87,7 +86,7 @@ class ExportDialog(ModalScreen[ExportResult | None]):
 
     def __init__(
         self,
-        store: Store,
+        backend: Backend,
         module_name: str,
         query: ListQuery,
         selected_ids: frozenset[int],
@@ -96,13 +95,13 @@ class ExportDialog(ModalScreen[ExportResult | None]):
         default_path: Path | None = None,
     ) -> None:
         super().__init__()
-        self.store = store
+        self.backend = backend
         self.module_name = module_name
         self.list_query = query
         self.selected_ids = selected_ids
         self.page_index = page
         self.page_size = page_size
-        self.module_label = store.module(module_name).label
+        self.module_label = backend.module(module_name).label
         self.default_path = default_path or Path.cwd() / f"{module_name}.csv"
         self.result: ExportResult | None = None
         self.confirm_overwrite: Path | None = None
@@ -117,7 +116,7 @@ class ExportDialog(ModalScreen[ExportResult | None]):
                     yield from self._compose_file(first)
                 with TabPane("Fields: all", id="tab-fields"):
                     yield ExportFieldsForm(
-                        self.store.module(self.module_name),
+                        self.backend.module(self.module_name),
                         columns=self.list_query.columns,  # the list's layout
                         id="export-fields-form",
                     )
@@ -178,7 +177,7 @@ class ExportDialog(ModalScreen[ExportResult | None]):
                 counts[scope] = 0
                 continue
             try:
-                counts[scope] = count_scope(self.store, self._options(scope))
+                counts[scope] = self.backend.count_scope(self._options(scope))
             except KafineaError as error:  # that scope's count only: the others still show
                 counts[scope] = str(error)
         self.post_message(self.Counted(counts))
@@ -283,7 +282,7 @@ class ExportDialog(ModalScreen[ExportResult | None]):
     @reports
     def export(self, options: ExportOptions, path: Path) -> None:
         progress = progress_reporter(self, "export")
-        self.post_message(self.Exported(export_file(self.store, options, path, progress=progress)))
+        self.post_message(self.Exported(self.backend.export(options, path, progress=progress)))
 
     def on_progress(self, event: Progress) -> None:
         event.stop()

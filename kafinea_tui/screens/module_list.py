@@ -264,8 +264,6 @@ class ModuleListScreen(Screen[None]):
         self.app.push_screen(wizard, self._returned)
 
     def action_export_records(self) -> None:
-        if (store := self._local_store("The export dialog")) is None:
-            return
         try:
             from kafinea_tui.screens.export_dialog import ExportDialog
         except ImportError:
@@ -273,7 +271,7 @@ class ModuleListScreen(Screen[None]):
             return
         state = self.state
         dialog = ExportDialog(
-            store,
+            self.backend,
             self.module_name,
             query=state.query,
             selected_ids=frozenset(state.selected),

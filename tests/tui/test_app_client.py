@@ -13,13 +13,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Input, Select, Static
+from textual.widgets import Button, DataTable, Input, RadioButton, Select, Static
 
 from kafinea_tui.app import KafineaApp
 from kafinea_tui.backend.remote import RemoteBackend
-from kafinea_tui.data.exporter.options import ExportOptions
+from kafinea_tui.data.exporter.options import SCOPES, ExportOptions
 from kafinea_tui.data.store.tokens import create_token
 from kafinea_tui.screens.access import READ_ONLY
+from kafinea_tui.screens.export_dialog import ExportDialog
 from kafinea_tui.screens.mass_edit import MassEditScreen
 from kafinea_tui.screens.module_list import ModuleListScreen
 from kafinea_tui.screens.record_detail import RecordDetailScreen, ReferenceValue
@@ -278,3 +279,34 @@ def test_an_export_through_a_server_is_written_here(
         assert sorted(p.name for p in tmp_path.iterdir()) == ["lyon.csv"]  # no part file left
     finally:
         backend.close()
+
+
+async def test_the_export_dialog_through_a_server_with_a_read_only_token(
+    served: tuple[Served, dict[str, str]], workspace: Workspace, tmp_path: Path
+) -> None:
+    server, tokens = served
+    target = tmp_path / "chosen.csv"
+    app = client_app(server, tokens["reader"], workspace)  # reading is all an export needs
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("space", "space")  # Name000, Name001
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        await pilot.press("space")  # Name050
+        await pilot.press("e")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ExportDialog)
+        for button in dialog.query(Button):
+            button.active_effect_duration = 0
+        labels = {s: str(dialog.query_one(f"#scope-{s}", RadioButton).label) for s in SCOPES}
+        assert labels["ids"] == "Selected records (3)" and labels["all"] == "All records (120)"
+        assert labels["page"] == "This page (50)"
+        dialog.query_one("#export-path", Input).value = str(target)
+        await pilot.click("#export-run")
+        await settle(pilot)
+        assert text(app, "#export-status") == f"Exported 3 records to {target}"
+    with target.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert [r[1] for r in rows[1:]] == ["Name000", "Name001", "Name050"]
+    assert [r[7] for r in rows[1:]] == ["Acme", "Globex", "Initech"]

@@ -12,6 +12,7 @@ from textual.pilot import Pilot
 from textual.widgets import Button, Input, RadioButton, RadioSet, Select, Static, TabbedContent
 
 from kafinea_tui.app import KafineaApp
+from kafinea_tui.backend.local import LocalBackend
 from kafinea_tui.data.exporter.run import ExportResult
 from kafinea_tui.data.query import ListQuery
 from kafinea_tui.data.store.database import Store
@@ -90,7 +91,7 @@ def dialog_for(
     store: Store, tmp_path: Path, selected: frozenset[int] = frozenset(), **query: object
 ) -> ExportDialog:
     return ExportDialog(
-        store,
+        LocalBackend(store),
         "contacts",
         query=ListQuery("contacts", **query),  # type: ignore[arg-type]
         selected_ids=selected,
