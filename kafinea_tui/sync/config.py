@@ -143,7 +143,7 @@ def parse_config(data: dict[str, Any], schema: Schema) -> AutomationConfig:
             workflows.append(workflow)
     schedules: list[Schedule] = []
     for n, raw in enumerate(_array(data, "schedules", errors), 1):
-        schedule = _one(errors, _schedule, Entry, f"schedules[{n}]", raw, schema, names)
+        schedule = _one(errors, _schedule, Entry, f"schedules[{n}]", raw, schema, endpoints)
         if schedule is not None:
             schedules.append(schedule)
     _twice(errors, "workflows", [w.name for w in workflows])
@@ -306,7 +306,7 @@ def _action(
     return UpdateAction(checked)
 
 
-def _schedule(entry: Entry, schema: Schema, endpoints: set[str]) -> Schedule:
+def _schedule(entry: Entry, schema: Schema, endpoints: dict[str, Endpoint]) -> Schedule:
     every_text = entry.get("every", str, None)
     cron = entry.get("cron", str, None)
     if (every_text is None) == (cron is None):
@@ -335,6 +335,7 @@ def _schedule(entry: Entry, schema: Schema, endpoints: set[str]) -> Schedule:
             filter=_check_filter(action, "filter", module, schema),
             since_last_run=action.get("since_last_run", bool, False),
             fields=_fields(action, "fields", module),
+            format=endpoints[name].format,
         )
     else:
         url = action.text("url", required=True)

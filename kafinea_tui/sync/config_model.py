@@ -88,6 +88,7 @@ class SendSchedule:
     filter: str = ""
     since_last_run: bool = False
     fields: tuple[str, ...] = ()
+    format: Format = "json"  # the endpoint's, when the config was read: the payload's form
     type: Literal["send"] = "send"
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx
 
-from kafinea_tui.data.automation import outbox, payload, runs
+from kafinea_tui.data.automation import csv_payload, outbox, payload, runs
 from kafinea_tui.data.errors import KafineaError
 from kafinea_tui.data.importer.plan import CsvOptions, Duplicates, ImportPlan
 from kafinea_tui.data.importer.rows import RowPlan, write_rows
@@ -43,9 +43,14 @@ def send(store: Store, schedule: Schedule, action: SendSchedule) -> tuple[str, i
     with store.transaction() as cur:
         top = top_cursor(cur)
         changed = (runs.last_cursor(cur, schedule.name), top) if action.since_last_run else None
-        count, body = payload.export_json(
-            cur, module, store.schema, action.fields, where, schedule.name, changed
-        )
+        if action.format == "csv":
+            count, body = csv_payload.export_csv(
+                cur, module, store.schema, action.fields, where, changed
+            )
+        else:
+            count, body = payload.export_json(
+                cur, module, store.schema, action.fields, where, schedule.name, changed
+            )
         if count == 0:
             return "nothing to send: no record matched" + (
                 " or changed since the last run" if action.since_last_run else ""

@@ -1,7 +1,7 @@
 """Workflows: the config's rules compiled into data-layer triggers, and installed on a store.
 
 `compile_triggers` turns each enabled workflow into a `Trigger` (its `when` compiled to SQL, its
-send and email actions into payload expressions, its update values typed), and `install` hands
+send and email actions into payload expressions (JSON, or CSV text for a csv endpoint), its update values typed), and `install` hands
 them to the store, which fires them in every write transaction before it commits (see
 data/automation/triggers.py). Whichever process opens the workspace installs them, so a change
 made by a command run alone still enqueues its deliveries; the owner's engine sends them.
@@ -13,7 +13,7 @@ from typing import Any
 
 import duckdb
 
-from kafinea_tui.data.automation import payload
+from kafinea_tui.data.automation import csv_payload, payload
 from kafinea_tui.data.automation.triggers import Enqueue, Trigger, fire
 from kafinea_tui.data.errors import KafineaError
 from kafinea_tui.data.query import compile_filter
@@ -42,19 +42,26 @@ def compile_triggers(
         if not workflow.enabled:
             continue
         try:
-            triggers.append(_compile(workflow, schema, cur))
+            triggers.append(_compile(workflow, schema, cur, config))
         except (KafineaError, ValueError, KeyError) as error:
             errors.append(f"workflows[{n}] ({workflow.name}): {error}")
     return triggers, errors
 
 
-def _compile(workflow: Workflow, schema: Schema, cur: duckdb.DuckDBPyConnection) -> Trigger:
+def _compile(
+    workflow: Workflow, schema: Schema, cur: duckdb.DuckDBPyConnection, config: AutomationConfig
+) -> Trigger:
     module = schema.module(workflow.module)
     when_sql, when_params = compile_filter(workflow.when, module, schema)
     enqueues: list[Enqueue] = []
     updates: dict[str, Any] = {}
     for action in workflow.actions:
         if isinstance(action, SendAction):
+            endpoint = config.endpoints.get(action.endpoint)
+            if endpoint is not None and endpoint.format == "csv":
+                sql, head = csv_payload.workflow_payload(module, schema, action.fields)
+                enqueues.append(Enqueue("send", action.endpoint, sql, (head,)))
+                continue
             body = payload.record_json(module, schema, action.fields)
             sql = f"to_json({{'type': ?::VARCHAR, 'workflow': ?::VARCHAR, 'data': {body}}})"
             event = f"{module.name}.{'created' if workflow.on == 'create' else 'changed'}"

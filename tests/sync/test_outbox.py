@@ -182,7 +182,8 @@ def test_csv_endpoints_get_one_line_per_item(tmp_path: Path) -> None:
     seen = receiver.seen[0]
     assert seen["headers"]["content-type"].startswith("text/csv")
     assert seen["body"].decode() == (
-        "id,order_number,items.product,items.quantity,items.list_price\n1,SO-1,P-100,2.0,5.0\n"
+        "id,order_number,items.product,items.quantity,items.list_price\n"
+        '1,"SO-1","P-100",2.00,5.00\n'  # text quoted, numbers as stored
     )
 
 

@@ -107,17 +107,21 @@ def export_json(
     those changed in the change-log cursor range `changed`, when given) as
     `{"type", "schedule", "data": [...]}` in id order, and how many there are."""
     sql, params = where
-    since = ""
-    if changed is not None:
-        since = (
-            " AND r.id IN (SELECT record_id FROM kf_changes_after(?) WHERE module = ?"
-            " AND cursor <= ?)"
-        )
-        params = [*params, changed[0], module.name, changed[1]]
+    since, since_params = changed_since(module, changed)
     row = cur.execute(
         f"SELECT count(*), to_json({{'type': ?::VARCHAR, 'schedule': ?::VARCHAR, 'data':"
         f" coalesce(list({record_json(module, schema, fields)} ORDER BY r.id), [])}})"
         f" FROM {module.table} r WHERE coalesce({sql}, FALSE){since}",
-        [f"{module.name}.export", label, *params],
+        [f"{module.name}.export", label, *params, *since_params],
     ).fetchone()
     return (int(row[0]), str(row[1])) if row else (0, "")
+
+
+def changed_since(module: Module, changed: tuple[int, int] | None) -> tuple[str, list[Any]]:
+    """The condition keeping the records changed in the change-log cursor range `changed`."""
+    if changed is None:
+        return "", []
+    return (
+        " AND r.id IN (SELECT record_id FROM kf_changes_after(?) WHERE module = ? AND cursor <= ?)",
+        [changed[0], module.name, changed[1]],
+    )

@@ -1,5 +1,8 @@
 """A payload (stored as JSON) as the bytes an endpoint asked for: JSON, or CSV.
 
+Deliveries to a csv endpoint are queued with their CSV text already built in DuckDB (a JSON
+string), sent as it is. The conversion below is for the others: a JSON payload queued before
+the endpoint became csv, or the panel's test delivery.
 CSV has one line per record, or per line item for a sales order with items (the order's fields
 repeated, then `items.product`, `items.quantity`, `items.list_price`), the columns as the
 import reads them back.
@@ -20,6 +23,8 @@ def encode(payload: str, fmt: str) -> tuple[bytes, str]:
     if fmt != "csv":
         return payload.encode(), "application/json"
     data: Any = json.loads(payload)
+    if isinstance(data, str):  # the CSV text itself, built in DuckDB (data/automation/csv_payload)
+        return data.encode(), "text/csv; charset=utf-8"
     records = data.get("data", data) if isinstance(data, dict) else data
     if isinstance(records, dict):
         records = [records]

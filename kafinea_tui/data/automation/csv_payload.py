@@ -1,0 +1,110 @@
+"""CSV payloads built in DuckDB, for endpoints whose `format` is csv.
+
+A CSV delivery's text is made when it is enqueued, by the same one INSERT ... SELECT (a
+workflow) or one SELECT (a scheduled send) that builds JSON payloads, never by a Python loop
+over records at send time. It is stored as a JSON string in kf_outbox.payload, so the outbox's
+JSON column holds it and the delivery sends its text as it is (sync/delivery/body.py).
+
+One line per record, or per line item for a sales order with items (the order's fields
+repeated, then `items.product`, `items.quantity`, `items.list_price`), as the import reads
+them back. Text cells are always quoted (a quote doubled), so a comma, a quote or a line break
+in a value can never shift a column; numbers, dates and booleans (yes/no) never need it.
+Identifiers come from the schema; values never become SQL text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import duckdb
+
+from kafinea_tui.data.automation.payload import changed_since, field_value
+from kafinea_tui.data.schema import LINE_ITEMS_TABLE, Field, FieldType, Module, Schema
+
+ITEM_KEYS = ("product", "quantity", "list_price")
+PLAIN = (FieldType.INTEGER, FieldType.DECIMAL, FieldType.DATE)
+
+
+def quoted(text_sql: str) -> str:
+    """A text cell: always between quotes, a quote doubled; NULL is an empty cell."""
+    return f"('\"' || replace(coalesce(CAST({text_sql} AS VARCHAR), ''), '\"', '\"\"') || '\"')"
+
+
+def cell(field_: Field, schema: Schema, alias: str = "r") -> str:
+    value = field_value(field_, schema, alias)
+    if field_.type is FieldType.BOOLEAN:
+        return f"(CASE WHEN {value} THEN 'yes' WHEN NOT {value} THEN 'no' ELSE '' END)"
+    if field_.type in PLAIN:
+        return f"coalesce(CAST({value} AS VARCHAR), '')"
+    return quoted(value)
+
+
+def _chosen(module: Module, names: Sequence[str]) -> tuple[list[Field], bool]:
+    """The record's columns after `id` (first, as the JSON payload has it) and whether items
+    follow them."""
+    fields = [module.field(n) for n in names if n != "id"] if names else list(module.fields)
+    items = any(f.type is FieldType.LINE_ITEMS for f in fields)
+    return [f for f in fields if f.type is not FieldType.LINE_ITEMS], items
+
+
+def header(module: Module, names: Sequence[str]) -> str:
+    columns, items = _chosen(module, names)
+    names_ = ["id", *(f.name for f in columns)]
+    names_ += [f"items.{k}" for k in ITEM_KEYS] if items else []
+    return ",".join(names_) + "\n"
+
+
+def record_lines(module: Module, schema: Schema, names: Sequence[str]) -> str:
+    """SQL over `r`: the record's CSV lines, each ending with a line feed."""
+    columns, items = _chosen(module, names)
+    row = " || ',' || ".join(["CAST(r.id AS VARCHAR)", *(cell(f, schema) for f in columns)])
+    if not items:
+        return f"({row} || chr(10))"
+    products = schema.module("products")
+    item_cells = " || ',' || ".join(
+        [
+            quoted(f"p.{products.key}"),
+            "coalesce(CAST(i.quantity AS VARCHAR), '')",
+            "coalesce(CAST(i.list_price AS VARCHAR), '')",
+        ]
+    )
+    lines = (
+        f"(SELECT list({item_cells} ORDER BY i.position)"
+        f" FROM {LINE_ITEMS_TABLE} i LEFT JOIN {products.table} p ON p.id = i.product"
+        " WHERE i.salesorder_id = r.id)"
+    )
+    # One line per item, the order's cells first; an order without items is one line whose
+    # item cells are empty.
+    return (
+        f"array_to_string(list_transform(coalesce({lines}, [',,']),"
+        f" lambda x: {row} || ',' || x || chr(10)), '')"
+    )
+
+
+def workflow_payload(module: Module, schema: Schema, names: Sequence[str]) -> tuple[str, str]:
+    """A workflow's send to a CSV endpoint: the payload SQL over `r` (a JSON string holding
+    the header and the record's lines) and its one parameter, the header."""
+    return f"to_json(?::VARCHAR || {record_lines(module, schema, names)})", header(module, names)
+
+
+def export_csv(
+    cur: duckdb.DuckDBPyConnection,
+    module: Module,
+    schema: Schema,
+    names: Sequence[str],
+    where: tuple[str, list[Any]],
+    changed: tuple[int, int] | None = None,
+) -> tuple[int, str]:
+    """A scheduled send to a CSV endpoint, in one statement: the records `where` matches (and
+    changed in the cursor range `changed`, when given), in id order, as one CSV text (a JSON
+    string), and how many records there are."""
+    sql, params = where
+    since, since_params = changed_since(module, changed)
+    row = cur.execute(
+        f"SELECT count(*), to_json(?::VARCHAR || coalesce(string_agg("
+        f"{record_lines(module, schema, names)}, '' ORDER BY r.id), ''))"
+        f" FROM {module.table} r WHERE coalesce({sql}, FALSE){since}",
+        [header(module, names), *params, *since_params],
+    ).fetchone()
+    return (int(row[0]), str(row[1])) if row else (0, "")
