@@ -192,6 +192,8 @@ KEYS: tuple[Key, ...] = (
         "Revoke the API token under the cursor", SYNC),
     Key("reload_config", "l", "reload_config", "Reload config",
         "Read config.toml again (endpoints, workflows, schedules)", SYNC),
+    Key("toggle_api_server", "s", "api_server", "API server on/off",
+        "Serve the API on TCP at an address you type (tokens needed), or stop it", SYNC),
     # -- dialogs that ask ------------------------------------------------------------------------
     Key("confirm_action", "y", "confirm", "Yes", "Do what the dialog asks", DIALOG, show=True),
 )

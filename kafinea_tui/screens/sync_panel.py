@@ -3,8 +3,9 @@ schedules, endpoints and API tokens, refreshed every two seconds.
 
 Its keys are the registry's "Sync panel" rows (kafinea_tui/keys.py): filter the log by status,
 retry a failed delivery, turn a workflow on or off (saved to config.toml), run a schedule now,
-add or edit an endpoint (screens/endpoint_form.py) and queue a test delivery to one, create and
-revoke API tokens, read config.toml again. A save or a reload starts the engine when config.toml
+add or edit an endpoint (screens/endpoint_form.py) and queue a test delivery to one, start or
+stop the API on TCP (widgets/api_server.py), create and revoke API tokens, read config.toml
+again. A save or a reload starts the engine when config.toml
 now describes automation (sync/engine_host.py). Every data call runs in a thread worker that
 reports with a typed Message.
 """
@@ -26,6 +27,7 @@ from kafinea_tui.data.store.database import Store
 from kafinea_tui.sync import panel
 from kafinea_tui.sync.config_model import Endpoint
 from kafinea_tui.sync.panel import FILTERS, PanelView
+from kafinea_tui.widgets.api_server import ApiServerLine
 from kafinea_tui.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -74,6 +76,7 @@ class SyncPanelScreen(Screen[None]):
         "create_token",
         "revoke_token",
         "reload_config",
+        "toggle_api_server",
         "close_screen",
     )
 
@@ -103,6 +106,7 @@ class SyncPanelScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static("Sync panel", id="sync-title")
         yield Static("…", id="sync-engine", markup=False)
+        yield ApiServerLine(lambda: getattr(self.app, "listener", None))
         with TabbedContent(id="sync-tabs"):
             for name in TABLES:
                 with TabPane(name.capitalize(), id=f"tab-{name}"):
@@ -149,6 +153,7 @@ class SyncPanelScreen(Screen[None]):
         self.query_one("#sync-engine", Static).update(
             f"{view.engine}. Deliveries: {counts}. Log shows: {shown}.{problems}"
         )
+        self.query_one(ApiServerLine).show()
         self._fill(
             "deliveries",
             [
@@ -343,6 +348,13 @@ class SyncPanelScreen(Screen[None]):
             return f"Token {name!r} revoked."
 
         self._do(revoke)
+
+    def action_api_server(self) -> None:
+        self.query_one(ApiServerLine).toggle()
+
+    def on_api_server_line_said(self, message: ApiServerLine.Said) -> None:
+        self.query_one(ApiServerLine).show()
+        self.post_message(self.Done(message.text, message.error))
 
     def action_reload_config(self) -> None:
         self._do(lambda: panel.reload(self.host))
