@@ -186,6 +186,9 @@ KEYS: tuple[Key, ...] = (
         SYNC),
     Key("edit_endpoint", "e", "edit_endpoint", "Edit endpoint",
         "Edit the endpoint under the cursor; the engine reloads on save", SYNC),
+    Key("add_entry", "w", "add_entry", "Add workflow or schedule",
+        "Add a workflow or a schedule, written as its TOML keys from an example; checked as "
+        "automation check does, saved to config.toml", SYNC),
     Key("create_token", "n", "new_token", "New API token",
         "Create an API token; it is shown once", SYNC),
     Key("revoke_token", "d", "revoke_token", "Revoke API token",

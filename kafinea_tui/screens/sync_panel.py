@@ -73,6 +73,7 @@ class SyncPanelScreen(Screen[None]):
         "test_endpoint",
         "add_endpoint",
         "edit_endpoint",
+        "add_entry",
         "create_token",
         "revoke_token",
         "reload_config",
@@ -312,6 +313,20 @@ class SyncPanelScreen(Screen[None]):
                 self._do(lambda: f"{sentence} {panel.reload(self.host)}")
 
         form = EndpointFormScreen(self.workspace, self.store.schema, endpoint)
+        self.app.push_screen(form, saved)
+
+    def action_add_entry(self) -> None:
+        from kafinea_tui.screens.entry_form import EntryFormScreen
+
+        tabs = self.query_one(TabbedContent).active
+        form = EntryFormScreen(
+            self.store, self.workspace, "schedules" if tabs == "tab-schedules" else "workflows"
+        )
+
+        def saved(sentence: str | None) -> None:
+            if sentence is not None:
+                self._do(lambda: f"{sentence} {panel.reload(self.host)}")
+
         self.app.push_screen(form, saved)
 
     def action_new_token(self) -> None:

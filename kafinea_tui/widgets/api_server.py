@@ -46,6 +46,7 @@ class ApiServerLine(Vertical):
         yield Input(
             placeholder=f"host:port to serve the API on (Enter: {DEFAULT_HOST}:{DEFAULT_PORT})",
             id="api-address",
+            disabled=True,  # hidden until asked for: never takes the focus (and the keys) meanwhile
         )
 
     def on_mount(self) -> None:
@@ -68,6 +69,7 @@ class ApiServerLine(Vertical):
             self._stop(listener)
             return
         field = self.query_one("#api-address", Input)
+        field.disabled = False
         field.add_class("-shown")
         field.focus()
 
@@ -75,6 +77,7 @@ class ApiServerLine(Vertical):
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
         event.input.remove_class("-shown")
+        event.input.disabled = True
         text, event.input.value = event.value, ""
         try:
             host, port = parse_address(text)

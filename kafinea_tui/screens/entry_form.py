@@ -1,0 +1,114 @@
+"""Add a workflow or a schedule from the sync panel: its TOML keys, from an example.
+
+The text area starts with an example of the kind chosen; saving checks the whole config.toml
+as `kafinea-tui automation check` does (sync/entry_edit.py) in a worker: a refused entry shows
+the check's sentences and the form stays open. It dismisses with the saved sentence, or None;
+the panel then reloads the engine. Comments in config.toml are not kept (the note says so).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Button, Select, Static, TextArea
+
+from kafinea_tui import keys
+from kafinea_tui.data.store.database import Store
+from kafinea_tui.sync.entry_edit import EXAMPLES, Kind, add_entry
+from kafinea_tui.work import WorkFailed, reports
+from kafinea_tui.workspace import Workspace
+
+NOTE = (
+    "The keys of one entry, as under [[workflows]] or [[schedules]] in config.toml. Saved to "
+    "config.toml, whose other keys are kept; its comments are not."
+)
+
+
+class EntryFormScreen(ModalScreen[str | None]):
+    DEFAULT_CSS = """
+    EntryFormScreen { align: center middle; }
+    EntryFormScreen #entry-form {
+        width: 100;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        border: thick $primary;
+        background: $surface;
+        padding: 0 1;
+    }
+    EntryFormScreen #entry-note { color: $text-muted; }
+    EntryFormScreen #entry-text { height: 10; }
+    EntryFormScreen #entry-error { color: $error; height: auto; }
+    EntryFormScreen #entry-buttons { height: auto; align-horizontal: right; }
+    EntryFormScreen #entry-buttons Button { margin-left: 1; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = keys.bindings("close_screen")
+
+    class Saved(Message):
+        def __init__(self, sentence: str) -> None:
+            super().__init__()
+            self.sentence = sentence
+
+    def __init__(self, store: Store, workspace: Workspace, kind: Kind) -> None:
+        super().__init__()
+        self.store = store
+        self.workspace = workspace
+        self.kind = kind
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="entry-form"):
+            yield Static(NOTE, id="entry-note", markup=False)
+            yield Select(
+                [("A workflow", "workflows"), ("A schedule", "schedules")],
+                value=self.kind,
+                allow_blank=False,
+                id="entry-kind",
+            )
+            yield TextArea(EXAMPLES[self.kind], id="entry-text", language=None)
+            yield Static("", id="entry-error", markup=False)
+            with Horizontal(id="entry-buttons"):
+                yield Button("Add", variant="primary", id="entry-save")
+                yield Button("Cancel", id="entry-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#entry-text", TextArea).focus()
+
+    @on(Select.Changed, "#entry-kind")
+    def _kind_changed(self, event: Select.Changed) -> None:
+        kind = str(event.value)
+        area = self.query_one("#entry-text", TextArea)
+        if kind != self.kind and area.text in EXAMPLES.values():
+            area.text = EXAMPLES[kind]  # an untouched example follows the kind
+        self.kind = "schedules" if kind == "schedules" else "workflows"
+
+    @on(Button.Pressed, "#entry-cancel")
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#entry-save")
+    def submit(self) -> None:
+        self.query_one("#entry-save", Button).disabled = True
+        self._save(self.kind, self.query_one("#entry-text", TextArea).text)
+
+    @work(thread=True, exclusive=True, group="entry-save")
+    @reports
+    def _save(self, kind: Kind, text: str) -> None:
+        path = self.workspace.config_path
+        sentence = add_entry(path, self.store.schema, self.store.cursor(), kind, text)
+        self.post_message(self.Saved(sentence))
+
+    def on_entry_form_screen_saved(self, event: Saved) -> None:
+        event.stop()
+        self.dismiss(event.sentence)
+
+    def on_work_failed(self, event: WorkFailed) -> None:
+        event.stop()
+        self.query_one("#entry-error", Static).update(event.sentence)
+        self.query_one("#entry-save", Button).disabled = False
