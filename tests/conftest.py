@@ -16,14 +16,25 @@ Data sets that tests only read are built once a module instead (`scope="module"`
 Every test (autouse `private_default_workspace`) has its own default and demo workspace
 (`$KAFINEA_WORKSPACE`), inherited by the commands it runs: none reads or writes the user's.
 
-Tests run in parallel (pytest-xdist): write only under `tmp_path` or the workspace, bind servers
-to port 0, and mark tests that take many seconds `@pytest.mark.slow` (`-m "not slow"` leaves them
-out; `make test` runs them).
+The xdist workers and the commands a test runs as subprocesses (`tests/cli/run_cli.py`,
+`serve`) share one bytecode cache kept between runs (`pytest_configure`, `PYTHONPYCACHEPREFIX`
+in the temporary folder): without it, where `PYTHONDONTWRITEBYTECODE` is set, each of the
+suite's hundreds of processes compiled every module it imports, and pytest rewrote every test
+module, again.
+
+Tests run in parallel (pytest-xdist, `--dist worksteal`: a worker that runs out of tests takes
+some of another's, so one long test at the end does not leave a core idle): write only under
+`tmp_path` or the workspace, bind servers to port 0, and mark tests that take many seconds
+`@pytest.mark.slow` (`-m "not slow"` leaves them out; `make test` runs them).
 """
 
 from __future__ import annotations
 
+import os
+import sys
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -56,3 +67,15 @@ def private_default_workspace(
     """Tests run in parallel: a default (or demo) workspace shared between them would let one
     test see another's records, so each test, and each command it runs, gets its own."""
     monkeypatch.setenv("KAFINEA_WORKSPACE", str(tmp_path_factory.mktemp("default") / "kafinea"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """One bytecode cache for the suite, outside the source tree and kept between runs: the
+    xdist workers (started after this, inheriting the environment) and every command a test
+    runs as a subprocess read modules compiled once, and pytest's rewritten test modules,
+    instead of compiling them again in each process (which `PYTHONDONTWRITEBYTECODE` forced)."""
+    cache = Path(tempfile.gettempdir()) / f"kafinea-tui-pycache-{os.getuid()}"
+    os.environ["PYTHONPYCACHEPREFIX"] = str(cache)
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    sys.pycache_prefix = str(cache)
+    sys.dont_write_bytecode = False
