@@ -108,11 +108,11 @@ class TestAFullDisk:
             pytest.skip("a small tmpfs cannot be mounted here (needs root and mount rights)")
         try:
             filler = disk / "filler"
-            filler.write_bytes(b"\0" * 20 * 2**20)
+            filler.write_bytes(b"\0" * 22 * 2**20)  # 2 MB free, half of the 4 MB body
             store = Store.open(disk / "kafinea.duckdb")
             token = create_token(store, "client")
             body = "".join(
-                f"Jean{i},Dupont{i},p{i}@example.com,{'x' * 60}{i}\n" for i in range(150_000)
+                f"Jean{i},Dupont{i},p{i}@example.com,{'x' * 60}{i}\n" for i in range(40_000)
             )
             with (
                 serve(store) as base,
