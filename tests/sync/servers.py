@@ -7,7 +7,9 @@ back to set the order Manufactured, as the factory's software does in Kafinea's 
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import contextlib
 import hashlib
 import hmac
 import json
@@ -15,18 +17,14 @@ import socket
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from email import message_from_bytes
 from email.message import Message
+from http import HTTPStatus
 from typing import Any
 
 import httpx
-import uvicorn
 from aiosmtpd.controller import Controller
-from starlette.applications import Starlette
-from starlette.background import BackgroundTask
-from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
-from starlette.routing import Route
 
 
 def free_port() -> int:
@@ -58,7 +56,11 @@ def signature_ok(secret: str, headers: Any, body: bytes) -> bool:
 
 
 class Factory:
-    """POST /build: verify, dedupe by Idempotency-Key, optionally call the API back."""
+    """POST /build: verify, dedupe by Idempotency-Key, optionally call the API back.
+
+    A small HTTP/1.1 server of its own on asyncio (keep-alive, Content-Length bodies, which is
+    what the sender writes) rather than uvicorn and Starlette: a test delivers ten thousand
+    orders to it, and its few lines cost a tenth of their time a request."""
 
     def __init__(self, secret: str, port: int | None = None) -> None:
         self.secret = secret
@@ -70,48 +72,124 @@ class Factory:
         self.answer: tuple[int, dict[str, str]] | None = None  # force a status (and headers)
         self.callback: Callable[[dict[str, Any]], None] | None = None
         self.lock = threading.Lock()
-        app = Starlette(routes=[Route("/build", self.build, methods=["POST"])])
-        self.server = uvicorn.Server(
-            uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
-        )
         self.thread: threading.Thread | None = None
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.server: asyncio.Server | None = None
+        self.connections: set[asyncio.StreamWriter] = set()
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/build"
 
-    async def build(self, request: Request) -> Response:
-        body = await request.body()
+    def build(self, path: str, method: str, headers: dict[str, str], body: bytes) -> Reply:
+        """The factory's answer to one request, and the delivery to call back with, if any
+        (`headers` by lower-case name)."""
+        if path != "/build":
+            return Reply(404, "not found")
+        if method != "POST":
+            return Reply(405, "method not allowed", {"Allow": "POST"})
         with self.lock:
             self.attempts += 1
             if self.answer is not None:
-                status, headers = self.answer
-                return PlainTextResponse("busy", status_code=status, headers=headers)
-            if not signature_ok(self.secret, request.headers, body):
+                status, extra = self.answer
+                return Reply(status, "busy", extra)
+            if not signature_ok(self.secret, headers, body):
                 self.bad_signatures += 1
-                return PlainTextResponse("bad signature", status_code=401)
-            key = request.headers["idempotency-key"]
-            assert key == request.headers["webhook-id"]
+                return Reply(401, "bad signature")
+            key = headers["idempotency-key"]
+            assert key == headers["webhook-id"]
             if key in self.keys:
-                return PlainTextResponse("already built", status_code=200)
+                return Reply(200, "already built")
             self.keys.add(key)
-            delivery = {"key": key, "body": json.loads(body), "headers": dict(request.headers)}
+            delivery = {"key": key, "body": json.loads(body), "headers": headers}
             self.received.append(delivery)
-        task = BackgroundTask(self.callback, delivery) if self.callback else None
-        return PlainTextResponse("building", status_code=202, background=task)
+        return Reply(202, "building", delivery=delivery)
+
+    async def serve_connection(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        self.connections.add(writer)
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                request_line, *lines = head.decode("latin-1").split("\r\n")
+                method, path, _ = request_line.split(" ", 2)
+                headers = {}
+                for line in lines:
+                    if line:
+                        name, _, value = line.partition(":")
+                        headers[name.strip().lower()] = value.strip()
+                body = await reader.readexactly(int(headers.get("content-length", "0")))
+                reply = self.build(path, method, headers, body)
+                writer.write(reply.encoded())
+                await writer.drain()
+                if reply.delivery is not None and self.callback is not None:
+                    # After the answer, as the factory's software does: the sender has its 202.
+                    asyncio.get_running_loop().run_in_executor(None, self.callback, reply.delivery)
+                if headers.get("connection", "").lower() == "close":
+                    break
+        except (asyncio.IncompleteReadError, ConnectionError, asyncio.CancelledError):
+            pass
+        finally:
+            self.connections.discard(writer)
+            writer.close()
 
     def start(self) -> Factory:
-        self.server.should_exit = False
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        started = threading.Event()
+
+        async def run() -> None:
+            self.loop = asyncio.get_running_loop()
+            self.server = await asyncio.start_server(
+                self.serve_connection, "127.0.0.1", self.port, reuse_address=True
+            )
+            started.set()
+            async with self.server:
+                await self.server.serve_forever()
+
+        def main() -> None:
+            with contextlib.suppress(asyncio.CancelledError):
+                asyncio.run(run())
+
+        self.thread = threading.Thread(target=main, daemon=True)
         self.thread.start()
-        wait_for(lambda: self.server.started, timeout=20)
+        wait_for(started.is_set, timeout=20)
         return self
 
     def stop(self) -> None:
-        self.server.should_exit = True
+        """Stop listening and close every open connection, as a factory going down does."""
+        loop, server = self.loop, self.server
+        if loop is not None and server is not None:
+
+            def close() -> None:
+                server.close()
+                for writer in list(self.connections):
+                    writer.close()
+                for task in asyncio.all_tasks(loop):
+                    task.cancel()
+
+            with contextlib.suppress(RuntimeError):  # its loop has ended already
+                loop.call_soon_threadsafe(close)
         if self.thread is not None:
             self.thread.join(timeout=20)
-        self.server = uvicorn.Server(self.server.config)
+        self.loop = self.server = self.thread = None
+
+
+@dataclass
+class Reply:
+    status: int
+    text: str
+    headers: dict[str, str] = field(default_factory=dict)
+    delivery: dict[str, Any] | None = None
+
+    def encoded(self) -> bytes:
+        body = self.text.encode()
+        lines = [
+            f"HTTP/1.1 {self.status} {HTTPStatus(self.status).phrase}",
+            "Content-Type: text/plain; charset=utf-8",
+            f"Content-Length: {len(body)}",
+            *(f"{name}: {value}" for name, value in self.headers.items()),
+        ]
+        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
 
 
 class Mailbox:
