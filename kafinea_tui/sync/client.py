@@ -39,6 +39,13 @@ from kafinea_tui.sync.client_automation import (
 
 BASE = "/api/v1"
 AUTOMATION = f"{BASE}/automation"
+# The Content-Type a workbook is posted with, by its extension.
+SPREADSHEETS = {
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".xlsm": "application/vnd.ms-excel.sheet.macroEnabled.12",
+    ".xls": "application/vnd.ms-excel",
+    ".ods": "application/vnd.oasis.opendocument.spreadsheet",
+}
 Params = list[tuple[str, str | int | float | bool | None]]
 
 
@@ -242,7 +249,10 @@ class Client:
         self, module: str, data: bytes | str | Path | IO[bytes], **options: Any
     ) -> Report:
         """Import CSV text (bytes, a str, a path, or a binary file) with the CLI's import
-        options: `map={"Column": "field"}`, `match=[...]`, `duplicates="merge"`, ..."""
+        options: `map={"Column": "field"}`, `match=[...]`, `duplicates="merge"`, ...
+        A path to a workbook (.xlsx .xlsm .xls .ods) is sent as one (`import_file`)."""
+        if isinstance(data, Path) and data.suffix.lower() in SPREADSHEETS:
+            return self.import_file(module, data, **options)
         content: Any
         if isinstance(data, Path):
             content = data.read_bytes()
@@ -256,6 +266,22 @@ class Client:
             content=content,
             headers={"Content-Type": "text/csv"},
         )
+        return Report.from_json(_checked(answer))
+
+    def import_file(
+        self, module: str, path: Path | str, sheet: str | int | None = None, **options: Any
+    ) -> Report:
+        """Import a file, CSV or workbook by its extension (`sheet`: a workbook's sheet, by
+        name or 1-based number), with the CLI's import options."""
+        path = Path(path)
+        kind = SPREADSHEETS.get(path.suffix.lower(), "text/csv")
+        with path.open("rb") as handle:
+            answer = self.http.post(
+                f"{BASE}/{module}/import",
+                params=_params(sheet=sheet, filename=path.name, **options),
+                content=handle,
+                headers={"Content-Type": kind},
+            )
         return Report.from_json(_checked(answer))
 
     # -- automation (the engine of the server's process) ------------------------------------

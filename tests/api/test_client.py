@@ -160,3 +160,33 @@ def test_a_thousand_orders_from_twenty_threads_arrive_once(
     assert len(creates) == len({c.id for c in creates}) == 1000
     assert {c.token for c in creates} == {"shop"}
     assert list_batches(store) == []
+
+
+def test_import_file_sends_a_workbook_and_its_sheet(
+    shop: tuple[Store, Client, Client], tmp_path: Path
+) -> None:
+    import xlsxwriter
+
+    store, client, _ = shop
+    path = tmp_path / "products.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    book.add_worksheet("Empty")
+    sheet = book.add_worksheet("Catalogue")
+    sheet.write_row(0, 0, ["Product Code", "Product Name", "Unit Price"])
+    sheet.write_row(1, 0, ["P-200", "Gadget", 12.5])
+    sheet.write_row(2, 0, ["P-300", "Gizmo", 7])
+    book.close()
+    report = client.import_file("products", path, sheet="Catalogue")
+    assert (report.created, report.failed, report.unmapped) == (2, 0, [])
+    again = client.import_csv(
+        "products", path, sheet=2, duplicates="ignore", match=["product_code"]
+    )
+    assert (again.skipped, again.created) == (2, 0)
+    prices = store.cursor().execute(
+        "SELECT product_code, unit_price FROM products ORDER BY product_code"
+    )
+    assert [(code, float(price)) for code, price in prices.fetchall()] == [
+        ("P-100", 10.0),
+        ("P-200", 12.5),
+        ("P-300", 7.0),
+    ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -183,3 +184,95 @@ def test_not_a_workbook_is_one_sentence(store: Store, tmp_path: Path) -> None:
     path.write_text("First Name,Last Name\nAnn,Lee\n", encoding="utf-8")
     with pytest.raises(KafineaError, match=r"Cannot read fake\.xlsx as a spreadsheet"):
         run_import(store, plan("contacts", path))
+
+
+XLS = Path(__file__).parent / "spreadsheets" / "people.xls"  # made by spreadsheets/make_xls.py
+
+
+def test_xls_workbook_imports_like_xlsx(store: Store) -> None:
+    assert [(s.name, s.rows) for s in sheets(XLS)] == [("People", 3), ("Notes", 0)]
+    report = run_import(store, plan("contacts", XLS, date_format="mm/dd/yyyy"))
+    assert (report.created, report.failed, report.unmapped) == (2, 0, [])
+    assert rows(store, f"SELECT {FIELDS} FROM contacts ORDER BY id") == [
+        ("Ann", "Lee", "ann@example.com", date(1980, 3, 4), "01234", "CTO", True),
+        ("Bob", "Ray", "bob@example.com", date(1990, 12, 31), "75001", "Buyer", False),
+    ]
+
+
+ORG_FIELDS = {"Name": "name", "Employees": "employees", "Revenue": "annual_revenue"}
+ORGS = [
+    ("Acme", 120, 1234567.89),
+    ("Beta", 8.0, 1.005),  # 1.005 is 1.00499.. as a double: its text rounds it to 1.01
+    ("Gamma", 7.0000001, -3.5),  # within six places of a whole number, as its text is
+    ("Delta", 2.5, 10),  # not a whole number: the row fails
+    ("Epsilon", 3, 1e20),  # too large for the field: the row fails
+]
+
+
+def _import_rows(
+    tmp_path: Path, name: str, module: str, path: Path, mapping: dict[str, str], **options: Any
+) -> tuple[list[tuple[Any, ...]], list[tuple[int, str, str]]]:
+    target = Store.open(tmp_path / f"{name}.duckdb")
+    try:
+        report = run_import(target, plan(module, path, mapping=mapping, **options))
+        fields = ", ".join(mapping.values())
+        found = rows(target, f"SELECT {fields} FROM {module} ORDER BY id")
+    finally:
+        target.close()
+    return found, [(e.line, e.column, e.reason) for e in report.errors]
+
+
+@pytest.mark.parametrize("decimal", ["point", "comma"])
+def test_number_cells_give_the_values_their_text_gives(tmp_path: Path, decimal: str) -> None:
+    """A number column fills number fields by a cast of its own values: the same records and
+    the same failures as a CSV file holding the numbers' text, in either decimal mode."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(list(ORG_FIELDS))
+    for values in ORGS:
+        sheet.append(list(values))
+    book.save(tmp_path / "orgs.xlsx")
+    text = "\n".join(["Name,Employees,Revenue", *(",".join(map(str, v)) for v in ORGS)])
+    (tmp_path / "orgs.csv").write_text(text.replace("1e+20", "100000000000000000000") + "\n")
+    sheet_side = _import_rows(
+        tmp_path, "sheet", "organizations", tmp_path / "orgs.xlsx", ORG_FIELDS, decimal=decimal
+    )
+    csv_side = _import_rows(tmp_path, "csv", "organizations", tmp_path / "orgs.csv", ORG_FIELDS)
+    assert sheet_side[0] == csv_side[0]
+    assert [(n, e, float(r)) for n, e, r in sheet_side[0]] == [
+        ("Acme", 120, 1234567.89),
+        ("Beta", 8, 1.01),
+        ("Gamma", 7, -3.5),
+    ]
+    assert [(line, column) for line, column, _ in sheet_side[1]] == [
+        (5, "Employees"),
+        (6, "Revenue"),
+    ]
+    assert [why.split(":")[0] for _, _, why in sheet_side[1]] == [
+        "not a whole number",
+        "not a number",
+    ]
+
+
+def test_date_time_and_yes_no_cells_fill_date_and_yes_no_fields(tmp_path: Path) -> None:
+    """A date-time cell in a date field is its day; yes/no cells are booleans; a date format
+    that would misread an ISO text (year, day, month) does not touch date cells."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Last Name", "Birthdate", "Do Not Call"])
+    sheet.append(["Lee", datetime(2024, 5, 6, 7, 8, 9), True])
+    sheet.append(["Ray", date(2024, 11, 2), False])
+    sheet.append(["Kay", None, None])
+    book.save(tmp_path / "people.xlsx")
+    mapping = {"Last Name": "last_name", "Birthdate": "birthdate", "Do Not Call": "do_not_call"}
+    found, errors = _import_rows(
+        tmp_path, "people", "contacts", tmp_path / "people.xlsx", mapping, date_format="yyyy-dd-mm"
+    )
+    assert errors == []
+    assert found == [
+        ("Lee", date(2024, 5, 6), True),
+        ("Ray", date(2024, 11, 2), False),
+        ("Kay", None, None),
+    ]

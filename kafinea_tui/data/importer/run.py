@@ -23,7 +23,7 @@ from kafinea_tui.data.importer.duckdb_settings import insertion_order, memory_bo
 from kafinea_tui.data.importer.file import source
 from kafinea_tui.data.importer.file.csv_source import Staged
 from kafinea_tui.data.importer.file.sniff import Resolved
-from kafinea_tui.data.importer.file.spreadsheet import SheetResolved
+from kafinea_tui.data.importer.file.spreadsheet import SheetResolved, typed_columns
 from kafinea_tui.data.importer.mapping import Target, resolve_targets
 from kafinea_tui.data.importer.match import build_records, build_rows, check_records
 from kafinea_tui.data.importer.plan import Duplicates, ImportPlan, ImportReport, RowError
@@ -139,7 +139,7 @@ def run_import(
             )
         # A workbook's cells are values (its export writes no guard); a CSV's may be guarded.
         guarded = plan.formula_guard and not source.is_spreadsheet(resolved.path)
-        transform = typed_query(found, options, guarded)
+        transform = typed_query(found, options, guarded, typed_columns(resolved))
         staged = source.stage(cur, plan.csv, resolved, transform, plan.decimal)
         typed_view(cur, staged.table, staged.base_rowid)
         # File order is kept in `rn` from here on: let DuckDB write in parallel, in less memory.

@@ -11,9 +11,12 @@ naming a thousand organizations cost a thousand lookups, not a million.
 
 from __future__ import annotations
 
+import re
+
 import duckdb
 
 from kafinea_tui.data.importer.context import TYPED, RefTable
+from kafinea_tui.data.importer.file.spreadsheet import BOOL, DATE, NUMBER
 from kafinea_tui.data.importer.file.stage import Transform
 from kafinea_tui.data.importer.mapping import Target
 from kafinea_tui.data.schema import FieldType, Schema
@@ -26,7 +29,10 @@ def _label(target: Target) -> str:
 
 
 def typed_query(
-    targets: list[Target], options: ValueOptions, formula_guard: bool = True
+    targets: list[Target],
+    options: ValueOptions,
+    formula_guard: bool = True,
+    typed: dict[int, str] | None = None,
 ) -> Transform:
     """The SELECT (over `__SOURCE__`, the file's cells c1..cN) that keeps the cells and adds a
     typed `v_`/`i_` column per target and the first unreadable cell's `err_col`/`err_reason`;
@@ -37,7 +43,12 @@ def typed_query(
     the file's text once instead of twice, which is most of an import's memory and of the time
     the staging takes to copy strings.
 
-    With `formula_guard`, a cell the export guarded (`'=...`) is read without its apostrophe."""
+    With `formula_guard`, a cell the export guarded (`'=...`) is read without its apostrophe.
+
+    `typed`: a spreadsheet's typed columns (number -> kind, `spreadsheet.typed_columns`), which
+    `__SOURCE__` also gives as themselves (`a<n>`): a date column fills a date field, a yes/no
+    column a yes/no field, a number column a number field by a cast (`typed_value`) instead of
+    the text parsers. The text `c<n>` stays what a failed row's report and CSV show."""
     params = Params()
     inner: list[str] = ["*"]
     cells: dict[int, str] = {}
@@ -58,7 +69,9 @@ def typed_query(
         inner.append(f"{cell} AS {text_col}")
         hidden.append(text_col)
         parsed = parse_sql(target.field, text_col, options, params)
-        inner.append(f"{parsed.value} AS {target.sql_name}")
+        kind = (typed or {}).get(target.index or 0) if target.part is None else None
+        value = typed_value(target, kind) if kind else None
+        inner.append(f"{value or parsed.value} AS {target.sql_name}")
         if target.index is not None and _keeps_text(target):
             cells[target.index] = target.sql_name
         if parsed.reason is not None:
@@ -78,12 +91,36 @@ def typed_query(
         outer.append("NULL::VARCHAR AS err_col")
         outer.append("NULL::VARCHAR AS err_reason")
     hidden.extend(f"c{i}" for i in cells)
+    hidden.extend(f"a{i}" for i in sorted(typed or {}))
     outer[0] = f"* EXCLUDE ({', '.join(hidden)})"
     # NULLIF: the cell is stored only where it differs from its typed text (spaces, case, a
     # value that failed); `coalesce(c<i>, v_<field>)` gives the cell back exactly.
     outer[1:1] = [f"NULLIF(c{i}, {name}) AS c{i}" for i, name in cells.items()]
     query = f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)} FROM __SOURCE__)"
-    return Transform(query, params.values, cells)
+    # A typed value leaves its parser's parameters (a date format) unused: DuckDB refuses those.
+    used = {k: v for k, v in params.values.items() if re.search(rf"\${k}\b", query)}
+    return Transform(query, used, cells)
+
+
+def typed_value(target: Target, kind: str) -> str | None:
+    """SQL for the value of a target read from its typed column `a<n>` (see `typed_query`), or
+    None when the kind does not fill the field directly (it is then read from its text).
+
+    A number goes through its shortest text (`CAST AS VARCHAR`), then a cast to the field's
+    type: a double cast straight to DECIMAL rounds 1.005 down where its text rounds up, and a
+    whole-number field accepts what its text rounds to within six places, as a CSV cell."""
+    column = f"a{target.index}"
+    field_type = target.field.type
+    if kind == DATE and field_type is FieldType.DATE:
+        return f"CAST({column} AS DATE)"
+    if kind == BOOL and field_type is FieldType.BOOLEAN:
+        return column
+    if kind == NUMBER and field_type is FieldType.DECIMAL:
+        return f"TRY_CAST(CAST({column} AS VARCHAR) AS {target.field.sql_type})"
+    if kind == NUMBER and field_type is FieldType.INTEGER:
+        wide = f"TRY_CAST(CAST({column} AS VARCHAR) AS DECIMAL(38,6))"
+        return f"TRY_CAST(CASE WHEN {wide} = trunc({wide}) THEN {wide} END AS BIGINT)"
+    return None
 
 
 def _name_part(cell: str, part: str) -> str:

@@ -270,13 +270,21 @@ class _Api:
         return JSONResponse({"id": record_id, "deleted": True})
 
     async def import_csv(self, request: Request) -> Response:
+        """A CSV body, or a workbook (by its Content-Type or file name; `sheet` chooses the
+        sheet), through the file importer: one batch."""
         module = self.module(request)
         token: TokenInfo = request.state.token
+        suffix = qp.import_suffix(
+            request.query_params,
+            request.headers.get("content-type", ""),
+            request.headers.get("content-disposition", ""),
+        )
         with tempfile.TemporaryDirectory(prefix="kafinea-api-") as folder:
-            path = Path(folder) / f"api-{module.name}.csv"
+            path = Path(folder) / f"api-{module.name}{suffix}"
             plan, dry_run = qp.import_plan(request.query_params, module.name, path, self.workspace)
             plan.actor = token.name
-            plan.description = f"CSV posted through the API by token {token.name!r}"
+            what = "CSV" if suffix == ".csv" else f"Spreadsheet ({suffix})"
+            plan.description = f"{what} posted through the API by token {token.name!r}"
             handle = await run_in_threadpool(path.open, "wb")
             try:
                 async for chunk in request.stream():

@@ -19,7 +19,7 @@ from kafinea_tui.data.schema import Schema
 from kafinea_tui.sync.api.app_support import openapi_paths as app_support_paths
 from kafinea_tui.sync.api.automation import openapi_paths as automation_paths
 from kafinea_tui.sync.api.openapi_schemas import components, ref
-from kafinea_tui.sync.api.params import FLAG_WORDS, MAX_LIMIT
+from kafinea_tui.sync.api.params import FLAG_WORDS, MAX_LIMIT, SPREADSHEET_TYPES
 
 BASE = "/api/v1"
 _JSON = "application/json"
@@ -63,6 +63,12 @@ _IMPORT_OPTIONS = [
     _query("mapping", "a saved mapping of the workspace"),
     *_ROW_OPTIONS,
     _query("no_formula_guard", "keep the ' of cells such as '=1 or '+33", _FLAG),
+    _query("sheet", "a workbook's sheet, by name or number (default: the first)"),
+    _query(
+        "filename",
+        "the posted file's name: its extension (.xlsx .xlsm .xls .ods) says it is a workbook"
+        " when the Content-Type does not",
+    ),
 ]
 _EXPORT_OPTIONS = [
     _query("scope", "default: from the other options", _enum("all", "filter", "ids", "page")),
@@ -208,7 +214,16 @@ def openapi_document(version: str, schema: Schema) -> dict[str, Any]:
     records = f"{BASE}/{{module}}/records"
     body = {"required": True, "content": {_JSON: {"schema": ref("RecordsInput")}}}
     patch_body = {"required": True, "content": {_JSON: {"schema": ref("RecordInput")}}}
-    csv_body = {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}}
+    binary = {"schema": {"type": "string", "format": "binary"}}
+    csv_body = {
+        "required": True,
+        "description": "a CSV file, or a workbook (by its Content-Type, or `filename`)",
+        "content": {
+            "text/csv": {"schema": {"type": "string"}},
+            **{kind: binary for kind in SPREADSHEET_TYPES},
+            "application/octet-stream": binary,
+        },
+    }
     paths: dict[str, Any] = {
         f"{BASE}/health": {
             "get": _operation(
@@ -273,7 +288,8 @@ def openapi_document(version: str, schema: Schema) -> dict[str, Any]:
         },
         f"{BASE}/{{module}}/import": {
             "post": _operation(
-                "Import a CSV body with the command line's import options: one batch",
+                "Import a CSV body or a workbook (.xlsx .xlsm .xls .ods) with the command line's"
+                " import options: one batch",
                 _json("the import report; an error's line is the line in the file", ref("Report")),
                 [module, *_IMPORT_OPTIONS],
                 write,

@@ -30,9 +30,28 @@ FALSE_WORDS = ("0", "false", "no", "off")
 FLAG_WORDS = (*TRUE_WORDS, *FALSE_WORDS)
 _WHOLE = re.compile(r"(0|[1-9][0-9]*)")
 
-IMPORT_TEXT = ("encoding", "delimiter", "duplicates", "mapping", "date_format", "decimal")
+IMPORT_TEXT = (
+    "encoding",
+    "delimiter",
+    "duplicates",
+    "mapping",
+    "date_format",
+    "decimal",
+    "sheet",
+)
+# What a posted file is, by its Content-Type (else by the `filename` parameter's extension, or
+# a Content-Disposition's filename): a spreadsheet, or (anything else) a CSV file.
+SPREADSHEET_TYPES = {
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+    "application/vnd.ms-excel.sheet.macroEnabled.12": ".xlsm",
+    "application/vnd.ms-excel": ".xls",
+    "application/vnd.oasis.opendocument.spreadsheet": ".ods",
+}
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+_DISPOSITION_NAME = re.compile(r"""filename\*?=(?:UTF-8'')?"?([^";]+)"?""", re.IGNORECASE)
 IMPORT_LISTS = ("match", "map", "default", "reference_key")
 IMPORT_FLAGS = ("no_header", "dry_run", "no_create_related", "no_formula_guard")
+IMPORT_PARAMS = (*IMPORT_TEXT, *IMPORT_LISTS, *IMPORT_FLAGS, "filename")
 RECORDS_POST = ("duplicates", "match", "dry_run", "no_create_related", "date_format", "decimal")
 RECORD_PATCH = ("no_create_related", "date_format", "decimal")
 EXPORT_TEXT = (
@@ -125,11 +144,27 @@ def record_id(request: Request) -> int:
     return number
 
 
+def import_suffix(query: QueryParams, content_type: str, disposition: str) -> str:
+    """The extension of a posted file: a spreadsheet's by its Content-Type, else by the
+    `filename` parameter or the Content-Disposition's filename; `.csv` for anything else."""
+    params = Params(query, IMPORT_PARAMS)
+    kind = content_type.partition(";")[0].strip().lower()
+    by_type = {name.lower(): suffix for name, suffix in SPREADSHEET_TYPES.items()}
+    if kind in by_type:
+        return by_type[kind]
+    named = params.text("filename")
+    if named is None:
+        found = _DISPOSITION_NAME.search(disposition)
+        named = found.group(1) if found else ""
+    suffix = Path(named.strip()).suffix.lower()
+    return suffix if suffix in SPREADSHEET_SUFFIXES else ".csv"
+
+
 def import_plan(
     query: QueryParams, module: str, path: Path, workspace: Workspace | None
 ) -> tuple[ImportPlan, bool]:
     """The import options of a query string as a plan (via the CLI's `build_plan`) and dry_run."""
-    params = Params(query, (*IMPORT_TEXT, *IMPORT_LISTS, *IMPORT_FLAGS))
+    params = Params(query, IMPORT_PARAMS)
     decimal(params)
     if params.text("mapping") and workspace is None:
         raise UsageError("This server has no workspace folder, so it has no saved mappings.")

@@ -1,0 +1,55 @@
+"""How people.xls was made: `python make_xls.py` with xlwt 1.3.0 installed (a throwaway venv:
+`python -m venv /tmp/xlwt && /tmp/xlwt/bin/pip install xlwt==1.3.0`).
+
+Why a checked-in file: no package of the project (runtime or test extra) writes the old BIFF8
+.xls format, and xlwt, the one writer there is, has had no release since 2017, so the project
+does not depend on it. The workbook is tiny (two sheets, two people) and this script says
+exactly what is in it: a date cell in each of two display formats, a zip code stored as text
+(`01234`) and one stored as a number, yes/no cells, an empty row between the two people (sheet
+row 3), and a second sheet.
+
+xlwt cannot store a formula's cached value, so formulas are covered by the .xlsx and .ods tests.
+"""
+
+from datetime import date
+from pathlib import Path
+
+import xlwt  # type: ignore[import-not-found]
+
+HERE = Path(__file__).parent
+
+
+def main() -> None:
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("People")
+    day_first = xlwt.easyxf(num_format_str="DD/MM/YYYY")
+    month_name = xlwt.easyxf(num_format_str="MMM D, YYYY")
+    header = [
+        "First Name",
+        "Last Name",
+        "Email",
+        "Birthdate",
+        "Mailing Zip",
+        "Title",
+        "Do Not Call",
+    ]
+    for column, text in enumerate(header):
+        sheet.write(0, column, text)
+    for column, value in enumerate(["Ann", "Lee", "ann@example.com"]):
+        sheet.write(1, column, value)
+    sheet.write(1, 3, date(1980, 3, 4), day_first)
+    sheet.write(1, 4, "01234")
+    sheet.write(1, 5, "CTO")
+    sheet.write(1, 6, True)
+    for column, value in enumerate(["Bob", "Ray", "bob@example.com"]):
+        sheet.write(3, column, value)
+    sheet.write(3, 3, date(1990, 12, 31), month_name)
+    sheet.write(3, 4, 75001)
+    sheet.write(3, 5, "Buyer")
+    sheet.write(3, 6, False)
+    book.add_sheet("Notes").write(0, 0, "Note")
+    book.save(str(HERE / "people.xls"))
+
+
+if __name__ == "__main__":
+    main()
