@@ -1,7 +1,10 @@
 """Issue 10's benchmark: the API for real-time exchanges against the data layer, in one run.
 
-- single-record POST (one client, sequential): mean latency as a ratio to `Store.create` of the
-  same record on the same kind of workspace (goal <= 2.0x);
+- single-record POST (one client, sequential): mean latency as a ratio to the data layer's
+  create of the same record under the same rules, in-process (`importer.rows.write_rows` of
+  the same object: values parsed and checked, the organization named by its key; goal <= 2.0x),
+  and, for reference, to `Store.create` of it with the organization already an id (which skips
+  the reference lookup a named organization costs);
 - 20 clients x 50 single-record POSTs at once: total records a second as a ratio to the one
   client's sequential rate (goal >= 1.0x), the slowest request, records lost, 5xx answers;
 - a batched POST of 1,000 records: rate as a ratio to `run_import` of the same rows as a CSV
@@ -43,6 +46,7 @@ from bench.data import bench_rows, contacts_workspace, median_seconds
 from kafinea_tui.data.exporter.options import ExportOptions
 from kafinea_tui.data.exporter.run import export_csv
 from kafinea_tui.data.importer.plan import CsvOptions, ImportPlan
+from kafinea_tui.data.importer.rows import RowPlan, write_rows
 from kafinea_tui.data.importer.run import run_import
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.data.store.tokens import create_token, revoke_token
@@ -76,12 +80,15 @@ def run(data_dir: Path) -> None:
             for n in range(20):  # warm up: connections, caches, the first statements
                 _post(http, contact("w", n))
                 direct.create(n)
+                direct.row(n)
             # Interleaved, one of each in turn: a shared machine's load drifts, and both sides
             # of a ratio must meet the same drift.
             post_times: list[float] = []
             create_times: list[float] = []
+            row_times: list[float] = []
             for n in range(POSTS):
                 post_times.append(_timed(_post, http, contact("s", n)))
+                row_times.append(_timed(direct.row, n))
                 create_times.append(_timed(direct.create, n))
             batch_times: list[float] = []
             import_times: list[float] = []
@@ -93,15 +100,18 @@ def run(data_dir: Path) -> None:
     finally:
         direct.close()
     post_s, direct_s = statistics.mean(post_times), statistics.mean(create_times)
+    row_s = statistics.mean(row_times)
     batch_s, import_s = statistics.median(batch_times), statistics.median(import_times)
     expected = 20 + POSTS + RUNS * BATCH + CLIENTS * EACH
     export_direct, export_http, rows = _exports(data_dir)
     sequential_rate = 1 / post_s
+    medians = [statistics.median(t) * 1000 for t in (post_times, row_times, create_times)]
     print(f"single-record POST, one client: {post_s * 1000:6.2f} ms mean over {POSTS}")
-    print(f"data layer create (Store.create): {direct_s * 1000:6.2f} ms mean, interleaved")
+    print(f"data layer, same record and rules (write_rows): {row_s * 1000:6.2f} ms mean")
+    print(f"data layer, organization as an id (Store.create): {direct_s * 1000:6.2f} ms mean")
     print(
-        f"ratio: {post_s / direct_s:.2f}x (goal <= 2.0x); medians"
-        f" {statistics.median(post_times) * 1000:.2f} / {statistics.median(create_times) * 1000:.2f} ms"
+        f"ratio: {post_s / row_s:.2f}x of write_rows (goal <= 2.0x), {post_s / direct_s:.2f}x"
+        f" of Store.create; medians {medians[0]:.2f} / {medians[1]:.2f} / {medians[2]:.2f} ms"
     )
     wall, slowest, errors = parallel
     rate = CLIENTS * EACH / wall
@@ -110,9 +120,10 @@ def run(data_dir: Path) -> None:
         f" records/s: ratio {rate / sequential_rate:.2f}x (goal >= 1.0x); slowest request"
         f" {slowest * 1000:.0f} ms; lost {expected - total}; 5xx {errors}"
     )
+    each = ", ".join(f"{i / b:.2f}" for b, i in zip(batch_times, import_times, strict=True))
     print(
         f"batched POST of {BATCH:,}: {batch_s:.3f} s, data-layer import {import_s:.3f} s:"
-        f" rate ratio {import_s / batch_s:.2f}x (goal >= 0.5x)"
+        f" rate ratio {import_s / batch_s:.2f}x (goal >= 0.5x; each run in turn: {each})"
     )
     print(
         f"export of {rows:,} contacts: HTTP {export_http:.2f} s, export_csv {export_direct:.2f} s:"
@@ -129,12 +140,17 @@ class _Direct:
         self.folder = folder
         self.store = Store.open(folder / "kafinea.duckdb")
         self.orgs = [self.store.create("organizations", {"name": f"Org {n}"}) for n in range(ORGS)]
-        self.created = self.imports = 0
+        self.created = self.imports = self.rowed = 0
 
     def create(self, n: int) -> None:
         self.created += 1
         values = {**contact("d", self.created), "organization": self.orgs[n % ORGS]}
         self.store.create("contacts", values)
+
+    def row(self, n: int) -> None:
+        """What the POST does, called in-process: the same object through the row path."""
+        self.rowed += 1
+        write_rows(self.store, RowPlan("contacts", actor="bench"), [contact("r", self.rowed)])
 
     def one_import(self) -> None:
         self.imports += 1

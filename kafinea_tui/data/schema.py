@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 
@@ -94,8 +95,9 @@ class Module:
     def table(self) -> str:
         return self.name
 
-    @property
+    @cached_property
     def columns(self) -> tuple[Field, ...]:
+        """Computed once a module (the row path asks for it a hundred times a request)."""
         return tuple(f for f in self.fields if f.is_column)
 
     def field(self, name_or_label: str) -> Field:

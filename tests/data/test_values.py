@@ -8,10 +8,19 @@ from typing import Any
 
 import duckdb
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kafinea_tui.data.errors import UsageError
 from kafinea_tui.data.schema import Field, FieldType
-from kafinea_tui.data.values import Params, ValueOptions, check_value, clean_sql, parse_sql
+from kafinea_tui.data.values import (
+    Params,
+    ValueOptions,
+    check_value,
+    clean_sql,
+    parse_sql,
+    python_reader,
+)
 
 
 def parse(kind: FieldType, cells: list[str | None], **options: Any) -> list[tuple[Any, Any]]:
@@ -186,3 +195,57 @@ class TestNumbersAsAccountingAndSpreadsheetExportsWriteThem:
         found = parse(FieldType.DECIMAL, cells, decimal=decimal)
         assert [v for v, _ in found] == [None] * len(cells)
         assert [e for _, e in found] == [f"not a number: '{c}'" for c in cells]
+
+
+EMAIL_CELLS = [
+    "ann@example.com",
+    "  ann@example.com\u00a0",
+    "ann@example",
+    "ann@@example.com",
+    "ann@example.com.",
+    "a@b.c",
+    "a b@c.d",
+    "a\tb@c.d",
+    "a\u00a0b@c.d",  # a no-break space is no RE2 space: still an address
+    "a\u2003b@c.d",
+    "a\vb@c.d",
+    "a\u0085b@c.d",
+    "ann@ex ample.com",
+    "@example.com",
+    "ann@.com",
+    "ann@ex.c.m",
+    "élodie@exemple.fr",
+    "",
+    "   ",
+    None,
+]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    st.lists(st.text(alphabet=st.sampled_from("ab@. \t\n\r\f\v\u00a0\u2003\u0085é"), max_size=9))
+)
+def test_python_reads_emails_as_the_sql_does(cells: list[str]) -> None:
+    """The row path reads email cells in Python (`python_reader`): every cell gets the value
+    and the reason `parse_sql` gives it, RE2's spaces being five ASCII characters."""
+    field = Field("f", "F", FieldType.EMAIL)
+    reader = python_reader(field, ValueOptions())
+    assert reader is not None
+    every: list[str | None] = [*EMAIL_CELLS, *cells]
+    assert [reader(cell) for cell in every] == parse(FieldType.EMAIL, every)
+
+
+def test_fields_read_in_python_are_text_and_emails_only() -> None:
+    options = ValueOptions()
+    kinds = [t for t in FieldType if t is not FieldType.LINE_ITEMS]
+    read = {t for t in kinds if python_reader(Field("f", "F", t), options) is not None}
+    assert read == {
+        FieldType.TEXT,
+        FieldType.PHONE,
+        FieldType.EMAIL,
+        FieldType.PICKLIST,  # one with no values: any text
+        FieldType.TEXTAREA,
+        FieldType.REFERENCE,  # its key
+    }
+    listed = Field("f", "F", FieldType.PICKLIST, values=("Web Site",))
+    assert python_reader(listed, options) is None  # its values are matched in SQL

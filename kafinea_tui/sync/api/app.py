@@ -13,7 +13,8 @@ Why it is built this way:
   the source `api` and the token's name; a list or a CSV is one batch in past imports.
 - Writes run one at a time on a thread of their own (`writes.WriteQueue`): a waiting write
   holds no worker thread, and reads (which DuckDB serves from a committed snapshot) never wait
-  for one. Reads run on the worker threads (`run_in_threadpool`), each with its own cursor.
+  for one. Small writes waiting together share one commit (group commit). Reads run on the
+  worker threads (`run_in_threadpool`), each with its own cursor.
 - Errors are sentences (`errors`); the body limit and unexpected failures are `shield.Shield`'s.
 """
 
@@ -40,7 +41,13 @@ from kafinea_tui.arguments import sort_terms
 from kafinea_tui.data.errors import UsageError
 from kafinea_tui.data.exporter.run import export_file
 from kafinea_tui.data.importer.plan import Duplicates
-from kafinea_tui.data.importer.rows import RowPlan, delete_record, update_record, write_rows
+from kafinea_tui.data.importer.rows import (
+    ROW_PATH_LIMIT,
+    RowPlan,
+    delete_record,
+    update_record,
+    write_rows,
+)
 from kafinea_tui.data.importer.run import run_import
 from kafinea_tui.data.query import ListQuery
 from kafinea_tui.data.schema import Module, module_as_dict
@@ -125,7 +132,7 @@ class _Api:
     def __init__(self, store: Store, workspace: Workspace | None) -> None:
         self.store = store
         self.workspace = workspace
-        self.writes = WriteQueue()
+        self.writes = WriteQueue(store)
         self.bulk = BulkRoutes(store, self.module, self.writes)
         self.support = AppSupportRoutes(store, self.module, self.writes)
 
@@ -221,7 +228,11 @@ class _Api:
         if not objects:
             raise UsageError("The body holds no records; send an object or a list of objects.")
 
-        report = await self.writes.run(lambda: write_rows(self.store, plan, objects, dry_run))
+        # A record or a short list may share a commit with other clients' (`WriteQueue`).
+        small = len(objects) <= ROW_PATH_LIMIT and not dry_run
+        report = await self.writes.run(
+            lambda: write_rows(self.store, plan, objects, dry_run), group=small
+        )
         # The ids of the records written, in the body's order: the app opens the one it created.
         return JSONResponse(report.as_dict() | {"ids": list(report.record_ids)})
 
@@ -254,7 +265,7 @@ class _Api:
             update_record(self.store, plan, record_id, body)
             return get_record(self.store, module, record_id)
 
-        record = await self.writes.run(work)
+        record = await self.writes.run(work, group=True)
         if record is None:
             raise ApiError(404, f"{module.label} has no record {record_id}.")
         return JSONResponse(record)
@@ -265,7 +276,7 @@ class _Api:
         record_id = qp.record_id(request)
         token: TokenInfo = request.state.token
         await self.writes.run(
-            lambda: delete_record(self.store, module.name, record_id, actor=token.name)
+            lambda: delete_record(self.store, module.name, record_id, actor=token.name), group=True
         )
         return JSONResponse({"id": record_id, "deleted": True})
 

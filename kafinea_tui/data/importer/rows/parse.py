@@ -26,9 +26,8 @@ from kafinea_tui.data.values import (
     Params,
     ValueOptions,
     clean_sql,
-    clean_text,
-    is_plain,
     parse_sql,
+    python_reader,
 )
 
 READ_ONLY_FIELDS = ("id", "created_at", "modified_at", "batch_id")
@@ -176,10 +175,12 @@ def _typed(
     lines: list[list[str | None]],
     options: ValueOptions,
 ) -> list[tuple[Any, ...]]:
-    """Per line: (value, reason) per target, then the match key. Cells whose value is their
-    cleaned text are read in Python (`values.clean_text`); the others, and the match key, by
-    one statement of `parse_sql` over a VALUES list of the lines, when there are any."""
-    plain = {t.name for t in targets if is_plain(t.field, options)}
+    """Per line: (value, reason) per target, then the match key. Cells that Python reads as
+    `parse_sql` does (`values.python_reader`: plain text, emails) are read in Python; the
+    others, and the match key, by one statement of `parse_sql` over a VALUES list of the
+    lines, when there are any: an order of text fields costs no statement."""
+    readers = {t.name: python_reader(t.field, options) for t in targets}
+    plain = {name for name, reader in readers.items() if reader is not None}
     keyed = [name for name in match if name in {t.name for t in targets}]
     sql_rows: list[tuple[Any, ...]] = [()] * len(lines)
     if len(plain) < len(targets) or keyed:
@@ -206,8 +207,9 @@ def _typed(
         cells: list[Any] = []
         found = iter(row)
         for target in targets:
-            if target.name in plain:
-                cells.extend([clean_text(line[(target.index or 1) - 1]), None])
+            reader = readers[target.name]
+            if reader is not None:
+                cells.extend(reader(line[(target.index or 1) - 1]))
             else:
                 cells.extend([next(found), next(found)])
         cells.append(row[-1] if row else None)
