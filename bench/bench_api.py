@@ -18,10 +18,29 @@ commits; the data layer's side runs in this process on a file of its own, and th
 each ratio are timed in turn (one POST, one create, ...), so a shared machine's changing load
 falls on both. BENCH_API_POSTS sets the sequential count (default 300).
 
-Measured on 2 shared cores under a load average of 20-23 (DuckDB 2.0.1): single POST 2.07-2.45x
-of Store.create (timed in turn: 2.13x, medians 22.5 / 8.2 ms); 20 clients 1.3-2.5x of one
-client, nothing lost, no 5xx; batched POST of 1,000 1.0-1.1x of run_import (0.28x in one run
-timed in turn); export over HTTP 0.83-1.03x of export_csv.
+Measured before the changes below on 2 shared cores under a load average of 20-23 (DuckDB
+2.0.1): single POST 2.07-3.40x of Store.create; 20 clients 1.3-2.5x of one client, nothing
+lost, no 5xx; batched POST of 1,000 1.0-1.1x of run_import (0.28x in one run timed in turn);
+export over HTTP 0.83-1.03x of export_csv.
+
+What a single POST cost (process CPU per request, load average 19): the server 13.5 ms against
+6.3 ms for Store.create and 10.7 ms for write_rows in-process, the client 1.7 ms. Cut since:
+the row path's typing statement (a VALUES list through `parse_sql`) for records whose fields
+Python reads as the SQL does (text, and now emails: `values.python_reader`, held to the SQL by
+a property test), and a schema property recomputed a hundred times a request; the server then
+spent 9.7 ms, write_rows 6.7 ms, Store.create 5.3 ms. What is left between write_rows and
+Store.create is the reference lookup by key (one statement); between the POST and write_rows,
+HTTP (h11, Starlette) and the hops between the client, the event loop and the writer thread,
+which a loaded machine makes long (each waits for a core). Concurrent writers share commits
+(group commit, `sync.api.writes`). The batched POST of 1,000 always takes the file importer
+(past ROW_PATH_LIMIT): no path switch is involved in it, and its runs spread widely in turn.
+
+After, BENCH_API_POSTS=150, BENCH_ROWS=100000, load average 19-31, four runs (the first before
+group commit):
+single POST 1.78x / 1.39x / 1.31x / 1.43x of write_rows (2.04x / 2.01x / 1.97x / 2.05x of
+Store.create); 20 clients 1.04x / 2.15x / 1.47x / 1.82x of one client, lost 0, 5xx 0; batched
+POST 0.79x / 1.28x / 0.98x / 0.88x (runs in turn from 0.78x to 1.36x); export 0.92x / 1.03x /
+0.83x / 0.49x (the export is untouched: the load moved it).
 """
 
 from __future__ import annotations
