@@ -156,6 +156,24 @@ class Store:
             self._local.depth = 0
             self.write_lock.release()
 
+    @contextmanager
+    def snapshot(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """Reads that must agree with each other (a page and its total) in one committed
+        snapshot, rolled back after: it takes no write lock, so readers never wait for a
+        writer (an import, a mass edit) nor for each other. Inside a transaction, that one."""
+        cursor = self.cursor()
+        if getattr(self._local, "depth", 0):
+            yield cursor
+            return
+        cursor.execute("BEGIN TRANSACTION")
+        self._local.depth = 1
+        try:
+            yield cursor
+        finally:
+            self._local.depth = 0
+            with suppress(duckdb.Error):
+                cursor.execute("ROLLBACK")
+
     def _roll_back(self, cursor: duckdb.DuckDBPyConnection) -> None:
         with suppress(duckdb.Error):  # a failed COMMIT has already rolled back
             cursor.execute("ROLLBACK")

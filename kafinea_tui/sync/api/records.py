@@ -33,7 +33,7 @@ def json_value(value: Any) -> Any:
 
 def list_records(store: Store, query: ListQuery, offset: int, limit: int) -> dict[str, Any]:
     """`{"total": n, "records": [...]}` for one page, read in one snapshot."""
-    with store.transaction():
+    with store.snapshot():
         total, records = page_records(store, query, offset, limit)
     return {"total": total, "records": [_json_record(record) for record in records]}
 
