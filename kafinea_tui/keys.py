@@ -164,6 +164,9 @@ KEYS: tuple[Key, ...] = (
         show=True, priority=True),
     Key("open_parent_folder", "backspace", "parent", "Parent folder",
         "In the file browser, show the folder above", WIZARD, show=True),
+    Key("toggle_all_files", "a", "toggle_all_files", "All files",
+        "In the file browser, list every file, not only CSV, TSV, TXT and spreadsheets "
+        "(again: only those)", WIZARD, show=True),
     # -- the export dialog -----------------------------------------------------------------------
     Key("move_field_up", "shift+up,K", "move(-1)", "Move field up",
         "Move the highlighted field one place up in the export's order", EXPORT),
@@ -199,6 +202,9 @@ KEYS: tuple[Key, ...] = (
         "Serve the API on TCP at an address you type (tokens needed), or stop it", SYNC),
     # -- dialogs that ask ------------------------------------------------------------------------
     Key("confirm_action", "y", "confirm", "Yes", "Do what the dialog asks", DIALOG, show=True),
+    Key("cancel_work", "ctrl+x", "cancel_work", "Stop",
+        "Stop the import or export in progress: a stopped import writes nothing, a stopped "
+        "export leaves no file", DIALOG, show=True, priority=True),
 )
 # fmt: on
 

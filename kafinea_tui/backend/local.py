@@ -6,13 +6,15 @@ implementation: the same functions, the same transactions, the same reports.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from kafinea_tui.backend.protocol import Progress
 from kafinea_tui.data import bulk, query, record_form, record_view
 from kafinea_tui.data.bulk.report import BulkReport, DeleteImpact, UpdatePreview
 from kafinea_tui.data.bulk.selection import Selection
+from kafinea_tui.data.cancel import Cancellation
 from kafinea_tui.data.errors import KafineaError
 from kafinea_tui.data.exporter.options import ExportOptions
 from kafinea_tui.data.exporter.run import ExportResult, count_scope, export_file
@@ -23,7 +25,14 @@ from kafinea_tui.data.query import ListQuery, Page
 from kafinea_tui.data.record_view import RecordView
 from kafinea_tui.data.schema import Module, Schema
 from kafinea_tui.data.store.database import Store
-from kafinea_tui.data.store.settings import LAST_MODULE, get_setting, set_setting
+from kafinea_tui.data.store.settings import (
+    LAST_MODULE,
+    export_choices_key,
+    get_json_setting,
+    get_setting,
+    keep_json_setting,
+    set_setting,
+)
 
 
 class LocalBackend:
@@ -128,9 +137,19 @@ class LocalBackend:
         return count_scope(self.store, options)
 
     def export(
-        self, options: ExportOptions, target: Path, progress: Progress | None = None
+        self,
+        options: ExportOptions,
+        target: Path,
+        progress: Progress | None = None,
+        cancellation: Cancellation | None = None,
     ) -> ExportResult:
-        return export_file(self.store, options, target, progress=progress)
+        return export_file(self.store, options, target, progress, cancellation)
+
+    def export_choices(self, module: str) -> dict[str, Any] | None:
+        return get_json_setting(self.store, export_choices_key(module))
+
+    def remember_export_choices(self, module: str, choices: Mapping[str, Any]) -> None:
+        keep_json_setting(self.store, export_choices_key(module), choices)
 
     # -- past imports -------------------------------------------------------------------------
 

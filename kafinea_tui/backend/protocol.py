@@ -8,12 +8,13 @@ the screen shows (`work.reports`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from kafinea_tui.data.bulk.report import BulkReport, DeleteImpact, UpdatePreview
 from kafinea_tui.data.bulk.selection import Selection
+from kafinea_tui.data.cancel import Cancellation
 from kafinea_tui.data.errors import KafineaError
 from kafinea_tui.data.exporter.options import ExportOptions
 from kafinea_tui.data.exporter.target import ExportResult
@@ -138,9 +139,22 @@ class Backend(Protocol):
         ...
 
     def export(
-        self, options: ExportOptions, target: Path, progress: Progress | None = None
+        self,
+        options: ExportOptions,
+        target: Path,
+        progress: Progress | None = None,
+        cancellation: Cancellation | None = None,
     ) -> ExportResult:
-        """Write the export to `target` on this machine (a server's streams here)."""
+        """Write the export to `target` on this machine (a server's streams here); a
+        cancellation stops it (`Cancelled`) and leaves no file."""
+        ...
+
+    def export_choices(self, module: str) -> dict[str, Any] | None:
+        """The module's last export choices (the export dialog's), or None."""
+        ...
+
+    def remember_export_choices(self, module: str, choices: Mapping[str, Any]) -> None:
+        """Keep them for the next export of the module (quietly not kept when it cannot be)."""
         ...
 
     # -- past imports -------------------------------------------------------------------------

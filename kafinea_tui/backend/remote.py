@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -25,9 +25,10 @@ from kafinea_tui.backend import convert
 from kafinea_tui.backend.protocol import ConnectionLost, Progress, ReadOnly
 from kafinea_tui.data.bulk.report import BulkReport, DeleteImpact, UpdatePreview
 from kafinea_tui.data.bulk.selection import Selection
+from kafinea_tui.data.cancel import Cancellation, Cancelled
 from kafinea_tui.data.errors import FilterError, KafineaError, NotFound, UsageError
 from kafinea_tui.data.exporter.options import ExportOptions
-from kafinea_tui.data.exporter.target import ExportResult
+from kafinea_tui.data.exporter.target import CANCELLED, ExportResult
 from kafinea_tui.data.importer.undo import BatchInfo, UndoReport
 from kafinea_tui.data.query import ListQuery, Page, page_fields
 from kafinea_tui.data.record_form import as_text, editable_fields, text_error
@@ -166,6 +167,12 @@ class RemoteBackend:
     def remember_module(self, name: str) -> None:
         """Not kept: the module last used is the owner's app's, not a client's."""
 
+    def export_choices(self, module: str) -> dict[str, Any] | None:
+        return None  # a client's dialogs open with the defaults: the workspace is the owner's
+
+    def remember_export_choices(self, module: str, choices: Mapping[str, Any]) -> None:
+        """Not kept, as the module last used is not."""
+
     # -- one record ---------------------------------------------------------------------------
 
     def _record(self, module: Module, record_id: int) -> dict[str, Any] | None:
@@ -289,16 +296,25 @@ class RemoteBackend:
         return max(0, min(options.page_size, total.total - first))
 
     def export(
-        self, options: ExportOptions, target: Path, progress: Progress | None = None
+        self,
+        options: ExportOptions,
+        target: Path,
+        progress: Progress | None = None,
+        cancellation: Cancellation | None = None,
     ) -> ExportResult:
         """Stream the server's export into a file beside `target`, renamed over it once whole
-        (a broken connection leaves no half file)."""
+        (a broken connection leaves no half file). A cancellation is seen before the stream
+        and before the rename: a stopped export leaves no file here."""
+        stop = cancellation or Cancellation()
+        stop.check()
         count = self.count_scope(options)
         path = target.expanduser()
         partial = path.with_name(f".{path.name}.part")
         try:
             with partial.open("wb") as handle:
                 self._call(self.client.export_csv, options.module, handle, **export_params(options))
+            if stop.cancelled:
+                raise Cancelled(CANCELLED)
             os.replace(partial, path)
         finally:
             partial.unlink(missing_ok=True)

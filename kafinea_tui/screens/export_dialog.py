@@ -10,14 +10,20 @@ and count) or the error sentence stays on screen until the user closes the dialo
 dismisses with the `ExportResult` (None when nothing was exported).
 
 Overwriting an existing file asks first: the Export button turns into "Overwrite" and a second
-press confirms. Everything the dialog does goes through `data.exporter`; it writes no SQL.
+press confirms. An export in progress can be stopped (the Cancel button, which reads "Stop" then,
+or the registry's `cancel_work` key): no file is written. The dialog opens with the module's last
+choices (path pattern, format, header, delimiter, encoding, numbers, guard, fields), kept in the
+workspace after each export; reading and writing them are worker jobs like the export itself.
+Everything the dialog does goes through `data.exporter`; it writes no SQL.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -40,8 +46,10 @@ from textual.widgets import (
 
 from kafinea_tui import keys
 from kafinea_tui.backend import Backend, ExportResult
+from kafinea_tui.data.cancel import Cancellation, Cancelled
 from kafinea_tui.data.errors import KafineaError
 from kafinea_tui.data.exporter.options import ExportOptions
+from kafinea_tui.data.exporter.path_pattern import path_of, pattern_of
 from kafinea_tui.data.query import ListQuery
 from kafinea_tui.widgets.export_forms import ExportFieldsForm, ExportOptionsForm
 from kafinea_tui.widgets.path_suggester import PathSuggester
@@ -82,7 +90,7 @@ class ExportDialog(ModalScreen[ExportResult | None]):
     ExportDialog #export-buttons Button { margin-left: 2; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = keys.bindings("close_screen")
+    BINDINGS: ClassVar[list[BindingType]] = keys.bindings("close_screen", "cancel_work")
 
     def __init__(
         self,
@@ -106,6 +114,7 @@ class ExportDialog(ModalScreen[ExportResult | None]):
         self.result: ExportResult | None = None
         self.confirm_overwrite: Path | None = None
         self.running = False
+        self.cancellation: Cancellation | None = None
 
     def compose(self) -> ComposeResult:
         first = "ids" if self.selected_ids else ("filter" if self._filtered else "all")
@@ -153,6 +162,43 @@ class ExportDialog(ModalScreen[ExportResult | None]):
     def on_mount(self) -> None:
         self.query_one("#export-scope", RadioSet).focus()
         self.load_counts()
+        self.load_remembered()
+
+    # -- the module's last choices -------------------------------------------------------------
+
+    class Remembered(Message):
+        """The module's choices of its last export, as the forms gave them."""
+
+        def __init__(self, choices: dict[str, Any]) -> None:
+            super().__init__()
+            self.choices = choices
+
+    @work(thread=True, group="export-remembered")
+    @reports
+    def load_remembered(self) -> None:
+        choices = self.backend.export_choices(self.module_name)
+        if choices:
+            self.post_message(self.Remembered(choices))
+
+    def on_export_dialog_remembered(self, event: Remembered) -> None:
+        event.stop()
+        if self.running or self.result is not None:
+            return
+        self.query_one(ExportOptionsForm).restore(event.choices)
+        self.query_one(ExportFieldsForm).restore(event.choices)
+        pattern = event.choices.get("path")
+        if isinstance(pattern, str) and pattern.strip():
+            field = self.query_one("#export-path", Input)
+            field.value = path_of(pattern, date.today())
+            field.cursor_position = len(field.value)
+
+    def _choices(self) -> dict[str, Any]:
+        typed = self.query_one("#export-path", Input).value.strip()
+        return {
+            **self.query_one(ExportOptionsForm).remembered(),
+            **self.query_one(ExportFieldsForm).remembered(),
+            "path": pattern_of(typed, date.today()),
+        }
 
     # -- counts ------------------------------------------------------------------------------
 
@@ -245,7 +291,23 @@ class ExportDialog(ModalScreen[ExportResult | None]):
 
     @on(Button.Pressed, "#export-cancel")
     def _cancel(self) -> None:
-        self.action_close()
+        if self.running:
+            self.action_cancel_work()
+        else:
+            self.action_close()
+
+    def action_cancel_work(self) -> None:
+        """Stop the export in progress: its temporary file goes, no file is written."""
+        if not self.running or self.cancellation is None or self.cancellation.cancelled:
+            return
+        self.cancellation.cancel()  # sets a flag and interrupts DuckDB: returns at once
+        self._status("Stopping… no file is written.")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The stop key works only while an export runs (elsewhere it is the fields' cut)."""
+        if action == "cancel_work":
+            return self.running
+        return True
 
     @on(Button.Pressed, "#export-run")
     @on(Input.Submitted, "#export-path")
@@ -271,18 +333,30 @@ class ExportDialog(ModalScreen[ExportResult | None]):
             self._status(f"{path} already exists. Press Overwrite to replace it.", error=True)
             return
         self.running = True
+        self.cancellation = Cancellation()
         self.query_one("#export-run", Button).disabled = True
+        self.query_one("#export-cancel", Button).label = "Stop"
         progress = self.query_one("#export-progress", ProgressBar)
         progress.update(progress=0)
         progress.add_class("running")
-        self._status(f"Exporting to {path}…")
-        self.export(self._options(), path)
+        stop = keys.keys_label(keys.live_keys("cancel_work", keys.app_keymap(self.app)))
+        self._status(f"Exporting to {path}… (Stop or {stop} stops it)")
+        self.export(self._options(), path, self.cancellation, self._choices())
 
     @work(thread=True, exclusive=True, group="export")
     @reports
-    def export(self, options: ExportOptions, path: Path) -> None:
+    def export(
+        self,
+        options: ExportOptions,
+        path: Path,
+        cancellation: Cancellation,
+        choices: Mapping[str, Any],
+    ) -> None:
         progress = progress_reporter(self, "export")
-        self.post_message(self.Exported(self.backend.export(options, path, progress=progress)))
+        result = self.backend.export(options, path, progress, cancellation)
+        # The choices of an export that was written are the module's next defaults.
+        self.backend.remember_export_choices(self.module_name, choices)
+        self.post_message(self.Exported(result))
 
     def on_progress(self, event: Progress) -> None:
         event.stop()
@@ -291,7 +365,7 @@ class ExportDialog(ModalScreen[ExportResult | None]):
     def on_work_failed(self, event: WorkFailed) -> None:
         event.stop()
         if event.work == "export":
-            self._failed(event.sentence)
+            self._failed(event.sentence, error=not isinstance(event.error, Cancelled))
         else:
             self._status(event.sentence, error=True)
 
@@ -302,16 +376,18 @@ class ExportDialog(ModalScreen[ExportResult | None]):
         self.result = result
         noun = "record" if result.count == 1 else "records"
         self._status(f"Exported {result.count:,} {noun} to {result.path}")
+        self.query_one("#export-cancel", Button).label = "Cancel"
         run = self.query_one("#export-run", Button)
         run.label, run.disabled = "Close", False
         run.focus()
 
-    def _failed(self, message: str) -> None:
+    def _failed(self, message: str, error: bool = True) -> None:
         self.running = False
         self.query_one("#export-progress", ProgressBar).remove_class("running")
+        self.query_one("#export-cancel", Button).label = "Cancel"
         self._reset_confirmation()
         self.query_one("#export-run", Button).disabled = False
-        self._status(message, error=True)
+        self._status(message, error=error)
 
     def _reset_confirmation(self) -> None:
         if self.confirm_overwrite is not None and self.result is None:
@@ -325,6 +401,10 @@ class ExportDialog(ModalScreen[ExportResult | None]):
 
     def action_close(self) -> None:
         if self.running:
-            self.notify("The export is still running; the dialog closes when it is done.")
+            stop = keys.keys_label(keys.live_keys("cancel_work", keys.app_keymap(self.app)))
+            self.notify(
+                f"The export is still running: wait for it, or stop it (Stop, or {stop}); "
+                "a stopped export writes no file."
+            )
             return
         self.dismiss(self.result)

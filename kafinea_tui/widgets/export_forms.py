@@ -2,19 +2,22 @@
 formula guard) and its fields (all, the list's columns, or a chosen list in a chosen order).
 
 Forms of their own so the export dialog stays about scopes, the path and the run; they only fill
-an `ExportOptions` (`apply_to`), the engine checks the values. Compact widgets, one line each, so
+an `ExportOptions` (`apply_to`), the engine checks the values. Each also gives its choices as a
+plain dict (`remembered`) and shows such a dict again (`restore`): the dialog keeps them per module
+in the workspace, and a remembered value the form no longer offers is ignored. Compact widgets, one line each, so
 the whole dialog fits in 80x24.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Checkbox, Label, RadioSet, Select
+from textual.widgets import Checkbox, Label, RadioButton, RadioSet, Select
 
 from kafinea_tui.data.exporter.options import ExportOptions
 from kafinea_tui.data.query import page_fields
@@ -109,6 +112,26 @@ class ExportOptionsForm(Vertical):
     def _value(self, selector: str) -> str:
         return str(self.query_one(selector, Select).value)
 
+    def remembered(self) -> dict[str, Any]:
+        """The file options as remembered: each select's value and the formula guard."""
+        chosen: dict[str, Any] = {name: self._value(f"#export-{name}") for name in _SELECTS}
+        chosen["formula_guard"] = self.query_one("#export-guard", Checkbox).value
+        return chosen
+
+    def restore(self, chosen: Mapping[str, Any]) -> None:
+        """Show remembered file options; values no longer offered keep the defaults."""
+        for name in _SELECTS:
+            select: Select[str] = self.query_one(f"#export-{name}", Select)
+            value = chosen.get(name)
+            if isinstance(value, str) and any(value == v for _, v in select._options):
+                select.value = value
+        guard = chosen.get("formula_guard")
+        if isinstance(guard, bool):
+            self.query_one("#export-guard", Checkbox).value = guard
+
+
+_SELECTS = ("format", "header", "delimiter", "encoding", "decimal")
+
 
 def _select(choices: list[tuple[str, str]], value: str, id: str) -> Select[str]:
     return Select(choices, value=value, allow_blank=False, id=id, compact=True)
@@ -164,6 +187,19 @@ class ExportFieldsForm(Vertical):
         if self.choice == "chosen":
             return f"{len(self.chooser.chosen)} chosen"
         return "all"
+
+    def remembered(self) -> dict[str, Any]:
+        """The field choice as remembered: which of the three, and the chosen names in order."""
+        return {"fields": self.choice, "chosen": self.chooser.chosen}
+
+    def restore(self, chosen: Mapping[str, Any]) -> None:
+        """Show a remembered field choice (the chosen names first, checked, in their order)."""
+        names = chosen.get("chosen")
+        if isinstance(names, list):
+            self.chooser.show_chosen([str(n) for n in names])
+        choice = chosen.get("fields")
+        if isinstance(choice, str) and choice in FIELD_CHOICES:
+            self.query_one(f"#fields-{choice}", RadioButton).value = True
 
     def apply_to(self, options: ExportOptions) -> None:
         """None for all fields (the engine's default: schema order, custom fields included)."""

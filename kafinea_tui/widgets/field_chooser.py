@@ -62,6 +62,16 @@ class FieldList(CheckList):
         self.highlighted = index + step
         return True
 
+    def show_chosen(self, names: Sequence[str]) -> None:
+        """Check `names` and put them first, in their order (names it does not list, such as a
+        field deleted since, are left out); the other rows follow in their current order."""
+        known = [n for n in dict.fromkeys(names) if n in self.labels]
+        current = [self.get_option_at_index(i).value for i in range(self.option_count)]
+        rest = [n for n in current if n not in set(known)]
+        with self.prevent(SelectionList.SelectedChanged):
+            self.clear_options()
+            self.add_options(Selection(self.labels[n], n, n in known) for n in [*known, *rest])
+
 
 class FieldChooser(Vertical):
     """A hint line over the checklist; posts `Changed` when the checks or their order change."""
@@ -120,6 +130,11 @@ class FieldChooser(Vertical):
         rows = self.field_list
         values = (rows.get_option_at_index(i).value for i in range(rows.option_count))
         return [value for value in values if value in checked]
+
+    def show_chosen(self, names: Sequence[str]) -> None:
+        """Check these names, first and in this order (a remembered choice)."""
+        self.field_list.show_chosen(names)
+        self.post_message(self.Changed(self, self.chosen))
 
     def action_move(self, step: int) -> None:
         if self.field_list.move_highlighted(step):

@@ -11,6 +11,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -49,6 +51,10 @@ from kafinea_tui.data.values import ValueOptions, check_value
 __all__ = ["failed_rows_csv", "run_import", "suggest", "suggest_mapping"]
 
 MAX_LISTED_ERRORS = 100_000
+# The permissions of the files we write (read once: setting the umask to read it is not
+# thread-safe).
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
 _CANCELLED = "The import was cancelled: nothing was imported (the workspace is as it was)."
 Progress = Callable[[float], None]
 
@@ -269,15 +275,26 @@ def failed_rows_csv(
     report: ImportReport, path: Path, delimiter: str = ",", encoding: str = "utf-8"
 ) -> int:
     """Write the failed rows (the file's columns, then a Reason column) to fix and import again.
-    Returns how many rows were written."""
+    Returns how many rows were written. Written under a temporary name beside `path` and renamed
+    at the end, so a failure never leaves half a file, nor spoils a file it was to replace."""
+    target = Path(path)
+    temporary: Path | None = None
     try:
-        with Path(path).open("w", encoding=encoding, newline="") as handle:
-            writer = csv.writer(handle, delimiter=delimiter)
+        handle, name = tempfile.mkstemp(
+            prefix=".kafinea-failed-", suffix=".part", dir=target.parent
+        )
+        temporary = Path(name)
+        with open(handle, "w", encoding=encoding, newline="") as stream:
+            writer = csv.writer(stream, delimiter=delimiter)
             writer.writerow([*report.columns, "Reason"])
             for error in report.errors:
                 reason = f"{error.column}: {error.reason}" if error.column else error.reason
                 writer.writerow([*(error.values or []), reason])
+        temporary.chmod(0o666 & ~_UMASK)  # mkstemp makes it private
+        os.replace(temporary, target)
     except OSError as error:
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
         raise KafineaError(
             f"Cannot write the failed rows to {path}: {error.strerror or error}."
         ) from None

@@ -3,7 +3,9 @@
 The run happens in a thread worker; the engine's progress callback posts Progress messages and
 the report comes as a message too (kafinea_tui/work.py), so the bar moves and the app stays responsive on a million rows. The
 summary stays on screen until the user leaves: counts, the failed rows (line, column, reason),
-warnings, saving the failed rows as a CSV to fix and import again, and undo.
+warnings, saving the failed rows as a CSV to fix and import again (an existing file is
+replaced only after a second press), and undo. A run in progress can be stopped (the Stop
+button, or the registry's `cancel_work` key on the wizard): it rolls back and writes nothing.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Label, ProgressBar, Static
 
 from kafinea_tui.backend.local import LocalBackend
+from kafinea_tui.data.cancel import Cancellation, Cancelled
 from kafinea_tui.data.importer.plan import ImportPlan, ImportReport
 from kafinea_tui.data.importer.run import failed_rows_csv, run_import
 from kafinea_tui.data.importer.undo import UndoReport, undo_import
@@ -102,6 +105,8 @@ class RunSummary(Vertical):
         self.report: ImportReport | None = None
         self.delimiter = ","
         self.running = False
+        self.cancellation: Cancellation | None = None
+        self.confirm_overwrite: Path | None = None  # the failed rows' file a press replaces
 
     def compose(self) -> ComposeResult:
         yield Static("", id="run-plan", markup=False)
@@ -111,6 +116,7 @@ class RunSummary(Vertical):
             yield Button(
                 "Undo this import", id="undo", variant="error", compact=True, disabled=True
             )
+            yield Button("Stop", id="run-stop", variant="warning", compact=True)
         yield ProgressBar(total=100, show_eta=False, id="run-progress")
         with VerticalScroll(id="run-output"):
             yield Static(
@@ -128,6 +134,7 @@ class RunSummary(Vertical):
         table = self.query_one("#failed-rows", DataTable)
         table.add_columns("Line", "Column", "Reason")
         self.query_one("#failed-save").display = False
+        self.query_one("#run-stop").display = False
         table.display = False
 
     def set_plan(self, plan: ImportPlan, delimiter: str = ",") -> None:
@@ -163,10 +170,20 @@ class RunSummary(Vertical):
         if self.plan is None or self.running:
             return
         self.running = True
+        self.cancellation = Cancellation()
         self._set_buttons()
         self.query_one("#run-progress", ProgressBar).update(progress=0)
         self._result("Testing…" if dry_run else "Importing…", error=False)
-        self._run(self.plan, dry_run)
+        self._run(self.plan, dry_run, self.cancellation)
+
+    @on(Button.Pressed, "#run-stop")
+    def stop(self) -> bool:
+        """Stop the test or import in progress (it rolls back); False when none runs."""
+        if not self.running or self.cancellation is None or self.cancellation.cancelled:
+            return False
+        self.cancellation.cancel()  # sets a flag and interrupts DuckDB: returns at once
+        self._result("Stopping… nothing is written.", error=False)
+        return True
 
     class Finished(Message):
         """A test or an import ran: its report."""
@@ -189,9 +206,11 @@ class RunSummary(Vertical):
 
     @work(thread=True, exclusive=True, group="import")
     @reports
-    def _run(self, plan: ImportPlan, dry_run: bool) -> None:
+    def _run(self, plan: ImportPlan, dry_run: bool, cancellation: Cancellation) -> None:
         progress = progress_reporter(self, "import")
-        report = run_import(self.store, plan, dry_run=dry_run, progress=progress)
+        report = run_import(
+            self.store, plan, dry_run=dry_run, progress=progress, cancellation=cancellation
+        )
         self.post_message(self.Finished(report))
 
     def on_progress(self, event: Progress) -> None:
@@ -205,7 +224,10 @@ class RunSummary(Vertical):
         if event.work == "_run":
             self.running = False
             self._set_buttons()
-            self._result(event.sentence, error=True)
+            stopped = isinstance(event.error, Cancelled)
+            if stopped:
+                self.query_one("#run-progress", ProgressBar).update(progress=0)
+            self._result(event.sentence, error=not stopped)
         elif event.work == "_undo":
             self._undo_done(event.sentence, False)
         else:
@@ -254,6 +276,8 @@ class RunSummary(Vertical):
         real = self.report is not None and not self.report.dry_run and self.report.batch is not None
         self.query_one("#import", Button).disabled = real
         self.query_one("#undo", Button).disabled = self.running or not real
+        self.query_one("#run-stop").display = self.running
+        self.screen.refresh_bindings()  # the wizard's Stop key shows only while running
 
     def _result(self, text: str, *, error: bool) -> None:
         result = self.query_one("#run-result", Static)
@@ -271,7 +295,25 @@ class RunSummary(Vertical):
         if not text or self.plan is None or self.report is None:
             self.app.notify("Type the path of the CSV to write.", severity="warning")
             return
-        self._save_failed(self.report, Path(text).expanduser(), self.delimiter)
+        path = Path(text).expanduser()
+        if path.is_file() and self.confirm_overwrite != path:
+            self.confirm_overwrite = path
+            self.query_one("#save-failed", Button).label = "Overwrite"
+            self._result(
+                f"{summary_text(self.report)}\n{path} already exists. "
+                "Press Overwrite to replace it.",
+                error=False,
+            )
+            return
+        self._reset_overwrite()
+        self._save_failed(self.report, path, self.delimiter)
+
+    @on(Input.Changed, "#failed-path")
+    def _reset_overwrite(self) -> None:
+        """Another path (or a save made): the next press asks again for an existing file."""
+        if self.confirm_overwrite is not None:
+            self.confirm_overwrite = None
+            self.query_one("#save-failed", Button).label = "Save failed rows as CSV"
 
     @work(thread=True, exclusive=True, group="failed-rows")
     @reports

@@ -30,7 +30,7 @@ from kafinea_tui.screens.import_wizard.choices import (
     ENCODING_CHOICES,
     PREVIEW_ROWS,
 )
-from kafinea_tui.screens.import_wizard.file_browser import FileBrowserScreen
+from kafinea_tui.screens.import_wizard.file_browser import FileBrowserScreen, start_folder
 from kafinea_tui.widgets.path_suggester import PathSuggester
 from kafinea_tui.widgets.toggles import Check
 from kafinea_tui.work import WorkFailed, reports
@@ -61,16 +61,26 @@ class StepFile(Vertical):
             self.name = name
             self.plan = plan
 
+    class FolderUsed(Message):
+        """A file was chosen in the browser: its folder is where browsing starts next time."""
+
+        def __init__(self, folder: Path) -> None:
+            super().__init__()
+            self.folder = folder
+
     def __init__(
         self,
         mappings_dir: Path,
         module_name: str,
         *,
         modules: list[Module] | None = None,
+        samples_dir: Path | None = None,
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
         self.mappings_dir = mappings_dir
+        self.samples_dir = samples_dir  # the demo's sample files: where a first browse starts
+        self.last_folder: Path | None = None  # the workspace's last folder (the wizard reads it)
         self.module_name = module_name
         self.modules = modules or []  # to say which CRM's export the file looks like
         self.looks_like: str | None = None
@@ -169,9 +179,7 @@ class StepFile(Vertical):
     @on(Button.Pressed, "#browse")
     def browse(self) -> None:
         typed = self.query_one("#file-path", Input).value.strip()
-        start = Path(typed).expanduser() if typed else Path.cwd()
-        if not start.is_dir():
-            start = start.parent if start.parent.is_dir() else Path.cwd()
+        start = start_folder(typed, self.last_folder, self.samples_dir)
 
         def chosen(path: Path | None) -> None:
             if path is not None:
@@ -179,6 +187,8 @@ class StepFile(Vertical):
                 field.value = str(path)
                 field.cursor_position = len(field.value)
                 field.focus()
+                self.last_folder = path.parent
+                self.post_message(self.FolderUsed(path.parent))
 
         self.app.push_screen(FileBrowserScreen(start), chosen)
 

@@ -8,6 +8,7 @@ import (the list then refreshes), or None when nothing was imported.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from textual import on, work
@@ -24,6 +25,7 @@ from kafinea_tui.data.importer.plan import CsvOptions, ImportPlan, ImportReport
 from kafinea_tui.data.importer.run import suggest
 from kafinea_tui.data.schema import Field
 from kafinea_tui.data.store.database import Store
+from kafinea_tui.data.store.settings import IMPORT_FOLDER, get_setting, keep_setting
 from kafinea_tui.screens.import_wizard.run_summary import RunSummary
 from kafinea_tui.screens.import_wizard.step_duplicates import StepDuplicates
 from kafinea_tui.screens.import_wizard.step_file import StepFile
@@ -61,7 +63,7 @@ class ImportWizard(Screen[ImportReport | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = keys.bindings(
-        "next_step", "previous_step", "close_screen"
+        "next_step", "previous_step", "close_screen", "cancel_work"
     )
 
     def __init__(self, store: Store, workspace: Workspace, module_name: str) -> None:
@@ -82,6 +84,7 @@ class ImportWizard(Screen[ImportReport | None]):
                 self.workspace.mappings_dir,
                 self.module.name,
                 modules=list(self.store.schema.modules.values()),
+                samples_dir=self.workspace.samples_dir,
                 id="step-file",
             )
             yield StepDuplicates(self.module, id="step-duplicates")
@@ -98,6 +101,36 @@ class ImportWizard(Screen[ImportReport | None]):
 
     def on_mount(self) -> None:
         self._show_step()
+        self._load_last_folder()
+
+    # -- the folder the file browser starts in -------------------------------------------------
+
+    class LastFolder(Message):
+        def __init__(self, folder: Path) -> None:
+            super().__init__()
+            self.folder = folder
+
+    @work(thread=True, group="import-folder")
+    @reports
+    def _load_last_folder(self) -> None:
+        folder = get_setting(self.store, IMPORT_FOLDER)
+        if folder:
+            self.post_message(self.LastFolder(Path(folder)))
+
+    def on_import_wizard_last_folder(self, event: LastFolder) -> None:
+        event.stop()
+        step_file = self.query_one(StepFile)
+        if step_file.last_folder is None:  # a folder chosen meanwhile is the newer one
+            step_file.last_folder = event.folder
+
+    @on(StepFile.FolderUsed)
+    def _folder_used(self, event: StepFile.FolderUsed) -> None:
+        self._remember_folder(event.folder)
+
+    @work(thread=True, group="import-folder")
+    @reports
+    def _remember_folder(self, folder: Path) -> None:
+        keep_setting(self.store, IMPORT_FOLDER, str(folder.expanduser().absolute()))
 
     # -- navigation ---------------------------------------------------------------------------
 
@@ -154,9 +187,24 @@ class ImportWizard(Screen[ImportReport | None]):
     @on(Button.Pressed, "#cancel")
     def action_close(self) -> None:
         if self.query_one(RunSummary).running:
-            self.notify("The import is still running; wait for it to finish.", severity="warning")
+            stop = keys.keys_label(keys.live_keys("cancel_work", keys.app_keymap(self.app)))
+            self.notify(
+                f"The import is still running: wait for it to finish, or stop it ({stop}, or "
+                "the Stop button); a stopped import writes nothing.",
+                severity="warning",
+            )
             return
         self.dismiss(self.result)
+
+    def action_cancel_work(self) -> None:
+        self.query_one(RunSummary).stop()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Stop is offered (and shown in the footer) only while a run is in progress."""
+        if action == "cancel_work":
+            summaries = self.query(RunSummary)
+            return bool(summaries) and summaries.first().running
+        return True
 
     @on(Button.Pressed, "#past-imports")
     async def past_imports(self) -> None:
@@ -171,6 +219,9 @@ class ImportWizard(Screen[ImportReport | None]):
             step_file.apply_to(self.plan)
             if check and step_file.preview is None:
                 return step_file.preview_error or "Wait for the preview of the file."
+            if check:  # the file's folder is the one used, typed or browsed
+                step_file.last_folder = self.plan.csv.path.parent
+                self._remember_folder(self.plan.csv.path.parent)
         elif key == "step-duplicates":
             duplicates = self.query_one(StepDuplicates)
             if check and (problem := duplicates.problem()):
