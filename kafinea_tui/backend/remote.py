@@ -325,16 +325,14 @@ class RemoteBackend:
     # -- past imports -------------------------------------------------------------------------
 
     def batches(self) -> list[BatchInfo]:
-        found = self._call(self.client.get_json, "/api/v1/imports")
+        found = self._call(self.client.imports)
         return [convert.batch_info(item) for item in found]
 
     def undo_preview(self, batch: int) -> UndoReport:
-        url = f"/api/v1/imports/{int(batch)}/undo"
-        return convert.undo_report(self._call(self.client.get_json, url))
+        return convert.undo_report(self._call(self.client.undo, batch, preview=True))
 
     def undo(self, batch: int) -> UndoReport:
-        url = f"/api/v1/imports/{int(batch)}/undo"
-        return convert.undo_report(self._call(self.client.post_json, url, {}))
+        return convert.undo_report(self._call(self.client.undo, batch))
 
 
 def export_params(options: ExportOptions) -> dict[str, Any]:

@@ -11,12 +11,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kafinea_tui.cli.selection_options import add_selection, print_details, selection_from
-from kafinea_tui.data.bulk.report import counted
+from kafinea_tui.data.bulk.report import BulkReport, counted
 from kafinea_tui.data.errors import KafineaError, UsageError
 from kafinea_tui.workspace import Workspace
+
+if TYPE_CHECKING:
+    from kafinea_tui.sync.client import Client
 
 
 def register(subparsers: Any) -> None:
@@ -27,34 +30,66 @@ def register(subparsers: Any) -> None:
     )
     add_selection(parser)
     parser.add_argument("--yes", action="store_true", help="do not ask (needed off a terminal)")
-    parser.set_defaults(handler=run)
+    parser.set_defaults(handler=run, remote=run_remote)
 
 
 def run(args: argparse.Namespace, workspace: Workspace) -> int:
     from kafinea_tui.data.bulk import delete_impact, mass_delete
 
     selection = selection_from(args)
+    asking = _asking(args)
+    with workspace.opened_store() as store:
+        label = store.module(args.module).label
+        if asking:
+            impact = delete_impact(store, args.module, selection)
+            if not _confirmed(impact.count, impact.sentences(), label):
+                return 0
+        report = mass_delete(store, args.module, selection, dry_run=args.dry_run, source="cli")
+    return _reported(args, report, label)
+
+
+def run_remote(args: argparse.Namespace, workspace: Workspace, client: Client) -> int:
+    """Through the workspace's owner: the question's counts come from a dry run there."""
+    from kafinea_tui.cli.selection_options import module_label, selection_shape
+    from kafinea_tui.data.bulk.report import BulkReport
+
+    selection = selection_shape(selection_from(args))
+    asking = _asking(args)
+    if asking:
+        preview = BulkReport.from_dict(client.delete_many(args.module, selection, dry_run=True))
+        label = module_label(client, preview.module)
+        if not _confirmed(preview.deleted, preview.cleared, label):
+            return 0
+    report = BulkReport.from_dict(client.delete_many(args.module, selection, dry_run=args.dry_run))
+    return _reported(args, report, module_label(client, report.module))
+
+
+def _asking(args: argparse.Namespace) -> bool:
     asking = not (args.yes or args.dry_run)
     if asking and not sys.stdin.isatty():
         raise UsageError(
             "delete asks before deleting, and there is no terminal to ask on;"
             " add --yes to delete without asking (or --dry-run to see what would go)."
         )
-    with workspace.opened_store() as store:
-        label = store.module(args.module).label
-        if asking:
-            impact = delete_impact(store, args.module, selection)
-            if not impact.count:
-                print(f"No {label} match; nothing was deleted.")
-                return 0
-            print(f"Delete {counted(impact.count, label)}?")
-            for sentence in impact.sentences():
-                print(f"  {sentence}.")
-            print("  (`kafinea-tui undo BATCH` brings them back.)")
-            answer = input("Delete? [y/N] ").strip().lower()
-            if answer not in ("y", "yes"):
-                raise KafineaError("Nothing was deleted.")
-        report = mass_delete(store, args.module, selection, dry_run=args.dry_run, source="cli")
+    return asking
+
+
+def _confirmed(count: int, sentences: list[str], label: str) -> bool:
+    """Ask on the terminal; False (having said so) when nothing matches."""
+    if not count:
+        print(f"No {label} match; nothing was deleted.")
+        return False
+    print(f"Delete {counted(count, label)}?")
+    for sentence in sentences:
+        print(f"  {sentence}.")
+    print("  (`kafinea-tui undo BATCH` brings them back.)")
+    answer = input("Delete? [y/N] ").strip().lower()
+    if answer not in ("y", "yes"):
+        raise KafineaError("Nothing was deleted.")
+    return True
+
+
+def _reported(args: argparse.Namespace, report: BulkReport, label: str) -> int:
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False))
         return 0

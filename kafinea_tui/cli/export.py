@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kafinea_tui.arguments import options_from_args, whole_number
 from kafinea_tui.cli.cancellable import run_cancellable, test_hold
@@ -26,6 +27,9 @@ from kafinea_tui.data.exporter.options import (
     SCOPES,
 )
 from kafinea_tui.workspace import Workspace
+
+if TYPE_CHECKING:
+    from kafinea_tui.sync.client import Client
 
 
 def register(subparsers: Any) -> None:
@@ -74,7 +78,7 @@ def register(subparsers: Any) -> None:
         help="do not prefix ' to text cells starting with = + - @",
     )
     parser.add_argument("--json", action="store_true", help='print {"path": ..., "count": ...}')
-    parser.set_defaults(handler=run)
+    parser.set_defaults(handler=run, remote=run_remote)
 
 
 def run(args: argparse.Namespace, workspace: Workspace) -> int:
@@ -89,12 +93,58 @@ def run(args: argparse.Namespace, workspace: Workspace) -> int:
                 store, options, target, test_hold(cancellation), cancellation
             )
         )
-    out = sys.stderr if to_stdout else sys.stdout
+    return _reported(args, result.path, result.count)
+
+
+def run_remote(args: argparse.Namespace, workspace: Workspace, client: Client) -> int:
+    """The workspace's owner exports; the file streams back to -o (whole or not at all: a
+    temporary file beside it, renamed when complete) or to standard output."""
+    options = options_from_args(args)  # the options' own errors, as alone
+    params = export_params(args, options.format)
+    if args.output == "-":
+        count = client.export_csv(args.module, sys.stdout.buffer, params=params)
+        sys.stdout.buffer.flush()
+        return _reported(args, None, count)
+    from kafinea_tui.data.exporter.run import check_target, os_error
+
+    path = check_target(Path(args.output))
+    partial = path.with_name(f".{path.name}.part")
+    try:
+        count = client.export_csv(args.module, partial, params=params)
+        os.replace(partial, path)
+    except OSError as error:
+        raise os_error(error, path) from None
+    finally:
+        partial.unlink(missing_ok=True)
+    return _reported(args, path, count)
+
+
+def export_params(args: argparse.Namespace, format: str) -> list[tuple[str, Any]]:
+    """The command's options as the export route's query parameters (the same names)."""
+    params: list[tuple[str, Any]] = [("format", format)]
+    for name in ("scope", "filter", "search", "ids", "page", "fields", "header"):
+        value = getattr(args, name)
+        if value not in (None, ""):
+            params.append((name, str(value)))
+    params += [
+        ("page_size", str(args.page_size)),
+        ("delimiter", args.delimiter),
+        ("encoding", args.encoding),
+        ("decimal", args.decimal),
+        *(("sort", term) for term in args.sort),
+    ]
+    if not args.formula_guard:
+        params.append(("no_formula_guard", "true"))
+    return params
+
+
+def _reported(args: argparse.Namespace, path: Path | None, count: int) -> int:
+    out = sys.stderr if path is None else sys.stdout
     if args.json:
-        path = str(result.path.resolve()) if result.path is not None else None
-        print(json.dumps({"path": path, "count": result.count}), file=out)
+        shown = str(path.resolve()) if path is not None else None
+        print(json.dumps({"path": shown, "count": count}), file=out)
     else:
-        where = "standard output" if result.path is None else str(result.path)
-        noun = "record" if result.count == 1 else "records"
-        print(f"exported {result.count} {noun} to {where}", file=out)
+        where = "standard output" if path is None else str(path)
+        noun = "record" if count == 1 else "records"
+        print(f"exported {count} {noun} to {where}", file=out)
     return 0

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kafinea_tui.data.schema import CUSTOM_FIELD_TYPES
 from kafinea_tui.workspace import Workspace
+
+if TYPE_CHECKING:
+    from kafinea_tui.sync.client import Client
 
 
 def register(subparsers: Any) -> None:
@@ -17,12 +20,24 @@ def register(subparsers: Any) -> None:
     add.add_argument("--label", required=True)
     add.add_argument("--type", required=True, choices=[t.value for t in CUSTOM_FIELD_TYPES])
     add.add_argument("--values", default="", help="picklist values, comma-separated")
-    add.set_defaults(handler=run_add)
+    add.set_defaults(handler=run_add, remote=run_add_remote)
 
 
 def run_add(args: argparse.Namespace, workspace: Workspace) -> int:
     with workspace.opened_store() as store:
-        values = [v for v in args.values.split(",") if v.strip()]
-        field = store.add_custom_field(args.module, args.label, args.type, values)
-    print(f"added {field.name} ({field.label}, {field.type.value}) to {args.module}")
+        field = store.add_custom_field(args.module, args.label, args.type, _values(args))
+    return _added(args, field.name, field.label, field.type.value)
+
+
+def run_add_remote(args: argparse.Namespace, workspace: Workspace, client: Client) -> int:
+    field = client.add_field(args.module, args.label, args.type, _values(args))
+    return _added(args, field["name"], field["label"], field["type"])
+
+
+def _values(args: argparse.Namespace) -> list[str]:
+    return [v for v in args.values.split(",") if v.strip()]
+
+
+def _added(args: argparse.Namespace, name: str, label: str, type_: str) -> int:
+    print(f"added {name} ({label}, {type_}) to {args.module}")
     return 0

@@ -13,7 +13,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kafinea_tui.arguments import build_plan
 from kafinea_tui.cli.cancellable import run_cancellable, test_hold
@@ -21,6 +21,9 @@ from kafinea_tui.data.csv_dialect import DELIMITERS, ENCODINGS
 from kafinea_tui.data.errors import KafineaError, UsageError
 from kafinea_tui.data.importer.plan import Duplicates, ImportReport
 from kafinea_tui.workspace import Workspace
+
+if TYPE_CHECKING:
+    from kafinea_tui.sync.client import Client
 
 SHOWN_ERRORS = 20
 
@@ -63,13 +66,13 @@ def register(subparsers: Any) -> None:
         help="keep the ' of cells such as '=1 or '+33 (by default read off, as export writes it)",
     )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
-    parser.set_defaults(handler=run)
+    parser.set_defaults(handler=run, remote=run_remote)
 
 
 def run(args: argparse.Namespace, workspace: Workspace) -> int:
     # The engine is imported when importing, not to build the parser of every command.
-    from kafinea_tui.data.importer.run import failed_rows_csv, run_import, suggest_mapping
-    from kafinea_tui.data.importer.saved_mappings import save_mapping
+    from kafinea_tui.data.importer.run import run_import
+    from kafinea_tui.data.importer.saved_mappings import remember_mapping
 
     plan = build_plan(args, workspace)
     with workspace.opened_store() as store:
@@ -87,11 +90,59 @@ def run(args: argparse.Namespace, workspace: Workspace) -> int:
                 cancellation=cancellation,
             )
         )
-        # A saved mapping keeps the columns as this import mapped them, suggested ones included,
-        # so the next file of this shape maps the same way even if the suggestions improve.
-        plan.mapping = plan.mapping or suggest_mapping(report.columns, module)
     if args.save_mapping:
-        save_mapping(workspace.mappings_dir, args.save_mapping, plan)
+        remember_mapping(workspace.mappings_dir, args.save_mapping, plan, report, module)
+    return _reported(args, report)
+
+
+def run_remote(args: argparse.Namespace, workspace: Workspace, client: Client) -> int:
+    """The file goes to the workspace's owner, which imports it (and saves the mapping) as
+    this command would; the report comes back with the failed rows' cells for `--errors`.
+    No progress is shown either way (an import prints its report when done)."""
+    from kafinea_tui.cli.remote import translated
+    from kafinea_tui.sync.client import ApiError
+
+    build_plan(args, workspace)  # the options' own errors, as alone, before sending anything
+    if not args.file.exists():
+        raise KafineaError(f"The file {args.file} does not exist.")
+    try:
+        handle = args.file.open("rb")
+    except OSError as error:
+        raise KafineaError(f"Cannot read {args.file}: {error.strerror or error}.") from None
+    try:
+        with handle:
+            shape = client.import_file(args.module, handle, params=import_params(args)).data
+    except ApiError as error:
+        if error.status == 404:  # the module: as alone, nothing could be imported (exit 1)
+            raise KafineaError(error.sentence) from None
+        raise translated(error) from None
+    return _reported(args, ImportReport.from_dict(shape))
+
+
+def import_params(args: argparse.Namespace) -> list[tuple[str, str | int | float | bool | None]]:
+    """The command's options as the import route's query parameters (the same names)."""
+    params: list[tuple[str, str | int | float | bool | None]] = [
+        ("filename", str(args.file)),
+        ("details", "true"),
+    ]
+    for name in ("encoding", "delimiter", "duplicates", "mapping", "date_format", "decimal"):
+        if getattr(args, name):
+            params.append((name, str(getattr(args, name))))
+    if args.sheet:
+        params.append(("sheet", str(args.sheet)))
+    if args.save_mapping:
+        params.append(("save_mapping", args.save_mapping))
+    for name in ("match", "map", "default", "reference_key"):
+        params.extend((name, value) for value in getattr(args, name) or [])
+    for name in ("no_header", "dry_run", "no_create_related", "no_formula_guard"):
+        if getattr(args, name):
+            params.append((name, "true"))
+    return params
+
+
+def _reported(args: argparse.Namespace, report: ImportReport) -> int:
+    from kafinea_tui.data.importer.run import failed_rows_csv
+
     if args.errors is not None:
         failed_rows_csv(report, args.errors)
     if args.json:

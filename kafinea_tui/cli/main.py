@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kafinea_tui import __version__
-from kafinea_tui.data.errors import KafineaError, UsageError
+from kafinea_tui.data.errors import KafineaError, UsageError, WorkspaceLocked
 from kafinea_tui.workspace import DB_NAME, Workspace, default_path, demo_path
 
 DB_WAL = DB_NAME + ".wal"
@@ -117,6 +117,26 @@ def ensure_demo(workspace: Workspace) -> None:
     store.close()
 
 
+def run_command(args: argparse.Namespace, workspace: Workspace) -> int:
+    """Through the workspace's owner when another process owns it (`cli.remote`), else alone.
+    A command that meets the database's lock retries through an owner that is starting."""
+    from kafinea_tui.cli.remote import run_through_owner
+
+    through_owner = run_through_owner(args, workspace)
+    if through_owner is not None:
+        return through_owner
+    if args.demo:
+        ensure_demo(workspace)
+    try:
+        status: int = args.handler(args, workspace)
+    except WorkspaceLocked:
+        late = run_through_owner(args, workspace, wait=True)
+        if late is None:
+            raise
+        return late
+    return status
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -132,10 +152,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_server_app(workspace, args.server, args.token_file)
         if args.command is None:
             return run_app(workspace, demo=args.demo)
-        if args.demo:
-            ensure_demo(workspace)
-        status: int = args.handler(args, workspace)
-        return status
+        return run_command(args, workspace)
     except KafineaError as error:
         print(f"kafinea-tui: {error}", file=sys.stderr)
         return error.exit_code

@@ -4,29 +4,42 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kafinea_tui.arguments import whole_number
-from kafinea_tui.data.importer.undo import list_batches, undo_import
+from kafinea_tui.data.importer.undo import BatchInfo, UndoReport, list_batches, undo_import
 from kafinea_tui.workspace import Workspace
+
+if TYPE_CHECKING:
+    from kafinea_tui.sync.client import Client
 
 
 def register(subparsers: Any) -> None:
     listing = subparsers.add_parser("imports", help="list past imports")
     listing.add_argument("--json", action="store_true", help="print JSON")
-    listing.set_defaults(handler=run_list)
+    listing.set_defaults(handler=run_list, remote=run_list_remote)
     undo = subparsers.add_parser("undo", help="undo an import")
     undo.add_argument("batch", type=whole_number(1), help="the batch number `imports` shows")
     undo.add_argument("--json", action="store_true", help="print JSON")
-    undo.set_defaults(handler=run_undo)
+    undo.set_defaults(handler=run_undo, remote=run_undo_remote)
 
 
 def run_list(args: argparse.Namespace, workspace: Workspace) -> int:
     with workspace.opened_store() as store:
-        batches = list_batches(store)
+        batches = [b.as_dict() for b in list_batches(store)]
+    return _listed(args, batches)
+
+
+def run_list_remote(args: argparse.Namespace, workspace: Workspace, client: Client) -> int:
+    return _listed(args, client.imports())
+
+
+def _listed(args: argparse.Namespace, shapes: list[dict[str, Any]]) -> int:
+    """Past imports from their JSON shape, whoever read them (this process or the owner)."""
     if args.json:
-        print(json.dumps([b.as_dict() for b in batches], ensure_ascii=False))
+        print(json.dumps(shapes, ensure_ascii=False))
         return 0
+    batches = [BatchInfo.from_dict(shape) for shape in shapes]
     if not batches:
         print("No imports yet.")
     for b in batches:
@@ -50,6 +63,14 @@ def run_list(args: argparse.Namespace, workspace: Workspace) -> int:
 def run_undo(args: argparse.Namespace, workspace: Workspace) -> int:
     with workspace.opened_store() as store:
         report = undo_import(store, args.batch)
+    return _undone(args, report)
+
+
+def run_undo_remote(args: argparse.Namespace, workspace: Workspace, client: Client) -> int:
+    return _undone(args, UndoReport.from_dict(client.undo(args.batch)))
+
+
+def _undone(args: argparse.Namespace, report: UndoReport) -> int:
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False))
         return 0

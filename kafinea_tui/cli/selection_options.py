@@ -15,6 +15,7 @@ from kafinea_tui.data.errors import UsageError
 
 if TYPE_CHECKING:
     from kafinea_tui.data.bulk import BulkReport, Selection
+    from kafinea_tui.sync.client import Client
 
 
 def add_selection(parser: argparse.ArgumentParser) -> None:
@@ -41,6 +42,23 @@ def selection_from(args: Any) -> Selection:
 
         return Selection(ids=record_ids(args.ids))
     return Selection(filter=args.filter, search=args.search)
+
+
+def selection_shape(selection: Selection) -> dict[str, Any]:
+    """The selection as the API's bulk routes take it: {"ids": [...]} or filter and search."""
+    if selection.ids is not None:
+        return {"ids": list(selection.ids)}
+    shape: dict[str, Any] = {}
+    if selection.filter is not None:
+        shape["filter"] = selection.filter
+    if selection.search is not None:
+        shape["search"] = selection.search
+    return shape
+
+
+def module_label(client: Client, name: str) -> str:
+    """A module's label, as the workspace's owner knows it (its name if it has none)."""
+    return next((m["label"] for m in client.modules() if m["name"] == name), name)
 
 
 def print_details(report: BulkReport) -> None:

@@ -10,10 +10,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kafinea_tui.data.store.tokens import create_token, list_tokens, revoke_token
+from kafinea_tui.data.store.tokens import TokenInfo, create_token, list_tokens, revoke_token
 from kafinea_tui.workspace import Workspace
+
+if TYPE_CHECKING:
+    from kafinea_tui.sync.client import Client
 
 
 def register(subparsers: Any) -> None:
@@ -24,18 +27,26 @@ def register(subparsers: Any) -> None:
     create.add_argument(
         "--read-only", action="store_true", help="the token may read but never write"
     )
-    create.set_defaults(handler=run_create)
+    create.set_defaults(handler=run_create, remote=run_create_remote)
     listing = actions.add_parser("list", help="list the tokens (names, never the tokens)")
     listing.add_argument("--json", action="store_true", help="print JSON")
-    listing.set_defaults(handler=run_list)
+    listing.set_defaults(handler=run_list, remote=run_list_remote)
     revoke = actions.add_parser("revoke", help="revoke a token by name")
     revoke.add_argument("name")
-    revoke.set_defaults(handler=run_revoke)
+    revoke.set_defaults(handler=run_revoke, remote=run_revoke_remote)
 
 
 def run_create(args: argparse.Namespace, workspace: Workspace) -> int:
     with workspace.opened_store() as store:
         token = create_token(store, args.name, read_only=args.read_only)
+    return _created(args, token)
+
+
+def run_create_remote(args: argparse.Namespace, workspace: Workspace, client: Client) -> int:
+    return _created(args, client.create_token(args.name, read_only=args.read_only)["token"])
+
+
+def _created(args: argparse.Namespace, token: str) -> int:
     print(token)
     access = "read-only" if args.read_only else "read-write"
     print(
@@ -49,12 +60,16 @@ def run_create(args: argparse.Namespace, workspace: Workspace) -> int:
 def run_list(args: argparse.Namespace, workspace: Workspace) -> int:
     with workspace.opened_store() as store:
         tokens = list_tokens(store)
+    return _listed(args, tokens)
+
+
+def run_list_remote(args: argparse.Namespace, workspace: Workspace, client: Client) -> int:
+    return _listed(args, [TokenInfo.from_dict(t) for t in client.tokens()])
+
+
+def _listed(args: argparse.Namespace, tokens: list[TokenInfo]) -> int:
     if args.json:
-        rows = [
-            {"name": t.name, "read_only": t.read_only, "created_at": t.created_at.isoformat()}
-            for t in tokens
-        ]
-        print(json.dumps(rows, indent=2))
+        print(json.dumps([t.as_dict() for t in tokens], indent=2))
         return 0
     if not tokens:
         print("No API tokens; `kafinea-tui token create NAME` makes one.")
@@ -67,5 +82,11 @@ def run_list(args: argparse.Namespace, workspace: Workspace) -> int:
 def run_revoke(args: argparse.Namespace, workspace: Workspace) -> int:
     with workspace.opened_store() as store:
         revoke_token(store, args.name)
+    print(f"Revoked the API token {args.name!r}.")
+    return 0
+
+
+def run_revoke_remote(args: argparse.Namespace, workspace: Workspace, client: Client) -> int:
+    client.revoke_token(args.name)
     print(f"Revoked the API token {args.name!r}.")
     return 0

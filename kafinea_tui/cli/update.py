@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kafinea_tui.cli.selection_options import add_selection, print_details, selection_from
-from kafinea_tui.data.bulk.report import counted
+from kafinea_tui.data.bulk.report import BulkReport, counted
 from kafinea_tui.data.errors import UsageError
 from kafinea_tui.workspace import Workspace
+
+if TYPE_CHECKING:
+    from kafinea_tui.sync.client import Client
 
 
 def register(subparsers: Any) -> None:
@@ -34,7 +37,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--date-format", default="dd/mm/yyyy", help="for non-ISO dates")
     parser.add_argument("--decimal", choices=("point", "comma"), default="point")
-    parser.set_defaults(handler=run)
+    parser.set_defaults(handler=run, remote=run_remote)
 
 
 def _values(pairs: list[str]) -> dict[str, str]:
@@ -67,6 +70,28 @@ def run(args: argparse.Namespace, workspace: Workspace) -> int:
             source="cli",
             options=options,
         )
+    return _reported(args, report, label)
+
+
+def run_remote(args: argparse.Namespace, workspace: Workspace, client: Client) -> int:
+    from kafinea_tui.cli.selection_options import module_label, selection_shape
+    from kafinea_tui.data.bulk.report import BulkReport
+
+    selection = selection_shape(selection_from(args))
+    values = _values(args.values)
+    shape = client.update_many(
+        args.module,
+        selection,
+        values,
+        dry_run=args.dry_run,
+        date_format=args.date_format,
+        decimal=args.decimal,
+    )
+    report = BulkReport.from_dict(shape)
+    return _reported(args, report, module_label(client, report.module))
+
+
+def _reported(args: argparse.Namespace, report: BulkReport, label: str) -> int:
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False))
         return 0

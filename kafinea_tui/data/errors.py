@@ -32,6 +32,10 @@ class WorkspaceError(KafineaError):
     """The workspace cannot be opened: locked by another process, unwritable, corrupt."""
 
 
+class WorkspaceLocked(WorkspaceError):
+    """Another process holds the workspace database's lock (its owner, or a command)."""
+
+
 class FilterError(UsageError):
     """A filter expression that does not parse; `position` is the 0-based offset of the problem."""
 

@@ -21,24 +21,30 @@ one `Client` is safe to share between threads.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
-from urllib.parse import quote
+from typing import IO, Any, overload
 
 import httpx
 
-from kafinea_tui.sync.client_automation import (
-    Delivery,
-    DeliveryPage,
-    ScheduleRun,
-    ScheduleState,
-    WorkflowState,
+from kafinea_tui.sync.client_calls import (
+    BASE,
+    COUNT_HEADER,
+    VERSION_HEADER,
+    Administration,
+    ApiError,
+    Params,
+    _checked,
+    _chunks,
+    _error,
+    _params,
+    _same_version,
 )
 
-BASE = "/api/v1"
-AUTOMATION = f"{BASE}/automation"
+__all__ = ["ApiError", "Change", "ChangeFeed", "Client", "Page", "Params", "Report", "RowError"]
+
 # The Content-Type a workbook is posted with, by its extension.
 SPREADSHEETS = {
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -46,18 +52,6 @@ SPREADSHEETS = {
     ".xls": "application/vnd.ms-excel",
     ".ods": "application/vnd.oasis.opendocument.spreadsheet",
 }
-Params = list[tuple[str, str | int | float | bool | None]]
-
-
-class ApiError(Exception):
-    """An error answer: `status` (400, 401, 403, 404, 413, 422, 507...) and the `sentence`;
-    `position` is where a filter expression went wrong (0-based), when that was the error."""
-
-    def __init__(self, status: int, sentence: str, position: int | None = None) -> None:
-        super().__init__(f"{status}: {sentence}")
-        self.status = status
-        self.sentence = sentence
-        self.position = position
 
 
 @dataclass(frozen=True)
@@ -91,6 +85,9 @@ class Report:
     unmapped: list[str]  # columns of a CSV body that went to no field
     looks_like: str | None  # "looks like a HubSpot contacts export", when the columns say so
     ids: tuple[int, ...] = ()  # records posted as JSON: the ids written, in the body's order
+    # The answer as sent (with `details=True`, the file's columns and failed rows' cells: what
+    # the CLI's `--errors FILE` writes through the workspace's owner).
+    data: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Report:
@@ -105,6 +102,7 @@ class Report:
             unmapped=list(data.get("unmapped") or []),
             looks_like=data.get("looks_like"),
             ids=tuple(int(i) for i in data.get("ids") or ()),
+            data=dict(data),
         )
 
 
@@ -144,7 +142,7 @@ class ChangeFeed:
                 return
 
 
-class Client:
+class Client(Administration):
     """One server, one token. Close it (or use `with`) to release its connections."""
 
     def __init__(
@@ -152,13 +150,40 @@ class Client:
         base_url: str,
         token: str | None = None,
         *,
-        timeout: float = 60.0,
+        timeout: float | httpx.Timeout | None = 60.0,
         transport: httpx.BaseTransport | None = None,
+        version: str | None = None,
     ) -> None:
+        """`version`: this program's version, sent in `Kafinea-Version`; a server of another
+        version refuses the request (409), and an answer without it or with another one
+        raises `ApiError` here (a server older than the header)."""
         headers = {"Authorization": f"Bearer {token}"} if token else {}
+        hooks: dict[str, list[Any]] = {}
+        if version is not None:
+            headers[VERSION_HEADER] = version
+            hooks["response"] = [lambda answer: _same_version(answer, version)]
         self.http = httpx.Client(
-            base_url=base_url.rstrip("/"), headers=headers, timeout=timeout, transport=transport
+            base_url=base_url.rstrip("/"),
+            headers=headers,
+            timeout=timeout,
+            transport=transport,
+            event_hooks=hooks,
         )
+
+    @classmethod
+    def over_socket(cls, path: str, version: str | None = None, client: str = "") -> Client:
+        """A client of a workspace's owner through its Unix socket (`kafinea.sock`): no token,
+        the socket's file mode is the credential. No time limit on answers: an import of a
+        million rows answers when it is done."""
+        made = cls(
+            "http://kafinea",
+            transport=httpx.HTTPTransport(uds=path),
+            timeout=httpx.Timeout(None, connect=10.0),
+            version=version,
+        )
+        if client:  # "cli": the owner logs the changes as the command alone would
+            made.http.headers["Kafinea-Client"] = client
+        return made
 
     def __enter__(self) -> Client:
         return self
@@ -201,26 +226,44 @@ class Client:
         """Every change after `since` (from the start when None), oldest first; iterate it."""
         return ChangeFeed(self, module, since, page_size)
 
+    @overload
     def export_csv(
-        self, module: str, to: Path | str | IO[bytes] | None = None, **options: Any
-    ) -> bytes | None:
-        """The module as CSV with the CLI's export options (`filter=`, `fields=`, `sort=`...);
-        written to `to` (a path or a binary file) as it arrives, else returned."""
+        self, module: str, to: None = None, *, params: Params | None = None, **options: Any
+    ) -> bytes: ...
+
+    @overload
+    def export_csv(
+        self,
+        module: str,
+        to: Path | str | IO[bytes],
+        *,
+        params: Params | None = None,
+        **options: Any,
+    ) -> int: ...
+
+    def export_csv(
+        self,
+        module: str,
+        to: Path | str | IO[bytes] | None = None,
+        *,
+        params: Params | None = None,
+        **options: Any,
+    ) -> bytes | int:
+        """The module as CSV (or xlsx) with the CLI's export options (`filter=`, `fields=`,
+        `sort=`..., or as query `params`): written to `to` (a path or a binary file) as it
+        arrives, and the number of records exported returned; without `to`, the file's bytes."""
         url = f"{BASE}/{module}/export"
-        with self.http.stream("GET", url, params=_params(**options)) as answer:
+        query = [*(params or []), *_params(**options)]
+        with self.http.stream("GET", url, params=query) as answer, ExitStack() as files:
             if answer.is_error:
                 answer.read()
                 raise _error(answer)
             if to is None:
                 return answer.read()
-            if isinstance(to, str | Path):
-                with Path(to).open("wb") as handle:
-                    for chunk in answer.iter_bytes():
-                        handle.write(chunk)
-            else:
-                for chunk in answer.iter_bytes():
-                    to.write(chunk)
-        return None
+            handle = files.enter_context(Path(to).open("wb")) if isinstance(to, str | Path) else to
+            for chunk in answer.iter_bytes(1 << 20):
+                handle.write(chunk)
+            return int(answer.headers.get(COUNT_HEADER, "0"))
 
     # -- writing ----------------------------------------------------------------------------
 
@@ -248,18 +291,14 @@ class Client:
     def import_csv(
         self, module: str, data: bytes | str | Path | IO[bytes], **options: Any
     ) -> Report:
-        """Import CSV text (bytes, a str, a path, or a binary file) with the CLI's import
-        options: `map={"Column": "field"}`, `match=[...]`, `duplicates="merge"`, ...
+        """Import CSV text (bytes, a str, a path, or a binary file, streamed) with the CLI's
+        import options: `map={"Column": "field"}`, `match=[...]`, `duplicates="merge"`, ...
         A path to a workbook (.xlsx .xlsm .xls .ods) is sent as one (`import_file`)."""
-        if isinstance(data, Path) and data.suffix.lower() in SPREADSHEETS:
-            return self.import_file(module, data, **options)
-        content: Any
         if isinstance(data, Path):
-            content = data.read_bytes()
-        elif isinstance(data, str):
-            content = data.encode("utf-8")
-        else:
-            content = data
+            return self.import_file(module, data, **options)
+        content: Any = data.encode("utf-8") if isinstance(data, str) else data
+        if not isinstance(content, bytes):
+            content = _chunks(content)
         answer = self.http.post(
             f"{BASE}/{module}/import",
             params=_params(**options),
@@ -269,66 +308,33 @@ class Client:
         return Report.from_json(_checked(answer))
 
     def import_file(
-        self, module: str, path: Path | str, sheet: str | int | None = None, **options: Any
+        self,
+        module: str,
+        path: Path | str | IO[bytes],
+        sheet: str | int | None = None,
+        *,
+        params: Params | None = None,
+        **options: Any,
     ) -> Report:
         """Import a file, CSV or workbook by its extension (`sheet`: a workbook's sheet, by
-        name or 1-based number), with the CLI's import options."""
+        name or 1-based number), with the CLI's import options (or query `params`), streamed.
+        An open binary file is named by a `filename` parameter, which picks its reader."""
+        query = [*(params or []), *_params(sheet=sheet, **options)]
+        if not isinstance(path, str | Path):
+            return self._post_file(module, path, "text/csv", query)
         path = Path(path)
         kind = SPREADSHEETS.get(path.suffix.lower(), "text/csv")
         with path.open("rb") as handle:
-            answer = self.http.post(
-                f"{BASE}/{module}/import",
-                params=_params(sheet=sheet, filename=path.name, **options),
-                content=handle,
-                headers={"Content-Type": kind},
-            )
+            return self._post_file(module, handle, kind, [*query, ("filename", path.name)])
+
+    def _post_file(self, module: str, handle: IO[bytes], kind: str, query: Params) -> Report:
+        answer = self.http.post(
+            f"{BASE}/{module}/import",
+            params=query,
+            content=_chunks(handle),
+            headers={"Content-Type": kind},
+        )
         return Report.from_json(_checked(answer))
-
-    # -- automation (the engine of the server's process) ------------------------------------
-
-    def deliveries(
-        self, status: str | None = None, limit: int | None = None, offset: int | None = None
-    ) -> DeliveryPage:
-        """Outbox deliveries, newest first; `status`: pending, sending, delivered or failed."""
-        params = _params(status=status, limit=limit, offset=offset)
-        page = self.get_json(f"{AUTOMATION}/deliveries", params)
-        found = [Delivery.from_json(d) for d in page["deliveries"]]
-        return DeliveryPage(int(page["total"]), found)
-
-    def retry_delivery(self, delivery_id: int) -> Delivery:
-        """Send a failed (or waiting) delivery again, with the same webhook-id; 409 when it
-        was delivered or is in flight."""
-        url = f"{AUTOMATION}/deliveries/{int(delivery_id)}/retry"
-        return Delivery.from_json(_checked(self.http.post(url)))
-
-    def schedules(self) -> list[ScheduleState]:
-        """Each schedule: when, next run, last run and its result."""
-        found = self.get_json(f"{AUTOMATION}/schedules")["schedules"]
-        return [ScheduleState.from_json(s) for s in found]
-
-    def run_schedule(self, name: str) -> ScheduleRun:
-        """Run a schedule now and wait for its result; 409 when it is running already."""
-        url = f"{AUTOMATION}/schedules/{quote(name, safe='')}/run"
-        return ScheduleRun.from_json(_checked(self.http.post(url)))
-
-    def workflows(self) -> list[WorkflowState]:
-        """The workflows with their rules, when each last fired and for how many records."""
-        found = self.get_json(f"{AUTOMATION}/workflows")["workflows"]
-        return [WorkflowState.from_json(w) for w in found]
-
-    def update_many(
-        self, module: str, selection: Mapping[str, Any], values: Mapping[str, Any], **options: Any
-    ) -> dict[str, Any]:
-        """Mass edit: set `values` on the records `selection` names (`{"ids": [..]}` or
-        `{"filter": .., "search": ..}`); the report of `update --json`."""
-        body = {**selection, "values": dict(values)}
-        return dict(self.post_json(f"{BASE}/{module}/update", body, _params(**options)))
-
-    def delete_many(
-        self, module: str, selection: Mapping[str, Any], **options: Any
-    ) -> dict[str, Any]:
-        """Mass delete of the records `selection` names; the report of `delete --json`."""
-        return dict(self.post_json(f"{BASE}/{module}/delete", dict(selection), _params(**options)))
 
     # -- what the app asks besides records ----------------------------------------------------
 
@@ -360,45 +366,3 @@ class Client:
         """Keys of the related module of reference `field` that start with `prefix`."""
         params: Params = [("field", field), ("prefix", prefix)]
         return [str(k) for k in self.get_json(f"{BASE}/{module}/completions", params)["keys"]]
-
-    # -- plumbing ---------------------------------------------------------------------------
-
-    def get_json(self, url: str, params: Params | None = None) -> Any:
-        return _checked(self.http.get(url, params=params or []))
-
-    def post_json(self, url: str, body: Any, params: Params | None = None) -> Any:
-        return _checked(self.http.post(url, params=params or [], json=body))
-
-
-def _params(**options: Any) -> Params:
-    """Options as query parameters: lists repeat, mappings become KEY=VALUE items, booleans
-    are flags (true only), None is left out."""
-    params: Params = []
-    for name, value in options.items():
-        if value is None or value is False:
-            continue
-        if value is True:
-            params.append((name, "true"))
-        elif isinstance(value, Mapping):
-            params.extend((name, f"{k}={v}") for k, v in value.items())
-        elif isinstance(value, Iterable) and not isinstance(value, str | bytes):
-            params.extend((name, str(v)) for v in value)
-        else:
-            params.append((name, str(value)))
-    return params
-
-
-def _checked(answer: httpx.Response) -> Any:
-    if answer.is_error:
-        raise _error(answer)
-    return answer.json()
-
-
-def _error(answer: httpx.Response) -> ApiError:
-    try:
-        body = answer.json()
-        sentence = str(body["error"])
-        position = body.get("position")
-    except (ValueError, KeyError, TypeError):
-        sentence, position = answer.text.strip() or answer.reason_phrase, None
-    return ApiError(answer.status_code, sentence, position)

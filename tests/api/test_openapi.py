@@ -57,7 +57,13 @@ def live() -> Iterator[Live]:
     store.close()
 
 
-@schema.parametrize()
+# Adding fields changes the document itself (records grow a column), and creating or revoking
+# tokens the access of the run: tests/api/test_admin_api.py drives those routes instead.
+@(
+    schema.exclude(path="/api/v1/{module}/fields", method="POST")
+    .exclude(path_regex="^/api/v1/tokens")
+    .parametrize()
+)
 @settings(
     max_examples=EXAMPLES,
     deadline=None,

@@ -44,6 +44,16 @@ class Delivery:
     created_at: datetime
     delivered_at: datetime | None
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Delivery:
+        """The delivery again from its JSON shape (listed by the workspace's owner)."""
+        values = dict(data)
+        values["payload"] = json.dumps(data.get("payload"))
+        for key in ("next_attempt_at", "last_attempt_at", "created_at", "delivered_at"):
+            text = data.get(key)
+            values[key] = datetime.fromisoformat(text).replace(tzinfo=None) if text else None
+        return cls(**values)
+
     def as_dict(self) -> dict[str, Any]:
         data = dict(self.__dict__)
         data["payload"] = json.loads(self.payload) if self.payload else None

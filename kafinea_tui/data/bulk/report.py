@@ -64,6 +64,28 @@ class BulkReport:
             "dry_run": self.dry_run,
         }
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> BulkReport:
+        """The report again from its JSON shape (an edit run by the workspace's owner), so that
+        the CLI prints it with the same code either way."""
+        return cls(
+            operation=str(data["operation"]),
+            module=str(data["module"]),
+            matched=int(data["matched"]),
+            updated=int(data.get("updated", 0)),
+            unchanged=int(data.get("unchanged", 0)),
+            deleted=int(data.get("deleted", 0)),
+            failed=int(data["failed"]),
+            related_created=int(data.get("related_created", 0)),
+            cleared=[str(c) for c in data.get("cleared", [])],
+            errors=[
+                RecordError(int(e["id"]), e.get("field"), str(e["reason"])) for e in data["errors"]
+            ],
+            warnings=[str(w) for w in data["warnings"]],
+            batch=data.get("batch"),
+            dry_run=bool(data["dry_run"]),
+        )
+
 
 @dataclass(frozen=True)
 class RecordChange:

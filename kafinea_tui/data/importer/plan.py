@@ -83,9 +83,10 @@ class ImportReport:
     # the file importer leaves it empty. Not part of the report's JSON.
     record_ids: list[int] = field(default_factory=list)
 
-    def as_dict(self) -> dict[str, Any]:
-        """The `--json` and API shape of DESIGN.md."""
-        return {
+    def as_dict(self, details: bool = False) -> dict[str, Any]:
+        """The `--json` and API shape of DESIGN.md; `details` adds the file's `columns` and
+        each failed row's `values` (what `--errors FILE` writes, for a client that asks)."""
+        shape = {
             "batch": self.batch,
             "total": self.total,
             "created": self.created,
@@ -100,3 +101,31 @@ class ImportReport:
             "unmapped": list(self.unmapped),
             "looks_like": self.looks_like,
         }
+        if details:
+            shape["columns"] = list(self.columns)
+            shape["errors"] = [{**e.as_dict(), "values": e.values} for e in self.errors]
+        return shape
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ImportReport:
+        """The report again from its JSON shape (an import run by the workspace's owner), so
+        that the CLI prints it with the same code either way."""
+        return cls(
+            batch=data.get("batch"),
+            total=int(data["total"]),
+            created=int(data["created"]),
+            updated=int(data["updated"]),
+            merged=int(data["merged"]),
+            skipped=int(data["skipped"]),
+            failed=int(data["failed"]),
+            related_created=int(data["related_created"]),
+            errors=[
+                RowError(int(e["line"]), e.get("column"), str(e["reason"]), e.get("values"))
+                for e in data["errors"]
+            ],
+            warnings=[str(w) for w in data["warnings"]],
+            dry_run=bool(data["dry_run"]),
+            columns=list(data.get("columns") or []),
+            unmapped=list(data.get("unmapped") or []),
+            looks_like=data.get("looks_like"),
+        )

@@ -18,7 +18,8 @@ from typing import Any
 import tomli_w
 
 from kafinea_tui.data.errors import KafineaError, UsageError
-from kafinea_tui.data.importer.plan import Duplicates, ImportPlan
+from kafinea_tui.data.importer.plan import Duplicates, ImportPlan, ImportReport
+from kafinea_tui.data.schema import Module
 
 _NAME = re.compile(r"^[\w][\w .-]{0,63}$")
 _STR_KEYS = ("module", "encoding", "delimiter", "sheet", "duplicates", "date_format", "decimal")
@@ -134,3 +135,15 @@ def list_mappings(directory: Path) -> list[str]:
     if not folder.is_dir():
         return []
     return sorted(p.stem for p in folder.glob("*.toml") if p.is_file())
+
+
+def remember_mapping(
+    directory: Path, name: str, plan: ImportPlan, report: ImportReport, module: Module
+) -> Path:
+    """`--save-mapping NAME` after an import: the columns as this import mapped them, suggested
+    ones included, so the next file of this shape maps the same way even if the suggestions
+    improve. The CLI alone and the API (the CLI through the workspace's owner) both call it."""
+    from kafinea_tui.data.importer.suggest import suggest_mapping
+
+    plan.mapping = plan.mapping or suggest_mapping(report.columns, module)
+    return save_mapping(directory, name, plan)

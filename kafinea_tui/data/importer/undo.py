@@ -60,6 +60,25 @@ class BatchInfo:
             "report": self.report,
         }
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> BatchInfo:
+        """The entry again from its JSON shape (past imports listed by the workspace's owner)."""
+
+        def moment(key: str) -> datetime | None:
+            value = data.get(key)
+            return datetime.fromisoformat(value) if value else None
+
+        return cls(
+            int(data["batch"]),
+            str(data["module"]),
+            str(data["source"]),
+            data.get("file"),
+            moment("started_at") or datetime.min,
+            moment("finished_at"),
+            moment("undone_at"),
+            dict(data.get("report") or {}),
+        )
+
 
 @dataclass
 class UndoReport:
@@ -77,6 +96,16 @@ class UndoReport:
             "recreated": self.recreated,
             "kept": list(self.kept),
         }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> UndoReport:
+        return cls(
+            int(data["batch"]),
+            int(data["deleted"]),
+            int(data["restored"]),
+            int(data["recreated"]),
+            [str(k) for k in data["kept"]],
+        )
 
     def question(self) -> str:
         """What the confirmation asks: "Remove 1,050,000 created records, restore 3 changed

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 
-from kafinea_tui.data.errors import WorkspaceError
+from kafinea_tui.data.errors import WorkspaceError, WorkspaceLocked
 
 
 def connect(path: Path | str) -> duckdb.DuckDBPyConnection:
@@ -25,7 +25,7 @@ def connect(path: Path | str) -> duckdb.DuckDBPyConnection:
         if re.search(r"could not set lock|conflicting lock", text, re.IGNORECASE):
             pid = re.search(r"PID (\d+)", text)
             who = f" (process {pid.group(1)})" if pid else ""
-            raise WorkspaceError(
+            raise WorkspaceLocked(
                 f"The workspace database {path} is already open in another program{who}; "
                 "close it there, or use another workspace with --workspace."
             ) from None

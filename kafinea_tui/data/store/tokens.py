@@ -14,6 +14,7 @@ import secrets
 import weakref
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from kafinea_tui.data.errors import KafineaError, UsageError
 from kafinea_tui.data.store.database import Store, utc_now
@@ -27,6 +28,20 @@ class TokenInfo:
     name: str
     read_only: bool
     created_at: datetime
+
+    def as_dict(self) -> dict[str, Any]:
+        """The shape of `token list --json` and of the API's `/tokens`."""
+        return {
+            "name": self.name,
+            "read_only": self.read_only,
+            "created_at": self.created_at.isoformat(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TokenInfo:
+        return cls(
+            str(data["name"]), bool(data["read_only"]), datetime.fromisoformat(data["created_at"])
+        )
 
 
 def token_hash(token: str) -> str:

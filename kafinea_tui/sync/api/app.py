@@ -40,6 +40,7 @@ from kafinea_tui import __version__
 from kafinea_tui.arguments import sort_terms
 from kafinea_tui.data.errors import UsageError
 from kafinea_tui.data.exporter.run import export_file
+from kafinea_tui.data.importer.hold import hold_for_tests
 from kafinea_tui.data.importer.plan import Duplicates
 from kafinea_tui.data.importer.rows import (
     ROW_PATH_LIMIT,
@@ -49,11 +50,13 @@ from kafinea_tui.data.importer.rows import (
     write_rows,
 )
 from kafinea_tui.data.importer.run import run_import
+from kafinea_tui.data.importer.saved_mappings import remember_mapping
 from kafinea_tui.data.query import ListQuery
 from kafinea_tui.data.schema import Module, module_as_dict
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.data.store.tokens import TokenInfo, check_token, known_token
 from kafinea_tui.sync.api import params as qp
+from kafinea_tui.sync.api.admin import AdminRoutes
 from kafinea_tui.sync.api.app_support import AppSupportRoutes
 from kafinea_tui.sync.api.automation import AutomationRoutes
 from kafinea_tui.sync.api.bulk import BulkRoutes
@@ -70,9 +73,11 @@ Endpoint = Callable[[Request], Awaitable[Response]]
 # Set in the scope of requests that came through the owner's Unix socket (`listener`): the
 # socket's file mode (0600) is their credential, so they have full rights without a token.
 SOCKET_SCOPE = "kafinea.socket"
+CLIENT_HEADER = "kafinea-client"
 SOCKET_TOKEN = TokenInfo("socket", read_only=False, created_at=datetime(1970, 1, 1, tzinfo=UTC))
 CHARSETS = {"utf-8-sig": "utf-8", "iso-8859-1": "iso-8859-1", "windows-1252": "windows-1252"}
 BASE = "/api/v1"
+COUNT_HEADER = "kafinea-count"  # an export's record count (the CLI's "exported N records")
 
 
 def create_app(
@@ -87,8 +92,10 @@ def create_app(
     api = _Api(store, workspace)
     read, write = api.guard(write=False), api.guard(write=True)
     records = f"{BASE}/{{module}}/records"
+    admin = AdminRoutes(store, workspace, api.module, api.writes)
     routes = [
         *AutomationRoutes(store, workspace, engine).routes(BASE, read, write),
+        *admin.routes(BASE, read, write),
         _route("/openapi.json", GET=api.openapi),
         _route(f"{BASE}/health", GET=api.health),
         _route(f"{BASE}/modules", GET=read(api.modules)),
@@ -149,8 +156,12 @@ class _Api:
     def guard(self, write: bool) -> Callable[[Endpoint], Endpoint]:
         def wrap(endpoint: Endpoint) -> Endpoint:
             async def guarded(request: Request) -> Response:
+                request.state.cli = False
                 if request.scope.get(SOCKET_SCOPE):
                     request.state.token = SOCKET_TOKEN
+                    # The CLI run beside the owner: its changes keep the command's sources
+                    # in the change log and past imports, as if it had run alone.
+                    request.state.cli = request.headers.get(CLIENT_HEADER) == "cli"
                     return await endpoint(request)
                 scheme, _, token = request.headers.get("authorization", "").partition(" ")
                 if scheme.lower() != "bearer" or not token.strip():
@@ -290,12 +301,17 @@ class _Api:
             request.headers.get("content-type", ""),
             request.headers.get("content-disposition", ""),
         )
+        extras = qp.import_extras(request.query_params)
         with tempfile.TemporaryDirectory(prefix="kafinea-api-") as folder:
             path = Path(folder) / f"api-{module.name}{suffix}"
             plan, dry_run = qp.import_plan(request.query_params, module.name, path, self.workspace)
             plan.actor = token.name
+            if request.state.cli:
+                plan.source, plan.actor = "import", None
             what = "CSV" if suffix == ".csv" else f"Spreadsheet ({suffix})"
-            plan.description = f"{what} posted through the API by token {token.name!r}"
+            plan.description = extras.file_name or (
+                f"{what} posted through the API by token {token.name!r}"
+            )
             handle = await run_in_threadpool(path.open, "wb")
             try:
                 async for chunk in request.stream():
@@ -304,7 +320,16 @@ class _Api:
                 await run_in_threadpool(handle.close)
 
             def work() -> dict[str, Any]:
-                return run_import(self.store, plan, dry_run=dry_run, shared=True).as_dict()
+                report = run_import(
+                    self.store, plan, dry_run=dry_run, shared=True, progress=hold_for_tests()
+                )
+                if extras.save_mapping:
+                    if self.workspace is None:
+                        raise UsageError("This server has no workspace folder to save mappings.")
+                    remember_mapping(
+                        self.workspace.mappings_dir, extras.save_mapping, plan, report, module
+                    )
+                return report.as_dict(details=extras.details)
 
             return JSONResponse(await self.writes.run(work))
 
@@ -314,7 +339,7 @@ class _Api:
         folder = tempfile.TemporaryDirectory(prefix="kafinea-api-")
         path = Path(folder.name) / f"{module.name}.{options.format}"
         try:
-            await run_in_threadpool(export_file, self.store, options, path)
+            result = await run_in_threadpool(export_file, self.store, options, path)
         except BaseException:
             folder.cleanup()
             raise
@@ -323,6 +348,7 @@ class _Api:
             path,
             media_type=XLSX if options.format == "xlsx" else f"text/csv; charset={charset}",
             filename=path.name,
+            headers={COUNT_HEADER: str(result.count)},
             background=BackgroundTask(folder.cleanup),
         )
 

@@ -49,7 +49,7 @@ class BulkRoutes:
         body = await read_body(request, ("values",))
         selection = selection_of(body)
         values = values_of(body.get("values"))
-        token: TokenInfo = request.state.token
+        source, actor = _origin(request)
         dry_run = params.flag("dry_run")
         report = await self.writes.run(
             lambda: mass_update(
@@ -58,9 +58,9 @@ class BulkRoutes:
                 selection,
                 values,
                 dry_run=dry_run,
-                source="api",
+                source=source,
                 options=options,
-                actor=token.name,
+                actor=actor,
             )
         )
         return JSONResponse(report.as_dict())
@@ -69,19 +69,23 @@ class BulkRoutes:
         module = self.module_of(request)
         params = qp.Params(request.query_params, DELETE_PARAMS)
         selection = selection_of(await read_body(request, ()))
-        token: TokenInfo = request.state.token
+        source, actor = _origin(request)
         dry_run = params.flag("dry_run")
         report = await self.writes.run(
             lambda: mass_delete(
-                self.store,
-                module.name,
-                selection,
-                dry_run=dry_run,
-                source="api",
-                actor=token.name,
+                self.store, module.name, selection, dry_run=dry_run, source=source, actor=actor
             )
         )
         return JSONResponse(report.as_dict())
+
+
+def _origin(request: Request) -> tuple[str, str | None]:
+    """The change log's source and actor: the API and the token, or for the CLI through the
+    owner's socket what the command alone would log."""
+    if getattr(request.state, "cli", False):
+        return "cli", None
+    token: TokenInfo = request.state.token
+    return "api", token.name
 
 
 async def read_body(request: Request, extra: tuple[str, ...]) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from typing import Any
 
 from kafinea_tui.arguments import MAX_INTEGER
 from kafinea_tui.data.schema import Schema
+from kafinea_tui.sync.api.admin import openapi_paths as admin_paths
 from kafinea_tui.sync.api.app_support import openapi_paths as app_support_paths
 from kafinea_tui.sync.api.automation import openapi_paths as automation_paths
 from kafinea_tui.sync.api.openapi_schemas import components, ref
@@ -69,6 +70,8 @@ _IMPORT_OPTIONS = [
         "the posted file's name: its extension (.xlsx .xlsm .xls .ods) says it is a workbook"
         " when the Content-Type does not",
     ),
+    _query("save_mapping", "save these choices as a mapping of the workspace, by this name"),
+    _query("details", "add the file's columns and each failed row's cells to the report", _FLAG),
 ]
 _EXPORT_OPTIONS = [
     _query("scope", "default: from the other options", _enum("all", "filter", "ids", "page")),
@@ -334,6 +337,7 @@ def openapi_document(version: str, schema: Schema) -> dict[str, Any]:
     }
     paths |= automation_paths(BASE)
     paths |= app_support_paths(BASE, module)
+    paths |= admin_paths(BASE, module)
     return {
         "openapi": "3.1.0",
         "info": {"title": "Kafinea TUI API", "version": version},

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +52,10 @@ SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 _DISPOSITION_NAME = re.compile(r"""filename\*?=(?:UTF-8'')?"?([^";]+)"?""", re.IGNORECASE)
 IMPORT_LISTS = ("match", "map", "default", "reference_key")
 IMPORT_FLAGS = ("no_header", "dry_run", "no_create_related", "no_formula_guard")
-IMPORT_PARAMS = (*IMPORT_TEXT, *IMPORT_LISTS, *IMPORT_FLAGS, "filename")
+# Not options of the plan: a mapping to save, the report's details (the file's columns and the
+# failed rows' cells, for the CLI's `--errors FILE`).
+IMPORT_EXTRAS = ("save_mapping", "details")
+IMPORT_PARAMS = (*IMPORT_TEXT, *IMPORT_LISTS, *IMPORT_FLAGS, "filename", *IMPORT_EXTRAS)
 RECORDS_POST = ("duplicates", "match", "dry_run", "no_create_related", "date_format", "decimal")
 RECORD_PATCH = ("no_create_related", "date_format", "decimal")
 EXPORT_TEXT = (
@@ -180,6 +184,24 @@ def import_plan(
     plan = build_plan(args, workspace or Workspace(path.parent))
     plan.source = "api"
     return plan, bool(args.dry_run)
+
+
+@dataclass(frozen=True)
+class ImportExtras:
+    file_name: str | None  # as the client named it (`filename`): past imports show it
+    save_mapping: str | None
+    details: bool
+
+
+def import_extras(query: QueryParams) -> ImportExtras:
+    """`filename` (past imports show it), `save_mapping` and `details` (the file's columns and
+    the failed rows' cells in the report, for `--errors FILE`)."""
+    params = Params(query, IMPORT_PARAMS)
+    return ImportExtras(
+        file_name=params.text("filename") or None,
+        save_mapping=params.text("save_mapping") or None,
+        details=params.flag("details"),
+    )
 
 
 def export_options(query: QueryParams, module: str) -> ExportOptions:

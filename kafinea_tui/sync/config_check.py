@@ -1,0 +1,24 @@
+"""`automation check` as data: config.toml read as the engine reads it, and every entry that
+cannot run as a sentence. One function for the command run alone and for the API's
+`/automation/check`, so that both print the same."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kafinea_tui.data.store.database import Store
+from kafinea_tui.sync.config import read_config
+from kafinea_tui.sync.workflows import compile_triggers
+from kafinea_tui.workspace import Workspace
+
+
+def check_summary(workspace: Workspace, store: Store) -> dict[str, Any]:
+    """{"endpoints": [...], "workflows": [...], "schedules": [...], "errors": [sentences]}."""
+    config = read_config(workspace.config_path, store.schema)
+    errors = [*config.errors, *compile_triggers(config, store.schema, store.cursor())[1]]
+    return {
+        "endpoints": sorted(config.endpoints),
+        "workflows": [w.name for w in config.workflows],
+        "schedules": [s.name for s in config.schedules],
+        "errors": errors,
+    }

@@ -1,0 +1,226 @@
+"""Commands on a workspace that `serve` owns run through its socket and say exactly what they
+say alone: each scenario runs on two workspaces made alike, once alone and once beside a
+running `serve`, and every step's stdout, stderr and exit status must match (times, which
+differ between the runs, and the random token aside)."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from kafinea_tui.data.importer.undo import list_batches
+from kafinea_tui.sync.owner import find_owner
+from kafinea_tui.workspace import Workspace
+from tests.cli.owner_server import serving
+from tests.cli.run_cli import cli
+
+CSV = (
+    "First Name,Last Name,Email,Mailing City\n"
+    "Ann,Lee,ann@x.fr,Paris\n"
+    "Bob,,bob@,Lyon\n"
+    "Cleo,Martin,cleo@x.fr,Paris\n"
+)
+CONFIG = """
+[[endpoints]]
+name = "factory"
+url = "http://127.0.0.1:9/hook"
+
+[[workflows]]
+name = "broken"
+module = "contacts"
+on = "create"
+when = 'no_such_field = "x"'
+actions = [{ type = "send", endpoint = "factory" }]
+"""
+
+# Each step: the arguments ({dir} is the run's own folder, {csv} its file).
+SCENARIOS: dict[str, list[list[str]]] = {
+    "modules and fields": [
+        ["modules"],
+        ["fields", "add", "contacts", "--label", "Budget", "--type", "decimal"],
+        ["fields", "add", "contacts", "--label", "Budget", "--type", "decimal"],
+        ["modules", "--json"],
+        ["fields", "add", "widgets", "--label", "X", "--type", "text"],
+    ],
+    "import and undo": [
+        ["import", "contacts", "{csv}", "--errors", "{dir}/failed.csv"],
+        ["import", "contacts", "{csv}", "--dry-run", "--json", "--duplicates", "merge"],
+        ["import", "contacts", "{csv}", "--map", "Nope=last_name"],
+        ["import", "nope", "{csv}"],
+        ["import", "contacts", "{dir}/missing.csv"],
+        ["imports"],
+        ["imports", "--json"],
+        ["undo", "1", "--json"],
+        ["undo", "1"],
+        ["undo", "99"],
+    ],
+    "export": [
+        ["import", "contacts", "{csv}", "--json"],
+        ["export", "contacts", "-o", "-"],
+        ["export", "contacts", "-o", "{dir}/out.csv", "--json"],
+        [
+            "export",
+            "contacts",
+            "-o",
+            "-",
+            "--filter",
+            'mailing_city = "Paris"',
+            "--sort",
+            "last_name:desc",
+            "--fields",
+            "last_name,email",
+            "--delimiter",
+            "semicolon",
+        ],
+        ["export", "contacts", "-o", "{dir}/out.xlsx"],
+        ["export", "widgets", "-o", "-"],
+        ["export", "contacts", "-o", "-", "--filter", "x =="],
+    ],
+    "mass edit and delete": [
+        ["import", "contacts", "{csv}", "--json"],
+        ["update", "contacts", "--filter", 'mailing_city = "Paris"', "--set", "title=Buyer"],
+        ["update", "contacts", "--ids", "1,2", "--set", "birthdate=31/12/1990", "--json"],
+        ["update", "contacts", "--ids", "1", "--set", "birthdate=soon"],
+        ["delete", "contacts", "--ids", "2", "--dry-run", "--json"],
+        ["delete", "contacts", "--filter", "", "--yes"],
+        ["delete", "contacts", "--ids", "1"],
+        ["undo", "4"],
+        ["export", "contacts", "-o", "-", "--fields", "id,last_name,title,birthdate"],
+    ],
+    "tokens": [
+        ["token", "create", "ci"],
+        ["token", "create", "reader", "--read-only"],
+        ["token", "create", "ci"],
+        ["token", "list"],
+        ["token", "list", "--json"],
+        ["token", "revoke", "ci"],
+        ["token", "revoke", "ci"],
+    ],
+    "automation": [
+        ["automation", "check"],
+        ["automation", "check", "--json"],
+        ["automation", "deliveries"],
+        ["automation", "deliveries", "--json", "--status", "failed"],
+        ["automation", "retry", "12"],
+        ["automation", "run", "nightly"],
+    ],
+}
+
+_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(\+00:00|Z)?")
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{40,}$", re.MULTILINE)
+
+
+def prepared(folder: Path) -> Workspace:
+    folder.mkdir()
+    (folder / "contacts.csv").write_text(CSV, encoding="utf-8")
+    workspace = Workspace(folder / "workspace")
+    workspace.prepare()
+    workspace.config_path.write_text(CONFIG, encoding="utf-8")
+    workspace.open_store().close()
+    return workspace
+
+
+def run_steps(workspace: Workspace, folder: Path, steps: list[list[str]]) -> list[str]:
+    seen = []
+    for step in steps:
+        args = [a.format(dir=folder, csv=folder / "contacts.csv") for a in step]
+        done = cli(workspace, *args)
+        text = f"$ {' '.join(step)}\n[{done.returncode}]\n{done.stdout}\n--- stderr\n{done.stderr}"
+        text = text.replace(str(folder), "{dir}")
+        seen.append(_TOKEN.sub("<token>", _TIME.sub("<time>", text)))
+    return seen
+
+
+@pytest.mark.parametrize("scenario", list(SCENARIOS))
+def test_a_command_says_the_same_through_the_owner_as_alone(scenario: str, tmp_path: Path) -> None:
+    steps = SCENARIOS[scenario]
+    alone = run_steps(prepared(tmp_path / "alone"), tmp_path / "alone", steps)
+    owned = prepared(tmp_path / "owned")
+    with serving(owned):
+        through = run_steps(owned, tmp_path / "owned", steps)
+        assert find_owner(owned) is not None  # still serving: the commands went through it
+    for one, other in zip(alone, through, strict=True):
+        assert other == one
+    # The steps did what they say, not just the same thing twice.
+    assert any("[0]" in step for step in through)
+    assert any("[1]" in step or "[2]" in step for step in through)
+
+
+def test_the_xlsx_and_failed_rows_files_are_the_same(tmp_path: Path) -> None:
+    steps = [
+        ["import", "contacts", "{csv}", "--errors", "{dir}/failed.csv"],
+        ["export", "contacts", "-o", "{dir}/out.xlsx", "--fields", "last_name,email"],
+        ["export", "contacts", "-o", "{dir}/out.csv"],
+    ]
+    run_steps(prepared(tmp_path / "alone"), tmp_path / "alone", steps)
+    owned = prepared(tmp_path / "owned")
+    with serving(owned):
+        run_steps(owned, tmp_path / "owned", steps)
+    for name in ("failed.csv", "out.csv"):
+        assert (tmp_path / "owned" / name).read_text() == (tmp_path / "alone" / name).read_text()
+    assert (tmp_path / "owned" / "out.xlsx").stat().st_size > 0
+    assert not list((tmp_path / "owned").glob(".*.part"))
+
+
+def test_a_revoked_token_stops_working_on_the_next_request(tmp_path: Path) -> None:
+    workspace = prepared(tmp_path / "w")
+    with serving(workspace) as served:
+        created = cli(workspace, "token", "create", "laptop")
+        assert created.returncode == 0, created.stderr
+        headers = {"Authorization": f"Bearer {created.stdout.strip()}"}
+        url = f"{served.base}/api/v1/contacts/records"
+        with httpx.Client(headers=headers, timeout=30) as http:
+            assert http.get(url).status_code == 200  # created while serving: works at once
+            revoked = cli(workspace, "token", "revoke", "laptop")
+            assert revoked.returncode == 0, revoked.stderr
+            refused = http.get(url)  # the very next request, on the same connection
+        assert refused.status_code == 401
+
+
+def test_the_owner_killed_mid_import_leaves_nothing_and_a_sentence(tmp_path: Path) -> None:
+    workspace = prepared(tmp_path / "w")
+    marker = tmp_path / "held"
+    big = tmp_path / "big.csv"
+    big.write_text(
+        "Last Name,Email\n" + "".join(f"N{n},n{n}@x.fr\n" for n in range(5000)), encoding="utf-8"
+    )
+    hold = {"KAFINEA_TEST_HOLD_AT": f"0.9:{marker}"}
+    with serving(workspace, env=hold) as served:
+        import subprocess
+        import sys
+
+        command = [sys.executable, "-m", "kafinea_tui.cli", "--workspace", str(workspace.path)]
+        importing = subprocess.Popen(
+            [*command, "import", "contacts", str(big)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 120
+        while not marker.exists():  # the owner has written every row, not committed
+            assert importing.poll() is None, importing.communicate()
+            assert time.monotonic() < deadline, "the import never reached its hold"
+            time.sleep(0.05)
+        served.kill()
+        out, err = importing.communicate(timeout=60)
+    assert importing.returncode == 1
+    assert out == ""
+    assert err == (
+        f"kafinea-tui: The workspace's owner, kafinea-tui serve (PID {served.process.pid}), "
+        "stopped before answering; what it had not finished was not written "
+        "(`kafinea-tui imports` lists what was).\n"
+    )
+    # The stale socket and record are ignored: the next command runs alone, finds nothing.
+    assert workspace.socket_path.exists() and find_owner(workspace) is None
+    listed = cli(workspace, "imports")
+    assert listed.returncode == 0 and listed.stdout == "No imports yet.\n", listed.stderr
+    with workspace.opened_store() as store:
+        assert store.count("contacts") == 0 and list_batches(store) == []
+    # And the next owner replaces them.
+    with serving(workspace) as again:
+        assert again.record.pid == again.process.pid
+        assert cli(workspace, "modules").returncode == 0
