@@ -22,9 +22,10 @@ _GROUP = "[ \\x{00A0}\\x{202F}\\x{2009}''\\x{2019}]"
 _SPACED = f"'[+-]?\\d{{1,3}}({_GROUP}\\d{{3}})+([.,]\\d+)?'"
 
 
-def _signed(text_sql: str) -> str:
+def signed_sql(text_sql: str) -> str:
     """The text with an accounting negative, `(x)` or `x-`, written as `-x` (`(-1)` becomes
-    `--1`, which nothing reads)."""
+    `--1`, which nothing reads). A caller that computes it once, as a column, passes that
+    column's name to `number_sql` and `number_reason_sql` as `signed`."""
     t = text_sql
     return (
         f"CASE WHEN starts_with({t}, '(') AND ends_with({t}, ')')"
@@ -53,10 +54,12 @@ def _ambiguous(sep: str, frac: str, decimal: str) -> str:
     return f"({sep} <> '' AND {sep} <> '{mode_decimal}' AND length({frac}) = 3)"
 
 
-def number_sql(text_sql: str, decimal: str, scale: str = "DECIMAL(18,2)") -> str:
+def number_sql(
+    text_sql: str, decimal: str, scale: str = "DECIMAL(18,2)", signed: str | None = None
+) -> str:
     """SQL of the number a cleaned text holds as `scale`, NULL when it holds none (or an
-    ambiguous one)."""
-    s = _signed(text_sql)
+    ambiguous one); `signed`, when given, is SQL already holding `signed_sql(text_sql)`."""
+    s = signed or signed_sql(text_sql)
     spaced, whole, sep, frac = _parts(s)
     grouped_value = (
         f"CASE WHEN NOT {_ambiguous(sep, frac, decimal)} THEN TRY_CAST({whole}"
@@ -78,10 +81,10 @@ def number_sql(text_sql: str, decimal: str, scale: str = "DECIMAL(18,2)") -> str
     return f"CASE WHEN {spaced} THEN {grouped_value} ELSE {plain} END"
 
 
-def number_reason_sql(text_sql: str, decimal: str, reason: str) -> str:
+def number_reason_sql(text_sql: str, decimal: str, reason: str, signed: str | None = None) -> str:
     """SQL of the start of the sentence for a text `number_sql` did not read: the ambiguous
-    number's two readings, else `reason` (a SQL text literal)."""
-    s = _signed(text_sql)
+    number's two readings, else `reason` (a SQL text literal); `signed` as in `number_sql`."""
+    s = signed or signed_sql(text_sql)
     spaced, whole, sep, frac = _parts(s)
     return (
         f"CASE WHEN {spaced} AND {_ambiguous(sep, frac, decimal)} THEN concat("

@@ -156,16 +156,25 @@ def quoted_sql(text_sql: str) -> str:
     return f"concat('''', {text_sql}, '''')"
 
 
-def parse_sql(field_: Field, text_sql: str, options: ValueOptions, params: Params) -> Parsed:
-    """The typed value of a field from a cleaned text expression (see `clean_sql`)."""
+def parse_sql(
+    field_: Field,
+    text_sql: str,
+    options: ValueOptions,
+    params: Params,
+    signed: str | None = None,
+) -> Parsed:
+    """The typed value of a field from a cleaned text expression (see `clean_sql`). `signed`:
+    SQL already holding `numbers.signed_sql(text_sql)` (a column computed once), which a
+    number's expressions then name instead of repeating it."""
     t = field_.type
     if t is FieldType.DECIMAL:
-        value = number_sql(text_sql, options.decimal)
-        return Parsed(value, number_reason_sql(text_sql, options.decimal, "'not a number: '"))
+        value = number_sql(text_sql, options.decimal, signed=signed)
+        reason = number_reason_sql(text_sql, options.decimal, "'not a number: '", signed)
+        return Parsed(value, reason)
     if t is FieldType.INTEGER:
-        wide = number_sql(text_sql, options.decimal, "DECIMAL(38,6)")
+        wide = number_sql(text_sql, options.decimal, "DECIMAL(38,6)", signed)
         value = f"TRY_CAST(CASE WHEN ({wide}) = trunc({wide}) THEN {wide} END AS BIGINT)"
-        reason = number_reason_sql(text_sql, options.decimal, "'not a whole number: '")
+        reason = number_reason_sql(text_sql, options.decimal, "'not a whole number: '", signed)
         return Parsed(value, reason)
     if t is FieldType.DATE:
         fmt = date_format_sql(options.date_format)

@@ -21,7 +21,8 @@ from kafinea_tui.data.importer.mapping import ITEM_TARGETS, Target, resolve_targ
 from kafinea_tui.data.importer.plan import Duplicates
 from kafinea_tui.data.importer.rules import match_fields
 from kafinea_tui.data.importer.sql import key_sql
-from kafinea_tui.data.schema import Module
+from kafinea_tui.data.numbers import signed_sql
+from kafinea_tui.data.schema import FieldType, Module
 from kafinea_tui.data.values import (
     Params,
     ValueOptions,
@@ -30,6 +31,7 @@ from kafinea_tui.data.values import (
     python_reader,
 )
 
+_NUMBERS = (FieldType.DECIMAL, FieldType.INTEGER)
 READ_ONLY_FIELDS = ("id", "created_at", "modified_at", "batch_id")
 ITEM_COLUMNS = ITEM_TARGETS  # items.product, items.quantity, items.list_price
 
@@ -184,24 +186,8 @@ def _typed(
     keyed = [name for name in match if name in {t.name for t in targets}]
     sql_rows: list[tuple[Any, ...]] = [()] * len(lines)
     if len(plain) < len(targets) or keyed:
-        params = Params()
-        rows = ", ".join(
-            "(" + ", ".join(f"{params.add(cell)}::VARCHAR" for cell in line) + ")" for line in lines
-        )
-        names = ", ".join(f"c{i}" for i in range(1, len(lines[0]) + 1))
-        select: list[str] = []
-        values: dict[str, str] = {}
-        for number, target in enumerate(targets):
-            text = clean_sql(f"c{target.index}")
-            parsed = parse_sql(target.field, text, options, params)
-            values[target.name] = parsed.value
-            if target.name not in plain:
-                select.append(f"{parsed.value} AS v{number}, {parsed.error_sql(text)} AS e{number}")
-        keys = [f"({values[name]})" if name in values else "NULL" for name in match]
-        select.append(f"{key_sql(keys)} AS mk" if keys else "NULL::VARCHAR AS mk")
-        sql_rows = cur.execute(
-            f"SELECT {', '.join(select)} FROM (VALUES {rows}) t({names})", params.values
-        ).fetchall()
+        sql, params = _statement(targets, match, lines, options, plain)
+        sql_rows = cur.execute(sql, params.values).fetchall()
     result: list[tuple[Any, ...]] = []
     for line, row in zip(lines, sql_rows, strict=True):
         cells: list[Any] = []
@@ -215,3 +201,43 @@ def _typed(
         cells.append(row[-1] if row else None)
         result.append(tuple(cells))
     return result
+
+
+def _statement(
+    targets: list[Target],
+    match: list[str],
+    lines: list[list[str | None]],
+    options: ValueOptions,
+    plain: set[str],
+) -> tuple[str, Params]:
+    """`_typed`'s statement, in layers so that no expression is written twice: each cell
+    cleaned once (`k<column>`), a number's signed text once (`s<column>`), each value read once
+    (`v<n>`), then the reasons and the match key over those names. Nested in one expression, a
+    sales order's statement was ~24 KB and DuckDB spent ~0.1 s of CPU planning it."""
+    params = Params()
+    rows = ", ".join(
+        "(" + ", ".join(f"{params.add(cell)}::VARCHAR" for cell in line) + ")" for line in lines
+    )
+    names = ", ".join(f"c{i}" for i in range(1, len(lines[0]) + 1))
+    used = sorted({target.index or 1 for target in targets})
+    cleaned = ", ".join(f"{clean_sql(f'c{i}')} AS k{i}" for i in used)
+    numeric = sorted({target.index or 1 for target in targets if target.field.type in _NUMBERS})
+    signed = "".join(f", {signed_sql(f'k{i}')} AS s{i}" for i in numeric)
+    read: list[str] = []
+    out: list[str] = []
+    values: dict[str, str] = {}
+    for number, target in enumerate(targets):
+        column = target.index or 1
+        text = f"k{column}"
+        sign = f"s{column}" if column in numeric else None
+        parsed = parse_sql(target.field, text, options, params, sign)
+        values[target.name] = parsed.value
+        if target.name not in plain:
+            read.append(f", {parsed.value} AS v{number}")
+            values[target.name] = f"v{number}"
+            out.append(f"v{number}, {parsed.error_sql(text, f'v{number}')} AS e{number}")
+    keys = [f"({values[name]})" if name in values else "NULL" for name in match]
+    out.append(f"{key_sql(keys)} AS mk" if keys else "NULL::VARCHAR AS mk")
+    inner = f"SELECT {cleaned} FROM (VALUES {rows}) t({names})"
+    middle = f"SELECT *{''.join(read)} FROM (SELECT *{signed} FROM ({inner}) k) s"
+    return f"SELECT {', '.join(out)} FROM ({middle}) v", params
