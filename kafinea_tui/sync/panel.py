@@ -51,7 +51,7 @@ class PanelView:
 
 def engine_line(engine: Engine | None) -> str:
     if engine is None or not engine.running:
-        return "Engine stopped: add endpoints, workflows or schedules to config.toml to start it."
+        return "Engine stopped: add endpoints, workflows or schedules to config.toml to start it"
     status = engine.status()
     since = f" since {status.started_at:%H:%M:%S} UTC" if status.started_at else ""
     return f"Engine running here (process {status.pid}){since}"

@@ -20,6 +20,7 @@ import os
 import shutil
 import tempfile
 import threading
+from dataclasses import replace
 from pathlib import Path
 from typing import BinaryIO
 
@@ -75,12 +76,19 @@ def export_file(
     """Write the scope in the options' format: CSV here, a workbook in `exporter.xlsx`.
     `cancellation` stops it from another thread (`Cancelled`, no file written)."""
     if options.format == "xlsx":
-        from kafinea_tui.data.exporter.xlsx import export_xlsx
+        from kafinea_tui.data.exporter.xlsx import write_xlsx
 
-        return export_xlsx(store, options, target, progress, cancellation)
-    if options.format != "csv":
+        writer = write_xlsx
+    elif options.format == "csv":
+        writer = _export_csv
+    else:
         raise UsageError(f"Unknown export format {options.format!r}; use csv or xlsx.")
-    return export_csv(store, options, target, progress, cancellation)
+    cancel = cancellation or Cancellation()
+    with cancel.watching(store.cursor(), CANCELLED):
+        result = writer(store, options, target, ticking(progress, cancel))
+    if progress is not None:
+        progress(1.0)  # the file is in place: a cancellation now comes too late
+    return result
 
 
 def export_csv(
@@ -91,12 +99,7 @@ def export_csv(
     cancellation: Cancellation | None = None,
 ) -> ExportResult:
     """Write the scope as CSV to a path (atomically) or a binary stream; returns what was written."""
-    cancel = cancellation or Cancellation()
-    with cancel.watching(store.cursor(), CANCELLED):
-        result = _export_csv(store, options, target, ticking(progress, cancel))
-    if progress is not None:
-        progress(1.0)  # the file is in place: a cancellation now comes too late
-    return result
+    return export_file(store, replace(options, format="csv"), target, progress, cancellation)
 
 
 def _export_csv(

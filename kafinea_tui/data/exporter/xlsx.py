@@ -25,12 +25,10 @@ from typing import Any, BinaryIO
 import pyarrow as pa
 import xlsxwriter
 
-from kafinea_tui.data.cancel import Cancellation, ticking
 from kafinea_tui.data.errors import KafineaError
 from kafinea_tui.data.exporter.options import ExportOptions
 from kafinea_tui.data.exporter.plan import ExportPlan, plan_export
 from kafinea_tui.data.exporter.target import (
-    CANCELLED,
     CHUNK,
     ExportResult,
     check_target,
@@ -52,25 +50,11 @@ def sheet_name(label: str) -> str:
     return re.sub(r"[\[\]:*?/\\]", " ", label)[:31].strip() or "Export"
 
 
-def export_xlsx(
-    store: Store,
-    options: ExportOptions,
-    target: Path | BinaryIO,
-    progress: Progress | None = None,
-    cancellation: Cancellation | None = None,
-) -> ExportResult:
-    """Write the scope as a workbook to a path (atomically) or a binary stream."""
-    cancel = cancellation or Cancellation()
-    with cancel.watching(store.cursor(), CANCELLED):
-        result = _export_xlsx(store, options, target, ticking(progress, cancel))
-    if progress is not None:
-        progress(1.0)  # the workbook is in place: a cancellation now comes too late
-    return result
-
-
-def _export_xlsx(
+def write_xlsx(
     store: Store, options: ExportOptions, target: Path | BinaryIO, report: Progress
 ) -> ExportResult:
+    """Write the scope as a workbook to a path (atomically) or a binary stream; `export_file`
+    watches it for a cancellation."""
     plan = plan_export(store, options)
     report(0.0)
     count = count_where(store, store.module(options.module).table, *plan.where)
