@@ -9,18 +9,13 @@ engine. config.toml is rewritten from its data, so its comments are not kept (th
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
-from kafinea_tui import keys
 from kafinea_tui.data.schema import Schema
+from kafinea_tui.screens.config_form import ConfigFormScreen
 from kafinea_tui.sync.config_model import Endpoint
 from kafinea_tui.sync.endpoint_edit import (
     FORMATS,
@@ -29,7 +24,7 @@ from kafinea_tui.sync.endpoint_edit import (
     new_secret,
     save_endpoint,
 )
-from kafinea_tui.work import WorkFailed, reports
+from kafinea_tui.work import reports
 from kafinea_tui.workspace import Workspace
 
 NOTE = (
@@ -39,34 +34,16 @@ NOTE = (
 INPUTS = ("name", "url", "secret", "retries", "timeout")
 
 
-class EndpointFormScreen(ModalScreen[str | None]):
+class EndpointFormScreen(ConfigFormScreen):
     DEFAULT_CSS = """
-    EndpointFormScreen { align: center middle; }
-    EndpointFormScreen #endpoint-form {
-        width: 80;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        border: thick $primary;
-        background: $surface;
-        padding: 0 1;
-    }
+    EndpointFormScreen #endpoint-form { width: 80; }
     EndpointFormScreen #endpoint-title { text-style: bold; }
-    EndpointFormScreen #endpoint-note { color: $text-muted; }
     EndpointFormScreen #endpoint-secret-row { height: auto; }
     EndpointFormScreen #endpoint-secret { width: 1fr; }
     EndpointFormScreen #endpoint-headers { height: 5; }
-    EndpointFormScreen #endpoint-error { color: $error; height: auto; }
-    EndpointFormScreen #endpoint-buttons { height: auto; align-horizontal: right; }
-    EndpointFormScreen #endpoint-buttons Button { margin-left: 1; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = keys.bindings("close_screen")
-
-    class Saved(Message):
-        def __init__(self, sentence: str) -> None:
-            super().__init__()
-            self.sentence = sentence
+    PREFIX = "endpoint"
 
     def __init__(self, workspace: Workspace, schema: Schema, endpoint: Endpoint | None) -> None:
         super().__init__()
@@ -78,9 +55,9 @@ class EndpointFormScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         title = f"Endpoint {self.old_name}" if self.old_name else "New endpoint"
         form = self.form
-        with VerticalScroll(id="endpoint-form"):
+        with VerticalScroll(id="endpoint-form", classes="config-form"):
             yield Static(title, id="endpoint-title", markup=False)
-            yield Static(NOTE, id="endpoint-note", markup=False)
+            yield self.note(NOTE)
             yield Label("Name (workflows and schedules name it)")
             yield Input(form.name, placeholder="factory", id="endpoint-name")
             yield Label("URL")
@@ -102,10 +79,7 @@ class EndpointFormScreen(ModalScreen[str | None]):
                 yield Input(form.timeout, placeholder="10", id="endpoint-timeout")
             yield Label("Headers, one a line: Name: value")
             yield TextArea(form.headers, id="endpoint-headers")
-            yield Static("", id="endpoint-error", markup=False)
-            with Horizontal(id="endpoint-buttons"):
-                yield Button("Save", variant="primary", id="endpoint-save")
-                yield Button("Cancel", id="endpoint-cancel")
+            yield from self.error_and_buttons("Save")
 
     def on_mount(self) -> None:
         self.query_one("#endpoint-numbers").styles.height = "auto"
@@ -114,10 +88,6 @@ class EndpointFormScreen(ModalScreen[str | None]):
     @on(Button.Pressed, "#endpoint-new-secret")
     def _new_secret(self) -> None:
         self.query_one("#endpoint-secret", Input).value = new_secret()
-
-    @on(Button.Pressed, "#endpoint-cancel")
-    def action_close(self) -> None:
-        self.dismiss(None)
 
     def typed(self) -> EndpointForm:
         """What the fields hold now."""
@@ -131,7 +101,7 @@ class EndpointFormScreen(ModalScreen[str | None]):
     @on(Button.Pressed, "#endpoint-save")
     @on(Input.Submitted)
     def submit(self) -> None:
-        self.query_one("#endpoint-save", Button).disabled = True
+        self.saving()
         self._save(self.typed())
 
     @work(thread=True, exclusive=True, group="endpoint-save")
@@ -141,13 +111,3 @@ class EndpointFormScreen(ModalScreen[str | None]):
             self.workspace.config_path, self.schema, entry_of(form), self.old_name
         )
         self.post_message(self.Saved(sentence))
-
-    def on_endpoint_form_screen_saved(self, event: Saved) -> None:
-        event.stop()
-        self.dismiss(event.sentence)
-
-    def on_work_failed(self, event: WorkFailed) -> None:
-        """A refused value: the check's sentence, and the form stays open to correct it."""
-        event.stop()
-        self.query_one("#endpoint-error", Static).update(event.sentence)
-        self.query_one("#endpoint-save", Button).disabled = False

@@ -8,20 +8,15 @@ the panel then reloads the engine. Comments in config.toml are not kept (the not
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import BindingType
-from textual.containers import Horizontal, Vertical
-from textual.message import Message
-from textual.screen import ModalScreen
-from textual.widgets import Button, Select, Static, TextArea
+from textual.containers import Vertical
+from textual.widgets import Button, Select, TextArea
 
-from kafinea_tui import keys
 from kafinea_tui.data.store.database import Store
+from kafinea_tui.screens.config_form import ConfigFormScreen
 from kafinea_tui.sync.entry_edit import EXAMPLES, Kind, add_entry
-from kafinea_tui.work import WorkFailed, reports
+from kafinea_tui.work import reports
 from kafinea_tui.workspace import Workspace
 
 NOTE = (
@@ -30,31 +25,13 @@ NOTE = (
 )
 
 
-class EntryFormScreen(ModalScreen[str | None]):
+class EntryFormScreen(ConfigFormScreen):
     DEFAULT_CSS = """
-    EntryFormScreen { align: center middle; }
-    EntryFormScreen #entry-form {
-        width: 100;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        border: thick $primary;
-        background: $surface;
-        padding: 0 1;
-    }
-    EntryFormScreen #entry-note { color: $text-muted; }
+    EntryFormScreen #entry-form { width: 100; }
     EntryFormScreen #entry-text { height: 10; }
-    EntryFormScreen #entry-error { color: $error; height: auto; }
-    EntryFormScreen #entry-buttons { height: auto; align-horizontal: right; }
-    EntryFormScreen #entry-buttons Button { margin-left: 1; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = keys.bindings("close_screen")
-
-    class Saved(Message):
-        def __init__(self, sentence: str) -> None:
-            super().__init__()
-            self.sentence = sentence
+    PREFIX = "entry"
 
     def __init__(self, store: Store, workspace: Workspace, kind: Kind) -> None:
         super().__init__()
@@ -63,8 +40,8 @@ class EntryFormScreen(ModalScreen[str | None]):
         self.kind = kind
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="entry-form"):
-            yield Static(NOTE, id="entry-note", markup=False)
+        with Vertical(id="entry-form", classes="config-form"):
+            yield self.note(NOTE)
             yield Select(
                 [("A workflow", "workflows"), ("A schedule", "schedules")],
                 value=self.kind,
@@ -72,10 +49,7 @@ class EntryFormScreen(ModalScreen[str | None]):
                 id="entry-kind",
             )
             yield TextArea(EXAMPLES[self.kind], id="entry-text", language=None)
-            yield Static("", id="entry-error", markup=False)
-            with Horizontal(id="entry-buttons"):
-                yield Button("Add", variant="primary", id="entry-save")
-                yield Button("Cancel", id="entry-cancel")
+            yield from self.error_and_buttons("Add")
 
     def on_mount(self) -> None:
         self.query_one("#entry-text", TextArea).focus()
@@ -88,13 +62,9 @@ class EntryFormScreen(ModalScreen[str | None]):
             area.text = EXAMPLES[kind]  # an untouched example follows the kind
         self.kind = "schedules" if kind == "schedules" else "workflows"
 
-    @on(Button.Pressed, "#entry-cancel")
-    def action_close(self) -> None:
-        self.dismiss(None)
-
     @on(Button.Pressed, "#entry-save")
     def submit(self) -> None:
-        self.query_one("#entry-save", Button).disabled = True
+        self.saving()
         self._save(self.kind, self.query_one("#entry-text", TextArea).text)
 
     @work(thread=True, exclusive=True, group="entry-save")
@@ -103,12 +73,3 @@ class EntryFormScreen(ModalScreen[str | None]):
         path = self.workspace.config_path
         sentence = add_entry(path, self.store.schema, self.store.cursor(), kind, text)
         self.post_message(self.Saved(sentence))
-
-    def on_entry_form_screen_saved(self, event: Saved) -> None:
-        event.stop()
-        self.dismiss(event.sentence)
-
-    def on_work_failed(self, event: WorkFailed) -> None:
-        event.stop()
-        self.query_one("#entry-error", Static).update(event.sentence)
-        self.query_one("#entry-save", Button).disabled = False
