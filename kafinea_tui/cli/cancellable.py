@@ -10,10 +10,8 @@ what the command ends with. Work that finished before it saw the cancellation re
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable
-from pathlib import Path
 from typing import TypeVar
 
 from kafinea_tui.data.cancel import Cancellation
@@ -53,22 +51,3 @@ def run_cancellable(work: Callable[[Cancellation], T]) -> T:
     if errors:
         raise errors[0]
     return results[0]
-
-
-def test_hold(cancellation: Cancellation) -> Callable[[float], None] | None:
-    """KAFINEA_TEST_HOLD_AT=0.9:FILE makes the work touch FILE and wait, once its progress
-    reaches that fraction (an import's 0.9: written, not committed; an export's: the file
-    written under its temporary name), until it is cancelled: a test can kill or interrupt
-    it there for certain. None (no callback) without the variable."""
-    setting = os.environ.get("KAFINEA_TEST_HOLD_AT")
-    if not setting:
-        return None
-    fraction, _, marker = setting.partition(":")
-
-    def hold(done: float) -> None:
-        if float(fraction) <= done < 1.0:
-            Path(marker).touch()
-            while not cancellation.wait(0.05):
-                pass
-
-    return hold

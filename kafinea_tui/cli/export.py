@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kafinea_tui.arguments import options_from_args, whole_number
-from kafinea_tui.cli.cancellable import run_cancellable, test_hold
+from kafinea_tui.cli.cancellable import run_cancellable
+from kafinea_tui.data.cancel import hold_for_tests
 from kafinea_tui.data.csv_dialect import DELIMITERS
 from kafinea_tui.data.exporter.options import (
     DECIMALS,
@@ -90,7 +91,7 @@ def run(args: argparse.Namespace, workspace: Workspace) -> int:
     with workspace.opened_store() as store:
         result = run_cancellable(
             lambda cancellation: export_file(
-                store, options, target, test_hold(cancellation), cancellation
+                store, options, target, hold_for_tests(cancellation), cancellation
             )
         )
     return _reported(args, result.path, result.count)

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kafinea_tui.arguments import build_plan
-from kafinea_tui.cli.cancellable import run_cancellable, test_hold
+from kafinea_tui.cli.cancellable import run_cancellable
+from kafinea_tui.data.cancel import hold_for_tests
 from kafinea_tui.data.csv_dialect import DELIMITERS, ENCODINGS
 from kafinea_tui.data.errors import KafineaError, UsageError
 from kafinea_tui.data.importer.plan import Duplicates, ImportReport
@@ -86,7 +87,7 @@ def run(args: argparse.Namespace, workspace: Workspace) -> int:
                 store,
                 plan,
                 dry_run=args.dry_run,
-                progress=test_hold(cancellation),
+                progress=hold_for_tests(cancellation),
                 cancellation=cancellation,
             )
         )

@@ -10,9 +10,11 @@ raises (`Cancelled` or any other error) stops the work the same way.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Protocol
 
 from kafinea_tui.data.errors import KafineaError
@@ -92,3 +94,24 @@ def ticking(progress: Progress | None, cancellation: Cancellation | None) -> Pro
             cancellation.check()
 
     return tick
+
+
+def hold_for_tests(cancellation: Cancellation | None = None) -> Progress | None:
+    """`KAFINEA_TEST_HOLD_AT=0.9:FILE` in the environment of the process doing the work (the
+    CLI alone, or the workspace's owner serving it) makes the work touch FILE and wait once its
+    progress reaches that fraction (an import's 0.9: written, not committed; an export's: the
+    file written under its temporary name), until it is cancelled or killed: a test can stop it
+    there for certain and check that nothing was committed. None (no callback) without it."""
+    setting = os.environ.get("KAFINEA_TEST_HOLD_AT")
+    if not setting:
+        return None
+    fraction, _, marker = setting.partition(":")
+    waiting = cancellation or Cancellation()
+
+    def hold(done: float) -> None:
+        if float(fraction) <= done < 1.0:
+            Path(marker).touch()
+            while not waiting.wait(0.05):
+                pass
+
+    return hold

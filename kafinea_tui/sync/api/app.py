@@ -38,9 +38,9 @@ from starlette.routing import Route
 
 from kafinea_tui import __version__
 from kafinea_tui.arguments import sort_terms
+from kafinea_tui.data.cancel import hold_for_tests
 from kafinea_tui.data.errors import UsageError
 from kafinea_tui.data.exporter.run import export_file
-from kafinea_tui.data.importer.hold import hold_for_tests
 from kafinea_tui.data.importer.plan import Duplicates
 from kafinea_tui.data.importer.rows import (
     ROW_PATH_LIMIT,
