@@ -36,23 +36,22 @@ def save(path: Path, data: dict[str, Any]) -> None:
 
 
 def set_workflow_enabled(path: Path, name: str, enabled: bool) -> None:
-    data = load(path)
-    for entry in data.get("workflows", []):
-        if isinstance(entry, dict) and entry.get("name") == name:
-            entry["enabled"] = enabled
-            save(path, data)
-            return
-    raise KafineaError(f"config.toml has no workflow named {name!r}.")
+    _set_enabled(path, "workflow", name, enabled)
 
 
 def set_schedule_enabled(path: Path, name: str, enabled: bool) -> None:
+    _set_enabled(path, "schedule", name, enabled)
+
+
+def _set_enabled(path: Path, kind: str, name: str, enabled: bool) -> None:
+    """Turn the `[[<kind>s]]` entry named `name` on or off, keeping the rest of the file."""
     data = load(path)
-    for entry in data.get("schedules", []):
+    for entry in data.get(f"{kind}s", []):
         if isinstance(entry, dict) and entry.get("name") == name:
             entry["enabled"] = enabled
             save(path, data)
             return
-    raise KafineaError(f"config.toml has no schedule named {name!r}.")
+    raise KafineaError(f"config.toml has no {kind} named {name!r}.")
 
 
 def upsert_endpoint(path: Path, endpoint: dict[str, Any]) -> None:
