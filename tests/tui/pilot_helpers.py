@@ -35,9 +35,17 @@ async def fill_focused_input(pilot: Pilot[Any], text: str) -> None:
 
 
 async def press_button(pilot: Pilot[Any], selector: str) -> None:
-    """Focus a button and press enter, as a keyboard user does, then let its work finish."""
-    pilot.app.screen.query_one(selector, Button).focus()
+    """Focus a button and press enter, as a keyboard user does, then let its work finish.
+    A Button ignores a press while its 0.2 s "-active" effect from the previous press lasts
+    (Textual's Button.action_press); a person's second press comes later than that, so wait
+    it out, or on a fast machine the second press of a test would be dropped."""
+    button = pilot.app.screen.query_one(selector, Button)
+    button.focus()
     await pilot.pause()
+    for _ in range(40):
+        if not button.has_class("-active"):
+            break
+        await pilot.pause(0.02)
     await pilot.press("enter")
     await settle(pilot)
 
