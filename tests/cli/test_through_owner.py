@@ -5,6 +5,7 @@ differ between the runs, and the random token aside)."""
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from pathlib import Path
@@ -224,3 +225,20 @@ def test_the_owner_killed_mid_import_leaves_nothing_and_a_sentence(tmp_path: Pat
     with serving(workspace) as again:
         assert again.record.pid == again.process.pid
         assert cli(workspace, "modules").returncode == 0
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="giving a socket to another user needs root")
+def test_a_socket_of_another_user_is_one_sentence(tmp_path: Path) -> None:
+    """The file system's permissions are the credential: a workspace whose owner's socket
+    belongs to someone else is neither used nor taken for stale (the database stays locked)."""
+    workspace = prepared(tmp_path / "w")
+    with serving(workspace) as served:
+        os.chown(workspace.socket_path, 65534, 65534)  # nobody's now
+        listed = cli(workspace, "modules")
+        assert served.process.poll() is None
+    assert listed.returncode == 1 and listed.stdout == ""
+    assert listed.stderr == (
+        f"kafinea-tui: The workspace {workspace.path} is open in kafinea-tui serve "
+        f"(PID {served.process.pid}) of another user; its socket {workspace.socket_path} is "
+        "not yours to use: ask them, or use another workspace.\n"
+    )
