@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from kafinea_tui.backend.protocol import Progress
-from kafinea_tui.data import bulk, query, record_form, record_view
+from kafinea_tui.data import bulk, list_layout, query, record_form, record_view
 from kafinea_tui.data.bulk.report import BulkReport, DeleteImpact, UpdatePreview
 from kafinea_tui.data.bulk.selection import Selection
 from kafinea_tui.data.cancel import Cancellation
@@ -21,9 +21,10 @@ from kafinea_tui.data.exporter.run import ExportResult, count_scope, export_file
 from kafinea_tui.data.importer import undo
 from kafinea_tui.data.importer.rows import RowPlan, update_record, write_rows
 from kafinea_tui.data.importer.undo import BatchInfo, UndoReport
+from kafinea_tui.data.list_layout import ColumnLayout
 from kafinea_tui.data.query import ListQuery, Page
 from kafinea_tui.data.record_view import RecordView
-from kafinea_tui.data.schema import Module, Schema
+from kafinea_tui.data.schema import Field, Module, Schema
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.data.store.settings import (
     LAST_MODULE,
@@ -108,6 +109,17 @@ class LocalBackend:
 
     def update_record(self, module: str, record_id: int, texts: dict[str, str]) -> None:
         update_record(self.store, RowPlan(module=module, source="app"), record_id, dict(texts))
+
+    # -- fields and layouts -------------------------------------------------------------------
+
+    def add_field(self, module: str, label: str, type: str, values: Sequence[str] = ()) -> Field:
+        return self.store.add_custom_field(module, label, type, values)
+
+    def layouts(self) -> dict[str, ColumnLayout]:
+        return list_layout.read_layouts(self.store)
+
+    def save_layout(self, module: str, layout: ColumnLayout) -> None:
+        list_layout.save_layout(self.store, module, layout)
 
     # -- many records -------------------------------------------------------------------------
 

@@ -19,9 +19,10 @@ from kafinea_tui.data.errors import KafineaError
 from kafinea_tui.data.exporter.options import ExportOptions
 from kafinea_tui.data.exporter.target import ExportResult
 from kafinea_tui.data.importer.undo import BatchInfo, UndoReport
+from kafinea_tui.data.list_layout import ColumnLayout
 from kafinea_tui.data.query import ListQuery, Page
 from kafinea_tui.data.record_view import RecordView
-from kafinea_tui.data.schema import Module, Schema
+from kafinea_tui.data.schema import Field, Module, Schema
 
 Progress = Callable[[float], None]
 
@@ -112,6 +113,22 @@ class Backend(Protocol):
 
     def update_record(self, module: str, record_id: int, texts: dict[str, str]) -> None:
         """Set the given fields from the form's text (the import's rules read them)."""
+        ...
+
+    # -- fields and layouts -------------------------------------------------------------------
+
+    def add_field(self, module: str, label: str, type: str, values: Sequence[str] = ()) -> Field:
+        """Add a custom field (`cf_` name) to the module; the schema is read again, so the
+        new field is in `schema` when this returns. A refused label is a sentence."""
+        ...
+
+    def layouts(self) -> dict[str, ColumnLayout]:
+        """Each arranged module's list columns (modules never arranged are absent)."""
+        ...
+
+    def save_layout(self, module: str, layout: ColumnLayout) -> None:
+        """Keep the module's list columns for the next start (the workspace's, for every app
+        on it)."""
         ...
 
     # -- many records -------------------------------------------------------------------------

@@ -22,19 +22,21 @@ import httpx
 
 from kafinea_tui import __version__
 from kafinea_tui.backend import convert
-from kafinea_tui.backend.protocol import ConnectionLost, Progress, ReadOnly
+from kafinea_tui.backend.failures import FilterFailed, call, refuses_writes
+from kafinea_tui.backend.protocol import ConnectionLost, Progress
 from kafinea_tui.data.bulk.report import BulkReport, DeleteImpact, UpdatePreview
 from kafinea_tui.data.bulk.selection import Selection
 from kafinea_tui.data.cancel import Cancellation, Cancelled
-from kafinea_tui.data.errors import FilterError, KafineaError, NotFound, UsageError
+from kafinea_tui.data.errors import KafineaError, NotFound, UsageError
 from kafinea_tui.data.exporter.options import ExportOptions
 from kafinea_tui.data.exporter.target import CANCELLED, ExportResult
 from kafinea_tui.data.importer.undo import BatchInfo, UndoReport
+from kafinea_tui.data.list_layout import ColumnLayout
 from kafinea_tui.data.query import ListQuery, Page, page_fields
 from kafinea_tui.data.record_form import as_text, editable_fields, text_error
 from kafinea_tui.data.record_view import RecordView
-from kafinea_tui.data.schema import LINE_ITEM_FIELDS, FieldType, Module, Schema
-from kafinea_tui.sync.client import ApiError, Client
+from kafinea_tui.data.schema import LINE_ITEM_FIELDS, Field, FieldType, Module, Schema
+from kafinea_tui.sync.client import Client
 
 T = TypeVar("T")
 
@@ -70,15 +72,15 @@ class RemoteBackend:
         who = who or f"The server at {where}"
         client = Client(url, token, timeout=30.0, transport=transport)
         try:
-            health = _call(who, client.health)
+            health = call(who, client.health)
             version = str(health.get("version", ""))
             if version != __version__:
                 raise KafineaError(
                     f"{who} runs Kafinea {version or '(unknown)'}, this app"
                     f" {__version__}; use the same version on both sides."
                 )
-            schema = convert.schema_of(_call(who, client.modules))
-            read_only = _refuses_writes(client, who, next(iter(schema.modules)))
+            schema = convert.schema_of(call(who, client.modules))
+            read_only = refuses_writes(client, who, next(iter(schema.modules)))
         except BaseException:
             client.close()
             raise
@@ -117,7 +119,7 @@ class RemoteBackend:
 
     def _call(self, method: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         try:
-            return _call(self._who, method, *args, **kwargs)
+            return call(self._who, method, *args, **kwargs)
         except ConnectionLost as lost:
             for listener in self._listeners:
                 listener(str(lost))
@@ -140,7 +142,7 @@ class RemoteBackend:
         ]
         try:
             data = self._call(self.client.get_json, f"/api/v1/{module.name}/records", params)
-        except _FilterFailed as failed:
+        except FilterFailed as failed:
             raise failed.as_filter_error(query.filter) from None
         fields = page_fields(module, query.columns)
         return convert.page_of(module, fields, data, max(0, offset), max(0, limit))
@@ -152,13 +154,13 @@ class RemoteBackend:
             return self._call(
                 self.client.count_among, query.module, list(ids), query.filter, query.search
             )
-        except _FilterFailed as failed:
+        except FilterFailed as failed:
             raise failed.as_filter_error(query.filter) from None
 
     def matching_ids(self, query: ListQuery) -> list[int]:
         try:
             return self._call(self.client.matching_ids, query.module, query.filter, query.search)
-        except _FilterFailed as failed:
+        except FilterFailed as failed:
             raise failed.as_filter_error(query.filter) from None
 
     def last_module(self) -> str | None:
@@ -254,6 +256,20 @@ class RemoteBackend:
 
     def update_record(self, module: str, record_id: int, texts: dict[str, str]) -> None:
         self._call(self.client.update, module, record_id, dict(texts))
+
+    # -- fields and layouts -------------------------------------------------------------------
+
+    def add_field(self, module: str, label: str, type: str, values: Sequence[str] = ()) -> Field:
+        added = self._call(self.client.add_field, self.module(module).name, label, type, values)
+        self.refresh_schema()
+        return self.module(module).field(str(added["name"]))
+
+    def layouts(self) -> dict[str, ColumnLayout]:
+        found = self._call(self.client.layouts)
+        return {name: ColumnLayout.from_dict(layout) for name, layout in found.items()}
+
+    def save_layout(self, module: str, layout: ColumnLayout) -> None:
+        self._call(self.client.save_layout, module, layout.order, sorted(layout.hidden))
 
     # -- many records -------------------------------------------------------------------------
 
@@ -361,58 +377,3 @@ def _body(selection: Selection) -> dict[str, Any]:
     if selection.ids is not None:
         return {"ids": list(selection.ids)}
     return {"filter": selection.filter or "", "search": selection.search or ""}
-
-
-class _FilterFailed(UsageError):
-    """A 400 naming a position: the list's filter did not parse."""
-
-    def __init__(self, sentence: str, position: int) -> None:
-        super().__init__(sentence)
-        self.position = position
-
-    def as_filter_error(self, expression: str) -> UsageError:
-        reason = str(self).rsplit(" (at column ", 1)[0]
-        return FilterError(reason, expression, self.position) if expression else self
-
-
-def _call(who: str, method: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Run one client call; its failure as the data layer's error with a sentence that
-    starts with `who` ("The server at http://host:8765") when it is about the server."""
-    try:
-        return method(*args, **kwargs)
-    except ApiError as error:
-        raise _translated(error, who) from None
-    except httpx.TransportError as error:
-        raise ConnectionLost(f"{who} does not answer ({_reason(error)}).") from None
-
-
-def _translated(error: ApiError, who: str) -> KafineaError:
-    if error.status == 400 and error.position is not None:
-        return _FilterFailed(error.sentence, error.position)
-    if error.status == 401:
-        return KafineaError(f"{who} refuses the token: {error.sentence}")
-    if error.status == 403:
-        return ReadOnly(error.sentence)
-    if error.status == 404:
-        return NotFound(error.sentence)
-    if error.status == 400:
-        return UsageError(error.sentence)
-    return KafineaError(error.sentence)
-
-
-def _reason(error: httpx.TransportError) -> str:
-    if isinstance(error, httpx.ConnectError):
-        return "connection refused"
-    if isinstance(error, httpx.TimeoutException):
-        return "no answer in time"
-    return type(error).__name__
-
-
-def _refuses_writes(client: Client, who: str, module: str) -> bool:
-    """Whether the token is read-only: a delete preview of no record asks for write rights
-    and changes nothing."""
-    try:
-        _call(who, client.preview_delete, module, {"ids": []})
-    except ReadOnly:
-        return True
-    return False

@@ -58,8 +58,12 @@ class ColumnLayout:
         order.insert(target, order.pop(index))
         return ColumnLayout(tuple(order), self.hidden)
 
+    def as_dict(self) -> dict[str, list[str]]:
+        """The layout as stored and as the API sends it: `{"order": [...], "hidden": [...]}`."""
+        return {"order": list(self.order), "hidden": sorted(self.hidden)}
+
     def to_json(self) -> str:
-        return json.dumps({"order": list(self.order), "hidden": sorted(self.hidden)})
+        return json.dumps(self.as_dict())
 
     @classmethod
     def from_json(cls, text: str | None) -> ColumnLayout:
@@ -69,6 +73,11 @@ class ColumnLayout:
             data: Any = json.loads(text or "{}")
         except ValueError:
             return cls()
+        return cls.from_dict(data)
+
+    @classmethod
+    def from_dict(cls, data: Any) -> ColumnLayout:
+        """`as_dict`'s shape back; anything else is the default layout (see `from_json`)."""
         if not isinstance(data, dict):
             return cls()
         order, hidden = data.get("order", []), data.get("hidden", [])

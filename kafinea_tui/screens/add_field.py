@@ -2,7 +2,8 @@
 
 Reusable: the layout manager pushes it, and so does the import wizard's mapping step when a
 column has no field to go to. It dismisses with the new Field, or None when cancelled. The
-store call runs in a worker; a refused label (a clash, no letters) shows the store's sentence
+backend's call (the workspace's store, or the server's `POST /{module}/fields`) runs in a
+worker and reads the schema again; a refused label (a clash, no letters) shows the sentence
 and leaves the dialog open to correct it.
 """
 
@@ -19,8 +20,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from kafinea_tui import keys
+from kafinea_tui.backend import Backend
 from kafinea_tui.data.schema import CUSTOM_FIELD_TYPES, Field, FieldType
-from kafinea_tui.data.store.database import Store
 from kafinea_tui.work import WorkFailed, reports
 
 
@@ -45,13 +46,13 @@ class AddFieldScreen(ModalScreen[Field | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = keys.bindings("close_screen")
 
-    def __init__(self, store: Store, module_name: str) -> None:
+    def __init__(self, backend: Backend, module_name: str) -> None:
         super().__init__()
-        self.store = store
+        self.backend = backend
         self.module_name = module_name
 
     def compose(self) -> ComposeResult:
-        module = self.store.module(self.module_name)
+        module = self.backend.module(self.module_name)
         with Vertical(id="add-field"):
             yield Static(f"Add a field to {module.label}", id="add-field-title", markup=False)
             yield Label("Label")
@@ -106,7 +107,7 @@ class AddFieldScreen(ModalScreen[Field | None]):
     @work(thread=True, exclusive=True)
     @reports
     def _add(self, label: str, type_: str, values: list[str]) -> None:
-        field = self.store.add_custom_field(self.module_name, label, type_, values)
+        field = self.backend.add_field(self.module_name, label, type_, values)
         self.post_message(self.Added(field))
 
     def on_add_field_screen_added(self, event: Added) -> None:

@@ -1,9 +1,9 @@
 """The layout manager (`f`): a module's fields with their types, which of them the module's
 list shows as columns and in which order, and adding custom fields.
 
-The fields come from the store's in-memory schema snapshot and the layout from the list below,
-so arranging them needs no query; only adding a field touches the database, in the
-AddFieldScreen's worker. It dismisses with a `LayoutChange`: the list applies the new columns at
+The fields come from the backend's schema (held in memory) and the layout from the list below,
+so arranging them needs no query; only adding a field asks the backend (the workspace's store,
+or the server the app is a client of), in the AddFieldScreen's worker. It dismisses with a `LayoutChange`: the list applies the new columns at
 once and saves them in its own worker (a screen's workers end with the screen).
 """
 
@@ -19,9 +19,9 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from kafinea_tui import keys
+from kafinea_tui.backend import Backend
 from kafinea_tui.data.list_layout import ColumnLayout
 from kafinea_tui.data.schema import Field, FieldType, Schema
-from kafinea_tui.data.store.database import Store
 from kafinea_tui.screens.add_field import AddFieldScreen
 
 # The add-field modal lives in its own file; it is exported here too, where the layout manager's
@@ -72,9 +72,11 @@ class LayoutManagerScreen(Screen[LayoutChange]):
         "toggle_column", "move_column_up", "move_column_down", "add_field", "close_screen"
     )
 
-    def __init__(self, store: Store, module_name: str, layout: ColumnLayout | None = None) -> None:
+    def __init__(
+        self, backend: Backend, module_name: str, layout: ColumnLayout | None = None
+    ) -> None:
         super().__init__()
-        self.store = store
+        self.backend = backend
         self.module_name = module_name
         self.added = False
         self.column_layout = self.first_column_layout = layout or ColumnLayout()
@@ -93,7 +95,7 @@ class LayoutManagerScreen(Screen[LayoutChange]):
     def show_fields(self, cursor: str | None = None) -> None:
         """The fields in the list's column order, each marked shown or hidden; the cursor on
         `cursor` (default: the row it was on)."""
-        module = self.store.module(self.module_name)
+        module = self.backend.module(self.module_name)
         order = self.column_layout.fields(module)
         shown = set(self.column_layout.shown(module))
         self.query_one("#fields-title", Static).update(
@@ -110,7 +112,7 @@ class LayoutManagerScreen(Screen[LayoutChange]):
                 field.label,
                 field.name,
                 field.type.value.replace("_", " "),  # `line items`, as people write it
-                describe(field, self.store.schema),
+                describe(field, self.backend.schema),
                 key=field.name,
             )
         if cursor is not None:
@@ -130,7 +132,7 @@ class LayoutManagerScreen(Screen[LayoutChange]):
         name = self.cursor_field
         if name is None:
             return
-        module = self.store.module(self.module_name)
+        module = self.backend.module(self.module_name)
         if self.column_layout.shown(module) == (name,):
             self.notify("The list shows at least one column.", severity="warning")
             return
@@ -141,12 +143,12 @@ class LayoutManagerScreen(Screen[LayoutChange]):
         name = self.cursor_field
         if name is not None:
             self.column_layout = self.column_layout.moved(
-                self.store.module(self.module_name), name, step
+                self.backend.module(self.module_name), name, step
             )
             self.show_fields(name)
 
     def action_add_field(self) -> None:
-        self.app.push_screen(AddFieldScreen(self.store, self.module_name), self._field_added)
+        self.app.push_screen(AddFieldScreen(self.backend, self.module_name), self._field_added)
 
     def _field_added(self, field: Field | None) -> None:
         if field is None:
@@ -156,7 +158,7 @@ class LayoutManagerScreen(Screen[LayoutChange]):
         self.notify(f"Added the field {field.label} ({field.name}).")
 
     def action_close(self) -> None:
-        module = self.store.module(self.module_name)
+        module = self.backend.module(self.module_name)
         changed = any(
             read(self.column_layout, module) != read(self.first_column_layout, module)
             for read in (ColumnLayout.fields, ColumnLayout.shown)

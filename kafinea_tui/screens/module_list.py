@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import BindingType
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Tab, Tabs
 
 from kafinea_tui import keys
 from kafinea_tui.backend import Backend
-from kafinea_tui.data.list_layout import ColumnLayout, save_layout
+from kafinea_tui.data.list_layout import ColumnLayout
 from kafinea_tui.data.schema import MODULE_ORDER
 from kafinea_tui.first_page import BackgroundPage
 from kafinea_tui.screens.access import writes_refused
@@ -106,6 +107,28 @@ class ModuleListScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one(Tabs).can_focus = False
         self.table.table.focus()
+        if self._first_page is None:  # a client, or a list opened alone: ask for the layouts
+            self._read_layouts()
+
+    class LayoutsRead(Message):
+        def __init__(self, layouts: dict[str, ColumnLayout]) -> None:
+            super().__init__()
+            self.layouts = layouts
+
+    @work(thread=True, group="settings")
+    @reports
+    def _read_layouts(self) -> None:
+        self.post_message(self.LayoutsRead(self.backend.layouts()))
+
+    def on_module_list_screen_layouts_read(self, event: LayoutsRead) -> None:
+        """The columns each module's list shows; the page shown is fetched again only when
+        its module was arranged (a layout saved meanwhile here is newer: it stays)."""
+        for name, layout in event.layouts.items():
+            if name in self.states:
+                self.layouts.setdefault(name, layout)
+                self.states[name].columns = self._columns(name)
+        if self.module_name in event.layouts:
+            self.table.reload(keep_cursor=True)
 
     @property
     def table(self) -> RecordTable:
@@ -225,12 +248,12 @@ class ModuleListScreen(Screen[None]):
         return self.store
 
     def action_fields(self) -> None:
-        if writes_refused(self, self.backend) or (store := self._local_store("Fields")) is None:
+        if writes_refused(self, self.backend):
             return
         from kafinea_tui.screens.layout_manager import LayoutManagerScreen
 
         layout = self.layouts.get(self.module_name)
-        screen = LayoutManagerScreen(store, self.module_name, layout)
+        screen = LayoutManagerScreen(self.backend, self.module_name, layout)
         self.app.push_screen(screen, self._fields_closed)
 
     def _fields_closed(self, change: LayoutChange | None) -> None:
@@ -247,8 +270,7 @@ class ModuleListScreen(Screen[None]):
     @work(thread=True, group="settings")
     @reports
     def _save_layout(self, name: str, layout: ColumnLayout) -> None:
-        if self.store is not None:
-            save_layout(self.store, name, layout)
+        self.backend.save_layout(name, layout)
 
     def action_import_records(self) -> None:
         if writes_refused(self, self.backend):

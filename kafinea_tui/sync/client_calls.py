@@ -73,6 +73,17 @@ class Administration:
         body = {"label": label, "type": type, "values": list(values)}
         return dict(_checked(self.http.post(f"{BASE}/{module}/fields", json=body)))
 
+    def layouts(self) -> dict[str, dict[str, list[str]]]:
+        """Each arranged module's list layout: `{"contacts": {"order": [..], "hidden": [..]}}`."""
+        return dict(self.get_json(f"{BASE}/layouts"))
+
+    def save_layout(
+        self, module: str, order: Sequence[str], hidden: Sequence[str] = ()
+    ) -> dict[str, list[str]]:
+        """Keep the module's list columns: every field in `order`, those `hidden` not shown."""
+        body = {"order": list(order), "hidden": list(hidden)}
+        return dict(_checked(self.http.put(f"{BASE}/{module}/layout", json=body)))
+
     def tokens(self) -> list[dict[str, Any]]:
         return list(self.get_json(f"{BASE}/tokens"))
 

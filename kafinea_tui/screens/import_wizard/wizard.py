@@ -271,7 +271,9 @@ class ImportWizard(Screen[ImportReport | None]):
             self.query_one(StepDuplicates).set_module(self.module)
             self.notify(f"Added the field {field.label}; column {column} now fills it.")
 
-        self.app.push_screen(AddFieldScreen(self.store, self.module.name), added)
+        from kafinea_tui.backend.local import LocalBackend
+
+        self.app.push_screen(AddFieldScreen(LocalBackend(self.store), self.module.name), added)
 
     @on(StepMapping.SaveRequested)
     def save_mapping(self, event: StepMapping.SaveRequested) -> None:

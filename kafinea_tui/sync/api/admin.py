@@ -60,19 +60,19 @@ class AdminRoutes:
             Route(f"{base}/imports", read(self.imports), methods=["GET"]),
             Route(
                 f"{base}/imports/{{batch:int}}/undo",
-                _methods(GET=read(self.undo_preview), POST=write(self.undo)),
+                methods(GET=read(self.undo_preview), POST=write(self.undo)),
                 methods=["GET", "POST"],
             ),
             Route(
                 f"{base}/tokens",
-                _methods(GET=write(self.tokens), POST=write(self.create_token)),
+                methods(GET=write(self.tokens), POST=write(self.create_token)),
                 methods=["GET", "POST"],
             ),
             Route(f"{base}/tokens/{{name}}", write(self.revoke_token), methods=["DELETE"]),
             Route(f"{base}/automation/check", read(self.check), methods=["GET"]),
             Route(
                 f"{base}/{{module}}/fields",
-                _methods(GET=read(self.fields), POST=write(self.add_field)),
+                methods(GET=read(self.fields), POST=write(self.add_field)),
                 methods=["GET", "POST"],
             ),
         ]
@@ -101,7 +101,7 @@ class AdminRoutes:
     async def add_field(self, request: Request) -> Response:
         module = self.module_of(request)
         qp.Params(request.query_params, ())
-        body = await _object(request, ("label", "type", "values"))
+        body = await json_object(request, ("label", "type", "values"))
         label, type_, values = body.get("label"), body.get("type"), body.get("values", [])
         if not isinstance(label, str) or not isinstance(type_, str):
             raise UsageError('A field needs "label" and "type", both text.')
@@ -120,7 +120,7 @@ class AdminRoutes:
 
     async def create_token(self, request: Request) -> Response:
         qp.Params(request.query_params, ())
-        body = await _object(request, ("name", "read_only"))
+        body = await json_object(request, ("name", "read_only"))
         name, read_only = body.get("name"), body.get("read_only", False)
         if not isinstance(name, str) or not isinstance(read_only, bool):
             raise UsageError('A token needs a "name" (text); "read_only" is true or false.')
@@ -144,7 +144,9 @@ class AdminRoutes:
         return JSONResponse(summary)
 
 
-def _methods(**endpoints: Callable[[Request], Any]) -> Callable[[Request], Any]:
+def methods(**endpoints: Callable[[Request], Any]) -> Callable[[Request], Any]:
+    """One endpoint a path dispatching on the method, so a 405 lists every method it takes."""
+
     async def dispatch(request: Request) -> Response:
         method = request.method if request.method != "HEAD" else "GET"
         answer: Response = await endpoints[method](request)
@@ -160,7 +162,8 @@ def _batch(request: Request) -> int:
     return number
 
 
-async def _object(request: Request, keys: tuple[str, ...]) -> dict[str, Any]:
+async def json_object(request: Request, keys: tuple[str, ...]) -> dict[str, Any]:
+    """The body, one JSON object of some of `keys` (any other key is refused, named)."""
     raw = await request.body()
     try:
         body = json.loads(raw)

@@ -62,6 +62,7 @@ from kafinea_tui.sync.api.automation import AutomationRoutes
 from kafinea_tui.sync.api.bulk import BulkRoutes
 from kafinea_tui.sync.api.changes import MAX_CHANGES, changes_after, parse_cursor
 from kafinea_tui.sync.api.errors import EXCEPTION_HANDLERS, ApiError
+from kafinea_tui.sync.api.layouts import LayoutRoutes
 from kafinea_tui.sync.api.openapi import XLSX, openapi_document
 from kafinea_tui.sync.api.records import get_record, list_records
 from kafinea_tui.sync.api.shield import DEFAULT_MAX_BODY_MB, Shield
@@ -96,6 +97,7 @@ def create_app(
     routes = [
         *AutomationRoutes(store, workspace, engine).routes(BASE, read, write),
         *admin.routes(BASE, read, write),
+        *LayoutRoutes(store, api.module, api.writes).routes(BASE, read, write),
         _route("/openapi.json", GET=api.openapi),
         _route(f"{BASE}/health", GET=api.health),
         _route(f"{BASE}/modules", GET=read(api.modules)),
