@@ -1,11 +1,14 @@
 """A mass edit's previous values saved as codes into their distinct values, and undo putting
-each record's own back (NULLs and `modified_at` included), in both saved forms."""
+each record's own back (NULLs and `modified_at` included), in every saved form: hashed codes,
+numbered codes (when hashes collide), and the single table of earlier versions."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from kafinea_tui.data.bulk import Selection, mass_update
+import pytest
+
+from kafinea_tui.data.bulk import Selection, mass_update, saved_values
 from kafinea_tui.data.importer.undo import undo_import
 from kafinea_tui.data.store.database import Store
 
@@ -61,4 +64,20 @@ def test_a_mass_edit_saved_in_the_single_table_of_earlier_versions_is_undone(
         cur.execute(f"DROP TABLE kf_edit_{batch}_values")
         cur.execute(f"ALTER TABLE kf_edit_old RENAME TO kf_edit_{batch}")
     assert undo_import(store, batch).restored == 3
+    assert contacts(store) == before
+
+
+def test_combinations_sharing_a_code_are_numbered_and_each_record_still_gets_its_own_back(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two combinations with one hash would make a code ambiguous: a code that collides always
+    (every combination's code 0) must take the numbered form, and undo stay exact."""
+    make(store)
+    before = contacts(store)
+    monkeypatch.setattr(saved_values, "CODE", "hash({}) * 0")
+    report = mass_update(store, "contacts", Selection(), {"title": "Owner"})
+    batch = report.batch or 0
+    codes = rows(store, f"SELECT count(DISTINCT code), count(*) FROM kf_edit_{batch}_values")
+    assert codes == [(5, 5)]  # Buyer, buyer, CTO, "CTO ", NULL: numbered 1..5
+    assert undo_import(store, batch).restored == 7
     assert contacts(store) == before

@@ -9,6 +9,13 @@ share their `modified_at`; edited fields are a status, a title, an owner). At wo
 has its own combination, and the values table holds them once each as the single table would.
 Undo joins the two back (`saved_rows`). A workspace's mass edits made before the codes have a
 single table `kf_edit_<batch>(id, modified_at, <fields>)`, read as it is.
+
+The code is the combination's hash (`CODE`), computed as the records are read: no join of a
+million records back to their values (the numbered codes' join cost as much as the UPDATE). The
+distinct combinations are grouped by the hash and the values together, so every record's code
+is in the values table; two combinations sharing a hash (a collision, or values equal for
+GROUP BY but not for the hash) would make a code ambiguous, and then the combinations are
+numbered and the records joined to them instead (`_save_numbered`), exact whatever the values.
 """
 
 from __future__ import annotations
@@ -20,17 +27,19 @@ import duckdb
 from kafinea_tui.data.bulk.batch import edit_table
 
 DISTINCT = "kf_edit_distinct"
+# The code of a record's saved combination: a hash of `modified_at` and the edited fields.
+CODE = "hash({})"
 
 
 def count_changing(
     cur: duckdb.DuckDBPyConnection, table: str, fields: list[str], where: str, params: Any
 ) -> int:
     """Count the records `where` (a condition on `m`) names and keep their distinct previous
-    values in a temporary table for `save_values`, in one scan."""
-    names = ", ".join(["m.modified_at", *(f"m.{n}" for n in fields)])
+    values with their codes in a temporary table for `save_values`, in one scan."""
+    names = ", ".join(["modified_at", *fields])
     cur.execute(
-        f"CREATE OR REPLACE TEMP TABLE {DISTINCT} AS SELECT {names}, count(*) AS kf_n"
-        f" FROM {table} m WHERE {where} GROUP BY ALL",
+        f"CREATE OR REPLACE TEMP TABLE {DISTINCT} AS SELECT {CODE.format(names)} AS kf_code, *"
+        f" FROM (SELECT {names}, count(*) AS kf_n FROM {table} m WHERE {where} GROUP BY ALL)",
         params,
     )
     row = cur.execute(f"SELECT coalesce(sum(kf_n), 0) FROM {DISTINCT}").fetchone()
@@ -46,20 +55,45 @@ def save_values(
     batch: int,
 ) -> None:
     """Save the previous values counted by `count_changing` for the batch: the distinct ones
-    numbered, then each record's id and code, found by a join on the values."""
+    with their codes, then each record's id and code, read in the same scan as its values."""
     saved = edit_table(batch)
-    names = ", ".join(["modified_at", *fields])
+    names = ["modified_at", *fields]
+    row = cur.execute(f"SELECT count(*) = count(DISTINCT kf_code) FROM {DISTINCT}").fetchone()
+    if row and row[0]:
+        cur.execute(
+            f"CREATE TABLE {saved}_values AS SELECT kf_code AS code, {', '.join(names)}"
+            f" FROM {DISTINCT}"
+        )
+        code = CODE.format(", ".join(f"m.{n}" for n in names))
+        cur.execute(
+            f"CREATE TABLE {saved} AS SELECT m.id, {code} AS code FROM {table} m WHERE {where}",
+            params,
+        )
+    else:
+        _save_numbered(cur, table, names, where, params, saved)
+    cur.execute(f"DROP TABLE {DISTINCT}")
+
+
+def _save_numbered(
+    cur: duckdb.DuckDBPyConnection,
+    table: str,
+    names: list[str],
+    where: str,
+    params: Any,
+    saved: str,
+) -> None:
+    """The exact form when codes would be ambiguous: the combinations numbered, each record
+    joined to its own by the values."""
     cur.execute(
-        f"CREATE TABLE {saved}_values AS SELECT row_number() OVER () AS code, {names}"
-        f" FROM {DISTINCT}"
+        f"CREATE TABLE {saved}_values AS SELECT row_number() OVER () AS code, {', '.join(names)}"
+        f" FROM (SELECT DISTINCT {', '.join(names)} FROM {DISTINCT})"
     )
-    same = " AND ".join(f"v.{n} IS NOT DISTINCT FROM m.{n}" for n in ["modified_at", *fields])
+    same = " AND ".join(f"v.{n} IS NOT DISTINCT FROM m.{n}" for n in names)
     cur.execute(
         f"CREATE TABLE {saved} AS SELECT m.id, v.code FROM {table} m"
         f" JOIN {saved}_values v ON {same} WHERE {where}",
         params,
     )
-    cur.execute(f"DROP TABLE {DISTINCT}")
 
 
 def saved_rows(cur: duckdb.DuckDBPyConnection, batch: int) -> str:
