@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -23,10 +24,20 @@ from kafinea_tui.data.values import (
 )
 
 
+@functools.cache
+def _connection() -> duckdb.DuckDBPyConnection:
+    """One in-memory database for the module's parses: connecting costs more than a parse (a
+    property test parses hundreds of lists), and a parse keeps no state but its own table."""
+    return duckdb.connect()
+
+
 def parse(kind: FieldType, cells: list[str | None], **options: Any) -> list[tuple[Any, Any]]:
-    cur = duckdb.connect()
-    cur.execute("CREATE TABLE cells (i INTEGER, v VARCHAR)")
-    cur.executemany("INSERT INTO cells VALUES (?, ?)", list(enumerate(cells)))
+    cur = _connection()
+    cur.execute(
+        "CREATE OR REPLACE TEMP TABLE cells AS SELECT"
+        " (generate_subscripts($1::VARCHAR[], 1) - 1)::INTEGER AS i, unnest($1::VARCHAR[]) AS v",
+        [cells],
+    )
     params = Params()
     text = clean_sql("v")
     parsed = parse_sql(
