@@ -13,11 +13,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kafinea_tui.data.collation import collation_for, environment_locale
 from kafinea_tui.data.errors import WorkspaceError
-from kafinea_tui.data.store.database import Store
+
+if TYPE_CHECKING:  # DuckDB loads when a store opens, not when the command line is parsed
+    from kafinea_tui.data.store.database import Store
 
 DB_NAME = "kafinea.duckdb"
 CONFIG_NAME = "config.toml"
@@ -89,6 +91,8 @@ class Workspace:
 
     def open_store(self) -> Store:
         """The workspace's store, with config.toml's workflows firing in its writes."""
+        from kafinea_tui.data.store.database import Store
+
         self.prepare()
         store = Store.open(self.db_path)
         try:

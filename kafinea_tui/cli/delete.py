@@ -14,11 +14,11 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from kafinea_tui.cli.selection_options import add_selection, print_details, selection_from
-from kafinea_tui.data.bulk.report import BulkReport, counted
 from kafinea_tui.data.errors import KafineaError, UsageError
 from kafinea_tui.workspace import Workspace
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the bulk engine (and DuckDB) loads when the command runs
+    from kafinea_tui.data.bulk.report import BulkReport
     from kafinea_tui.sync.client import Client
 
 
@@ -76,6 +76,8 @@ def _asking(args: argparse.Namespace) -> bool:
 
 def _confirmed(count: int, sentences: list[str], label: str) -> bool:
     """Ask on the terminal; False (having said so) when nothing matches."""
+    from kafinea_tui.data.bulk.report import counted
+
     if not count:
         print(f"No {label} match; nothing was deleted.")
         return False
@@ -90,6 +92,8 @@ def _confirmed(count: int, sentences: list[str], label: str) -> bool:
 
 
 def _reported(args: argparse.Namespace, report: BulkReport, label: str) -> int:
+    from kafinea_tui.data.bulk.report import counted
+
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False))
         return 0

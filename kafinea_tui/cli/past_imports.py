@@ -7,10 +7,10 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from kafinea_tui.arguments import whole_number
-from kafinea_tui.data.importer.undo import BatchInfo, UndoReport, list_batches, undo_import
 from kafinea_tui.workspace import Workspace
 
 if TYPE_CHECKING:
+    from kafinea_tui.data.importer.undo import UndoReport
     from kafinea_tui.sync.client import Client
 
 
@@ -25,6 +25,8 @@ def register(subparsers: Any) -> None:
 
 
 def run_list(args: argparse.Namespace, workspace: Workspace) -> int:
+    from kafinea_tui.data.importer.undo import list_batches
+
     with workspace.opened_store() as store:
         batches = [b.as_dict() for b in list_batches(store)]
     return _listed(args, batches)
@@ -36,6 +38,8 @@ def run_list_remote(args: argparse.Namespace, workspace: Workspace, client: Clie
 
 def _listed(args: argparse.Namespace, shapes: list[dict[str, Any]]) -> int:
     """Past imports from their JSON shape, whoever read them (this process or the owner)."""
+    from kafinea_tui.data.importer.undo import BatchInfo
+
     if args.json:
         print(json.dumps(shapes, ensure_ascii=False))
         return 0
@@ -61,12 +65,16 @@ def _listed(args: argparse.Namespace, shapes: list[dict[str, Any]]) -> int:
 
 
 def run_undo(args: argparse.Namespace, workspace: Workspace) -> int:
+    from kafinea_tui.data.importer.undo import undo_import
+
     with workspace.opened_store() as store:
         report = undo_import(store, args.batch)
     return _undone(args, report)
 
 
 def run_undo_remote(args: argparse.Namespace, workspace: Workspace, client: Client) -> int:
+    from kafinea_tui.data.importer.undo import UndoReport
+
     return _undone(args, UndoReport.from_dict(client.undo(args.batch)))
 
 

@@ -12,10 +12,10 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-from kafinea_tui.data.store.tokens import TokenInfo, create_token, list_tokens, revoke_token
 from kafinea_tui.workspace import Workspace
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the store (and DuckDB) loads when the command runs
+    from kafinea_tui.data.store.tokens import TokenInfo
     from kafinea_tui.sync.client import Client
 
 
@@ -37,6 +37,8 @@ def register(subparsers: Any) -> None:
 
 
 def run_create(args: argparse.Namespace, workspace: Workspace) -> int:
+    from kafinea_tui.data.store.tokens import create_token
+
     with workspace.opened_store() as store:
         token = create_token(store, args.name, read_only=args.read_only)
     return _created(args, token)
@@ -58,12 +60,16 @@ def _created(args: argparse.Namespace, token: str) -> int:
 
 
 def run_list(args: argparse.Namespace, workspace: Workspace) -> int:
+    from kafinea_tui.data.store.tokens import list_tokens
+
     with workspace.opened_store() as store:
         tokens = list_tokens(store)
     return _listed(args, tokens)
 
 
 def run_list_remote(args: argparse.Namespace, workspace: Workspace, client: Client) -> int:
+    from kafinea_tui.data.store.tokens import TokenInfo
+
     return _listed(args, [TokenInfo.from_dict(t) for t in client.tokens()])
 
 
@@ -80,6 +86,8 @@ def _listed(args: argparse.Namespace, tokens: list[TokenInfo]) -> int:
 
 
 def run_revoke(args: argparse.Namespace, workspace: Workspace) -> int:
+    from kafinea_tui.data.store.tokens import revoke_token
+
     with workspace.opened_store() as store:
         revoke_token(store, args.name)
     print(f"Revoked the API token {args.name!r}.")

@@ -12,11 +12,11 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from kafinea_tui.cli.selection_options import add_selection, print_details, selection_from
-from kafinea_tui.data.bulk.report import BulkReport, counted
 from kafinea_tui.data.errors import UsageError
 from kafinea_tui.workspace import Workspace
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the bulk engine (and DuckDB) loads when the command runs
+    from kafinea_tui.data.bulk.report import BulkReport
     from kafinea_tui.sync.client import Client
 
 
@@ -92,6 +92,8 @@ def run_remote(args: argparse.Namespace, workspace: Workspace, client: Client) -
 
 
 def _reported(args: argparse.Namespace, report: BulkReport, label: str) -> int:
+    from kafinea_tui.data.bulk.report import counted
+
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False))
         return 0

@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-import duckdb
+if TYPE_CHECKING:  # a connection is passed in: `--help` and the parser never load DuckDB
+    import duckdb
 
 ROOT_COLLATION = "en"
 _NOT_LOCALES = frozenset({"nfc", "noaccent", "nocase", "icu_noaccent", "binary"})

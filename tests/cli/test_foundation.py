@@ -220,13 +220,16 @@ def test_headless_commands_do_not_import_textual(cli_env: dict[str, str], ws: st
 
 
 def test_the_parser_does_not_load_the_import_export_or_api_engines(cli_env: dict[str, str]) -> None:
-    """Every start of the app builds the parser first; the engines load when a command runs."""
+    """Every start of the app and every command builds the parser first; the engines, the
+    database and the HTTP client load when a command runs (`--help` and a mistyped option
+    answer without them, and a command through the owner never loads DuckDB for its parser)."""
     code = (
         "import sys\n"
         "from kafinea_tui.cli.main import build_parser\n"
         "build_parser()\n"
         "engines = ('kafinea_tui.data.importer.run', 'kafinea_tui.data.exporter.run',"
-        " 'kafinea_tui.sync.api.app', 'pyarrow', 'starlette')\n"
+        " 'kafinea_tui.sync.api.app', 'kafinea_tui.data.store.database',"
+        " 'kafinea_tui.data.bulk', 'duckdb', 'pyarrow', 'starlette', 'httpx', 'textual')\n"
         "loaded = sorted(m for m in engines if m in sys.modules)\n"
         "assert not loaded, loaded\n"
     )
