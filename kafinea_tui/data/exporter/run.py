@@ -2,8 +2,9 @@
 
 DuckDB writes the file (`COPY (SELECT ...) TO`, through the relation API so that the path is
 an argument, never SQL text) into a temporary file beside the target; a legacy encoding is then
-transcoded in streamed chunks; finally the temporary file is renamed over the target. Whatever
-fails (a full disk, a character the encoding cannot hold, Ctrl-C, a `Cancellation`) removes the
+transcoded in streamed chunks; finally the temporary file is renamed over the target. To a
+stream (standard output, an HTTP answer), a UTF-8 file is sent as DuckDB writes it (`follow`),
+a transcoded one once written. Whatever fails (a full disk, a character the encoding cannot hold, Ctrl-C, a `Cancellation`) removes the
 temporary files, so a failed export never leaves a partial file behind nor touches an existing
 one. A cancellation interrupts the running COPY; a progress callback that raises stops it too.
 
@@ -20,7 +21,9 @@ import os
 import shutil
 import tempfile
 import threading
+from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import BinaryIO
 
@@ -29,6 +32,7 @@ import duckdb
 from kafinea_tui.data.cancel import Cancellation, ticking
 from kafinea_tui.data.errors import UsageError
 from kafinea_tui.data.exporter.encoding import unencodable
+from kafinea_tui.data.exporter.follow import following
 from kafinea_tui.data.exporter.options import ExportOptions
 from kafinea_tui.data.exporter.plan import ExportPlan, list_query, plan_export
 from kafinea_tui.data.exporter.sql import scope_where
@@ -49,6 +53,9 @@ from kafinea_tui.data.query import count_where
 from kafinea_tui.data.store.database import Store
 
 __all__ = ["CANCELLED", "ExportResult", "count_scope", "export_csv", "export_file"]
+
+Counted = Callable[[int], None]  # hears an export's record count before its file is written
+Writer = Callable[[Store, ExportOptions, Path | BinaryIO, Progress], ExportResult]
 
 
 def count_scope(store: Store, options: ExportOptions) -> int:
@@ -72,15 +79,20 @@ def export_file(
     target: Path | BinaryIO,
     progress: Progress | None = None,
     cancellation: Cancellation | None = None,
+    *,
+    counted: Counted | None = None,
 ) -> ExportResult:
     """Write the scope in the options' format: CSV here, a workbook in `exporter.xlsx`.
-    `cancellation` stops it from another thread (`Cancelled`, no file written)."""
+    `cancellation` stops it from another thread (`Cancelled`, no file written). `counted`
+    (CSV only) hears the record count before the first byte is written: an HTTP answer sends
+    it as a header before the file it streams."""
+    writer: Writer
     if options.format == "xlsx":
         from kafinea_tui.data.exporter.xlsx import write_xlsx
 
         writer = write_xlsx
     elif options.format == "csv":
-        writer = _export_csv
+        writer = partial(_export_csv, counted=counted)
     else:
         raise UsageError(f"Unknown export format {options.format!r}; use csv or xlsx.")
     cancel = cancellation or Cancellation()
@@ -97,17 +109,27 @@ def export_csv(
     target: Path | BinaryIO,
     progress: Progress | None = None,
     cancellation: Cancellation | None = None,
+    *,
+    counted: Counted | None = None,
 ) -> ExportResult:
-    """Write the scope as CSV to a path (atomically) or a binary stream; returns what was written."""
-    return export_file(store, replace(options, format="csv"), target, progress, cancellation)
+    """Write the scope as CSV to a path (atomically) or a binary stream (UTF-8 as DuckDB
+    writes it, `follow`); returns what was written."""
+    options = replace(options, format="csv")
+    return export_file(store, options, target, progress, cancellation, counted=counted)
 
 
 def _export_csv(
-    store: Store, options: ExportOptions, target: Path | BinaryIO, report: Progress
+    store: Store,
+    options: ExportOptions,
+    target: Path | BinaryIO,
+    report: Progress,
+    counted: Counted | None = None,
 ) -> ExportResult:
     plan = plan_export(store, options)
     report(0.0)
     count = count_where(store, store.module(options.module).table, *plan.where)
+    if counted is not None:
+        counted(count)
     stream: BinaryIO | None = None
     if isinstance(target, Path):
         final: Path | None = check_target(target)
@@ -116,12 +138,13 @@ def _export_csv(
         final, stream, directory = None, target, Path(tempfile.gettempdir())
     temporary: list[Path] = []
     try:
-        written = _write(store, plan, directory, temporary, report)
+        written = _write(store, plan, directory, temporary, report, stream)
         if stream is not None:
-            with written.open("rb") as source:
-                shutil.copyfileobj(source, stream, CHUNK)
+            if written is not None:
+                with written.open("rb") as source:
+                    shutil.copyfileobj(source, stream, CHUNK)
             stream.flush()
-        elif final is not None:
+        elif written is not None and final is not None:
             os.replace(written, final)
     except OSError as error:
         raise os_error(error, final) from None
@@ -136,10 +159,21 @@ def _export_csv(
 
 
 def _write(
-    store: Store, plan: ExportPlan, directory: Path, temporary: list[Path], report: Progress
-) -> Path:
-    """Write the CSV into temporary files in `directory`; returns the finished one."""
+    store: Store,
+    plan: ExportPlan,
+    directory: Path,
+    temporary: list[Path],
+    report: Progress,
+    stream: BinaryIO | None = None,
+) -> Path | None:
+    """Write the CSV into temporary files in `directory`; returns the finished one, or None
+    when it went to `stream` as DuckDB wrote it (UTF-8, which needs no transcoding)."""
     utf8 = temp_file(directory, temporary)
+    if stream is not None and (plan.codec == "utf-8" or plan.header_bom):
+        with following(utf8, stream, store.cursor()):
+            _copy(store, plan, utf8, report)
+        report(0.9)
+        return None
     _copy(store, plan, utf8, report)
     report(0.9)
     if plan.codec == "utf-8" or plan.header_bom:
@@ -162,7 +196,17 @@ def _copy(store: Store, plan: ExportPlan, path: Path, report: Progress) -> None:
     cursor.execute("SET enable_progress_bar_print = false")
     try:
         relation = cursor.sql(plan.sql, params=plan.params)
-        relation.to_csv(str(path), sep=plan.delimiter, header=True, quotechar='"', na_rep="")
+        # Into `path` itself, not a file of DuckDB's renamed over it at the end (its default
+        # for a file that exists): `path` is already our temporary file, and `follow` reads
+        # it as it is written.
+        relation.to_csv(
+            str(path),
+            sep=plan.delimiter,
+            header=True,
+            quotechar='"',
+            na_rep="",
+            use_tmp_file=False,
+        )
     except duckdb.IOException as error:
         if not failed:
             raise _io_error(error, path) from None
