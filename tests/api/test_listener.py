@@ -8,6 +8,7 @@ writes through the socket and writes made in the owner's own threads never confl
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import socket
@@ -21,7 +22,7 @@ import pytest
 from kafinea_tui import __version__
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.data.store.tokens import create_token
-from kafinea_tui.sync.api.listener import Listener
+from kafinea_tui.sync.api.listener import Listener, tcp_server_socket
 from kafinea_tui.sync.owner import OwnerRecord, find_owner, reachable, write_record
 from kafinea_tui.workspace import Workspace
 
@@ -161,3 +162,31 @@ def _a_dead_pid() -> int:
         os._exit(0)
     os.waitpid(pid, 0)
     return pid
+
+
+def test_tcp_connections_send_small_answers_at_once() -> None:
+    """asyncio (under uvicorn) turns Nagle's algorithm off on the connections of the TCP
+    socket: an answer written in two parts then never waits for the client's delayed ACK
+    (40 ms a request with a socket of `socket.create_server`, which has no protocol set)."""
+    nodelay: list[int] = []
+
+    class Probe(asyncio.Protocol):
+        def connection_made(self, transport: asyncio.BaseTransport) -> None:
+            sock = transport.get_extra_info("socket")
+            nodelay.append(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+            transport.close()
+
+    async def accept_one() -> None:
+        server = await asyncio.get_running_loop().create_server(
+            Probe, sock=tcp_server_socket("127.0.0.1", 0)
+        )
+        port = server.sockets[0].getsockname()[1]
+        _reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        while not nodelay:
+            await asyncio.sleep(0.01)
+        writer.close()
+        server.close()
+        await server.wait_closed()
+
+    asyncio.run(asyncio.wait_for(accept_one(), 30))
+    assert nodelay and nodelay[0] != 0

@@ -72,7 +72,7 @@ class Listener:
         if self._tcp is not None:
             return self.tcp_address or ""
         try:
-            sock = socket.create_server((host, port), family=_family(host))
+            sock = tcp_server_socket(host, port)
         except OSError as error:
             raise KafineaError(
                 f"Cannot serve on {host}:{port}: {error.strerror or error}; is the port in use, "
@@ -163,6 +163,27 @@ class _Served:
         self.thread.join(timeout=GRACE + 5)
         for sock in self.sockets:
             sock.close()
+
+
+def tcp_server_socket(host: str, port: int) -> socket.socket:
+    """A listening TCP socket whose connections send small answers at once.
+
+    Made with the protocol named (IPPROTO_TCP): asyncio turns Nagle's algorithm off
+    (TCP_NODELAY) only on connections of such a socket, and `socket.create_server` leaves the
+    protocol 0. With Nagle on, an answer written in two parts (uvicorn writes the headers, then
+    the body) waited for the client's delayed acknowledgement: 40 ms a request on Linux, where
+    a request through uvicorn's own socket took under 1 ms."""
+    family = _family(host)
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    try:
+        if os.name == "posix":  # as create_server: a restarted server takes its port at once
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen()
+    except BaseException:
+        sock.close()
+        raise
+    return sock
 
 
 def _family(host: str) -> socket.AddressFamily:
