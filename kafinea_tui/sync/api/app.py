@@ -38,7 +38,7 @@ from starlette.routing import Route
 
 from kafinea_tui import __version__
 from kafinea_tui.arguments import sort_terms
-from kafinea_tui.data.cancel import hold_for_tests
+from kafinea_tui.data.cancel import Cancellation, hold_for_tests
 from kafinea_tui.data.errors import UsageError
 from kafinea_tui.data.exporter.run import export_file
 from kafinea_tui.data.importer.plan import Duplicates
@@ -61,6 +61,7 @@ from kafinea_tui.sync.api.app_support import AppSupportRoutes
 from kafinea_tui.sync.api.automation import AutomationRoutes
 from kafinea_tui.sync.api.bulk import BulkRoutes
 from kafinea_tui.sync.api.changes import MAX_CHANGES, changes_after, parse_cursor
+from kafinea_tui.sync.api.disconnect import cancelled_on_disconnect
 from kafinea_tui.sync.api.errors import EXCEPTION_HANDLERS, ApiError
 from kafinea_tui.sync.api.export_stream import stream_export
 from kafinea_tui.sync.api.layouts import LayoutRoutes
@@ -322,9 +323,16 @@ class _Api:
             finally:
                 await run_in_threadpool(handle.close)
 
+            stop = Cancellation()
+
             def work() -> dict[str, Any]:
                 report = run_import(
-                    self.store, plan, dry_run=dry_run, shared=True, progress=hold_for_tests()
+                    self.store,
+                    plan,
+                    dry_run=dry_run,
+                    shared=True,
+                    progress=hold_for_tests(stop),
+                    cancellation=stop,
                 )
                 if extras.save_mapping:
                     if self.workspace is None:
@@ -334,7 +342,9 @@ class _Api:
                     )
                 return report.as_dict(details=extras.details)
 
-            return JSONResponse(await self.writes.run(work))
+            async with cancelled_on_disconnect(request, stop):  # a client gone: rolled back
+                answer = await self.writes.run(work)
+            return JSONResponse(answer)
 
     async def export_csv(self, request: Request) -> Response:
         module = self.module(request)
