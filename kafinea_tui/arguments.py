@@ -66,6 +66,35 @@ def build_plan(args: argparse.Namespace, workspace: Workspace) -> ImportPlan:
     return plan
 
 
+def plan_params(plan: ImportPlan, dry_run: bool = False) -> list[tuple[str, str]]:
+    """The plan as the import route's query parameters (the CLI's option names), from which
+    the server's `build_plan` makes the same plan again: how the CLI and the app hand an import
+    to a server. Every option is sent, defaults included, so the server's own defaults never
+    decide; a column holding `=` is fine (`map` splits at the last one, fields have none)."""
+    options = plan.csv
+    params = [
+        ("encoding", options.encoding),
+        ("delimiter", options.delimiter),
+        ("date_format", plan.date_format),
+        ("decimal", plan.decimal),
+    ]
+    if options.sheet:
+        params.append(("sheet", str(options.sheet)))
+    if plan.duplicates is not None:
+        params.append(("duplicates", Duplicates(plan.duplicates).value))
+    params += [("match", name) for name in plan.match]  # also groups a sales order's lines
+    params += [("map", f"{column}={target}") for column, target in plan.mapping.items()]
+    params += [("default", f"{name}={value}") for name, value in plan.defaults.items()]
+    params += [("reference_key", f"{name}={key}") for name, key in plan.reference_keys.items()]
+    flags = {
+        "no_header": not options.header,
+        "dry_run": dry_run,
+        "no_create_related": not plan.create_related,
+        "no_formula_guard": not plan.formula_guard,
+    }
+    return params + [(name, "true") for name, on in flags.items() if on]
+
+
 def options_from_args(args: argparse.Namespace) -> ExportOptions:
     ids = record_ids(args.ids) if args.ids is not None else ()
     scope = args.scope

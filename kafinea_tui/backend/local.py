@@ -19,7 +19,9 @@ from kafinea_tui.data.errors import KafineaError
 from kafinea_tui.data.exporter.options import ExportOptions
 from kafinea_tui.data.exporter.run import ExportResult, count_scope, export_file
 from kafinea_tui.data.importer import undo
+from kafinea_tui.data.importer.plan import ImportPlan, ImportReport
 from kafinea_tui.data.importer.rows import RowPlan, update_record, write_rows
+from kafinea_tui.data.importer.run import run_import
 from kafinea_tui.data.importer.undo import BatchInfo, UndoReport
 from kafinea_tui.data.list_layout import ColumnLayout
 from kafinea_tui.data.query import ListQuery, Page
@@ -27,11 +29,13 @@ from kafinea_tui.data.record_view import RecordView
 from kafinea_tui.data.schema import Field, Module, Schema
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.data.store.settings import (
+    IMPORT_FOLDER,
     LAST_MODULE,
     export_choices_key,
     get_json_setting,
     get_setting,
     keep_json_setting,
+    keep_setting,
     set_setting,
 )
 
@@ -173,3 +177,23 @@ class LocalBackend:
 
     def undo(self, batch: int) -> UndoReport:
         return undo.undo_import(self.store, batch)
+
+    # -- import -------------------------------------------------------------------------------
+
+    def import_file(
+        self,
+        plan: ImportPlan,
+        dry_run: bool = False,
+        progress: Progress | None = None,
+        cancellation: Cancellation | None = None,
+    ) -> ImportReport:
+        return run_import(
+            self.store, plan, dry_run=dry_run, progress=progress, cancellation=cancellation
+        )
+
+    def import_folder(self) -> Path | None:
+        folder = get_setting(self.store, IMPORT_FOLDER)
+        return Path(folder) if folder else None
+
+    def remember_import_folder(self, folder: Path) -> None:
+        keep_setting(self.store, IMPORT_FOLDER, str(folder.expanduser().absolute()))

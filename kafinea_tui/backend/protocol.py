@@ -18,6 +18,7 @@ from kafinea_tui.data.cancel import Cancellation
 from kafinea_tui.data.errors import KafineaError
 from kafinea_tui.data.exporter.options import ExportOptions
 from kafinea_tui.data.exporter.target import ExportResult
+from kafinea_tui.data.importer.plan import ImportPlan, ImportReport
 from kafinea_tui.data.importer.undo import BatchInfo, UndoReport
 from kafinea_tui.data.list_layout import ColumnLayout
 from kafinea_tui.data.query import ListQuery, Page
@@ -183,3 +184,27 @@ class Backend(Protocol):
     def undo_preview(self, batch: int) -> UndoReport: ...
 
     def undo(self, batch: int) -> UndoReport: ...
+
+    # -- import -------------------------------------------------------------------------------
+
+    def import_file(
+        self,
+        plan: ImportPlan,
+        dry_run: bool = False,
+        progress: Progress | None = None,
+        cancellation: Cancellation | None = None,
+    ) -> ImportReport:
+        """Run (or test) the import of `plan.csv.path`, a file on this machine: the importer
+        here, or the file streamed to the server, which imports it. The report carries the
+        file's columns and the failed rows' cells (the wizard saves them as a CSV); a
+        cancellation stops it (`Cancelled`) and nothing is written."""
+        ...
+
+    def import_folder(self) -> Path | None:
+        """The folder the import wizard found its last file in (on this machine), or None."""
+        ...
+
+    def remember_import_folder(self, folder: Path) -> None:
+        """Keep it for the next wizard: the workspace's setting, or (a client: the path is
+        this machine's, not the server's) for as long as this process runs."""
+        ...

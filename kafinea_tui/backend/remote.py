@@ -21,8 +21,9 @@ import duckdb
 import httpx
 
 from kafinea_tui import __version__
-from kafinea_tui.backend import convert
+from kafinea_tui.backend import convert, remote_import
 from kafinea_tui.backend.failures import FilterFailed, call, refuses_writes
+from kafinea_tui.backend.params import export_params, selection_body
 from kafinea_tui.backend.protocol import ConnectionLost, Progress
 from kafinea_tui.data.bulk.report import BulkReport, DeleteImpact, UpdatePreview
 from kafinea_tui.data.bulk.selection import Selection
@@ -30,6 +31,7 @@ from kafinea_tui.data.cancel import Cancellation, Cancelled
 from kafinea_tui.data.errors import KafineaError, NotFound, UsageError
 from kafinea_tui.data.exporter.options import ExportOptions
 from kafinea_tui.data.exporter.target import CANCELLED, ExportResult
+from kafinea_tui.data.importer.plan import ImportPlan, ImportReport
 from kafinea_tui.data.importer.undo import BatchInfo, UndoReport
 from kafinea_tui.data.list_layout import ColumnLayout
 from kafinea_tui.data.query import ListQuery, Page, page_fields
@@ -66,10 +68,13 @@ class RemoteBackend:
         where: str,
         transport: httpx.BaseTransport | None = None,
         who: str | None = None,
+        socket: str | None = None,
     ) -> RemoteBackend:
-        """Reach the server at `url`: its version, the schema, and whether the token writes.
-        Each way this fails is one sentence (a KafineaError)."""
+        """Reach the server at `url` (through the Unix `socket` when given): its version, the
+        schema, and whether the token writes. Each way this fails is one sentence."""
         who = who or f"The server at {where}"
+        if socket is not None and transport is None:
+            transport = httpx.HTTPTransport(uds=socket)
         client = Client(url, token, timeout=30.0, transport=transport)
         try:
             health = call(who, client.health)
@@ -84,7 +89,15 @@ class RemoteBackend:
         except BaseException:
             client.close()
             raise
-        return cls(client, where, schema, read_only, who)
+        backend = cls(client, where, schema, read_only, who)
+        if socket is not None or transport is None:  # a connection of its own for an import
+            backend._import_client = lambda: Client(
+                url,
+                token,
+                timeout=httpx.Timeout(None, connect=30.0),  # a big import answers when done
+                transport=httpx.HTTPTransport(uds=socket) if socket is not None else None,
+            )
+        return backend
 
     # -- the interface's properties -----------------------------------------------------------
 
@@ -276,7 +289,9 @@ class RemoteBackend:
     def preview_update(
         self, module: str, selection: Selection, values: dict[str, str], limit: int
     ) -> UpdatePreview:
-        data = self._call(self.client.preview_update, module, _body(selection), values, limit)
+        data = self._call(
+            self.client.preview_update, module, selection_body(selection), values, limit
+        )
         return convert.update_preview(data)
 
     def mass_update(
@@ -286,18 +301,20 @@ class RemoteBackend:
         values: dict[str, str],
         progress: Progress | None = None,
     ) -> BulkReport:
-        report = self._call(self.client.update_many, module, _body(selection), values)
+        report = self._call(self.client.update_many, module, selection_body(selection), values)
         if progress is not None:
             progress(1.0)
         return convert.bulk_report(report)
 
     def delete_impact(self, module: str, selection: Selection) -> DeleteImpact:
         return convert.delete_impact(
-            self._call(self.client.preview_delete, module, _body(selection))
+            self._call(self.client.preview_delete, module, selection_body(selection))
         )
 
     def mass_delete(self, module: str, selection: Selection) -> BulkReport:
-        return convert.bulk_report(self._call(self.client.delete_many, module, _body(selection)))
+        return convert.bulk_report(
+            self._call(self.client.delete_many, module, selection_body(selection))
+        )
 
     # -- export -------------------------------------------------------------------------------
 
@@ -350,30 +367,26 @@ class RemoteBackend:
     def undo(self, batch: int) -> UndoReport:
         return convert.undo_report(self._call(self.client.undo, batch))
 
+    # -- import -------------------------------------------------------------------------------
 
-def export_params(options: ExportOptions) -> dict[str, Any]:
-    """The export's options as the export route's query parameters (the CLI's words)."""
-    params: dict[str, Any] = {
-        "scope": options.scope,
-        "filter": options.filter or None,
-        "search": options.search or None,
-        "ids": ",".join(str(i) for i in options.ids) or None,
-        "sort": [f"{name}:desc" if desc else name for name, desc in options.sort] or None,
-        "fields": ",".join(options.fields) if options.fields else None,
-        "header": options.header,
-        "delimiter": options.delimiter,
-        "encoding": options.encoding,
-        "decimal": options.decimal,
-        "no_formula_guard": not options.formula_guard,
-        "format": options.format,
-    }
-    if options.scope == "page":
-        params |= {"page": options.page, "page_size": options.page_size}
-    return params
+    _import_folder: Path | None = None  # this machine's: the server's would mean nothing here
+    _import_client: Callable[[], Client] | None = None  # a fresh connection (set by connect)
 
+    def import_file(
+        self,
+        plan: ImportPlan,
+        dry_run: bool = False,
+        progress: Progress | None = None,
+        cancellation: Cancellation | None = None,
+    ) -> ImportReport:
+        stop = cancellation or Cancellation()
+        if self._import_client is None:  # a transport of the caller's: a stop ends the upload
+            return self._call(remote_import.import_file, self.client, plan, dry_run, progress, stop)
+        with self._import_client() as client:
+            return self._call(remote_import.import_file, client, plan, dry_run, progress, stop)
 
-def _body(selection: Selection) -> dict[str, Any]:
-    """A selection as the bulk routes' body."""
-    if selection.ids is not None:
-        return {"ids": list(selection.ids)}
-    return {"filter": selection.filter or "", "search": selection.search or ""}
+    def import_folder(self) -> Path | None:
+        return self._import_folder
+
+    def remember_import_folder(self, folder: Path) -> None:
+        self._import_folder = folder.expanduser().absolute()

@@ -15,16 +15,16 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kafinea_tui.arguments import build_plan
+from kafinea_tui.arguments import build_plan, plan_params
 from kafinea_tui.cli.cancellable import run_cancellable
 from kafinea_tui.data.cancel import hold_for_tests
 from kafinea_tui.data.csv_dialect import DELIMITERS, ENCODINGS
 from kafinea_tui.data.errors import KafineaError, UsageError
-from kafinea_tui.data.importer.plan import Duplicates, ImportReport
+from kafinea_tui.data.importer.plan import Duplicates, ImportPlan, ImportReport
 from kafinea_tui.workspace import Workspace
 
 if TYPE_CHECKING:
-    from kafinea_tui.sync.client import Client
+    from kafinea_tui.sync.client import Client, Params
 
 SHOWN_ERRORS = 20
 
@@ -103,7 +103,9 @@ def run_remote(args: argparse.Namespace, workspace: Workspace, client: Client) -
     from kafinea_tui.cli.remote import translated
     from kafinea_tui.sync.client import ApiError
 
-    build_plan(args, workspace)  # the options' own errors, as alone, before sending anything
+    # The options' own errors (and a saved mapping's), as alone, before sending anything;
+    # the server builds the same plan again from its parameters.
+    plan = build_plan(args, workspace)
     if not args.file.exists():
         raise KafineaError(f"The file {args.file} does not exist.")
     try:
@@ -112,7 +114,7 @@ def run_remote(args: argparse.Namespace, workspace: Workspace, client: Client) -
         raise KafineaError(f"Cannot read {args.file}: {error.strerror or error}.") from None
     try:
         with handle:
-            shape = client.import_file(args.module, handle, params=import_params(args)).data
+            shape = client.import_file(args.module, handle, params=import_params(args, plan)).data
     except ApiError as error:
         if error.status == 404:  # the module: as alone, nothing could be imported (exit 1)
             raise KafineaError(error.sentence) from None
@@ -120,25 +122,14 @@ def run_remote(args: argparse.Namespace, workspace: Workspace, client: Client) -
     return _reported(args, ImportReport.from_dict(shape))
 
 
-def import_params(args: argparse.Namespace) -> list[tuple[str, str | int | float | bool | None]]:
-    """The command's options as the import route's query parameters (the same names)."""
-    params: list[tuple[str, str | int | float | bool | None]] = [
-        ("filename", str(args.file)),
-        ("details", "true"),
-    ]
-    for name in ("encoding", "delimiter", "duplicates", "mapping", "date_format", "decimal"):
-        if getattr(args, name):
-            params.append((name, str(getattr(args, name))))
-    if args.sheet:
-        params.append(("sheet", str(args.sheet)))
+def import_params(args: argparse.Namespace, plan: ImportPlan) -> Params:
+    """The command's plan as the import route's query parameters (`plan_params`, the app's
+    words too), with the file's name for past imports, a mapping to save, and the report's
+    details (the failed rows' cells, for `--errors FILE`)."""
+    params: Params = [("filename", str(args.file)), ("details", "true")]
     if args.save_mapping:
         params.append(("save_mapping", args.save_mapping))
-    for name in ("match", "map", "default", "reference_key"):
-        params.extend((name, value) for value in getattr(args, name) or [])
-    for name in ("no_header", "dry_run", "no_create_related", "no_formula_guard"):
-        if getattr(args, name):
-            params.append((name, "true"))
-    return params
+    return [*params, *plan_params(plan, dry_run=args.dry_run)]
 
 
 def _reported(args: argparse.Namespace, report: ImportReport) -> int:

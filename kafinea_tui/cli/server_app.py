@@ -64,14 +64,11 @@ def owner_name(owner: OwnerRecord) -> str:
 def owner_backend(owner: OwnerRecord) -> RemoteBackend:
     """The workspace is open in another process: work through its socket, which gives full
     rights (the file system's permissions are the credential), so no token."""
-    import httpx
-
     from kafinea_tui.backend.remote import RemoteBackend
 
-    transport = httpx.HTTPTransport(uds=owner.socket)
     who = f"The workspace's owner, {owner.describe()},"
     return RemoteBackend.connect(
-        "http://kafinea", None, owner_name(owner), transport=transport, who=who
+        "http://kafinea", None, owner_name(owner), who=who, socket=owner.socket
     )
 
 

@@ -275,14 +275,12 @@ class ModuleListScreen(Screen[None]):
     def action_import_records(self) -> None:
         if writes_refused(self, self.backend):
             return
-        if (store := self._local_store("The import wizard")) is None:
-            return
         try:
             from kafinea_tui.screens.import_wizard import ImportWizard
         except ImportError:
             self.notify("The import wizard is not available in this build yet.", severity="warning")
             return
-        wizard = ImportWizard(store, self.workspace, self.module_name)
+        wizard = ImportWizard(self.backend, self.workspace, self.module_name)
         self.app.push_screen(wizard, self._returned)
 
     def action_export_records(self) -> None:

@@ -58,7 +58,8 @@ class Host(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(
-            ImportWizard(self.store, self.workspace, self.module), self.dismissed.append
+            ImportWizard(LocalBackend(self.store), self.workspace, self.module),
+            self.dismissed.append,
         )
 
 
@@ -305,7 +306,9 @@ async def test_save_a_mapping_and_load_it_in_a_new_wizard(
         await settle(pilot)
         assert app.dismissed == [None]
 
-        app.push_screen(ImportWizard(store, workspace, "contacts"), app.dismissed.append)
+        app.push_screen(
+            ImportWizard(LocalBackend(store), workspace, "contacts"), app.dismissed.append
+        )
         await settle(pilot)
         screen = app.screen
         await choose_file(pilot, latin1_csv)

@@ -12,11 +12,11 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Button, Input, Static
 
+from kafinea_tui.backend import local
 from kafinea_tui.data.cancel import Cancellation
 from kafinea_tui.data.importer import run as importer
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.data.store.settings import IMPORT_FOLDER, get_setting
-from kafinea_tui.screens.import_wizard import run_summary
 from kafinea_tui.screens.import_wizard.file_browser import FileBrowserScreen, ImportableTree
 from kafinea_tui.workspace import Workspace
 from tests.tui.pilot_helpers import press_button, settle, until
@@ -149,7 +149,7 @@ async def test_stopping_an_import_imports_nothing(
 
         return importer.run_import(store, plan, progress=hold, cancellation=cancellation, **kw)
 
-    monkeypatch.setattr(run_summary, "run_import", run_import)
+    monkeypatch.setattr(local, "run_import", run_import)
     before = state(store)
     app = Host(store, workspace)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -175,7 +175,7 @@ async def test_stopping_an_import_imports_nothing(
         assert state(store) == before
 
         # Run again, not stopped: everything is imported.
-        monkeypatch.setattr(run_summary, "run_import", importer.run_import)
+        monkeypatch.setattr(local, "run_import", importer.run_import)
         await press_button(pilot, "#import")
         assert "Imported batch" in text_of(pilot, "#run-result")
     assert store.count("contacts") == 2000

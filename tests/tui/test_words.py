@@ -8,6 +8,7 @@ from textual.app import App, ComposeResult
 from textual.widgets import DataTable, Input, RadioSet
 
 from kafinea_tui.app import KafineaApp
+from kafinea_tui.backend.local import LocalBackend
 from kafinea_tui.data.errors import KafineaError
 from kafinea_tui.data.importer.file.controls import control_error
 from kafinea_tui.data.importer.file.encoding import encoding_error
@@ -123,7 +124,7 @@ async def test_labels_not_internal_names(
     run_import(store, plan)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        summary = RunSummary(store)
+        summary = RunSummary(LocalBackend(store))
         await app.screen.mount(summary)
         summary.set_plan(plan)
         text = str(summary.query_one("#run-plan").render())

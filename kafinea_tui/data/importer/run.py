@@ -59,6 +59,11 @@ _CANCELLED = "The import was cancelled: nothing was imported (the workspace is a
 Progress = Callable[[float], None]
 
 
+def cancelled_sentence(dry_run: bool) -> str:
+    """What a stopped import or test run says, wherever it ran (here, or on a server)."""
+    return "The test run was cancelled." if dry_run else _CANCELLED
+
+
 def plan_targets(
     module: Module,
     plan: ImportPlan,
@@ -124,7 +129,7 @@ def run_import(
         if t.default is not None and not t.is_reference and not t.is_item
     }
     now = utc_now()
-    stopped = "The test run was cancelled." if dry_run else _CANCELLED
+    stopped = cancelled_sentence(dry_run)
     with (
         insertion_order(store.cursor()),
         memory_bound(store.cursor(), None if shared else resolved.path, _in_memory(resolved)),

@@ -1,7 +1,9 @@
 """Step 4 of the import wizard: test (dry run) or import, the progress, and what happened.
 
-The run happens in a thread worker; the engine's progress callback posts Progress messages and
-the report comes as a message too (kafinea_tui/work.py), so the bar moves and the app stays responsive on a million rows. The
+The run is the backend's (`Backend.import_file`: the importer here, or the file streamed to the
+server) in a thread worker; its progress callback posts Progress messages and the report comes
+as a message too (kafinea_tui/work.py), so the bar moves and the app stays responsive on a
+million rows. The
 summary stays on screen until the user leaves: counts, the failed rows (line, column, reason),
 warnings, saving the failed rows as a CSV to fix and import again (an existing file is
 replaced only after a second press), and undo. A run in progress can be stopped (the Stop
@@ -19,13 +21,12 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Label, ProgressBar, Static
 
-from kafinea_tui.backend.local import LocalBackend
+from kafinea_tui.backend import Backend
 from kafinea_tui.data.cancel import Cancellation, Cancelled
 from kafinea_tui.data.importer.plan import ImportPlan, ImportReport
-from kafinea_tui.data.importer.run import failed_rows_csv, run_import
-from kafinea_tui.data.importer.undo import UndoReport, undo_import
+from kafinea_tui.data.importer.run import failed_rows_csv
+from kafinea_tui.data.importer.undo import UndoReport
 from kafinea_tui.data.schema import Module
-from kafinea_tui.data.store.database import Store
 from kafinea_tui.screens.confirm_undo import ConfirmUndoDialog
 from kafinea_tui.work import Progress, WorkFailed, progress_reporter, reports
 
@@ -98,9 +99,9 @@ class RunSummary(Vertical):
             super().__init__()
             self.report = report
 
-    def __init__(self, store: Store, *, id: str | None = None) -> None:
+    def __init__(self, backend: Backend, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.store = store
+        self.backend = backend
         self.plan: ImportPlan | None = None
         self.report: ImportReport | None = None
         self.delimiter = ","
@@ -145,7 +146,7 @@ class RunSummary(Vertical):
         """
         self.plan = plan
         self.delimiter = delimiter
-        module = self.store.module(plan.module)
+        module = self.backend.module(plan.module)
         duplicates = (
             f"{plan.duplicates.value} on {field_labels(module, plan.match)}"
             if plan.duplicates is not None
@@ -208,9 +209,7 @@ class RunSummary(Vertical):
     @reports
     def _run(self, plan: ImportPlan, dry_run: bool, cancellation: Cancellation) -> None:
         progress = progress_reporter(self, "import")
-        report = run_import(
-            self.store, plan, dry_run=dry_run, progress=progress, cancellation=cancellation
-        )
+        report = self.backend.import_file(plan, dry_run, progress, cancellation)
         self.post_message(self.Finished(report))
 
     def on_progress(self, event: Progress) -> None:
@@ -340,12 +339,12 @@ class RunSummary(Vertical):
                 self._set_buttons()
                 self._undo(batch)
 
-        self.app.push_screen(ConfirmUndoDialog(LocalBackend(self.store), batch), answered)
+        self.app.push_screen(ConfirmUndoDialog(self.backend, batch), answered)
 
     @work(thread=True, exclusive=True, group="import")
     @reports
     def _undo(self, batch: int) -> None:
-        self.post_message(self.Undone(undo_import(self.store, batch)))
+        self.post_message(self.Undone(self.backend.undo(batch)))
 
     def on_run_summary_undone(self, event: Undone) -> None:
         event.stop()

@@ -3,7 +3,7 @@
 The editor itself is the reusable `MappingEditor`; this step adds what belongs to the wizard:
 building the editor from the preview (columns and sample values) and the suggested mapping,
 "Save this mapping" under a name, and asking the screen to add a field (the screen owns the
-store and the modal).
+backend and the modal).
 """
 
 from __future__ import annotations

@@ -20,12 +20,11 @@ from textual.screen import Screen
 from textual.widgets import Button, ContentSwitcher, Footer, Select, Static
 
 from kafinea_tui import keys
+from kafinea_tui.backend import Backend
 from kafinea_tui.data.importer import saved_mappings
 from kafinea_tui.data.importer.plan import CsvOptions, ImportPlan, ImportReport
 from kafinea_tui.data.importer.run import suggest
-from kafinea_tui.data.schema import Field
-from kafinea_tui.data.store.database import Store
-from kafinea_tui.data.store.settings import IMPORT_FOLDER, get_setting, keep_setting
+from kafinea_tui.data.schema import Field, Schema
 from kafinea_tui.screens.import_wizard.run_summary import RunSummary
 from kafinea_tui.screens.import_wizard.step_duplicates import StepDuplicates
 from kafinea_tui.screens.import_wizard.step_file import StepFile
@@ -35,9 +34,9 @@ from kafinea_tui.work import reports
 from kafinea_tui.workspace import Workspace
 
 
-def module_label(store: Store, name: str) -> str:
+def module_label(schema: Schema, name: str) -> str:
     """A module's label (`Sales Orders`), or the name as given when no module has it."""
-    module = store.schema.modules.get(name)
+    module = schema.modules.get(name)
     return module.label if module is not None else name
 
 
@@ -66,11 +65,11 @@ class ImportWizard(Screen[ImportReport | None]):
         "next_step", "previous_step", "close_screen", "cancel_work"
     )
 
-    def __init__(self, store: Store, workspace: Workspace, module_name: str) -> None:
+    def __init__(self, backend: Backend, workspace: Workspace, module_name: str) -> None:
         super().__init__()
-        self.store = store
+        self.backend = backend
         self.workspace = workspace
-        self.module = store.module(module_name)
+        self.module = backend.module(module_name)
         self.plan = ImportPlan(module=self.module.name, csv=CsvOptions(path=workspace.path))
         self.step = 0
         self.result: ImportReport | None = None
@@ -83,13 +82,13 @@ class ImportWizard(Screen[ImportReport | None]):
             yield StepFile(
                 self.workspace.mappings_dir,
                 self.module.name,
-                modules=list(self.store.schema.modules.values()),
+                modules=list(self.backend.schema.modules.values()),
                 samples_dir=self.workspace.samples_dir,
                 id="step-file",
             )
             yield StepDuplicates(self.module, id="step-duplicates")
             yield StepMapping(id="step-mapping")
-            yield RunSummary(self.store, id="step-run")
+            yield RunSummary(self.backend, id="step-run")
         yield Static("", id="wizard-message", markup=False)
         with Horizontal(id="wizard-buttons"):
             yield Button("Back", id="back", compact=True)
@@ -113,9 +112,9 @@ class ImportWizard(Screen[ImportReport | None]):
     @work(thread=True, group="import-folder")
     @reports
     def _load_last_folder(self) -> None:
-        folder = get_setting(self.store, IMPORT_FOLDER)
-        if folder:
-            self.post_message(self.LastFolder(Path(folder)))
+        folder = self.backend.import_folder()
+        if folder is not None:
+            self.post_message(self.LastFolder(folder))
 
     def on_import_wizard_last_folder(self, event: LastFolder) -> None:
         event.stop()
@@ -130,7 +129,7 @@ class ImportWizard(Screen[ImportReport | None]):
     @work(thread=True, group="import-folder")
     @reports
     def _remember_folder(self, folder: Path) -> None:
-        keep_setting(self.store, IMPORT_FOLDER, str(folder.expanduser().absolute()))
+        self.backend.remember_import_folder(folder)
 
     # -- navigation ---------------------------------------------------------------------------
 
@@ -247,12 +246,12 @@ class ImportWizard(Screen[ImportReport | None]):
         self._mapping_columns = columns
         origins: dict[str, str] = {}
         if not self._loaded_mapping or not set(self.plan.mapping) & set(columns):
-            modules = list(self.store.schema.modules.values())
+            modules = list(self.backend.schema.modules.values())
             suggested = suggest(columns, self.module, modules)
             self.plan.mapping = dict(suggested.mapping)
             origins = dict(suggested.origins)
         await self.query_one(StepMapping).show(
-            self.store.schema, self.plan, columns, preview.rows, origins
+            self.backend.schema, self.plan, columns, preview.rows, origins
         )
 
     @on(MappingEditor.NewFieldRequested)
@@ -264,16 +263,14 @@ class ImportWizard(Screen[ImportReport | None]):
         async def added(field: Field | None) -> None:
             if field is None:
                 return
-            self.module = self.store.module(self.module.name)
+            self.module = self.backend.module(self.module.name)
             editor = self.query_one(StepMapping).editor
             if editor is not None:
-                await editor.set_module(self.store.schema, select=(column, field.name))
+                await editor.set_module(self.backend.schema, select=(column, field.name))
             self.query_one(StepDuplicates).set_module(self.module)
             self.notify(f"Added the field {field.label}; column {column} now fills it.")
 
-        from kafinea_tui.backend.local import LocalBackend
-
-        self.app.push_screen(AddFieldScreen(LocalBackend(self.store), self.module.name), added)
+        self.app.push_screen(AddFieldScreen(self.backend, self.module.name), added)
 
     @on(StepMapping.SaveRequested)
     def save_mapping(self, event: StepMapping.SaveRequested) -> None:
@@ -305,7 +302,7 @@ class ImportWizard(Screen[ImportReport | None]):
         loaded = event.plan
         if loaded.module != self.module.name:
             self.notify(
-                f"The mapping {event.name!r} is for {module_label(self.store, loaded.module)}, "
+                f"The mapping {event.name!r} is for {module_label(self.backend.schema, loaded.module)}, "
                 f"not {self.module.label}.",
                 severity="warning",
             )

@@ -1,0 +1,99 @@
+"""An import through a server: the file on this machine streamed to `POST /{module}/import`.
+
+The plan goes as the import route's parameters (`arguments.plan_params`, the CLI's words), so
+the server builds the same plan again and runs the same importer; the report comes back with
+its details (the file's columns, the failed rows' cells), so the wizard shows and saves the
+failed rows as it does locally. Progress is the upload's share of the file, on the first half
+of the bar; the second half is the server's work, which says nothing until its report.
+
+Stopping: the request has a connection of its own, and a cancellation shuts it down, which
+ends the upload or the wait for the answer at once; the server, seeing its client gone, rolls
+the import back (sync/api/disconnect.py). So a stopped import writes nothing, as locally.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+from collections.abc import Iterator, Mapping
+from typing import IO, Any
+
+from kafinea_tui.arguments import plan_params
+from kafinea_tui.data.cancel import Cancellation, Progress
+from kafinea_tui.data.errors import KafineaError
+from kafinea_tui.data.importer.plan import ImportPlan, ImportReport
+from kafinea_tui.data.importer.run import cancelled_sentence
+from kafinea_tui.sync.client import SPREADSHEETS, Client
+from kafinea_tui.sync.client_calls import BASE, Params, _checked
+
+UPLOAD_SHARE = 0.5  # of the progress bar: the rest is the server's import
+CHUNK = 256 * 1024
+CONNECTED = ("connection.connect_tcp.complete", "connection.connect_unix_socket.complete")
+# Over a workspace's socket, the owner logs the import with the source `import`, as the
+# wizard's import on the workspace itself is logged (ignored over TCP, where tokens decide).
+SOURCE_HEADERS = {"Kafinea-Client": "cli"}
+
+
+class Hangup:
+    """The sockets of the import's connection, shut down on a cancellation (`interrupt`, as a
+    DuckDB cursor is interrupted): a shutdown, unlike a close, wakes the thread blocked on it."""
+
+    def __init__(self) -> None:
+        self._sockets: list[socket.socket] = []
+
+    def trace(self, event: str, info: Mapping[str, Any]) -> None:
+        """httpx's trace extension: keep the socket of each connection the request opens."""
+        if event in CONNECTED and (stream := info.get("return_value")) is not None:
+            found = stream.get_extra_info("socket")
+            if isinstance(found, socket.socket):
+                self._sockets.append(found)
+
+    def interrupt(self) -> None:
+        for found in list(self._sockets):
+            with contextlib.suppress(OSError):
+                found.shutdown(socket.SHUT_RDWR)
+
+
+def import_file(
+    client: Client,
+    plan: ImportPlan,
+    dry_run: bool,
+    progress: Progress | None,
+    cancellation: Cancellation,
+) -> ImportReport:
+    """Post `plan.csv.path` with the plan; the server's report. `client` should be one of
+    its own (a fresh connection) for a cancellation to reach the wait for the answer."""
+    path = plan.csv.path.expanduser()
+    try:
+        size = path.stat().st_size
+        handle = path.open("rb")
+    except OSError as error:
+        raise KafineaError(f"Cannot read {path}: {error.strerror or error}.") from None
+    params: Params = [("filename", str(path)), ("details", "true"), *plan_params(plan, dry_run)]
+    headers = {"Content-Type": SPREADSHEETS.get(path.suffix.lower(), "text/csv")}
+    hangup = Hangup()
+    with handle, cancellation.watching(hangup, cancelled_sentence(dry_run)):
+        answer = client.http.post(
+            f"{BASE}/{plan.module}/import",
+            params=params,
+            content=_uploaded(handle, size, progress, cancellation),
+            headers={**headers, **SOURCE_HEADERS},
+            extensions={"trace": hangup.trace},
+        )
+        data = _checked(answer)
+    if progress is not None:
+        progress(1.0)
+    return ImportReport.from_dict(data)
+
+
+def _uploaded(
+    handle: IO[bytes], size: int, progress: Progress | None, cancellation: Cancellation
+) -> Iterator[bytes]:
+    """The file in chunks, the bar moving with the bytes sent; a cancellation ends it."""
+    sent = 0
+    while chunk := handle.read(CHUNK):
+        cancellation.check()
+        yield chunk
+        sent += len(chunk)
+        if progress is not None and size:
+            progress(UPLOAD_SHARE * min(1.0, sent / size))
