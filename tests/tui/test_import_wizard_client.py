@@ -1,7 +1,7 @@
 """The import wizard in an app that is a client: of `serve` through the workspace's socket.
 
 The same keys and steps as on the workspace itself: the file (read on this machine), the
-duplicates step, the mapping, a test run, the import (the file streamed to the owner), the
+duplicates step, the mapping (a field added on the owner from it), a test run, the import (the file streamed to the owner), the
 report's counts, the failed rows saved as a CSV here, undo from the summary, the records in
 the list; and Stop, which closes the request: the owner rolls the import back.
 """
@@ -30,11 +30,11 @@ from tests.tui.served import Served
 
 SIZE = (110, 30)
 CSV = (
-    "First Name;Last Name;Email;Birthdate;Mailing City\r\n"
-    "Annie;Name000;PERSON000@example.com;01/01/1980;Lille\r\n"  # an existing contact: merged
-    "Zoé;Lefèvre;zoe@exemple.fr;14/03/1988;Besançon\r\n"
-    "Hélène;Müller;helene@exemple.fr;31/02/1991;Köln\r\n"  # no 31 February: fails
-    "Søren;Kierk;soren@exemple.fr;17/08/1979;\r\n"
+    "First Name;Last Name;Email;Birthdate;Mailing City;Ville natale\r\n"
+    "Annie;Name000;PERSON000@example.com;01/01/1980;Lille;Nîmes\r\n"  # an existing one: merged
+    "Zoé;Lefèvre;zoe@exemple.fr;14/03/1988;Besançon;Sète\r\n"
+    "Hélène;Müller;helene@exemple.fr;31/02/1991;Köln;Brûlé\r\n"  # no 31 February: fails
+    "Søren;Kierk;soren@exemple.fr;17/08/1979;;Åre\r\n"
 )
 
 
@@ -96,17 +96,28 @@ async def test_import_through_the_owner_from_file_to_undo(
             assert wizard.query_one("#dup-merge", RadioButton).value
             assert wizard.query_one("#match-fields", SelectionList).selected == ["email"]
 
-            # Mapping: the suggested one, every column to its field.
+            # Mapping: the suggested one; a field added on the owner for the last column.
             await pilot.press("ctrl+n")
             await settle(pilot)
             editor = wizard.query_one(MappingEditor)
-            assert editor.mapping == {
+            suggested = {
                 "First Name": "first_name",
                 "Last Name": "last_name",
                 "Email": "email",
                 "Birthdate": "birthdate",
                 "Mailing City": "mailing_city",
             }
+            assert editor.mapping == suggested
+            await press_button(pilot, "#newfield-5")
+            field_label = app.screen.query_one("#field-label", Input)
+            assert field_label.has_focus
+            field_label.value = "Ville natale"
+            await pilot.press("enter")
+            await settle(pilot)
+            assert app.screen is wizard
+            editor = wizard.query_one(MappingEditor)
+            assert editor.mapping == suggested | {"Ville natale": "cf_ville_natale"}
+            assert other.refresh_schema().module("contacts").find_field("cf_ville_natale")
 
             # Test run: nothing written on the owner.
             await pilot.press("ctrl+n")
@@ -145,6 +156,7 @@ async def test_import_through_the_owner_from_file_to_undo(
                 "Email",
                 "Birthdate",
                 "Mailing City",
+                "Ville natale",
                 "Reason",
             ]
             assert rows[1][:4] == ["Hélène", "Müller", "helene@exemple.fr", "31/02/1991"]
@@ -168,6 +180,8 @@ async def test_import_through_the_owner_from_file_to_undo(
             await until(pilot, lambda: footer(app).startswith("1–50 of 122"))
             assert footer(app).startswith("1–50 of 122")
             assert column(app, "first_name")[0] == "Annie"
+            zoe = other.page(ListQuery("contacts", filter='email = "zoe@exemple.fr"'), 0, 1)
+            assert other.record_texts("contacts", zoe.ids[0])["cf_ville_natale"] == "Sète"
     finally:
         other.close()
 

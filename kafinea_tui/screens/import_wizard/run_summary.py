@@ -21,11 +21,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Label, ProgressBar, Static
 
-from kafinea_tui.backend import Backend
+from kafinea_tui.backend import Backend, UndoReport
 from kafinea_tui.data.cancel import Cancellation, Cancelled
 from kafinea_tui.data.importer.plan import ImportPlan, ImportReport
 from kafinea_tui.data.importer.run import failed_rows_csv
-from kafinea_tui.data.importer.undo import UndoReport
 from kafinea_tui.data.schema import Module
 from kafinea_tui.screens.confirm_undo import ConfirmUndoDialog
 from kafinea_tui.work import Progress, WorkFailed, progress_reporter, reports
