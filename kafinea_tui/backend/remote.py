@@ -380,10 +380,21 @@ class RemoteBackend:
         cancellation: Cancellation | None = None,
     ) -> ImportReport:
         stop = cancellation or Cancellation()
-        if self._import_client is None:  # a transport of the caller's: a stop ends the upload
-            return self._call(remote_import.import_file, self.client, plan, dry_run, progress, stop)
-        with self._import_client() as client:
-            return self._call(remote_import.import_file, client, plan, dry_run, progress, stop)
+        after = None if dry_run else remote_import.last_batch(self.batches())
+        try:
+            if self._import_client is None:  # the caller's transport: a stop ends the upload
+                return self._call(
+                    remote_import.import_file, self.client, plan, dry_run, progress, stop
+                )
+            with self._import_client() as client:
+                return self._call(remote_import.import_file, client, plan, dry_run, progress, stop)
+        except Cancelled:
+            late = after is not None and remote_import.stopped_too_late(
+                self.batches(), after, plan.csv.path
+            )
+            if late:
+                raise late from None
+            raise
 
     def import_folder(self) -> Path | None:
         return self._import_folder

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import contextlib
 import socket
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import IO, Any
 
 from kafinea_tui.arguments import plan_params
@@ -23,6 +24,7 @@ from kafinea_tui.data.cancel import Cancellation, Progress
 from kafinea_tui.data.errors import KafineaError
 from kafinea_tui.data.importer.plan import ImportPlan, ImportReport
 from kafinea_tui.data.importer.run import cancelled_sentence
+from kafinea_tui.data.importer.undo import BatchInfo
 from kafinea_tui.sync.client import SPREADSHEETS, Client
 from kafinea_tui.sync.client_calls import BASE, Params, _checked
 
@@ -97,3 +99,23 @@ def _uploaded(
         sent += len(chunk)
         if progress is not None and size:
             progress(UPLOAD_SHARE * min(1.0, sent / size))
+
+
+def last_batch(batches: Sequence[BatchInfo]) -> int:
+    """The newest batch's id (0 for none): what a stopped import compares with."""
+    return max((batch.id for batch in batches), default=0)
+
+
+def stopped_too_late(batches: Sequence[BatchInfo], after: int, path: Path) -> KafineaError | None:
+    """A Stop that reached the server after its commit (while the report was on its way) does
+    not undo the import: the batch the server made of `path` since batch `after`, said, so the
+    user is not told that nothing was imported; None when there is none."""
+    name = str(path.expanduser())
+    late = [b for b in batches if b.id > after and b.file == name and b.undone_at is None]
+    if not late:
+        return None
+    batch = min(late, key=lambda b: b.id)
+    return KafineaError(
+        f"The import was stopped too late: the server had already imported {path.name} as"
+        f" batch {batch.id}. Undo it from past imports if it should not be there."
+    )

@@ -22,6 +22,7 @@ from starlette.datastructures import QueryParams
 from kafinea_tui.arguments import plan_params
 from kafinea_tui.backend.local import LocalBackend
 from kafinea_tui.backend.remote import RemoteBackend
+from kafinea_tui.backend.remote_import import stopped_too_late
 from kafinea_tui.data.cancel import Cancellation, Cancelled
 from kafinea_tui.data.importer.plan import CsvOptions, Duplicates, ImportPlan, ImportReport
 from kafinea_tui.data.importer.undo import list_batches
@@ -204,8 +205,13 @@ def test_a_plan_imported_through_the_server_reports_as_on_the_workspace(
     assert all(len(error.values or ()) == 6 for error in imported.errors)
     batch = list_batches(store)[0]
     assert (batch.id, batch.source, batch.file) == (imported.batch, "api", str(path))
+    # A Stop that reached the server after this commit would say so, not "nothing imported".
+    late = stopped_too_late(remote.batches(), imported.batch - 1, path)
+    assert late is not None and f"as batch {imported.batch}." in str(late)
+    assert stopped_too_late(remote.batches(), imported.batch, path) is None
     assert remote.undo(imported.batch).batch == imported.batch
     assert store.count("contacts") == 1
+    assert stopped_too_late(remote.batches(), imported.batch - 1, path) is None  # undone
 
 
 def test_the_import_folder_of_a_client_is_its_own(remote: RemoteBackend, store: Store) -> None:

@@ -3,11 +3,11 @@
 The run is the backend's (`Backend.import_file`: the importer here, or the file streamed to the
 server) in a thread worker; its progress callback posts Progress messages and the report comes
 as a message too (kafinea_tui/work.py), so the bar moves and the app stays responsive on a
-million rows. The
-summary stays on screen until the user leaves: counts, the failed rows (line, column, reason),
-warnings, saving the failed rows as a CSV to fix and import again (an existing file is
-replaced only after a second press), and undo. A run in progress can be stopped (the Stop
-button, or the registry's `cancel_work` key on the wizard): it rolls back and writes nothing.
+million rows. The summary stays on screen until the user leaves: counts, the failed rows (line,
+column, reason; their cells come with the report, from a server too), warnings, saving the
+failed rows as a CSV to fix and import again (an existing file is replaced only after a second
+press), and undo. A run in progress can be stopped (the Stop button, or the registry's
+`cancel_work` key on the wizard): it rolls back and writes nothing.
 """
 
 from __future__ import annotations
