@@ -42,6 +42,7 @@ from kafinea_tui.sync.client_calls import (
     _params,
     _same_version,
 )
+from kafinea_tui.sync.transports import socket_transport, tls_context
 
 __all__ = ["ApiError", "Change", "ChangeFeed", "Client", "Page", "Params", "Report", "RowError"]
 
@@ -168,6 +169,8 @@ class Client(Administration):
             timeout=timeout,
             transport=transport,
             event_hooks=hooks,
+            # The process's one certificate store (`transports`), unless a transport is given.
+            verify=tls_context() if transport is None else True,
         )
 
     @classmethod
@@ -177,7 +180,7 @@ class Client(Administration):
         million rows answers when it is done."""
         made = cls(
             "http://kafinea",
-            transport=httpx.HTTPTransport(uds=path),
+            transport=socket_transport(path),
             timeout=httpx.Timeout(None, connect=10.0),
             version=version,
         )
