@@ -16,6 +16,7 @@ import uvicorn
 
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.sync.api.app import create_app
+from kafinea_tui.sync.transports import tls_context
 
 
 @contextmanager
@@ -46,7 +47,7 @@ API = "/api/v1"
 
 def client(base: str, token: str | None) -> httpx.Client:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    return httpx.Client(base_url=base, headers=headers, timeout=30)
+    return httpx.Client(base_url=base, headers=headers, timeout=30, verify=tls_context())
 
 
 @dataclass

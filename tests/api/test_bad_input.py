@@ -13,6 +13,7 @@ import pytest
 
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.data.store.tokens import create_token
+from kafinea_tui.sync.transports import tls_context
 from tests.api.server import serve
 
 API = "/api/v1"
@@ -25,7 +26,10 @@ def http() -> Iterator[httpx.Client]:
     store.create("contacts", {"last_name": "Lee", "mailing_city": "Lyon"})
     token = create_token(store, "client")
     headers = {"Authorization": f"Bearer {token}"}
-    with serve(store) as base, httpx.Client(base_url=base, headers=headers, timeout=60) as client:
+    with (
+        serve(store) as base,
+        httpx.Client(base_url=base, headers=headers, timeout=60, verify=tls_context()) as client,
+    ):
         yield client
     store.close()
 

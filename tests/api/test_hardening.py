@@ -15,6 +15,7 @@ import pytest
 
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.data.store.tokens import create_token
+from kafinea_tui.sync.transports import tls_context
 from tests.api.server import serve
 
 API = "/api/v1"
@@ -27,7 +28,8 @@ def one_contact(store: Store) -> None:
 
 def authorized(base: str, store: Store, name: str = "client") -> httpx.Client:
     token = create_token(store, name)
-    return httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=60)
+    headers = {"Authorization": f"Bearer {token}"}
+    return httpx.Client(base_url=base, headers=headers, timeout=60, verify=tls_context())
 
 
 def local_port(answer: httpx.Response) -> int:

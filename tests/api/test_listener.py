@@ -24,6 +24,7 @@ from kafinea_tui.data.store.database import Store
 from kafinea_tui.data.store.tokens import create_token
 from kafinea_tui.sync.api.listener import Listener, tcp_server_socket
 from kafinea_tui.sync.owner import OwnerRecord, find_owner, reachable, write_record
+from kafinea_tui.sync.transports import socket_transport
 from kafinea_tui.workspace import Workspace
 
 API = "/api/v1"
@@ -40,7 +41,7 @@ def listener(store: Store, workspace: Workspace) -> Iterator[Listener]:
 
 
 def over_socket(workspace: Workspace) -> httpx.Client:
-    transport = httpx.HTTPTransport(uds=reachable(workspace.socket_path))
+    transport = socket_transport(reachable(workspace.socket_path))
     return httpx.Client(transport=transport, base_url="http://kafinea", timeout=30)
 
 

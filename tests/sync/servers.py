@@ -26,6 +26,8 @@ from typing import Any
 import httpx
 from aiosmtpd.controller import Controller
 
+from kafinea_tui.sync.transports import tls_context
+
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -218,6 +220,7 @@ def set_status(api: str, token: str, order_id: int, status: str) -> None:
         json={"status": status},
         headers={"Authorization": f"Bearer {token}"},
         timeout=30,
+        verify=tls_context(),
     )
     answer.raise_for_status()
 
@@ -257,7 +260,8 @@ class Serve:
         def up() -> bool:
             assert self.process.poll() is None, self.process.communicate()[1]
             try:
-                return httpx.get(f"{self.url}/api/v1/health", timeout=2).status_code == 200
+                health = httpx.get(f"{self.url}/api/v1/health", timeout=2, verify=tls_context())
+                return health.status_code == 200
             except httpx.TransportError:
                 return False
 

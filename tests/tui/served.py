@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from kafinea_tui.sync.transports import tls_context
 from kafinea_tui.workspace import Workspace
 
 STARTUP_LIMIT = 120.0  # seconds a loaded machine may take to import and open the workspace
@@ -55,7 +56,8 @@ class Served:
             if self.process.poll() is not None:
                 raise RuntimeError(f"serve exited with {self.process.returncode}")
             try:
-                if httpx.get(f"{self.url}/api/v1/health", timeout=2).status_code == 200:
+                health = httpx.get(f"{self.url}/api/v1/health", timeout=2, verify=tls_context())
+                if health.status_code == 200:
                     return self
             except httpx.TransportError:
                 pass
