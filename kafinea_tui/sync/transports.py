@@ -16,11 +16,12 @@ import httpx
 
 
 @functools.cache
-def tls_context() -> ssl.SSLContext:
-    """httpx's default TLS context (its certificate authorities, `SSL_CERT_FILE` and
-    `SSL_CERT_DIR` honoured), made once and shared: a context is safe to share between
-    clients and threads, and verifies each server as a new one would."""
-    return httpx.create_ssl_context()
+def tls_context(trust_env: bool = True) -> ssl.SSLContext:
+    """httpx's default TLS context (its certificate authorities; `SSL_CERT_FILE` and
+    `SSL_CERT_DIR` honoured if `trust_env`, as a client with that setting does), made once and
+    shared: a context is safe to share between clients and threads, and verifies each server
+    as a new one would."""
+    return httpx.create_ssl_context(trust_env=trust_env)
 
 
 def socket_transport(path: str) -> httpx.HTTPTransport:

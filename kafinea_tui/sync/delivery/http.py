@@ -17,6 +17,7 @@ from kafinea_tui.sync.config_model import Endpoint
 from kafinea_tui.sync.delivery.body import encode
 from kafinea_tui.sync.delivery.outcome import Outcome, excerpt
 from kafinea_tui.sync.signing import signed_headers
+from kafinea_tui.sync.transports import tls_context
 
 MAX_REDIRECTS = 5
 
@@ -81,4 +82,9 @@ def _reason(error: Exception) -> str:
 
 
 def new_client() -> httpx.Client:
-    return httpx.Client(follow_redirects=True, max_redirects=MAX_REDIRECTS, trust_env=False)
+    return httpx.Client(
+        follow_redirects=True,
+        max_redirects=MAX_REDIRECTS,
+        trust_env=False,
+        verify=tls_context(trust_env=False),
+    )
