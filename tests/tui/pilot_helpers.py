@@ -6,6 +6,7 @@ import contextlib
 from collections.abc import Callable
 from typing import Any
 
+from textual.command import CommandList
 from textual.pilot import Pilot
 from textual.widgets import Button, Input
 from textual.worker import WorkerCancelled
@@ -48,6 +49,22 @@ async def press_button(pilot: Pilot[Any], selector: str) -> None:
         await pilot.pause(0.02)
     await pilot.press("enter")
     await settle(pilot)
+
+
+async def palette_searched(pilot: Pilot[Any]) -> None:
+    """Wait until the command palette has searched what was typed (its search is a worker)
+    and highlights its best hit, which enter runs; instead of a fixed pause, which a loaded
+    machine may outlast and a quiet one wastes."""
+
+    def searched() -> bool:
+        if not all(worker.is_finished for worker in pilot.app.workers):
+            return False
+        hits = pilot.app.screen.query(CommandList)
+        return bool(hits) and hits.first().highlighted is not None
+
+    await settle(pilot)
+    await until(pilot, searched, rounds=200)
+    assert searched(), "the command palette showed no hit"
 
 
 async def until(pilot: Pilot[Any], check: Callable[[], bool], rounds: int = 20) -> None:

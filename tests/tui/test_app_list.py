@@ -20,7 +20,7 @@ from kafinea_tui.widgets.filter_bar import FILTER_EXAMPLES, FilterBar, split_fil
 from kafinea_tui.widgets.page_table import PageTable
 from kafinea_tui.widgets.record_table import RecordTable
 from kafinea_tui.workspace import Workspace
-from tests.tui.pilot_helpers import fill_focused_input, settle, until
+from tests.tui.pilot_helpers import fill_focused_input, palette_searched, settle, until
 from tests.tui.screen_text import column, footer
 
 SIZE = (100, 30)
@@ -266,7 +266,7 @@ async def test_every_action_is_in_the_command_palette(app: KafineaApp) -> None:
         await settle(pilot)
         await pilot.press("ctrl+p")
         await fill_focused_input(pilot, "Go to Leads")
-        await pilot.pause(0.3)  # the palette searches in the background
+        await palette_searched(pilot)
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen.query_one(Tabs).active == "tab-leads"
@@ -377,7 +377,7 @@ async def test_past_imports_from_the_palette_and_its_key(app: KafineaApp) -> Non
         assert isinstance(app.screen, ModuleListScreen)
         await pilot.press("ctrl+p")
         await fill_focused_input(pilot, "Past imports")
-        await pilot.pause(0.3)
+        await palette_searched(pilot)
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, PastImportsScreen)

@@ -13,7 +13,7 @@ from kafinea_tui.screens.layout_manager import LayoutManagerScreen
 from kafinea_tui.screens.module_list import ModuleListScreen
 from kafinea_tui.screens.record_detail import RecordDetailScreen
 from kafinea_tui.workspace import Workspace
-from tests.tui.pilot_helpers import settle
+from tests.tui.pilot_helpers import palette_searched, settle
 from tests.tui.screen_text import footer
 
 SIZE = (100, 30)
@@ -28,7 +28,7 @@ def help_rows(app: KafineaApp) -> dict[str, str]:
 async def palette_lines(pilot: Pilot[None], query: str) -> list[str]:
     """What the command palette shows for `query`: each hit's title and help."""
     await pilot.press("ctrl+p", *query)
-    await pilot.pause(0.3)  # the palette searches in the background
+    await palette_searched(pilot)
     options = pilot.app.screen.query_one(CommandList)
     lines = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
     await pilot.press("escape")
@@ -90,7 +90,7 @@ async def test_the_palette_offers_every_key_of_the_list(app: KafineaApp) -> None
         lines = await palette_lines(pilot, "Toggle selection")
         assert any(line.endswith("· space") for line in lines)
         await pilot.press("ctrl+p", *"Last page")
-        await pilot.pause(0.3)
+        await palette_searched(pilot)
         await pilot.press("enter")
         await settle(pilot)
         assert footer(app).startswith("101–120 of 120")
