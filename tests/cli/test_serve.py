@@ -11,6 +11,7 @@ import time
 import httpx
 import pytest
 
+from kafinea_tui.sync.transports import tls_context
 from kafinea_tui.workspace import Workspace
 from tests.cli.run_cli import cli
 
@@ -82,7 +83,7 @@ def test_serve_answers_health_and_records_with_a_token(workspace: Workspace) -> 
         while True:
             assert server.poll() is None, server.communicate()[1]
             try:
-                health = httpx.get(f"{base}/health", timeout=2)
+                health = httpx.get(f"{base}/health", timeout=2, verify=tls_context())
                 break
             except httpx.TransportError:
                 assert time.monotonic() < deadline, "serve did not answer in 30 s"

@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 
+from kafinea_tui.sync.transports import tls_context
 from kafinea_tui.workspace import Workspace
 from tests.cli.run_cli import cli
 from tests.sync.conftest import SECRET, factory_config, seed
@@ -41,6 +42,7 @@ def new_order(api: str, token: str) -> int:
         },
         headers={"Authorization": f"Bearer {token}"},
         timeout=30,
+        verify=tls_context(),
     )
     assert answer.status_code == 200, answer.text
     listed = httpx.get(
@@ -48,6 +50,7 @@ def new_order(api: str, token: str) -> int:
         params={"filter": 'order_number = "SO-42"'},
         headers={"Authorization": f"Bearer {token}"},
         timeout=30,
+        verify=tls_context(),
     ).json()
     return int(listed["records"][0]["id"])
 
@@ -57,6 +60,7 @@ def order_status(api: str, token: str, order_id: int) -> str:
         f"{api}/api/v1/salesorders/records/{order_id}",
         headers={"Authorization": f"Bearer {token}"},
         timeout=30,
+        verify=tls_context(),
     )
     return str(answer.json()["status"])
 
@@ -67,6 +71,7 @@ def deliveries(api: str, token: str, **params: Any) -> list[dict[str, Any]]:
         params=params,
         headers={"Authorization": f"Bearer {token}"},
         timeout=30,
+        verify=tls_context(),
     )
     assert answer.status_code == 200, answer.text
     found: list[dict[str, Any]] = answer.json()["deliveries"]
