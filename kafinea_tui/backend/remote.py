@@ -39,6 +39,7 @@ from kafinea_tui.data.record_form import as_text, editable_fields, text_error
 from kafinea_tui.data.record_view import RecordView
 from kafinea_tui.data.schema import LINE_ITEM_FIELDS, Field, FieldType, Module, Schema
 from kafinea_tui.sync.client import Client
+from kafinea_tui.sync.transports import socket_transport
 
 T = TypeVar("T")
 
@@ -74,7 +75,7 @@ class RemoteBackend:
         schema, and whether the token writes. Each way this fails is one sentence."""
         who = who or f"The server at {where}"
         if socket is not None and transport is None:
-            transport = httpx.HTTPTransport(uds=socket)
+            transport = socket_transport(socket)
         client = Client(url, token, timeout=30.0, transport=transport)
         try:
             health = call(who, client.health)
@@ -95,7 +96,7 @@ class RemoteBackend:
                 url,
                 token,
                 timeout=httpx.Timeout(None, connect=30.0),  # a big import answers when done
-                transport=httpx.HTTPTransport(uds=socket) if socket is not None else None,
+                transport=socket_transport(socket) if socket is not None else None,
             )
         return backend
 
