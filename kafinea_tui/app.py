@@ -75,7 +75,7 @@ class KafineaApp(App[None]):
         if backend is None:
             if store is None:
                 raise ValueError("KafineaApp needs a store or a backend")
-            backend = LocalBackend(store)
+            backend = LocalBackend(store, host=lambda: self.engine_host)
         self.workspace = workspace
         self.store = store
         self.backend: Backend = backend
@@ -152,7 +152,9 @@ class KafineaApp(App[None]):
             from kafinea_tui.sync.api.listener import Listener
 
             # The API reads the engine each time: it may start later (config.toml gains some).
-            listener = Listener(self.store, self.workspace, "app", lambda: host.engine)
+            listener = Listener(
+                self.store, self.workspace, "app", lambda: host.engine, reload=host.reload
+            )
             try:
                 listener.start()
             except (KafineaError, OSError) as error:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kafinea_tui.backend.protocol import Progress
 from kafinea_tui.data import bulk, list_layout, query, record_form, record_view
@@ -39,12 +39,19 @@ from kafinea_tui.data.store.settings import (
     set_setting,
 )
 
+if TYPE_CHECKING:
+    from kafinea_tui.backend.automation import Automation
+    from kafinea_tui.sync.engine_host import EngineHost
+    from kafinea_tui.workspace import Workspace
+
 
 class LocalBackend:
-    """`store` is open for writing in this process (it owns the workspace)."""
+    """`store` is open for writing in this process (it owns the workspace); `host`: the app's
+    automation engine host, which the sync panel shows and steers."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, host: Callable[[], EngineHost] | None = None) -> None:
         self.store = store
+        self._host = host
 
     @property
     def schema(self) -> Schema:
@@ -166,6 +173,18 @@ class LocalBackend:
 
     def remember_export_choices(self, module: str, choices: Mapping[str, Any]) -> None:
         keep_json_setting(self.store, export_choices_key(module), choices)
+
+    # -- automation (the sync panel) ----------------------------------------------------------
+
+    def automation(self, workspace: Workspace) -> Automation:
+        from kafinea_tui.backend.automation.local import LocalAutomation
+
+        if self._host is None:  # no app around (a screen tested alone): a host of its own
+            from kafinea_tui.sync.engine_host import EngineHost
+
+            own = EngineHost(self.store, workspace)
+            self._host = lambda: own
+        return LocalAutomation(self.store, workspace, self._host)
 
     # -- past imports -------------------------------------------------------------------------
 

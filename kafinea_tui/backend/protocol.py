@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from kafinea_tui.data.bulk.report import BulkReport, DeleteImpact, UpdatePreview
 from kafinea_tui.data.bulk.selection import Selection
@@ -24,6 +24,10 @@ from kafinea_tui.data.list_layout import ColumnLayout
 from kafinea_tui.data.query import ListQuery, Page
 from kafinea_tui.data.record_view import RecordView
 from kafinea_tui.data.schema import Field, Module, Schema
+
+if TYPE_CHECKING:
+    from kafinea_tui.backend.automation import Automation
+    from kafinea_tui.workspace import Workspace
 
 Progress = Callable[[float], None]
 
@@ -173,6 +177,13 @@ class Backend(Protocol):
 
     def remember_export_choices(self, module: str, choices: Mapping[str, Any]) -> None:
         """Keep them for the next export of the module (quietly not kept when it cannot be)."""
+        ...
+
+    # -- automation (the sync panel) ----------------------------------------------------------
+
+    def automation(self, workspace: Workspace) -> Automation:
+        """The sync panel's view and actions: this process's engine and config.toml, or the
+        owner's through the API (`workspace`: the app's, the owner's too through a socket)."""
         ...
 
     # -- past imports -------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import os
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import duckdb
 import httpx
@@ -41,6 +41,10 @@ from kafinea_tui.data.schema import LINE_ITEM_FIELDS, Field, FieldType, Module, 
 from kafinea_tui.sync.client import Client
 from kafinea_tui.sync.transports import socket_transport
 
+if TYPE_CHECKING:
+    from kafinea_tui.backend.automation import Automation
+    from kafinea_tui.workspace import Workspace
+
 T = TypeVar("T")
 
 
@@ -48,11 +52,19 @@ class RemoteBackend:
     """One client, one server. `connect` checks the server and the token before the app opens."""
 
     def __init__(
-        self, client: Client, where: str, schema: Schema, read_only: bool, who: str | None = None
+        self,
+        client: Client,
+        where: str,
+        schema: Schema,
+        read_only: bool,
+        who: str | None = None,
+        shares_folder: bool = False,
     ) -> None:
         """`where` names the server in the footer (`http://host:8765`, `server PID 4190`);
-        `who` starts the sentences about it ("The server at http://host:8765")."""
+        `who` starts the sentences about it ("The server at http://host:8765");
+        `shares_folder`: the server is the owner of this app's own workspace (its socket)."""
         self.client = client
+        self.shares_folder = shares_folder
         self._where = where
         self._who = who or f"The server at {where}"
         self._schema = schema
@@ -90,7 +102,8 @@ class RemoteBackend:
         except BaseException:
             client.close()
             raise
-        backend = cls(client, where, schema, read_only, who)
+        # Through the socket, the server owns this app's own workspace folder (config.toml).
+        backend = cls(client, where, schema, read_only, who, shares_folder=socket is not None)
         if socket is not None or transport is None:  # a connection of its own for an import
             backend._import_client = lambda: Client(
                 url,
@@ -355,6 +368,14 @@ class RemoteBackend:
         if progress is not None:
             progress(1.0)
         return ExportResult(path, count)
+
+    # -- automation (the sync panel) ----------------------------------------------------------
+
+    def automation(self, workspace: Workspace) -> Automation:
+        from kafinea_tui.backend.automation.remote import RemoteAutomation
+
+        folder = workspace if self.shares_folder else None
+        return RemoteAutomation(self.client, self._call, lambda: self._schema, self._where, folder)
 
     # -- past imports -------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
-from kafinea_tui.data.schema import Schema
+from kafinea_tui.backend.automation import Automation
 from kafinea_tui.screens.config_form import ConfigFormScreen
 from kafinea_tui.sync.config_model import Endpoint
 from kafinea_tui.sync.endpoint_edit import (
@@ -22,10 +22,8 @@ from kafinea_tui.sync.endpoint_edit import (
     EndpointForm,
     entry_of,
     new_secret,
-    save_endpoint,
 )
 from kafinea_tui.work import reports
-from kafinea_tui.workspace import Workspace
 
 NOTE = (
     "Saved to config.toml, whose other keys are kept; its comments are not (the file is "
@@ -45,10 +43,9 @@ class EndpointFormScreen(ConfigFormScreen):
 
     PREFIX = "endpoint"
 
-    def __init__(self, workspace: Workspace, schema: Schema, endpoint: Endpoint | None) -> None:
+    def __init__(self, automation: Automation, endpoint: Endpoint | None) -> None:
         super().__init__()
-        self.workspace = workspace
-        self.schema = schema
+        self.automation = automation
         self.old_name = endpoint.name if endpoint else None
         self.form = EndpointForm.of(endpoint) if endpoint else EndpointForm()
 
@@ -107,7 +104,5 @@ class EndpointFormScreen(ConfigFormScreen):
     @work(thread=True, exclusive=True, group="endpoint-save")
     @reports
     def _save(self, form: EndpointForm) -> None:
-        sentence = save_endpoint(
-            self.workspace.config_path, self.schema, entry_of(form), self.old_name
-        )
+        sentence = self.automation.save_endpoint(entry_of(form), self.old_name)
         self.post_message(self.Saved(sentence))

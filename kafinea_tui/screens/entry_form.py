@@ -1,7 +1,8 @@
 """Add a workflow or a schedule from the sync panel: its TOML keys, from an example.
 
 The text area starts with an example of the kind chosen; saving checks the whole config.toml
-as `kafinea-tui automation check` does (sync/entry_edit.py) in a worker: a refused entry shows
+as `kafinea-tui automation check` does (sync/entry_edit.py, through the panel's `Automation`)
+in a worker: a refused entry shows
 the check's sentences and the form stays open. It dismisses with the saved sentence, or None;
 the panel then reloads the engine. Comments in config.toml are not kept (the note says so).
 """
@@ -13,11 +14,10 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Button, Select, TextArea
 
-from kafinea_tui.data.store.database import Store
+from kafinea_tui.backend.automation import Automation
 from kafinea_tui.screens.config_form import ConfigFormScreen
-from kafinea_tui.sync.entry_edit import EXAMPLES, Kind, add_entry
+from kafinea_tui.sync.entry_edit import EXAMPLES, Kind
 from kafinea_tui.work import reports
-from kafinea_tui.workspace import Workspace
 
 NOTE = (
     "The keys of one entry, as under [[workflows]] or [[schedules]] in config.toml. Saved to "
@@ -33,10 +33,9 @@ class EntryFormScreen(ConfigFormScreen):
 
     PREFIX = "entry"
 
-    def __init__(self, store: Store, workspace: Workspace, kind: Kind) -> None:
+    def __init__(self, automation: Automation, kind: Kind) -> None:
         super().__init__()
-        self.store = store
-        self.workspace = workspace
+        self.automation = automation
         self.kind = kind
 
     def compose(self) -> ComposeResult:
@@ -70,6 +69,4 @@ class EntryFormScreen(ConfigFormScreen):
     @work(thread=True, exclusive=True, group="entry-save")
     @reports
     def _save(self, kind: Kind, text: str) -> None:
-        path = self.workspace.config_path
-        sentence = add_entry(path, self.store.schema, self.store.cursor(), kind, text)
-        self.post_message(self.Saved(sentence))
+        self.post_message(self.Saved(self.automation.add_entry(kind, text)))

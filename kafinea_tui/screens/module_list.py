@@ -69,8 +69,8 @@ class ModuleListScreen(Screen[None]):
         first_page: BackgroundPage | None = None,
         store: Store | None = None,
     ) -> None:
-        """`store`: the workspace's store when this process owns it, for the screens not yet
-        on the backend (import wizard, export dialog, layout manager, sync panel)."""
+        """`store`: the workspace's store when this process owns it, for the screen not yet
+        on the backend (the import wizard)."""
         super().__init__()
         self.backend = backend
         self.store = store
@@ -375,17 +375,11 @@ class ModuleListScreen(Screen[None]):
         )
 
     def action_sync_panel(self) -> None:
-        if (store := self._local_store("The sync panel")) is None:
-            return
         # Imported here: start-up loads only what the first list needs (bench/bench_startup.py).
         from kafinea_tui.screens.sync_panel import SyncPanelScreen
 
-        host = getattr(self.app, "engine_host", None)
-        if host is None:  # an app without an engine of its own (tests of single screens)
-            from kafinea_tui.sync.engine_host import EngineHost
-
-            host = EngineHost(store, self.workspace)
-        self.app.push_screen(SyncPanelScreen(store, self.workspace, host), self._returned)
+        automation = self.backend.automation(self.workspace)
+        self.app.push_screen(SyncPanelScreen(automation), self._returned)
 
     def _returned(self, _result: Any = None) -> None:
         """Back from another screen: records or fields may have changed, so fetch again."""

@@ -1,8 +1,11 @@
 """The sync panel (`y`, and the palette): the automation engine, the delivery log, workflows,
 schedules, endpoints and API tokens, refreshed every two seconds.
 
-Its keys are the registry's "Sync panel" rows (kafinea_tui/keys.py): filter the log by status,
-retry a failed delivery, turn a workflow on or off (saved to config.toml), run a schedule now,
+It reads and acts through an `Automation` (kafinea_tui/backend/automation/): the workspace this
+app owns and its engine, or, when the app is a client, the owner's API, so the panel then shows
+the owner's engine. Its keys are the registry's "Sync panel" rows (kafinea_tui/keys.py): filter
+the log by status, retry a failed delivery, turn a workflow or schedule on or off (saved to
+config.toml), run a schedule now,
 add or edit an endpoint (screens/endpoint_form.py) and queue a test delivery to one, start or
 stop the API on TCP (widgets/api_server.py), create and revoke API tokens, read config.toml
 again. A save or a reload starts the engine when config.toml
@@ -23,16 +26,13 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, TabPane
 
 from kafinea_tui import keys
-from kafinea_tui.data.store.database import Store
-from kafinea_tui.sync import panel
-from kafinea_tui.sync.config_model import Endpoint
-from kafinea_tui.sync.panel import FILTERS, PanelView
+from kafinea_tui.backend.automation import Automation
+from kafinea_tui.sync.panel import FILTERS, EndpointRow, PanelView
 from kafinea_tui.widgets.api_server import ApiServerLine
-from kafinea_tui.workspace import Workspace
 
 if TYPE_CHECKING:
-    from kafinea_tui.sync.engine import Engine
-    from kafinea_tui.sync.engine_host import EngineHost
+    from kafinea_tui.sync.config_model import Endpoint
+    from kafinea_tui.sync.entry_edit import Kind as EntryKind
 
 REFRESH = 2.0
 TABLES = {
@@ -96,18 +96,18 @@ class SyncPanelScreen(Screen[None]):
             self.text = text
             self.error = error
 
-    def __init__(self, store: Store, workspace: Workspace, host: EngineHost) -> None:
+    def __init__(self, automation: Automation) -> None:
         super().__init__()
-        self.store = store
-        self.workspace = workspace
-        self.host = host
+        self.automation = automation
         self.filter_index = 0
         self.view: PanelView | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("Sync panel", id="sync-title")
         yield Static("…", id="sync-engine", markup=False)
-        yield ApiServerLine(lambda: getattr(self.app, "listener", None))
+        yield ApiServerLine(
+            lambda: getattr(self.app, "listener", None), self.automation.serves_here
+        )
         with TabbedContent(id="sync-tabs"):
             for name in TABLES:
                 with TabPane(name.capitalize(), id=f"tab-{name}"):
@@ -126,11 +126,6 @@ class SyncPanelScreen(Screen[None]):
         self.load()
         self.set_interval(REFRESH, self.load)
 
-    @property
-    def engine(self) -> Engine | None:
-        """The engine now: a reload or a save may have started it since the panel opened."""
-        return self.host.engine
-
     # -- loading -----------------------------------------------------------------------------
 
     @property
@@ -140,7 +135,7 @@ class SyncPanelScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="sync-load")
     def load(self) -> None:
         try:
-            view = panel.load_view(self.store, self.workspace, self.engine, self.status_filter)
+            view = self.automation.view(self.status_filter)
         except Exception as error:
             self.post_message(self.Done(f"Cannot read the automation: {error}", True))
             return
@@ -175,11 +170,11 @@ class SyncPanelScreen(Screen[None]):
             "workflows",
             [
                 (
-                    w.workflow.name,
-                    self._module_label(w.workflow.module),
-                    w.workflow.on,
-                    w.workflow.when or "(any)",
-                    "on" if w.workflow.enabled else "off",
+                    w.name,
+                    self._module_label(w.module),
+                    w.on,
+                    w.when or "(any)",
+                    "on" if w.enabled else "off",
                     f"{w.last_fired:%m-%d %H:%M:%S}" if w.last_fired else "never",
                     f"{w.fired:,}",
                 )
@@ -190,14 +185,16 @@ class SyncPanelScreen(Screen[None]):
             "schedules",
             [
                 (
-                    s.schedule.name,
-                    s.schedule.when_text,
-                    f"{s.schedule.action.type} {self._module_label(s.schedule.action.module)}",
+                    s.name,
+                    s.when,
+                    f"{s.action} {self._module_label(s.module)}",
                     "running"
                     if s.running
                     else (f"{s.next_run:%m-%d %H:%M:%S}" if s.next_run else "off"),
-                    f"{s.last.started_at:%m-%d %H:%M:%S} {s.last.status}" if s.last else "never",
-                    (s.last.result or "")[:100] if s.last else "",
+                    f"{s.last_started:%m-%d %H:%M:%S} {s.last_status}"
+                    if s.last_started
+                    else "never",
+                    (s.last_result or "")[:100],
                 )
                 for s in view.schedules
             ],
@@ -205,7 +202,7 @@ class SyncPanelScreen(Screen[None]):
         self._fill(
             "endpoints",
             [
-                (e.name, e.url, e.format, str(e.retries), "yes" if e.secret else "no")
+                (e.name, e.url, e.format, str(e.retries), "yes" if e.signed else "no")
                 for e in view.endpoints
             ],
         )
@@ -223,7 +220,7 @@ class SyncPanelScreen(Screen[None]):
 
     def _module_label(self, name: str) -> str:
         """A module as the tabs name it (`Sales Orders`), not as config.toml does."""
-        module = self.store.schema.modules.get(name)
+        module = self.automation.schema.modules.get(name)
         return module.label if module else name
 
     def _fill(self, name: str, rows: list[tuple[str, ...]]) -> None:
@@ -270,31 +267,38 @@ class SyncPanelScreen(Screen[None]):
         if row is None or self.view is None:
             return self._ask("deliveries")
         delivery = self.view.deliveries[row]
-        self._do(lambda: panel.retry_delivery(self.store, self.engine, delivery.id))
+        self._do(lambda: self.automation.retry_delivery(delivery.id))
 
     def action_toggle_workflow(self) -> None:
+        """The workflow under the cursor, or the schedule on the Schedules tab."""
+        automation = self.automation
+        if (row := self._selected("schedules")) is not None and self.view is not None:
+            schedule = self.view.schedules[row]
+            self._do(
+                lambda: automation.set_enabled("schedule", schedule.name, not schedule.enabled)
+            )
+            return None
         row = self._selected("workflows")
         if row is None or self.view is None:
             return self._ask("workflows")
-        flow = self.view.workflows[row].workflow
-        self._do(
-            lambda: panel.toggle_workflow(self.workspace, self.host, flow.name, not flow.enabled)
-        )
+        flow = self.view.workflows[row]
+        self._do(lambda: automation.set_enabled("workflow", flow.name, not flow.enabled))
+        return None
 
     def action_run_schedule(self) -> None:
         row = self._selected("schedules")
         if row is None or self.view is None:
             return self._ask("schedules")
-        name = self.view.schedules[row].schedule.name
+        name = self.view.schedules[row].name
         self.post_message(self.Done(f"Running {name}…"))
-        self._do(lambda: panel.run_schedule(self.engine, name))
+        self._do(lambda: self.automation.run_schedule(name))
 
     def action_test_endpoint(self) -> None:
         row = self._selected("endpoints")
         if row is None or self.view is None:
             return self._ask("endpoints")
         name = self.view.endpoints[row].name
-        self._do(lambda: panel.test_endpoint(self.store, self.engine, name))
+        self._do(lambda: self.automation.test_endpoint(name))
 
     def action_add_endpoint(self) -> None:
         self._endpoint_form(None)
@@ -305,29 +309,41 @@ class SyncPanelScreen(Screen[None]):
             return self._ask("endpoints")
         self._endpoint_form(self.view.endpoints[row])
 
-    def _endpoint_form(self, endpoint: Endpoint | None) -> None:
+    def _endpoint_form(self, row: EndpointRow | None) -> None:
+        """The form on the endpoint as config.toml has it (read in a worker)."""
+        if (refusal := self.automation.config_refusal()) is not None:
+            self.post_message(self.Done(refusal, True))
+            return
+        self._open_endpoint_form(row.name if row is not None else None)
+
+    @work(thread=True, group="sync-action")
+    def _open_endpoint_form(self, name: str | None) -> None:
+        try:
+            endpoint = None if name is None else self.automation.endpoint(name)
+        except Exception as error:
+            self.post_message(self.Done(str(error), True))
+            return
+        self.app.call_from_thread(self._push_endpoint_form, endpoint)
+
+    def _push_endpoint_form(self, endpoint: Endpoint | None) -> None:
         from kafinea_tui.screens.endpoint_form import EndpointFormScreen
 
-        def saved(sentence: str | None) -> None:
-            if sentence is not None:
-                self._do(lambda: f"{sentence} {panel.reload(self.host)}")
+        self.app.push_screen(EndpointFormScreen(self.automation, endpoint), self._config_saved)
 
-        form = EndpointFormScreen(self.workspace, self.store.schema, endpoint)
-        self.app.push_screen(form, saved)
+    def _config_saved(self, sentence: str | None) -> None:
+        """A form saved config.toml: have whoever runs the engine read it again."""
+        if sentence is not None:
+            self._do(lambda: f"{sentence} {self.automation.reload()}")
 
     def action_add_entry(self) -> None:
         from kafinea_tui.screens.entry_form import EntryFormScreen
 
+        if (refusal := self.automation.config_refusal()) is not None:
+            self.post_message(self.Done(refusal, True))
+            return
         tabs = self.query_one(TabbedContent).active
-        form = EntryFormScreen(
-            self.store, self.workspace, "schedules" if tabs == "tab-schedules" else "workflows"
-        )
-
-        def saved(sentence: str | None) -> None:
-            if sentence is not None:
-                self._do(lambda: f"{sentence} {panel.reload(self.host)}")
-
-        self.app.push_screen(form, saved)
+        kind: EntryKind = "schedules" if tabs == "tab-schedules" else "workflows"
+        self.app.push_screen(EntryFormScreen(self.automation, kind), self._config_saved)
 
     def action_new_token(self) -> None:
         self.query_one(TabbedContent).active = "tab-tokens"
@@ -342,27 +358,14 @@ class SyncPanelScreen(Screen[None]):
         event.input.remove_class("-shown")
         self.query_one("#sync-tokens", DataTable).focus()
 
-        def create() -> str:
-            from kafinea_tui.data.store.tokens import create_token
-
-            token = create_token(self.store, name)
-            return f"Token {name!r} (copy it now, it is not shown again): {token}"
-
-        self._do(create)
+        self._do(lambda: self.automation.create_token(name))
 
     def action_revoke_token(self) -> None:
         row = self._selected("tokens")
         if row is None or self.view is None:
             return self._ask("tokens")
         name = self.view.tokens[row].name
-
-        def revoke() -> str:
-            from kafinea_tui.data.store.tokens import revoke_token
-
-            revoke_token(self.store, name)
-            return f"Token {name!r} revoked."
-
-        self._do(revoke)
+        self._do(lambda: self.automation.revoke_token(name))
 
     def action_api_server(self) -> None:
         self.query_one(ApiServerLine).toggle()
@@ -372,7 +375,7 @@ class SyncPanelScreen(Screen[None]):
         self.post_message(self.Done(message.text, message.error))
 
     def action_reload_config(self) -> None:
-        self._do(lambda: panel.reload(self.host))
+        self._do(self.automation.reload)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -128,6 +128,28 @@ class Administration:
         found = self.get_json(f"{AUTOMATION}/workflows")["workflows"]
         return [WorkflowState.from_json(w) for w in found]
 
+    def automation_status(self) -> dict[str, Any]:
+        """The owner's engine: {"running", "pid", "started_at", "errors", "deliveries"}."""
+        return dict(self.get_json(f"{AUTOMATION}/status"))
+
+    def endpoints(self) -> list[dict[str, Any]]:
+        """config.toml's endpoints: name, url, format, retries, signed, header names."""
+        return list(self.get_json(f"{AUTOMATION}/endpoints"))
+
+    def test_endpoint(self, name: str) -> int:
+        """Queue a sample delivery to the endpoint; its delivery id."""
+        url = f"{AUTOMATION}/endpoints/{quote(name, safe='')}/test"
+        return int(_checked(self.http.post(url))["delivery"])
+
+    def set_enabled(self, kind: str, name: str, enabled: bool) -> dict[str, Any]:
+        """Turn a workflow or a schedule (`kind`) on or off in the server's config.toml."""
+        url = f"{AUTOMATION}/{kind}s/{quote(name, safe='')}"
+        return dict(_checked(self.http.patch(url, json={"enabled": enabled})))
+
+    def reload_config(self) -> dict[str, Any]:
+        """The server reads config.toml again: {"running", "errors"}."""
+        return dict(_checked(self.http.post(f"{AUTOMATION}/reload")))
+
     def update_many(
         self, module: str, selection: Mapping[str, Any], values: Mapping[str, Any], **options: Any
     ) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Literal
 
 from kafinea_tui.data.automation import outbox as table
 from kafinea_tui.data.automation import runs
@@ -19,34 +20,89 @@ from kafinea_tui.data.store.database import Store
 from kafinea_tui.data.store.tokens import TokenInfo, list_tokens
 from kafinea_tui.sync import config_write
 from kafinea_tui.sync.config import read_config
-from kafinea_tui.sync.config_model import AutomationConfig, Endpoint, Workflow
+from kafinea_tui.sync.config_model import AutomationConfig, Endpoint
 from kafinea_tui.sync.engine import Engine
 from kafinea_tui.sync.engine_host import EngineHost
 from kafinea_tui.sync.scheduler import Scheduler, ScheduleState
 from kafinea_tui.workspace import Workspace
 
+Kind = Literal["workflow", "schedule"]
 FILTERS: tuple[str | None, ...] = (None, "pending", "failed", "delivered")
 SHOWN = 200  # deliveries listed
 
 
 @dataclass(frozen=True)
 class WorkflowRow:
-    workflow: Workflow
+    name: str
+    module: str
+    on: str  # create | update | create_or_update
+    when: str
+    enabled: bool
     last_fired: datetime | None
     fired: int
 
 
+@dataclass(frozen=True)
+class ScheduleRow:
+    name: str
+    when: str  # "every 300s", "cron 0 2 * * *"
+    action: str  # send | pull
+    module: str
+    enabled: bool
+    running: bool
+    next_run: datetime | None
+    last_started: datetime | None = None
+    last_status: str | None = None  # running | ok | failed
+    last_result: str | None = None
+
+
+@dataclass(frozen=True)
+class EndpointRow:
+    """An endpoint as the panel lists it: never its secret nor its headers' values."""
+
+    name: str
+    url: str
+    format: str
+    retries: int
+    signed: bool
+
+
 @dataclass
 class PanelView:
+    """What the panel shows, from the workspace's store and config (this process owns it) or
+    from the owner's API (the app is a client): the same rows either way."""
+
     engine: str
     counts: dict[str, int]
     deliveries: list[Delivery]
     total: int
     workflows: list[WorkflowRow]
-    schedules: list[ScheduleState]
-    endpoints: list[Endpoint]
+    schedules: list[ScheduleRow]
+    endpoints: list[EndpointRow]
     tokens: list[TokenInfo]
     errors: list[str] = field(default_factory=list)
+
+
+def schedule_row(state: ScheduleState) -> ScheduleRow:
+    last = state.last
+    return ScheduleRow(
+        name=state.schedule.name,
+        when=state.schedule.when_text,
+        action=state.schedule.action.type,
+        module=state.schedule.action.module,
+        enabled=state.schedule.enabled,
+        running=state.running,
+        next_run=state.next_run,
+        last_started=last.started_at if last else None,
+        last_status=last.status if last else None,
+        last_result=last.result if last else None,
+    )
+
+
+def endpoint_row(endpoint: Endpoint) -> EndpointRow:
+    return EndpointRow(
+        endpoint.name, endpoint.url, endpoint.format, endpoint.retries, bool(endpoint.secret)
+    )
 
 
 def engine_line(engine: Engine | None) -> str:
@@ -65,7 +121,10 @@ def load_view(
     cur = store.cursor()
     total, found = table.deliveries(cur, status, SHOWN)
     fired = runs.fires(cur)
-    flows = [WorkflowRow(w, *fired.get(w.name, (None, 0))) for w in config.workflows]
+    flows = [
+        WorkflowRow(w.name, w.module, w.on, w.when, w.enabled, *fired.get(w.name, (None, 0)))
+        for w in config.workflows
+    ]
     states = (
         engine.schedules()
         if engine is not None
@@ -77,8 +136,8 @@ def load_view(
         deliveries=found,
         total=total,
         workflows=flows,
-        schedules=states,
-        endpoints=list(config.endpoints.values()),
+        schedules=[schedule_row(state) for state in states],
+        endpoints=[endpoint_row(e) for e in config.endpoints.values()],
         tokens=list_tokens(store),
         errors=errors,
     )
@@ -111,8 +170,8 @@ def run_schedule(engine: Engine | None, name: str) -> str:
     return f"{name}: {run.status}: {run.result}"
 
 
-def test_endpoint(store: Store, engine: Engine | None, name: str) -> str:
-    """Queue a sample delivery to an endpoint; the log shows how it went."""
+def queue_test(store: Store, engine: Engine | None, name: str) -> int:
+    """Queue a sample delivery to an endpoint (the log shows how it went); its id."""
     sample = json.dumps(
         {"type": "kafinea.test", "data": {"message": "A test delivery from Kafinea's sync panel."}}
     )
@@ -120,13 +179,27 @@ def test_endpoint(store: Store, engine: Engine | None, name: str) -> str:
         delivery = table.enqueue(cur, "send", name, sample)
     if engine is not None:
         engine.wake()
-    return f"Test delivery {delivery} queued for {name}."
+    return delivery
 
 
-def toggle_workflow(workspace: Workspace, host: EngineHost, name: str, enabled: bool) -> str:
-    config_write.set_workflow_enabled(workspace.config_path, name, enabled)
+def test_endpoint(store: Store, engine: Engine | None, name: str) -> str:
+    return f"Test delivery {queue_test(store, engine, name)} queued for {name}."
+
+
+def set_enabled(workspace: Workspace, host: EngineHost, kind: Kind, name: str, on: bool) -> str:
+    """Turn a workflow or a schedule on or off in config.toml, then read it again."""
+    write = (
+        config_write.set_workflow_enabled
+        if kind == "workflow"
+        else config_write.set_schedule_enabled
+    )
+    write(workspace.config_path, name, on)
     host.reload()
-    return f"Workflow {name!r} {'on' if enabled else 'off'}; config.toml saved."
+    return enabled_sentence(kind, name, on)
+
+
+def enabled_sentence(kind: Kind, name: str, on: bool) -> str:
+    return f"{kind.capitalize()} {name!r} {'on' if on else 'off'}; config.toml saved."
 
 
 def reload(host: EngineHost) -> str:

@@ -37,9 +37,12 @@ class ApiServerLine(Vertical):
             self.text = text
             self.error = error
 
-    def __init__(self, listener: Callable[[], Listener | None]) -> None:
+    def __init__(self, listener: Callable[[], Listener | None], serves_here: bool = True) -> None:
+        """`serves_here`: this app owns the workspace; False: it is a client of the owner,
+        which serves the API (and its TCP) itself."""
         super().__init__(id="api-server")
         self.listener = listener
+        self.serves_here = serves_here
 
     def compose(self) -> ComposeResult:
         yield Static("", id="api-line", markup=False)
@@ -54,7 +57,9 @@ class ApiServerLine(Vertical):
 
     def show(self) -> None:
         listener = self.listener()
-        if listener is None:
+        if not self.serves_here:
+            line = "API server: the workspace's owner serves it; this app is its client."
+        elif listener is None:
             line = "API server: not running in this app (another program owns the workspace?)."
         elif listener.tcp_address:
             line = f"API server: {listener.tcp_address} (tokens needed) and the workspace's socket."
@@ -64,6 +69,11 @@ class ApiServerLine(Vertical):
 
     def toggle(self) -> None:
         """Stop TCP when it runs; else ask for the address to start it on."""
+        if not self.serves_here:
+            self.post_message(
+                self.Said("The workspace's owner serves the API: start or stop it there.", True)
+            )
+            return
         listener = self.listener()
         if listener is not None and listener.tcp_address:
             self._stop(listener)

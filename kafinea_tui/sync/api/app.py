@@ -59,6 +59,7 @@ from kafinea_tui.sync.api import params as qp
 from kafinea_tui.sync.api.admin import AdminRoutes
 from kafinea_tui.sync.api.app_support import AppSupportRoutes
 from kafinea_tui.sync.api.automation import AutomationRoutes
+from kafinea_tui.sync.api.automation_control import AutomationControl
 from kafinea_tui.sync.api.bulk import BulkRoutes
 from kafinea_tui.sync.api.changes import MAX_CHANGES, changes_after, parse_cursor
 from kafinea_tui.sync.api.disconnect import cancelled_on_disconnect
@@ -88,16 +89,19 @@ def create_app(
     workspace: Workspace | None = None,
     max_body_mb: float = DEFAULT_MAX_BODY_MB,
     engine: EngineSource = None,
+    reload: Callable[[], list[str]] | None = None,
 ) -> Starlette:
     """The ASGI app over an open store; `workspace` adds its saved mappings to imports;
     request bodies past `max_body_mb` are refused with 413; `engine` (the owner's automation
-    engine) gives the schedules' state and runs them."""
+    engine) gives the schedules' state and runs them; `reload` reads config.toml again for the
+    owner (default: the engine's own reload)."""
     api = _Api(store, workspace)
     read, write = api.guard(write=False), api.guard(write=True)
     records = f"{BASE}/{{module}}/records"
     admin = AdminRoutes(store, workspace, api.module, api.writes)
     routes = [
         *AutomationRoutes(store, workspace, engine).routes(BASE, read, write),
+        *AutomationControl(store, workspace, engine, reload).routes(BASE, read, write),
         *admin.routes(BASE, read, write),
         *LayoutRoutes(store, api.module, api.writes).routes(BASE, read, write),
         _route("/openapi.json", GET=api.openapi),

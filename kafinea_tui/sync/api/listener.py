@@ -18,6 +18,7 @@ import socket
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
 from typing import Any, Literal
@@ -48,10 +49,15 @@ class Listener:
         kind: str,
         engine: EngineSource = None,
         max_body_mb: float = DEFAULT_MAX_BODY_MB,
+        reload: Callable[[], list[str]] | None = None,
     ) -> None:
+        """`reload`: how the owner reads config.toml again when a client asks (the app's
+        engine host, which also starts the engine when the file gains automation)."""
         self.workspace = workspace
         self.kind = kind
-        self.app = create_app(store, workspace, max_body_mb=max_body_mb, engine=engine)
+        self.app = create_app(
+            store, workspace, max_body_mb=max_body_mb, engine=engine, reload=reload
+        )
         self._socket: _Served | None = None
         self._tcp: _Served | None = None
         self.tcp_address: str | None = None

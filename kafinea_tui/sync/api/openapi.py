@@ -19,6 +19,7 @@ from kafinea_tui.data.schema import Schema
 from kafinea_tui.sync.api.admin import openapi_paths as admin_paths
 from kafinea_tui.sync.api.app_support import openapi_paths as app_support_paths
 from kafinea_tui.sync.api.automation import openapi_paths as automation_paths
+from kafinea_tui.sync.api.automation_control import openapi_paths as control_paths
 from kafinea_tui.sync.api.layouts import openapi_paths as layout_paths
 from kafinea_tui.sync.api.openapi_schemas import components, ref
 from kafinea_tui.sync.api.params import FLAG_WORDS, MAX_LIMIT, SPREADSHEET_TYPES
@@ -337,6 +338,7 @@ def openapi_document(version: str, schema: Schema) -> dict[str, Any]:
         },
     }
     paths |= automation_paths(BASE)
+    paths |= control_paths(BASE)
     paths |= app_support_paths(BASE, module)
     paths |= admin_paths(BASE, module)
     paths |= layout_paths(BASE, module)

@@ -1,0 +1,168 @@
+"""The owner's engine and config.toml over real HTTP (sync/api/automation_control.py): its
+status, the endpoints without their secrets, a test delivery, workflows and schedules turned
+on and off in config.toml (which the running engine takes at once), and a reload."""
+
+from __future__ import annotations
+
+import os
+import threading
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+
+from kafinea_tui.client import Client
+from kafinea_tui.data.store.tokens import create_token
+from kafinea_tui.sync.api.app import create_app
+from kafinea_tui.sync.engine import Engine
+from kafinea_tui.workspace import Workspace
+from tests.sync.conftest import SECRET, factory_config, open_workspace, seed
+from tests.sync.servers import free_port, wait_for
+
+API = "/api/v1/automation"
+EXTRA = """
+[[schedules]]
+name = "nightly/products"
+cron = "0 2 * * *"
+action = { type = "send", endpoint = "factory", module = "products" }
+"""
+
+
+@dataclass
+class Owner:
+    http: httpx.Client  # a read-write token
+    reader: httpx.Client  # a read-only one
+    engine: Engine
+    workspace: Workspace
+    base: str
+    token: str
+
+
+@pytest.fixture
+def owner(tmp_path: Path) -> Iterator[Owner]:
+    config = factory_config(f"http://127.0.0.1:{free_port()}/build", extra=EXTRA)
+    workspace, store = open_workspace(tmp_path, config.replace("retries = 5", "retries = 0"))
+    seed(store)
+    token = create_token(store, "t")
+    reader = create_token(store, "r", read_only=True)
+    engine = Engine(store, workspace, poll=0.05)
+    engine.start()
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(store, workspace, engine=engine),
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+        )
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    wait_for(lambda: server.started, timeout=20)
+    base = f"http://127.0.0.1:{port}"
+    with (
+        httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}) as http,
+        httpx.Client(base_url=base, headers={"Authorization": f"Bearer {reader}"}) as read,
+    ):
+        yield Owner(http, read, engine, workspace, base, token)
+    server.should_exit = True
+    thread.join(timeout=20)
+    engine.stop()
+    store.close()
+
+
+def test_the_status_is_the_owners_engine(owner: Owner) -> None:
+    status = owner.reader.get(f"{API}/status")
+    assert status.status_code == 200, status.text
+    found = status.json()
+    assert found["running"] is True and found["pid"] == os.getpid()
+    assert found["started_at"].endswith("Z") and found["errors"] == []
+    assert set(found["deliveries"]) >= {"pending", "failed", "delivered"}
+
+
+def test_endpoints_are_listed_without_their_secrets(owner: Owner) -> None:
+    answer = owner.reader.get(f"{API}/endpoints")
+    assert answer.json() == [
+        {
+            "name": "factory",
+            "url": owner.engine.config.endpoints["factory"].url,
+            "format": "json",
+            "retries": 0,
+            "signed": True,
+            "headers": [],
+        }
+    ]
+    assert SECRET not in answer.text
+
+
+def test_a_test_delivery_is_queued_and_sent_by_the_engine(owner: Owner) -> None:
+    queued = owner.http.post(f"{API}/endpoints/factory/test")
+    assert queued.status_code == 200, queued.text
+    delivery = queued.json()["delivery"]
+    assert queued.json() == {"delivery": delivery, "endpoint": "factory"}
+    # The factory's port is closed: the engine tried it, and says why it failed.
+    failed = wait_for(
+        lambda: [
+            d
+            for d in owner.http.get(f"{API}/deliveries", params={"status": "failed"}).json()[
+                "deliveries"
+            ]
+            if d["id"] == delivery
+        ]
+    )
+    assert failed[0]["payload"]["type"] == "kafinea.test"
+    missing = owner.http.post(f"{API}/endpoints/nowhere/test")
+    assert missing.status_code == 404 and "no endpoint 'nowhere'" in missing.json()["error"]
+    assert owner.reader.post(f"{API}/endpoints/factory/test").status_code == 403
+
+
+def test_workflows_and_schedules_go_on_and_off_in_config_and_engine(owner: Owner) -> None:
+    name = "send approved orders to the factory"
+    off = owner.http.patch(f"{API}/workflows/{name}", json={"enabled": False})
+    assert off.status_code == 200, off.text
+    assert off.json() == {"name": name, "enabled": False, "errors": []}
+    saved = tomllib.loads(owner.workspace.config_path.read_text(encoding="utf-8"))
+    assert saved["workflows"][0]["enabled"] is False
+    assert saved["smtp"]["port"] == 9  # the rest of the file is kept
+    assert owner.engine.config.workflows[0].enabled is False  # the engine took it at once
+    listed = owner.reader.get(f"{API}/workflows").json()["workflows"]
+    assert [w["enabled"] for w in listed] == [False, True]
+
+    # A schedule's name may hold a "/", sent as %2F.
+    with Client(owner.base, owner.token) as client:
+        client.set_enabled("schedule", "nightly/products", False)
+        assert [s.enabled for s in client.schedules()] == [False]
+        client.set_enabled("schedule", "nightly/products", True)
+        assert [s.enabled for s in client.schedules()] == [True]
+
+    for body in ({}, {"enabled": "no"}, {"enabled": True, "why": "x"}):
+        wrong = owner.http.patch(f"{API}/workflows/{name}", json=body)
+        assert wrong.status_code == 400, body
+    missing = owner.http.patch(f"{API}/schedules/nope", json={"enabled": True})
+    assert missing.status_code == 404 and "no schedule 'nope'" in missing.json()["error"]
+    refused = owner.reader.patch(f"{API}/workflows/{name}", json={"enabled": True})
+    assert refused.status_code == 403
+    assert owner.engine.config.workflows[0].enabled is False
+
+
+def test_a_reload_reads_config_toml_again(owner: Owner) -> None:
+    path = owner.workspace.config_path
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text + '\n[[endpoints]]\nname = "archive"\nurl = "http://127.0.0.1:9/a"\n',
+        encoding="utf-8",
+    )
+    assert [e["name"] for e in owner.reader.get(f"{API}/endpoints").json()] == ["factory"]
+    assert owner.reader.post(f"{API}/reload").status_code == 403
+    reloaded = owner.http.post(f"{API}/reload")
+    assert reloaded.json() == {"running": True, "errors": []}
+    names = [e["name"] for e in owner.reader.get(f"{API}/endpoints").json()]
+    assert names == ["factory", "archive"]
+    path.write_text(text.replace('on = "update"', 'on = "sometimes"'), encoding="utf-8")
+    errors = owner.http.post(f"{API}/reload").json()["errors"]
+    assert len(errors) == 1 and "sometimes" in errors[0]
+    assert "sometimes" in owner.reader.get(f"{API}/status").json()["errors"][0]
