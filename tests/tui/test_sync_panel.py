@@ -73,3 +73,41 @@ async def test_the_panel_shows_and_retries_a_failed_delivery(tmp_path: Path) -> 
             assert not isinstance(app.screen, SyncPanelScreen)
     finally:
         store.close()
+
+
+async def test_space_on_the_schedules_tab_turns_a_schedule_off_and_on(tmp_path: Path) -> None:
+    extra = """
+[[schedules]]
+name = "products to the factory"
+every = "1h"
+action = { type = "send", endpoint = "factory", module = "products" }
+"""
+    workspace, store = open_workspace(
+        tmp_path, factory_config(f"http://127.0.0.1:{free_port()}/build", extra=extra)
+    )
+    app = KafineaApp(workspace=workspace, store=store, module="contacts")
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("y")
+            await settle(pilot)
+            app.screen.query_one(TabbedContent).active = "tab-schedules"
+            app.screen.query_one("#sync-schedules", DataTable).focus()
+            await settle(pilot)
+            assert cells(app, "schedules")[0][:3] == [
+                "products to the factory",
+                "every 3600s",
+                "send Products",
+            ]
+            await pilot.press("space")
+            await settle(pilot)
+            saved = tomllib.loads((tmp_path / "config.toml").read_text())
+            assert saved["schedules"][0]["enabled"] is False
+            assert saved["workflows"][0].get("enabled", True) is True  # the workflow untouched
+            assert cells(app, "schedules")[0][3] == "off"  # no next run
+            await pilot.press("space")
+            await settle(pilot)
+            saved = tomllib.loads((tmp_path / "config.toml").read_text())
+            assert saved["schedules"][0]["enabled"] is True
+    finally:
+        store.close()
