@@ -166,3 +166,20 @@ def test_a_reload_reads_config_toml_again(owner: Owner) -> None:
     errors = owner.http.post(f"{API}/reload").json()["errors"]
     assert len(errors) == 1 and "sometimes" in errors[0]
     assert "sometimes" in owner.reader.get(f"{API}/status").json()["errors"][0]
+
+
+def test_the_panels_reads_answer_when_they_come_at_once(owner: Owner) -> None:
+    """A client's panel refreshes while a key's action runs: requests that overlap each read
+    with a cursor of their own thread, and none fails."""
+    import concurrent.futures
+
+    paths = [f"{API}/status", f"{API}/deliveries", f"{API}/workflows", f"{API}/endpoints"]
+    owner.http.post(f"{API}/endpoints/factory/test")
+
+    def read(n: int) -> int:
+        with httpx.Client(base_url=owner.base, headers=owner.http.headers) as http:
+            return http.get(paths[n % len(paths)]).status_code
+
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(read, range(160)))
+    assert answers == [200] * 160

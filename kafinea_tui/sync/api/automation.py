@@ -75,8 +75,10 @@ class AutomationRoutes:
             raise ApiError(400, f"status is one of {', '.join(table.STATUSES)}, not {status!r}.")
         limit = params.integer("limit", qp.DEFAULT_LIMIT, low=0, high=qp.MAX_LIMIT)
         offset = params.integer("offset", 0)
+        # The store's cursor is the thread's own: taken in the worker thread that uses it, never
+        # on the event loop's (two requests would then share one cursor across threads).
         total, found = await run_in_threadpool(
-            table.deliveries, self.store.cursor(), status, limit, offset
+            lambda: table.deliveries(self.store.cursor(), status, limit, offset)
         )
         return JSONResponse({"total": total, "deliveries": [d.as_dict() for d in found]})
 
@@ -90,7 +92,7 @@ class AutomationRoutes:
 
         done = await run_in_threadpool(work)
         if done is None:
-            found = await run_in_threadpool(table.get, self.store.cursor(), delivery_id)
+            found = await run_in_threadpool(lambda: table.get(self.store.cursor(), delivery_id))
             if found is None:
                 raise ApiError(404, f"There is no delivery {delivery_id}.")
             raise ApiError(
@@ -132,7 +134,7 @@ class AutomationRoutes:
 
     async def workflows(self, request: Request) -> Response:
         qp.Params(request.query_params, ())
-        fired = await run_in_threadpool(runs.fires, self.store.cursor())
+        fired = await run_in_threadpool(lambda: runs.fires(self.store.cursor()))
         found = []
         for workflow in self.config().workflows:
             last, count = fired.get(workflow.name, (None, 0))

@@ -99,9 +99,10 @@ class AutomationControl:
     async def status(self, request: Request) -> Response:
         qp.Params(request.query_params, ())
         engine = self.engine
-        counts = await run_in_threadpool(table.counts, self.store.cursor())
+        # The store's cursor is the thread's own: taken in the worker thread that uses it.
+        counts = await run_in_threadpool(lambda: table.counts(self.store.cursor()))
         if engine is not None and engine.running:
-            state = engine.status()
+            state = await run_in_threadpool(engine.status)
             started = state.started_at.isoformat() + "Z" if state.started_at else None
             errors = list(engine.errors)
         elif self.workspace is not None:
