@@ -117,9 +117,7 @@ class KafineaApp(App[None]):
         if self.keymap:
             self.set_keymap(self.keymap)
         first, self._first_page = self._first_page, None
-        screen = ModuleListScreen(
-            self.backend, self.workspace, self.start_module, first, store=self.store
-        )
+        screen = ModuleListScreen(self.backend, self.workspace, self.start_module, first)
         if self.backend.where:
             self.sub_title = f"via {self.backend.where}"
             self.backend.watch_connection(

@@ -33,7 +33,6 @@ from kafinea_tui.workspace import Workspace
 
 if TYPE_CHECKING:
     from kafinea_tui.data.bulk.selection import Selection
-    from kafinea_tui.data.store.database import Store
     from kafinea_tui.screens.layout_manager import LayoutChange
 
 
@@ -67,13 +66,11 @@ class ModuleListScreen(Screen[None]):
         workspace: Workspace,
         module_name: str,
         first_page: BackgroundPage | None = None,
-        store: Store | None = None,
     ) -> None:
-        """`store`: the workspace's store when this process owns it, for the screen not yet
-        on the backend (the import wizard)."""
+        """Every screen it opens reaches the data through `backend`, so a client of the
+        workspace's owner (or of `--server`) opens them all as the owner does."""
         super().__init__()
         self.backend = backend
-        self.store = store
         self.workspace = workspace
         # The column layouts were read with the first page (no query here); a module never
         # arranged shows every field.
@@ -239,13 +236,6 @@ class ModuleListScreen(Screen[None]):
         self.app.push_screen(
             RecordDetailScreen(self.backend, event.module, event.record_id), self._returned
         )
-
-    def _local_store(self, what: str) -> Store | None:
-        """The workspace's store for a screen that needs it, or None (said) in a client."""
-        if self.store is None:
-            where = self.backend.where or "the server"
-            self.notify(f"{what} is not available through {where} yet.", severity="warning")
-        return self.store
 
     def action_fields(self) -> None:
         if writes_refused(self, self.backend):
