@@ -7,7 +7,7 @@ by its field. References arrive as the related record's key, which is what a lis
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -22,7 +22,8 @@ from kafinea_tui.data.bulk.report import (
 )
 from kafinea_tui.data.importer.undo import BatchInfo, UndoReport
 from kafinea_tui.data.query import Page
-from kafinea_tui.data.schema import Field, FieldType, Module, Schema
+from kafinea_tui.data.record_view import RecordView
+from kafinea_tui.data.schema import LINE_ITEM_FIELDS, Field, FieldType, Module, Schema
 
 CENTS = Decimal("0.01")
 
@@ -150,4 +151,42 @@ def undo_report(data: Mapping[str, Any]) -> UndoReport:
         restored=int(data.get("restored", 0)),
         recreated=int(data.get("recreated", 0)),
         kept=[str(k) for k in data.get("kept") or ()],
+    )
+
+
+def record_view(
+    module: Module,
+    record: Mapping[str, Any],
+    record_id: int,
+    id_of: Callable[[str, str], int | None],
+) -> RecordView:
+    """A record of `GET .../records/{id}` as the detail screen shows it; `id_of(module, key)`
+    finds the related record a reference names, which the detail links to."""
+    values: list[tuple[str, Any]] = []
+    links: dict[str, tuple[str, int]] = {}
+    for column in module.columns:
+        value = typed(column.type, record.get(column.name))
+        if column.type is FieldType.REFERENCE and column.related and value is not None:
+            related_id = id_of(column.related, str(value))
+            if related_id is not None:
+                links[column.label] = (column.related, related_id)
+        values.append((column.label, value))
+    values += [("Id", record["id"]), ("Created", timestamp(record.get("created_at")))]
+    values.append(("Modified", timestamp(record.get("modified_at"))))
+    items = tuple(
+        (
+            item.get("product"),
+            typed(FieldType.DECIMAL, item.get("quantity")),
+            typed(FieldType.DECIMAL, item.get("list_price")),
+        )
+        for item in record.get("items") or ()
+    )
+    return RecordView(
+        module_label=module.label,
+        record_id=record_id,
+        title=str(record.get(module.key) or f"#{record_id}"),
+        values=tuple(values),
+        item_labels=tuple(f.label for f in LINE_ITEM_FIELDS) if "items" in record else (),
+        items=items,
+        links=links,
     )

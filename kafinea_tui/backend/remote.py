@@ -37,7 +37,7 @@ from kafinea_tui.data.list_layout import ColumnLayout
 from kafinea_tui.data.query import ListQuery, Page, page_fields
 from kafinea_tui.data.record_form import as_text, editable_fields, text_error
 from kafinea_tui.data.record_view import RecordView
-from kafinea_tui.data.schema import LINE_ITEM_FIELDS, Field, FieldType, Module, Schema
+from kafinea_tui.data.schema import Field, Module, Schema
 from kafinea_tui.sync.client import Client
 from kafinea_tui.sync.transports import socket_transport
 
@@ -215,34 +215,7 @@ class RemoteBackend:
         record = self._record(module, record_id)
         if record is None:
             return None
-        values: list[tuple[str, Any]] = []
-        links: dict[str, tuple[str, int]] = {}
-        for column in module.columns:
-            value = convert.typed(column.type, record.get(column.name))
-            if column.type is FieldType.REFERENCE and column.related and value is not None:
-                related_id = self._id_of(column.related, str(value))
-                if related_id is not None:
-                    links[column.label] = (column.related, related_id)
-            values.append((column.label, value))
-        values += [("Id", record["id"]), ("Created", convert.timestamp(record.get("created_at")))]
-        values.append(("Modified", convert.timestamp(record.get("modified_at"))))
-        items = tuple(
-            (
-                item.get("product"),
-                convert.typed(FieldType.DECIMAL, item.get("quantity")),
-                convert.typed(FieldType.DECIMAL, item.get("list_price")),
-            )
-            for item in record.get("items") or ()
-        )
-        return RecordView(
-            module_label=module.label,
-            record_id=record_id,
-            title=str(record.get(module.key) or f"#{record_id}"),
-            values=tuple(values),
-            item_labels=tuple(f.label for f in LINE_ITEM_FIELDS) if "items" in record else (),
-            items=items,
-            links=links,
-        )
+        return convert.record_view(module, record, record_id, self._id_of)
 
     def _id_of(self, module_name: str, key: str) -> int | None:
         """The id of the record of `module_name` whose key is `key` (the detail follows it)."""
