@@ -9,12 +9,13 @@ list on its next query.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Input, Select
 
 from kafinea_tui.app import KafineaApp
-from kafinea_tui.backend.remote import RemoteBackend
 from kafinea_tui.cli.server_app import owner_backend
 from kafinea_tui.data.query import ListQuery
 from kafinea_tui.data.store.database import Store
@@ -47,16 +48,7 @@ async def test_with_serve_running_the_app_is_its_client(
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert footer(app) == f"1–50 of 120 · 0 selected · 50 a page · via server PID {owner.pid}"
-        await pilot.press("space", "m")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, MassEditScreen)
-        screen.query_one("#mass-field", Select).value = "department"
-        screen.query_one("#mass-value", Input).value = "Socket"
-        await settle(pilot)
-        await press_button(pilot, "#mass-apply")
-        await pilot.press("escape")
-        await settle(pilot)
+        await mass_edit_selected(pilot, "department", "Socket")
         assert column(app, "department")[0] == "Socket"
     other = owner_backend(owner)
     try:
@@ -80,33 +72,58 @@ async def wait_for_owner(pilot: object, workspace: Workspace) -> OwnerRecord:
     raise AssertionError("the app never served its socket")
 
 
+async def mass_edit_selected(pilot: Pilot[Any], field: str, value: str) -> None:
+    """Select the row under the cursor and set `field` on it, with the keys a person presses."""
+    await pilot.press("space", "m")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, MassEditScreen)
+    screen.query_one("#mass-field", Select).value = field
+    screen.query_one("#mass-value", Input).value = value
+    await settle(pilot)
+    await press_button(pilot, "#mass-apply")
+    await pilot.press("escape")
+    await settle(pilot)
+
+
+async def query_again(pilot: Pilot[Any]) -> None:
+    """The list's next query: to the next module and back."""
+    for key in ("right_square_bracket", "left_square_bracket"):
+        await pilot.press(key)
+        await settle(pilot)
+
+
 async def test_a_second_app_is_a_client_of_the_first(
     app: KafineaApp, contacts_workspace: Workspace, contacts_store: Store
 ) -> None:
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        owner = await wait_for_owner(pilot, contacts_workspace)
+    """Two apps on one workspace, both driven by keys: the second is the first's client, and
+    what either changes shows in the other's list on its next query."""
+    async with app.run_test(size=SIZE) as first:
+        await settle(first)
+        owner = await wait_for_owner(first, contacts_workspace)
         assert owner.kind == "app"
-        second: RemoteBackend = owner_backend(owner)  # what a second `kafinea-tui` opens on
+        other = KafineaApp(workspace=contacts_workspace, backend=owner_backend(owner))
         try:
-            assert second.where == f"app PID {owner.pid}"
-            first_id = second.page(ListQuery("contacts"), 0, 1).ids[0]
-            second.update_record("contacts", first_id, {"last_name": "Changed by the second"})
-            await pilot.press("right_square_bracket")  # the first app's next queries
-            await settle(pilot)
-            await pilot.press("left_square_bracket")
-            await settle(pilot)
-            assert column(app, "last_name")[0] == "Changed by the second"
+            async with other.run_test(size=SIZE) as second:
+                await settle(second)
+                assert footer(other).endswith(f" · via app PID {owner.pid}")
+                assert column(other, "last_name")[:2] == column(app, "last_name")[:2]
 
-            await pilot.press("down", "space", "m")  # and the other way round
-            await settle(pilot)
-            screen = app.screen
-            assert isinstance(screen, MassEditScreen)
-            screen.query_one("#mass-field", Select).value = "title"
-            screen.query_one("#mass-value", Input).value = "Changed by the first"
-            await settle(pilot)
-            await press_button(pilot, "#mass-apply")
-            seen = second.page(ListQuery("contacts", filter='title ~ "by the first"'), 0, 5)
-            assert (seen.total, seen.rows[0][1]) == (1, "Name001")
+                await mass_edit_selected(second, "department", "Changed by the second")
+                assert column(other, "department")[0] == "Changed by the second"
+                await query_again(first)
+                assert column(app, "department")[0] == "Changed by the second"
+
+                await first.press("down")  # and the other way round
+                await mass_edit_selected(first, "department", "Changed by the first")
+                assert column(app, "department")[:2] == [
+                    "Changed by the second",
+                    "Changed by the first",
+                ]
+                await query_again(second)
+                assert column(other, "department")[:2] == [
+                    "Changed by the second",
+                    "Changed by the first",
+                ]
         finally:
-            second.close()
+            other.backend.close()
