@@ -16,7 +16,6 @@ announce, and need a token that may write.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -28,24 +27,15 @@ from kafinea_tui.data.bulk import delete_impact, preview_update
 from kafinea_tui.data.errors import UsageError
 from kafinea_tui.data.query import ListQuery, count_among, matching_ids
 from kafinea_tui.data.record_form import key_completions
-from kafinea_tui.data.schema import Module
-from kafinea_tui.data.store.database import Store
 from kafinea_tui.sync.api import params as qp
 from kafinea_tui.sync.api.bulk import read_body, selection_of, values_of
+from kafinea_tui.sync.api.module_routes import ModuleRoutes
 from kafinea_tui.sync.api.openapi_schemas import ref
-from kafinea_tui.sync.api.writes import WriteQueue
 
 PREVIEW_LIMIT = 100
 
 
-class AppSupportRoutes:
-    def __init__(
-        self, store: Store, module_of: Callable[[Request], Module], writes: WriteQueue
-    ) -> None:
-        self.store = store
-        self.module_of = module_of
-        self.writes = writes
-
+class AppSupportRoutes(ModuleRoutes):
     async def matching(self, request: Request) -> Response:
         module = self.module_of(request)
         qp.Params(request.query_params, ())

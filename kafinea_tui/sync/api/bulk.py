@@ -12,7 +12,6 @@ asks: the client's request is its confirmation (`dry_run=true` reports what woul
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -22,26 +21,17 @@ from starlette.responses import JSONResponse, Response
 from kafinea_tui.arguments import MAX_INTEGER
 from kafinea_tui.data.bulk import Selection, mass_delete, mass_update
 from kafinea_tui.data.errors import UsageError
-from kafinea_tui.data.schema import Module
-from kafinea_tui.data.store.database import Store
 from kafinea_tui.data.store.tokens import TokenInfo
 from kafinea_tui.data.values import ValueOptions
 from kafinea_tui.sync.api import params as qp
-from kafinea_tui.sync.api.writes import WriteQueue
+from kafinea_tui.sync.api.module_routes import ModuleRoutes
 
 UPDATE_PARAMS = ("dry_run", "date_format", "decimal")
 DELETE_PARAMS = ("dry_run",)
 _SELECTION_KEYS = ("ids", "filter", "search")
 
 
-class BulkRoutes:
-    def __init__(
-        self, store: Store, module_of: Callable[[Request], Module], writes: WriteQueue
-    ) -> None:
-        self.store = store
-        self.module_of = module_of
-        self.writes = writes
-
+class BulkRoutes(ModuleRoutes):
     async def update(self, request: Request) -> Response:
         module = self.module_of(request)
         params = qp.Params(request.query_params, UPDATE_PARAMS)

@@ -23,23 +23,15 @@ from starlette.routing import Route
 from kafinea_tui.data.errors import UsageError
 from kafinea_tui.data.list_layout import ColumnLayout, read_layout, read_layouts, save_layout
 from kafinea_tui.data.schema import Module
-from kafinea_tui.data.store.database import Store
 from kafinea_tui.sync.api import params as qp
 from kafinea_tui.sync.api.admin import json_object, methods
+from kafinea_tui.sync.api.module_routes import ModuleRoutes
 from kafinea_tui.sync.api.openapi_schemas import ref
-from kafinea_tui.sync.api.writes import WriteQueue
 
 Wrap = Callable[[Any], Any]
 
 
-class LayoutRoutes:
-    def __init__(
-        self, store: Store, module_of: Callable[[Request], Module], writes: WriteQueue
-    ) -> None:
-        self.store = store
-        self.module_of = module_of
-        self.writes = writes
-
+class LayoutRoutes(ModuleRoutes):
     def routes(self, base: str, read: Wrap, write: Wrap) -> list[Route]:
         return [
             Route(f"{base}/layouts", read(self.layouts), methods=["GET"]),
