@@ -60,8 +60,7 @@ def test_a_mass_edit_saved_in_the_single_table_of_earlier_versions_is_undone(
             f"CREATE TABLE kf_edit_old AS SELECT s.id, v.modified_at, v.title FROM kf_edit_{batch}"
             f" s JOIN kf_edit_{batch}_values v USING (code)"
         )
-        cur.execute(f"DROP TABLE kf_edit_{batch}")
-        cur.execute(f"DROP TABLE kf_edit_{batch}_values")
+        saved_values.drop_saved(cur, batch)
         cur.execute(f"ALTER TABLE kf_edit_old RENAME TO kf_edit_{batch}")
     assert undo_import(store, batch).restored == 3
     assert contacts(store) == before
@@ -81,3 +80,33 @@ def test_combinations_sharing_a_code_are_numbered_and_each_record_still_gets_its
     assert codes == [(5, 5)]  # Buyer, buyer, CTO, "CTO ", NULL: numbered 1..5
     assert undo_import(store, batch).restored == 7
     assert contacts(store) == before
+
+
+def test_values_held_by_runs_of_consecutive_ids_are_saved_as_the_runs(store: Store) -> None:
+    """Records 1-3 were Buyer, 4-7 CTO: two runs, no row per record; undo puts each run back
+    and leaves out a record changed since."""
+    for i in range(7):
+        store.create("contacts", {"last_name": f"N{i}", "title": "Buyer" if i < 3 else "CTO"})
+    with store.transaction() as cur:
+        cur.execute("UPDATE contacts SET modified_at = TIMESTAMP '2026-03-04 05:06:07'")
+    before = contacts(store)
+    report = mass_update(store, "contacts", Selection(), {"title": "Owner"})
+    batch = report.batch or 0
+    runs = f"SELECT id_low, id_high, title FROM kf_edit_{batch}_values ORDER BY id_low"
+    assert rows(store, runs) == [(1, 3, "Buyer"), (4, 7, "CTO")]
+    assert rows(store, f"SELECT count(*) FROM duckdb_views() WHERE view_name = 'kf_edit_{batch}'")
+    assert rows(store, f"SELECT id FROM kf_edit_{batch} ORDER BY id") == [(i,) for i in range(1, 8)]
+    store.update("contacts", 5, {"title": "Intern"})
+    changed = contacts(store)[4]
+    undone = undo_import(store, batch)
+    assert (undone.restored, len(undone.kept)) == (6, 1)
+    assert contacts(store) == [*before[:4], changed, *before[5:]]
+    logged = rows(
+        store,
+        "SELECT record_id FROM kf_changes WHERE source = 'undo' ORDER BY record_id",
+    )
+    assert logged == [(1,), (2,), (3,), (4,), (6,), (7,)]
+    left = "SELECT count(*) FROM duckdb_views() WHERE view_name LIKE 'kf_edit%'"
+    assert rows(store, left) == [(0,)]
+    tables = rows(store, "SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE 'kf_edit%'")
+    assert tables == [(0,)]

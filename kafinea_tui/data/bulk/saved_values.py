@@ -16,6 +16,12 @@ distinct combinations are grouped by the hash and the values together, so every 
 is in the values table; two combinations sharing a hash (a collision, or values equal for
 GROUP BY but not for the hash) would make a code ambiguous, and then the combinations are
 numbered and the records joined to them instead (`_save_numbered`), exact whatever the values.
+
+Runs: when each combination's records are a run of consecutive ids (count = high - low + 1,
+found in the same grouping: the records of one import holding one value), the values table
+holds each run's `id_low` and `id_high` and `kf_edit_<batch>` is a view expanding them, so no
+row is written per record, and undo restores each run by its range of ids instead of joining
+a million ids (`saved_runs`).
 """
 
 from __future__ import annotations
@@ -39,7 +45,8 @@ def count_changing(
     names = ", ".join(["modified_at", *fields])
     cur.execute(
         f"CREATE OR REPLACE TEMP TABLE {DISTINCT} AS SELECT {CODE.format(names)} AS kf_code, *"
-        f" FROM (SELECT {names}, count(*) AS kf_n FROM {table} m WHERE {where} GROUP BY ALL)",
+        f" FROM (SELECT {names}, count(*) AS kf_n, min(m.id) AS kf_low, max(m.id) AS kf_high"
+        f" FROM {table} m WHERE {where} GROUP BY ALL)",
         params,
     )
     row = cur.execute(f"SELECT coalesce(sum(kf_n), 0) FROM {DISTINCT}").fetchone()
@@ -58,8 +65,22 @@ def save_values(
     with their codes, then each record's id and code, read in the same scan as its values."""
     saved = edit_table(batch)
     names = ["modified_at", *fields]
-    row = cur.execute(f"SELECT count(*) = count(DISTINCT kf_code) FROM {DISTINCT}").fetchone()
-    if row and row[0]:
+    row = cur.execute(
+        f"SELECT count(*) = count(DISTINCT kf_code), bool_and(kf_high - kf_low + 1 = kf_n)"
+        f" FROM {DISTINCT}"
+    ).fetchone()
+    if row and row[0] and row[1]:
+        # Each combination's records are a run of consecutive ids (the records of one import
+        # holding one value): the runs are the ids, and no record needs a row of its own.
+        cur.execute(
+            f"CREATE TABLE {saved}_values AS SELECT kf_code AS code, kf_low AS id_low,"
+            f" kf_high AS id_high, {', '.join(names)} FROM {DISTINCT}"
+        )
+        cur.execute(
+            f"CREATE VIEW {saved} AS SELECT unnest(range(v.id_low, v.id_high + 1)) AS id,"
+            f" v.code FROM {saved}_values v"
+        )
+    elif row and row[0]:
         cur.execute(
             f"CREATE TABLE {saved}_values AS SELECT kf_code AS code, {', '.join(names)}"
             f" FROM {DISTINCT}"
@@ -97,21 +118,31 @@ def _save_numbered(
 
 
 def saved_rows(cur: duckdb.DuckDBPyConnection, batch: int) -> str:
-    """SQL of the saved rows `(id, modified_at, <fields>)` of a mass edit, either form."""
+    """SQL of the saved rows `(id, modified_at, <fields>)` of a mass edit, any form."""
     saved = edit_table(batch)
     if not _exists(cur, f"{saved}_values"):
         return saved
-    return f"(SELECT s.id, v.* EXCLUDE (code) FROM {saved} s JOIN {saved}_values v USING (code))"
+    runs = ", id_low, id_high" if saved_runs(cur, batch) else ""
+    return (
+        f"(SELECT s.id, v.* EXCLUDE (code{runs}) FROM {saved} s JOIN {saved}_values v USING (code))"
+    )
+
+
+def saved_runs(cur: duckdb.DuckDBPyConnection, batch: int) -> str | None:
+    """The table of a mass edit's saved values when they were saved as runs of ids
+    (`id_low`, `id_high`, the values), else None."""
+    return f"{edit_table(batch)}_values" if _exists(cur, edit_table(batch), "view") else None
 
 
 def drop_saved(cur: duckdb.DuckDBPyConnection, batch: int) -> None:
     saved = edit_table(batch)
-    cur.execute(f"DROP TABLE IF EXISTS {saved}")
+    kind = "VIEW" if _exists(cur, saved, "view") else "TABLE"
+    cur.execute(f"DROP {kind} IF EXISTS {saved}")
     cur.execute(f"DROP TABLE IF EXISTS {saved}_values")
 
 
-def _exists(cur: duckdb.DuckDBPyConnection, name: str) -> bool:
+def _exists(cur: duckdb.DuckDBPyConnection, name: str, kind: str = "table") -> bool:
     row = cur.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND NOT temporary", [name]
+        f"SELECT count(*) FROM duckdb_{kind}s() WHERE {kind}_name = ? AND NOT temporary", [name]
     ).fetchone()
     return bool(row and row[0])

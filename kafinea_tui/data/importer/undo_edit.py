@@ -1,11 +1,13 @@
 """Undoing a mass edit in the module it edited: one UPDATE ... FROM the batch's saved values.
 
 A mass edit saved each changed record's id, `modified_at` and edited fields as they were
-(bulk.saved_values: ids and codes in `kf_edit_<batch>`, the values they stand for beside). Undo leaves out the records changed since by anything else
-(a later change-log entry of another source or batch: undo never throws away later work),
-puts the saved values back by a join on the saved ids, and logs the restored records as one
-change-log set. The general path of `undo` (a temporary table of every record the batch
-touched, then an UPDATE filtered by it) cost 5x this on a million records.
+(bulk.saved_values: ids and codes in `kf_edit_<batch>`, the values they stand for beside, or
+runs of consecutive ids beside their values). Undo leaves out the records changed since by
+anything else (a later change-log entry of another source or batch: undo never throws away
+later work), puts the saved values back by a join on the saved ids (on the runs' ranges of
+ids when saved as runs), and logs the restored records as one change-log set. The general
+path of `undo` (a temporary table of every record the batch touched, then an UPDATE filtered
+by it) cost 5x this on a million records.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 import duckdb
 
 from kafinea_tui.data.bulk.batch import edit_table
-from kafinea_tui.data.bulk.saved_values import saved_rows
+from kafinea_tui.data.bulk.saved_values import saved_rows, saved_runs
 from kafinea_tui.data.schema import Module
 from kafinea_tui.data.store.change_log import log_id_set
 
@@ -47,13 +49,25 @@ def undo_edit(
             {"last": last_cursor, "module": module.name, "batch": batch_id},
         ).fetchall()
     ]
-    if kept:
-        cur.execute(f"DELETE FROM {saved} WHERE id IN (SELECT unnest(?))", [kept])
+    left = "m.id NOT IN (SELECT unnest($kept::BIGINT[]))" if kept else "true"
     columns = ["modified_at", *(f.name for f in module.columns if f.name in edited)]
-    sets = ", ".join(f"{c} = p.{c}" for c in columns)
-    rows = saved_rows(cur, batch_id)
-    cur.execute(f"UPDATE {module.table} AS m SET {sets} FROM {rows} p WHERE p.id = m.id")
+    runs = saved_runs(cur, batch_id)
+    if runs is not None:
+        # One run a combination of values: a range of ids each, no join on the ids.
+        sets = ", ".join(f"{c} = v.{c}" for c in columns)
+        source = f"{runs} v WHERE m.id BETWEEN v.id_low AND v.id_high AND {left}"
+    else:
+        sets = ", ".join(f"{c} = p.{c}" for c in columns)
+        source = f"{saved_rows(cur, batch_id)} p WHERE p.id = m.id AND {left}"
+    params = {"kept": kept} if kept else {}
+    cur.execute(f"UPDATE {module.table} AS m SET {sets} FROM {source}", params)
     restored = log_id_set(
-        cur, module.name, f"SELECT id FROM {saved}", "update", "undo", fields=edited
+        cur,
+        module.name,
+        f"SELECT id FROM {saved} m WHERE {left}",
+        "update",
+        "undo",
+        fields=edited,
+        params=params,
     )
     return restored, kept
