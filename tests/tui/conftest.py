@@ -4,6 +4,7 @@
 - `contacts_workspace`: the `workspace` fixture (tests/conftest.py) holding a copy of it.
 - `contacts_store`: its database opened, closed after the test.
 - `app`: a `KafineaApp` over `contacts_workspace` and `contacts_store`, not yet running.
+- `serving`: a real `kafinea-tui serve` owning `contacts_workspace`, for the app as a client.
 
 A test that starts from an empty workspace (the import wizard's) takes `workspace` and `store`.
 """
@@ -20,6 +21,7 @@ from kafinea_tui.app import KafineaApp
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.workspace import Workspace
 from tests.tui.app_workspace import fill
+from tests.tui.served import Served
 
 
 @pytest.fixture(scope="session")
@@ -52,3 +54,12 @@ def contacts_store(contacts_workspace: Workspace) -> Iterator[Store]:
 @pytest.fixture
 def app(contacts_workspace: Workspace, contacts_store: Store) -> KafineaApp:
     return KafineaApp(workspace=contacts_workspace, store=contacts_store)
+
+
+@pytest.fixture
+def serving(contacts_workspace: Workspace) -> Iterator[Served]:
+    server = Served(contacts_workspace).start()
+    try:
+        yield server
+    finally:
+        server.stop()

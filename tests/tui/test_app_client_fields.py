@@ -5,8 +5,6 @@ owner, opens with them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from textual.widgets import DataTable, Input, Select
 
@@ -26,15 +24,11 @@ SIZE = (110, 30)
 
 
 @pytest.fixture
-def owner(contacts_workspace: Workspace) -> Iterator[OwnerRecord]:
+def owner(serving: Served, contacts_workspace: Workspace) -> OwnerRecord:
     """`kafinea-tui serve` owns the 120-contact workspace; an app on it is its client."""
-    server = Served(contacts_workspace).start()
-    try:
-        found = find_owner(contacts_workspace)
-        assert found is not None and found.kind == "serve"
-        yield found
-    finally:
-        server.stop()
+    found = find_owner(contacts_workspace)
+    assert found is not None and found.kind == "serve"
+    return found
 
 
 def client_app(owner: OwnerRecord, workspace: Workspace) -> KafineaApp:

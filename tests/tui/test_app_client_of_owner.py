@@ -8,10 +8,8 @@ list on its next query.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Select
 
@@ -27,15 +25,6 @@ from tests.tui.screen_text import column, footer
 from tests.tui.served import Served
 
 SIZE = (110, 30)
-
-
-@pytest.fixture
-def serving(contacts_workspace: Workspace) -> Iterator[Served]:
-    server = Served(contacts_workspace).start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 async def test_with_serve_running_the_app_is_its_client(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import csv
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -36,15 +35,6 @@ CSV = (
     "Hélène;Müller;helene@exemple.fr;31/02/1991;Köln;Brûlé\r\n"  # no 31 February: fails
     "Søren;Kierk;soren@exemple.fr;17/08/1979;;Åre\r\n"
 )
-
-
-@pytest.fixture
-def serving(contacts_workspace: Workspace) -> Iterator[Served]:
-    server = Served(contacts_workspace).start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture
