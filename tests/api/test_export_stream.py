@@ -14,7 +14,7 @@ from kafinea_tui.data.exporter import follow
 from kafinea_tui.data.exporter.options import ExportOptions
 from kafinea_tui.data.exporter.run import export_csv
 from kafinea_tui.data.store.database import Store
-from kafinea_tui.sync.api import export_stream
+from kafinea_tui.sync.api import export_answer
 from tests.api.server import API, Api
 
 CONTACTS = 20_000
@@ -31,7 +31,7 @@ def contacts(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
         )
     # Small pieces and a short queue: the export is still being sent when the client leaves.
     monkeypatch.setattr(follow, "CHUNK", 4096)
-    monkeypatch.setattr(export_stream, "QUEUE_CHUNKS", 2)
+    monkeypatch.setattr(export_answer, "QUEUE_CHUNKS", 2)
 
 
 def exports_running() -> int:

@@ -1,4 +1,4 @@
-"""The export route's CSV answer, sent while DuckDB writes the file.
+"""The export route's answer: a CSV streamed while DuckDB writes it, else a file.
 
 The export runs on a thread of its own and writes into a bounded queue (`_Channel`, a few chunks:
 a slow client holds the export back instead of the server's memory filling up); the answer's
@@ -10,29 +10,39 @@ The record count is a header, so the answer starts once the export has counted: 
 before (a bad filter, an unknown field) is a JSON error as for every route. An error after
 (a full disk) cuts the body short, which the client sees as an incomplete answer (chunked
 transfer, no final chunk), never as a complete file. A client that goes away stops the export.
+
+A workbook (and the headers of a HEAD) is the file, written first, then sent in 1 MiB reads:
+Starlette's 64 KiB reads cost a thread hop and a send each, and sending a million contacts
+(160 MB) took twice as long as in 1 MiB reads (2.3 s against 1.0 s, uvicorn and httpx on one
+machine).
 """
 
 from __future__ import annotations
 
 import logging
 import queue
+import tempfile
 import threading
 import weakref
 from collections.abc import AsyncIterator
 from contextlib import suppress
 from dataclasses import dataclass
+from pathlib import Path
 from typing import BinaryIO, cast
 
+from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import StreamingResponse
+from starlette.responses import FileResponse, Response, StreamingResponse
 
 from kafinea_tui.data.exporter.options import ExportOptions
 from kafinea_tui.data.exporter.run import export_file
 from kafinea_tui.data.store.database import Store
+from kafinea_tui.sync.api.openapi import XLSX
 
-QUEUE_CHUNKS = 8  # chunks waiting to be sent (up to the follower's 4 MiB each)
+QUEUE_CHUNKS = 8  # chunks waiting to be sent (up to the follower's 1 MiB each)
 PUT_WAIT = 0.1  # seconds between checks that the client is still there
 LOG = logging.getLogger("kafinea_tui.api")
+CHARSETS = {"utf-8-sig": "utf-8", "iso-8859-1": "iso-8859-1", "windows-1252": "windows-1252"}
 
 
 @dataclass(frozen=True)
@@ -86,6 +96,36 @@ class _Channel:
                 self._queue.get_nowait()
             except queue.Empty:
                 return
+
+
+async def export_answer(
+    store: Store, options: ExportOptions, module: str, streamed: bool, count: str
+) -> Response:
+    """The export of `options` as an answer: a CSV `streamed` as it is written, else the
+    finished file; `count` names the header of the record count."""
+    charset = CHARSETS.get(options.encoding.strip().lower(), "utf-8")
+    media = XLSX if options.format == "xlsx" else f"text/csv; charset={charset}"
+    if options.format == "csv" and streamed:
+        disposition = {"content-disposition": f'attachment; filename="{module}.csv"'}
+        return await stream_export(store, options, media, disposition, count)
+    folder = tempfile.TemporaryDirectory(prefix="kafinea-api-")
+    path = Path(folder.name) / f"{module}.{options.format}"
+    try:
+        result = await run_in_threadpool(export_file, store, options, path)
+    except BaseException:
+        folder.cleanup()
+        raise
+    return _ExportFile(
+        path,
+        media_type=media,
+        filename=path.name,
+        headers={count: str(result.count)},
+        background=BackgroundTask(folder.cleanup),
+    )
+
+
+class _ExportFile(FileResponse):
+    chunk_size = 1 << 20  # see the module's docstring
 
 
 async def stream_export(
