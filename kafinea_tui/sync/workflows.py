@@ -59,13 +59,15 @@ def _compile(
         if isinstance(action, SendAction):
             endpoint = config.endpoints.get(action.endpoint)
             if endpoint is not None and endpoint.format == "csv":
-                sql, head = csv_payload.workflow_payload(module, schema, action.fields)
-                enqueues.append(Enqueue("send", action.endpoint, sql, (head,)))
+                sql, around = csv_payload.workflow_payload(cur, module, schema, action.fields)
+                enqueues.append(Enqueue("send", action.endpoint, sql, envelope=around))
                 continue
-            body = payload.record_json(module, schema, action.fields)
-            sql = f"to_json({{'type': ?::VARCHAR, 'workflow': ?::VARCHAR, 'data': {body}}})"
+            # {"type", "workflow", "data"}: the record is each delivery's own, the rest the
+            # envelope they share.
+            sql = f"to_json({payload.record_json(module, schema, action.fields)})"
             event = f"{module.name}.{'created' if workflow.on == 'create' else 'changed'}"
-            enqueues.append(Enqueue("send", action.endpoint, sql, (event, workflow.name)))
+            around = payload.envelope(cur, event, workflow.name)
+            enqueues.append(Enqueue("send", action.endpoint, sql, envelope=around))
         elif isinstance(action, EmailAction):
             enqueues.append(_email(action, module, schema))
         elif isinstance(action, UpdateAction):

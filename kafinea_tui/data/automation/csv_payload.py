@@ -2,8 +2,8 @@
 
 A CSV delivery's text is made when it is enqueued, by the same one INSERT ... SELECT (a
 workflow) or one SELECT (a scheduled send) that builds JSON payloads, never by a Python loop
-over records at send time. It is stored as a JSON string in kf_outbox.payload, so the outbox's
-JSON column holds it and the delivery sends its text as it is (sync/delivery/body.py).
+over records at send time. It is stored as a JSON string in the outbox's payload (a workflow's
+header once, in its envelope), and the delivery sends its text as it is (sync/delivery/body.py).
 
 One line per record, or per line item for a sales order with items (the order's fields
 repeated, then `items.product`, `items.quantity`, `items.list_price`), as the import reads
@@ -82,10 +82,18 @@ def record_lines(module: Module, schema: Schema, names: Sequence[str]) -> str:
     )
 
 
-def workflow_payload(module: Module, schema: Schema, names: Sequence[str]) -> tuple[str, str]:
-    """A workflow's send to a CSV endpoint: the payload SQL over `r` (a JSON string holding
-    the header and the record's lines) and its one parameter, the header."""
-    return f"to_json(?::VARCHAR || {record_lines(module, schema, names)})", header(module, names)
+def workflow_payload(
+    cur: duckdb.DuckDBPyConnection, module: Module, schema: Schema, names: Sequence[str]
+) -> tuple[str, tuple[str, str]]:
+    """A workflow's send to a CSV endpoint: the payload is a JSON string holding the header and
+    the record's lines. The header, the same for every record, is the envelope's opening text
+    (the string's opening quote and the escaped header), kept once per firing; the payload SQL
+    over `r` is the rest (the escaped lines and the closing quote). Escaping is per character,
+    so the two pieces joined are `to_json` of the whole text."""
+    row = cur.execute("SELECT CAST(to_json(?::VARCHAR) AS VARCHAR)", [header(module, names)])
+    quoted_header = str((row.fetchone() or ("",))[0])
+    lines = record_lines(module, schema, names)
+    return f"substr(CAST(to_json({lines}) AS VARCHAR), 2)", (quoted_header[:-1], "")
 
 
 def export_csv(

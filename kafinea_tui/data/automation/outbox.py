@@ -1,14 +1,20 @@
-"""The outbox table: deliveries waiting, in flight, delivered or failed, and their history.
+"""The outbox: deliveries waiting, in flight, delivered or failed, and their history.
 
 A row is claimed ('sending') before its attempt and settled after it; a process that stops with
 rows in flight puts them back to 'pending' (`release_claimed`), at its next start at the latest,
 so a delivery is never lost. It may then be attempted again: receivers drop the duplicate by its
 `webhook-id` / `Idempotency-Key`, which a row keeps for life.
+
+Deliveries are written as a batch (`new_batch`: what one enqueue's deliveries share, once) and
+its rows in `kf_outbox_rows` (only what each has of its own); they are read through the view
+`kf_outbox`, one row per delivery (migrations.OUTBOX_VIEW). A row's webhook id is its batch's
+random prefix and its own id, fixed when it is queued.
 """
 
 from __future__ import annotations
 
 import json
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -67,6 +73,31 @@ def _rows(result: duckdb.DuckDBPyConnection) -> list[Delivery]:
     return [Delivery(*row) for row in result.fetchall()]
 
 
+# Due: never attempted (queued, so due since then), or waiting for its retry time. The
+# first argument is the moment.
+DUE = "(status IS NULL OR (status = 'pending' AND next_attempt_at <= ?))"
+
+
+def new_batch(
+    cur: duckdb.DuckDBPyConnection,
+    kind: str,
+    target: str,
+    workflow: str | None = None,
+    schedule: str | None = None,
+    module: str | None = None,
+    envelope: tuple[str, str] = ("", ""),
+) -> int:
+    """What the deliveries of one enqueue share, written once; returns the batch's id. Each
+    payload is sent as `envelope[0] + payload + envelope[1]` (a JSON object around it)."""
+    prefix = f"msg_{secrets.token_hex(12)}_"  # random: ids never repeat across workspaces
+    row = cur.execute(
+        "INSERT INTO kf_outbox_batches SELECT nextval('kf_outbox_batches_seq'), ?, ?, ?, ?, ?,"
+        " ?, ?, ?, ? RETURNING id",
+        [kind, target, workflow, schedule, module, prefix, *envelope, utc_now()],
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
 def enqueue(
     cur: duckdb.DuckDBPyConnection,
     kind: str,
@@ -76,15 +107,24 @@ def enqueue(
     module: str | None = None,
 ) -> int:
     """One delivery not fired by a workflow (a schedule's send, a test from the panel)."""
-    now = utc_now()
+    batch = new_batch(cur, kind, target, schedule=schedule, module=module)
     row = cur.execute(
-        "INSERT INTO kf_outbox (id, webhook_id, kind, target, schedule, module, payload, status,"
-        " attempts, next_attempt_at, created_at) SELECT nextval('kf_outbox_seq'),"
-        " 'msg_' || replace(CAST(uuid() AS VARCHAR), '-', ''), ?, ?, ?, ?, ?, 'pending', 0, ?, ?"
+        "INSERT INTO kf_outbox_rows (id, batch, payload) SELECT nextval('kf_outbox_seq'), ?, ?"
         " RETURNING id",
-        [kind, target, schedule, module, payload, now, now],
+        [batch, payload],
     ).fetchone()
     return int(row[0]) if row else 0
+
+
+def _read(cur: duckdb.DuckDBPyConnection, ids: list[int]) -> list[Delivery]:
+    if not ids:
+        return []
+    return _rows(
+        cur.execute(
+            f"SELECT {COLUMNS} FROM kf_outbox WHERE id IN (SELECT unnest(?::BIGINT[])) ORDER BY id",
+            [ids],
+        )
+    )
 
 
 def claim_due(
@@ -92,18 +132,14 @@ def claim_due(
 ) -> list[Delivery]:
     """Mark up to `limit` due deliveries as in flight, oldest first, and return them."""
     moment = now or utc_now()
-    return sorted(
-        _rows(
-            cur.execute(
-                "UPDATE kf_outbox SET status = 'sending', last_attempt_at = ?, attempts = attempts + 1"
-                " WHERE id IN (SELECT id FROM kf_outbox WHERE status = 'pending'"
-                " AND next_attempt_at <= ? ORDER BY id LIMIT ?)"
-                f" RETURNING {COLUMNS}",
-                [moment, moment, limit],
-            )
-        ),
-        key=lambda d: d.id,
-    )
+    claimed = cur.execute(
+        "UPDATE kf_outbox_rows SET status = 'sending', last_attempt_at = ?,"
+        " attempts = coalesce(attempts, 0) + 1"
+        f" WHERE id IN (SELECT id FROM kf_outbox_rows WHERE {DUE} ORDER BY id LIMIT ?)"
+        " RETURNING id",
+        [moment, moment, limit],
+    ).fetchall()
+    return _read(cur, [int(r[0]) for r in claimed])
 
 
 def settle(
@@ -117,7 +153,7 @@ def settle(
     """The outcome of one attempt: delivered, failed for good, or pending again at `retry_at`."""
     now = utc_now()
     cur.execute(
-        "UPDATE kf_outbox SET status = ?, last_error = ?, answer = ?, next_attempt_at = ?,"
+        "UPDATE kf_outbox_rows SET status = ?, last_error = ?, answer = ?, next_attempt_at = ?,"
         " delivered_at = CASE WHEN ? = 'delivered' THEN ? ELSE delivered_at END WHERE id = ?",
         [status, error, answer, retry_at, status, now, delivery_id],
     )
@@ -126,7 +162,7 @@ def settle(
 def release_claimed(cur: duckdb.DuckDBPyConnection, attempt_lost: bool = True) -> int:
     """Deliveries left 'sending' by a stopped process go back to 'pending', due now."""
     rows = cur.execute(
-        "UPDATE kf_outbox SET status = 'pending', next_attempt_at = ?,"
+        "UPDATE kf_outbox_rows SET status = 'pending', next_attempt_at = ?,"
         " attempts = CASE WHEN ? THEN greatest(attempts - 1, 0) ELSE attempts END"
         " WHERE status = 'sending' RETURNING id",
         [utc_now(), attempt_lost],
@@ -136,14 +172,12 @@ def release_claimed(cur: duckdb.DuckDBPyConnection, attempt_lost: bool = True) -
 
 def retry(cur: duckdb.DuckDBPyConnection, delivery_id: int) -> Delivery | None:
     """A failed (or waiting) delivery, due again now with a fresh round of retries."""
-    found = _rows(
-        cur.execute(
-            "UPDATE kf_outbox SET status = 'pending', attempts = 0, next_attempt_at = ?"
-            f" WHERE id = ? AND status IN ('failed', 'pending') RETURNING {COLUMNS}",
-            [utc_now(), delivery_id],
-        )
-    )
-    return found[0] if found else None
+    found = cur.execute(
+        "UPDATE kf_outbox_rows SET status = 'pending', attempts = 0, next_attempt_at = ?"
+        " WHERE id = ? AND coalesce(status, 'pending') IN ('failed', 'pending') RETURNING id",
+        [utc_now(), delivery_id],
+    ).fetchall()
+    return get(cur, delivery_id) if found else None
 
 
 def get(cur: duckdb.DuckDBPyConnection, delivery_id: int) -> Delivery | None:
@@ -170,7 +204,7 @@ def deliveries(
 def counts(cur: duckdb.DuckDBPyConnection) -> dict[str, int]:
     found = dict.fromkeys(STATUSES, 0)
     for status, n in cur.execute(
-        "SELECT status, count(*) FROM kf_outbox GROUP BY status"
+        "SELECT coalesce(status, 'pending'), count(*) FROM kf_outbox_rows GROUP BY 1"
     ).fetchall():
         found[str(status)] = int(n)
     return found

@@ -40,6 +40,20 @@ def items_json(schema: Schema) -> str:
     )
 
 
+def envelope(cur: duckdb.DuckDBPyConnection, event: str, workflow: str) -> tuple[str, str]:
+    """The text a workflow's JSON send writes around each record: `{"type":…,"workflow":…,
+    "data":` and `}`, exactly as `to_json` of the whole object writes them. It is kept once per
+    firing (outbox.new_batch), not once per record."""
+    row = cur.execute(
+        "SELECT to_json({'type': ?::VARCHAR, 'workflow': ?::VARCHAR, 'data': NULL})",
+        [event, workflow],
+    ).fetchone()
+    text = str(row[0]) if row else ""
+    if not text.endswith(',"data":null}'):
+        raise ValueError(f"unexpected JSON envelope {text!r}")
+    return text[: -len("null}")], "}"
+
+
 def field_value(field_: Field, schema: Schema, alias: str = "r") -> str:
     """One field's value: a reference as the related key, items as a list of lines."""
     if field_.type is FieldType.LINE_ITEMS:

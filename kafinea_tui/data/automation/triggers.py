@@ -19,8 +19,15 @@ from typing import Any
 
 import duckdb
 
+from kafinea_tui.data.automation.outbox import new_batch
 from kafinea_tui.data.schema import Module
-from kafinea_tui.data.store.change_log import BATCHES_AFTER, log_changes, top_cursor, utc_now
+from kafinea_tui.data.store.change_log import (
+    BATCHES_AFTER,
+    log_changes,
+    modules_changed_after,
+    top_cursor,
+    utc_now,
+)
 
 MAX_DEPTH = 5
 FIRED = "kf_fired"
@@ -28,12 +35,15 @@ FIRED = "kf_fired"
 
 @dataclass(frozen=True)
 class Enqueue:
-    """One send or email action: the payload expression over `r` and where it goes."""
+    """One send or email action: the payload expression over `r` and where it goes. What is
+    the same for every record (a JSON envelope around each payload) is the `envelope`'s text
+    before and after it, kept once for all the deliveries of a firing."""
 
     kind: str  # 'send' | 'email'
     target: str  # the endpoint's name; for email, the SMTP relay ('smtp')
     payload_sql: str
     payload_params: tuple[Any, ...] = ()
+    envelope: tuple[str, str] = ("", "")
 
 
 @dataclass(frozen=True)
@@ -67,8 +77,12 @@ def fire(cur: duckdb.DuckDBPyConnection, triggers: Sequence[Trigger], since: int
                 ],
             )
             return
+        # A trigger of a module this round did not change has nothing to select: a record
+        # saved in the app pays for the workflows of its own module only.
+        changed = modules_changed_after(cur, since)
         for trigger in triggers:
-            _fire_one(cur, trigger, since, depth)
+            if trigger.module.name in changed:
+                _fire_one(cur, trigger, since, depth)
         since = top
 
 
@@ -96,21 +110,19 @@ def _fire_one(cur: duckdb.DuckDBPyConnection, trigger: Trigger, since: int, dept
         return
     now = utc_now()
     for enqueue in trigger.enqueues:
+        batch = new_batch(
+            cur,
+            enqueue.kind,
+            enqueue.target,
+            workflow=trigger.workflow,
+            module=trigger.module.name,
+            envelope=enqueue.envelope,
+        )
         cur.execute(
-            "INSERT INTO kf_outbox (id, webhook_id, kind, target, workflow, module, record_id,"
-            " change_cursor, payload, status, attempts, next_attempt_at, created_at)"
-            " SELECT nextval('kf_outbox_seq'), 'msg_' || replace(CAST(uuid() AS VARCHAR), '-', ''),"
-            f" ?, ?, ?, ?, r.id, f.cursor, {enqueue.payload_sql}, 'pending', 0, ?, ?"
-            f" FROM {FIRED} f JOIN {table} r ON r.id = f.id ORDER BY f.cursor",
-            [
-                enqueue.kind,
-                enqueue.target,
-                trigger.workflow,
-                trigger.module.name,
-                *enqueue.payload_params,
-                now,
-                now,
-            ],
+            "INSERT INTO kf_outbox_rows (id, batch, record_id, change_cursor, payload)"
+            f" SELECT nextval('kf_outbox_seq'), ?, r.id, f.cursor, {enqueue.payload_sql}"
+            f" FROM {FIRED} f JOIN {table} r ON r.id = f.id",
+            [batch, *enqueue.payload_params],
         )
     if trigger.updates:
         _apply_updates(cur, trigger, now)

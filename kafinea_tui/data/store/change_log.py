@@ -63,6 +63,16 @@ BATCHES_AFTER = (
 )
 
 
+def modules_changed_after(cur: duckdb.DuckDBPyConnection, since: int) -> set[str]:
+    """The modules with a change past a cursor, without expanding the sets."""
+    rows = cur.execute(
+        "SELECT module FROM kf_change_rows WHERE cursor > ?"
+        " UNION SELECT module FROM kf_change_sets WHERE last_cursor > ?",
+        [since, since],
+    ).fetchall()
+    return {str(row[0]) for row in rows}
+
+
 def set_actor(cur: duckdb.DuckDBPyConnection, batch_id: int, actor: str) -> None:
     """Name who made a batch's changes (the API token of an import posted through the API)."""
     for table in ("kf_change_rows", "kf_change_sets"):

@@ -154,12 +154,63 @@ def _v5_change_sets(conn: duckdb.DuckDBPyConnection) -> None:
     conn.execute("CREATE VIEW kf_changes AS SELECT * FROM kf_changes_after(-1)")
 
 
+# The outbox as the delivery log reads it, one row per delivery in the columns of the old
+# `kf_outbox` table: what every delivery of one enqueue shares (kind, target, workflow, module,
+# the time, a JSON envelope around the payloads, a random prefix of the webhook ids) is kept once
+# in `kf_outbox_batches`; a row keeps only its own part. A row nobody has attempted yet has no
+# status (pending, due since it was queued) and no attempts. As released in schema version 6.
+OUTBOX_VIEW = """
+SELECT r.id, coalesce(r.webhook_id, b.webhook_prefix || CAST(r.id AS VARCHAR)) AS webhook_id,
+    b.kind, b.target, b.workflow, b.schedule, b.module, r.record_id, r.change_cursor,
+    b.payload_head || r.payload || b.payload_tail AS payload,
+    coalesce(r.status, 'pending') AS status, coalesce(r.attempts, 0) AS attempts,
+    CASE WHEN r.status IS NULL THEN b.created_at ELSE r.next_attempt_at END AS next_attempt_at,
+    r.last_attempt_at, r.last_error, r.answer, b.created_at, r.delivered_at
+FROM kf_outbox_rows r JOIN kf_outbox_batches b ON b.id = r.batch
+"""
+
+
+def _v6_outbox_batches(conn: duckdb.DuckDBPyConnection) -> None:
+    # A workflow fired by an import of 100,000 records queues 100,000 deliveries in one
+    # statement: writing the same kind, endpoint, workflow name, time and envelope 100,000 times
+    # (and a random id each) cost more than building the payloads. They are written once per
+    # enqueue now, in `kf_outbox_batches`; `kf_outbox` is the view of both (OUTBOX_VIEW).
+    # The old rows become batches of one, keeping their webhook ids (a retry must carry the
+    # same id as the attempts before it).
+    conn.execute(
+        "CREATE TABLE kf_outbox_batches (id BIGINT NOT NULL, kind VARCHAR NOT NULL,"
+        " target VARCHAR NOT NULL, workflow VARCHAR, schedule VARCHAR, module VARCHAR,"
+        " webhook_prefix VARCHAR NOT NULL, payload_head VARCHAR NOT NULL,"
+        " payload_tail VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL)"
+    )
+    conn.execute(
+        "CREATE TABLE kf_outbox_rows (id BIGINT NOT NULL, batch BIGINT NOT NULL,"
+        " record_id BIGINT, change_cursor BIGINT, payload VARCHAR, status VARCHAR,"
+        " attempts INTEGER, next_attempt_at TIMESTAMP, last_attempt_at TIMESTAMP,"
+        " last_error VARCHAR, answer VARCHAR, delivered_at TIMESTAMP, webhook_id VARCHAR)"
+    )
+    conn.execute(
+        "INSERT INTO kf_outbox_batches SELECT id, kind, target, workflow, schedule, module,"
+        " '', '', '', created_at FROM kf_outbox"
+    )
+    conn.execute(
+        "INSERT INTO kf_outbox_rows SELECT id, id, record_id, change_cursor,"
+        " CAST(payload AS VARCHAR), status, attempts, next_attempt_at, last_attempt_at,"
+        " last_error, answer, delivered_at, webhook_id FROM kf_outbox"
+    )
+    row = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM kf_outbox").fetchone()
+    conn.execute(f"CREATE SEQUENCE kf_outbox_batches_seq START WITH {int(row[0]) if row else 1}")
+    conn.execute("DROP TABLE kf_outbox")
+    conn.execute(f"CREATE VIEW kf_outbox AS {OUTBOX_VIEW}")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _v1_initial,
     _v2_api_tokens,
     _v3_automation,
     _v4_change_actor,
     _v5_change_sets,
+    _v6_outbox_batches,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
