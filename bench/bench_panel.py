@@ -62,12 +62,18 @@ def _outbox(folder: Path, count: int) -> None:
         with store.transaction() as cur:
             from kafinea_tui.data.automation import outbox as table
 
-            table.enqueue(cur, "send", "factory", json.dumps({"type": "order", "data": {}}))
+            first = table.enqueue(cur, "send", "factory", json.dumps({"type": "order", "data": {}}))
+            # Copies of the first delivery in its batch (each webhook id is the batch's prefix
+            # and the copy's own id), failed after one attempt.
             cur.execute(
-                "INSERT INTO kf_outbox SELECT o.* REPLACE (o.id + r.i AS id,"
-                " o.webhook_id || '-' || r.i AS webhook_id, 'failed' AS status)"
-                " FROM kf_outbox AS o, range(1, ?) AS r(i)",
+                "INSERT INTO kf_outbox_rows SELECT o.* REPLACE (o.id + r.i AS id)"
+                " FROM kf_outbox_rows AS o, range(1, ?) AS r(i)",
                 [count],
+            )
+            cur.execute(
+                "INSERT INTO kf_outbox_state (id, status, attempts)"
+                " SELECT id, 'failed', 1 FROM kf_outbox_rows WHERE id <> ?",
+                [first],
             )
     finally:
         store.close()

@@ -177,3 +177,62 @@ def test_a_version_5_outbox_keeps_its_deliveries_and_their_ids(workspace: Worksp
         assert fresh.webhook_id not in ("msg_old1", "msg_old2")
     finally:
         store.close()
+
+
+def test_a_version_6_outbox_keeps_queued_and_attempted_deliveries(workspace: Workspace) -> None:
+    path = workspace.db_path
+    with duckdb.connect(str(path)) as conn:
+        conn.execute("CREATE TABLE kf_meta (key VARCHAR NOT NULL, value VARCHAR)")
+        conn.execute("INSERT INTO kf_meta VALUES ('schema_version', '6')")
+        for step in MIGRATIONS[:6]:
+            step(conn)
+        conn.execute(
+            "INSERT INTO kf_outbox_batches VALUES (nextval('kf_outbox_batches_seq'), 'send',"
+            " 'factory', 'wf', NULL, 'salesorders', 'msg_ab_', '{\"data\":', '}',"
+            " TIMESTAMP '2026-01-01')"
+        )
+        conn.execute(
+            "INSERT INTO kf_outbox_rows (id, batch, record_id, change_cursor, payload, status,"
+            " attempts, next_attempt_at, last_error) VALUES"
+            " (nextval('kf_outbox_seq'), 1, 7, 3, '{\"n\":1}', NULL, NULL, NULL, NULL),"
+            " (nextval('kf_outbox_seq'), 1, 8, 4, '{\"n\":2}', 'failed', 6, NULL, 'HTTP 500')"
+        )
+    store = Store.open(path)
+    try:
+        cur = store.cursor()
+        assert current_version(cur) == SCHEMA_VERSION
+        found = rows(
+            store,
+            "SELECT id, webhook_id, payload, status, attempts, next_attempt_at, last_error"
+            " FROM kf_outbox ORDER BY id",
+        )
+        assert found == [
+            (1, "msg_ab_1", '{"data":{"n":1}}', "pending", 0, found[0][5], None),
+            (2, "msg_ab_2", '{"data":{"n":2}}', "failed", 6, None, "HTTP 500"),
+        ]
+        assert str(found[0][5]) == "2026-01-01 00:00:00"
+        with store.transaction() as tx:
+            assert [d.id for d in table.claim_due(tx, 10)] == [1]
+            assert table.retry(tx, 2) is not None
+        assert table.counts(cur) == {"pending": 1, "sending": 1, "delivered": 0, "failed": 0}
+    finally:
+        store.close()
+
+
+def test_retrying_an_id_no_delivery_can_have_finds_nothing(factory_store: Store) -> None:
+    with factory_store.transaction() as tx:
+        assert table.retry(tx, 2**63) is None
+        assert table.retry(tx, 12) is None
+        assert rows(factory_store, "SELECT count(*) FROM kf_outbox_state") == [(0,)]
+
+
+def test_a_delivery_settled_without_a_claim_gets_its_state(factory_store: Store) -> None:
+    with factory_store.transaction() as tx:
+        first = table.enqueue(tx, "send", "factory", '{"n": 1}')
+        table.settle(tx, first, "failed", "refused")
+    found = table.get(factory_store.cursor(), first)
+    assert found is not None and (found.status, found.attempts, found.last_error) == (
+        "failed",
+        0,
+        "refused",
+    )

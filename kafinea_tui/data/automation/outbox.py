@@ -6,9 +6,10 @@ so a delivery is never lost. It may then be attempted again: receivers drop the 
 `webhook-id` / `Idempotency-Key`, which a row keeps for life.
 
 Deliveries are written as a batch (`new_batch`: what one enqueue's deliveries share, once) and
-its rows in `kf_outbox_rows` (only what each has of its own); they are read through the view
-`kf_outbox`, one row per delivery (migrations.OUTBOX_VIEW). A row's webhook id is its batch's
-random prefix and its own id, fixed when it is queued.
+its rows in `kf_outbox_rows` (only what each has of its own), and a delivery's attempts in
+`kf_outbox_state` from its first claim on; they are read through the view `kf_outbox`, one row
+per delivery (migrations.OUTBOX_VIEW). A delivery's webhook id is its batch's random prefix and
+its own id, fixed when it is queued.
 """
 
 from __future__ import annotations
@@ -73,9 +74,9 @@ def _rows(result: duckdb.DuckDBPyConnection) -> list[Delivery]:
     return [Delivery(*row) for row in result.fetchall()]
 
 
-# Due: never attempted (queued, so due since then), or waiting for its retry time. The
-# first argument is the moment.
-DUE = "(status IS NULL OR (status = 'pending' AND next_attempt_at <= ?))"
+# Due: never attempted (no state row: queued, so due since then), or waiting for its retry
+# time. Over `kf_outbox_rows r LEFT JOIN kf_outbox_state s`; the argument is the moment.
+DUE = "(s.id IS NULL OR (s.status = 'pending' AND s.next_attempt_at <= ?))"
 
 
 def new_batch(
@@ -127,19 +128,42 @@ def _read(cur: duckdb.DuckDBPyConnection, ids: list[int]) -> list[Delivery]:
     )
 
 
+def _touch(cur: duckdb.DuckDBPyConnection, ids: list[int]) -> None:
+    """Give these deliveries their state row, as the view shows them before it: pending, no
+    attempts, due since queued. An id past BIGINT (a client's guess) names no delivery."""
+    ids = [i for i in ids if -(2**63) <= i < 2**63]
+    cur.execute(
+        "INSERT INTO kf_outbox_state (id, status, attempts, next_attempt_at)"
+        " SELECT r.id, 'pending', 0, b.created_at FROM kf_outbox_rows r"
+        " JOIN kf_outbox_batches b ON b.id = r.batch"
+        " WHERE r.id IN (SELECT unnest(?::BIGINT[]))"
+        " AND r.id NOT IN (SELECT id FROM kf_outbox_state)",
+        [ids],
+    )
+
+
 def claim_due(
     cur: duckdb.DuckDBPyConnection, limit: int, now: datetime | None = None
 ) -> list[Delivery]:
     """Mark up to `limit` due deliveries as in flight, oldest first, and return them."""
     moment = now or utc_now()
-    claimed = cur.execute(
-        "UPDATE kf_outbox_rows SET status = 'sending', last_attempt_at = ?,"
-        " attempts = coalesce(attempts, 0) + 1"
-        f" WHERE id IN (SELECT id FROM kf_outbox_rows WHERE {DUE} ORDER BY id LIMIT ?)"
-        " RETURNING id",
-        [moment, moment, limit],
-    ).fetchall()
-    return _read(cur, [int(r[0]) for r in claimed])
+    ids = [
+        int(row[0])
+        for row in cur.execute(
+            "SELECT r.id FROM kf_outbox_rows r LEFT JOIN kf_outbox_state s ON s.id = r.id"
+            f" WHERE {DUE} ORDER BY r.id LIMIT ?",
+            [moment, limit],
+        ).fetchall()
+    ]
+    if not ids:
+        return []
+    _touch(cur, ids)
+    cur.execute(
+        "UPDATE kf_outbox_state SET status = 'sending', last_attempt_at = ?,"
+        " attempts = attempts + 1 WHERE id IN (SELECT unnest(?::BIGINT[]))",
+        [moment, ids],
+    )
+    return _read(cur, ids)
 
 
 def settle(
@@ -150,19 +174,25 @@ def settle(
     answer: str | None = None,
     retry_at: datetime | None = None,
 ) -> None:
-    """The outcome of one attempt: delivered, failed for good, or pending again at `retry_at`."""
+    """The outcome of one attempt: delivered, failed for good, or pending again at `retry_at`.
+    A claimed delivery has its state row; one settled without a claim is given it first."""
     now = utc_now()
-    cur.execute(
-        "UPDATE kf_outbox_rows SET status = ?, last_error = ?, answer = ?, next_attempt_at = ?,"
-        " delivered_at = CASE WHEN ? = 'delivered' THEN ? ELSE delivered_at END WHERE id = ?",
-        [status, error, answer, retry_at, status, now, delivery_id],
-    )
+    for attempt in range(2):
+        done = cur.execute(
+            "UPDATE kf_outbox_state SET status = ?, last_error = ?, answer = ?,"
+            " next_attempt_at = ?, delivered_at = CASE WHEN ? = 'delivered' THEN ?"
+            " ELSE delivered_at END WHERE id = ? RETURNING id",
+            [status, error, answer, retry_at, status, now, delivery_id],
+        ).fetchall()
+        if done or attempt:
+            return
+        _touch(cur, [delivery_id])
 
 
 def release_claimed(cur: duckdb.DuckDBPyConnection, attempt_lost: bool = True) -> int:
     """Deliveries left 'sending' by a stopped process go back to 'pending', due now."""
     rows = cur.execute(
-        "UPDATE kf_outbox_rows SET status = 'pending', next_attempt_at = ?,"
+        "UPDATE kf_outbox_state SET status = 'pending', next_attempt_at = ?,"
         " attempts = CASE WHEN ? THEN greatest(attempts - 1, 0) ELSE attempts END"
         " WHERE status = 'sending' RETURNING id",
         [utc_now(), attempt_lost],
@@ -172,9 +202,10 @@ def release_claimed(cur: duckdb.DuckDBPyConnection, attempt_lost: bool = True) -
 
 def retry(cur: duckdb.DuckDBPyConnection, delivery_id: int) -> Delivery | None:
     """A failed (or waiting) delivery, due again now with a fresh round of retries."""
+    _touch(cur, [delivery_id])
     found = cur.execute(
-        "UPDATE kf_outbox_rows SET status = 'pending', attempts = 0, next_attempt_at = ?"
-        " WHERE id = ? AND coalesce(status, 'pending') IN ('failed', 'pending') RETURNING id",
+        "UPDATE kf_outbox_state SET status = 'pending', attempts = 0, next_attempt_at = ?"
+        " WHERE id = ? AND status IN ('failed', 'pending') RETURNING id",
         [utc_now(), delivery_id],
     ).fetchall()
     return get(cur, delivery_id) if found else None
@@ -204,7 +235,8 @@ def deliveries(
 def counts(cur: duckdb.DuckDBPyConnection) -> dict[str, int]:
     found = dict.fromkeys(STATUSES, 0)
     for status, n in cur.execute(
-        "SELECT coalesce(status, 'pending'), count(*) FROM kf_outbox_rows GROUP BY 1"
+        "SELECT coalesce(s.status, 'pending'), count(*) FROM kf_outbox_rows r"
+        " LEFT JOIN kf_outbox_state s ON s.id = r.id GROUP BY 1"
     ).fetchall():
         found[str(status)] = int(n)
     return found
