@@ -5,6 +5,8 @@
     GET  /api/v1/automation/schedules       [ScheduleState] (with ScheduleRun)
     POST /api/v1/automation/schedules/{name}/run    ScheduleRun
     GET  /api/v1/automation/workflows       [WorkflowState]
+    PUT  /api/v1/automation/endpoints/{name}, POST /api/v1/automation/{workflows|schedules}
+                                            ConfigSaved
 
 Times stay the server's ISO 8601 UTC strings (as `Change.at`). Each `from_json` reads the keys
 it knows and ignores others, so a newer server that adds keys does not break an older client.
@@ -119,4 +121,22 @@ class WorkflowState:
             enabled=bool(data.get("enabled", True)),
             last_fired=data.get("last_fired"),
             fired=int(data.get("fired") or 0),
+        )
+
+
+@dataclass(frozen=True)
+class ConfigSaved:
+    """An edit of the server's config.toml: the sentence of what was saved, and the engine
+    once it read the file again (running, and the config's errors)."""
+
+    saved: str
+    running: bool
+    errors: list[str]
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ConfigSaved:
+        return cls(
+            saved=str(data["saved"]),
+            running=bool(data.get("running")),
+            errors=[str(e) for e in data.get("errors") or []],
         )

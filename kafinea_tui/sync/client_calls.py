@@ -12,6 +12,7 @@ from urllib.parse import quote
 import httpx
 
 from kafinea_tui.sync.client_automation import (
+    ConfigSaved,
     Delivery,
     DeliveryPage,
     ScheduleRun,
@@ -145,6 +146,26 @@ class Administration:
         """Turn a workflow or a schedule (`kind`) on or off in the server's config.toml."""
         url = f"{AUTOMATION}/{kind}s/{quote(name, safe='')}"
         return dict(_checked(self.http.patch(url, json={"enabled": enabled})))
+
+    def add_endpoint(self, fields: Mapping[str, Any]) -> ConfigSaved:
+        """Add an endpoint (`fields`: name, url, secret, format, retries, timeout, headers) to
+        the server's config.toml; a name used twice is refused (ApiError 400)."""
+        url = f"{AUTOMATION}/endpoints"
+        return ConfigSaved.from_json(_checked(self.http.post(url, json=dict(fields))))
+
+    def save_endpoint(self, name: str, fields: Mapping[str, Any]) -> ConfigSaved:
+        """Add the endpoint `name` to the server's config.toml, or edit it (a rename: the new
+        name in `fields`); a key left out keeps the server's value, None removes it. A refused
+        edit is ApiError 400 with the config check's sentence."""
+        url = f"{AUTOMATION}/endpoints/{quote(name, safe='')}"
+        return ConfigSaved.from_json(_checked(self.http.put(url, json=dict(fields))))
+
+    def add_config_entry(self, kind: str, text: str) -> ConfigSaved:
+        """Add a workflow or a schedule (`kind`: workflows or schedules), `text` its TOML
+        keys, to the server's config.toml, checked as `automation check` checks it."""
+        headers = {"Content-Type": "text/plain; charset=utf-8"}
+        answer = self.http.post(f"{AUTOMATION}/{kind}", content=text.encode(), headers=headers)
+        return ConfigSaved.from_json(_checked(answer))
 
     def reload_config(self) -> dict[str, Any]:
         """The server reads config.toml again: {"running", "errors"}."""

@@ -18,6 +18,7 @@ import uvicorn
 from kafinea_tui.client import Client
 from kafinea_tui.data.store.tokens import create_token
 from kafinea_tui.sync.api.app import create_app
+from kafinea_tui.sync.client_calls import ApiError
 from kafinea_tui.sync.engine import Engine
 from kafinea_tui.workspace import Workspace
 from tests.sync.conftest import SECRET, factory_config, open_workspace, seed
@@ -92,6 +93,7 @@ def test_endpoints_are_listed_without_their_secrets(owner: Owner) -> None:
             "url": owner.engine.config.endpoints["factory"].url,
             "format": "json",
             "retries": 0,
+            "timeout": 5.0,
             "signed": True,
             "headers": [],
         }
@@ -183,3 +185,103 @@ def test_the_panels_reads_answer_when_they_come_at_once(owner: Owner) -> None:
     with concurrent.futures.ThreadPoolExecutor(8) as pool:
         answers = list(pool.map(read, range(160)))
     assert answers == [200] * 160
+
+
+def test_an_endpoint_edited_through_the_api_is_saved_and_the_engine_takes_it(
+    owner: Owner,
+) -> None:
+    path = owner.workspace.config_path
+    edited = owner.http.put(
+        f"{API}/endpoints/factory",
+        json={"url": "http://127.0.0.1:9/plant", "retries": 3, "timeout": None},
+    )
+    assert edited.status_code == 200, edited.text
+    assert edited.json() == {
+        "saved": "Endpoint 'factory' saved in config.toml.",
+        "running": True,
+        "errors": [],
+    }
+    factory = owner.engine.config.endpoints["factory"]  # the engine read the file again
+    assert (factory.url, factory.retries, factory.timeout) == ("http://127.0.0.1:9/plant", 3, 10)
+    assert factory.secret == SECRET  # left out of the body: the server's secret is kept
+    saved = tomllib.loads(path.read_text(encoding="utf-8"))
+    assert saved["endpoints"][0]["backoff"] == 0.2 and "timeout" not in saved["endpoints"][0]
+
+    # Added, then a name used twice: the check's sentence, and the file as it was.
+    with Client(owner.base, owner.token) as client:
+        added = client.add_endpoint({"name": "archive", "url": "http://127.0.0.1:9/a"})
+        assert added.saved == "Endpoint 'archive' added in config.toml." and added.running
+        assert list(owner.engine.config.endpoints) == ["factory", "archive"]
+        before = path.read_bytes()
+        with pytest.raises(ApiError) as twice:
+            client.add_endpoint({"name": "archive", "url": "http://127.0.0.1:9/b"})
+        assert twice.value.status == 400 and twice.value.sentence.startswith("Not saved: ")
+        assert "archive" in twice.value.sentence
+        assert path.read_bytes() == before
+
+
+def test_a_refused_endpoint_edit_is_a_400_with_the_checks_sentence(owner: Owner) -> None:
+    path = owner.workspace.config_path
+    before = path.read_bytes()
+    cases = [
+        # A rename that leaves a workflow sending to the old name, a bad URL, a bad secret.
+        ({"name": "plant"}, "factory"),
+        ({"url": "ftp://somewhere"}, "url"),
+        ({"secret": "whsec_short"}, "secret"),
+    ]
+    for body, named in cases:
+        refused = owner.http.put(f"{API}/endpoints/factory", json=body)
+        assert refused.status_code == 400, (body, refused.text)
+        sentence = refused.json()["error"]
+        assert sentence.startswith("Not saved: ") and named in sentence, sentence
+        assert path.read_bytes() == before
+    # Wrong kinds of values are refused without being quoted back.
+    for body in ({"secret": 123456789}, {"headers": {"X-Key": 987654321}}, {"why": 1}):
+        wrong = owner.http.put(f"{API}/endpoints/factory", json=body)
+        assert wrong.status_code == 400 and "987654321" not in wrong.text
+        assert "123456789" not in wrong.text
+    assert owner.http.put(f"{API}/endpoints/nowhere", json={"name": "x"}).status_code == 404
+    assert path.read_bytes() == before
+    assert owner.engine.config.endpoints["factory"].secret == SECRET
+
+
+def test_a_workflow_or_schedule_added_as_toml_is_checked_saved_and_run(owner: Owner) -> None:
+    path = owner.workspace.config_path
+    schedule = 'name = "hourly"\nevery = "1h"\naction = { type = "send", endpoint = "factory",'
+    schedule += ' module = "products" }\n'
+    with Client(owner.base, owner.token) as client:
+        added = client.add_config_entry("schedules", schedule)
+    assert added.saved == "Schedule 'hourly' added to config.toml." and added.errors == []
+    assert [s.name for s in owner.engine.config.schedules] == ["nightly/products", "hourly"]
+    before = path.read_bytes()
+    workflow = 'name = "w"\nmodule = "contacts"\non = "create"\n'
+    bad = [
+        ("workflows", "name = ", "not valid TOML"),
+        ("workflows", workflow + 'actions = [{ type = "send", endpoint = "nowhere" }]', "nowhere"),
+        (
+            "workflows",
+            workflow + 'actions = [{ type = "update", set = { birthdate = "soon" } }]',
+            "Birthdate",
+        ),
+        ("schedules", 'name = "x"\nevery = "often"\n', "often"),
+    ]
+    for kind, text, named in bad:
+        refused = owner.http.post(f"{API}/{kind}", content=text.encode())
+        assert refused.status_code == 400, (text, refused.text)
+        sentence = refused.json()["error"]
+        assert sentence.startswith("Not saved: ") and named in sentence, sentence
+        assert path.read_bytes() == before
+    assert len(owner.engine.config.workflows) == 2
+
+
+def test_config_edits_need_a_full_token(owner: Owner) -> None:
+    path = owner.workspace.config_path
+    before = path.read_bytes()
+    calls = [
+        owner.reader.put(f"{API}/endpoints/factory", json={"url": "http://127.0.0.1:9/x"}),
+        owner.reader.post(f"{API}/endpoints", json={"name": "x", "url": "http://127.0.0.1:9/x"}),
+        owner.reader.post(f"{API}/workflows", content=b'name = "x"'),
+        owner.reader.post(f"{API}/schedules", content=b'name = "x"'),
+    ]
+    assert [c.status_code for c in calls] == [403] * 4
+    assert path.read_bytes() == before

@@ -106,3 +106,26 @@ def test_custom_fields_are_in_the_document() -> None:
     document = openapi_document(__version__, store.schema)
     record = document["components"]["schemas"]["ContactsRecord"]["properties"]
     assert record["cf_shoe_size"] == {"type": ["integer", "null"]}
+
+
+def test_the_document_has_the_config_routes_beside_the_reads(live: Live) -> None:
+    """The config.toml writes share paths with the automation reads: both are documented."""
+    with Client(live.base) as anonymous:
+        paths = anonymous.get_json("/openapi.json")["paths"]
+    at = "/api/v1/automation"
+    assert set(paths[f"{at}/endpoints"]) == {"get", "post"}
+    assert set(paths[f"{at}/endpoints/{{name}}"]) == {"put"}
+    assert set(paths[f"{at}/workflows"]) == {"get", "post"}
+    assert set(paths[f"{at}/schedules"]) == {"get", "post"}
+    body = paths[f"{at}/schedules"]["post"]["requestBody"]["content"]
+    assert list(body) == ["text/plain"]
+    endpoint = paths[f"{at}/endpoints/{{name}}"]["put"]["requestBody"]["content"]
+    assert set(endpoint["application/json"]["schema"]["properties"]) == {
+        "name",
+        "url",
+        "secret",
+        "format",
+        "retries",
+        "timeout",
+        "headers",
+    }

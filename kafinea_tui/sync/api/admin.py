@@ -155,6 +155,22 @@ def methods(**endpoints: Callable[[Request], Any]) -> Callable[[Request], Any]:
     return dispatch
 
 
+def one_route_a_path(routes: list[Route]) -> list[Route]:
+    """Routes of one path (each module's, one a method) merged into one that dispatches on
+    the method, so a 405 there lists every method the path takes in `Allow`."""
+    by_path: dict[str, list[Route]] = {}
+    for route in routes:
+        by_path.setdefault(route.path, []).append(route)
+    merged: list[Route] = []
+    for path, same in by_path.items():
+        if len(same) == 1:
+            merged.append(same[0])
+            continue
+        endpoints = {m: r.endpoint for r in same for m in r.methods or () if m != "HEAD"}
+        merged.append(Route(path, methods(**endpoints), methods=list(endpoints)))
+    return merged
+
+
 def _batch(request: Request) -> int:
     number = int(request.path_params["batch"])
     if number > MAX_INTEGER:

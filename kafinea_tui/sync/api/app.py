@@ -54,9 +54,10 @@ from kafinea_tui.data.schema import Module, module_as_dict
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.data.store.tokens import TokenInfo, check_token, known_token
 from kafinea_tui.sync.api import params as qp
-from kafinea_tui.sync.api.admin import AdminRoutes
+from kafinea_tui.sync.api.admin import AdminRoutes, one_route_a_path
 from kafinea_tui.sync.api.app_support import AppSupportRoutes
 from kafinea_tui.sync.api.automation import AutomationRoutes
+from kafinea_tui.sync.api.automation_config import AutomationConfig
 from kafinea_tui.sync.api.automation_control import AutomationControl
 from kafinea_tui.sync.api.bulk import BulkRoutes
 from kafinea_tui.sync.api.changes import MAX_CHANGES, changes_after, parse_cursor
@@ -96,9 +97,14 @@ def create_app(
     read, write = api.guard(write=False), api.guard(write=True)
     records = f"{BASE}/{{module}}/records"
     admin = AdminRoutes(store, workspace, api.module, api.writes)
-    routes = [
+    control = AutomationControl(store, workspace, engine, reload)
+    automation = [
         *AutomationRoutes(store, workspace, engine).routes(BASE, read, write),
-        *AutomationControl(store, workspace, engine, reload).routes(BASE, read, write),
+        *control.routes(BASE, read, write),
+        *AutomationConfig(control).routes(BASE, write),
+    ]
+    routes = [
+        *one_route_a_path(automation),
         *admin.routes(BASE, read, write),
         *LayoutRoutes(store, api.module, api.writes).routes(BASE, read, write),
         _route("/openapi.json", GET=api.openapi),

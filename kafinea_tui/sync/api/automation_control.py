@@ -2,8 +2,8 @@
 
     GET   /api/v1/automation/status                   engine running?, pid, since, config errors,
                                                       deliveries by status
-    GET   /api/v1/automation/endpoints                name, url, format, retries, signed, header
-                                                      names (never a secret nor a header's value)
+    GET   /api/v1/automation/endpoints                name, url, format, retries, timeout, signed,
+                                                      header names (never a secret nor a value)
     POST  /api/v1/automation/endpoints/{name}/test    queue a sample delivery: {"delivery": id}
     PATCH /api/v1/automation/workflows/{name}         {"enabled": bool}: saved to config.toml
     PATCH /api/v1/automation/schedules/{name}         the same for a schedule
@@ -13,6 +13,7 @@ The engine runs in the workspace's owner; these routes let a client see it and s
 without a second engine. Turning an entry on or off rewrites config.toml as the owner's own
 panel does (sync/config_write.py) and has the engine read it again; `reload` is the owner's
 (`serve` reloads its engine; the app's host also starts one when config.toml gains automation).
+Adding and editing endpoints, workflows and schedules: automation_config.py.
 """
 
 from __future__ import annotations
@@ -89,9 +90,9 @@ class AutomationControl:
     def config(self) -> AutomationConfig:
         if self.engine is not None:
             return self.engine.config
-        return read_config(self._config_path(), self.store.schema)
+        return read_config(self.config_path(), self.store.schema)
 
-    def _config_path(self) -> Any:
+    def config_path(self) -> Any:
         if self.workspace is None:
             raise UsageError("This server has no workspace folder, so it has no config.toml.")
         return self.workspace.config_path
@@ -131,6 +132,7 @@ class AutomationControl:
                     "url": e.url,
                     "format": e.format,
                     "retries": e.retries,
+                    "timeout": e.timeout,
                     "signed": bool(e.secret),
                     "headers": sorted(e.headers),
                 }
@@ -161,7 +163,7 @@ class AutomationControl:
         enabled = body.get("enabled")
         if not isinstance(enabled, bool):
             raise UsageError('The body is {"enabled": true} or {"enabled": false}.')
-        path = self._config_path()
+        path = self.config_path()
         config = await run_in_threadpool(self.config)
         known = [e.name for e in (config.workflows if kind == "workflow" else config.schedules)]
         if name not in known:
@@ -174,17 +176,17 @@ class AutomationControl:
             else config_write.set_schedule_enabled
         )
         await run_in_threadpool(write, path, name, enabled)
-        errors = await run_in_threadpool(self._read_again)
+        errors = await run_in_threadpool(self.read_again)
         return JSONResponse({"name": name, "enabled": enabled, "errors": errors})
 
     async def reload(self, request: Request) -> Response:
         qp.Params(request.query_params, ())
-        self._config_path()
-        errors = await run_in_threadpool(self._read_again)
+        self.config_path()
+        errors = await run_in_threadpool(self.read_again)
         engine = self.engine
         return JSONResponse({"running": engine is not None and engine.running, "errors": errors})
 
-    def _read_again(self) -> list[str]:
+    def read_again(self) -> list[str]:
         if self._reload is not None:
             return self._reload()
         if self.engine is not None:
@@ -252,7 +254,7 @@ def openapi_paths(base: str) -> dict[str, Any]:
         f"{at}/endpoints": {
             "get": operation(
                 "config.toml's endpoints, without their secrets or header values",
-                "[{name, url, format, retries, signed, headers}]",
+                "[{name, url, format, retries, timeout, signed, headers}]",
                 [],
                 (400, 401, 422),
             )
