@@ -347,8 +347,7 @@ class RemoteBackend:
     def automation(self, workspace: Workspace) -> Automation:
         from kafinea_tui.backend.automation.remote import RemoteAutomation
 
-        folder = workspace if self.shares_folder else None
-        return RemoteAutomation(self.client, self._call, lambda: self._schema, self._where, folder)
+        return RemoteAutomation(self.client, self._call, lambda: self._schema, self._where)
 
     # -- past imports -------------------------------------------------------------------------
 

@@ -43,9 +43,14 @@ class EndpointFormScreen(ConfigFormScreen):
 
     PREFIX = "endpoint"
 
-    def __init__(self, automation: Automation, endpoint: Endpoint | None) -> None:
+    def __init__(
+        self, automation: Automation, endpoint: Endpoint | None, kept: str | None = None
+    ) -> None:
+        """`kept`: what the form does not show and an empty field keeps (a server's secret
+        and header values, which its API never sends)."""
         super().__init__()
         self.automation = automation
+        self.kept = kept
         self.old_name = endpoint.name if endpoint else None
         self.form = EndpointForm.of(endpoint) if endpoint else EndpointForm()
 
@@ -55,6 +60,8 @@ class EndpointFormScreen(ConfigFormScreen):
         with VerticalScroll(id="endpoint-form", classes="config-form"):
             yield Static(title, id="endpoint-title", markup=False)
             yield self.note(NOTE)
+            if self.kept is not None:
+                yield Static(self.kept, id="endpoint-kept", classes="config-note", markup=False)
             yield Label("Name (workflows and schedules name it)")
             yield Input(form.name, placeholder="factory", id="endpoint-name")
             yield Label("URL")

@@ -311,24 +311,23 @@ class SyncPanelScreen(Screen[None]):
 
     def _endpoint_form(self, row: EndpointRow | None) -> None:
         """The form on the endpoint as config.toml has it (read in a worker)."""
-        if (refusal := self.automation.config_refusal()) is not None:
-            self.post_message(self.Done(refusal, True))
-            return
         self._open_endpoint_form(row.name if row is not None else None)
 
     @work(thread=True, group="sync-action")
     def _open_endpoint_form(self, name: str | None) -> None:
         try:
             endpoint = None if name is None else self.automation.endpoint(name)
+            note = None if name is None else self.automation.endpoint_note(name)
         except Exception as error:
             self.post_message(self.Done(str(error), True))
             return
-        self.app.call_from_thread(self._push_endpoint_form, endpoint)
+        self.app.call_from_thread(self._push_endpoint_form, endpoint, note)
 
-    def _push_endpoint_form(self, endpoint: Endpoint | None) -> None:
+    def _push_endpoint_form(self, endpoint: Endpoint | None, note: str | None) -> None:
         from kafinea_tui.screens.endpoint_form import EndpointFormScreen
 
-        self.app.push_screen(EndpointFormScreen(self.automation, endpoint), self._config_saved)
+        form = EndpointFormScreen(self.automation, endpoint, note)
+        self.app.push_screen(form, self._config_saved)
 
     def _config_saved(self, sentence: str | None) -> None:
         """A form saved config.toml: have whoever runs the engine read it again."""
@@ -338,9 +337,6 @@ class SyncPanelScreen(Screen[None]):
     def action_add_entry(self) -> None:
         from kafinea_tui.screens.entry_form import EntryFormScreen
 
-        if (refusal := self.automation.config_refusal()) is not None:
-            self.post_message(self.Done(refusal, True))
-            return
         tabs = self.query_one(TabbedContent).active
         kind: EntryKind = "schedules" if tabs == "tab-schedules" else "workflows"
         self.app.push_screen(EntryFormScreen(self.automation, kind), self._config_saved)

@@ -2,7 +2,9 @@
 socket): it shows the owner's engine and outbox, retries a delivery the owner then sends,
 turns a workflow off in the owner's config.toml, creates a token that works over the owner's
 TCP at once and revokes it, which is refused at once; an endpoint added from the client's form
-is the owner's. Over `--server` (a token, another machine) the forms say they cannot save."""
+is the owner's. Over `--server` (a token, another machine) the forms save the server's
+config.toml through its API alike: an endpoint edited keeps the secret it never sends, a
+refused entry shows the check's sentence, an accepted one is the server engine's."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from textual.widgets import DataTable, TabbedContent
+from textual.widgets import DataTable, Static, TabbedContent, TextArea
 
 from kafinea_tui.app import KafineaApp
 from kafinea_tui.backend.remote import RemoteBackend
@@ -23,6 +25,7 @@ from kafinea_tui.cli.server_app import owner_backend
 from kafinea_tui.data.automation import outbox as table
 from kafinea_tui.data.store.tokens import create_token
 from kafinea_tui.screens.endpoint_form import EndpointFormScreen
+from kafinea_tui.screens.entry_form import EntryFormScreen
 from kafinea_tui.screens.sync_panel import SyncPanelScreen
 from kafinea_tui.sync.client import Client
 from kafinea_tui.sync.owner import OwnerRecord, find_owner
@@ -178,33 +181,69 @@ async def test_an_endpoint_added_from_a_client_is_the_owners(owned: Owned) -> No
         with Client.over_socket(owned.owner.socket) as client:
             assert [e["name"] for e in client.endpoints()] == ["factory", "archive"]
         await until(lambda: len(cells(app, "endpoints")) == 2, pilot)
-        # The edit form opens on the endpoint as config.toml has it, secret included.
+        # The edit form opens without the secret, which the API never sends, and says so.
         app.screen.query_one("#sync-endpoints", DataTable).move_cursor(row=0)
         await pilot.press("e")
         await settle(pilot)
         assert isinstance(app.screen, EndpointFormScreen)
-        assert app.screen.typed().secret == SECRET
+        assert app.screen.typed().secret == "" and app.screen.typed().name == "factory"
+        kept = str(app.screen.query_one("#endpoint-kept").render())
+        assert "left empty here, its signing secret stay" in kept
 
 
-async def test_over_a_server_elsewhere_the_forms_say_they_cannot_save(owned: Owned) -> None:
+async def test_over_a_server_elsewhere_the_forms_save_its_config(owned: Owned) -> None:
     backend = RemoteBackend.connect(owned.server.url, owned.token, where=owned.server.url)
     app = KafineaApp(workspace=Workspace(owned.workspace.path.parent / "laptop"), backend=backend)
-    before = owned.workspace.config_path.read_bytes()
+    path = owned.workspace.config_path
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("y")
         await settle(pilot)
         engine = str(app.screen.query_one("#sync-engine").render())
         assert engine.startswith(f"Engine running in {owned.server.url} (process ")
+
+        # The endpoint under the cursor, edited: its URL and retries typed, its secret and
+        # headers left empty, which keeps the server's.
         await show_tab(pilot, "endpoints")
-        await pilot.press("a")
+        await pilot.press("e")
         await settle(pilot)
+        assert isinstance(app.screen, EndpointFormScreen)
+        kept = str(app.screen.query_one("#endpoint-kept").render())
+        assert kept.startswith(f"{owned.server.url} never sends secrets or header values")
+        await pilot.press("tab")  # from the name to the URL
+        await fill_focused_input(pilot, f"{owned.factory.url}/v2")
+        app.screen.query_one("#endpoint-retries").focus()
+        await pilot.pause()
+        await fill_focused_input(pilot, "1")
+        await press_button(pilot, "#endpoint-save")
         assert isinstance(app.screen, SyncPanelScreen)
-        assert status_text(app) == (
-            f"config.toml is in the workspace of {owned.server.url}, not on this machine: edit"
-            " it there, then press l here to have the server read it again."
-        )
-        await pilot.press("l")
+        await until(lambda: f"read again by {owned.server.url}" in status_text(app), pilot)
+        assert "Endpoint 'factory' saved in config.toml." in status_text(app)
+        saved = tomllib.loads(path.read_text(encoding="utf-8"))["endpoints"][0]
+        assert (saved["url"], saved["retries"]) == (f"{owned.factory.url}/v2", 1)
+        assert saved["secret"] == SECRET
+        await until(lambda: cells(app, "endpoints")[0][1:4] == [saved["url"], "json", "1"], pilot)
+
+        # A schedule that names no endpoint known is refused with the check's sentence; the
+        # server's file stays as it was; corrected, it is added and the server's engine has it.
+        await show_tab(pilot, "schedules")
+        await pilot.press("w")
         await settle(pilot)
-        assert f"config.toml read again by {owned.server.url}: 0 error(s)" in status_text(app)
-    assert owned.workspace.config_path.read_bytes() == before
+        assert isinstance(app.screen, EntryFormScreen)
+        before = path.read_bytes()
+        area = app.screen.query_one("#entry-text", TextArea)
+        area.text = (
+            'name = "hourly"\nevery = "1h"\n'
+            'action = { type = "send", endpoint = "nowhere", module = "products" }\n'
+        )
+        await press_button(pilot, "#entry-save")
+        error = str(app.screen.query_one("#entry-error", Static).render())
+        assert error.startswith("Not saved: schedules[") and "nowhere" in error
+        assert path.read_bytes() == before
+        area.text = area.text.replace("nowhere", "factory")
+        await press_button(pilot, "#entry-save")
+        assert isinstance(app.screen, SyncPanelScreen)
+        await until(lambda: "Schedule 'hourly' added to config.toml." in status_text(app), pilot)
+        with Client.over_socket(owned.owner.socket) as client:
+            assert [s.name for s in client.schedules()] == ["hourly"]
+        await until(lambda: [r[0] for r in cells(app, "schedules")] == ["hourly"], pilot)

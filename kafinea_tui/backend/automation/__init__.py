@@ -58,12 +58,14 @@ class Automation(Protocol):
 
     # -- config.toml, edited from the panel's forms ---------------------------------------------
 
-    def config_refusal(self) -> str | None:
-        """None when the forms can save config.toml from here; else why not, one sentence."""
+    def endpoint(self, name: str) -> Endpoint:
+        """The endpoint for its form: as config.toml has it here; through the API, without
+        its secret and header values (the API never sends them)."""
         ...
 
-    def endpoint(self, name: str) -> Endpoint:
-        """The endpoint as config.toml has it (secret and headers too), for its form."""
+    def endpoint_note(self, name: str) -> str | None:
+        """After `endpoint(name)`: what the form must say of what it does not show (an edit
+        that leaves the secret or headers empty keeps the owner's), or None."""
         ...
 
     def save_endpoint(self, entry: dict[str, Any], old_name: str | None) -> str:

@@ -77,11 +77,11 @@ class LocalAutomation:
 
     # -- config.toml ---------------------------------------------------------------------------
 
-    def config_refusal(self) -> str | None:
-        return None
-
     def endpoint(self, name: str) -> Endpoint:
         return endpoint_in(self.workspace, self.schema, name)
+
+    def endpoint_note(self, name: str) -> str | None:
+        return None
 
     def save_endpoint(self, entry: dict[str, Any], old_name: str | None) -> str:
         return save_endpoint(self.workspace.config_path, self.schema, entry, old_name)

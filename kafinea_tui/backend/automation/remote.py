@@ -5,11 +5,11 @@ one here: the panel's view is the owner's status, outbox, workflows, schedules, 
 tokens (one request each, sync/api/automation*.py and admin.py), and each key one request. A
 token created or revoked here works, or is refused, from the server's next request.
 
-config.toml belongs to the owner's workspace folder. Through the owner's socket that folder is
-this app's too, so the forms save the file here with the same check as the owner's panel, and
-the owner reads it again (`POST /automation/reload`). A server elsewhere (`--server`) keeps its
-file to itself: the forms say so in one sentence; its entries still go on and off through the
-API.
+config.toml belongs to the owner's workspace folder. The forms save it through the API, on the
+socket and on a server elsewhere (`--server`) alike (sync/api/automation_config.py): the owner
+applies the edit with the same check as its own panel, then reads the file again. The API
+never sends a secret or a header's value, so the endpoint form opens without them and an edit
+that leaves them empty keeps the server's (the form says so).
 """
 
 from __future__ import annotations
@@ -18,9 +18,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
-import duckdb
-
-from kafinea_tui.backend.automation.local import endpoint_in, token_sentence
+from kafinea_tui.backend.automation.local import token_sentence
 from kafinea_tui.backend.protocol import ReadOnly
 from kafinea_tui.data.automation.outbox import Delivery
 from kafinea_tui.data.errors import KafineaError
@@ -28,9 +26,7 @@ from kafinea_tui.data.schema import Schema
 from kafinea_tui.data.store.tokens import TokenInfo
 from kafinea_tui.sync.client import Client
 from kafinea_tui.sync.config_model import Endpoint
-from kafinea_tui.sync.endpoint_edit import save_endpoint
 from kafinea_tui.sync.entry_edit import Kind as EntryKind
-from kafinea_tui.sync.entry_edit import add_entry
 from kafinea_tui.sync.panel import (
     SHOWN,
     EndpointRow,
@@ -40,7 +36,6 @@ from kafinea_tui.sync.panel import (
     WorkflowRow,
     enabled_sentence,
 )
-from kafinea_tui.workspace import Workspace
 
 T = TypeVar("T")
 
@@ -52,21 +47,16 @@ class Caller(Protocol):
 
 
 class RemoteAutomation:
-    """`workspace`: the owner's folder when this app shares it (the socket), else None."""
+    """`where`: the owner as the panel names it (`server PID 4190`, or the server's URL)."""
 
     def __init__(
-        self,
-        client: Client,
-        call: Caller,
-        schema: Callable[[], Schema],
-        where: str,
-        workspace: Workspace | None,
+        self, client: Client, call: Caller, schema: Callable[[], Schema], where: str
     ) -> None:
         self.client = client
         self.call = call
         self._schema = schema
         self.where = where
-        self.workspace = workspace
+        self._listed: dict[str, dict[str, Any]] = {}  # the endpoints as the API last gave them
 
     @property
     def schema(self) -> Schema:
@@ -163,33 +153,41 @@ class RemoteAutomation:
 
     # -- config.toml -----------------------------------------------------------------------
 
-    def config_refusal(self) -> str | None:
-        if self.workspace is not None:
-            return None
-        return (
-            f"config.toml is in the workspace of {self.where}, not on this machine: edit it"
-            " there, then press l here to have the server read it again."
+    def endpoint(self, name: str) -> Endpoint:
+        """The endpoint as the API gives it: no secret, no headers (the form says why)."""
+        self._listed = {str(e["name"]): e for e in self.call(self.client.endpoints)}
+        found = self._listed.get(name)
+        if found is None:
+            raise KafineaError(f"config.toml has no endpoint named {name!r} any more.")
+        return Endpoint(
+            name=name,
+            url=str(found["url"]),
+            format=found["format"],
+            retries=int(found["retries"]),
+            timeout=float(found.get("timeout", 10.0)),
         )
 
-    def _folder(self) -> Workspace:
-        if self.workspace is None:
-            raise KafineaError(self.config_refusal() or "")
-        return self.workspace
-
-    def endpoint(self, name: str) -> Endpoint:
-        return endpoint_in(self._folder(), self.schema, name)
+    def endpoint_note(self, name: str) -> str | None:
+        found = self._listed.get(name)
+        if found is None or not (found.get("signed") or found.get("headers")):
+            return None
+        kept = [
+            *(["its signing secret"] if found.get("signed") else []),
+            *([f"its headers ({', '.join(found['headers'])})"] if found.get("headers") else []),
+        ]
+        return (
+            f"{self.where} never sends secrets or header values: left empty here,"
+            f" {' and '.join(kept)} stay as they are; what you type replaces them."
+        )
 
     def save_endpoint(self, entry: dict[str, Any], old_name: str | None) -> str:
-        return save_endpoint(self._folder().config_path, self.schema, entry, old_name)
+        if old_name is None:
+            return self.call(self.client.add_endpoint, entry).saved
+        fields = {k: v for k, v in entry.items() if v is not None or k not in ("secret", "headers")}
+        return self.call(self.client.save_endpoint, old_name, fields).saved
 
     def add_entry(self, kind: EntryKind, text: str) -> str:
-        """Checked as the owner checks it: the values a workflow sets are read by DuckDB's
-        SQL, which needs no table, so a connection of this process's own does it."""
-        checker = duckdb.connect()
-        try:
-            return add_entry(self._folder().config_path, self.schema, checker, kind, text)
-        finally:
-            checker.close()
+        return self.call(self.client.add_config_entry, kind, text).saved
 
 
 def _delivery_params(status: str | None) -> list[tuple[str, str | int | float | bool | None]]:
