@@ -188,7 +188,7 @@ async def test_an_endpoint_added_from_a_client_is_the_owners(owned: Owned) -> No
         assert isinstance(app.screen, EndpointFormScreen)
         assert app.screen.typed().secret == "" and app.screen.typed().name == "factory"
         kept = str(app.screen.query_one("#endpoint-kept").render())
-        assert "left empty here, its signing secret stay" in kept
+        assert "left empty here, its signing secret is kept" in kept
 
 
 async def test_over_a_server_elsewhere_the_forms_save_its_config(owned: Owned) -> None:

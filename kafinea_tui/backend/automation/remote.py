@@ -177,7 +177,8 @@ class RemoteAutomation:
         ]
         return (
             f"{self.where} never sends secrets or header values: left empty here,"
-            f" {' and '.join(kept)} stay as they are; what you type replaces them."
+            f" {' and '.join(kept)} {'are' if len(kept) > 1 else 'is'} kept; what you type"
+            " replaces them."
         )
 
     def save_endpoint(self, entry: dict[str, Any], old_name: str | None) -> str:
