@@ -58,13 +58,10 @@ class RemoteBackend:
         schema: Schema,
         read_only: bool,
         who: str | None = None,
-        shares_folder: bool = False,
     ) -> None:
         """`where` names the server in the footer (`http://host:8765`, `server PID 4190`);
-        `who` starts the sentences about it ("The server at http://host:8765");
-        `shares_folder`: the server is the owner of this app's own workspace (its socket)."""
+        `who` starts the sentences about it ("The server at http://host:8765")."""
         self.client = client
-        self.shares_folder = shares_folder
         self._where = where
         self._who = who or f"The server at {where}"
         self._schema = schema
@@ -102,8 +99,7 @@ class RemoteBackend:
         except BaseException:
             client.close()
             raise
-        # Through the socket, the server owns this app's own workspace folder (config.toml).
-        backend = cls(client, where, schema, read_only, who, shares_folder=socket is not None)
+        backend = cls(client, where, schema, read_only, who)
         if socket is not None or transport is None:  # a connection of its own for an import
             backend._import_client = lambda: Client(
                 url,
