@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 
 from kafinea_tui.data.store.tokens import create_token
-from kafinea_tui.sync.api.app import create_app
 from kafinea_tui.sync.engine import Engine
+from tests.api.server import client, serve
 from tests.sync.conftest import factory_config, open_workspace, seed
 from tests.sync.servers import free_port, wait_for
 
@@ -39,27 +37,9 @@ def api(tmp_path: Path) -> Iterator[tuple[httpx.Client, Engine]]:
     reader = create_token(store, "r", read_only=True)
     engine = Engine(store, workspace, poll=0.05)
     engine.start()
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(store, workspace, engine=engine),
-            host="127.0.0.1",
-            port=port,
-            log_level="warning",
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    wait_for(lambda: server.started, timeout=20)
-    http = httpx.Client(
-        base_url=f"http://127.0.0.1:{port}",
-        headers={"Authorization": f"Bearer {token}"},
-        timeout=30,
-    )
-    http.headers["X-Reader"] = reader
-    yield http, engine
-    server.should_exit = True
-    thread.join(timeout=20)
+    with serve(store, workspace=workspace, engine=engine) as base, client(base, token) as http:
+        http.headers["X-Reader"] = reader
+        yield http, engine
     engine.stop()
     store.close()
 

@@ -5,7 +5,6 @@ on and off in config.toml (which the running engine takes at once), and a reload
 from __future__ import annotations
 
 import os
-import threading
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -13,14 +12,13 @@ from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 
 from kafinea_tui.client import Client
 from kafinea_tui.data.store.tokens import create_token
-from kafinea_tui.sync.api.app import create_app
 from kafinea_tui.sync.client_calls import ApiError
 from kafinea_tui.sync.engine import Engine
 from kafinea_tui.workspace import Workspace
+from tests.api.server import client, serve
 from tests.sync.conftest import SECRET, factory_config, open_workspace, seed
 from tests.sync.servers import free_port, wait_for
 
@@ -52,26 +50,12 @@ def owner(tmp_path: Path) -> Iterator[Owner]:
     reader = create_token(store, "r", read_only=True)
     engine = Engine(store, workspace, poll=0.05)
     engine.start()
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(store, workspace, engine=engine),
-            host="127.0.0.1",
-            port=port,
-            log_level="warning",
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    wait_for(lambda: server.started, timeout=20)
-    base = f"http://127.0.0.1:{port}"
     with (
-        httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}) as http,
-        httpx.Client(base_url=base, headers={"Authorization": f"Bearer {reader}"}) as read,
+        serve(store, workspace=workspace, engine=engine) as base,
+        client(base, token) as http,
+        client(base, reader) as read,
     ):
         yield Owner(http, read, engine, workspace, base, token)
-    server.should_exit = True
-    thread.join(timeout=20)
     engine.stop()
     store.close()
 
