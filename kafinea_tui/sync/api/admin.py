@@ -34,7 +34,7 @@ from kafinea_tui.data.schema import Module, module_as_dict
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.data.store.tokens import create_token, list_tokens, revoke_token
 from kafinea_tui.sync.api import params as qp
-from kafinea_tui.sync.api.openapi_schemas import ref
+from kafinea_tui.sync.api.openapi_schemas import error_answers
 from kafinea_tui.sync.api.writes import WriteQueue
 from kafinea_tui.workspace import Workspace
 
@@ -214,11 +214,7 @@ def openapi_paths(base: str, module: dict[str, Any]) -> dict[str, Any]:
         answers: dict[str, Any] = {
             "200": {"description": ok, "content": {"application/json": {"schema": {}}}}
         }
-        for code in codes:
-            answers[str(code)] = {
-                "description": "an error, as a sentence",
-                "content": {"application/json": {"schema": ref("Error")}},
-            }
+        answers.update(error_answers(codes, "an error, as a sentence"))
         return {"summary": summary, "parameters": params, "responses": answers, **extra}
 
     field_body = body(

@@ -30,7 +30,7 @@ from kafinea_tui.data.record_form import key_completions
 from kafinea_tui.sync.api import params as qp
 from kafinea_tui.sync.api.bulk import read_body, selection_of, values_of
 from kafinea_tui.sync.api.module_routes import ModuleRoutes
-from kafinea_tui.sync.api.openapi_schemas import ref
+from kafinea_tui.sync.api.openapi_schemas import error_answers
 
 PREVIEW_LIMIT = 100
 
@@ -126,11 +126,7 @@ def openapi_paths(base: str, module: dict[str, Any]) -> dict[str, Any]:
         answers: dict[str, Any] = {
             "200": {"description": summary, "content": {"application/json": {"schema": answer}}}
         }
-        for code in codes:
-            answers[str(code)] = {
-                "description": words[code],
-                "content": {"application/json": {"schema": ref("Error")}},
-            }
+        answers.update(error_answers(codes, words))
         found: dict[str, Any] = {"summary": summary, "parameters": params, "responses": answers}
         if body is not None:
             schema = {"application/json": {"schema": body}}

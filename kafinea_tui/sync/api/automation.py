@@ -28,7 +28,7 @@ from kafinea_tui.data.automation import runs
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.sync.api import params as qp
 from kafinea_tui.sync.api.errors import ApiError
-from kafinea_tui.sync.api.openapi_schemas import ref
+from kafinea_tui.sync.api.openapi_schemas import error_answers
 from kafinea_tui.sync.config import read_config
 from kafinea_tui.sync.config_model import AutomationConfig
 from kafinea_tui.sync.engine import Engine, EngineSource, current
@@ -178,11 +178,7 @@ def openapi_paths(base: str) -> dict[str, Any]:
                 "content": {"application/json": {"schema": {"type": "object"}}},
             }
         }
-        for code in codes:
-            answers[str(code)] = {
-                "description": words[code],
-                "content": {"application/json": {"schema": ref("Error")}},
-            }
+        answers.update(error_answers(codes, words))
         return {"summary": summary, "parameters": params, "responses": answers}
 
     def query(key: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:

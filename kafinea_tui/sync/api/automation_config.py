@@ -31,7 +31,7 @@ from kafinea_tui.sync.api import params as qp
 from kafinea_tui.sync.api.admin import json_object
 from kafinea_tui.sync.api.automation_control import AT, AutomationControl, Wrap
 from kafinea_tui.sync.api.errors import ApiError
-from kafinea_tui.sync.api.openapi_schemas import ref
+from kafinea_tui.sync.api.openapi_schemas import error_answers
 from kafinea_tui.sync.endpoint_edit import save_endpoint
 from kafinea_tui.sync.entry_edit import Kind, add_entry
 
@@ -169,11 +169,7 @@ def openapi_paths(base: str) -> dict[str, Any]:
                 "content": {"application/json": {"schema": {}}},
             }
         }
-        for code in codes:
-            found[str(code)] = {
-                "description": words[code],
-                "content": {"application/json": {"schema": ref("Error")}},
-            }
+        found.update(error_answers(codes, words))
         return found
 
     nullable = {

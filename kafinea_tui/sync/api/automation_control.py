@@ -35,7 +35,7 @@ from kafinea_tui.sync import config_write, panel
 from kafinea_tui.sync.api import params as qp
 from kafinea_tui.sync.api.admin import json_object
 from kafinea_tui.sync.api.errors import ApiError
-from kafinea_tui.sync.api.openapi_schemas import ref
+from kafinea_tui.sync.api.openapi_schemas import error_answers
 from kafinea_tui.sync.config import read_config
 from kafinea_tui.sync.config_model import AutomationConfig
 from kafinea_tui.sync.engine import Engine, EngineSource, current
@@ -211,11 +211,7 @@ def openapi_paths(base: str) -> dict[str, Any]:
         answers: dict[str, Any] = {
             "200": {"description": ok, "content": {"application/json": {"schema": {}}}}
         }
-        for code in codes:
-            answers[str(code)] = {
-                "description": words[code],
-                "content": {"application/json": {"schema": ref("Error")}},
-            }
+        answers.update(error_answers(codes, words))
         return {"summary": summary, "parameters": params, "responses": answers}
 
     enabled = {

@@ -26,7 +26,7 @@ from kafinea_tui.data.schema import Module
 from kafinea_tui.sync.api import params as qp
 from kafinea_tui.sync.api.admin import json_object, methods
 from kafinea_tui.sync.api.module_routes import ModuleRoutes
-from kafinea_tui.sync.api.openapi_schemas import ref
+from kafinea_tui.sync.api.openapi_schemas import error_answers
 
 Wrap = Callable[[Any], Any]
 
@@ -99,11 +99,7 @@ def openapi_paths(base: str, module: dict[str, Any]) -> dict[str, Any]:
         answers: dict[str, Any] = {
             "200": {"description": summary, "content": {"application/json": {"schema": answer}}}
         }
-        for code in codes:
-            answers[str(code)] = {
-                "description": words[code],
-                "content": {"application/json": {"schema": ref("Error")}},
-            }
+        answers.update(error_answers(codes, words))
         return {"summary": summary, "responses": answers}
 
     body = {"required": True, "content": {"application/json": {"schema": layout}}}

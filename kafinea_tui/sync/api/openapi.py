@@ -22,7 +22,7 @@ from kafinea_tui.sync.api.automation import openapi_paths as automation_paths
 from kafinea_tui.sync.api.automation_config import openapi_paths as config_paths
 from kafinea_tui.sync.api.automation_control import openapi_paths as control_paths
 from kafinea_tui.sync.api.layouts import openapi_paths as layout_paths
-from kafinea_tui.sync.api.openapi_schemas import components, ref
+from kafinea_tui.sync.api.openapi_schemas import components, error_answers, ref
 from kafinea_tui.sync.api.params import FLAG_WORDS, MAX_LIMIT, SPREADSHEET_TYPES
 
 BASE = "/api/v1"
@@ -115,8 +115,7 @@ def _operation(
         413: "a body past the server's --max-body-mb",
         422: "a write the data refuses",
     }
-    for code in errors:
-        answers[str(code)] = _json(words[code], ref("Error"))
+    answers.update(error_answers(errors, words))
     return {"summary": summary, "parameters": params, "responses": answers, **extra}
 
 

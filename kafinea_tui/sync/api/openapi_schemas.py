@@ -11,6 +11,7 @@ say `additionalProperties: false`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from kafinea_tui.data.schema import LINE_ITEM_FIELDS, FieldType, Module, Schema
@@ -36,6 +37,18 @@ REPORT_COUNTS = (
 
 def ref(name: str) -> dict[str, Any]:
     return {"$ref": f"#/components/schemas/{name}"}
+
+
+def error_answers(codes: Iterable[int], words: Mapping[int, str] | str) -> dict[str, Any]:
+    """An operation's error answers: each code an `Error` sentence, described by `words` (one
+    description a code, or one for all), as every group of routes documents them."""
+    return {
+        str(code): {
+            "description": words if isinstance(words, str) else words[code],
+            "content": {"application/json": {"schema": ref("Error")}},
+        }
+        for code in codes
+    }
 
 
 def nullable(schema: dict[str, Any]) -> dict[str, Any]:
