@@ -15,7 +15,7 @@ from kafinea_tui.screens.past_imports import PastImportsScreen
 from kafinea_tui.screens.record_detail import RecordDetailScreen, ReferenceValue
 from kafinea_tui.screens.record_form import RecordFormScreen
 from kafinea_tui.widgets.page_table import PageTable
-from tests.tui.pilot_helpers import settle
+from tests.tui.pilot_helpers import press_button, settle
 
 SIZE = (100, 30)
 
@@ -60,8 +60,7 @@ async def test_mass_edit_of_a_selection_across_two_pages_then_undo(
 
         apply = screen.query_one("#mass-apply", Button)
         assert str(apply.label) == "Change 3 Contacts"
-        await pilot.click("#mass-apply")
-        await settle(pilot)
+        await press_button(pilot, "#mass-apply")
         assert "Changed 3 Contacts" in text(app, "#mass-summary")
         assert cities(contacts_store)["Zürich"] == 3
         await pilot.press("escape")
@@ -111,8 +110,7 @@ async def test_mass_edit_preview_says_a_new_picklist_value_would_be_added(
         assert "Lead Source: 'Fair' would be added to the list of values." in summary
         assert "'Fair' added" not in summary
         assert "Fair" not in contacts_store.module("contacts").field("lead_source").values
-        await pilot.click("#mass-apply")
-        await settle(pilot)
+        await press_button(pilot, "#mass-apply")
         assert "Lead Source: 'Fair' added to the list of values." in text(app, "#mass-summary")
 
 
