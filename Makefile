@@ -19,7 +19,7 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/kafinea-tui --demo
 
-# Every test, in one run, on every core (pytest-xdist's `-n auto` in pyproject's addopts), the
+# Every test, in one run, two workers a core (pytest-xdist's `-n auto` in pyproject's addopts), the
 # slow ones too; a suite that finds no tests (pytest's exit status 5) is a failure too.
 # pytest itself reads its plugins from the suite's bytecode cache (tests/conftest.py), even
 # where PYTHONDONTWRITEBYTECODE is set: rewriting and compiling them again took ~2 s of each run.
