@@ -1,4 +1,4 @@
-"""The export route streams the CSV as DuckDB writes it: the data layer's bytes, the count and
+"""The export route streams the CSV from the export's thread: the data layer's bytes, the count and
 file name in headers, errors before the first byte as JSON; a client that goes away mid-body
 stops the export, and the server goes on answering."""
 
@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from kafinea_tui.data.exporter import follow
+from kafinea_tui.data.exporter import run
 from kafinea_tui.data.exporter.options import ExportOptions
 from kafinea_tui.data.exporter.run import export_csv
 from kafinea_tui.data.store.database import Store
@@ -30,7 +30,7 @@ def contacts(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
             [CONTACTS],
         )
     # Small pieces and a short queue: the export is still being sent when the client leaves.
-    monkeypatch.setattr(follow, "CHUNK", 4096)
+    monkeypatch.setattr(run, "STREAM_CHUNK", 4096)
     monkeypatch.setattr(export_answer, "QUEUE_CHUNKS", 2)
 
 

@@ -1,5 +1,5 @@
-"""An export to a stream, sent as DuckDB writes the file (`exporter.follow`): the same bytes as
-the file, in many pieces; a stream that fails stops the export with its error and no file."""
+"""An export to a stream (standard output, the API's answer): the same bytes as the file, in
+many pieces; a stream that fails stops the export with its error and leaves no file."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kafinea_tui.data.errors import KafineaError
-from kafinea_tui.data.exporter import follow
+from kafinea_tui.data.exporter import run
 from kafinea_tui.data.exporter.options import ExportOptions
 from kafinea_tui.data.exporter.run import export_csv
 from kafinea_tui.data.store.database import Store
@@ -31,7 +31,7 @@ def contacts(store: Store, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> N
             " FROM range(?) t(i)",
             [CONTACTS],
         )
-    monkeypatch.setattr(follow, "CHUNK", 4096)
+    monkeypatch.setattr(run, "STREAM_CHUNK", 4096)
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
 
 

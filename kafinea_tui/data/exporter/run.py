@@ -3,9 +3,10 @@
 DuckDB writes the file (`COPY (SELECT ...) TO`, through the relation API so that the path is
 an argument, never SQL text) into a temporary file beside the target; a legacy encoding is then
 transcoded in streamed chunks; finally the temporary file is renamed over the target. To a
-stream (standard output, an HTTP answer), a UTF-8 file is sent as DuckDB writes it (`follow`),
-a transcoded one once written. Whatever fails (a full disk, a character the encoding cannot hold, Ctrl-C, a `Cancellation`) removes the
-temporary files, so a failed export never leaves a partial file behind nor touches an existing
+stream (standard output, an HTTP answer), the finished file is sent in `STREAM_CHUNK` pieces
+(read behind the COPY, it had zeros where DuckDB had not written yet). Whatever fails (a full
+disk, a character the encoding cannot hold, Ctrl-C, a `Cancellation`) removes the temporary
+files, so a failed export never leaves a partial file behind nor touches an existing
 one. A cancellation interrupts the running COPY; a progress callback that raises stops it too.
 
 Quoting follows RFC 4180 (fields holding the delimiter, a quote or a line break are quoted,
@@ -32,7 +33,6 @@ import duckdb
 from kafinea_tui.data.cancel import Cancellation, ticking
 from kafinea_tui.data.errors import UsageError
 from kafinea_tui.data.exporter.encoding import unencodable
-from kafinea_tui.data.exporter.follow import following
 from kafinea_tui.data.exporter.options import ExportOptions
 from kafinea_tui.data.exporter.plan import ExportPlan, list_query, plan_export
 from kafinea_tui.data.exporter.sql import scope_where
@@ -56,6 +56,11 @@ __all__ = ["CANCELLED", "ExportResult", "count_scope", "export_csv", "export_fil
 
 Counted = Callable[[int], None]  # hears an export's record count before its file is written
 Writer = Callable[[Store, ExportOptions, Path | BinaryIO, Progress], ExportResult]
+
+
+# The pieces a stream gets: 1 MiB. Larger ones cost more over HTTP (uvicorn frames each piece
+# of a chunked answer: 160 MB sent in 4 MiB pieces took 1.6 s, in 1 MiB pieces 0.9 s, measured).
+STREAM_CHUNK = 1 << 20
 
 
 def count_scope(store: Store, options: ExportOptions) -> int:
@@ -112,8 +117,8 @@ def export_csv(
     *,
     counted: Counted | None = None,
 ) -> ExportResult:
-    """Write the scope as CSV to a path (atomically) or a binary stream (UTF-8 as DuckDB
-    writes it, `follow`); returns what was written."""
+    """Write the scope as CSV to a path (atomically) or a binary stream (the finished file,
+    sent in pieces); returns what was written."""
     options = replace(options, format="csv")
     return export_file(store, options, target, progress, cancellation, counted=counted)
 
@@ -138,13 +143,12 @@ def _export_csv(
         final, stream, directory = None, target, Path(tempfile.gettempdir())
     temporary: list[Path] = []
     try:
-        written = _write(store, plan, directory, temporary, report, stream)
+        written = _write(store, plan, directory, temporary, report)
         if stream is not None:
-            if written is not None:
-                with written.open("rb") as source:
-                    shutil.copyfileobj(source, stream, CHUNK)
+            with written.open("rb") as source:
+                shutil.copyfileobj(source, stream, STREAM_CHUNK)
             stream.flush()
-        elif written is not None and final is not None:
+        elif final is not None:
             os.replace(written, final)
     except OSError as error:
         raise os_error(error, final) from None
@@ -164,16 +168,11 @@ def _write(
     directory: Path,
     temporary: list[Path],
     report: Progress,
-    stream: BinaryIO | None = None,
-) -> Path | None:
-    """Write the CSV into temporary files in `directory`; returns the finished one, or None
-    when it went to `stream` as DuckDB wrote it (UTF-8, which needs no transcoding)."""
+) -> Path:
+    """Write the CSV into temporary files in `directory`; returns the finished one. A stream
+    gets the finished file: reading it behind DuckDB's COPY instead sent zeros where the COPY
+    had not written yet (it does not write a file strictly in order)."""
     utf8 = temp_file(directory, temporary)
-    if stream is not None and (plan.codec == "utf-8" or plan.header_bom):
-        with following(utf8, stream, store.cursor()):
-            _copy(store, plan, utf8, report)
-        report(0.9)
-        return None
     _copy(store, plan, utf8, report)
     report(0.9)
     if plan.codec == "utf-8" or plan.header_bom:
@@ -197,8 +196,7 @@ def _copy(store: Store, plan: ExportPlan, path: Path, report: Progress) -> None:
     try:
         relation = cursor.sql(plan.sql, params=plan.params)
         # Into `path` itself, not a file of DuckDB's renamed over it at the end (its default
-        # for a file that exists): `path` is already our temporary file, and `follow` reads
-        # it as it is written.
+        # for a file that exists): `path` is already our temporary file.
         relation.to_csv(
             str(path),
             sep=plan.delimiter,
