@@ -6,17 +6,16 @@ owner, opens with them."""
 from __future__ import annotations
 
 import pytest
-from textual.widgets import DataTable, Input, Select
 
 from kafinea_tui.app import KafineaApp
 from kafinea_tui.cli.server_app import owner_backend
-from kafinea_tui.screens.add_field import AddFieldScreen
 from kafinea_tui.screens.layout_manager import LayoutManagerScreen
 from kafinea_tui.screens.module_list import ModuleListScreen
 from kafinea_tui.sync.client import Client
 from kafinea_tui.sync.owner import OwnerRecord, find_owner
 from kafinea_tui.workspace import Workspace
-from tests.tui.pilot_helpers import fill_focused_input, settle
+from tests.tui.layout_steps import add_loyalty_tier
+from tests.tui.pilot_helpers import settle
 from tests.tui.served import Served
 from tests.tui.test_list_columns import list_columns, manager_rows
 
@@ -45,29 +44,7 @@ async def test_a_field_added_from_a_client_is_the_owners_and_a_column_at_once(
         await pilot.press("f")
         await settle(pilot)
         assert isinstance(app.screen, LayoutManagerScreen)
-        fields = app.screen.query_one(DataTable)
-        assert fields.row_count == 16
-        await pilot.press("n")
-        assert isinstance(app.screen, AddFieldScreen)
-        await fill_focused_input(pilot, "Mailing City")  # the server refuses the clash
-        await pilot.press("enter")
-        await settle(pilot)
-        assert "already has a field" in str(app.screen.query_one("#add-field-error").render())
-        app.screen.query_one("#field-label", Input).value = "Loyalty Tier"
-        app.screen.query_one("#field-type", Select).value = "picklist"
-        await pilot.pause()
-        app.screen.query_one("#field-values", Input).value = "Gold, Silver"
-        app.screen.query_one("#field-values", Input).focus()
-        await pilot.press("enter")
-        await settle(pilot)
-        assert isinstance(app.screen, LayoutManagerScreen)
-        assert fields.row_count == 17
-        assert [str(v) for v in fields.get_row("cf_loyalty_tier")][:4] == [
-            "[x]",
-            "Loyalty Tier",
-            "cf_loyalty_tier",
-            "picklist",
-        ]
+        await add_loyalty_tier(pilot)
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, ModuleListScreen)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Select, Static, Tabs
+from textual.widgets import DataTable, Input, Static, Tabs
 from textual.widgets._footer import FooterKey
 
 from kafinea_tui.app import KafineaApp
 from kafinea_tui.data.query import ListQuery, fetch_page
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.keys import keymap_from_config
-from kafinea_tui.screens.add_field import AddFieldScreen
 from kafinea_tui.screens.layout_manager import LayoutManagerScreen
 from kafinea_tui.screens.module_list import ModuleListScreen
 from kafinea_tui.screens.palette import KafineaCommands, commands
@@ -20,6 +19,7 @@ from kafinea_tui.widgets.filter_bar import FILTER_EXAMPLES, FilterBar, split_fil
 from kafinea_tui.widgets.page_table import PageTable
 from kafinea_tui.widgets.record_table import RecordTable
 from kafinea_tui.workspace import Workspace
+from tests.tui.layout_steps import add_loyalty_tier
 from tests.tui.pilot_helpers import fill_focused_input, palette_searched, settle, until
 from tests.tui.screen_text import column, footer
 
@@ -227,29 +227,7 @@ async def test_add_a_custom_field_through_the_layout_manager(
         await settle(pilot)
         await pilot.press("f")
         assert isinstance(app.screen, LayoutManagerScreen)
-        fields = app.screen.query_one(DataTable)
-        assert fields.row_count == 16
-        await pilot.press("n")
-        assert isinstance(app.screen, AddFieldScreen)
-        await fill_focused_input(pilot, "Mailing City")  # clashes with a built-in field
-        await pilot.press("enter")
-        await settle(pilot)
-        assert "already has a field" in str(app.screen.query_one("#add-field-error").render())
-        app.screen.query_one("#field-label", Input).value = "Loyalty Tier"
-        app.screen.query_one("#field-type", Select).value = "picklist"
-        await pilot.pause()
-        app.screen.query_one("#field-values", Input).value = "Gold, Silver"
-        app.screen.query_one("#field-values", Input).focus()
-        await pilot.press("enter")
-        await settle(pilot)
-        assert isinstance(app.screen, LayoutManagerScreen)
-        assert fields.row_count == 17
-        assert [str(v) for v in fields.get_row("cf_loyalty_tier")][:4] == [
-            "[x]",  # a new field is shown as a column of the list
-            "Loyalty Tier",
-            "cf_loyalty_tier",
-            "picklist",
-        ]
+        await add_loyalty_tier(pilot)
         assert contacts_store.module("contacts").field("cf_loyalty_tier").values == (
             "Gold",
             "Silver",
