@@ -39,7 +39,7 @@ from kafinea_tui.data.exporter.run import export_file
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.sync.api.openapi import XLSX
 
-QUEUE_CHUNKS = 8  # chunks waiting to be sent (up to the follower's 1 MiB each)
+QUEUE_CHUNKS = 8  # chunks waiting to be sent (the export's STREAM_CHUNK, 1 MiB, each)
 PUT_WAIT = 0.1  # seconds between checks that the client is still there
 LOG = logging.getLogger("kafinea_tui.api")
 CHARSETS = {"utf-8-sig": "utf-8", "iso-8859-1": "iso-8859-1", "windows-1252": "windows-1252"}
