@@ -11,9 +11,9 @@ its position, a refused token a `KafineaError`, a server that stopped answering
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -23,6 +23,7 @@ import httpx
 from kafinea_tui import __version__
 from kafinea_tui.backend import convert, remote_import
 from kafinea_tui.backend.failures import FilterFailed, call, refuses_writes
+from kafinea_tui.backend.hangup import Hangup
 from kafinea_tui.backend.params import export_params, selection_body
 from kafinea_tui.backend.protocol import ConnectionLost, Progress
 from kafinea_tui.data.bulk.report import BulkReport, DeleteImpact, UpdatePreview
@@ -85,7 +86,8 @@ class RemoteBackend:
         who = who or f"The server at {where}"
         if socket is not None and transport is None:
             transport = socket_transport(socket)
-        client = Client(url, token, timeout=30.0, transport=transport)
+        same_host = socket is not None  # the owner writes an export's file in place
+        client = Client(url, token, timeout=30.0, transport=transport, same_host=same_host)
         try:
             health = call(who, client.health)
             version = str(health.get("version", ""))
@@ -100,12 +102,13 @@ class RemoteBackend:
             client.close()
             raise
         backend = cls(client, where, schema, read_only, who)
-        if socket is not None or transport is None:  # a connection of its own for an import
-            backend._import_client = lambda: Client(
+        if socket is not None or transport is None:  # for an import or an export (`Hangup`)
+            backend._own_connection = lambda: Client(
                 url,
                 token,
                 timeout=httpx.Timeout(None, connect=30.0),  # a big import answers when done
                 transport=socket_transport(socket) if socket is not None else None,
+                same_host=same_host,
             )
         return backend
 
@@ -318,22 +321,21 @@ class RemoteBackend:
         progress: Progress | None = None,
         cancellation: Cancellation | None = None,
     ) -> ExportResult:
-        """Stream the server's export into a file beside `target`, renamed over it once whole
-        (a broken connection leaves no half file). A cancellation is seen before the stream
-        and before the rename: a stopped export leaves no file here."""
+        """The server's export written to `target` whole or not at all: by the workspace's
+        owner in place, or streamed here into a file renamed when complete. A Stop hangs up
+        the export's own connection, and the server stops: a stopped export leaves no file."""
         stop = cancellation or Cancellation()
-        stop.check()
-        count = self.count_scope(options)
         path = target.expanduser()
-        partial = path.with_name(f".{path.name}.part")
-        try:
-            with partial.open("wb") as handle:
-                self._call(self.client.export_csv, options.module, handle, **export_params(options))
-            if stop.cancelled:
-                raise Cancelled(CANCELLED)
-            os.replace(partial, path)
-        finally:
-            partial.unlink(missing_ok=True)
+        params = export_params(options)
+        hangup = Hangup()
+        with ExitStack() as stack:
+            client = self.client
+            if self._own_connection is not None:
+                client = stack.enter_context(self._own_connection())
+            stack.enter_context(stop.watching(hangup, CANCELLED))
+            count = self._call(
+                client.export_csv, options.module, path, extensions=hangup.extensions, **params
+            )
         if progress is not None:
             progress(1.0)
         return ExportResult(path, count)
@@ -360,7 +362,7 @@ class RemoteBackend:
     # -- import -------------------------------------------------------------------------------
 
     _import_folder: Path | None = None  # this machine's: the server's would mean nothing here
-    _import_client: Callable[[], Client] | None = None  # a fresh connection (set by connect)
+    _own_connection: Callable[[], Client] | None = None  # a fresh connection (set by connect)
 
     def import_file(
         self,
@@ -372,11 +374,11 @@ class RemoteBackend:
         stop = cancellation or Cancellation()
         after = None if dry_run else remote_import.last_batch(self.batches())
         try:
-            if self._import_client is None:  # the caller's transport: a stop ends the upload
+            if self._own_connection is None:  # the caller's transport: a stop ends the upload
                 return self._call(
                     remote_import.import_file, self.client, plan, dry_run, progress, stop
                 )
-            with self._import_client() as client:
+            with self._own_connection() as client:
                 return self._call(remote_import.import_file, client, plan, dry_run, progress, stop)
         except Cancelled:
             late = after is not None and remote_import.stopped_too_late(

@@ -6,20 +6,19 @@ its details (the file's columns, the failed rows' cells), so the wizard shows an
 failed rows as it does locally. Progress is the upload's share of the file, on the first half
 of the bar; the second half is the server's work, which says nothing until its report.
 
-Stopping: the request has a connection of its own, and a cancellation shuts it down, which
-ends the upload or the wait for the answer at once; the server, seeing its client gone, rolls
-the import back (sync/api/disconnect.py). So a stopped import writes nothing, as locally.
+Stopping: the request has a connection of its own, which a cancellation shuts down (`Hangup`);
+the server, seeing its client gone, rolls the import back. So a stopped import writes nothing,
+as locally.
 """
 
 from __future__ import annotations
 
-import contextlib
-import socket
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from kafinea_tui.arguments import plan_params
+from kafinea_tui.backend.hangup import Hangup
 from kafinea_tui.data.cancel import Cancellation, Progress
 from kafinea_tui.data.errors import KafineaError
 from kafinea_tui.data.importer.plan import ImportPlan, ImportReport
@@ -30,30 +29,9 @@ from kafinea_tui.sync.client_calls import BASE, Params, _checked
 
 UPLOAD_SHARE = 0.5  # of the progress bar: the rest is the server's import
 CHUNK = 256 * 1024
-CONNECTED = ("connection.connect_tcp.complete", "connection.connect_unix_socket.complete")
 # Over a workspace's socket, the owner logs the import with the source `import`, as the
 # wizard's import on the workspace itself is logged (ignored over TCP, where tokens decide).
 SOURCE_HEADERS = {"Kafinea-Client": "cli"}
-
-
-class Hangup:
-    """The sockets of the import's connection, shut down on a cancellation (`interrupt`, as a
-    DuckDB cursor is interrupted): a shutdown, unlike a close, wakes the thread blocked on it."""
-
-    def __init__(self) -> None:
-        self._sockets: list[socket.socket] = []
-
-    def trace(self, event: str, info: Mapping[str, Any]) -> None:
-        """httpx's trace extension: keep the socket of each connection the request opens."""
-        if event in CONNECTED and (stream := info.get("return_value")) is not None:
-            found = stream.get_extra_info("socket")
-            if isinstance(found, socket.socket):
-                self._sockets.append(found)
-
-    def interrupt(self) -> None:
-        for found in list(self._sockets):
-            with contextlib.suppress(OSError):
-                found.shutdown(socket.SHUT_RDWR)
 
 
 def import_file(
@@ -80,7 +58,7 @@ def import_file(
             params=params,
             content=_uploaded(handle, size, progress, cancellation),
             headers={**headers, **SOURCE_HEADERS},
-            extensions={"trace": hangup.trace},
+            extensions=hangup.extensions,
         )
         data = _checked(answer)
     if progress is not None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -98,8 +97,8 @@ def run(args: argparse.Namespace, workspace: Workspace) -> int:
 
 
 def run_remote(args: argparse.Namespace, workspace: Workspace, client: Client) -> int:
-    """The workspace's owner exports; the file streams back to -o (whole or not at all: a
-    temporary file beside it, renamed when complete) or to standard output."""
+    """The workspace's owner exports: to -o, which it writes in place as this command would
+    (whole or not at all), or to standard output, streamed back through the socket."""
     options = options_from_args(args)  # the options' own errors, as alone
     params = export_params(args, options.format)
     if args.output == "-":
@@ -109,14 +108,10 @@ def run_remote(args: argparse.Namespace, workspace: Workspace, client: Client) -
     from kafinea_tui.data.exporter.run import check_target, os_error
 
     path = check_target(Path(args.output))
-    partial = path.with_name(f".{path.name}.part")
     try:
-        count = client.export_csv(args.module, partial, params=params)
-        os.replace(partial, path)
+        count = client.export_csv(args.module, path, params=params)
     except OSError as error:
         raise os_error(error, path) from None
-    finally:
-        partial.unlink(missing_ok=True)
     return _reported(args, path, count)
 
 

@@ -21,8 +21,8 @@ one `Client` is safe to share between threads.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, overload
@@ -154,10 +154,13 @@ class Client(Administration):
         timeout: float | httpx.Timeout | None = 60.0,
         transport: httpx.BaseTransport | None = None,
         version: str | None = None,
+        same_host: bool = False,
     ) -> None:
         """`version`: this program's version, sent in `Kafinea-Version`; a server of another
         version refuses the request (409), and an answer without it or with another one
-        raises `ApiError` here (a server older than the header)."""
+        raises `ApiError` here (a server older than the header). `same_host`: the workspace's
+        owner through its socket, which writes an export's file in place (`export_csv`)."""
+        self.same_host = same_host
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         hooks: dict[str, list[Any]] = {}
         if version is not None:
@@ -183,6 +186,7 @@ class Client(Administration):
             transport=socket_transport(path),
             timeout=httpx.Timeout(None, connect=10.0),
             version=version,
+            same_host=True,
         )
         if client:  # "cli": the owner logs the changes as the command alone would
             made.http.headers["Kafinea-Client"] = client
@@ -231,18 +235,25 @@ class Client(Administration):
 
     @overload
     def export_csv(
-        self, module: str, to: None = None, *, params: Params | None = None, **options: Any
-    ) -> bytes: ...
-
-    @overload
-    def export_csv(
         self,
         module: str,
         to: Path | str | IO[bytes],
         *,
         params: Params | None = None,
+        extensions: dict[str, Any] | None = None,
         **options: Any,
     ) -> int: ...
+
+    @overload
+    def export_csv(
+        self,
+        module: str,
+        to: None = None,
+        *,
+        params: Params | None = None,
+        extensions: dict[str, Any] | None = None,
+        **options: Any,
+    ) -> bytes: ...
 
     def export_csv(
         self,
@@ -250,22 +261,39 @@ class Client(Administration):
         to: Path | str | IO[bytes] | None = None,
         *,
         params: Params | None = None,
+        extensions: dict[str, Any] | None = None,
         **options: Any,
     ) -> bytes | int:
         """The module as CSV (or xlsx) with the CLI's export options (`filter=`, `fields=`,
-        `sort=`..., or as query `params`): written to `to` (a path or a binary file) as it
-        arrives, and the number of records exported returned; without `to`, the file's bytes."""
+        `sort=`..., or as query `params`), and the number of records exported: written to a
+        path whole or not at all (by a `same_host` server itself, else received into a file
+        beside it, renamed when complete), or to a binary file as it arrives; without `to`,
+        the file's bytes. `extensions`: httpx's, for the request (a trace, a timeout)."""
         url = f"{BASE}/{module}/export"
         query = [*(params or []), *_params(**options)]
-        with self.http.stream("GET", url, params=query) as answer, ExitStack() as files:
+        extensions = extensions or {}
+        if isinstance(to, str | Path) and self.same_host:
+            body = {"path": os.path.abspath(Path(to).expanduser())}
+            answer = self.http.post(url, params=query, json=body, extensions=extensions)
+            return int(_checked(answer)["count"])
+        if isinstance(to, str | Path):
+            path = Path(to).expanduser()
+            partial = path.with_name(f".{path.name}.part")
+            try:
+                with partial.open("wb") as handle:
+                    count = self.export_csv(module, handle, params=query, extensions=extensions)
+                os.replace(partial, path)
+            finally:
+                partial.unlink(missing_ok=True)
+            return count
+        with self.http.stream("GET", url, params=query, extensions=extensions) as answer:
             if answer.is_error:
                 answer.read()
                 raise _error(answer)
             if to is None:
                 return answer.read()
-            handle = files.enter_context(Path(to).open("wb")) if isinstance(to, str | Path) else to
             for chunk in answer.iter_bytes(1 << 20):
-                handle.write(chunk)
+                to.write(chunk)
             return int(answer.headers.get(COUNT_HEADER, "0"))
 
     # -- writing ----------------------------------------------------------------------------

@@ -4,6 +4,8 @@
   tests in parallel never collide), with `http` (a read-write token) and `reader` (a read-only
   token) clients; an `Api` of tests/api/server.py. A module adds its records to `store` in an
   autouse fixture; the server reads the same store, so they show through the API.
+- `listener`: the same store's owner API on the `workspace`'s Unix socket (no token), as the
+  app and `serve` run it.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import pytest
 
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.data.store.tokens import create_token
+from kafinea_tui.sync.api.listener import Listener
+from kafinea_tui.workspace import Workspace
 from tests.api.server import Api, client, serve
 
 
@@ -27,3 +31,13 @@ def api(store: Store) -> Iterator[Api]:
         client(base, reader_token) as reader,
     ):
         yield Api(store, base, http, reader)
+
+
+@pytest.fixture
+def listener(store: Store, workspace: Workspace) -> Iterator[Listener]:
+    served = Listener(store, workspace, "app")
+    served.start()
+    try:
+        yield served
+    finally:
+        served.stop()

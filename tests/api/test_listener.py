@@ -14,7 +14,6 @@ import os
 import socket
 import stat
 import threading
-from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -28,16 +27,6 @@ from kafinea_tui.sync.transports import socket_transport
 from kafinea_tui.workspace import Workspace
 
 API = "/api/v1"
-
-
-@pytest.fixture
-def listener(store: Store, workspace: Workspace) -> Iterator[Listener]:
-    served = Listener(store, workspace, "app")
-    served.start()
-    try:
-        yield served
-    finally:
-        served.stop()
 
 
 def over_socket(workspace: Workspace) -> httpx.Client:

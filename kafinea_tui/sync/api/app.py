@@ -64,6 +64,7 @@ from kafinea_tui.sync.api.changes import MAX_CHANGES, changes_after, parse_curso
 from kafinea_tui.sync.api.disconnect import cancelled_on_disconnect
 from kafinea_tui.sync.api.errors import EXCEPTION_HANDLERS, ApiError
 from kafinea_tui.sync.api.export_answer import export_answer
+from kafinea_tui.sync.api.export_to_path import export_to_path
 from kafinea_tui.sync.api.layouts import LayoutRoutes
 from kafinea_tui.sync.api.openapi import openapi_document
 from kafinea_tui.sync.api.records import get_record, list_records
@@ -118,7 +119,9 @@ def create_app(
             DELETE=write(api.delete_record),
         ),
         _route(f"{BASE}/{{module}}/import", POST=write(api.import_csv)),
-        _route(f"{BASE}/{{module}}/export", GET=read(api.export_csv)),
+        _route(
+            f"{BASE}/{{module}}/export", GET=read(api.export_csv), POST=read(api.export_to_path)
+        ),
         _route(f"{BASE}/{{module}}/changes", GET=read(api.changes)),
         _route(f"{BASE}/{{module}}/update", POST=write(api.bulk.update)),
         _route(f"{BASE}/{{module}}/delete", POST=write(api.bulk.delete)),
@@ -359,6 +362,10 @@ class _Api:
         # HEAD: the file answer's headers, without streaming an export nobody reads.
         streamed = request.method == "GET"
         return await export_answer(self.store, options, module.name, streamed, COUNT_HEADER)
+
+    async def export_to_path(self, request: Request) -> Response:
+        socket = bool(request.scope.get(SOCKET_SCOPE))
+        return await export_to_path(self.store, request, self.module(request).name, socket)
 
     async def changes(self, request: Request) -> Response:
         module = self.module(request)

@@ -314,7 +314,34 @@ def openapi_document(version: str, schema: Schema) -> dict[str, Any]:
                 },
                 [module, *_EXPORT_OPTIONS],
                 read,
-            )
+            ),
+            "post": _operation(
+                "Through the workspace's socket only: the server writes the export to the"
+                " body's path (its own machine's), whole or not at all",
+                _json(
+                    "the file written and the records exported",
+                    {
+                        "type": "object",
+                        "properties": {"path": {"type": "string"}, "count": _INTEGER},
+                        "required": ["path", "count"],
+                    },
+                ),
+                [module, *_EXPORT_OPTIONS],
+                (*read, 403),
+                requestBody={
+                    "required": True,
+                    "content": {
+                        _JSON: {
+                            "schema": {
+                                "type": "object",
+                                "properties": {"path": {"type": "string"}},
+                                "required": ["path"],
+                                "additionalProperties": False,
+                            }
+                        }
+                    },
+                },
+            ),
         },
         **_bulk_paths(module, write),
         f"{BASE}/{{module}}/changes": {
