@@ -25,7 +25,7 @@ from kafinea_tui.data.importer.plan import ImportPlan, ImportReport
 from kafinea_tui.data.importer.run import cancelled_sentence
 from kafinea_tui.data.importer.undo import BatchInfo
 from kafinea_tui.sync.client import SPREADSHEETS, Client
-from kafinea_tui.sync.client_calls import BASE, Params, _checked
+from kafinea_tui.sync.client_calls import Params
 
 UPLOAD_SHARE = 0.5  # of the progress bar: the rest is the server's import
 CHUNK = 256 * 1024
@@ -50,17 +50,17 @@ def import_file(
     except OSError as error:
         raise KafineaError(f"Cannot read {path}: {error.strerror or error}.") from None
     params: Params = [("filename", str(path)), ("details", "true"), *plan_params(plan, dry_run)]
-    headers = {"Content-Type": SPREADSHEETS.get(path.suffix.lower(), "text/csv")}
+    kind = SPREADSHEETS.get(path.suffix.lower(), "text/csv")
     hangup = Hangup()
     with handle, cancellation.watching(hangup, cancelled_sentence(dry_run)):
-        answer = client.http.post(
-            f"{BASE}/{plan.module}/import",
-            params=params,
-            content=_uploaded(handle, size, progress, cancellation),
-            headers={**headers, **SOURCE_HEADERS},
+        data = client.post_import(
+            plan.module,
+            _uploaded(handle, size, progress, cancellation),
+            kind,
+            params,
+            headers=SOURCE_HEADERS,
             extensions=hangup.extensions,
         )
-        data = _checked(answer)
     if progress is not None:
         progress(1.0)
     return ImportReport.from_dict(data)

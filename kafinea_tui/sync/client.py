@@ -330,13 +330,7 @@ class Client(Administration):
         content: Any = data.encode("utf-8") if isinstance(data, str) else data
         if not isinstance(content, bytes):
             content = _chunks(content)
-        answer = self.http.post(
-            f"{BASE}/{module}/import",
-            params=_params(**options),
-            content=content,
-            headers={"Content-Type": "text/csv"},
-        )
-        return Report.from_json(_checked(answer))
+        return Report.from_json(self.post_import(module, content, "text/csv", _params(**options)))
 
     def import_file(
         self,
@@ -352,20 +346,33 @@ class Client(Administration):
         An open binary file is named by a `filename` parameter, which picks its reader."""
         query = [*(params or []), *_params(sheet=sheet, **options)]
         if not isinstance(path, str | Path):
-            return self._post_file(module, path, "text/csv", query)
+            return Report.from_json(self.post_import(module, _chunks(path), "text/csv", query))
         path = Path(path)
         kind = SPREADSHEETS.get(path.suffix.lower(), "text/csv")
         with path.open("rb") as handle:
-            return self._post_file(module, handle, kind, [*query, ("filename", path.name)])
+            query = [*query, ("filename", path.name)]
+            return Report.from_json(self.post_import(module, _chunks(handle), kind, query))
 
-    def _post_file(self, module: str, handle: IO[bytes], kind: str, query: Params) -> Report:
+    def post_import(
+        self,
+        module: str,
+        content: bytes | Iterator[bytes],
+        kind: str,
+        params: Params,
+        *,
+        headers: Mapping[str, str] | None = None,
+        extensions: dict[str, Any] | None = None,
+    ) -> Any:
+        """`POST /{module}/import` of `content` (bytes, or pieces streamed) of media type
+        `kind`; the server's report as JSON (with `details=true`, the failed rows' cells)."""
         answer = self.http.post(
             f"{BASE}/{module}/import",
-            params=query,
-            content=_chunks(handle),
-            headers={"Content-Type": kind},
+            params=params,
+            content=content,
+            headers={"Content-Type": kind, **(headers or {})},
+            extensions=extensions or {},
         )
-        return Report.from_json(_checked(answer))
+        return _checked(answer)
 
     # -- what the app asks besides records ----------------------------------------------------
 
