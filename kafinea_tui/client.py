@@ -10,7 +10,7 @@ from kafinea_tui.sync.client import (
     Report,
     RowError,
 )
-from kafinea_tui.sync.client_automation import (
+from kafinea_tui.sync.client.automation import (
     Delivery,
     DeliveryPage,
     ScheduleRun,

@@ -25,7 +25,7 @@ from kafinea_tui.data.importer.plan import ImportPlan, ImportReport
 from kafinea_tui.data.importer.run import cancelled_sentence
 from kafinea_tui.data.importer.undo import BatchInfo
 from kafinea_tui.sync.client import SPREADSHEETS, Client
-from kafinea_tui.sync.client_calls import Params
+from kafinea_tui.sync.client.calls import Params
 
 UPLOAD_SHARE = 0.5  # of the progress bar: the rest is the server's import
 CHUNK = 256 * 1024

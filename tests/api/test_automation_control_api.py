@@ -15,7 +15,7 @@ import pytest
 
 from kafinea_tui.client import Client
 from kafinea_tui.data.store.tokens import create_token
-from kafinea_tui.sync.client_calls import ApiError
+from kafinea_tui.sync.client.calls import ApiError
 from kafinea_tui.sync.engine import Engine
 from kafinea_tui.workspace import Workspace
 from tests.api.server import client, serve

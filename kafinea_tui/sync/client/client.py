@@ -1,40 +1,21 @@
-"""A typed client of the Kafinea REST API, for scripts (and, later, the app against a server).
-
-    from kafinea_tui.client import Client
-
-    with Client("http://127.0.0.1:8765", token) as kafinea:
-        report = kafinea.create("salesorders", {"order_number": "WEB-1", "subject": "Order"})
-        feed = kafinea.changes("salesorders", since=cursor)
-        for change in feed:          # every page, until `more` is false
-            ...
-        cursor = feed.cursor         # where the next run starts
-
-        for delivery in kafinea.deliveries(status="failed").deliveries:
-            kafinea.retry_delivery(delivery.id)     # same webhook-id: receivers drop repeats
-
-It is written against the OpenAPI document the server serves (`/openapi.json`; a test checks
-that every route it calls is described there) and imports nothing of the server: httpx only
-(the automation routes' answers are typed in client_automation.py).
-An error answer raises `ApiError` with the server's sentence and status; the connection pool of
-one `Client` is safe to share between threads.
-"""
+"""`Client`: one server, one token, a typed method a route (see the package's docstring)."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, overload
 
 import httpx
 
-from kafinea_tui.sync.client_calls import (
+from kafinea_tui.sync.client.answers import Change, Page, Report
+from kafinea_tui.sync.client.calls import (
     BASE,
     COUNT_HEADER,
     VERSION_HEADER,
     Administration,
-    ApiError,
     Params,
     _checked,
     _chunks,
@@ -44,8 +25,6 @@ from kafinea_tui.sync.client_calls import (
 )
 from kafinea_tui.sync.transports import socket_transport, tls_context
 
-__all__ = ["ApiError", "Change", "ChangeFeed", "Client", "Page", "Params", "Report", "RowError"]
-
 # The Content-Type a workbook is posted with, by its extension.
 SPREADSHEETS = {
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -53,70 +32,6 @@ SPREADSHEETS = {
     ".xls": "application/vnd.ms-excel",
     ".ods": "application/vnd.oasis.opendocument.spreadsheet",
 }
-
-
-@dataclass(frozen=True)
-class Page:
-    total: int  # records matching, on every page
-    records: list[dict[str, Any]]
-
-
-@dataclass(frozen=True)
-class RowError:
-    line: int  # the object's 1-based index in a posted list, or the line of a CSV body
-    column: str | None
-    reason: str
-
-
-@dataclass(frozen=True)
-class Report:
-    """What an import or a POST of records did; `batch` is what `kafinea-tui undo` takes."""
-
-    batch: int | None
-    total: int
-    created: int
-    updated: int
-    merged: int
-    skipped: int
-    failed: int
-    related_created: int
-    errors: list[RowError]
-    warnings: list[str]
-    dry_run: bool
-    unmapped: list[str]  # columns of a CSV body that went to no field
-    looks_like: str | None  # "looks like a HubSpot contacts export", when the columns say so
-    ids: tuple[int, ...] = ()  # records posted as JSON: the ids written, in the body's order
-    # The answer as sent (with `details=True`, the file's columns and failed rows' cells: what
-    # the CLI's `--errors FILE` writes through the workspace's owner).
-    data: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Report:
-        errors = [RowError(e["line"], e.get("column"), e["reason"]) for e in data["errors"]]
-        counts = ("total", "created", "updated", "merged", "skipped", "failed", "related_created")
-        return cls(
-            batch=data.get("batch"),
-            **{name: int(data[name]) for name in counts},
-            errors=errors,
-            warnings=list(data["warnings"]),
-            dry_run=bool(data["dry_run"]),
-            unmapped=list(data.get("unmapped") or []),
-            looks_like=data.get("looks_like"),
-            ids=tuple(int(i) for i in data.get("ids") or ()),
-            data=dict(data),
-        )
-
-
-@dataclass(frozen=True)
-class Change:
-    cursor: str
-    op: str  # create, update, delete
-    id: int
-    source: str  # api, import, app, undo, ...
-    fields: list[str]
-    at: str  # ISO 8601, UTC
-    batch: int | None
-    token: str | None  # the name of the API token that made the change
 
 
 @dataclass

@@ -1,5 +1,5 @@
 """The typed client's plumbing and its administration calls (past imports, undo, fields,
-tokens, the automation routes, mass edits and deletes), apart from `client.py` to keep each file
+tokens, the automation routes, mass edits and deletes), apart from client.py to keep each file
 short.
 `Client` inherits `Administration`; use it through `kafinea_tui.client.Client`."""
 
@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 import httpx
 
-from kafinea_tui.sync.client_automation import (
+from kafinea_tui.sync.client.automation import (
     ConfigSaved,
     Delivery,
     DeliveryPage,
