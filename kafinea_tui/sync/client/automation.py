@@ -1,4 +1,4 @@
-"""The typed answers of the automation routes, for `Client` (sync/client.py).
+"""The typed answers of the automation routes, for `Client` (client.py).
 
     GET  /api/v1/automation/deliveries      DeliveryPage (Delivery)
     POST /api/v1/automation/deliveries/{id}/retry   Delivery
