@@ -1,14 +1,16 @@
 """A mass edit's previous values saved as codes into their distinct values, and undo putting
-each record's own back (NULLs and `modified_at` included), in every saved form: hashed codes,
-numbered codes (when hashes collide), and the single table of earlier versions."""
+each record's own back (NULLs and `modified_at` included), in every saved form: bit planes,
+hashed codes, numbered codes (when hashes collide), runs, and the single table of earlier
+versions."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
 
-from kafinea_tui.data.bulk import Selection, mass_update, saved_values
+from kafinea_tui.data.bulk import Selection, mass_update, saved_planes, saved_values
 from kafinea_tui.data.importer.undo import undo_import
 from kafinea_tui.data.store.database import Store
 
@@ -29,14 +31,19 @@ def make(store: Store) -> None:
         cur.execute("UPDATE contacts SET modified_at = TIMESTAMP '2026-03-04 05:06:07'")
 
 
+@pytest.mark.parametrize("form", ["planes", "codes"])
 def test_the_distinct_previous_values_are_saved_once_and_each_record_gets_its_own_back(
-    store: Store,
+    store: Store, monkeypatch: pytest.MonkeyPatch, form: str
 ) -> None:
+    if form == "codes":  # more combinations than planes take: a table of ids and codes
+        monkeypatch.setattr(saved_planes, "MAX_CODES", 4)
     make(store)
     before = contacts(store)
     report = mass_update(store, "contacts", Selection(), {"title": "Owner", "department": "X"})
     assert report.updated == 7
     batch = report.batch or 0
+    with store.snapshot() as cur:
+        assert saved_values.saved_form(cur, batch).kind == form
     saved = rows(store, f"SELECT count(*) FROM kf_edit_{batch}_values")[0][0]
     distinct = {(r[1], r[2], r[3]) for r in before}
     assert saved == len(distinct) < len(before)
@@ -110,3 +117,69 @@ def test_values_held_by_runs_of_consecutive_ids_are_saved_as_the_runs(store: Sto
     assert rows(store, left) == [(0,)]
     tables = rows(store, "SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE 'kf_edit%'")
     assert tables == [(0,)]
+
+
+def planes_of(store: Store, batch: int) -> tuple[Any, ...]:
+    return rows(store, f"SELECT id_low, id_high, base FROM kf_edit_{batch}_planes")[0]
+
+
+def test_interleaved_values_over_every_id_are_planes_numbered_from_zero(store: Store) -> None:
+    """Four titles in turn, one import's `modified_at`: no run, four combinations numbered
+    0-3 in two planes over ids 1-9; undo puts each record's own back, NULL included, and
+    leaves out a record changed since."""
+    titles = ["Buyer", "CTO", None, "Sales"]
+    for i in range(9):
+        store.create("contacts", {"last_name": f"N{i}", "title": titles[i % 4]})
+    with store.transaction() as cur:
+        cur.execute("UPDATE contacts SET modified_at = TIMESTAMP '2026-03-04 05:06:07'")
+    before = contacts(store)
+    report = mass_update(store, "contacts", Selection(), {"title": "Owner"})
+    batch = report.batch or 0
+    assert planes_of(store, batch) == (1, 9, 0)
+    with store.snapshot() as cur:
+        assert saved_values.saved_form(cur, batch).planes == saved_planes.Planes(2, 0)
+    assert rows(store, f"SELECT id FROM kf_edit_{batch} ORDER BY id") == [
+        (i,) for i in range(1, 10)
+    ]
+    assert rows(store, f"SELECT count(*) FROM kf_edit_{batch}_values") == [(4,)]
+    store.update("contacts", 6, {"title": "Intern"})
+    changed = contacts(store)[5]
+    undone = undo_import(store, batch)
+    assert (undone.restored, len(undone.kept)) == (8, 1)
+    assert contacts(store) == [*before[:5], changed, *before[6:]]
+    logged = rows(store, "SELECT record_id FROM kf_changes WHERE source = 'undo' ORDER BY 1")
+    assert logged == [(i,) for i in (1, 2, 3, 4, 5, 7, 8, 9)]
+    tables = rows(store, "SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE 'kf_edit%'")
+    assert tables == [(0,)]
+
+
+def test_a_selection_with_gaps_is_planes_numbered_from_one_and_others_are_untouched(
+    store: Store,
+) -> None:
+    """Records 2, 3, 5 and 7 of 1-8, records 3 and 5 sharing their values (not a run): planes
+    numbered from 1 over ids 2-7, 0 for the ids not saved; undo restores two fields, a date
+    and a NULL among them, by the ids alone, and nothing else moves."""
+    for i in range(8):
+        birthdate = date(1980 + i % 2, 1, 2) if i != 6 else None
+        title = ["Buyer", "CTO"][i % 2]
+        store.create("contacts", {"last_name": f"N{i}", "title": title, "birthdate": birthdate})
+    with store.transaction() as cur:
+        cur.execute("UPDATE contacts SET modified_at = TIMESTAMP '2026-03-04 05:06:07'")
+    before = contacts(store)
+    dates = rows(store, "SELECT id, birthdate FROM contacts ORDER BY id")
+    report = mass_update(
+        store,
+        "contacts",
+        Selection(ids=(2, 3, 5, 7)),
+        {"title": "Owner", "birthdate": "1999-09-09"},
+    )
+    assert (report.matched, report.updated) == (4, 4)
+    batch = report.batch or 0
+    assert planes_of(store, batch) == (2, 7, 1)
+    assert rows(store, f"SELECT count(*) FROM kf_edit_{batch}_values") == [(3,)]
+    assert rows(store, f"SELECT id FROM kf_edit_{batch} ORDER BY id") == [(2,), (3,), (5,), (7,)]
+    edited = rows(store, "SELECT record_id FROM kf_changes WHERE source = 'app' AND op = 'update'")
+    assert sorted(edited) == [(2,), (3,), (5,), (7,)]
+    assert undo_import(store, batch).restored == 4
+    assert contacts(store) == before
+    assert rows(store, "SELECT id, birthdate FROM contacts ORDER BY id") == dates

@@ -15,6 +15,7 @@ reads them and drops them.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -26,6 +27,15 @@ from kafinea_tui.data.store.database import utc_now
 # A mass edit's previous values: `kf_edit_<batch>` and `kf_edit_<batch>_values`
 # (bulk.saved_values), which undo (importer.undo_edit) reads back.
 EDIT_TABLE = "kf_edit_{}"
+
+
+@dataclass(frozen=True)
+class Span:
+    """How many records a mass edit saved, and their lowest and highest ids."""
+
+    count: int
+    low: int
+    high: int
 
 
 def open_batch(

@@ -22,35 +22,43 @@ MAX_LISTED_ERRORS = 100_000
 
 def find_failures(
     cur: duckdb.DuckDBPyConnection, module: Module, values: dict[str, Any], selected: int
-) -> None:
+) -> bool:
     """Fill `kf_bulk_fail(id, field, reason)` for the selected records that cannot take
-    `values` (field name -> typed value)."""
+    `values` (field name -> typed value); return False, with no table made, when no rule
+    applies to these fields (nothing can fail)."""
+    unique = [n for n, v in values.items() if module.field(n).unique and v is not None]
+    order_total = module.name == "salesorders" and "total" in values
+    if not unique and not order_total:
+        return False
     cur.execute(f"CREATE OR REPLACE TEMP TABLE {FAIL} (id BIGINT, field VARCHAR, reason VARCHAR)")
-    for name, value in values.items():
-        f = module.field(name)
-        if f.unique and value is not None:
-            if selected > 1:
-                cur.execute(
-                    f"INSERT INTO {FAIL} SELECT id, ?, ? FROM {BULK_IDS}",
-                    [
-                        f.label,
-                        f"{f.label} {str(value)!r} is unique: it cannot be given to"
-                        f" {selected:,} records",
-                    ],
-                )
-                continue
+    for name in unique:
+        f, value = module.field(name), values[name]
+        if selected > 1:
             cur.execute(
-                f"INSERT INTO {FAIL} SELECT b.id, ?, concat(?, min(m.id)) FROM {BULK_IDS} b,"
-                f" {module.table} m WHERE m.id NOT IN (SELECT id FROM {BULK_IDS})"
-                f" AND lower(trim(CAST(m.{f.name} AS VARCHAR))) = lower(trim(?)) GROUP BY b.id",
-                [f.label, f"{f.label} {str(value)!r} already belongs to {module.label} ", value],
+                f"INSERT INTO {FAIL} SELECT id, ?, ? FROM {BULK_IDS}",
+                [
+                    f.label,
+                    f"{f.label} {str(value)!r} is unique: it cannot be given to"
+                    f" {selected:,} records",
+                ],
             )
-        if module.name == "salesorders" and name == "total":
-            cur.execute(
-                f"INSERT INTO {FAIL} SELECT id, ?, ? FROM {BULK_IDS} WHERE id IN"
-                f" (SELECT salesorder_id FROM {LINE_ITEMS_TABLE})",
-                [f.label, "the total of an order with lines is the sum of its lines"],
-            )
+            continue
+        cur.execute(
+            f"INSERT INTO {FAIL} SELECT b.id, ?, concat(?, min(m.id)) FROM {BULK_IDS} b,"
+            f" {module.table} m WHERE m.id NOT IN (SELECT id FROM {BULK_IDS})"
+            f" AND lower(trim(CAST(m.{f.name} AS VARCHAR))) = lower(trim(?)) GROUP BY b.id",
+            [f.label, f"{f.label} {str(value)!r} already belongs to {module.label} ", value],
+        )
+    if order_total:
+        cur.execute(
+            f"INSERT INTO {FAIL} SELECT id, ?, ? FROM {BULK_IDS} WHERE id IN"
+            f" (SELECT salesorder_id FROM {LINE_ITEMS_TABLE})",
+            [
+                module.field("total").label,
+                "the total of an order with lines is the sum of its lines",
+            ],
+        )
+    return True
 
 
 def collect_errors(cur: duckdb.DuckDBPyConnection) -> list[RecordError]:

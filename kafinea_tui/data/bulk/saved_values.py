@@ -21,25 +21,41 @@ Runs: when each combination's records are a run of consecutive ids (count = high
 found in the same grouping: the records of one import holding one value), the values table
 holds each run's `id_low` and `id_high` and `kf_edit_<batch>` is a view expanding them, so no
 row is written per record, and undo restores each run by its range of ids instead of joining
-a million ids (`saved_runs`).
+a million ids. Planes: when the combinations are few but their records interleaved, each
+record's number among them is written as bit planes over the range of ids (`saved_planes`),
+and `kf_edit_<batch>` is a view reading them. `saved_form` tells the forms apart.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import duckdb
 
-from kafinea_tui.data.bulk.batch import edit_table
+from kafinea_tui.data.bulk import saved_planes
+from kafinea_tui.data.bulk.batch import Span, edit_table
 
 DISTINCT = "kf_edit_distinct"
 # The code of a record's saved combination: a hash of `modified_at` and the edited fields.
 CODE = "hash({})"
 
 
+@dataclass(frozen=True)
+class Changing:
+    """What `count_changing` found: the changed records' count and range of ids, whether
+    their combinations' codes are unique, whether each combination's records are a run, and
+    the codes in order when they are few enough for planes."""
+
+    span: Span
+    unique: bool
+    runs: bool
+    codes: list[int] | None
+
+
 def count_changing(
     cur: duckdb.DuckDBPyConnection, table: str, fields: list[str], where: str, params: Any
-) -> int:
+) -> Changing:
     """Count the records `where` (a condition on `m`) names and keep their distinct previous
     values with their codes in a temporary table for `save_values`, in one scan."""
     names = ", ".join(["modified_at", *fields])
@@ -49,8 +65,17 @@ def count_changing(
         f" FROM {table} m WHERE {where} GROUP BY ALL)",
         params,
     )
-    row = cur.execute(f"SELECT coalesce(sum(kf_n), 0) FROM {DISTINCT}").fetchone()
-    return int(row[0]) if row else 0
+    row = cur.execute(
+        f"SELECT coalesce(sum(kf_n), 0), min(kf_low), max(kf_high),"
+        f" count(*) = count(DISTINCT kf_code), bool_and(kf_high - kf_low + 1 = kf_n),"
+        f" CASE WHEN count(*) <= {int(saved_planes.MAX_CODES)}"
+        f" THEN list(kf_code ORDER BY kf_code) END FROM {DISTINCT}"
+    ).fetchone()
+    if not row:
+        return Changing(Span(0, 0, 0), True, True, [])
+    span = Span(int(row[0]), int(row[1] or 0), int(row[2] or 0))
+    codes = None if row[5] is None else [int(c) for c in row[5]]
+    return Changing(span, bool(row[3]), bool(row[4]), codes)
 
 
 def save_values(
@@ -60,16 +85,14 @@ def save_values(
     where: str,
     params: Any,
     batch: int,
+    changing: Changing,
 ) -> None:
-    """Save the previous values counted by `count_changing` for the batch: the distinct ones
-    with their codes, then each record's id and code, read in the same scan as its values."""
+    """Save the previous values `count_changing` found for the batch, in the smallest form
+    that fits them (runs, planes, hashed codes, numbered codes)."""
     saved = edit_table(batch)
     names = ["modified_at", *fields]
-    row = cur.execute(
-        f"SELECT count(*) = count(DISTINCT kf_code), bool_and(kf_high - kf_low + 1 = kf_n)"
-        f" FROM {DISTINCT}"
-    ).fetchone()
-    if row and row[0] and row[1]:
+    span, unique, runs = changing.span, changing.unique, changing.runs
+    if unique and runs:
         # Each combination's records are a run of consecutive ids (the records of one import
         # holding one value): the runs are the ids, and no record needs a row of its own.
         cur.execute(
@@ -80,7 +103,12 @@ def save_values(
             f"CREATE VIEW {saved} AS SELECT unnest(range(v.id_low, v.id_high + 1)) AS id,"
             f" v.code FROM {saved}_values v"
         )
-    elif row and row[0]:
+    elif unique and changing.codes and saved_planes.fits(len(changing.codes), span):
+        code = CODE.format(", ".join(f"m.{n}" for n in names))
+        saved_planes.save_planes(
+            cur, table, names, (where, params), saved, DISTINCT, code, changing.codes, span
+        )
+    elif unique:
         cur.execute(
             f"CREATE TABLE {saved}_values AS SELECT kf_code AS code, {', '.join(names)}"
             f" FROM {DISTINCT}"
@@ -117,32 +145,88 @@ def _save_numbered(
     )
 
 
+@dataclass(frozen=True)
+class SavedForm:
+    """The form a mass edit's previous values were saved in: 'runs', 'planes' (with how many
+    planes and their base), 'codes' (a table of ids and codes, hashed or numbered) or 'rows'
+    (the single table of workspaces before the codes)."""
+
+    kind: str
+    planes: saved_planes.Planes | None = None
+
+
+def saved_form(cur: duckdb.DuckDBPyConnection, batch: int) -> SavedForm:
+    saved = edit_table(batch)
+    found = {
+        (str(r[0]), str(r[1]))
+        for r in cur.execute(
+            "SELECT table_name, 'table' FROM duckdb_tables() WHERE NOT temporary"
+            " AND table_name IN ($1 || '_values', $1 || '_planes')"
+            " UNION ALL SELECT view_name, 'view' FROM duckdb_views() WHERE NOT temporary"
+            " AND view_name = $1",
+            [saved],
+        ).fetchall()
+    }
+    if (f"{saved}_planes", "table") in found:
+        return SavedForm("planes", saved_planes.saved_planes(cur, saved))
+    if (saved, "view") in found:
+        return SavedForm("runs")
+    return SavedForm("codes" if (f"{saved}_values", "table") in found else "rows")
+
+
 def saved_rows(cur: duckdb.DuckDBPyConnection, batch: int) -> str:
     """SQL of the saved rows `(id, modified_at, <fields>)` of a mass edit, any form."""
     saved = edit_table(batch)
-    if not _exists(cur, f"{saved}_values"):
+    form = saved_form(cur, batch).kind
+    if form == "rows":
         return saved
-    runs = ", id_low, id_high" if saved_runs(cur, batch) else ""
+    runs = ", id_low, id_high" if form == "runs" else ""
     return (
         f"(SELECT s.id, v.* EXCLUDE (code{runs}) FROM {saved} s JOIN {saved}_values v USING (code))"
     )
 
 
-def saved_runs(cur: duckdb.DuckDBPyConnection, batch: int) -> str | None:
-    """The table of a mass edit's saved values when they were saved as runs of ids
-    (`id_low`, `id_high`, the values), else None."""
-    return f"{edit_table(batch)}_values" if _exists(cur, edit_table(batch), "view") else None
-
-
-def drop_saved(cur: duckdb.DuckDBPyConnection, batch: int) -> None:
+def saved_span(cur: duckdb.DuckDBPyConnection, batch: int, form: SavedForm) -> Span:
+    """The saved records' count and range of ids, without expanding runs or planes."""
     saved = edit_table(batch)
-    kind = "VIEW" if _exists(cur, saved, "view") else "TABLE"
-    cur.execute(f"DROP {kind} IF EXISTS {saved}")
-    cur.execute(f"DROP TABLE IF EXISTS {saved}_values")
+    if form.kind == "runs":
+        sql = f"SELECT sum(id_high - id_low + 1), min(id_low), max(id_high) FROM {saved}_values"
+    elif form.planes is not None:
+        ones = " | ".join(f"p{j}" for j in range(form.planes.count))
+        sql = (
+            f"SELECT CASE base WHEN 0 THEN id_high - id_low + 1 ELSE bit_count({ones}) END,"
+            f" id_low, id_high FROM {saved}_planes"
+        )
+    else:
+        sql = f"SELECT count(*), min(id), max(id) FROM {saved}"
+    row = cur.execute(sql).fetchone()
+    return Span(int(row[0] or 0), int(row[1] or 0), int(row[2] or 0)) if row else Span(0, 0, 0)
 
 
-def _exists(cur: duckdb.DuckDBPyConnection, name: str, kind: str = "table") -> bool:
-    row = cur.execute(
-        f"SELECT count(*) FROM duckdb_{kind}s() WHERE {kind}_name = ? AND NOT temporary", [name]
-    ).fetchone()
-    return bool(row and row[0])
+def saved_among(batch: int, form: SavedForm, ids_sql: str) -> str:
+    """SQL of the ids of `ids_sql` (one `id` column) that the mass edit saved, read from the
+    runs' ranges or the planes by id rather than by expanding them."""
+    saved = edit_table(batch)
+    if form.kind == "runs":
+        return (
+            f"SELECT DISTINCT q.id FROM ({ids_sql}) q JOIN {saved}_values v"
+            " ON q.id BETWEEN v.id_low AND v.id_high"
+        )
+    if form.planes is not None:
+        code = saved_planes.code_of("p", "q.id", form.planes)
+        return (
+            f"SELECT DISTINCT q.id FROM ({ids_sql}) q, {saved}_planes p"
+            f" WHERE q.id BETWEEN p.id_low AND p.id_high AND (p.base = 0 OR {code} <> 0)"
+        )
+    return f"SELECT id FROM {saved} WHERE id IN ({ids_sql})"
+
+
+def drop_saved(cur: duckdb.DuckDBPyConnection, batch: int, form: SavedForm | None = None) -> None:
+    """Drop a mass edit's saved values, in `form` when the caller has read it."""
+    saved = edit_table(batch)
+    kind = (form or saved_form(cur, batch)).kind
+    cur.execute(f"DROP {'VIEW' if kind in ('runs', 'planes') else 'TABLE'} IF EXISTS {saved}")
+    if kind != "rows":
+        cur.execute(f"DROP TABLE IF EXISTS {saved}_values")
+    if kind == "planes":
+        cur.execute(f"DROP TABLE IF EXISTS {saved}_planes")

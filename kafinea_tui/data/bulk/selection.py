@@ -3,7 +3,9 @@
 The chosen ids go into one temporary table (`kf_bulk_ids`) inside the caller's transaction, so
 every later statement of the edit joins to the same set, whatever the list showed meanwhile. Ids
 the app kept in its selection but that no longer exist (deleted elsewhere) drop out here and are
-named in a warning.
+named in a warning. Every record of the module, for a caller that neither deletes nor creates
+records of it while it reads the set (a mass edit), is a view of the table instead: copying a
+million ids cost 7-15 ms of a mass edit's 250 ms.
 """
 
 from __future__ import annotations
@@ -40,11 +42,19 @@ class Selection:
             parts.append(f"search {self.search}")
         return ", ".join(parts) or "all records"
 
+    @property
+    def everything(self) -> bool:
+        return self.ids is None and not self.filter and not self.search
+
 
 @dataclass(frozen=True)
 class Selected:
     count: int
     missing: tuple[int, ...] = ()  # ids of the selection that are not records of the module
+    view: bool = False  # `kf_bulk_ids` is a view of the module's table (every record, live)
+
+    def drop(self, cur: duckdb.DuckDBPyConnection) -> None:
+        cur.execute(f"DROP {'VIEW' if self.view else 'TABLE'} IF EXISTS {BULK_IDS}")
 
     def warnings(self, module: Module) -> list[str]:
         if not self.missing:
@@ -60,10 +70,18 @@ class Selected:
 
 
 def select_into(
-    store: Store, cur: duckdb.DuckDBPyConnection, module: Module, selection: Selection
+    store: Store,
+    cur: duckdb.DuckDBPyConnection,
+    module: Module,
+    selection: Selection,
+    live: bool = False,
 ) -> Selected:
-    """Fill `kf_bulk_ids(id)` with the selected records' ids; FilterError for a bad filter."""
+    """Fill `kf_bulk_ids(id)` with the selected records' ids; FilterError for a bad filter.
+    `live`: the caller changes no record's existence meanwhile, so every record may be a view."""
     cur.execute(f"DROP TABLE IF EXISTS {BULK_IDS}")
+    if live and selection.everything:
+        cur.execute(f"CREATE TEMP VIEW {BULK_IDS} AS SELECT id FROM {module.table}")
+        return Selected(_count(cur), view=True)
     if selection.ids is not None:
         wanted = sorted({int(i) for i in selection.ids})
         cur.execute(

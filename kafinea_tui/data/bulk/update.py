@@ -22,7 +22,12 @@ from kafinea_tui.data.bulk.edit_values import EditValues, display, read_values
 from kafinea_tui.data.bulk.failures import FAIL, collect_errors, find_failures
 from kafinea_tui.data.bulk.related_key import create_related
 from kafinea_tui.data.bulk.report import BulkReport, RecordChange, UpdatePreview
-from kafinea_tui.data.bulk.saved_values import DISTINCT, count_changing, save_values
+from kafinea_tui.data.bulk.saved_values import (
+    DISTINCT,
+    Changing,
+    count_changing,
+    save_values,
+)
 from kafinea_tui.data.bulk.selection import BULK_IDS, Selection, select_into
 from kafinea_tui.data.errors import UsageError
 from kafinea_tui.data.query import display_select
@@ -97,23 +102,27 @@ def mass_update(
     report = BulkReport("update", mod.name, dry_run=dry_run)
     tick(0.05)
     with store.transaction(dry_run) as cur:
-        selected = select_into(store, cur, mod, selection)
+        selected = select_into(store, cur, mod, selection, live=True)
         report.matched = selected.count
         report.warnings = [*selected.warnings(mod), *edit.warnings(dry_run)]
         typed = {n: NEW_RELATED if n in edit.new_related else v for n, v in edit.values.items()}
-        find_failures(cur, mod, typed, selected.count)
-        report.failed = count(cur, f"SELECT DISTINCT id FROM {FAIL}")
+        checked = find_failures(cur, mod, typed, selected.count)
+        report.failed = count(cur, f"SELECT DISTINCT id FROM {FAIL}") if checked else 0
         params = Params()
         changing = _changing(mod, typed, params, selection, report.failed > 0)
         # The records that change, counted with their distinct previous values in one scan.
         fields = list(typed)
-        report.updated = count_changing(cur, mod.table, fields, changing, params.values)
+        found = count_changing(cur, mod.table, fields, changing, params.values)
+        report.updated = found.span.count
         tick(0.3)
         report.unchanged = report.matched - report.updated - report.failed
-        report.errors = collect_errors(cur)
+        report.errors = collect_errors(cur) if checked else []
         report.related_created = len(edit.new_related)
         if not dry_run and report.updated:
-            written = _write(store, cur, mod, edit, selection, source, report.failed > 0)
+            # Every selected record changes: the condition is the selection alone (a bare
+            # UPDATE of the whole table when everything is selected, no field compared).
+            every = report.updated == report.matched
+            written = _write(store, cur, mod, edit, selection, source, found, every, report.failed)
             report.batch = written
             log_id_set(
                 cur,
@@ -124,13 +133,15 @@ def mass_update(
                 written,
                 list(edit.values),
                 actor,
+                span=(found.span.count, found.span.low, found.span.high),
             )
             finish_batch(cur, report.batch, report.as_dict() | {"fields": list(edit.values)})
         elif not report.updated:
             report.related_created = 0
             report.warnings = selected.warnings(mod)  # nothing is created nor added
-        for name in (FAIL, BULK_IDS, DISTINCT):
+        for name in (FAIL, DISTINCT):
             cur.execute(f"DROP TABLE IF EXISTS {name}")
+        selected.drop(cur)
     if edit.new_picklist and report.batch is not None:
         store.refresh_schema()
     tick(1.0)
@@ -138,17 +149,26 @@ def mass_update(
 
 
 def _changing(
-    mod: Module, values: dict[str, Any], params: Params, selection: Selection, failures: bool
+    mod: Module,
+    values: dict[str, Any],
+    params: Params,
+    selection: Selection,
+    failures: bool,
+    every: bool = False,
 ) -> str:
     """The condition on `m` (a record of the module) of the records the edit changes: selected,
-    not failing, and holding another value in one of the fields. Evaluated twice in the
-    transaction (saving, then rewriting), on the same records: a predicate over the table is
-    cheaper than a join on a million saved ids."""
-    differs = " OR ".join(
-        f"m.{n} IS DISTINCT FROM {_cast(mod, n, v, params)}" for n, v in values.items()
+    not failing, and holding another value in one of the fields (`every`: known to hold
+    another value, not compared). Evaluated twice in the transaction (saving, then
+    rewriting), on the same records: a predicate over the table is cheaper than a join on a
+    million saved ids."""
+    differs = (
+        "true"
+        if every
+        else " OR ".join(
+            f"m.{n} IS DISTINCT FROM {_cast(mod, n, v, params)}" for n, v in values.items()
+        )
     )
-    everything = selection.ids is None and not selection.filter and not selection.search
-    chosen = "" if everything else f" AND m.id IN (SELECT id FROM {BULK_IDS})"
+    chosen = "" if selection.everything else f" AND m.id IN (SELECT id FROM {BULK_IDS})"
     failing = f" AND m.id NOT IN (SELECT id FROM {FAIL})" if failures else ""
     return f"({differs}){chosen}{failing}"
 
@@ -160,7 +180,9 @@ def _write(
     edit: EditValues,
     selection: Selection,
     source: str,
-    failures: bool,
+    found: Changing,
+    every: bool,
+    failures: int,
 ) -> int:
     """Open the batch, save the previous values for undo and rewrite the records. A new
     related record takes its id only now: the records are then matched by the saved ids, as the
@@ -171,8 +193,8 @@ def _write(
     table = edit_table(batch)
     typed = {n: NEW_RELATED if n in edit.new_related else v for n, v in edit.values.items()}
     saving = Params()
-    where = _changing(mod, typed, saving, selection, failures)
-    save_values(cur, mod.table, list(typed), where, saving.values, batch)
+    where = _changing(mod, typed, saving, selection, failures > 0, every)
+    save_values(cur, mod.table, list(typed), where, saving.values, batch, found)
     typed = dict(edit.values)
     for name, key in edit.new_related.items():
         typed[name] = create_related(cur, store, mod.field(name), key, batch, now, source)
@@ -183,7 +205,7 @@ def _write(
     if edit.new_related:
         where = f"m.id IN (SELECT id FROM {table})"
     else:
-        where = _changing(mod, dict(edit.values), params, selection, failures)
+        where = _changing(mod, dict(edit.values), params, selection, failures > 0, every)
     cur.execute(
         f"UPDATE {mod.table} AS m SET {sets}, modified_at = {params.add(now)} WHERE {where}",
         params.values,

@@ -24,7 +24,7 @@ from typing import Any
 
 import duckdb
 
-from kafinea_tui.data.bulk.saved_values import drop_saved, saved_rows
+from kafinea_tui.data.bulk.saved_values import drop_saved, saved_form, saved_rows
 from kafinea_tui.data.errors import KafineaError
 from kafinea_tui.data.importer.undo_deleted import recreate_deleted
 from kafinea_tui.data.importer.undo_edit import created_in_module, undo_edit
@@ -179,11 +179,12 @@ def _undo(store: Store, cur: duckdb.DuckDBPyConnection, batch_id: int) -> UndoRe
             [batch_id, batch_id],
         ).fetchall()
     ]
+    form = saved_form(cur, batch_id) if edited is not None else None
     for name in modules:
         module = store.module(name)
         mine = edited if name == str(row[0]) else None
-        if mine is not None and not created_in_module(cur, batch_id, module):
-            restored, kept = undo_edit(cur, module, batch_id, last_cursor, mine)
+        if mine is not None and form is not None and not created_in_module(cur, batch_id, module):
+            restored, kept = undo_edit(cur, module, batch_id, last_cursor, mine, form)
             report.restored += restored
             report.kept += [
                 f"{module.label} {rid} (updated by the import) was changed since; left as it is."
@@ -191,8 +192,8 @@ def _undo(store: Store, cur: duckdb.DuckDBPyConnection, batch_id: int) -> UndoRe
             ]
             continue
         _undo_module(store, cur, name, batch_id, last_cursor, mine, report)
-    if edited is not None:
-        drop_saved(cur, batch_id)
+    if form is not None:
+        drop_saved(cur, batch_id, form)
     cur.execute("UPDATE kf_batches SET undone_at = ? WHERE id = ?", [now, batch_id])
     return report
 

@@ -15,7 +15,8 @@ from __future__ import annotations
 import duckdb
 
 from kafinea_tui.data.bulk.batch import edit_table
-from kafinea_tui.data.bulk.saved_values import saved_rows, saved_runs
+from kafinea_tui.data.bulk.saved_planes import code_of
+from kafinea_tui.data.bulk.saved_values import SavedForm, saved_among, saved_rows, saved_span
 from kafinea_tui.data.schema import Module
 from kafinea_tui.data.store.change_log import log_id_set
 
@@ -36,31 +37,41 @@ def undo_edit(
     batch_id: int,
     last_cursor: int,
     edited: list[str],
+    form: SavedForm,
 ) -> tuple[int, list[int]]:
-    """Restore the edited fields of the records the mass edit changed; return how many were
-    restored and the ids of those changed since (left as they are), in id order."""
+    """Restore the edited fields of the records the mass edit changed (saved in `form`);
+    return how many were restored and the ids of those changed since (left as they are), in
+    id order."""
     saved = edit_table(batch_id)
+    since = (
+        "SELECT c.record_id AS id FROM kf_changes_after($last) c WHERE c.module = $module"
+        " AND c.batch_id IS DISTINCT FROM $batch"
+    )
     kept = [
         int(r[0])
         for r in cur.execute(
-            f"SELECT id FROM {saved} WHERE id IN (SELECT c.record_id"
-            " FROM kf_changes_after($last) c WHERE c.module = $module"
-            " AND c.batch_id IS DISTINCT FROM $batch) ORDER BY id",
+            f"{saved_among(batch_id, form, since)} ORDER BY id",
             {"last": last_cursor, "module": module.name, "batch": batch_id},
         ).fetchall()
     ]
     left = "m.id NOT IN (SELECT unnest($kept::BIGINT[]))" if kept else "true"
     columns = ["modified_at", *(f.name for f in module.columns if f.name in edited)]
-    runs = saved_runs(cur, batch_id)
-    if runs is not None:
+    sets = ", ".join(f"{c} = v.{c}" for c in columns)
+    if form.kind == "runs":
         # One run a combination of values: a range of ids each, no join on the ids.
-        sets = ", ".join(f"{c} = v.{c}" for c in columns)
-        source = f"{runs} v WHERE m.id BETWEEN v.id_low AND v.id_high AND {left}"
+        source = f"{saved}_values v WHERE m.id BETWEEN v.id_low AND v.id_high"
+    elif form.planes is not None:
+        # Each record's combination read from the planes by its id: a join on K combinations.
+        code = code_of("p", "m.id", form.planes)
+        source = (
+            f"{saved}_planes p, {saved}_values v"
+            f" WHERE m.id BETWEEN p.id_low AND p.id_high AND v.code = {code}"
+        )
     else:
-        sets = ", ".join(f"{c} = p.{c}" for c in columns)
-        source = f"{saved_rows(cur, batch_id)} p WHERE p.id = m.id AND {left}"
+        source = f"{saved_rows(cur, batch_id)} v WHERE v.id = m.id"
     params = {"kept": kept} if kept else {}
-    cur.execute(f"UPDATE {module.table} AS m SET {sets} FROM {source}", params)
+    cur.execute(f"UPDATE {module.table} AS m SET {sets} FROM {source} AND {left}", params)
+    span = None if kept else saved_span(cur, batch_id, form)
     restored = log_id_set(
         cur,
         module.name,
@@ -69,5 +80,6 @@ def undo_edit(
         "undo",
         fields=edited,
         params=params,
+        span=(span.count, span.low, span.high) if span else None,
     )
     return restored, kept

@@ -124,15 +124,21 @@ def log_id_set(
     fields: list[str] | None = None,
     actor: str | None = None,
     params: dict[str, Any] | None = None,
+    span: tuple[int, int, int] | None = None,
 ) -> int:
     """Log one change per id of `ids_sql` (a query yielding distinct ids in one `id` column,
-    with named `params`) as one set, and return how many. The cursors are a range reserved in
-    one step, each entry's cursor its id's offset in the range (cursors are only ordered, so
-    the holes are invisible); the ids are copied to `kf_change_set_ids` only when they are not
-    contiguous."""
-    row = cur.execute(
-        f"SELECT count(*), min(id), max(id) FROM ({ids_sql}) q", params or {}
-    ).fetchone()
+    with named `params`) as one set, and return how many. `span` is the ids' count, lowest and
+    highest when the caller knows them (then `ids_sql` is read only if they are not
+    contiguous). The cursors are a range reserved in one step, each entry's cursor its id's
+    offset in the range (cursors are only ordered, so the holes are invisible); the ids are
+    copied to `kf_change_set_ids` only when they are not contiguous."""
+    row = (
+        span
+        if span is not None
+        else cur.execute(
+            f"SELECT count(*), min(id), max(id) FROM ({ids_sql}) q", params or {}
+        ).fetchone()
+    )
     if not row or not row[0]:
         return 0
     count, low, high = int(row[0]), int(row[1]), int(row[2])
