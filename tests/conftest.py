@@ -4,9 +4,9 @@ The family (other conftests and test modules build on it rather than opening sto
 
 - `workspace`: an empty, prepared `Workspace` in a temporary folder of its own, beside the test's
   `tmp_path` (which stays empty for the files the test writes and lists).
-- `store`: that workspace's database opened as a `Store` (schema made, no records), closed after
-  the test. A module that needs records fills it in an autouse fixture of its own, so its tests
-  keep asking for `store`.
+- `store`: that workspace's database opened as a `Store` (schema made, no records: a copy of
+  `empty_db`, made once a session), closed after the test. A module that needs records fills
+  it in an autouse fixture of its own, so its tests keep asking for `store`.
 - `tests/tui/conftest.py` adds `contacts_workspace`, `contacts_store` and `app`: the 120-contact
   workspace of `tests/tui/app_workspace.py`, copied from a database built once a session.
 
@@ -34,6 +34,7 @@ the whole suite). Write only under
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -53,9 +54,20 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     return made
 
 
+@pytest.fixture(scope="session")
+def empty_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database with the schema made and no records, built once a session (once a worker):
+    creating the schema costs twice what opening a copy of it does, in hundreds of tests."""
+    path = tmp_path_factory.mktemp("empty") / "kafinea.duckdb"
+    Store.open(path).close()
+    return path
+
+
 @pytest.fixture
-def store(workspace: Workspace) -> Iterator[Store]:
-    """The workspace's database, open for the test and closed after it (releasing its lock)."""
+def store(workspace: Workspace, empty_db: Path) -> Iterator[Store]:
+    """The workspace's database, open for the test and closed after it (releasing its lock):
+    a copy of `empty_db`, the database every new workspace starts as."""
+    shutil.copyfile(empty_db, workspace.db_path)
     opened = workspace.open_store()
     try:
         yield opened
