@@ -322,8 +322,9 @@ class RemoteBackend:
         cancellation: Cancellation | None = None,
     ) -> ExportResult:
         """The server's export written to `target` whole or not at all: by the workspace's
-        owner in place, or streamed here into a file renamed when complete. A Stop hangs up
-        the export's own connection, and the server stops: a stopped export leaves no file."""
+        owner in place (its progress followed), or streamed here into a file renamed when
+        complete. A Stop hangs up the export's own connection, and the server stops: a stopped
+        export leaves no file."""
         stop = cancellation or Cancellation()
         path = target.expanduser()
         params = export_params(options)
@@ -334,7 +335,12 @@ class RemoteBackend:
                 client = stack.enter_context(self._own_connection())
             stack.enter_context(stop.watching(hangup, CANCELLED))
             count = self._call(
-                client.export_csv, options.module, path, extensions=hangup.extensions, **params
+                client.export_csv,
+                options.module,
+                path,
+                extensions=hangup.extensions,
+                progress=progress,  # the owner's reports; a server elsewhere sends none
+                **params,
             )
         if progress is not None:
             progress(1.0)

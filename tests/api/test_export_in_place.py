@@ -16,6 +16,7 @@ import pytest
 from kafinea_tui.backend.local import LocalBackend
 from kafinea_tui.backend.remote import RemoteBackend
 from kafinea_tui.data.cancel import Cancellation, Cancelled
+from kafinea_tui.data.errors import KafineaError
 from kafinea_tui.data.exporter.options import ExportOptions
 from kafinea_tui.data.exporter.target import ExportResult
 from kafinea_tui.data.store.database import Store
@@ -70,8 +71,38 @@ def test_the_owner_writes_the_file_a_local_export_writes(
     assert sorted(p.name for p in tmp_path.iterdir()) == [f"local.{format}", f"owned.{format}"]
 
 
+def test_the_owners_progress_reaches_the_client(
+    remote: RemoteBackend, store: Store, tmp_path: Path
+) -> None:
+    seen: list[float] = []
+    result = remote.export(ExportOptions(module="contacts"), tmp_path / "c.csv", seen.append)
+    assert result.count == CONTACTS
+    assert seen[0] == 0.0 and seen[-1] == 1.0 and seen == sorted(seen)
+    assert len(seen) >= 3  # the owner's reports, not only the end
+    local = LocalBackend(store).export(ExportOptions(module="contacts"), tmp_path / "l.csv")
+    assert local.path is not None
+    assert (tmp_path / "c.csv").read_bytes() == local.path.read_bytes()
+
+
+def test_an_error_once_the_reports_have_started_is_the_local_sentence(
+    remote: RemoteBackend, store: Store, tmp_path: Path
+) -> None:
+    store.create("contacts", {"last_name": "Price in €"})
+    options = ExportOptions(module="contacts", encoding="iso-8859-1")
+    with pytest.raises(KafineaError) as alone:
+        LocalBackend(store).export(options, tmp_path / "local.csv")
+    seen: list[float] = []
+    with pytest.raises(KafineaError) as through:
+        remote.export(options, tmp_path / "owned.csv", seen.append)
+    assert seen and seen[-1] < 1.0  # it failed after its first report
+    assert str(through.value) == str(alone.value)
+    assert "€" in str(alone.value)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("followed", [False, True], ids=["plain", "with progress"])
 def test_a_stop_mid_export_leaves_no_file(
-    remote: RemoteBackend, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    remote: RemoteBackend, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, followed: bool
 ) -> None:
     marker = tmp_path / "held"
     monkeypatch.setenv("KAFINEA_TEST_HOLD_AT", f"0.9:{marker}")  # the owner's hold (in process)
@@ -79,11 +110,13 @@ def test_a_stop_mid_export_leaves_no_file(
     out.mkdir()
     stop = Cancellation()
     outcome: list[BaseException | ExportResult] = []
+    seen: list[float] = []
+    progress = seen.append if followed else None
 
     def run() -> None:
         try:
             outcome.append(
-                remote.export(ExportOptions(module="contacts"), out / "c.csv", None, stop)
+                remote.export(ExportOptions(module="contacts"), out / "c.csv", progress, stop)
             )
         except BaseException as error:
             outcome.append(error)

@@ -40,17 +40,20 @@ async def _filter_error(request: Request, error: Exception) -> Response:
     return JSONResponse(body, status_code=400)
 
 
+def error_status(error: KafineaError) -> int:
+    """The status of a data layer's error (see the module's docstring)."""
+    if isinstance(error, UsageError):
+        return 400
+    if isinstance(error, NotFound):
+        return 404
+    if isinstance(error, DiskFull):
+        return 507
+    return 422
+
+
 async def _kafinea_error(request: Request, error: Exception) -> Response:
-    status = (
-        400
-        if isinstance(error, UsageError)
-        else 404
-        if isinstance(error, NotFound)
-        else 507
-        if isinstance(error, DiskFull)
-        else 422
-    )
-    return JSONResponse({"error": str(error)}, status_code=status)
+    assert isinstance(error, KafineaError)
+    return JSONResponse({"error": str(error)}, status_code=error_status(error))
 
 
 async def _http_error(request: Request, error: Exception) -> Response:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, overload
@@ -16,6 +17,7 @@ from kafinea_tui.sync.client.calls import (
     COUNT_HEADER,
     VERSION_HEADER,
     Administration,
+    ApiError,
     Params,
     _checked,
     _chunks,
@@ -156,6 +158,7 @@ class Client(Administration):
         *,
         params: Params | None = None,
         extensions: dict[str, Any] | None = None,
+        progress: Callable[[float], None] | None = None,
         **options: Any,
     ) -> int: ...
 
@@ -167,6 +170,7 @@ class Client(Administration):
         *,
         params: Params | None = None,
         extensions: dict[str, Any] | None = None,
+        progress: Callable[[float], None] | None = None,
         **options: Any,
     ) -> bytes: ...
 
@@ -177,20 +181,21 @@ class Client(Administration):
         *,
         params: Params | None = None,
         extensions: dict[str, Any] | None = None,
+        progress: Callable[[float], None] | None = None,
         **options: Any,
     ) -> bytes | int:
         """The module as CSV (or xlsx) with the CLI's export options (`filter=`, `fields=`,
         `sort=`..., or as query `params`), and the number of records exported: written to a
         path whole or not at all (by a `same_host` server itself, else received into a file
         beside it, renamed when complete), or to a binary file as it arrives; without `to`,
-        the file's bytes. `extensions`: httpx's, for the request (a trace, a timeout)."""
+        the file's bytes. `extensions`: httpx's, for the request (a trace, a timeout);
+        `progress`: called with the share done, as a `same_host` server reports it."""
         url = f"{BASE}/{module}/export"
         query = [*(params or []), *_params(**options)]
         extensions = extensions or {}
         if isinstance(to, str | Path) and self.same_host:
-            body = {"path": os.path.abspath(Path(to).expanduser())}
-            answer = self.http.post(url, params=query, json=body, extensions=extensions)
-            return int(_checked(answer)["count"])
+            absolute = os.path.abspath(Path(to).expanduser())
+            return self.export_in_place(module, absolute, query, progress, extensions)
         if isinstance(to, str | Path):
             path = Path(to).expanduser()
             partial = path.with_name(f".{path.name}.part")
@@ -210,6 +215,37 @@ class Client(Administration):
             for chunk in answer.iter_bytes(1 << 20):
                 to.write(chunk)
             return int(answer.headers.get(COUNT_HEADER, "0"))
+
+    def export_in_place(
+        self,
+        module: str,
+        path: str,
+        params: Params,
+        progress: Callable[[float], None] | None = None,
+        extensions: dict[str, Any] | None = None,
+    ) -> int:
+        """Have a `same_host` server write the export to `path` (absolute); the record count.
+        With `progress`, the server's reports are followed as they come (JSON lines)."""
+        url, body = f"{BASE}/{module}/export", {"path": path}
+        if progress is None:
+            answer = self.http.post(url, params=params, json=body, extensions=extensions or {})
+            return int(_checked(answer)["count"])
+        headers = {"Accept": "application/x-ndjson"}
+        with self.http.stream(
+            "POST", url, params=params, json=body, headers=headers, extensions=extensions or {}
+        ) as answer:
+            if answer.is_error:
+                answer.read()
+                raise _error(answer)
+            for line in answer.iter_lines():
+                event = json.loads(line) if line.strip() else {}
+                if "error" in event:
+                    raise ApiError(int(event.get("status", 500)), str(event["error"]))
+                if "count" in event:
+                    return int(event["count"])
+                if "progress" in event:
+                    progress(float(event["progress"]))
+        raise ApiError(502, "The server stopped answering before the export was written.")
 
     # -- writing ----------------------------------------------------------------------------
 
