@@ -318,14 +318,20 @@ def openapi_document(version: str, schema: Schema) -> dict[str, Any]:
             "post": _operation(
                 "Through the workspace's socket only: the server writes the export to the"
                 " body's path (its own machine's), whole or not at all",
-                _json(
-                    "the file written and the records exported",
-                    {
-                        "type": "object",
-                        "properties": {"path": {"type": "string"}, "count": _INTEGER},
-                        "required": ["path", "count"],
+                {
+                    "description": "the file written and the records exported; with Accept:"
+                    " application/x-ndjson, JSON lines of progress first",
+                    "content": {
+                        _JSON: {
+                            "schema": {
+                                "type": "object",
+                                "properties": {"path": {"type": "string"}, "count": _INTEGER},
+                                "required": ["path", "count"],
+                            }
+                        },
+                        "application/x-ndjson": {"schema": _TEXT},
                     },
-                ),
+                },
                 [module, *_EXPORT_OPTIONS],
                 (*read, 403),
                 requestBody={
