@@ -45,7 +45,7 @@ def test_each_payload_is_the_whole_object_as_to_json_writes_it(tmp_path: Path) -
     lines = [header, '"SO-""1"" é/ü",s,Approved,P-100,2,10', "SO-2,s,Approved,P-100,3,1.5"]
     run = plan("salesorders", write(tmp_path / "so.csv", "\n".join(lines) + "\n"))
     assert run_import(store, run).created == 2
-    found = rows(store, "SELECT record_id, payload FROM kf_outbox ORDER BY record_id")
+    found = sorted((d.record_id, d.payload) for d in table.deliveries(store.cursor())[1])
     assert len(found) == 2
     for record_id, text in found:
         expected = (
@@ -80,7 +80,7 @@ def test_a_csv_payload_is_the_header_and_lines_as_one_json_string(tmp_path: Path
             "items": [{"product": 1, "quantity": 2, "list_price": 5}],
         },
     )
-    (text,) = rows(store, "SELECT payload FROM kf_outbox WHERE target = 'sheet'")[0]
+    (text,) = [d.payload for d in table.deliveries(store.cursor())[1] if d.target == "sheet"]
     assert json.loads(text) == (
         "id,order_number,subject,items.product,items.quantity,items.list_price\n"
         f'{so},"SO-9","a ""quoted"", line\nbreak","P-100",2.00,5.00\n'

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from kafinea_tui.data.automation import outbox as table
 from kafinea_tui.data.importer.run import run_import
 from kafinea_tui.data.store.database import Store
 from tests.import_helpers import plan, rows, write
@@ -41,7 +42,7 @@ def test_approving_an_order_enqueues_its_delivery_with_items(tmp_path: Path) -> 
     assert outbox(store) == [
         ("send", "factory", "send approved orders to the factory", so, "pending")
     ]
-    body = json.loads(rows(store, "SELECT payload FROM kf_outbox")[0][0])
+    body = json.loads(table.deliveries(store.cursor())[1][0].payload)
     assert body["data"] == {
         "id": so,
         "order_number": "SO-1",
@@ -55,7 +56,8 @@ def test_the_email_is_rendered_from_the_record_and_its_contact(tmp_path: Path) -
     _, store = open_workspace(tmp_path, factory_config())
     so = order(store, seed(store), status="Approved")
     store.update("salesorders", so, {"status": "Manufactured"})
-    kind, payload = rows(store, "SELECT kind, payload FROM kf_outbox ORDER BY id DESC LIMIT 1")[0]
+    newest = table.deliveries(store.cursor(), limit=1)[1][0]
+    kind, payload = newest.kind, newest.payload
     assert kind == "email"
     assert json.loads(str(payload)) == {
         "to": "ann@x.fr",

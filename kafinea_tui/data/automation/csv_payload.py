@@ -1,8 +1,8 @@
 """CSV payloads built in DuckDB, for endpoints whose `format` is csv.
 
-A CSV delivery's text is made when it is enqueued, by the same one INSERT ... SELECT (a
-workflow) or one SELECT (a scheduled send) that builds JSON payloads, never by a Python loop
-over records at send time. It is stored as a JSON string in the outbox's payload (a workflow's
+A CSV delivery's text is made in SQL like a JSON payload, one statement for all the records of
+a firing (a workflow's) or one SELECT (a scheduled send), never by a Python loop over records
+at send time. It is stored as a JSON string in the outbox's payload (a workflow's
 header once, in its envelope), and the delivery sends its text as it is (sync/delivery/body.py).
 
 One line per record, or per line item for a sales order with items (the order's fields

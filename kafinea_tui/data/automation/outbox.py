@@ -9,20 +9,22 @@ Deliveries are written as a batch (`new_batch`: what one enqueue's deliveries sh
 its rows in `kf_outbox_rows` (only what each has of its own), and a delivery's attempts in
 `kf_outbox_state` from its first claim on; they are read through the view `kf_outbox`, one row
 per delivery (migrations.OUTBOX_VIEW). A delivery's webhook id is its batch's random prefix and
-its own id, fixed when it is queued.
+its own id, fixed when it is queued. A workflow's deliveries may be queued as references, their
+payloads rendered before the next write (store/outbox_render.py); the readers here fill those in.
 """
 
 from __future__ import annotations
 
 import json
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 import duckdb
 
 from kafinea_tui.data.store.change_log import utc_now
+from kafinea_tui.data.store.outbox_render import payloads
 
 STATUSES = ("pending", "sending", "delivered", "failed")
 COLUMNS = (
@@ -70,8 +72,11 @@ class Delivery:
         return data
 
 
-def _rows(result: duckdb.DuckDBPyConnection) -> list[Delivery]:
-    return [Delivery(*row) for row in result.fetchall()]
+def _rows(cur: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> list[Delivery]:
+    """The deliveries a query of kf_outbox returns, those queued as references rendered."""
+    found = [Delivery(*row) for row in cur.execute(sql, params).fetchall()]
+    rendered = payloads(cur, [d.id for d in found if d.payload is None])
+    return [replace(d, payload=rendered[d.id]) if d.id in rendered else d for d in found]
 
 
 # Due: never attempted (no state row: queued, so due since then), or waiting for its retry
@@ -87,14 +92,17 @@ def new_batch(
     schedule: str | None = None,
     module: str | None = None,
     envelope: tuple[str, str] = ("", ""),
+    render: tuple[str, list[str]] | None = None,
 ) -> int:
     """What the deliveries of one enqueue share, written once; returns the batch's id. Each
-    payload is sent as `envelope[0] + payload + envelope[1]` (a JSON object around it)."""
+    payload is sent as `envelope[0] + payload + envelope[1]` (a JSON object around it). With
+    `render` (outbox_render.select_sql and its parameters) the rows are queued as references."""
     prefix = f"msg_{secrets.token_hex(12)}_"  # random: ids never repeat across workspaces
+    sql, params = render or (None, None)
     row = cur.execute(
         "INSERT INTO kf_outbox_batches SELECT nextval('kf_outbox_batches_seq'), ?, ?, ?, ?, ?,"
-        " ?, ?, ?, ? RETURNING id",
-        [kind, target, workflow, schedule, module, prefix, *envelope, utc_now()],
+        " ?, ?, ?, ?, ?, ?::VARCHAR[] RETURNING id",
+        [kind, target, workflow, schedule, module, prefix, *envelope, utc_now(), sql, params],
     ).fetchone()
     return int(row[0]) if row else 0
 
@@ -121,10 +129,9 @@ def _read(cur: duckdb.DuckDBPyConnection, ids: list[int]) -> list[Delivery]:
     if not ids:
         return []
     return _rows(
-        cur.execute(
-            f"SELECT {COLUMNS} FROM kf_outbox WHERE id IN (SELECT unnest(?::BIGINT[])) ORDER BY id",
-            [ids],
-        )
+        cur,
+        f"SELECT {COLUMNS} FROM kf_outbox WHERE id IN (SELECT unnest(?::BIGINT[])) ORDER BY id",
+        [ids],
     )
 
 
@@ -212,7 +219,7 @@ def retry(cur: duckdb.DuckDBPyConnection, delivery_id: int) -> Delivery | None:
 
 
 def get(cur: duckdb.DuckDBPyConnection, delivery_id: int) -> Delivery | None:
-    found = _rows(cur.execute(f"SELECT {COLUMNS} FROM kf_outbox WHERE id = ?", [delivery_id]))
+    found = _rows(cur, f"SELECT {COLUMNS} FROM kf_outbox WHERE id = ?", [delivery_id])
     return found[0] if found else None
 
 
@@ -224,10 +231,9 @@ def deliveries(
     row = cur.execute(f"SELECT count(*) FROM kf_outbox {where}", params).fetchone()
     total = int(row[0]) if row else 0
     found = _rows(
-        cur.execute(
-            f"SELECT {COLUMNS} FROM kf_outbox {where} ORDER BY id DESC LIMIT ? OFFSET ?",
-            [*params, limit, offset],
-        )
+        cur,
+        f"SELECT {COLUMNS} FROM kf_outbox {where} ORDER BY id DESC LIMIT ? OFFSET ?",
+        [*params, limit, offset],
     )
     return total, found
 

@@ -1,8 +1,9 @@
 """SQL expressions that snapshot a record as JSON, over the table aliased `r`.
 
-A delivery's payload is built when its change is committed, by one INSERT ... SELECT over all the
-records of a batch, so a delivery sends the record as it was when the workflow fired, and a
-100,000-row import builds its 100,000 payloads in one statement. References are written as the
+A firing's payloads are built by one statement over all its records (a 100,000-row import's in
+one, not 100,000), as the deliveries are queued or, for deliveries queued as references, before
+the next write can change those records (store/outbox_render.py): either way a delivery sends
+the record as it was when the workflow fired. References are written as the
 related record's key (the contact's email, the product's code), as the API and imports name them;
 a sales order's `items` is the list of its lines.
 

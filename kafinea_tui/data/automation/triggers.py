@@ -9,6 +9,10 @@ the change (the app, an import, a mass edit, the API, a pull).
 
 A workflow's `update` is a change too: it is fired again over the changes the updates made, up
 to MAX_DEPTH rounds; a cascade still going then stops and is recorded in kf_workflow_fires.
+
+Deliveries are queued as references (record id, change cursor), their payloads rendered before
+the next write (store/outbox_render.py), unless an `update` action runs in the same commit: it
+could change the records after they fired, so then each payload is built as it is queued.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from kafinea_tui.data.store.change_log import (
     top_cursor,
     utc_now,
 )
+from kafinea_tui.data.store.outbox_render import can_defer, select_sql
 
 MAX_DEPTH = 5
 FIRED = "kf_fired"
@@ -60,6 +65,7 @@ class Trigger:
 
 def fire(cur: duckdb.DuckDBPyConnection, triggers: Sequence[Trigger], since: int) -> None:
     """Enqueue and apply what the changes after `since` fire, round after round."""
+    defer = not any(t.updates for t in triggers)
     for depth in range(MAX_DEPTH + 1):
         top = top_cursor(cur)
         if top <= since:
@@ -82,11 +88,13 @@ def fire(cur: duckdb.DuckDBPyConnection, triggers: Sequence[Trigger], since: int
         changed = modules_changed_after(cur, since)
         for trigger in triggers:
             if trigger.module.name in changed:
-                _fire_one(cur, trigger, since, depth)
+                _fire_one(cur, trigger, since, depth, defer)
         since = top
 
 
-def _fire_one(cur: duckdb.DuckDBPyConnection, trigger: Trigger, since: int, depth: int) -> None:
+def _fire_one(
+    cur: duckdb.DuckDBPyConnection, trigger: Trigger, since: int, depth: int, defer: bool
+) -> None:
     table = trigger.module.table
     ops = ", ".join("?" for _ in trigger.ops)
     # A create logs no field list (every field of a new record is new): it passes `changed`.
@@ -110,6 +118,7 @@ def _fire_one(cur: duckdb.DuckDBPyConnection, trigger: Trigger, since: int, dept
         return
     now = utc_now()
     for enqueue in trigger.enqueues:
+        later = defer and can_defer(enqueue.payload_params)
         batch = new_batch(
             cur,
             enqueue.kind,
@@ -117,7 +126,17 @@ def _fire_one(cur: duckdb.DuckDBPyConnection, trigger: Trigger, since: int, dept
             workflow=trigger.workflow,
             module=trigger.module.name,
             envelope=enqueue.envelope,
+            render=(select_sql(enqueue.payload_sql, table), list(enqueue.payload_params))
+            if later
+            else None,
         )
+        if later:
+            cur.execute(
+                "INSERT INTO kf_outbox_rows (id, batch, record_id, change_cursor)"
+                f" SELECT nextval('kf_outbox_seq'), ?, f.id, f.cursor FROM {FIRED} f",
+                [batch],
+            )
+            continue
         cur.execute(
             "INSERT INTO kf_outbox_rows (id, batch, record_id, change_cursor, payload)"
             f" SELECT nextval('kf_outbox_seq'), ?, r.id, f.cursor, {enqueue.payload_sql}"

@@ -35,6 +35,7 @@ from kafinea_tui.data.store.custom_fields import (
 )
 from kafinea_tui.data.store.migrations import SCHEMA_VERSION, current_version, migrate
 from kafinea_tui.data.store.order_totals import ORDERS, sum_totals
+from kafinea_tui.data.store.outbox_render import render_pending
 from kafinea_tui.data.store.record_ids import reserve_ids
 from kafinea_tui.data.store.record_rules import (
     LineItem,
@@ -115,6 +116,8 @@ class Store:
         that already opened one) joins the outer one, which alone commits or rolls back.
         A dry run runs every statement the real thing would, so its counts and failures are the
         real ones, then rolls back whatever happens; it fires no workflow.
+        Deliveries queued as references get their payloads first, before anything this
+        transaction writes can change the records they show (data/store/outbox_render.py).
         """
         cursor = self.cursor()
         depth: int = getattr(self._local, "depth", 0)
@@ -135,6 +138,8 @@ class Store:
             raise
         self._local.depth = 1
         try:
+            if not dry_run:
+                render_pending(cursor)
             hook = None if dry_run else self._commit_hook
             since = top_cursor(cursor) if hook is not None else 0
             yield cursor

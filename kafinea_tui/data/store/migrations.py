@@ -243,6 +243,16 @@ def _v7_outbox_state(conn: duckdb.DuckDBPyConnection) -> None:
     conn.execute(f"CREATE VIEW kf_outbox AS {OUTBOX_VIEW}")
 
 
+def _v8_outbox_render(conn: duckdb.DuckDBPyConnection) -> None:
+    # A workflow's deliveries may be queued as references (record id and change cursor, no
+    # payload) with the payload's SQL kept once in their batch, rendered before the next write
+    # can change what they show (data/store/outbox_render.py). A batch with `render_sql` still
+    # set has its rows' payloads to render. A later migration that changes records, their
+    # tables or the outbox must first render them (outbox_render.render_pending).
+    conn.execute("ALTER TABLE kf_outbox_batches ADD COLUMN render_sql VARCHAR")
+    conn.execute("ALTER TABLE kf_outbox_batches ADD COLUMN render_params VARCHAR[]")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _v1_initial,
     _v2_api_tokens,
@@ -251,6 +261,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _v5_change_sets,
     _v6_outbox_batches,
     _v7_outbox_state,
+    _v8_outbox_render,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
