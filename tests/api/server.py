@@ -58,3 +58,14 @@ class Api:
     base: str
     http: httpx.Client  # with a read-write token
     reader: httpx.Client  # with a read-only token
+
+
+def add_contacts(store: Store, count: int) -> None:
+    """`count` contacts written in one statement: Zoé, "Name <i>", p<i>@example.test."""
+    with store.transaction() as cur:
+        cur.execute(
+            "INSERT INTO contacts (id, created_at, modified_at, first_name, last_name, email)"
+            " SELECT nextval('contacts_id_seq'), TIMESTAMP '2026-01-01', TIMESTAMP '2026-01-01',"
+            " 'Zoé', 'Name ' || i, 'p' || i || '@example.test' FROM range(?) t(i)",
+            [count],
+        )

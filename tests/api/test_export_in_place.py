@@ -24,20 +24,14 @@ from kafinea_tui.sync.api.listener import Listener
 from kafinea_tui.sync.owner import reachable
 from kafinea_tui.sync.transports import socket_transport
 from kafinea_tui.workspace import Workspace
-from tests.api.server import API, Api
+from tests.api.server import API, Api, add_contacts
 
 CONTACTS = 3_000
 
 
 @pytest.fixture(autouse=True)
 def contacts(store: Store) -> None:
-    with store.transaction() as cur:
-        cur.execute(
-            "INSERT INTO contacts (id, created_at, modified_at, first_name, last_name, email)"
-            " SELECT nextval('contacts_id_seq'), TIMESTAMP '2026-01-01', TIMESTAMP '2026-01-01',"
-            " 'Zoé', 'Name ' || i, 'p' || i || '@example.test' FROM range(?) t(i)",
-            [CONTACTS],
-        )
+    add_contacts(store, CONTACTS)
 
 
 @pytest.fixture

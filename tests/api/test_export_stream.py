@@ -15,20 +15,14 @@ from kafinea_tui.data.exporter.options import ExportOptions
 from kafinea_tui.data.exporter.run import export_csv
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.sync.api import export_answer
-from tests.api.server import API, Api
+from tests.api.server import API, Api, add_contacts
 
 CONTACTS = 20_000
 
 
 @pytest.fixture(autouse=True)
 def contacts(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    with store.transaction() as cur:
-        cur.execute(
-            "INSERT INTO contacts (id, created_at, modified_at, first_name, last_name, email)"
-            " SELECT nextval('contacts_id_seq'), TIMESTAMP '2026-01-01', TIMESTAMP '2026-01-01',"
-            " 'Zoé', 'Name ' || i, 'p' || i || '@example.test' FROM range(?) t(i)",
-            [CONTACTS],
-        )
+    add_contacts(store, CONTACTS)
     # Small pieces and a short queue: the export is still being sent when the client leaves.
     monkeypatch.setattr(run, "STREAM_CHUNK", 4096)
     monkeypatch.setattr(export_answer, "QUEUE_CHUNKS", 2)
