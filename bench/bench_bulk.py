@@ -1,51 +1,40 @@
 """Benchmark of issue 9: a mass edit of one field on every contact (a million by default) and its
 undo, each as a ratio to a bare DuckDB `UPDATE contacts SET title = ?` (with its COMMIT) on the
-same database in the same run. Goal: at most 2.0x.
+same database in the same run. Goal: at most 2.0x. Two cases: the previous title the same on
+every record (as the bare UPDATE leaves it), and four titles in turn (`id % 4`, set untimed
+before each edit). Each round runs the bare UPDATE, the edit and the undo in turn, so that both
+sides of a ratio meet the same load; medians of RUNS rounds, on a copy of the bench workspace.
 
-The mass edit pays, beyond the UPDATE (of `modified_at` too), for reading the selection, saving
-each changed record's previous values for undo and logging the change; the undo for putting
-the values back (a join on a million ids, where the bare UPDATE writes a constant) and logging
-again. Medians of RUNS runs, on a copy of the bench workspace so the cached one stays as built.
+The edit (bulk/update.py): one scan counts the changed records with their distinct previous
+values (`modified_at` and the field); these are saved in the smallest form that fits
+(bulk/saved_values.py): runs of consecutive ids beside their values, else bit planes of each
+record's number among a few combinations (bulk/saved_planes.py), else a table of ids and hashed
+codes; then one UPDATE of the field and `modified_at` (with no condition when every selected
+record changes) and one change-log set. Undo restores by the runs' ranges, by each record's
+number read from the planes (a join on the few combinations), or by a join on the saved ids.
 
-Measured on 2 cores shared with up to 8 busy engineers (load average 1-19: the ratios swing by
-a third between runs; compare figures of one run only):
+Per statement, CPU of the process in ms (load average 5-6; bare UPDATE + COMMIT 77-98):
+- the same title: edit 140-159 (distinct values 27-32, UPDATE 66-77, COMMIT 34-37, some
+  twenty small statements 15); undo 118-120 (UPDATE by the run 60-66, COMMIT 38-42).
+- four titles: edit 205-215 (distinct values 30-36, planes 43-49, UPDATE 68-74, COMMIT
+  41-46); undo 177-202 (UPDATE through the planes 113-144, COMMIT 37-47).
+Ratios, three runs each: at load average 2.8-3.2, the same title edit 1.99x / 1.78x / 1.18x,
+undo 1.67x / 1.63x / 1.33x; four titles edit 2.37x / 2.74x / 2.31x, undo 2.18x / 3.03x /
+1.66x. At load 6.1-6.9: the same title edit 1.44x / 1.20x / 1.65x, undo 1.30x / 1.24x /
+1.16x; four titles edit 3.16x / 2.70x / 2.62x, undo 2.67x / 2.34x / 2.30x.
 
-- Before: bare 196 ms; mass edit 2.15 s (11.0x), undo 2.00 s (10.2x). Per statement: the
-  change log's million nine-column rows 1.24 s (undo 0.96 s), a temporary table of the changed
-  records 0.41 s, its copy as undo's table 0.28 s, the UPDATE 0.27 s, COMMIT 0.12 s; the undo's
-  UPDATE filtered by a temporary table of every record the batch touched 0.67 s.
-- A set operation logs one change-log entry (`kf_change_sets`, ids listed only when not
-  contiguous; readers expand it in SQL): 5-10 ms instead of 1.24 s. The edit saves the changed
-  records straight into undo's table and rewrites them by the same condition (no temporary
-  table, no join); undo restores by one `UPDATE ... FROM` the saved values. Load 15, bare
-  652 ms: mass edit 4.05x, undo 4.26x.
-- Previous values saved as codes into their distinct values (`bulk/saved_values.py`): a
-  million strings cost 0.9-2.3 s to write to a persistent table under load, the ids with
-  integer codes 0.4-0.8 s. Load 19, bare 438 ms: mass edit 3.68x, undo 3.34x; load 21, bare
-  716 ms: mass edit 2.92x (2.09 s), undo 2.23x (1.60 s).
-- The same compaction in the other benchmarks, before / after in one window (load 15-21):
-  first import 1.52x / 1.55x and merge re-import 1.66x / 1.03x (bench_import, swinging by 0.5x
-  at that load); a send workflow on an import of 100,000 orders 1.81x / 1.66-1.69x
-  (bench_automation, goal 1.3x).
-
-What is left, per statement (load 17, bare 744 ms): counting the changed records with their
-distinct values 0.21 s, the codes table 0.74 s (its join on the values; hashing the values
-instead measured 28% cheaper, but equal hashes would have to be checked), the UPDATE of the
-field and `modified_at` 0.67 s, COMMIT 0.46 s; undo's UPDATE ... FROM 1.13 s. Any saving of a
-million previous values costs about what the bare UPDATE does, so the 2.0x goal is not reached
-for the edit; for the undo, restoring a million distinct values by id costs 1.5-2.5x the bare
-UPDATE of a constant on its own.
-
-Since (2 cores, load average 5.7-9, rounds in turn with the bare UPDATE):
-- The codes are the combinations' hashes, computed as the records are read (no join back to
-  the values; numbered only when two hashes collide): mass edit 2.29-3.49x against 3.61-4.02x
-  for the join in the same window, undo 2.14-2.77x against 3.06-3.52x.
-- A combination whose records are a run of consecutive ids is saved as the run (ids low and
-  high beside the values), without a row per record, and undo restores it by the range, with
-  no join on a million ids. The bare UPDATE leaves one title on every record, so the first
-  rounds meet that form (mass edit 1.5-2.2x, undo 1.6-2.2x); the second rounds, four titles
-  in turn (no run), meet the hashed codes (3.3x / 2.65x in the same run). What is left there
-  is the table of a million ids and codes (2 columns written, 0.085 s of CPU) and undo's join.
+What is left for four titles: the edit writes two columns where the bare UPDATE writes one
+(its UPDATE alone costs 0.8-0.9x the bare UPDATE and COMMIT) and reads the previous values
+twice (their distinct values, then each record's number: 75-85 ms of CPU together); undo's
+UPDATE reads two bits a record and joins the combinations, 2x the bare UPDATE of a constant.
+Measured and left: a bitstring per combination, one UPDATE each (1.7x the planes' UPDATE); a
+list of codes indexed by id (2.5x); each combination's ids listed by the first scan and the
+planes built from the lists (78 against 66 ms of CPU); the planes passed as parameters (-5%);
+the values as lists beside the planes instead of the join (-15% for the UPDATE, but a second
+decoding when some ids of the range are not saved). Before: a change-log row per record
+(1.24 s), a table of the changed records, numbered codes joined back to their values (0.74 s),
+a table of a million (id, hash) rows (60-220 ms, and undo's hash join on a million ids 2x the
+planes' UPDATE).
 """
 
 from __future__ import annotations

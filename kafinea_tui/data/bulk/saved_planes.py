@@ -75,6 +75,9 @@ def save_planes(
     # The hashes are numbers this code computed, written as literals: a CASE of constants
     # costs less per record than looking the hash up in a list.
     number = " ".join(f"WHEN {c}::UBIGINT THEN {i + base}" for i, c in enumerate(codes))
+    # A record whose combination is not among them cannot be: fail rather than save it as
+    # another combination.
+    number += " ELSE error('a record left its combination of previous values')"
     bounds = f"{low}::BIGINT, {high}::BIGINT"
     # coalesce: a plane no record's number sets (none here: number 2^j is a combination's)
     # would be NULL rather than zeros.
