@@ -10,8 +10,9 @@ User-supplied text (picklist values, date formats, defaults) only ever travels a
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import duckdb
@@ -92,15 +93,66 @@ _EMAIL = re.compile(f"[^@{_RE2_SPACE}]+@[^@{_RE2_SPACE}]+\\.[^@{_RE2_SPACE}.]+")
 EMAIL_REASON = "not an email address: "
 
 
-def python_reader(field_: Field, options: ValueOptions) -> Callable[[str | None], Read] | None:
+# A cell `python_reader` leaves to SQL: the row path then reads the field's cells there.
+IN_SQL = None
+Reader = Callable[[str | None], Read | None]
+
+
+def python_reader(field_: Field, options: ValueOptions) -> Reader | None:
     """A cell read in Python exactly as `parse_sql` reads it in SQL, (value, reason), for the
-    fields where that is a text check (plain text, email): the row path then spends no
-    statement on a record of such fields. None for the others."""
+    cells where that is a plain check: any text (plain text, a reference's key), an email, a
+    number written plainly (`12`, `-3.5`), a picklist value in ASCII. It returns `IN_SQL` for
+    the others (`1 234,50`, `(1.62)`, accents), so a record of such cells (an order posted by a
+    web shop) costs the row path no statement. None for a field read in SQL always."""
     if is_plain(field_, options):
         return _plain
     if field_.type is FieldType.EMAIL:
         return _email
+    if field_.type is FieldType.DECIMAL:
+        return _number(_PLAIN_DECIMAL[options.decimal], lambda t: Decimal(t).quantize(_CENT))
+    if field_.type is FieldType.INTEGER:
+        return _number(_PLAIN_INTEGER, int)
+    if field_.type is FieldType.PICKLIST and field_.values:
+        return _picklist(field_.values)
     return None
+
+
+# Numbers Python reads as DuckDB's casts do (DECIMAL(18,2): 16 digits, at most 2 decimals, so
+# nothing is rounded; BIGINT through DECIMAL(38,6): 18 digits); ASCII digits only. In comma
+# mode `1.234` is a thousand: only whole numbers are plain there.
+_PLAIN_DECIMAL = {
+    "point": re.compile(r"[+-]?[0-9]{1,16}(\.[0-9]{1,2})?"),
+    "comma": re.compile(r"[+-]?[0-9]{1,16}"),
+}
+_PLAIN_INTEGER = re.compile(r"[+-]?[0-9]{1,18}")
+_CENT = Decimal("0.01")
+
+
+def _number(plain: re.Pattern[str], value: Callable[[str], Any]) -> Reader:
+    def read(text: str | None) -> Read | None:
+        cleaned = clean_text(text)
+        if cleaned is None:
+            return None, None
+        return (value(cleaned), None) if plain.fullmatch(cleaned) else IN_SQL
+
+    return read
+
+
+def _picklist(values: Sequence[str]) -> Reader:
+    """A listed value in any case gives the list's spelling, another text itself (SQL's
+    `list_position` over the lowered values); a text that is not ASCII goes to SQL, whose
+    `lower` is not Python's beyond ASCII."""
+    known = {v.lower(): v for v in reversed(values)}  # the first of equal spellings wins
+
+    def read(text: str | None) -> Read | None:
+        cleaned = clean_text(text)
+        if cleaned is None:
+            return None, None
+        if not cleaned.isascii():
+            return IN_SQL
+        return known.get(cleaned.lower(), cleaned), None
+
+    return read
 
 
 def _plain(text: str | None) -> Read:

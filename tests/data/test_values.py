@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from kafinea_tui.data.errors import UsageError
 from kafinea_tui.data.schema import Field, FieldType
 from kafinea_tui.data.values import (
+    IN_SQL,
     Params,
     ValueOptions,
     check_value,
@@ -246,7 +247,7 @@ def test_python_reads_emails_as_the_sql_does(cells: list[str]) -> None:
     assert [reader(cell) for cell in every] == parse(FieldType.EMAIL, every)
 
 
-def test_fields_read_in_python_are_text_and_emails_only() -> None:
+def test_fields_read_in_python() -> None:
     options = ValueOptions()
     kinds = [t for t in FieldType if t is not FieldType.LINE_ITEMS]
     read = {t for t in kinds if python_reader(Field("f", "F", t), options) is not None}
@@ -257,6 +258,56 @@ def test_fields_read_in_python_are_text_and_emails_only() -> None:
         FieldType.PICKLIST,  # one with no values: any text
         FieldType.TEXTAREA,
         FieldType.REFERENCE,  # its key
+        FieldType.DECIMAL,  # written plainly; the others in SQL
+        FieldType.INTEGER,
     }
     listed = Field("f", "F", FieldType.PICKLIST, values=("Web Site",))
-    assert python_reader(listed, options) is None  # its values are matched in SQL
+    assert python_reader(listed, options) is not None  # ASCII texts; the others in SQL
+
+
+NUMBER_CELLS: list[str | None] = [
+    "12", "-3", "+7", "007", " 2.5 ", "2.55", "-0.01", "0", "-0", "1234567890123456",
+    "12345678901234567", "2.555", "1,234.50", "1.234", "1 234,5", "(1.62)", "1.62-", "١٢",
+    "9223372036854775807", "999999999999999999", "", None, "abc", ".5", "5.",
+]  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    st.lists(st.text(alphabet=st.sampled_from("0123456789+-.,( )\u00a0'e"), max_size=12)),
+    st.sampled_from([FieldType.DECIMAL, FieldType.INTEGER]),
+    st.sampled_from(["point", "comma"]),
+)
+def test_python_reads_plain_numbers_as_the_sql_does(
+    cells: list[str], kind: FieldType, decimal: str
+) -> None:
+    """The row path reads a number written plainly in Python: the value and reason SQL gives
+    it, and every other number is left to SQL (`IN_SQL`)."""
+    reader = python_reader(Field("f", "F", kind), ValueOptions(decimal=decimal))
+    assert reader is not None
+    every: list[str | None] = [*NUMBER_CELLS, *cells]
+    by_sql = parse(kind, every, decimal=decimal)
+    by_python = [reader(cell) for cell in every]
+    for cell, mine, theirs in zip(every, by_python, by_sql, strict=True):
+        if mine is not IN_SQL:
+            assert mine == theirs, cell
+            assert type(mine[0]) is type(theirs[0]), cell
+    assert sum(read is not IN_SQL for read in by_python) >= 8  # "12", "-3", ..., "", None
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(st.text(alphabet=st.sampled_from("wWebSsitP partnerİKKé\u00a0"), max_size=10)))
+def test_python_reads_picklist_values_as_the_sql_does(cells: list[str]) -> None:
+    """A listed picklist's cell in ASCII: the list's spelling in any case, another text as
+    it is, as SQL reads it; a cell beyond ASCII is left to SQL."""
+    field = Field("f", "F", FieldType.PICKLIST, values=("Web Site", "Partner"))
+    reader = python_reader(field, ValueOptions())
+    assert reader is not None
+    every: list[str | None] = ["web site", " PARTNER ", "Web  Site", "Café", "", None, *cells]
+    by_sql = parse(FieldType.PICKLIST, every)
+    for cell, theirs in zip(every, by_sql, strict=True):
+        mine = reader(cell)
+        if mine is not IN_SQL:
+            assert mine == theirs, cell
+    assert reader("web site") == ("Web Site", None)
+    assert reader("Café") is IN_SQL

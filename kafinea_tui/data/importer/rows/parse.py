@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import duckdb
 
@@ -24,7 +24,9 @@ from kafinea_tui.data.importer.sql import key_sql
 from kafinea_tui.data.numbers import signed_sql
 from kafinea_tui.data.schema import FieldType, Module
 from kafinea_tui.data.values import (
+    IN_SQL,
     Params,
+    Read,
     ValueOptions,
     clean_sql,
     parse_sql,
@@ -177,30 +179,55 @@ def _typed(
     lines: list[list[str | None]],
     options: ValueOptions,
 ) -> list[tuple[Any, ...]]:
-    """Per line: (value, reason) per target, then the match key. Cells that Python reads as
-    `parse_sql` does (`values.python_reader`: plain text, emails) are read in Python; the
-    others, and the match key, by one statement of `parse_sql` over a VALUES list of the
-    lines, when there are any: an order of text fields costs no statement."""
-    readers = {t.name: python_reader(t.field, options) for t in targets}
-    plain = {name for name, reader in readers.items() if reader is not None}
-    keyed = [name for name in match if name in {t.name for t in targets}]
+    """Per line: (value, reason) per target, then the match key. A target whose every cell
+    Python reads as `parse_sql` does (`values.python_reader`: text, emails, plain numbers,
+    picklist values) is read in Python; the others, and the match key, by one statement of
+    `parse_sql` over a VALUES list of the lines, when there are any: an order posted by a web
+    shop costs no statement."""
+    in_python: dict[str, list[Read]] = {}
+    for target in targets:
+        reader = python_reader(target.field, options)
+        if reader is None:
+            continue
+        reads = [reader(line[(target.index or 1) - 1]) for line in lines]
+        if all(read is not IN_SQL for read in reads):
+            in_python[target.name] = cast(list[Read], reads)
+    keys = _keys_in_python(match, in_python, len(lines))
     sql_rows: list[tuple[Any, ...]] = [()] * len(lines)
-    if len(plain) < len(targets) or keyed:
-        sql, params = _statement(targets, match, lines, options, plain)
+    if len(in_python) < len(targets) or keys is None:
+        sql, params = _statement(targets, match, lines, options, set(in_python))
         sql_rows = cur.execute(sql, params.values).fetchall()
     result: list[tuple[Any, ...]] = []
-    for line, row in zip(lines, sql_rows, strict=True):
+    for number, row in enumerate(sql_rows):
         cells: list[Any] = []
         found = iter(row)
         for target in targets:
-            reader = readers[target.name]
-            if reader is not None:
-                cells.extend(reader(line[(target.index or 1) - 1]))
+            if target.name in in_python:
+                cells.extend(in_python[target.name][number])
             else:
                 cells.extend([next(found), next(found)])
-        cells.append(row[-1] if row else None)
+        cells.append(keys[number] if keys is not None else row[-1])
         result.append(tuple(cells))
     return result
+
+
+def _keys_in_python(
+    match: list[str], in_python: dict[str, list[Read]], count: int
+) -> list[str | None] | None:
+    """Each line's match key as `sql.key_sql` makes it, when every match field was read in
+    Python to ASCII text (or nothing): lower-cased (the values are trimmed already), joined by
+    a unit separator, None when a part is missing. None when SQL must make them."""
+    if not match:
+        return [None] * count
+    if any(name not in in_python for name in match):
+        return None
+    parts = [[value for value, _ in in_python[name]] for name in match]
+    if not all(v is None or (isinstance(v, str) and v.isascii()) for p in parts for v in p):
+        return None
+    return [
+        None if any(v is None for v in line) else chr(31).join(v.lower() for v in line)
+        for line in zip(*parts, strict=True)
+    ]
 
 
 def _statement(
@@ -230,6 +257,8 @@ def _statement(
         column = target.index or 1
         text = f"k{column}"
         sign = f"s{column}" if column in numeric else None
+        if target.name in plain and target.name not in match:
+            continue  # read in Python, and no key: its SQL (and parameters) would go unused
         parsed = parse_sql(target.field, text, options, params, sign)
         values[target.name] = parsed.value
         if target.name not in plain:
