@@ -11,18 +11,19 @@
 Each import runs in a fresh workspace; bare and fired imports are timed in turn, one of each per
 round, and the figure is the median of BENCH_AUTOMATION_RUNS (3) rounds.
 
-What the workflow adds, per statement (2 shared cores, load average 3.5-6): selecting the fired
-records (kf_fired: the import's change set expanded, grouped by record, joined to the orders
-and filtered by `when`) 0.045-0.055 s; queuing them as references (ids, record, change cursor)
-0.01 s; the commit hook's other statements 0.01 s; 0.06-0.07 s in all, and a few ms more to
-write the file. Building the payloads inside the import (each order's lines aggregated,
-`to_json`, the strings compressed at checkpoint) took 0.21-0.30 s of that transaction and
-0.05 s of its close: that is why deliveries are queued as references and rendered before the
-next write (kafinea_tui/data/store/outbox_render.py), in one UPDATE per firing, 0.15 s of CPU
-for these 100,000 (the first write after the import, or the outbox's first round, pays it),
-the same bytes as before. Measured: 1.22x, 1.96x, 1.21x wall (CPU time 1.15x, 1.05x, 1.16x;
-one round of the second run at 2.16x under load) against 1.32x-2.33x (CPU 1.30x-1.45x) for the
-payloads built in the import; the bare import took 0.77-0.94 s.
+What the workflow adds, per statement (2 shared cores, load average 3-7): selecting the fired
+records (kf_fired: the import's change set expanded, joined to the orders and filtered by
+`when`; not grouped by record when the module has one log entry past the cursor, as after an
+import) 0.03-0.06 s; queuing them as references (ids, record, change cursor) 0.01-0.02 s; the
+commit hook's other statements 0.01 s; and a few ms more to write the file. Building the
+payloads inside the import (each order's lines aggregated, `to_json`, the strings compressed
+at checkpoint) took 0.21-0.30 s of that transaction and 0.05 s of its close: that is why
+deliveries are queued as references and rendered before the next write
+(kafinea_tui/data/store/outbox_render.py), one UPDATE per firing, the same bytes as before; the
+first write after the import (or the outbox's first round) pays it, 0.15 s of CPU for these
+100,000 (0.27-0.39 s wall under load, printed below). Measured three runs: 1.10x, 1.05x, 1.11x
+wall (CPU time 1.14x, 1.15x, 1.10x; load average 2.9-4.8), against 1.32x-2.33x (CPU
+1.30x-1.45x) with the payloads built in the import; the bare import took 1.1-2.0 s.
 """
 
 from __future__ import annotations

@@ -158,3 +158,32 @@ def test_a_merge_import_that_leaves_the_status_alone_fires_nothing(tmp_path: Pat
     )
     run_import(store, plan("salesorders", third, duplicates="merge", match=["order_number"]))
     assert [row[3] for row in outbox(store)] == [1, 2]
+
+
+def test_records_changed_several_times_in_one_transaction_fire_once_at_their_last_change(
+    tmp_path: Path,
+) -> None:
+    """Several log entries for the same records (an import's set, then single saves) in one
+    commit: each record fires once, with the cursor of its last change of a watched field."""
+    _, store = open_workspace(tmp_path, factory_config())
+    contact = seed(store)
+    header = "Order Number,Subject,Status,Product,Quantity,List Price"
+    lines = [f"SO-{n},s,Approved,P-100,1,5" for n in range(1, 4)]
+    path = write(tmp_path / "so.csv", "\n".join([header, *lines]) + "\n")
+    with store.transaction():
+        run_import(store, plan("salesorders", path))
+        store.update("salesorders", 1, {"status": "Created"})
+        store.update("salesorders", 1, {"status": "Approved"})
+        new = order(store, contact, "SO-9", status="Approved")
+        store.update("salesorders", new, {"subject": "not the status"})
+    last = rows(
+        store,
+        "SELECT record_id, max(cursor) FROM kf_changes WHERE module = 'salesorders'"
+        " AND (fields IS NULL OR list_contains(fields, 'status'))"
+        " GROUP BY record_id ORDER BY record_id",
+    )
+    fired = rows(store, "SELECT record_id, change_cursor FROM kf_outbox ORDER BY record_id")
+    assert fired == last and len(fired) == 4
+    assert rows(
+        store, "SELECT count(*) FROM kf_changes WHERE module = 'salesorders' AND record_id = 1"
+    ) == [(3,)]

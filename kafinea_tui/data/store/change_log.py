@@ -73,6 +73,17 @@ def modules_changed_after(cur: duckdb.DuckDBPyConnection, since: int) -> set[str
     return {str(row[0]) for row in rows}
 
 
+def entries_after(cur: duckdb.DuckDBPyConnection, module: str, since: int) -> int:
+    """How many log entries (single rows, and sets counted once) a module has past a cursor.
+    One entry names each of its records once, so its changes need no grouping by record."""
+    row = cur.execute(
+        "SELECT (SELECT count(*) FROM kf_change_rows WHERE cursor > $s AND module = $m)"
+        " + (SELECT count(*) FROM kf_change_sets WHERE last_cursor > $s AND module = $m)",
+        {"s": since, "m": module},
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
 def set_actor(cur: duckdb.DuckDBPyConnection, batch_id: int, actor: str) -> None:
     """Name who made a batch's changes (the API token of an import posted through the API)."""
     for table in ("kf_change_rows", "kf_change_sets"):
