@@ -13,7 +13,6 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
-import duckdb
 import httpx
 
 from kafinea_tui.data.automation import outbox as table
@@ -68,11 +67,11 @@ class Outbox:
                 except Exception as error:  # a bug must not lose the delivery: retry it
                     outcome = Outcome.retry(f"unexpected error: {type(error).__name__}: {error}")
                 outcomes.append((futures[future], outcome))
-            # One transaction settles the round: a commit per delivery would cost more than
-            # the HTTP request itself.
+            # One statement in one transaction settles the round: a commit, or an UPDATE, per
+            # delivery would cost more than the HTTP request itself.
+            settled = [settled_as(d, outcome, config) for d, outcome in outcomes]
             with self.store.transaction() as cur:
-                for delivery, outcome in outcomes:
-                    self.settle(cur, delivery, outcome, config)
+                table.settle_all(cur, settled)
             return len(due)
 
     def attempt(self, delivery: Delivery, config: AutomationConfig) -> Outcome:
@@ -83,26 +82,21 @@ class Outbox:
             return Outcome.fail(f"unknown endpoint {delivery.target!r}: it is not in config.toml")
         return post(self.client, endpoint, delivery.webhook_id, delivery.payload)
 
-    def settle(
-        self,
-        cur: duckdb.DuckDBPyConnection,
-        delivery: Delivery,
-        outcome: Outcome,
-        config: AutomationConfig,
-    ) -> None:
-        retries, base = _policy(delivery, config)
-        if outcome.delivered:
-            table.settle(cur, delivery.id, "delivered", None, outcome.answer)
-        elif outcome.retryable and delivery.attempts <= retries:
-            delay = backoff(delivery.attempts, base, outcome.retry_after)
-            table.settle(
-                cur, delivery.id, "pending", outcome.error, outcome.answer, table.later(delay)
-            )
-        else:
-            error = outcome.error or "failed"
-            if outcome.retryable:
-                error += f"; gave up after {delivery.attempts} attempt(s)"
-            table.settle(cur, delivery.id, "failed", error, outcome.answer)
+
+def settled_as(delivery: Delivery, outcome: Outcome, config: AutomationConfig) -> table.Settled:
+    """What an attempt's outcome makes of the delivery: delivered, pending again after its
+    backoff while the endpoint's retries last, or failed for good."""
+    retries, base = _policy(delivery, config)
+    if outcome.delivered:
+        return table.Settled(delivery.id, "delivered", None, outcome.answer)
+    if outcome.retryable and delivery.attempts <= retries:
+        delay = backoff(delivery.attempts, base, outcome.retry_after)
+        later = table.later(delay)
+        return table.Settled(delivery.id, "pending", outcome.error, outcome.answer, later)
+    error = outcome.error or "failed"
+    if outcome.retryable:
+        error += f"; gave up after {delivery.attempts} attempt(s)"
+    return table.Settled(delivery.id, "failed", error, outcome.answer)
 
 
 def _policy(delivery: Delivery, config: AutomationConfig) -> tuple[int, float]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -173,6 +174,17 @@ def claim_due(
     return _read(cur, ids)
 
 
+@dataclass(frozen=True)
+class Settled:
+    """The outcome of one attempt: delivered, failed for good, or pending again at `retry_at`."""
+
+    id: int
+    status: str
+    error: str | None = None
+    answer: str | None = None
+    retry_at: datetime | None = None
+
+
 def settle(
     cur: duckdb.DuckDBPyConnection,
     delivery_id: int,
@@ -181,19 +193,42 @@ def settle(
     answer: str | None = None,
     retry_at: datetime | None = None,
 ) -> None:
-    """The outcome of one attempt: delivered, failed for good, or pending again at `retry_at`.
-    A claimed delivery has its state row; one settled without a claim is given it first."""
+    """One delivery's outcome (`settle_all` of one)."""
+    settle_all(cur, [Settled(delivery_id, status, error, answer, retry_at)])
+
+
+def settle_all(cur: duckdb.DuckDBPyConnection, outcomes: Sequence[Settled]) -> None:
+    """A round's outcomes in one statement (an UPDATE a delivery cost ~2 ms, more than its
+    HTTP request). A claimed delivery has its state row; one settled without a claim is
+    given it first."""
+    if not outcomes:
+        return
     now = utc_now()
-    for attempt in range(2):
-        done = cur.execute(
-            "UPDATE kf_outbox_state SET status = ?, last_error = ?, answer = ?,"
-            " next_attempt_at = ?, delivered_at = CASE WHEN ? = 'delivered' THEN ?"
-            " ELSE delivered_at END WHERE id = ? RETURNING id",
-            [status, error, answer, retry_at, status, now, delivery_id],
-        ).fetchall()
-        if done or attempt:
-            return
-        _touch(cur, [delivery_id])
+    done = {int(row[0]) for row in cur.execute(_SETTLE, [now, *_columns(outcomes)]).fetchall()}
+    missing = [o for o in outcomes if o.id not in done]
+    if missing:
+        _touch(cur, [o.id for o in missing])
+        cur.execute(_SETTLE, [now, *_columns(missing)])
+
+
+_SETTLE = (
+    "UPDATE kf_outbox_state s SET status = v.status, last_error = v.error, answer = v.answer,"
+    " next_attempt_at = v.retry_at,"
+    " delivered_at = CASE WHEN v.status = 'delivered' THEN ? ELSE s.delivered_at END"
+    " FROM (SELECT unnest(?::BIGINT[]) AS id, unnest(?::VARCHAR[]) AS status,"
+    " unnest(?::VARCHAR[]) AS error, unnest(?::VARCHAR[]) AS answer,"
+    " unnest(?::TIMESTAMP[]) AS retry_at) v WHERE s.id = v.id RETURNING s.id"
+)
+
+
+def _columns(outcomes: Sequence[Settled]) -> list[list[Any]]:
+    return [
+        [o.id for o in outcomes],
+        [o.status for o in outcomes],
+        [o.error for o in outcomes],
+        [o.answer for o in outcomes],
+        [o.retry_at for o in outcomes],
+    ]
 
 
 def release_claimed(cur: duckdb.DuckDBPyConnection, attempt_lost: bool = True) -> int:
