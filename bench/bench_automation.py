@@ -43,7 +43,7 @@ import httpx
 
 from kafinea_tui.data.importer.plan import CsvOptions, ImportPlan
 from kafinea_tui.data.importer.run import run_import
-from kafinea_tui.sync.config import read_config
+from kafinea_tui.sync.config.load import read_config
 from kafinea_tui.workspace import Workspace
 
 GOAL = 1.3

@@ -113,7 +113,7 @@ class Workspace:
         if not self.config_path.is_file():
             store.set_commit_hook(None)
             return []
-        from kafinea_tui.sync.config import read_config
+        from kafinea_tui.sync.config.load import read_config
         from kafinea_tui.sync.workflows import install
 
         config = read_config(self.config_path, store.schema)

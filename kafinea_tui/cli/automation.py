@@ -47,7 +47,7 @@ def register(subparsers: Any) -> None:
 
 
 def run_check(args: argparse.Namespace, workspace: Workspace) -> int:
-    from kafinea_tui.sync.config_check import check_summary
+    from kafinea_tui.sync.config.check import check_summary
 
     with workspace.opened_store() as store:
         summary = check_summary(workspace, store)
@@ -146,7 +146,7 @@ def _retried(args: argparse.Namespace) -> int:
 
 
 def run_schedule(args: argparse.Namespace, workspace: Workspace) -> int:
-    from kafinea_tui.sync.config import read_config
+    from kafinea_tui.sync.config.load import read_config
     from kafinea_tui.sync.scheduler import Scheduler
 
     with workspace.opened_store() as store:

@@ -1,7 +1,7 @@
 """The endpoint form of the sync panel: add an endpoint, or edit the one under the cursor.
 
 Name, URL, signing secret (or a new one), format, retries, timeout and headers. Saving checks
-the whole config.toml as `kafinea-tui automation check` does (sync/endpoint_edit.py) in a
+the whole config.toml as `kafinea-tui automation check` does (sync/config/endpoint_edit.py) in a
 worker: a refused value shows the check's sentence and the form stays open to correct it.
 It dismisses with the saved sentence, or None when cancelled; the panel then reloads the
 engine. config.toml is rewritten from its data, so its comments are not kept (the note says so).
@@ -16,13 +16,13 @@ from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from kafinea_tui.backend.automation import Automation
 from kafinea_tui.screens.config_form import ConfigFormScreen
-from kafinea_tui.sync.config_model import Endpoint
-from kafinea_tui.sync.endpoint_edit import (
+from kafinea_tui.sync.config.endpoint_edit import (
     FORMATS,
     EndpointForm,
     entry_of,
     new_secret,
 )
+from kafinea_tui.sync.config.model import Endpoint
 from kafinea_tui.work import reports
 
 NOTE = (

@@ -1,7 +1,7 @@
 """Add a workflow or a schedule from the sync panel: its TOML keys, from an example.
 
 The text area starts with an example of the kind chosen; saving checks the whole config.toml
-as `kafinea-tui automation check` does (sync/entry_edit.py, through the panel's `Automation`)
+as `kafinea-tui automation check` does (sync/config/entry_edit.py, through the panel's `Automation`)
 in a worker: a refused entry shows
 the check's sentences and the form stays open. It dismisses with the saved sentence, or None;
 the panel then reloads the engine. Comments in config.toml are not kept (the note says so).
@@ -16,7 +16,7 @@ from textual.widgets import Button, Select, TextArea
 
 from kafinea_tui.backend.automation import Automation
 from kafinea_tui.screens.config_form import ConfigFormScreen
-from kafinea_tui.sync.entry_edit import EXAMPLES, Kind
+from kafinea_tui.sync.config.entry_edit import EXAMPLES, Kind
 from kafinea_tui.work import reports
 
 NOTE = (

@@ -31,8 +31,8 @@ from kafinea_tui.sync.panel import FILTERS, EndpointRow, PanelView
 from kafinea_tui.widgets.api_server import ApiServerLine
 
 if TYPE_CHECKING:
-    from kafinea_tui.sync.config_model import Endpoint
-    from kafinea_tui.sync.entry_edit import Kind as EntryKind
+    from kafinea_tui.sync.config.entry_edit import Kind as EntryKind
+    from kafinea_tui.sync.config.model import Endpoint
 
 REFRESH = 2.0
 TABLES = {

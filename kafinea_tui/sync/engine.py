@@ -22,8 +22,8 @@ from kafinea_tui.data.automation import outbox as table
 from kafinea_tui.data.automation import runs
 from kafinea_tui.data.store.change_log import utc_now
 from kafinea_tui.data.store.database import Store
-from kafinea_tui.sync.config import read_config
-from kafinea_tui.sync.config_model import AutomationConfig, Schedule
+from kafinea_tui.sync.config.load import read_config
+from kafinea_tui.sync.config.model import AutomationConfig, Schedule
 from kafinea_tui.sync.outbox import Outbox
 from kafinea_tui.sync.scheduler import Scheduler, ScheduleState
 from kafinea_tui.sync.workflows import install

@@ -13,7 +13,7 @@ import threading
 
 from kafinea_tui.data.errors import KafineaError
 from kafinea_tui.data.store.database import Store
-from kafinea_tui.sync.config_write import load
+from kafinea_tui.sync.config.write import load
 from kafinea_tui.sync.engine import Engine
 from kafinea_tui.workspace import Workspace
 

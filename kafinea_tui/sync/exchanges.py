@@ -27,7 +27,7 @@ from kafinea_tui.data.importer.saved_mappings import apply_mapping, load_mapping
 from kafinea_tui.data.query import compile_filter
 from kafinea_tui.data.store.change_log import top_cursor
 from kafinea_tui.data.store.database import Store
-from kafinea_tui.sync.config_model import PullSchedule, Schedule, SendSchedule
+from kafinea_tui.sync.config.model import PullSchedule, Schedule, SendSchedule
 from kafinea_tui.sync.delivery.http import new_client
 from kafinea_tui.sync.delivery.outcome import excerpt
 

@@ -18,7 +18,7 @@ import httpx
 from kafinea_tui.data.automation import outbox as table
 from kafinea_tui.data.automation.outbox import Delivery
 from kafinea_tui.data.store.database import Store
-from kafinea_tui.sync.config_model import AutomationConfig
+from kafinea_tui.sync.config.model import AutomationConfig
 from kafinea_tui.sync.delivery.email import send_mail
 from kafinea_tui.sync.delivery.http import new_client, post
 from kafinea_tui.sync.delivery.outcome import Outcome, backoff

@@ -18,9 +18,9 @@ from kafinea_tui.data.automation.outbox import Delivery
 from kafinea_tui.data.errors import KafineaError
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.data.store.tokens import TokenInfo, list_tokens
-from kafinea_tui.sync import config_write
-from kafinea_tui.sync.config import read_config
-from kafinea_tui.sync.config_model import AutomationConfig, Endpoint
+from kafinea_tui.sync.config import write as config_write
+from kafinea_tui.sync.config.load import read_config
+from kafinea_tui.sync.config.model import AutomationConfig, Endpoint
 from kafinea_tui.sync.engine import Engine
 from kafinea_tui.sync.engine_host import EngineHost
 from kafinea_tui.sync.scheduler import Scheduler, ScheduleState

@@ -21,7 +21,7 @@ from kafinea_tui.data.automation import runs
 from kafinea_tui.data.errors import KafineaError
 from kafinea_tui.data.store.change_log import utc_now
 from kafinea_tui.data.store.database import Store
-from kafinea_tui.sync.config_model import AutomationConfig, PullSchedule, Schedule
+from kafinea_tui.sync.config.model import AutomationConfig, PullSchedule, Schedule
 from kafinea_tui.sync.exchanges import RunFailed, pull, send
 
 

@@ -20,7 +20,7 @@ from kafinea_tui.data.query import compile_filter
 from kafinea_tui.data.schema import FieldType, Module, Schema
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.data.values import ValueOptions, check_value
-from kafinea_tui.sync.config_model import (
+from kafinea_tui.sync.config.model import (
     AutomationConfig,
     EmailAction,
     SendAction,

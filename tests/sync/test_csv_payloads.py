@@ -11,7 +11,7 @@ from kafinea_tui.data.automation import outbox as table
 from kafinea_tui.data.importer.plan import CsvOptions, ImportPlan
 from kafinea_tui.data.importer.run import run_import
 from kafinea_tui.data.store.database import Store
-from kafinea_tui.sync.config import read_config
+from kafinea_tui.sync.config.load import read_config
 from kafinea_tui.sync.outbox import Outbox
 from kafinea_tui.sync.scheduler import Scheduler
 from kafinea_tui.workspace import Workspace

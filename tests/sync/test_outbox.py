@@ -17,8 +17,8 @@ from starlette.routing import Route
 
 from kafinea_tui.data.automation import outbox as table
 from kafinea_tui.data.store.database import Store
-from kafinea_tui.sync.config import read_config
-from kafinea_tui.sync.config_model import AutomationConfig
+from kafinea_tui.sync.config.load import read_config
+from kafinea_tui.sync.config.model import AutomationConfig
 from kafinea_tui.sync.outbox import Outbox
 from kafinea_tui.sync.signing import verify
 from tests.sync.conftest import SECRET, factory_config, open_workspace, seed

@@ -17,8 +17,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from kafinea_tui.data.automation import outbox as table
-from kafinea_tui.sync.config import read_config
-from kafinea_tui.sync.config_model import PullSchedule, Schedule
+from kafinea_tui.sync.config.load import read_config
+from kafinea_tui.sync.config.model import PullSchedule, Schedule
 from kafinea_tui.sync.scheduler import Scheduler, next_run
 from tests.cli.run_cli import cli
 from tests.import_helpers import rows

@@ -12,8 +12,8 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from kafinea_tui.data.schema import Schema
-from kafinea_tui.sync.config_model import Endpoint
-from kafinea_tui.sync.entry_edit import Kind as EntryKind
+from kafinea_tui.sync.config.entry_edit import Kind as EntryKind
+from kafinea_tui.sync.config.model import Endpoint
 from kafinea_tui.sync.panel import Kind, PanelView
 
 

@@ -14,13 +14,13 @@ from kafinea_tui.data.schema import Schema
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.data.store.tokens import create_token, revoke_token
 from kafinea_tui.sync import panel
-from kafinea_tui.sync.config import read_config
-from kafinea_tui.sync.config_model import Endpoint
-from kafinea_tui.sync.endpoint_edit import save_endpoint
+from kafinea_tui.sync.config.endpoint_edit import save_endpoint
+from kafinea_tui.sync.config.entry_edit import Kind as EntryKind
+from kafinea_tui.sync.config.entry_edit import add_entry
+from kafinea_tui.sync.config.load import read_config
+from kafinea_tui.sync.config.model import Endpoint
 from kafinea_tui.sync.engine import Engine
 from kafinea_tui.sync.engine_host import EngineHost
-from kafinea_tui.sync.entry_edit import Kind as EntryKind
-from kafinea_tui.sync.entry_edit import add_entry
 from kafinea_tui.sync.panel import Kind, PanelView
 from kafinea_tui.workspace import Workspace
 

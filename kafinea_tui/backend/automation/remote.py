@@ -25,8 +25,8 @@ from kafinea_tui.data.errors import KafineaError
 from kafinea_tui.data.schema import Schema
 from kafinea_tui.data.store.tokens import TokenInfo
 from kafinea_tui.sync.client import Client
-from kafinea_tui.sync.config_model import Endpoint
-from kafinea_tui.sync.entry_edit import Kind as EntryKind
+from kafinea_tui.sync.config.entry_edit import Kind as EntryKind
+from kafinea_tui.sync.config.model import Endpoint
 from kafinea_tui.sync.panel import (
     SHOWN,
     EndpointRow,

@@ -135,7 +135,7 @@ class AdminRoutes:
         return JSONResponse({"name": name, "revoked": True})
 
     async def check(self, request: Request) -> Response:
-        from kafinea_tui.sync.config_check import check_summary
+        from kafinea_tui.sync.config.check import check_summary
 
         qp.Params(request.query_params, ())
         if self.workspace is None:

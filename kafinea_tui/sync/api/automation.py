@@ -29,8 +29,8 @@ from kafinea_tui.data.store.database import Store
 from kafinea_tui.sync.api import params as qp
 from kafinea_tui.sync.api.errors import ApiError
 from kafinea_tui.sync.api.openapi_schemas import error_answers
-from kafinea_tui.sync.config import read_config
-from kafinea_tui.sync.config_model import AutomationConfig
+from kafinea_tui.sync.config.load import read_config
+from kafinea_tui.sync.config.model import AutomationConfig
 from kafinea_tui.sync.engine import Engine, EngineSource, current
 from kafinea_tui.sync.scheduler import Scheduler
 from kafinea_tui.workspace import Workspace

@@ -9,7 +9,7 @@
     POST /api/v1/automation/schedules           add a schedule: the same
 
 A client's sync panel saves its forms here, on the socket or on a server elsewhere alike: the
-edit is the one the owner's own panel makes (sync/endpoint_edit.py, sync/entry_edit.py, one
+edit is the one the owner's own panel makes (sync/config/endpoint_edit.py, sync/config/entry_edit.py, one
 checker), a refused one is a 400 with the check's sentence and leaves the file as it was, and
 after a save the owner reads config.toml again (its engine reloads). The API never sends a
 secret or a header's value, so an endpoint key left out of the body keeps the server's value;
@@ -32,8 +32,8 @@ from kafinea_tui.sync.api.admin import json_object
 from kafinea_tui.sync.api.automation_control import AT, AutomationControl, Wrap
 from kafinea_tui.sync.api.errors import ApiError
 from kafinea_tui.sync.api.openapi_schemas import error_answers
-from kafinea_tui.sync.endpoint_edit import save_endpoint
-from kafinea_tui.sync.entry_edit import Kind, add_entry
+from kafinea_tui.sync.config.endpoint_edit import save_endpoint
+from kafinea_tui.sync.config.entry_edit import Kind, add_entry
 
 FIELDS = ("name", "url", "secret", "format", "retries", "timeout", "headers")
 KINDS: tuple[str, ...] = get_args(Kind)

@@ -11,7 +11,7 @@
 
 The engine runs in the workspace's owner; these routes let a client see it and steer it
 without a second engine. Turning an entry on or off rewrites config.toml as the owner's own
-panel does (sync/config_write.py) and has the engine read it again; `reload` is the owner's
+panel does (sync/config/write.py) and has the engine read it again; `reload` is the owner's
 (`serve` reloads its engine; the app's host also starts one when config.toml gains automation).
 Adding and editing endpoints, workflows and schedules: automation_config.py.
 """
@@ -31,13 +31,14 @@ from starlette.routing import Route
 from kafinea_tui.data.automation import outbox as table
 from kafinea_tui.data.errors import UsageError
 from kafinea_tui.data.store.database import Store
-from kafinea_tui.sync import config_write, panel
+from kafinea_tui.sync import panel
 from kafinea_tui.sync.api import params as qp
 from kafinea_tui.sync.api.admin import json_object
 from kafinea_tui.sync.api.errors import ApiError
 from kafinea_tui.sync.api.openapi_schemas import error_answers
-from kafinea_tui.sync.config import read_config
-from kafinea_tui.sync.config_model import AutomationConfig
+from kafinea_tui.sync.config import write as config_write
+from kafinea_tui.sync.config.load import read_config
+from kafinea_tui.sync.config.model import AutomationConfig
 from kafinea_tui.sync.engine import Engine, EngineSource, current
 from kafinea_tui.workspace import Workspace
 

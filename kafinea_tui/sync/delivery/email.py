@@ -12,7 +12,7 @@ import ssl
 from email.message import EmailMessage
 from email.utils import make_msgid
 
-from kafinea_tui.sync.config_model import Smtp
+from kafinea_tui.sync.config.model import Smtp
 from kafinea_tui.sync.delivery.outcome import Outcome
 
 

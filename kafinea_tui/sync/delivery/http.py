@@ -13,7 +13,7 @@ from email.utils import parsedate_to_datetime
 
 import httpx
 
-from kafinea_tui.sync.config_model import Endpoint
+from kafinea_tui.sync.config.model import Endpoint
 from kafinea_tui.sync.delivery.body import encode
 from kafinea_tui.sync.delivery.outcome import Outcome, excerpt
 from kafinea_tui.sync.signing import signed_headers

@@ -18,8 +18,8 @@ import duckdb
 
 from kafinea_tui.data.errors import KafineaError
 from kafinea_tui.data.schema import Schema
-from kafinea_tui.sync.config import parse_config
-from kafinea_tui.sync.config_write import load, save
+from kafinea_tui.sync.config.load import parse_config
+from kafinea_tui.sync.config.write import load, save
 from kafinea_tui.sync.workflows import compile_triggers
 
 Kind = Literal["workflows", "schedules"]

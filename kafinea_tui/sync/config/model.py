@@ -1,6 +1,6 @@
 """The automation config's typed objects: SMTP, endpoints, workflows and schedules.
 
-`sync.config` builds them from `config.toml`; the engine, the trigger compiler, the API and
+`sync.config.load` builds them from `config.toml`; the engine, the trigger compiler, the API and
 the sync panel read them. Frozen: a reload builds a new `AutomationConfig`, never edits one.
 """
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from kafinea_tui.data.store.database import Store
-from kafinea_tui.sync.config import read_config
+from kafinea_tui.sync.config.load import read_config
 from kafinea_tui.sync.workflows import compile_triggers
 from kafinea_tui.workspace import Workspace
 

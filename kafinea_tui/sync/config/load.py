@@ -1,4 +1,4 @@
-"""Read the automation part of `config.toml` into typed objects (`sync.config_model`).
+"""Read the automation part of `config.toml` into typed objects (`model.py`).
 
 Each entry is checked on its own: a bad one becomes one sentence naming the entry and the key
 (`workflows[2].when: unknown field 'statuss' (at column 1)`), is left out, and the rest keeps
@@ -21,7 +21,7 @@ from kafinea_tui.data.errors import FilterError, KafineaError
 from kafinea_tui.data.filter.compiler import resolve_field
 from kafinea_tui.data.query import compile_filter
 from kafinea_tui.data.schema import Module, Schema
-from kafinea_tui.sync.config_model import (
+from kafinea_tui.sync.config.model import (
     EVENTS,
     Action,
     AutomationConfig,

@@ -20,9 +20,9 @@ from typing import Any
 
 from kafinea_tui.data.errors import KafineaError
 from kafinea_tui.data.schema import Schema
-from kafinea_tui.sync.config import parse_config
-from kafinea_tui.sync.config_model import Endpoint
-from kafinea_tui.sync.config_write import load, save
+from kafinea_tui.sync.config.load import parse_config
+from kafinea_tui.sync.config.model import Endpoint
+from kafinea_tui.sync.config.write import load, save
 
 FORMATS = ("json", "csv")
 
