@@ -46,7 +46,7 @@ Since: `serve` listened on a socket of `socket.create_server` (protocol 0), on w
 connections asyncio leaves Nagle's algorithm on; the second part of every answer waited for
 the client's delayed ACK, 40 ms a request (GET /health: median 44 ms, 1.3 ms after the fix,
 `listener.tcp_server_socket`). The export route streams the CSV as DuckDB writes it, in 1 MiB
-pieces (`api.export_answer`), and the two exports are timed in turn. Three
+pieces (`api.export.answer`), and the two exports are timed in turn. Three
 runs at load average 1.7-2.5: single POST 1.83x / 1.79x / 1.75x of Store.create (1.40x /
 1.37x / 1.37x of write_rows; 8.8-9.2 ms); 20 clients 1.38x / 1.28x / 1.57x, slowest
 177-217 ms, lost 0, 5xx 0; batched POST 0.90x / 1.14x / 0.99x; export 0.83x / 0.85x / 1.06x

@@ -5,7 +5,7 @@
   call in-process (`sync.api.records.list_records`, what the owner itself runs) (goal <= 1.3x);
 - an export of every contact through the socket to a file, as a ratio to the local export
   (`export_file`) of the same data (goal <= 1.3x): the owner writes the client's file in place
-  (`POST /{module}/export`, sync/api/export_to_path.py),
+  (`POST /{module}/export`, sync/api/export/to_path.py),
 on the BENCH_ROWS contacts of bench/data.py (default 1,000,000).
 
 The owner is `kafinea-tui serve` in its own process on a copy of the data (DuckDB lets one

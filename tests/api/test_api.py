@@ -18,7 +18,7 @@ from kafinea_tui.data.importer.undo import undo_import
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.data.store.tokens import revoke_token
 from kafinea_tui.sync.api.app import create_app
-from kafinea_tui.sync.api.openapi import XLSX
+from kafinea_tui.sync.api.openapi.document import XLSX
 from tests.api.server import API, Api, client
 
 

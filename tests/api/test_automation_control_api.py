@@ -1,4 +1,4 @@
-"""The owner's engine and config.toml over real HTTP (sync/api/automation_control.py): its
+"""The owner's engine and config.toml over real HTTP (sync/api/automation/control.py): its
 status, the endpoints without their secrets, a test delivery, workflows and schedules turned
 on and off in config.toml (which the running engine takes at once), and a reload."""
 

@@ -1,5 +1,5 @@
 """An export asked through the workspace's socket is written by the owner in place
-(`POST /{module}/export`, sync/api/export_to_path.py): the same file a local export writes,
+(`POST /{module}/export`, sync/api/export/to_path.py): the same file a local export writes,
 whole or not at all; a Stop (the client hanging up) leaves no file; over TCP the route is
 refused, and a relative or missing path is a sentence."""
 

@@ -14,7 +14,7 @@ from kafinea_tui.data.exporter import run
 from kafinea_tui.data.exporter.options import ExportOptions
 from kafinea_tui.data.exporter.run import export_csv
 from kafinea_tui.data.store.database import Store
-from kafinea_tui.sync.api import export_answer
+from kafinea_tui.sync.api.export import answer as export_answer
 from tests.api.server import API, Api, add_contacts
 
 CONTACTS = 20_000

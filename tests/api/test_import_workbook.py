@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from kafinea_tui.data.importer.undo import list_batches
-from kafinea_tui.sync.api.openapi import XLSX
+from kafinea_tui.sync.api.openapi.document import XLSX
 from tests.api.server import API, Api
 
 

@@ -19,7 +19,7 @@ from kafinea_tui import __version__
 from kafinea_tui.client import Client
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.data.store.tokens import create_token
-from kafinea_tui.sync.api.openapi import openapi_document
+from kafinea_tui.sync.api.openapi.document import openapi_document
 from kafinea_tui.sync.api.params import SPREADSHEET_TYPES
 from tests.api.server import serve
 

@@ -6,7 +6,7 @@ tokens (one request each, sync/api/automation*.py and admin.py), and each key on
 token created or revoked here works, or is refused, from the server's next request.
 
 config.toml belongs to the owner's workspace folder. The forms save it through the API, on the
-socket and on a server elsewhere (`--server`) alike (sync/api/automation_config.py): the owner
+socket and on a server elsewhere (`--server`) alike (sync/api/automation/config.py): the owner
 applies the edit with the same check as its own panel, then reads the file again. The API
 never sends a secret or a header's value, so the endpoint form opens without them and an edit
 that leaves them empty keeps the server's (the form says so).

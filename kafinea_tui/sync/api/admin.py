@@ -34,7 +34,7 @@ from kafinea_tui.data.schema import Module, module_as_dict
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.data.store.tokens import create_token, list_tokens, revoke_token
 from kafinea_tui.sync.api import params as qp
-from kafinea_tui.sync.api.openapi_schemas import error_answers
+from kafinea_tui.sync.api.openapi.schemas import error_answers
 from kafinea_tui.sync.api.writes import WriteQueue
 from kafinea_tui.workspace import Workspace
 

@@ -55,19 +55,19 @@ from kafinea_tui.data.store.database import Store
 from kafinea_tui.data.store.tokens import TokenInfo, check_token, known_token
 from kafinea_tui.sync.api import params as qp
 from kafinea_tui.sync.api.admin import AdminRoutes, one_route_a_path
-from kafinea_tui.sync.api.app_support import AppSupportRoutes
-from kafinea_tui.sync.api.automation import AutomationRoutes
-from kafinea_tui.sync.api.automation_config import AutomationConfig
-from kafinea_tui.sync.api.automation_control import AutomationControl
+from kafinea_tui.sync.api.automation.config import AutomationConfig
+from kafinea_tui.sync.api.automation.control import AutomationControl
+from kafinea_tui.sync.api.automation.routes import AutomationRoutes
 from kafinea_tui.sync.api.bulk import BulkRoutes
 from kafinea_tui.sync.api.changes import MAX_CHANGES, changes_after, parse_cursor
 from kafinea_tui.sync.api.disconnect import cancelled_on_disconnect
 from kafinea_tui.sync.api.errors import EXCEPTION_HANDLERS, ApiError
-from kafinea_tui.sync.api.export_answer import export_answer
-from kafinea_tui.sync.api.export_to_path import export_to_path
+from kafinea_tui.sync.api.export.answer import export_answer
+from kafinea_tui.sync.api.export.to_path import export_to_path
 from kafinea_tui.sync.api.layouts import LayoutRoutes
-from kafinea_tui.sync.api.openapi import openapi_document
+from kafinea_tui.sync.api.openapi.document import openapi_document
 from kafinea_tui.sync.api.records import get_record, list_records
+from kafinea_tui.sync.api.screen_support import ScreenSupportRoutes
 from kafinea_tui.sync.api.shield import DEFAULT_MAX_BODY_MB, Shield
 from kafinea_tui.sync.api.writes import WriteQueue
 from kafinea_tui.sync.engine import EngineSource
@@ -155,7 +155,7 @@ class _Api:
         self.workspace = workspace
         self.writes = WriteQueue(store)
         self.bulk = BulkRoutes(store, self.module, self.writes)
-        self.support = AppSupportRoutes(store, self.module, self.writes)
+        self.support = ScreenSupportRoutes(store, self.module, self.writes)
 
     @asynccontextmanager
     async def lifespan(self, app: Starlette) -> AsyncIterator[None]:

@@ -26,7 +26,7 @@ from kafinea_tui.data.schema import Module
 from kafinea_tui.sync.api import params as qp
 from kafinea_tui.sync.api.admin import json_object, methods
 from kafinea_tui.sync.api.module_routes import ModuleRoutes
-from kafinea_tui.sync.api.openapi_schemas import error_answers
+from kafinea_tui.sync.api.openapi.schemas import error_answers
 
 Wrap = Callable[[Any], Any]
 

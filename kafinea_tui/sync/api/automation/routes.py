@@ -28,7 +28,7 @@ from kafinea_tui.data.automation import runs
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.sync.api import params as qp
 from kafinea_tui.sync.api.errors import ApiError
-from kafinea_tui.sync.api.openapi_schemas import error_answers
+from kafinea_tui.sync.api.openapi.schemas import error_answers
 from kafinea_tui.sync.config.load import read_config
 from kafinea_tui.sync.config.model import AutomationConfig
 from kafinea_tui.sync.engine import Engine, EngineSource, current

@@ -29,9 +29,9 @@ from starlette.routing import Route
 from kafinea_tui.data.errors import KafineaError, UsageError
 from kafinea_tui.sync.api import params as qp
 from kafinea_tui.sync.api.admin import json_object
-from kafinea_tui.sync.api.automation_control import AT, AutomationControl, Wrap
+from kafinea_tui.sync.api.automation.control import AT, AutomationControl, Wrap
 from kafinea_tui.sync.api.errors import ApiError
-from kafinea_tui.sync.api.openapi_schemas import error_answers
+from kafinea_tui.sync.api.openapi.schemas import error_answers
 from kafinea_tui.sync.config.endpoint_edit import save_endpoint
 from kafinea_tui.sync.config.entry_edit import Kind, add_entry
 

@@ -37,7 +37,7 @@ from starlette.responses import FileResponse, Response, StreamingResponse
 from kafinea_tui.data.exporter.options import ExportOptions
 from kafinea_tui.data.exporter.run import export_file
 from kafinea_tui.data.store.database import Store
-from kafinea_tui.sync.api.openapi import XLSX
+from kafinea_tui.sync.api.openapi.document import XLSX
 
 QUEUE_CHUNKS = 8  # chunks waiting to be sent (the export's STREAM_CHUNK, 1 MiB, each)
 PUT_WAIT = 0.1  # seconds between checks that the client is still there

@@ -1,4 +1,4 @@
-"""What the app needs from a server beyond records: ids, previews and completions.
+"""What the app's screens need from a server beyond records: ids, previews and completions.
 
 The app as a client (`kafinea_tui.backend.remote`) shows the same screens as over its own
 workspace, so the questions its screens ask the data layer are routes here, each answered by
@@ -30,12 +30,12 @@ from kafinea_tui.data.record_form import key_completions
 from kafinea_tui.sync.api import params as qp
 from kafinea_tui.sync.api.bulk import read_body, selection_of, values_of
 from kafinea_tui.sync.api.module_routes import ModuleRoutes
-from kafinea_tui.sync.api.openapi_schemas import error_answers
+from kafinea_tui.sync.api.openapi.schemas import error_answers
 
 PREVIEW_LIMIT = 100
 
 
-class AppSupportRoutes(ModuleRoutes):
+class ScreenSupportRoutes(ModuleRoutes):
     async def matching(self, request: Request) -> Response:
         module = self.module_of(request)
         qp.Params(request.query_params, ())

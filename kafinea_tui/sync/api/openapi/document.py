@@ -17,13 +17,13 @@ from typing import Any
 from kafinea_tui.arguments import MAX_INTEGER
 from kafinea_tui.data.schema import Schema
 from kafinea_tui.sync.api.admin import openapi_paths as admin_paths
-from kafinea_tui.sync.api.app_support import openapi_paths as app_support_paths
-from kafinea_tui.sync.api.automation import openapi_paths as automation_paths
-from kafinea_tui.sync.api.automation_config import openapi_paths as config_paths
-from kafinea_tui.sync.api.automation_control import openapi_paths as control_paths
+from kafinea_tui.sync.api.automation.config import openapi_paths as config_paths
+from kafinea_tui.sync.api.automation.control import openapi_paths as control_paths
+from kafinea_tui.sync.api.automation.routes import openapi_paths as automation_paths
 from kafinea_tui.sync.api.layouts import openapi_paths as layout_paths
-from kafinea_tui.sync.api.openapi_schemas import components, error_answers, ref
+from kafinea_tui.sync.api.openapi.schemas import components, error_answers, ref
 from kafinea_tui.sync.api.params import FLAG_WORDS, MAX_LIMIT, SPREADSHEET_TYPES
+from kafinea_tui.sync.api.screen_support import openapi_paths as screen_support_paths
 
 BASE = "/api/v1"
 _JSON = "application/json"
@@ -374,7 +374,7 @@ def openapi_document(version: str, schema: Schema) -> dict[str, Any]:
     paths |= control_paths(BASE)
     for path, operations in config_paths(BASE).items():  # beside GET .../workflows
         paths[path] = {**paths.get(path, {}), **operations}
-    paths |= app_support_paths(BASE, module)
+    paths |= screen_support_paths(BASE, module)
     paths |= admin_paths(BASE, module)
     paths |= layout_paths(BASE, module)
     return {

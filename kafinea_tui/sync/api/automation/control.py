@@ -13,7 +13,7 @@ The engine runs in the workspace's owner; these routes let a client see it and s
 without a second engine. Turning an entry on or off rewrites config.toml as the owner's own
 panel does (sync/config/write.py) and has the engine read it again; `reload` is the owner's
 (`serve` reloads its engine; the app's host also starts one when config.toml gains automation).
-Adding and editing endpoints, workflows and schedules: automation_config.py.
+Adding and editing endpoints, workflows and schedules: config.py.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from kafinea_tui.sync import panel
 from kafinea_tui.sync.api import params as qp
 from kafinea_tui.sync.api.admin import json_object
 from kafinea_tui.sync.api.errors import ApiError
-from kafinea_tui.sync.api.openapi_schemas import error_answers
+from kafinea_tui.sync.api.openapi.schemas import error_answers
 from kafinea_tui.sync.config import write as config_write
 from kafinea_tui.sync.config.load import read_config
 from kafinea_tui.sync.config.model import AutomationConfig
