@@ -27,7 +27,8 @@ from kafinea_tui.first_page import BackgroundPage
 from kafinea_tui.screens.access import writes_refused
 from kafinea_tui.screens.palette import PaletteCommand
 from kafinea_tui.widgets.filter_bar import FilterBar
-from kafinea_tui.widgets.record_table import PAGE_SIZES, ListState, RecordTable
+from kafinea_tui.widgets.list_state import PAGE_SIZES, ListState
+from kafinea_tui.widgets.record_table import RecordTable
 from kafinea_tui.work import reports
 from kafinea_tui.workspace import Workspace
 

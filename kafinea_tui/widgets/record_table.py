@@ -7,13 +7,12 @@ older one (the worker group is exclusive, and a page whose request number is no 
 is dropped), so paging fast through a slow filter shows the last page asked for, never an older
 one arriving late. A new filter becomes the list's only once its first page is in.
 
-The selection is a set of record ids held in `ListState`, so it survives pages, filters and
-sorts; the first column marks the selected rows of the page.
+The selection is a set of record ids held in `ListState` (widgets/list_state.py, with the rules
+of paging, sorting and selecting), so it survives pages, filters and sorts; the first column
+marks the selected rows of the page.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass, field
 
 from textual import work
 from textual.app import ComposeResult
@@ -23,67 +22,10 @@ from textual.widgets import DataTable, Static
 
 from kafinea_tui.backend import Backend
 from kafinea_tui.data.query import ListQuery, Page
-from kafinea_tui.first_page import DEFAULT_PAGE_SIZE, BackgroundPage
+from kafinea_tui.first_page import BackgroundPage
+from kafinea_tui.widgets.list_state import ListState, footer_text
 from kafinea_tui.widgets.page_table import MARK_COLUMN, PageTable
 from kafinea_tui.work import WorkFailed, reports
-
-PAGE_SIZES: tuple[int, ...] = (20, 50, 100, 500)
-
-
-@dataclass
-class ListState:
-    """Where a person is in one module's list: filter, sort, page and selection.
-
-    `hidden` is how many selected records the filter hides, counted for `hidden_for` (the
-    filter and search it was counted under): toggling rows on screen, selecting the page or all matching
-    never changes it, so it is counted again only when the query changes or records changed.
-    """
-
-    module: str
-    filter: str = ""
-    search: str = ""
-    sort: tuple[tuple[str, bool], ...] = ()
-    page: int = 0  # 0-based
-    page_size: int = DEFAULT_PAGE_SIZE
-    selected: set[int] = field(default_factory=set)
-    hidden: int = 0
-    hidden_for: tuple[str, str] | None = None  # (filter, search)
-    columns: tuple[str, ...] | None = None  # the layout's columns in order; None: every field
-    # Where the table was scrolled and its cursor column, given back when the module comes back
-    scroll_x: float = 0.0
-    cursor_column: int = 0
-
-    @property
-    def query(self) -> ListQuery:
-        return ListQuery(
-            self.module,
-            filter=self.filter,
-            search=self.search,
-            sort=self.sort,
-            columns=self.columns,
-        )
-
-    def recount_hidden(self) -> None:
-        """Records changed elsewhere: count the hidden selected ones again at the next page."""
-        self.hidden_for = None
-
-
-def footer_text(state: ListState, page: Page | None, location: str | None = None) -> str:
-    """`101–200 of 2,000 · 3 selected, 1 not shown · 100 a page`: where the page sits in the
-    whole, and how many selected records the filter hides; in a client, where the data lives
-    (`· via http://host:8765`)."""
-    via = f" · via {location}" if location else ""
-    if page is None:
-        return "Loading…" + via
-    if page.total == 0:
-        where = "No records match" if state.filter or state.search else "No records yet"
-    else:
-        last = page.offset + len(page.ids)
-        where = f"{page.offset + 1:,}–{last:,} of {page.total:,}"
-    selected = f"{len(state.selected):,} selected"
-    if state.selected and state.hidden:
-        selected += f", {state.hidden:,} not shown"
-    return f"{where} · {selected} · {state.page_size} a page{via}"
 
 
 class RecordTable(Vertical):
@@ -206,10 +148,7 @@ class RecordTable(Vertical):
             fetched = first.future.result()
             self._show(self.PageFetched(self._request, query, fetched, index, keep_cursor, None))
             return
-        recount = (query.filter or query.search) and (query.filter, query.search) != (
-            self.state.hidden_for
-        )
-        selected = tuple(self.state.selected) if recount and self.state.selected else None
+        selected = self.state.to_recount(query)
         self._fetch(self._request, query, index, size, keep_cursor, first, selected)
 
     @work(thread=True, exclusive=True, group="page")
@@ -244,13 +183,8 @@ class RecordTable(Vertical):
     def _show(self, fetched: PageFetched) -> None:
         if fetched.request != self._request:
             return  # a newer request is on its way; this answer is stale
-        state, query = self.state, fetched.query
-        state.filter, state.search, state.sort = query.filter, query.search, query.sort
-        state.page = fetched.page_index
-        if fetched.hidden is not None:
-            state.hidden, state.hidden_for = fetched.hidden, (query.filter, query.search)
-        elif not (query.filter or query.search) or not state.selected:
-            state.hidden, state.hidden_for = 0, (query.filter, query.search)
+        state = self.state
+        state.settle(fetched.query, fetched.page_index, fetched.hidden)
         self.page = fetched.page
         back, self._scroll_back = self._scroll_back, False
         column = state.cursor_column if back else None
@@ -281,8 +215,7 @@ class RecordTable(Vertical):
 
     @property
     def page_count(self) -> int:
-        total = self.page.total if self.page else 0
-        return max(1, -(-total // self.state.page_size))
+        return self.state.page_count(self.page.total if self.page else 0)
 
     def go_to_page(self, index: int) -> None:
         index = max(0, min(index, self.page_count - 1))
@@ -304,29 +237,15 @@ class RecordTable(Vertical):
 
     def set_page_size(self, size: int) -> None:
         """Keep the first row of the current page on screen at the new size."""
-        first = self.state.page * self.state.page_size
-        self.state.page_size = size
-        self.state.page = first // size
+        self.state.resize(size)
         self.reload()
 
     def cycle_page_size(self) -> None:
-        sizes = PAGE_SIZES
-        current = sizes.index(self.state.page_size) if self.state.page_size in sizes else -1
-        self.set_page_size(sizes[(current + 1) % len(sizes)])
+        self.set_page_size(self.state.next_page_size())
 
     def sort_by(self, field_name: str, descending: bool | None = None) -> None:
         """Sort by one field. With `descending` None, cycle: ascending, descending, unsorted."""
-        current = dict(self.state.sort).get(field_name) if self.state.sort else None
-        if descending is None:
-            if current is None:
-                self.state.sort = ((field_name, False),)
-            elif current is False:
-                self.state.sort = ((field_name, True),)
-            else:
-                self.state.sort = ()
-        else:
-            self.state.sort = ((field_name, descending),)
-        self.state.page = 0
+        self.state.sort_on(field_name, descending)
         self.reload()
 
     def sort_cursor_column(self, descending: bool | None = None) -> None:
@@ -340,28 +259,22 @@ class RecordTable(Vertical):
         record_id = self.table.cursor_id
         if record_id is None:
             return
-        self.state.selected.symmetric_difference_update({record_id})
-        self.table.mark(record_id, record_id in self.state.selected)
+        self.table.mark(record_id, self.state.toggle(record_id))
         self._refresh_footer()
         self.table.action_cursor_down()
 
     def select_page(self) -> None:
         if self.page is None:
             return
-        page_ids = set(self.page.ids)
-        if page_ids <= self.state.selected:
-            self.state.selected -= page_ids  # `a` again on a selected page unselects it
-        else:
-            self.state.selected |= page_ids
-        for record_id in page_ids:
+        self.state.toggle_page(self.page.ids)  # `a` again on a selected page unselects it
+        for record_id in self.page.ids:
             self.table.mark(record_id, record_id in self.state.selected)
         self._refresh_footer()
 
     def clear_selection(self) -> None:
         for record_id in self.page.ids if self.page else ():
             self.table.mark(record_id, False)
-        self.state.selected.clear()
-        self.state.hidden, self.state.hidden_for = 0, (self.state.filter, self.state.search)
+        self.state.clear_selection()
         self._refresh_footer()
 
     def select_all_matching(self) -> None:
@@ -398,4 +311,4 @@ class RecordTable(Vertical):
             self.sort_by(name)
 
 
-__all__ = ["PAGE_SIZES", "ListState", "RecordTable", "footer_text"]
+__all__ = ["RecordTable"]
