@@ -2,8 +2,9 @@
 
 Each module keeps its own place (filter, sort, page, selection) while you look at another, so
 switching is free and coming back finds the list as it was left. The screen wires keys to the
-RecordTable and pushes the other screens (detail, fields, import, export); it never touches the
-database itself: the table's workers do, and the last module is saved in a worker too.
+RecordTable and pushes the other screens (detail, fields, import, export; the mass changes and
+what they act on are in bulk_actions.py); it never touches the database itself: the table's
+workers do, and the last module is saved in a worker too.
 """
 
 from __future__ import annotations
@@ -24,26 +25,17 @@ from kafinea_tui.backend import Backend
 from kafinea_tui.data.list_layout import ColumnLayout
 from kafinea_tui.data.schema import MODULE_ORDER
 from kafinea_tui.first_page import BackgroundPage
+from kafinea_tui.screens import bulk_actions
 from kafinea_tui.screens.access import writes_refused
 from kafinea_tui.screens.palette import PaletteCommand
 from kafinea_tui.widgets.filter_bar import FilterBar
-from kafinea_tui.widgets.list_state import PAGE_SIZES, ListState
+from kafinea_tui.widgets.list_state import PAGE_SIZES, ListState, in_force
 from kafinea_tui.widgets.record_table import RecordTable
 from kafinea_tui.work import reports
 from kafinea_tui.workspace import Workspace
 
 if TYPE_CHECKING:
-    from kafinea_tui.data.bulk.selection import Selection
     from kafinea_tui.screens.layout_manager import LayoutChange
-
-
-def in_force(state: ListState) -> str:
-    """What the list shows, as the end of a sentence: `every record`, `the filter city = "X"`."""
-    if state.filter:
-        return f"the filter {state.filter}"
-    if state.search:
-        return f"the search {state.search}"
-    return "every record"
 
 
 class ModuleListScreen(Screen[None]):
@@ -200,32 +192,15 @@ class ModuleListScreen(Screen[None]):
             bar.show_error(None)
             self.table.table.focus()
         elif len(self.state.selected) > self.state.page_size:
-            self._ask_to_clear()
+            label = self.backend.schema.modules[self.module_name].label
+            count = len(self.state.selected)
+            bulk_actions.ask_to_clear(self, count, label, self.table.clear_selection)
         elif self.state.selected:
             self.table.clear_selection()
         elif self.state.filter or self.state.search:
             bar.set_text("")
             bar.show_error(None)
             self.apply_filter("", "")
-
-    def _ask_to_clear(self) -> None:
-        """More than a page selected is work to lose: ask before clearing it."""
-        from kafinea_tui.screens.confirm import ConfirmDialog
-
-        count = len(self.state.selected)
-        label = self.backend.schema.modules[self.module_name].label
-
-        def answered(clear: bool | None) -> None:
-            if clear:
-                self.table.clear_selection()
-
-        question = (
-            f"Clear the selection of {count:,} {label}? It is more than this page shows, "
-            "and clearing it cannot be undone."
-        )
-        self.app.push_screen(
-            ConfirmDialog(question, f"Clear {count:,} selected", "Keep them"), answered
-        )
 
     # -- other screens -------------------------------------------------------------------
 
@@ -309,61 +284,13 @@ class ModuleListScreen(Screen[None]):
                 RecordDetailScreen(self.backend, self.module_name, record_id), self._returned
             )
 
-    def _acted_on(self) -> tuple[Selection, str, int] | None:
-        """The records a mass change acts on, said in words, with their count when known:
-        the selection, else every record the list's filter matches."""
-        from kafinea_tui.data.bulk.selection import Selection
-
-        state = self.state
-        label = self.backend.schema.modules[self.module_name].label
-        if state.selected:
-            count = len(state.selected)
-            return Selection(ids=tuple(sorted(state.selected))), f"{count:,} selected", count
-        total = self.table.page.total if self.table.page else 0
-        if not total:
-            return None
-        if state.filter or state.search:
-            words = f"the {total:,} {label} the filter matches"
-        else:
-            words = f"all {total:,} {label}"
-        return Selection(filter=state.filter or None, search=state.search or None), words, total
-
     def action_mass_edit(self) -> None:
-        if writes_refused(self, self.backend):
-            return
-        acted_on = self._acted_on()
-        if acted_on is None:
-            self.notify("There is no record to edit here.", severity="warning")
-            return
-        from kafinea_tui.screens.mass_edit import MassEditScreen
-
-        selection, words, _count = acted_on
-        self.app.push_screen(
-            MassEditScreen(self.backend, self.module_name, selection, words), self._returned
-        )
+        total = self.table.page.total if self.table.page else 0
+        bulk_actions.mass_edit(self, self.backend, self.state, total, self._returned)
 
     def action_delete_records(self) -> None:
-        """The selection, else the record under the cursor; the dialog asks with the count."""
-        if writes_refused(self, self.backend):
-            return
-        if self.state.selected:
-            ids = tuple(sorted(self.state.selected))
-        elif (cursor := self.table.table.cursor_id) is not None:
-            ids = (cursor,)
-        else:
-            self.notify("There is no record to delete here.", severity="warning")
-            return
-        from kafinea_tui.data.bulk.selection import Selection
-        from kafinea_tui.screens.confirm_delete import ConfirmDeleteDialog
-
-        def answered(deleted: bool | None) -> None:
-            if deleted:
-                self.state.selected.difference_update(ids)
-                self.refresh_records()
-
-        self.app.push_screen(
-            ConfirmDeleteDialog(self.backend, self.module_name, Selection(ids=ids)), answered
-        )
+        cursor = self.table.table.cursor_id
+        bulk_actions.delete(self, self.backend, self.state, cursor, self.refresh_records)
 
     def action_sync_panel(self) -> None:
         # Imported here: start-up loads only what the first list needs (bench/bench_startup.py).

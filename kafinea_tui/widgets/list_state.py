@@ -125,6 +125,15 @@ class ListState:
         self.hidden, self.hidden_for = 0, (self.filter, self.search)
 
 
+def in_force(state: ListState) -> str:
+    """What the list shows, as the end of a sentence: `every record`, `the filter city = "X"`."""
+    if state.filter:
+        return f"the filter {state.filter}"
+    if state.search:
+        return f"the search {state.search}"
+    return "every record"
+
+
 def footer_text(state: ListState, page: Page | None, location: str | None = None) -> str:
     """`101–200 of 2,000 · 3 selected, 1 not shown · 100 a page`: where the page sits in the
     whole, and how many selected records the filter hides; in a client, where the data lives
