@@ -6,6 +6,8 @@ Besides `workspace` and `store` (tests/conftest.py, new for each test):
   records, accents, line items) and its sample files, built once for each module that asks.
 - `demo_store` (module scope): its database, open. Tests only read it; one that writes builds its
   own records in `store`.
+- `query_store` (module scope): the small store of the query tests (query_records.py), in
+  memory; read only, like `demo_store`.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import pytest
 from kafinea_tui.data.demo.build import build_demo
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.workspace import Workspace
+from tests.data.query_records import fill
 
 
 @pytest.fixture(scope="module")
@@ -34,3 +37,13 @@ def demo_store(demo_workspace: Workspace) -> Iterator[Store]:
         yield opened
     finally:
         opened.close()
+
+
+@pytest.fixture(scope="module")
+def query_store() -> Iterator[Store]:
+    """Built once for each module that asks: its tests only read it (one that writes fills its
+    own `store`)."""
+    built = Store.open(":memory:")
+    fill(built)
+    yield built
+    built.close()
