@@ -6,6 +6,8 @@ Besides `workspace` and `store` (tests/conftest.py, new for each test):
   records, accents, line items) and its sample files, built once for each module that asks.
 - `demo_store` (module scope): its database, open. Tests only read it; one that writes builds its
   own records in `store`.
+- `export_records`: the export tests' records (export_helpers.py), written in the test's own
+  `store`; export test modules use it for every test.
 - `query_store` (module scope): the small store of the query tests (query_records.py), in
   memory; read only, like `demo_store`.
 """
@@ -19,6 +21,7 @@ import pytest
 from kafinea_tui.data.demo.build import build_demo
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.workspace import Workspace
+from tests.data.export_helpers import write_records
 from tests.data.query_records import fill
 
 
@@ -47,3 +50,9 @@ def query_store() -> Iterator[Store]:
     fill(built)
     yield built
     built.close()
+
+
+@pytest.fixture
+def export_records(store: Store) -> None:
+    """Every export test starts from these records, in its own store: most tests change them."""
+    write_records(store)

@@ -16,7 +16,7 @@ from kafinea_tui.data.importer import ordered_rows
 from kafinea_tui.data.importer.run import run_import
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.data.store.record_ids import reserve_cursors, reserve_ids
-from tests.data.test_exporter import sorted_plan
+from tests.data.export_helpers import sorted_plan
 from tests.import_helpers import plan, rows
 
 ROWS = 400_000  # more than three row groups of 122,880 rows
