@@ -1,4 +1,5 @@
-"""Helpers shared by the import tests: files written in any encoding, and database snapshots."""
+"""Helpers shared by the import tests: files written in any encoding, database snapshots, and
+contacts for a file to match."""
 
 from __future__ import annotations
 
@@ -60,3 +61,29 @@ def snapshot(store: Store) -> dict[str, list[tuple[Any, ...]]]:
 
 def rows(store: Store, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
     return store.cursor().execute(sql, params or []).fetchall()
+
+
+def contact_rows(store: Store) -> list[tuple[object, ...]]:
+    """Each contact's first and last name, email and title, in id order."""
+    return rows(store, "SELECT first_name, last_name, email, title FROM contacts ORDER BY id")
+
+
+def existing_contacts(store: Store) -> None:
+    """Ann Lee (Ann@X.fr, CEO) and Bob Brown (bob@x.fr, CTO, R&D): what a file may match."""
+    store.create(
+        "contacts", {"first_name": "Ann", "last_name": "Lee", "email": "Ann@X.fr", "title": "CEO"}
+    )
+    store.create(
+        "contacts",
+        {
+            "first_name": "Bob",
+            "last_name": "Brown",
+            "email": "bob@x.fr",
+            "title": "CTO",
+            "department": "R&D",
+        },
+    )
+
+
+# Ann again by email (other case, spaces around), and a new contact.
+MATCHING_FILE = "Email,First Name,Last Name,Title\n ann@x.fr ,Annie,Lee,\nnew@x.fr,Neo,New,Dev\n"
