@@ -5,6 +5,7 @@
 - `contacts_store`: its database opened, closed after the test.
 - `app`: a `KafineaApp` over `contacts_workspace` and `contacts_store`, not yet running.
 - `serving`: a real `kafinea-tui serve` owning `contacts_workspace`, for the app as a client.
+- `latin1_csv`: the import wizard's French contacts file (wizard_host.py), in the test's tmp_path.
 
 A test that starts from an empty workspace (the import wizard's) takes `workspace` and `store`.
 """
@@ -22,6 +23,7 @@ from kafinea_tui.data.store.database import Store
 from kafinea_tui.workspace import Workspace
 from tests.tui.app_workspace import fill
 from tests.tui.served import Served
+from tests.tui.wizard_host import write_latin1_contacts
 
 
 @pytest.fixture(scope="session")
@@ -63,3 +65,8 @@ def serving(contacts_workspace: Workspace) -> Iterator[Served]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def latin1_csv(tmp_path: Path) -> Path:
+    return write_latin1_contacts(tmp_path / "contacts-fr.csv")

@@ -21,7 +21,7 @@ from kafinea_tui.screens.import_wizard.file_browser import FileBrowserScreen, Im
 from kafinea_tui.workspace import Workspace
 from tests.tui.pilot_helpers import press_button, settle, until
 from tests.tui.screen_text import text_of
-from tests.tui.test_import_wizard import Host
+from tests.tui.wizard_host import Host
 
 CSV = "First Name,Last Name,Email,Birthdate,Lead Source\n"
 

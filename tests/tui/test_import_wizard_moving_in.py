@@ -16,7 +16,7 @@ from kafinea_tui.widgets.mapping_editor import MappingEditor, target_choices
 from kafinea_tui.workspace import Workspace
 from tests.tui.pilot_helpers import settle
 from tests.tui.screen_text import text_of
-from tests.tui.test_import_wizard import Host, choose_file
+from tests.tui.wizard_host import Host, choose_file
 
 PIPEDRIVE = (
     "Person - ID,Person - Name,Person - Email - Work,Person - Phone - Mobile,Person - Owner\n"
