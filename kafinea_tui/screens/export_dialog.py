@@ -1,9 +1,9 @@
 """The export dialog (`e` on a module list, or the command palette).
 
 It offers the four scopes with the number of records each covers ("selected" is disabled when
-nothing is selected), the file options, and a path with completion on a first tab; the fields on
-a second ("Fields: all"): all of the module's, the list's columns, or a chosen list in a chosen
-order (`FieldChooser`). Two tabs keep the dialog within 80x24 with the chooser tall enough to use,
+nothing is selected; `ScopeChooser`), the file options (`ExportOptionsForm`), and a path with
+completion (`ExportPathField`) on a first tab; the fields on a second ("Fields: all"): all of
+the module's, the list's columns, or a chosen list in a chosen order (`ExportFieldsForm`). Two tabs keep the dialog within 80x24 with the chooser tall enough to use,
 and the Export button stays outside them, one Tab away from either. Export runs in a thread
 worker with a progress bar, so the app stays responsive on a million records; the result (path
 and count) or the error sentence stays on screen until the user closes the dialog, which then
@@ -19,7 +19,6 @@ Everything the dialog does goes through `data.exporter`; it writes no SQL.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
@@ -34,10 +33,7 @@ from textual.screen import ModalScreen
 from textual.widgets import (
     Button,
     Input,
-    Label,
     ProgressBar,
-    RadioButton,
-    RadioSet,
     Select,
     Static,
     TabbedContent,
@@ -49,19 +45,12 @@ from kafinea_tui.backend import Backend, ExportResult
 from kafinea_tui.data.cancel import Cancellation, Cancelled
 from kafinea_tui.data.errors import KafineaError
 from kafinea_tui.data.exporter.options import ExportOptions
-from kafinea_tui.data.exporter.path_pattern import path_of, pattern_of
 from kafinea_tui.data.query import ListQuery
 from kafinea_tui.widgets.export_forms import ExportFieldsForm, ExportOptionsForm
-from kafinea_tui.widgets.path_suggester import PathSuggester
-from kafinea_tui.widgets.toggles import Radio
+from kafinea_tui.widgets.export_path import ExportPathField
+from kafinea_tui.widgets.export_scope import SCOPE_LABELS, ScopeChooser
 from kafinea_tui.work import Progress, WorkFailed, progress_reporter, reports
 
-SCOPE_LABELS: dict[str, str] = {
-    "ids": "Selected records",
-    "page": "This page",
-    "all": "All records",
-    "filter": "All matching the filter",
-}
 EMPTY_CHOICE = "Check at least one field on the Fields tab, or export all fields."
 
 
@@ -136,31 +125,21 @@ class ExportDialog(ModalScreen[ExportResult | None]):
                 yield Button("Cancel", id="export-cancel", compact=True)
 
     def _compose_file(self, first: str) -> ComposeResult:
-        with RadioSet(id="export-scope", compact=True):
-            for scope, label in SCOPE_LABELS.items():
-                yield Radio(
-                    f"{label} (…)",
-                    value=scope == first,
-                    id=f"scope-{scope}",
-                    disabled=scope == "ids" and not self.selected_ids,
-                    compact=True,
-                )
+        yield ScopeChooser(
+            first,
+            has_selection=bool(self.selected_ids),
+            filtered=self._filtered,
+            id="export-scope",
+        )
         yield ExportOptionsForm(id="export-options")
-        with Horizontal(id="export-file"):
-            yield Label("File")
-            yield Input(
-                str(self.default_path),
-                suggester=PathSuggester(),
-                id="export-path",
-                compact=True,
-            )
+        yield ExportPathField(self.default_path, id="export-file")
 
     @property
     def _filtered(self) -> bool:
         return bool(self.list_query.filter.strip() or self.list_query.search.strip())
 
     def on_mount(self) -> None:
-        self.query_one("#export-scope", RadioSet).focus()
+        self.query_one(ScopeChooser).focus()
         self.load_counts()
         self.load_remembered()
 
@@ -186,18 +165,13 @@ class ExportDialog(ModalScreen[ExportResult | None]):
             return
         self.query_one(ExportOptionsForm).restore(event.choices)
         self.query_one(ExportFieldsForm).restore(event.choices)
-        pattern = event.choices.get("path")
-        if isinstance(pattern, str) and pattern.strip():
-            field = self.query_one("#export-path", Input)
-            field.value = path_of(pattern, date.today())
-            field.cursor_position = len(field.value)
+        self.query_one(ExportPathField).restore(event.choices.get("path"), date.today())
 
     def _choices(self) -> dict[str, Any]:
-        typed = self.query_one("#export-path", Input).value.strip()
         return {
             **self.query_one(ExportOptionsForm).remembered(),
             **self.query_one(ExportFieldsForm).remembered(),
-            "path": pattern_of(typed, date.today()),
+            "path": self.query_one(ExportPathField).remembered(date.today()),
         }
 
     # -- counts ------------------------------------------------------------------------------
@@ -230,22 +204,12 @@ class ExportDialog(ModalScreen[ExportResult | None]):
 
     def on_export_dialog_counted(self, event: Counted) -> None:
         event.stop()
-        for scope, count in event.counts.items():
-            button = self.query_one(f"#scope-{scope}", RadioButton)
-            label = SCOPE_LABELS[scope]
-            shown = f"{count:,}" if isinstance(count, int) else "filter error"
-            button.label = f"{label} ({shown})"
-            if scope == "filter" and not self._filtered:
-                button.label = f"{label} ({shown}; no filter set)"
+        self.query_one(ScopeChooser).show_counts(event.counts)
 
     # -- options -----------------------------------------------------------------------------
 
-    def _scope(self) -> str:
-        pressed = self.query_one("#export-scope", RadioSet).pressed_button
-        return (pressed.id or "scope-all").removeprefix("scope-") if pressed else "all"
-
     def _options(self, scope: str | None = None) -> ExportOptions:
-        chosen = scope or self._scope()
+        chosen = scope or self.query_one(ScopeChooser).scope
         options = ExportOptions(
             module=self.module_name,
             scope=chosen,
@@ -269,19 +233,11 @@ class ExportDialog(ModalScreen[ExportResult | None]):
         """The title says the format, and the file's extension follows it (.csv <-> .xlsx)."""
         fmt = str(event.value)
         self.query_one("#export-title", Static).update(self._title(fmt))
-        field = self.query_one("#export-path", Input)
-        path = Path(field.value.strip())
-        wanted = ".xlsx" if fmt == "xlsx" else ".csv"
-        if field.value.strip() and path.suffix.lower() in (".csv", ".xlsx", ".tsv", ".txt"):
-            field.value = str(path.with_suffix(wanted))
+        self.query_one(ExportPathField).follow_format(fmt)
 
     @on(ExportFieldsForm.Changed)
     def _fields_changed(self, event: ExportFieldsForm.Changed) -> None:
         self.query_one(TabbedContent).get_tab("tab-fields").label = f"Fields: {event.summary}"
-
-    def _path(self) -> Path:
-        text = self.query_one("#export-path", Input).value.strip()
-        return Path(os.path.expanduser(text)) if text else Path()
 
     # -- running -----------------------------------------------------------------------------
 
@@ -317,7 +273,7 @@ class ExportDialog(ModalScreen[ExportResult | None]):
             return
         if self.running:
             return
-        path = self._path()
+        path = self.query_one(ExportPathField).path
         if not str(path) or str(path) == ".":
             self._status("Give the name of the file to write.", error=True)
             return
