@@ -3,14 +3,14 @@
 Each module keeps its own place (filter, sort, page, selection) while you look at another, so
 switching is free and coming back finds the list as it was left. The screen wires keys to the
 RecordTable and pushes the other screens (detail, fields, import, export; the mass changes and
-what they act on are in bulk_actions.py); it never touches the database itself: the table's
-workers do, and the last module is saved in a worker too.
+what they act on are in bulk_actions.py, its palette entries in list_palette.py); it never
+touches the database itself: the table's workers do, and the last module is saved in a worker
+too.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
@@ -27,9 +27,10 @@ from kafinea_tui.data.schema import MODULE_ORDER
 from kafinea_tui.first_page import BackgroundPage
 from kafinea_tui.screens import bulk_actions
 from kafinea_tui.screens.access import writes_refused
+from kafinea_tui.screens.list_palette import list_commands, list_title
 from kafinea_tui.screens.palette import PaletteCommand
 from kafinea_tui.widgets.filter_bar import FilterBar
-from kafinea_tui.widgets.list_state import PAGE_SIZES, ListState, in_force
+from kafinea_tui.widgets.list_state import ListState, in_force
 from kafinea_tui.widgets.record_table import RecordTable
 from kafinea_tui.work import reports
 from kafinea_tui.workspace import Workspace
@@ -312,33 +313,10 @@ class ModuleListScreen(Screen[None]):
 
     def palette_title(self, key: keys.Key) -> str | None:
         """Name the module the command acts on: `Import into Leads`, `Go to Organizations`."""
-        modules = self.backend.schema.modules
-        label = modules[self.module_name].label
-        if key.id.startswith("go_module_"):
-            index = int(key.id.removeprefix("go_module_")) - 1
-            if index < len(MODULE_ORDER):
-                return f"Go to {modules[MODULE_ORDER[index]].label}"
-        titles = {
-            "import_records": f"Import into {label}",
-            "export_records": f"Export {label}",
-            "open_fields": f"Fields of {label}",
-        }
-        return titles.get(key.id)
+        return list_title(self.backend.schema.modules, self.module_name, key)
 
     def palette_commands(self) -> Iterator[PaletteCommand]:
-        """The list's commands that no key runs (the keys' own come from the registry)."""
-        table = self.table
-        yield PaletteCommand("Clear filter", "Show every record", self._clear_filter)
-        yield PaletteCommand(
-            "Clear sort", "Back to the order records were created", self._clear_sort
-        )
-        for size in PAGE_SIZES:
-            yield PaletteCommand(
-                f"Page size {size}",
-                f"Show {size} records a page",
-                partial(table.set_page_size, size),
-                "cycle_page_size",
-            )
+        return list_commands(self._clear_filter, self._clear_sort, self.table.set_page_size)
 
     def _clear_filter(self) -> None:
         self.query_one(FilterBar).set_text("")
