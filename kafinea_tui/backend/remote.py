@@ -14,6 +14,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import ExitStack
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -325,23 +326,14 @@ class RemoteBackend:
         owner in place (its progress followed), or streamed here into a file renamed when
         complete. A Stop hangs up the export's own connection, and the server stops: a stopped
         export leaves no file."""
-        stop = cancellation or Cancellation()
-        path = target.expanduser()
-        params = export_params(options)
-        hangup = Hangup()
+        stop, path, hangup = cancellation or Cancellation(), target.expanduser(), Hangup()
         with ExitStack() as stack:
             client = self.client
             if self._own_connection is not None:
                 client = stack.enter_context(self._own_connection())
             stack.enter_context(stop.watching(hangup, CANCELLED))
-            count = self._call(
-                client.export_csv,
-                options.module,
-                path,
-                extensions=hangup.extensions,
-                progress=progress,  # the owner's reports; a server elsewhere sends none
-                **params,
-            )
+            export = partial(client.export_csv, extensions=hangup.extensions, progress=progress)
+            count = self._call(export, options.module, path, **export_params(options))
         if progress is not None:
             progress(1.0)
         return ExportResult(path, count)
