@@ -43,12 +43,11 @@ from textual.widgets import (
 from kafinea_tui import keys
 from kafinea_tui.backend import Backend, ExportResult
 from kafinea_tui.data.cancel import Cancellation, Cancelled
-from kafinea_tui.data.errors import KafineaError
 from kafinea_tui.data.exporter.options import ExportOptions
 from kafinea_tui.data.query import ListQuery
 from kafinea_tui.widgets.export_forms import ExportFieldsForm, ExportOptionsForm
 from kafinea_tui.widgets.export_path import ExportPathField
-from kafinea_tui.widgets.export_scope import SCOPE_LABELS, ScopeChooser
+from kafinea_tui.widgets.export_scope import ScopeChooser
 from kafinea_tui.work import Progress, WorkFailed, progress_reporter, reports
 
 EMPTY_CHOICE = "Check at least one field on the Fields tab, or export all fields."
@@ -126,6 +125,8 @@ class ExportDialog(ModalScreen[ExportResult | None]):
 
     def _compose_file(self, first: str) -> ComposeResult:
         yield ScopeChooser(
+            self.backend,
+            self._options,
             first,
             has_selection=bool(self.selected_ids),
             filtered=self._filtered,
@@ -140,7 +141,6 @@ class ExportDialog(ModalScreen[ExportResult | None]):
 
     def on_mount(self) -> None:
         self.query_one(ScopeChooser).focus()
-        self.load_counts()
         self.load_remembered()
 
     # -- the module's last choices -------------------------------------------------------------
@@ -173,38 +173,6 @@ class ExportDialog(ModalScreen[ExportResult | None]):
             **self.query_one(ExportFieldsForm).remembered(),
             "path": self.query_one(ExportPathField).remembered(date.today()),
         }
-
-    # -- counts ------------------------------------------------------------------------------
-
-    class Counted(Message):
-        """Each scope's number of records, or the sentence of why it could not be counted."""
-
-        def __init__(self, counts: dict[str, int | str]) -> None:
-            super().__init__()
-            self.counts = counts
-
-    class Exported(Message):
-        def __init__(self, result: ExportResult) -> None:
-            super().__init__()
-            self.result = result
-
-    @work(thread=True, exclusive=True, group="export-counts")
-    @reports
-    def load_counts(self) -> None:
-        counts: dict[str, int | str] = {}
-        for scope in SCOPE_LABELS:
-            if scope == "ids" and not self.selected_ids:
-                counts[scope] = 0
-                continue
-            try:
-                counts[scope] = self.backend.count_scope(self._options(scope))
-            except KafineaError as error:  # that scope's count only: the others still show
-                counts[scope] = str(error)
-        self.post_message(self.Counted(counts))
-
-    def on_export_dialog_counted(self, event: Counted) -> None:
-        event.stop()
-        self.query_one(ScopeChooser).show_counts(event.counts)
 
     # -- options -----------------------------------------------------------------------------
 
@@ -298,6 +266,11 @@ class ExportDialog(ModalScreen[ExportResult | None]):
         stop = keys.keys_label(keys.live_keys("cancel_work", keys.app_keymap(self.app)))
         self._status(f"Exporting to {path}… (Stop or {stop} stops it)")
         self.export(self._options(), path, self.cancellation, self._choices())
+
+    class Exported(Message):
+        def __init__(self, result: ExportResult) -> None:
+            super().__init__()
+            self.result = result
 
     @work(thread=True, exclusive=True, group="export")
     @reports
