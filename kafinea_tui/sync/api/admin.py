@@ -34,7 +34,7 @@ from kafinea_tui.data.schema import Module, module_as_dict
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.data.store.tokens import create_token, list_tokens, revoke_token
 from kafinea_tui.sync.api import params as qp
-from kafinea_tui.sync.api.openapi.schemas import error_answers
+from kafinea_tui.sync.api.openapi.schemas import error_answers, json_body
 from kafinea_tui.sync.api.writes import WriteQueue
 from kafinea_tui.workspace import Workspace
 
@@ -201,15 +201,6 @@ def openapi_paths(base: str, module: dict[str, Any]) -> dict[str, Any]:
     batch = {"name": "batch", "in": "path", "required": True, "schema": integer}
     name = {"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}
 
-    def body(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
-        schema = {
-            "type": "object",
-            "properties": properties,
-            "required": required,
-            "additionalProperties": False,
-        }
-        return {"required": True, "content": {"application/json": {"schema": schema}}}
-
     def op(summary: str, ok: str, params: list[Any], codes: tuple[int, ...], **extra: Any) -> Any:
         answers: dict[str, Any] = {
             "200": {"description": ok, "content": {"application/json": {"schema": {}}}}
@@ -217,7 +208,7 @@ def openapi_paths(base: str, module: dict[str, Any]) -> dict[str, Any]:
         answers.update(error_answers(codes, "an error, as a sentence"))
         return {"summary": summary, "parameters": params, "responses": answers, **extra}
 
-    field_body = body(
+    field_body = json_body(
         {
             "label": {"type": "string"},
             "type": {"type": "string"},
@@ -225,7 +216,7 @@ def openapi_paths(base: str, module: dict[str, Any]) -> dict[str, Any]:
         },
         ["label", "type"],
     )
-    token_body = body({"name": {"type": "string"}, "read_only": {"type": "boolean"}}, ["name"])
+    token_body = json_body({"name": {"type": "string"}, "read_only": {"type": "boolean"}}, ["name"])
     return {
         f"{base}/imports": {
             "get": op("Past imports (and mass edits), newest first", "[batches]", [], read)

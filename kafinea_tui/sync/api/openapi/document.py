@@ -21,7 +21,7 @@ from kafinea_tui.sync.api.automation.config import openapi_paths as config_paths
 from kafinea_tui.sync.api.automation.control import openapi_paths as control_paths
 from kafinea_tui.sync.api.automation.routes import openapi_paths as automation_paths
 from kafinea_tui.sync.api.layouts import openapi_paths as layout_paths
-from kafinea_tui.sync.api.openapi.schemas import components, error_answers, ref
+from kafinea_tui.sync.api.openapi.schemas import components, error_answers, json_body, ref
 from kafinea_tui.sync.api.params import FLAG_WORDS, MAX_LIMIT, SPREADSHEET_TYPES
 from kafinea_tui.sync.api.screen_support import openapi_paths as screen_support_paths
 
@@ -168,15 +168,6 @@ def _bulk_paths(module: dict[str, Any], errors: tuple[int, ...]) -> dict[str, An
         "additionalProperties": {"type": ["string", "number", "integer", "boolean", "null"]},
     }
 
-    def body(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
-        schema = {
-            "type": "object",
-            "properties": properties,
-            "required": required,
-            "additionalProperties": False,
-        }
-        return {"required": True, "content": {_JSON: {"schema": schema}}}
-
     dry_run = _query("dry_run", "report what would happen, change nothing", _FLAG)
     integer = {"type": "integer"}
     updated = {"updated": integer, "unchanged": integer, "related_created": integer}
@@ -189,7 +180,7 @@ def _bulk_paths(module: dict[str, Any], errors: tuple[int, ...]) -> dict[str, An
                 _json("the mass edit's report", _bulk_report("update", updated)),
                 [module, dry_run, *_ROW_OPTIONS[:2]],
                 errors,
-                requestBody=body({**selection, "values": values}, ["values"]),
+                requestBody=json_body({**selection, "values": values}, ["values"]),
             )
         },
         f"{BASE}/{{module}}/delete": {
@@ -199,7 +190,7 @@ def _bulk_paths(module: dict[str, Any], errors: tuple[int, ...]) -> dict[str, An
                 _json("the mass delete's report", _bulk_report("delete", deleted)),
                 [module, dry_run],
                 errors,
-                requestBody=body(selection, []),
+                requestBody=json_body(selection, []),
             )
         },
     }
@@ -334,19 +325,7 @@ def openapi_document(version: str, schema: Schema) -> dict[str, Any]:
                 },
                 [module, *_EXPORT_OPTIONS],
                 (*read, 403),
-                requestBody={
-                    "required": True,
-                    "content": {
-                        _JSON: {
-                            "schema": {
-                                "type": "object",
-                                "properties": {"path": {"type": "string"}},
-                                "required": ["path"],
-                                "additionalProperties": False,
-                            }
-                        }
-                    },
-                },
+                requestBody=json_body({"path": {"type": "string"}}, ["path"]),
             ),
         },
         **_bulk_paths(module, write),

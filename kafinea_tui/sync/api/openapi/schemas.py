@@ -199,3 +199,14 @@ def _object(**properties: Any) -> dict[str, Any]:
         "required": list(properties),
         "additionalProperties": False,
     }
+
+
+def json_body(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
+    """A required JSON request body: an object of these properties and no other."""
+    schema = {
+        "type": "object",
+        "properties": properties,
+        "required": required,
+        "additionalProperties": False,
+    }
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
