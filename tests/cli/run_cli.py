@@ -1,13 +1,16 @@
 """`kafinea-tui` run as a user runs it, for the command-line tests (and the automation's): a
-subprocess of this Python, with its exit status, its output as text, and no terminal on stdin."""
+subprocess of this Python, with its exit status, its output as text, and no terminal on stdin;
+and the `--json` report such a run prints."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from kafinea_tui.workspace import Workspace
 
@@ -33,3 +36,11 @@ def cli(
         stdin=subprocess.DEVNULL if stdin is None else stdin,
         timeout=timeout,
     )
+
+
+def report_of(result: subprocess.CompletedProcess[str]) -> dict[str, Any]:
+    """The `--json` report of a run that must have succeeded (its stderr is the failure's
+    message)."""
+    assert result.returncode == 0, result.stderr
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data

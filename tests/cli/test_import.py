@@ -19,7 +19,7 @@ import duckdb
 import pytest
 
 from kafinea_tui.data.store.database import Store
-from tests.cli.run_cli import cli
+from tests.cli.run_cli import cli, report_of
 from tests.import_helpers import snapshot, write
 
 
@@ -29,12 +29,6 @@ def state(workspace: Path) -> dict[str, list[tuple[Any, ...]]]:
         return snapshot(store)
     finally:
         store.close()
-
-
-def report_of(result: subprocess.CompletedProcess[str]) -> dict[str, Any]:
-    assert result.returncode == 0, result.stderr
-    data: dict[str, Any] = json.loads(result.stdout)
-    return data
 
 
 @pytest.mark.parametrize(

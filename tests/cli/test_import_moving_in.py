@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import xlsxwriter
 
-from tests.cli.test_import import cli
+from tests.cli.run_cli import cli
 from tests.import_helpers import write
 
 HUBSPOT = (

@@ -8,8 +8,7 @@ import codecs
 from pathlib import Path
 
 from kafinea_tui.data.store.database import Store
-from tests.cli.run_cli import cli
-from tests.cli.test_import import report_of
+from tests.cli.run_cli import cli, report_of
 from tests.import_helpers import rows, write
 
 

@@ -16,7 +16,7 @@ from kafinea_tui.sync.outbox import Outbox
 from kafinea_tui.sync.scheduler import Scheduler
 from kafinea_tui.workspace import Workspace
 from tests.sync.conftest import factory_config, open_workspace, seed
-from tests.sync.test_outbox import Receiver, run_until_settled
+from tests.sync.receiver import Receiver, run_until_settled
 
 AWKWARD = 'Rush, "fragile"\nsecond line'
 SCHEDULE = """

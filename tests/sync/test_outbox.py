@@ -3,17 +3,10 @@
 from __future__ import annotations
 
 import json
-import threading
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import pytest
-import uvicorn
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import PlainTextResponse, RedirectResponse, Response
-from starlette.routing import Route
 
 from kafinea_tui.data.automation import outbox as table
 from kafinea_tui.data.store.database import Store
@@ -22,42 +15,8 @@ from kafinea_tui.sync.config.model import AutomationConfig
 from kafinea_tui.sync.outbox import Outbox
 from kafinea_tui.sync.signing import verify
 from tests.sync.conftest import SECRET, factory_config, open_workspace, seed
-from tests.sync.servers import Mailbox, free_port, wait_for
-
-
-class Receiver:
-    """Answers from a script: each path has its list of (status, headers, text) answers."""
-
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.script: list[tuple[int, dict[str, str], str]] = []
-        self.seen: list[dict[str, Any]] = []
-
-        async def any_path(request: Request) -> Response:
-            if request.url.path == "/loop":
-                return RedirectResponse("/loop", status_code=307)
-            if request.url.path == "/slow":
-                import asyncio
-
-                await asyncio.sleep(3)
-            self.seen.append({"headers": dict(request.headers), "body": await request.body()})
-            status, headers, text = self.script.pop(0) if self.script else (200, {}, "ok")
-            return PlainTextResponse(text, status_code=status, headers=headers)
-
-        app = Starlette(routes=[Route("/{path:path}", any_path, methods=["POST"])])
-        self.server = uvicorn.Server(
-            uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
-        )
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> Receiver:
-        self.thread.start()
-        wait_for(lambda: self.server.started, timeout=20)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=20)
+from tests.sync.receiver import Receiver, run_until_settled
+from tests.sync.servers import Mailbox, free_port
 
 
 def setup(
@@ -83,16 +42,6 @@ def setup(
         },
     )
     return store, Outbox(store, lambda: config), config
-
-
-def run_until_settled(store: Store, box: Outbox) -> table.Delivery:
-    def settled() -> table.Delivery | None:
-        box.round()
-        found = table.get(store.cursor(), 1)
-        return found if found and found.status in ("delivered", "failed") else None
-
-    result: table.Delivery = wait_for(settled, timeout=60, every=0.05)
-    return result
 
 
 def test_a_delivery_is_signed_and_carries_its_idempotency_key(tmp_path: Path) -> None:

@@ -1,5 +1,5 @@
 """What the screen shows, read as text for the app tests' assertions: the list's footer and
-columns, a Static's text, a table's cells."""
+columns, the layout manager's rows, a Static's text, a table's cells."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
+from kafinea_tui.app import KafineaApp
 from kafinea_tui.widgets.page_table import PageTable
 
 
@@ -21,6 +22,20 @@ def column(app: App[Any], name: str) -> list[str]:
     """The cells of one column of the list's page, top to bottom."""
     table = app.screen.query_one(PageTable)
     return [str(v) for v in table.get_column(name)]
+
+
+def list_columns(app: KafineaApp) -> list[str]:
+    """The list's columns by field name, left to right (the selection mark left out)."""
+    table = app.screen.query_one(PageTable)
+    return [str(c.key.value) for c in table.ordered_columns][1:]
+
+
+def manager_rows(app: KafineaApp) -> list[tuple[str, str]]:
+    """The layout manager's rows as (mark, field name), top to bottom."""
+    table = app.screen.query_one(DataTable)
+    return [
+        (str(table.get_row_at(i)[0]), str(table.get_row_at(i)[2])) for i in range(table.row_count)
+    ]
 
 
 def text_of(pilot: Pilot[Any], selector: str) -> str:

@@ -27,10 +27,10 @@ from kafinea_tui.screens.record_detail import RecordDetailScreen, ReferenceValue
 from kafinea_tui.screens.record_form import RecordFormScreen
 from kafinea_tui.sync.client import Client
 from kafinea_tui.workspace import Workspace
+from tests.tui.list_steps import type_filter
 from tests.tui.pilot_helpers import press_button, settle
 from tests.tui.screen_text import column, footer
 from tests.tui.served import Served
-from tests.tui.test_app_list import type_filter
 
 SIZE = (110, 30)
 

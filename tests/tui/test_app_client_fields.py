@@ -16,8 +16,8 @@ from kafinea_tui.sync.owner import OwnerRecord, find_owner
 from kafinea_tui.workspace import Workspace
 from tests.tui.layout_steps import add_loyalty_tier
 from tests.tui.pilot_helpers import settle
+from tests.tui.screen_text import list_columns, manager_rows
 from tests.tui.served import Served
-from tests.tui.test_list_columns import list_columns, manager_rows
 
 SIZE = (110, 30)
 

@@ -4,7 +4,6 @@ test_app_palette.py)."""
 
 from __future__ import annotations
 
-from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static, Tabs
 
 from kafinea_tui.app import KafineaApp
@@ -18,7 +17,8 @@ from kafinea_tui.widgets.page_table import PageTable
 from kafinea_tui.widgets.record_table import RecordTable
 from kafinea_tui.workspace import Workspace
 from tests.tui.layout_steps import add_loyalty_tier
-from tests.tui.pilot_helpers import fill_focused_input, settle
+from tests.tui.list_steps import type_filter
+from tests.tui.pilot_helpers import settle
 from tests.tui.screen_text import column, footer
 
 SIZE = (100, 30)
@@ -27,19 +27,6 @@ SIZE = (100, 30)
 def list_screen(app: KafineaApp) -> ModuleListScreen:
     assert isinstance(app.screen, ModuleListScreen)
     return app.screen
-
-
-async def type_filter(pilot: Pilot[None], text: str, *, key_by_key: bool = False) -> None:
-    await pilot.press("slash")
-    field = pilot.app.screen.query_one("#filter-input", Input)
-    assert field.has_focus
-    if key_by_key:
-        field.value = ""
-        await pilot.press(*text)
-    else:
-        await fill_focused_input(pilot, text)
-    await pilot.press("enter")
-    await settle(pilot)
 
 
 async def test_opens_on_contacts_with_the_first_page(app: KafineaApp) -> None:

@@ -4,7 +4,6 @@ read the file; chosen fields in a chosen order; the list's columns) and pushed o
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from textual.app import App
@@ -12,31 +11,13 @@ from textual.pilot import Pilot
 from textual.widgets import Button, Input, RadioButton, RadioSet, Select, Static, TabbedContent
 
 from kafinea_tui.app import KafineaApp
-from kafinea_tui.backend.local import LocalBackend
 from kafinea_tui.data.exporter.run import ExportResult
-from kafinea_tui.data.query import ListQuery
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.screens.export_dialog import EMPTY_CHOICE, ExportDialog
 from kafinea_tui.widgets.field_chooser import FieldChooser, FieldList
 from kafinea_tui.widgets.record_table import RecordTable
+from tests.tui.export_dialog_host import SIZE, Host, dialog_for, no_press_animation, read, status
 from tests.tui.pilot_helpers import settle
-
-SIZE = (100, 45)
-
-
-def read(path: Path, delimiter: str = ",", encoding: str = "utf-8") -> list[list[str]]:
-    with path.open(encoding=encoding, newline="") as handle:
-        return list(csv.reader(handle, delimiter=delimiter))
-
-
-def no_press_animation(app: App[None]) -> None:
-    """A Button ignores a second press while its 0.2 s press effect runs; Pilot is faster."""
-    for button in app.screen.query(Button):
-        button.active_effect_duration = 0
-
-
-def status(app: App[None]) -> str:
-    return str(app.screen.query_one("#export-status", Static).render())
 
 
 def scope_label(app: App[None], scope: str) -> str:
@@ -73,32 +54,6 @@ async def test_export_selected_rows_from_two_pages(app: KafineaApp, tmp_path: Pa
     assert rows[0][:2] == ["First Name", "Last Name"]
     assert [r[1] for r in rows[1:]] == ["Name000", "Name001", "Name050"]
     assert [r[7] for r in rows[1:]] == ["Acme", "Globex", "Initech"]
-
-
-class Host(App[None]):
-    """A bare app that pushes the dialog and keeps what it dismissed with."""
-
-    def __init__(self, dialog: ExportDialog) -> None:
-        super().__init__()
-        self.dialog = dialog
-        self.results: list[ExportResult | None] = []
-
-    def on_mount(self) -> None:
-        self.push_screen(self.dialog, self.results.append)
-
-
-def dialog_for(
-    store: Store, tmp_path: Path, selected: frozenset[int] = frozenset(), **query: object
-) -> ExportDialog:
-    return ExportDialog(
-        LocalBackend(store),
-        "contacts",
-        query=ListQuery("contacts", **query),  # type: ignore[arg-type]
-        selected_ids=selected,
-        page=1,
-        page_size=20,
-        default_path=tmp_path / "contacts.csv",
-    )
 
 
 async def test_counts_and_selected_disabled_without_selection(

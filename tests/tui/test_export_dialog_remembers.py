@@ -19,8 +19,8 @@ from kafinea_tui.data.store.database import Store
 from kafinea_tui.data.store.settings import export_choices_key, get_json_setting
 from kafinea_tui.screens import export_dialog
 from kafinea_tui.widgets.field_chooser import FieldChooser
+from tests.tui.export_dialog_host import SIZE, Host, dialog_for, no_press_animation, read, status
 from tests.tui.pilot_helpers import settle
-from tests.tui.test_export_dialog import SIZE, Host, dialog_for, no_press_animation, read, status
 
 
 async def test_the_dialog_reopens_with_the_modules_last_choices(

@@ -18,22 +18,9 @@ from kafinea_tui.screens.module_list import ModuleListScreen
 from kafinea_tui.widgets.page_table import PageTable
 from kafinea_tui.workspace import Workspace
 from tests.tui.pilot_helpers import settle
+from tests.tui.screen_text import list_columns, manager_rows
 
 SIZE = (100, 30)
-
-
-def list_columns(app: KafineaApp) -> list[str]:
-    """The list's columns by field name, left to right (the selection mark left out)."""
-    table = app.screen.query_one(PageTable)
-    return [str(c.key.value) for c in table.ordered_columns][1:]
-
-
-def manager_rows(app: KafineaApp) -> list[tuple[str, str]]:
-    """The layout manager's rows as (mark, field name), top to bottom."""
-    table = app.screen.query_one(DataTable)
-    return [
-        (str(table.get_row_at(i)[0]), str(table.get_row_at(i)[2])) for i in range(table.row_count)
-    ]
 
 
 async def test_hide_and_move_columns_then_find_them_so_after_a_restart(

@@ -13,13 +13,9 @@ from kafinea_tui.screens.sync_panel import SyncPanelScreen
 from tests.sync.conftest import factory_config, open_workspace, seed
 from tests.sync.servers import free_port
 from tests.tui.pilot_helpers import settle
+from tests.tui.sync_panel_steps import cells
 
 SIZE = (120, 30)
-
-
-def cells(app: KafineaApp, name: str) -> list[list[str]]:
-    grid = app.screen.query_one(f"#sync-{name}", DataTable)
-    return [[str(c) for c in grid.get_row_at(i)] for i in range(grid.row_count)]
 
 
 async def test_the_panel_shows_and_retries_a_failed_delivery(tmp_path: Path) -> None:

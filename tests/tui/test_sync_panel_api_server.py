@@ -16,7 +16,7 @@ from kafinea_tui.sync.addresses import parse_address
 from tests.sync.conftest import open_workspace
 from tests.sync.servers import free_port
 from tests.tui.pilot_helpers import settle
-from tests.tui.test_sync_panel_config import SIZE, status_text, until
+from tests.tui.sync_panel_steps import SIZE, status_text, until
 
 
 def test_addresses_as_typed() -> None:

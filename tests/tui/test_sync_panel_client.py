@@ -34,8 +34,7 @@ from tests.sync.conftest import SECRET, factory_config, open_workspace, seed
 from tests.sync.servers import Factory
 from tests.tui.pilot_helpers import fill_focused_input, press_button, settle
 from tests.tui.served import Served
-from tests.tui.test_sync_panel import cells
-from tests.tui.test_sync_panel_config import fill, status_text, until
+from tests.tui.sync_panel_steps import cells, fill, status_text, until
 
 SIZE = (120, 40)
 

@@ -6,16 +6,14 @@ engine starts when a reload (the key, or SIGHUP) finds automation, and stops whe
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
 import tomllib
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Static, TabbedContent, TextArea
+from textual.widgets import DataTable, Input, Static, TabbedContent
 
 from kafinea_tui.app import KafineaApp
 from kafinea_tui.data.automation import outbox as table
@@ -24,8 +22,7 @@ from kafinea_tui.screens.sync_panel import SyncPanelScreen
 from tests.sync.conftest import SECRET, open_workspace, seed
 from tests.sync.servers import Factory, free_port
 from tests.tui.pilot_helpers import press_button, settle
-
-SIZE = (120, 40)
+from tests.tui.sync_panel_steps import SIZE, fill, status_text, until
 
 WAITING_WORKFLOW = """locale = "fr"
 # a comment tomli-w cannot keep
@@ -43,21 +40,6 @@ actions = [{ type = "send", endpoint = "factory", fields = ["order_number", "ite
 """
 
 
-async def until(check: Callable[[], Any], pilot: Pilot[Any], timeout: float = 60) -> Any:
-    """Let the app run until `check()` is truthy (deliveries travel on the engine's threads)."""
-    for _ in range(int(timeout / 0.1)):
-        value = check()
-        if value:
-            return value
-        await pilot.pause()
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"still waiting after {timeout} s: {check}")
-
-
-def status_text(app: KafineaApp) -> str:
-    return str(app.screen.query_one("#sync-status", Static).render())
-
-
 async def open_endpoints(pilot: Pilot[Any]) -> None:
     await pilot.press("y")
     await settle(pilot)
@@ -65,14 +47,6 @@ async def open_endpoints(pilot: Pilot[Any]) -> None:
     pilot.app.screen.query_one(TabbedContent).active = "tab-endpoints"
     pilot.app.screen.query_one("#sync-endpoints", DataTable).focus()
     await settle(pilot)
-
-
-def fill(app: KafineaApp, **values: str) -> None:
-    for name, value in values.items():
-        if name == "headers":
-            app.screen.query_one("#endpoint-headers", TextArea).text = value
-        else:
-            app.screen.query_one(f"#endpoint-{name}", Input).value = value
 
 
 async def test_an_endpoint_added_in_the_panel_is_saved_used_and_tested(tmp_path: Path) -> None:

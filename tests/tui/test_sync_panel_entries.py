@@ -14,7 +14,7 @@ from kafinea_tui.screens.sync_panel import SyncPanelScreen
 from tests.sync.conftest import open_workspace
 from tests.sync.servers import free_port
 from tests.tui.pilot_helpers import press_button, settle
-from tests.tui.test_sync_panel_config import SIZE, status_text, until
+from tests.tui.sync_panel_steps import SIZE, status_text, until
 
 
 async def test_a_schedule_then_a_workflow_added_from_the_panel(tmp_path: Path) -> None:

@@ -10,8 +10,7 @@ import pytest
 
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.data.store.tokens import create_token
-from tests.api.server import serve
-from tests.api.test_api import API, client
+from tests.api.server import API, client, serve
 
 
 @pytest.fixture
