@@ -11,7 +11,7 @@ import pytest
 from kafinea_tui.data.store.tokens import create_token
 from kafinea_tui.sync.engine import Engine
 from tests.api.server import client, serve
-from tests.sync.conftest import factory_config, open_workspace, seed
+from tests.sync.factory import factory_config, open_workspace, seed
 from tests.sync.servers import free_port, wait_for
 
 API = "/api/v1/automation"

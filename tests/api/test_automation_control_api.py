@@ -19,7 +19,7 @@ from kafinea_tui.sync.client.calls import ApiError
 from kafinea_tui.sync.engine import Engine
 from kafinea_tui.workspace import Workspace
 from tests.api.server import client, serve
-from tests.sync.conftest import SECRET, factory_config, open_workspace, seed
+from tests.sync.factory import SECRET, factory_config, open_workspace, seed
 from tests.sync.servers import free_port, wait_for
 
 API = "/api/v1/automation"

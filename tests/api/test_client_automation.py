@@ -18,7 +18,7 @@ from kafinea_tui.client import (
     WorkflowState,
 )
 from kafinea_tui.data.store.tokens import create_token
-from tests.sync.conftest import SECRET, factory_config, open_workspace, seed
+from tests.sync.factory import SECRET, factory_config, open_workspace, seed
 from tests.sync.servers import Factory, Serve, wait_for
 
 SCHEDULE = """

@@ -8,7 +8,7 @@ from pathlib import Path
 from kafinea_tui.data.schema import Schema, build_schema, builtin_picklist_values
 from kafinea_tui.sync.config.load import parse_config, read_config
 from tests.cli.run_cli import cli
-from tests.sync.conftest import factory_config
+from tests.sync.factory import factory_config
 
 
 def schema() -> Schema:

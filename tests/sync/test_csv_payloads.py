@@ -15,7 +15,7 @@ from kafinea_tui.sync.config.load import read_config
 from kafinea_tui.sync.outbox import Outbox
 from kafinea_tui.sync.scheduler import Scheduler
 from kafinea_tui.workspace import Workspace
-from tests.sync.conftest import factory_config, open_workspace, seed
+from tests.sync.factory import factory_config, open_workspace, seed
 from tests.sync.receiver import Receiver, run_until_settled
 
 AWKWARD = 'Rush, "fragile"\nsecond line'

@@ -16,7 +16,7 @@ import httpx
 from kafinea_tui.sync.transports import tls_context
 from kafinea_tui.workspace import Workspace
 from tests.cli.run_cli import cli
-from tests.sync.conftest import SECRET, factory_config, seed
+from tests.sync.factory import SECRET, factory_config, seed
 from tests.sync.servers import Factory, Mailbox, Serve, free_port, set_status, wait_for
 
 

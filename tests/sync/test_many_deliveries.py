@@ -9,7 +9,7 @@ from kafinea_tui.data.importer.run import run_import
 from kafinea_tui.workspace import Workspace
 from tests.cli.run_cli import cli
 from tests.import_helpers import write
-from tests.sync.conftest import SECRET, factory_config, seed
+from tests.sync.factory import SECRET, factory_config, seed
 from tests.sync.servers import Factory, Serve, wait_for
 
 ORDERS = 10_000

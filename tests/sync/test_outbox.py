@@ -14,7 +14,7 @@ from kafinea_tui.sync.config.load import read_config
 from kafinea_tui.sync.config.model import AutomationConfig
 from kafinea_tui.sync.outbox import Outbox
 from kafinea_tui.sync.signing import verify
-from tests.sync.conftest import SECRET, factory_config, open_workspace, seed
+from tests.sync.factory import SECRET, factory_config, open_workspace, seed
 from tests.sync.receiver import Receiver, run_until_settled
 from tests.sync.servers import Mailbox, free_port
 

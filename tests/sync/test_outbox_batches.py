@@ -15,7 +15,7 @@ from kafinea_tui.data.store.database import Store
 from kafinea_tui.data.store.migrations import MIGRATIONS, SCHEMA_VERSION, current_version
 from kafinea_tui.workspace import Workspace
 from tests.import_helpers import plan, rows, write
-from tests.sync.conftest import factory_config, open_workspace, seed
+from tests.sync.factory import factory_config, open_workspace, seed
 
 AWKWARD_NAME = 'envoi "usine" / été\tà l\'atelier'
 CSV_CONFIG = """

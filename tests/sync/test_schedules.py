@@ -22,7 +22,7 @@ from kafinea_tui.sync.config.model import PullSchedule, Schedule
 from kafinea_tui.sync.scheduler import Scheduler, next_run
 from tests.cli.run_cli import cli
 from tests.import_helpers import rows
-from tests.sync.conftest import factory_config, open_workspace, seed
+from tests.sync.factory import factory_config, open_workspace, seed
 from tests.sync.servers import free_port, wait_for
 
 ORDERS = [

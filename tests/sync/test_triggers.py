@@ -11,7 +11,7 @@ from kafinea_tui.data.automation import outbox as table
 from kafinea_tui.data.importer.run import run_import
 from kafinea_tui.data.store.database import Store
 from tests.import_helpers import plan, rows, write
-from tests.sync.conftest import factory_config, open_workspace, seed
+from tests.sync.factory import factory_config, open_workspace, seed
 
 
 def outbox(store: Store) -> list[tuple[object, ...]]:

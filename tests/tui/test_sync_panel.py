@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Static, TabbedContent
 from kafinea_tui.app import KafineaApp
 from kafinea_tui.data.automation import outbox as table
 from kafinea_tui.screens.sync_panel import SyncPanelScreen
-from tests.sync.conftest import factory_config, open_workspace, seed
+from tests.sync.factory import factory_config, open_workspace, seed
 from tests.sync.servers import free_port
 from tests.tui.pilot_helpers import settle
 from tests.tui.sync_panel_steps import cells

@@ -13,7 +13,7 @@ from kafinea_tui.data.errors import KafineaError
 from kafinea_tui.data.store.tokens import create_token
 from kafinea_tui.screens.sync_panel import SyncPanelScreen
 from kafinea_tui.sync.addresses import parse_address
-from tests.sync.conftest import open_workspace
+from tests.sync.factory import open_workspace
 from tests.sync.servers import free_port
 from tests.tui.pilot_helpers import settle
 from tests.tui.sync_panel_steps import SIZE, status_text, until

@@ -30,7 +30,7 @@ from kafinea_tui.screens.sync_panel import SyncPanelScreen
 from kafinea_tui.sync.client import Client
 from kafinea_tui.sync.owner import OwnerRecord, find_owner
 from kafinea_tui.workspace import Workspace
-from tests.sync.conftest import SECRET, factory_config, open_workspace, seed
+from tests.sync.factory import SECRET, factory_config, open_workspace, seed
 from tests.sync.servers import Factory
 from tests.tui.pilot_helpers import fill_focused_input, press_button, settle
 from tests.tui.served import Served

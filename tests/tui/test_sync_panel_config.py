@@ -19,7 +19,7 @@ from kafinea_tui.app import KafineaApp
 from kafinea_tui.data.automation import outbox as table
 from kafinea_tui.screens.endpoint_form import EndpointFormScreen
 from kafinea_tui.screens.sync_panel import SyncPanelScreen
-from tests.sync.conftest import SECRET, open_workspace, seed
+from tests.sync.factory import SECRET, open_workspace, seed
 from tests.sync.servers import Factory, free_port
 from tests.tui.pilot_helpers import press_button, settle
 from tests.tui.sync_panel_steps import SIZE, fill, status_text, until

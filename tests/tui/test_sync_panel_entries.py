@@ -11,7 +11,7 @@ from textual.widgets import Static, TabbedContent, TextArea
 from kafinea_tui.app import KafineaApp
 from kafinea_tui.screens.entry_form import EntryFormScreen
 from kafinea_tui.screens.sync_panel import SyncPanelScreen
-from tests.sync.conftest import open_workspace
+from tests.sync.factory import open_workspace
 from tests.sync.servers import free_port
 from tests.tui.pilot_helpers import press_button, settle
 from tests.tui.sync_panel_steps import SIZE, status_text, until
