@@ -64,6 +64,10 @@ class Store:
         # log's cursors must become visible in order for the changes feed never to skip one.
         self.write_lock = threading.RLock()
         self._commit_hook: CommitHook | None = None
+        # Whether deliveries queued as references may be waiting for their payloads: only a
+        # commit hook (the workflows) queues them, so once a write without one has rendered
+        # them and committed, no write needs to look again (a look costs ~1 ms a write).
+        self._render_due = True
         # The ICU collation text sorts by (data.collation); the workspace sets its locale's.
         # None sorts lower-cased code points (the order before collations; benchmarks).
         self.collation: str | None = ROOT_COLLATION
@@ -138,7 +142,8 @@ class Store:
             raise
         self._local.depth = 1
         try:
-            if not dry_run:
+            rendered = not dry_run and self._render_due
+            if rendered:
                 render_pending(cursor)
             hook = None if dry_run else self._commit_hook
             since = top_cursor(cursor) if hook is not None else 0
@@ -148,7 +153,10 @@ class Store:
                 return
             if hook is not None:
                 hook(cursor, since)
+                self._render_due = True  # its firings may have queued references
             cursor.execute("COMMIT")
+            if rendered and hook is None:
+                self._render_due = False
         except BaseException as error:
             self._roll_back(cursor)
             if is_disk_full(error):
