@@ -272,7 +272,7 @@ NUMBER_CELLS: list[str | None] = [
 ]  # fmt: skip
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 @given(
     st.lists(st.text(alphabet=st.sampled_from("0123456789+-.,( )\u00a0'e"), max_size=12)),
     st.sampled_from([FieldType.DECIMAL, FieldType.INTEGER]),
@@ -295,7 +295,7 @@ def test_python_reads_plain_numbers_as_the_sql_does(
     assert sum(read is not IN_SQL for read in by_python) >= 8  # "12", "-3", ..., "", None
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.lists(st.text(alphabet=st.sampled_from("wWebSsitP partnerİKKé\u00a0"), max_size=10)))
 def test_python_reads_picklist_values_as_the_sql_does(cells: list[str]) -> None:
     """A listed picklist's cell in ASCII: the list's spelling in any case, another text as
