@@ -16,7 +16,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import signal
+import sys
+import termios
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -200,7 +203,14 @@ class KafineaApp(App[None]):
             self.notify(f"config.toml read again: {len(errors)} error(s); engine {state}.")
 
     def _hangup(self) -> None:
-        self.reload_automation(say=True)
+        """SIGHUP: the terminal hung up (an SSH connection dropped, the tmux pane closed), or a
+        `kill -HUP` to read config.toml again, as for `serve`. A hung-up terminal answers EIO:
+        then the app quits, closing the workspace, instead of running on with no screen (its
+        input thread spinning on the dead terminal, the workspace held)."""
+        if terminal_hung_up():
+            self.exit()
+        else:
+            self.reload_automation(say=True)
 
     def on_unmount(self) -> None:
         """Requests in flight through the socket finish, and deliveries in flight finish (or go
@@ -271,3 +281,17 @@ class KafineaApp(App[None]):
         """An undo there may have removed or restored records: refresh the list below."""
         if isinstance(self.screen, ModuleListScreen):
             self.screen.refresh_records()
+
+
+def terminal_hung_up() -> bool:
+    """Whether the terminal the app runs in has hung up (its calls fail with EIO); a process
+    without one (a test, a pipe) has not."""
+    if sys.__stdin__ is None:
+        return False
+    try:
+        termios.tcgetattr(sys.__stdin__.fileno())
+    except termios.error as error:
+        return bool(error.args) and error.args[0] == errno.EIO
+    except (OSError, ValueError, AttributeError):
+        return False
+    return False
