@@ -130,14 +130,18 @@ class KafineaApp(App[None]):
         for sentence in self._problems:
             self.notify(sentence, severity="warning", timeout=10)
         self.set_timer(5, resume_gc)  # in case no page ever answers
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            # SIGHUP: a hung-up terminal, or config.toml to read again (Unix, main thread only).
+            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self._hangup)
+        if sys.__stdin__ is not None and sys.__stdin__.isatty():
+            # A terminal can hang up without a SIGHUP reaching the app: only the session's
+            # leader gets one, and a parent such as `make` does not pass it on.
+            self.set_interval(1.0, self._quit_if_hung_up)
         if self.store is None:
             return  # a client: the workspace's owner runs its engine and serves its socket
         # After the first page: the engine (outbox, schedules) and the socket other processes
         # reach the workspace through are not what start-up waits for.
         self.set_timer(1.0 if self.has_automation else 0.3, self.start_owning)
-        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-            # SIGHUP re-reads config.toml, as for `kafinea-tui serve` (Unix, main thread only).
-            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self._hangup)
 
     def start_owning(self) -> None:
         """Own the workspace while the app is open: the engine (when config.toml describes
@@ -209,8 +213,12 @@ class KafineaApp(App[None]):
         input thread spinning on the dead terminal, the workspace held)."""
         if terminal_hung_up():
             self.exit()
-        else:
+        elif self.store is not None:  # a client's config is its owner's to read
             self.reload_automation(say=True)
+
+    def _quit_if_hung_up(self) -> None:
+        if terminal_hung_up():
+            self.exit()
 
     def on_unmount(self) -> None:
         """Requests in flight through the socket finish, and deliveries in flight finish (or go

@@ -8,10 +8,15 @@ import fcntl
 import os
 import pty
 import select
+import shlex
+import shutil
 import struct
 import sys
 import termios
 import time
+from pathlib import Path
+
+import pytest
 
 from kafinea_tui.sync.owner import find_owner
 from kafinea_tui.workspace import Workspace
@@ -27,15 +32,36 @@ def drain(master: int) -> None:
             return
 
 
-def test_the_app_quits_when_its_terminal_hangs_up(contacts_workspace: Workspace) -> None:
+def running(pid: int) -> bool:
+    """Whether the process runs (a zombie, ended but not yet reaped, does not)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.parametrize(
+    "under_make",
+    [False, True],
+    ids=["the app leads the session (it gets SIGHUP)", "under make, as `make run` (it gets none)"],
+)
+def test_the_app_quits_when_its_terminal_hangs_up(
+    contacts_workspace: Workspace, tmp_path: Path, under_make: bool
+) -> None:
+    app = [sys.executable, "-m", "kafinea_tui.cli", "--workspace", str(contacts_workspace.path)]
+    command = app
+    if under_make:
+        makefile = tmp_path / "Makefile"
+        makefile.write_text(f"run:\n\t{shlex.join(app)}\n", encoding="utf-8")
+        command = [shutil.which("make") or "make", "-s", "-f", str(makefile), "run"]
     pid, master = pty.fork()
-    if pid == 0:  # the child: the app, on the pseudo-terminal as its controlling terminal
+    if pid == 0:  # the child, on the pseudo-terminal as its controlling terminal
         fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
-        command = ["-m", "kafinea_tui.cli", "--workspace", str(contacts_workspace.path)]
-        os.execv(sys.executable, [sys.executable, *command])
+        os.execv(command[0], command)
     try:
         deadline = time.monotonic() + 60
-        while find_owner(contacts_workspace) is None:  # up: it owns the workspace
+        while (owner := find_owner(contacts_workspace)) is None:  # up: it owns the workspace
             assert time.monotonic() < deadline, "the app never came up"
             drain(master)
             time.sleep(0.05)
@@ -46,6 +72,13 @@ def test_the_app_quits_when_its_terminal_hangs_up(contacts_workspace: Workspace)
         if time.monotonic() > deadline:
             os.kill(pid, 9)
             os.waitpid(pid, 0)
+            raise AssertionError("the app still ran 30 s after its terminal hung up")
+        time.sleep(0.05)
+    # Under make, make is what ended (its SIGHUP): the app, its child, follows; once gone,
+    # it has removed its socket.
+    while running(owner.pid):
+        if time.monotonic() > deadline:
+            os.kill(owner.pid, 9)
             raise AssertionError("the app still ran 30 s after its terminal hung up")
         time.sleep(0.05)
     assert find_owner(contacts_workspace) is None
