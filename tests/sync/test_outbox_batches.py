@@ -118,7 +118,7 @@ def test_deliveries_of_one_firing_have_ids_of_their_own_kept_on_every_attempt(
     assert {d.id: d.webhook_id for d in again} == ids
     assert {d.attempts for d in again} == {2}
     with store.transaction() as tx:
-        table.settle(tx, again[0].id, "delivered", answer="ok")
+        table.settle_all(tx, [table.Settled(again[0].id, "delivered", answer="ok")])
     assert table.counts(cur) == {"pending": 0, "sending": 2, "delivered": 1, "failed": 0}
     later = table.get(cur, again[0].id)
     assert later is not None and later.next_attempt_at is None and later.answer == "ok"
@@ -229,7 +229,7 @@ def test_retrying_an_id_no_delivery_can_have_finds_nothing(factory_store: Store)
 def test_a_delivery_settled_without_a_claim_gets_its_state(factory_store: Store) -> None:
     with factory_store.transaction() as tx:
         first = table.enqueue(tx, "send", "factory", '{"n": 1}')
-        table.settle(tx, first, "failed", "refused")
+        table.settle_all(tx, [table.Settled(first, "failed", "refused")])
     found = table.get(factory_store.cursor(), first)
     assert found is not None and (found.status, found.attempts, found.last_error) == (
         "failed",

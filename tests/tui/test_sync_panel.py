@@ -28,7 +28,7 @@ async def test_the_panel_shows_and_retries_a_failed_delivery(tmp_path: Path) -> 
         {"order_number": "SO-7", "subject": "s", "contact": contact, "status": "Approved"},
     )
     with store.transaction() as cur:
-        table.settle(cur, 1, "failed", "cannot connect: connection refused", None)
+        table.settle_all(cur, [table.Settled(1, "failed", "cannot connect: connection refused")])
     app = KafineaApp(workspace=workspace, store=store, module="contacts")
     try:
         async with app.run_test(size=SIZE) as pilot:

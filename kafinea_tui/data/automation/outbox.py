@@ -185,18 +185,6 @@ class Settled:
     retry_at: datetime | None = None
 
 
-def settle(
-    cur: duckdb.DuckDBPyConnection,
-    delivery_id: int,
-    status: str,
-    error: str | None = None,
-    answer: str | None = None,
-    retry_at: datetime | None = None,
-) -> None:
-    """One delivery's outcome (`settle_all` of one)."""
-    settle_all(cur, [Settled(delivery_id, status, error, answer, retry_at)])
-
-
 def settle_all(cur: duckdb.DuckDBPyConnection, outcomes: Sequence[Settled]) -> None:
     """A round's outcomes in one statement (an UPDATE a delivery cost ~2 ms, more than its
     HTTP request). A claimed delivery has its state row; one settled without a claim is
