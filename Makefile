@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean install
+.PHONY: run test test-slow lint bench clean install
 
 # The stamp is remade when pyproject.toml changes, so a new dependency is installed by the next
 # `make test` or `make run`. A half-made venv (pip failed) has no stamp and is retried.
@@ -19,13 +19,20 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/kafinea-tui --demo
 
-# Every test, in one run, two workers a core (pytest-xdist's `-n auto` in pyproject's addopts), the
-# slow ones too; a suite that finds no tests (pytest's exit status 5) is a failure too.
+# The suite, two workers a core (pytest-xdist's `-n auto` in pyproject's addopts), without the
+# scale tests marked `slow` (hundreds of thousands of rows, thousands of deliveries), which
+# `test-slow` runs and `.ci/run` runs after it; a run that finds no tests (pytest's exit status
+# 5) is a failure too.
 # pytest itself reads its plugins from the suite's bytecode cache (tests/conftest.py), even
 # where PYTHONDONTWRITEBYTECODE is set: rewriting and compiling them again took ~2 s of each run.
+PYTEST := PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX="$${TMPDIR:-/tmp}/kafinea-tui-pycache-$$(id -u)" \
+	$(BIN)/python -m pytest -q
+
 test: $(STAMP)
-	PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX="$${TMPDIR:-/tmp}/kafinea-tui-pycache-$$(id -u)" \
-		$(BIN)/python -m pytest -q
+	$(PYTEST) -m "not slow"
+
+test-slow: $(STAMP)
+	$(PYTEST) -m slow
 
 lint: $(STAMP)
 	$(BIN)/ruff check kafinea_tui tests bench

@@ -233,9 +233,14 @@ EMAIL_CELLS = [
 ]
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+# Few examples of many cells each: a query for each example is what costs, not a cell.
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 @given(
-    st.lists(st.text(alphabet=st.sampled_from("ab@. \t\n\r\f\v\u00a0\u2003\u0085é"), max_size=9))
+    st.lists(
+        st.text(alphabet=st.sampled_from("ab@. \t\n\r\f\v\u00a0\u2003\u0085é"), max_size=9),
+        min_size=10,
+        max_size=60,
+    )
 )
 def test_python_reads_emails_as_the_sql_does(cells: list[str]) -> None:
     """The row path reads email cells in Python (`python_reader`): every cell gets the value
@@ -272,9 +277,13 @@ NUMBER_CELLS: list[str | None] = [
 ]  # fmt: skip
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
 @given(
-    st.lists(st.text(alphabet=st.sampled_from("0123456789+-.,( )\u00a0'e"), max_size=12)),
+    st.lists(
+        st.text(alphabet=st.sampled_from("0123456789+-.,( )\u00a0'e"), max_size=12),
+        min_size=10,
+        max_size=40,
+    ),
     st.sampled_from([FieldType.DECIMAL, FieldType.INTEGER]),
     st.sampled_from(["point", "comma"]),
 )
