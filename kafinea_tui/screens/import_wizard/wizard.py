@@ -75,6 +75,9 @@ class ImportWizard(Screen[ImportReport | None]):
         self.result: ImportReport | None = None
         self._mapping_columns: list[str] | None = None
         self._loaded_mapping = False
+        # Held, not queried: the footer asks `check_action` for every key at each refresh, and
+        # a query walks the mapping step's hundreds of widgets.
+        self.summary = RunSummary(backend, id="step-run")
 
     def compose(self) -> ComposeResult:
         yield Static("", id="wizard-title")
@@ -88,7 +91,7 @@ class ImportWizard(Screen[ImportReport | None]):
             )
             yield StepDuplicates(self.module, id="step-duplicates")
             yield StepMapping(id="step-mapping")
-            yield RunSummary(self.backend, id="step-run")
+            yield self.summary
         yield Static("", id="wizard-message", markup=False)
         with Horizontal(id="wizard-buttons"):
             yield Button("Back", id="back", compact=True)
@@ -172,7 +175,7 @@ class ImportWizard(Screen[ImportReport | None]):
         if STEPS[self.step][0] == "step-run":
             preview = self.query_one(StepFile).preview
             delimiter = preview.delimiter if preview is not None else ","
-            self.query_one(RunSummary).set_plan(self.plan, delimiter)
+            self.summary.set_plan(self.plan, delimiter)
         self._show_step()
 
     @on(Button.Pressed, "#back")
@@ -185,7 +188,7 @@ class ImportWizard(Screen[ImportReport | None]):
 
     @on(Button.Pressed, "#cancel")
     def action_close(self) -> None:
-        if self.query_one(RunSummary).running:
+        if self.summary.running:
             stop = keys.keys_label(keys.live_keys("cancel_work", keys.app_keymap(self.app)))
             self.notify(
                 f"The import is still running: wait for it to finish, or stop it ({stop}, or "
@@ -196,13 +199,12 @@ class ImportWizard(Screen[ImportReport | None]):
         self.dismiss(self.result)
 
     def action_cancel_work(self) -> None:
-        self.query_one(RunSummary).stop()
+        self.summary.stop()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Stop is offered (and shown in the footer) only while a run is in progress."""
         if action == "cancel_work":
-            summaries = self.query(RunSummary)
-            return bool(summaries) and summaries.first().running
+            return self.summary.running
         return True
 
     @on(Button.Pressed, "#past-imports")
