@@ -134,16 +134,18 @@ def test_changes_iterate_every_page_and_keep_the_cursor(
     assert [(c.op, c.id, c.fields) for c in later] == [("update", order_id, ["status"])]
 
 
-def test_a_thousand_orders_from_twenty_threads_arrive_once(
-    shop: tuple[Store, Client, Client],
+@pytest.mark.parametrize("orders", [200, pytest.param(1000, marks=pytest.mark.slow)])
+def test_orders_from_twenty_threads_arrive_once(
+    shop: tuple[Store, Client, Client], orders: int
 ) -> None:
-    """The issue's "done when": all arrive once, and the feed has each once with its token."""
+    """The issue's "done when" (a thousand orders, `slow`: ~12 CPU-seconds; 200 in the usual
+    run): all arrive once, and the feed has each once with its token."""
     store, client, reader = shop
     failures: list[BaseException] = []
 
     def send(first: int) -> None:
         try:
-            for number in range(first, 1000, 20):
+            for number in range(first, orders, 20):
                 assert client.create("salesorders", order(number)).created == 1
         except BaseException as error:  # reported to the test's thread
             failures.append(error)
@@ -154,9 +156,9 @@ def test_a_thousand_orders_from_twenty_threads_arrive_once(
     for thread in threads:
         thread.join()
     assert failures == []
-    assert store.count("salesorders") == 1000
+    assert store.count("salesorders") == orders
     creates = [c for c in reader.changes("salesorders") if c.op == "create"]
-    assert len(creates) == len({c.id for c in creates}) == 1000
+    assert len(creates) == len({c.id for c in creates}) == orders
     assert {c.token for c in creates} == {"shop"}
     assert list_batches(store) == []
 

@@ -74,6 +74,7 @@ class Factory:
         self.answer: tuple[int, dict[str, str]] | None = None  # force a status (and headers)
         self.callback: Callable[[dict[str, Any]], None] | None = None
         self.lock = threading.Lock()
+        self.arrived = threading.Condition(self.lock)  # notified at each delivery accepted
         self.thread: threading.Thread | None = None
         self.loop: asyncio.AbstractEventLoop | None = None
         self.server: asyncio.Server | None = None
@@ -105,7 +106,15 @@ class Factory:
             self.keys.add(key)
             delivery = {"key": key, "body": json.loads(body), "headers": headers}
             self.received.append(delivery)
+            self.arrived.notify_all()
         return Reply(202, "building", delivery=delivery)
+
+    def wait_received(self, count: int, timeout: float) -> None:
+        """Until `count` deliveries have been accepted (woken at each one, not polling), failing
+        the test after `timeout` seconds."""
+        with self.arrived:
+            if not self.arrived.wait_for(lambda: len(self.received) >= count, timeout):
+                raise AssertionError(f"{len(self.received)} of {count} deliveries in {timeout} s")
 
     async def serve_connection(
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
