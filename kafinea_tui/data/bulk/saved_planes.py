@@ -92,11 +92,17 @@ def save_planes(
         f" FROM (SELECT m.id, CASE {code} {number} END AS code FROM {table} m WHERE {where[0]}) r",
         where[1],
     )
+    create_view(cur, saved, planes)
+
+
+def create_view(cur: duckdb.DuckDBPyConnection, saved: str, planes: Planes) -> None:
+    """`kf_edit_<batch>(id, code)` read from the planes: each id of the range with its number,
+    the ids not saved (number 0 with base 1) left out."""
     saved_code = code_of("q", "q.id", planes)
     cur.execute(
         f"CREATE VIEW {saved} AS SELECT id, code FROM (SELECT q.id, {saved_code} AS code"
         f" FROM (SELECT unnest(range(p.id_low, p.id_high + 1)) AS id, p.*"
-        f" FROM {saved}_planes p) q) WHERE {base} = 0 OR code <> 0"
+        f" FROM {saved}_planes p) q) WHERE {planes.base} = 0 OR code <> 0"
     )
 
 

@@ -24,6 +24,10 @@ row is written per record, and undo restores each run by its range of ids instea
 a million ids. Planes: when the combinations are few but their records interleaved, each
 record's number among them is written as bit planes over the range of ids (`saved_planes`),
 and `kf_edit_<batch>` is a view reading them. `saved_form` tells the forms apart.
+
+Few combinations (at most `saved_planes.MAX_CODES`, all shown by the first changed records)
+are found, numbered and saved as runs or planes from one scan (`few_values`); the hashed codes
+are the general path, for the rest.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ import duckdb
 
 from kafinea_tui.data.bulk import saved_planes
 from kafinea_tui.data.bulk.batch import Span, edit_table
+from kafinea_tui.data.bulk.few_values import Few, drop_few, save_few, scan_few
 
 DISTINCT = "kf_edit_distinct"
 # The code of a record's saved combination: a hash of `modified_at` and the edited fields.
@@ -45,19 +50,41 @@ CODE = "hash({})"
 class Changing:
     """What `count_changing` found: the changed records' count and range of ids, whether
     their combinations' codes are unique, whether each combination's records are a run, and
-    the codes in order when they are few enough for planes."""
+    the codes in order when they are few enough for planes; `few` when one scan found it all
+    (`few_values`)."""
 
     span: Span
     unique: bool
     runs: bool
     codes: list[int] | None
+    few: Few | None = None
 
 
 def count_changing(
+    cur: duckdb.DuckDBPyConnection,
+    table: str,
+    fields: list[str],
+    where: str,
+    params: Any,
+    ids: str,
+) -> Changing:
+    """Count the records `where` (a condition on `m`) names and keep what `save_values` needs
+    in temporary tables: each record's number among few combinations (`few_values`, in one
+    scan; `ids` is SQL of a superset of their ids), else their distinct previous values with
+    their codes (one scan, the records read again when saved)."""
+    quick = scan_few(cur, table, ["modified_at", *fields], where, params, ids)
+    if quick is not None:
+        span, few = quick
+        return Changing(span, True, few.runs, None, few)
+    drop_few(cur)
+    return count_distinct(cur, table, fields, where, params)
+
+
+def count_distinct(
     cur: duckdb.DuckDBPyConnection, table: str, fields: list[str], where: str, params: Any
 ) -> Changing:
-    """Count the records `where` (a condition on `m`) names and keep their distinct previous
-    values with their codes in a temporary table for `save_values`, in one scan."""
+    """The general path: the distinct previous values with their codes, counts and ranges of
+    ids in `kf_edit_distinct`, in one scan; `save_values` reads the records again."""
     names = ", ".join(["modified_at", *fields])
     cur.execute(
         f"CREATE OR REPLACE TEMP TABLE {DISTINCT} AS SELECT {CODE.format(names)} AS kf_code, *"
@@ -92,6 +119,10 @@ def save_values(
     saved = edit_table(batch)
     names = ["modified_at", *fields]
     span, unique, runs = changing.span, changing.unique, changing.runs
+    if changing.few is not None:
+        save_few(cur, table, names, (where, params), saved, span, changing.few)
+        drop_few(cur)
+        return
     if unique and runs:
         # Each combination's records are a run of consecutive ids (the records of one import
         # holding one value): the runs are the ids, and no record needs a row of its own.

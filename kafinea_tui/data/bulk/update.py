@@ -20,6 +20,7 @@ import duckdb
 from kafinea_tui.data.bulk.batch import count, edit_table, finish_batch, open_batch
 from kafinea_tui.data.bulk.edit_values import EditValues, display, read_values
 from kafinea_tui.data.bulk.failures import FAIL, collect_errors, find_failures
+from kafinea_tui.data.bulk.few_values import COMBOS, GROUPS
 from kafinea_tui.data.bulk.related_key import create_related
 from kafinea_tui.data.bulk.report import BulkReport, RecordChange, UpdatePreview
 from kafinea_tui.data.bulk.saved_values import (
@@ -112,7 +113,7 @@ def mass_update(
         changing = _changing(mod, typed, params, selection, report.failed > 0)
         # The records that change, counted with their distinct previous values in one scan.
         fields = list(typed)
-        found = count_changing(cur, mod.table, fields, changing, params.values)
+        found = count_changing(cur, mod.table, fields, changing, params.values, BULK_IDS)
         report.updated = found.span.count
         tick(0.3)
         report.unchanged = report.matched - report.updated - report.failed
@@ -139,7 +140,7 @@ def mass_update(
         elif not report.updated:
             report.related_created = 0
             report.warnings = selected.warnings(mod)  # nothing is created nor added
-        for name in (FAIL, DISTINCT):
+        for name in (FAIL, DISTINCT, COMBOS, GROUPS):
             cur.execute(f"DROP TABLE IF EXISTS {name}")
         selected.drop(cur)
     if edit.new_picklist and report.batch is not None:

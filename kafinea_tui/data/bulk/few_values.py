@@ -1,0 +1,144 @@
+"""A mass edit's previous values found in one scan when they are few combinations.
+
+The general path (`saved_values`) reads the changed records twice: once grouped by their
+previous values (the distinct combinations, their counts and ranges of ids), then again to
+give each record its number among them (`saved_planes`). When the combinations are few, the
+first changed records already show them all: their distinct combinations (`PREFIX` records
+read, `kf_edit_combos`) are numbered, and one scan joins every changed record to its number,
+grouped by it (`kf_edit_groups`): each number's count and range of ids (runs, as the general
+path finds them) and, for several numbers, each one's records as a bitstring over the
+selection's ids (the planes are OR-ed from these, a row a combination, not a record).
+
+Exact: the join compares values as GROUP BY does (`IS NOT DISTINCT FROM` on each field), and
+a record whose combination the first records did not show joins to no number: then the
+general path runs instead, as it does for more combinations than planes take. Measured on a
+million contacts with four titles in turn: 33 ms of CPU, where the two scans took 75-110.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+
+from kafinea_tui.data.bulk import saved_planes
+from kafinea_tui.data.bulk.batch import Span
+
+COMBOS = "kf_edit_combos"
+GROUPS = "kf_edit_groups"
+# How many changed records show the combinations (reading them costs 1-2 ms).
+PREFIX = 1024
+
+
+@dataclass(frozen=True)
+class Few:
+    """What the one scan found: how many combinations, the selection's range of ids the
+    bitstrings span, each number's records as runs or not, and whether the groups hold the
+    bitstrings (not for a single combination, which is one run or one plane)."""
+
+    combinations: int
+    low: int
+    high: int
+    runs: bool
+    bits: bool
+
+
+def scan_few(
+    cur: duckdb.DuckDBPyConnection,
+    table: str,
+    names: list[str],
+    where: str,
+    params: Any,
+    ids: str,
+) -> tuple[Span, Few] | None:
+    """Count the records `where` (a condition on `m`) names and number them among the
+    combinations of `names` the first of them hold, in one scan; `ids` is SQL of a superset of
+    their ids (the selection). None when they hold more combinations than planes take, or one
+    the first records did not show (the general path then counts them)."""
+    columns = ", ".join(names)
+    cur.execute(
+        f"CREATE OR REPLACE TEMP TABLE {COMBOS} AS SELECT row_number() OVER () - 1 AS k, *"
+        f" FROM (SELECT DISTINCT {columns} FROM (SELECT {', '.join(f'm.{n}' for n in names)}"
+        f" FROM {table} m WHERE {where} LIMIT {PREFIX}))",
+        params,
+    )
+    row = cur.execute(f"SELECT (SELECT count(*) FROM {COMBOS}), min(id), max(id) FROM {ids}")
+    found = row.fetchone()
+    combinations = int(found[0]) if found else 0
+    if not combinations:  # none of the selected records changes
+        return Span(0, 0, 0), Few(0, 0, 0, True, False)
+    if combinations > saved_planes.MAX_CODES:
+        return None
+    low, high = int(found[1]), int(found[2])  # type: ignore[index]
+    bits = combinations > 1
+    bitstring = f", bitstring_agg(m.id, {low}::BIGINT, {high}::BIGINT) AS bits" if bits else ""
+    same = " AND ".join(f"m.{n} IS NOT DISTINCT FROM c.{n}" for n in names)
+    cur.execute(
+        f"CREATE OR REPLACE TEMP TABLE {GROUPS} AS SELECT c.k, count(*) AS n, min(m.id) AS lo,"
+        f" max(m.id) AS hi{bitstring} FROM {table} m LEFT JOIN {COMBOS} c ON {same}"
+        f" WHERE {where} GROUP BY c.k",
+        params,
+    )
+    got = cur.execute(
+        f"SELECT count(*) FILTER (WHERE k IS NULL), sum(n), min(lo), max(hi),"
+        f" bool_and(hi - lo + 1 = n) FROM {GROUPS}"
+    ).fetchone()
+    if not got or got[0]:  # a combination the first records did not show
+        return None
+    span = Span(int(got[1]), int(got[2]), int(got[3]))
+    few = Few(combinations, low, high, bool(got[4]), bits)
+    if not few.runs and high - low + 1 > saved_planes.MAX_SPREAD * span.count:
+        return None  # too sparse for planes: the general path saves a table of ids
+    return span, few
+
+
+def save_few(
+    cur: duckdb.DuckDBPyConnection,
+    table: str,
+    names: list[str],
+    where: tuple[str, Any],
+    saved: str,
+    span: Span,
+    few: Few,
+) -> None:
+    """Save what `scan_few` found as runs or planes (the forms `saved_values` reads)."""
+    columns = ", ".join(f"c.{n}" for n in names)
+    if few.runs:
+        cur.execute(
+            f"CREATE TABLE {saved}_values AS SELECT g.k AS code, g.lo AS id_low, g.hi AS id_high,"
+            f" {columns} FROM {GROUPS} g JOIN {COMBOS} c USING (k)"
+        )
+        cur.execute(
+            f"CREATE VIEW {saved} AS SELECT unnest(range(v.id_low, v.id_high + 1)) AS id,"
+            f" v.code FROM {saved}_values v"
+        )
+        return
+    base = 0 if span.count == few.high - few.low + 1 else 1
+    planes = saved_planes.Planes.of(few.combinations, base)
+    cur.execute(
+        f"CREATE TABLE {saved}_values AS SELECT c.k + {base} AS code, {columns} FROM {COMBOS} c"
+    )
+    bounds = f"{few.low}::BIGINT, {few.high}::BIGINT"
+    if few.bits:
+        source = f"(SELECT k + {base} AS code, bits FROM {GROUPS})"
+    else:  # one combination, not a run: its records' bitstring is the one plane (base 1)
+        source = (
+            f"(SELECT 1 AS code, bitstring_agg(m.id, {bounds}) AS bits FROM {table} m"
+            f" WHERE {where[0]})"
+        )
+    # Every plane has a number setting its bit (2^j itself is one), so none is NULL.
+    planes_sql = ", ".join(
+        f"bit_or(bits) FILTER (WHERE code & {1 << j} <> 0) AS p{j}" for j in range(planes.count)
+    )
+    cur.execute(
+        f"CREATE TABLE {saved}_planes AS SELECT {few.low}::BIGINT AS id_low,"
+        f" {few.high}::BIGINT AS id_high, {base} AS base, {planes_sql} FROM {source}",
+        where[1] if not few.bits else [],
+    )
+    saved_planes.create_view(cur, saved, planes)
+
+
+def drop_few(cur: duckdb.DuckDBPyConnection) -> None:
+    for name in (COMBOS, GROUPS):
+        cur.execute(f"DROP TABLE IF EXISTS {name}")
