@@ -27,7 +27,7 @@ import duckdb
 from kafinea_tui.data.bulk.saved_values import drop_saved, saved_form, saved_rows
 from kafinea_tui.data.errors import KafineaError
 from kafinea_tui.data.importer.undo_deleted import recreate_deleted
-from kafinea_tui.data.importer.undo_edit import created_in_module, undo_edit
+from kafinea_tui.data.importer.undo_edit import undo_edit
 from kafinea_tui.data.schema import LINE_ITEMS_TABLE
 from kafinea_tui.data.store.change_log import batch_last_cursor, log_id_set
 from kafinea_tui.data.store.database import Store, utc_now
@@ -171,19 +171,19 @@ def _undo(store: Store, cur: duckdb.DuckDBPyConnection, batch_id: int) -> UndoRe
     report = UndoReport(batch_id)
     now = utc_now()
     last_cursor = batch_last_cursor(cur, batch_id)
-    modules = [
+    # The modules the batch listed records of, and its own (a mass edit lists none of its own
+    # unless it created a related record there: then the general path undoes it).
+    listed = {
         str(r[0])
         for r in cur.execute(
-            "SELECT module FROM kf_batch_rows WHERE batch_id = ?"
-            " UNION SELECT module FROM kf_batches WHERE id = ? ORDER BY module",
-            [batch_id, batch_id],
+            "SELECT DISTINCT module FROM kf_batch_rows WHERE batch_id = ?", [batch_id]
         ).fetchall()
-    ]
+    }
     form = saved_form(cur, batch_id) if edited is not None else None
-    for name in modules:
+    for name in sorted(listed | {str(row[0])}):
         module = store.module(name)
         mine = edited if name == str(row[0]) else None
-        if mine is not None and form is not None and not created_in_module(cur, batch_id, module):
+        if mine is not None and form is not None and name not in listed:
             restored, kept = undo_edit(cur, module, batch_id, last_cursor, mine, form)
             report.restored += restored
             report.kept += [

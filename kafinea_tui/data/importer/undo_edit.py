@@ -18,17 +18,7 @@ from kafinea_tui.data.bulk.batch import edit_table
 from kafinea_tui.data.bulk.saved_planes import code_of
 from kafinea_tui.data.bulk.saved_values import SavedForm, saved_among, saved_rows, saved_span
 from kafinea_tui.data.schema import Module
-from kafinea_tui.data.store.change_log import log_id_set
-
-
-def created_in_module(cur: duckdb.DuckDBPyConnection, batch_id: int, module: Module) -> bool:
-    """Whether the batch listed records of this module (a related record a mass edit created
-    in the module it edited): then the general path undoes it."""
-    row = cur.execute(
-        "SELECT count(*) FROM kf_batch_rows WHERE batch_id = ? AND module = ?",
-        [batch_id, module.name],
-    ).fetchone()
-    return bool(row and row[0])
+from kafinea_tui.data.store.change_log import log_id_set, modules_changed_after
 
 
 def undo_edit(
@@ -47,13 +37,19 @@ def undo_edit(
         "SELECT c.record_id AS id FROM kf_changes_after($last) c WHERE c.module = $module"
         " AND c.batch_id IS DISTINCT FROM $batch"
     )
-    kept = [
-        int(r[0])
-        for r in cur.execute(
-            f"{saved_among(batch_id, form, since)} ORDER BY id",
-            {"last": last_cursor, "module": module.name, "batch": batch_id},
-        ).fetchall()
-    ]
+    # Nothing logged in the module since the batch's last entry (the common case): no record
+    # to look for, and the statement expanding the log's sets is not run.
+    kept = (
+        [
+            int(r[0])
+            for r in cur.execute(
+                f"{saved_among(batch_id, form, since)} ORDER BY id",
+                {"last": last_cursor, "module": module.name, "batch": batch_id},
+            ).fetchall()
+        ]
+        if module.name in modules_changed_after(cur, last_cursor)
+        else []
+    )
     left = "m.id NOT IN (SELECT unnest($kept::BIGINT[]))" if kept else "true"
     columns = ["modified_at", *(f.name for f in module.columns if f.name in edited)]
     sets = ", ".join(f"{c} = v.{c}" for c in columns)
