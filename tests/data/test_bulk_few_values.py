@@ -171,3 +171,38 @@ def test_nothing_to_change_leaves_no_batch_and_no_table(
     dry = mass_update(store, "contacts", Selection(), {"title": "Owner"}, dry_run=True)
     assert (dry.updated, dry.unchanged) == (1, 2)
     assert left_over(store) == []
+
+
+def test_one_combination_over_every_id_is_one_run(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Records 1 and 2 share one title and one `modified_at`: compared with it, no grouping;
+    saved as the run 1-2."""
+    paths = Paths(monkeypatch)
+    make(store, ["CTO", "CTO"])
+    before = contacts(store)
+    report = mass_update(store, "contacts", Selection(), {"title": "Owner"})
+    batch = report.batch or 0
+    assert (report.updated, paths.general) == (2, 0)
+    runs = f"SELECT code, id_low, id_high, title FROM kf_edit_{batch}_values"
+    assert rows(store, runs) == [(0, 1, 2, "CTO")]
+    assert undo_import(store, batch).restored == 2
+    assert contacts(store) == before
+    assert left_over(store) == []
+
+
+@pytest.mark.parametrize("titles", [["CTO", "CTO", "Buyer"], ["CTO", "Buyer", "Buyer"]])
+def test_a_single_combination_shown_first_hands_over_when_another_follows(
+    store: Store, monkeypatch: pytest.MonkeyPatch, titles: list[str]
+) -> None:
+    """The first record shows one combination; a later record's other one is found by the
+    comparison, and the general path saves both."""
+    paths = Paths(monkeypatch)
+    monkeypatch.setattr(few_values, "PREFIX", 1)
+    make(store, titles)
+    before = contacts(store)
+    report = mass_update(store, "contacts", Selection(), {"title": "Owner"})
+    assert (report.updated, paths.general) == (3, 1)
+    assert undo_import(store, report.batch or 0).restored == 3
+    assert contacts(store) == before
+    assert left_over(store) == []

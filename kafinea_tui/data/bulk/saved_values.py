@@ -66,13 +66,13 @@ def count_changing(
     fields: list[str],
     where: str,
     params: Any,
-    ids: str,
+    bounds: tuple[int, int],
 ) -> Changing:
     """Count the records `where` (a condition on `m`) names and keep what `save_values` needs
     in temporary tables: each record's number among few combinations (`few_values`, in one
-    scan; `ids` is SQL of a superset of their ids), else their distinct previous values with
+    scan; `bounds`: the lowest and highest ids they can have), else their distinct previous values with
     their codes (one scan, the records read again when saved)."""
-    quick = scan_few(cur, table, ["modified_at", *fields], where, params, ids)
+    quick = scan_few(cur, table, ["modified_at", *fields], where, params, bounds)
     if quick is not None:
         span, few = quick
         return Changing(span, True, few.runs, None, few)

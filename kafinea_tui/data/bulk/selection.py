@@ -52,6 +52,8 @@ class Selected:
     count: int
     missing: tuple[int, ...] = ()  # ids of the selection that are not records of the module
     view: bool = False  # `kf_bulk_ids` is a view of the module's table (every record, live)
+    low: int = 0  # the lowest and highest selected ids (0 when none)
+    high: int = 0
 
     def drop(self, cur: duckdb.DuckDBPyConnection) -> None:
         cur.execute(f"DROP {'VIEW' if self.view else 'TABLE'} IF EXISTS {BULK_IDS}")
@@ -81,7 +83,8 @@ def select_into(
     cur.execute(f"DROP TABLE IF EXISTS {BULK_IDS}")
     if live and selection.everything:
         cur.execute(f"CREATE TEMP VIEW {BULK_IDS} AS SELECT id FROM {module.table}")
-        return Selected(_count(cur), view=True)
+        found, low, high = _count(cur)
+        return Selected(found, view=True, low=low, high=high)
     if selection.ids is not None:
         wanted = sorted({int(i) for i in selection.ids})
         cur.execute(
@@ -89,7 +92,7 @@ def select_into(
             " WHERE r.id IN (SELECT unnest(?::BIGINT[]))",
             [wanted],
         )
-        found = _count(cur)
+        found, low, high = _count(cur)
         missing: tuple[int, ...] = ()
         if found < len(wanted):
             rows = cur.execute(
@@ -98,15 +101,17 @@ def select_into(
                 [wanted],
             ).fetchall()
             missing = tuple(int(r[0]) for r in rows)
-        return Selected(found, missing)
+        return Selected(found, missing, low=low, high=high)
     query = ListQuery(module.name, filter=selection.filter or "", search=selection.search or "")
     where, params = where_clause(store, query)
     cur.execute(
         f"CREATE TEMP TABLE {BULK_IDS} AS SELECT r.id FROM {module.table} r WHERE {where}", params
     )
-    return Selected(_count(cur))
+    found, low, high = _count(cur)
+    return Selected(found, low=low, high=high)
 
 
-def _count(cur: duckdb.DuckDBPyConnection) -> int:
-    rows = cur.execute(f"SELECT count(*) FROM {BULK_IDS}").fetchall()
-    return int(rows[0][0]) if rows else 0
+def _count(cur: duckdb.DuckDBPyConnection) -> tuple[int, int, int]:
+    """The selected ids' count, lowest and highest, in one statement."""
+    row = cur.execute(f"SELECT count(*), min(id), max(id) FROM {BULK_IDS}").fetchone()
+    return (int(row[0]), int(row[1] or 0), int(row[2] or 0)) if row else (0, 0, 0)

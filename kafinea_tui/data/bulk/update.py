@@ -113,7 +113,8 @@ def mass_update(
         changing = _changing(mod, typed, params, selection, report.failed > 0)
         # The records that change, counted with their distinct previous values in one scan.
         fields = list(typed)
-        found = count_changing(cur, mod.table, fields, changing, params.values, BULK_IDS)
+        bounds = (selected.low, selected.high)
+        found = count_changing(cur, mod.table, fields, changing, params.values, bounds)
         report.updated = found.span.count
         tick(0.3)
         report.unchanged = report.matched - report.updated - report.failed
@@ -140,7 +141,9 @@ def mass_update(
         elif not report.updated:
             report.related_created = 0
             report.warnings = selected.warnings(mod)  # nothing is created nor added
-        for name in (FAIL, DISTINCT, COMBOS, GROUPS):
+        # Saving the values dropped its own tables; a dry run or no change did not save them.
+        saved = report.batch is not None
+        for name in ([FAIL] if checked else []) + ([] if saved else [DISTINCT, COMBOS, GROUPS]):
             cur.execute(f"DROP TABLE IF EXISTS {name}")
         selected.drop(cur)
     if edit.new_picklist and report.batch is not None:
