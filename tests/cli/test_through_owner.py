@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -167,6 +169,28 @@ def test_the_xlsx_and_failed_rows_files_are_the_same(tmp_path: Path) -> None:
     assert not list((tmp_path / "owned").glob(".*.part"))
 
 
+def test_a_command_through_the_owner_loads_neither_the_engines_nor_a_terminal_library(
+    tmp_path: Path,
+) -> None:
+    """Through the owner a command is an HTTP client: it loads no DuckDB (the owner has the
+    store) and none of the libraries httpx's own command line uses (click, rich)."""
+    workspace = prepared(tmp_path / "w")
+    code = (
+        "import sys\n"
+        "from kafinea_tui.cli import main\n"
+        f"assert main(['--workspace', {str(workspace.path)!r}, 'modules']) == 0\n"
+        "heavy = ('duckdb', 'pyarrow', 'click', 'rich', 'textual', 'starlette', 'uvicorn')\n"
+        "loaded = sorted(m for m in heavy if m in sys.modules)\n"
+        "assert loaded == [], loaded\n"
+        "assert 'httpx' in sys.modules  # it did go through the owner\n"
+    )
+    with serving(workspace):
+        done = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+        )
+    assert done.returncode == 0, done.stderr
+
+
 def test_a_revoked_token_stops_working_on_the_next_request(tmp_path: Path) -> None:
     workspace = prepared(tmp_path / "w")
     with serving(workspace) as served:
@@ -191,9 +215,6 @@ def test_the_owner_killed_mid_import_leaves_nothing_and_a_sentence(tmp_path: Pat
     )
     hold = {"KAFINEA_TEST_HOLD_AT": f"0.9:{marker}"}
     with serving(workspace, env=hold) as served:
-        import subprocess
-        import sys
-
         command = [sys.executable, "-m", "kafinea_tui.cli", "--workspace", str(workspace.path)]
         importing = subprocess.Popen(
             [*command, "import", "contacts", str(big)],
