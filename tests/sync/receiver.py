@@ -3,6 +3,7 @@ outbox run round by round until the first delivery is delivered or failed."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from typing import Any
 
@@ -25,14 +26,15 @@ class Receiver:
         self.port = free_port()
         self.script: list[tuple[int, dict[str, str], str]] = []
         self.seen: list[dict[str, Any]] = []
+        # /slow answers after 3 s, or as soon as the receiver stops: its sender gave up long
+        # before, and the server's shutdown waits for the answers in flight.
+        self.released = threading.Event()
 
         async def any_path(request: Request) -> Response:
             if request.url.path == "/loop":
                 return RedirectResponse("/loop", status_code=307)
             if request.url.path == "/slow":
-                import asyncio
-
-                await asyncio.sleep(3)
+                await asyncio.to_thread(self.released.wait, 3)
             self.seen.append({"headers": dict(request.headers), "body": await request.body()})
             status, headers, text = self.script.pop(0) if self.script else (200, {}, "ok")
             return PlainTextResponse(text, status_code=status, headers=headers)
@@ -49,6 +51,7 @@ class Receiver:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.released.set()
         self.server.should_exit = True
         self.thread.join(timeout=20)
 
