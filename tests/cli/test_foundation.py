@@ -4,6 +4,8 @@ output, and one sentence on stderr when something is wrong."""
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -117,6 +119,18 @@ def test_fields_add_then_modules_shows_it(cli_env: dict[str, str], ws: str) -> N
     assert added["values"] == ["Gold", "Silver", "Bronze"]
 
 
+@pytest.fixture(scope="module")
+def loyalty_tier(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict[str, Any]]]:
+    """A workspace given the custom field "Loyalty tier" (text), and its modules as `modules
+    --json` prints them: made once, each refusal below runs on a copy of it."""
+    folder = tmp_path_factory.mktemp("loyalty")
+    env = {**os.environ, "HOME": str(folder / "home"), "XDG_DATA_HOME": str(folder / "xdg")}
+    made = str(folder / "ws")
+    assert run(env, "--workspace", made, "fields", "add", "contacts", "--label", "Loyalty tier",
+               "--type", "text").returncode == 0  # fmt: skip
+    return Path(made), modules_json(env, made)
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -128,11 +142,14 @@ def test_fields_add_then_modules_shows_it(cli_env: dict[str, str], ws: str) -> N
     ],
 )
 def test_fields_add_refusals_exit_2_and_write_nothing(
-    cli_env: dict[str, str], ws: str, args: list[str], message: str
+    cli_env: dict[str, str],
+    ws: str,
+    loyalty_tier: tuple[Path, list[dict[str, Any]]],
+    args: list[str],
+    message: str,
 ) -> None:
-    assert run(cli_env, "--workspace", ws, "fields", "add", "contacts", "--label", "Loyalty tier",
-               "--type", "text").returncode == 0  # fmt: skip
-    before = modules_json(cli_env, ws)
+    made, before = loyalty_tier
+    shutil.copytree(made, ws)
     result = run(cli_env, "--workspace", ws, "fields", "add", *args)
     assert result.returncode == 2
     assert result.stdout == ""
