@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
+from kafinea_tui.data.csv_dialect import delimiter_char, encoding_name
 from kafinea_tui.data.errors import UsageError
 from kafinea_tui.data.exporter.options import ExportOptions
 from kafinea_tui.data.importer.plan import CsvOptions, Duplicates, ImportPlan
@@ -34,9 +35,13 @@ def build_plan(args: argparse.Namespace, workspace: Workspace) -> ImportPlan:
         from kafinea_tui.data.importer.saved_mappings import apply_mapping, load_mapping
 
         plan = apply_mapping(plan, load_mapping(workspace.mappings_dir, args.mapping))
+    # A wrong encoding or delimiter is refused here, with the sentence reading the file would
+    # give, before the command loads the import engine.
     if args.encoding:
+        encoding_name(args.encoding)
         plan.csv.encoding = args.encoding
     if args.delimiter:
+        delimiter_char(args.delimiter, auto=True)
         plan.csv.delimiter = args.delimiter
     if args.no_header:
         plan.csv.header = False

@@ -82,9 +82,9 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace, workspace: Workspace) -> int:
+    options = options_from_args(args)  # its refusals come before the engine loads
     from kafinea_tui.data.exporter.run import export_file  # the engine, only when exporting
 
-    options = options_from_args(args)
     to_stdout = args.output == "-"
     target = sys.stdout.buffer if to_stdout else Path(args.output)
     with workspace.opened_store() as store:

@@ -71,11 +71,12 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace, workspace: Workspace) -> int:
-    # The engine is imported when importing, not to build the parser of every command.
+    plan = build_plan(args, workspace)
+    # The engine (DuckDB, pyarrow: ~0.15 s) is imported when importing: not to build the
+    # parser of every command, nor to refuse the options of this one.
     from kafinea_tui.data.importer.run import run_import
     from kafinea_tui.data.importer.saved_mappings import remember_mapping
 
-    plan = build_plan(args, workspace)
     with workspace.opened_store() as store:
         try:
             module = store.module(plan.module)
