@@ -96,6 +96,8 @@ def test_few_combinations_are_numbered_in_one_scan_and_undo_puts_each_back(
     assert {(r[1], r[3]) for r in contacts(store)} == {("Owner", None)}
     assert undo_import(store, batch).restored == 10
     assert contacts(store) == before
+    logged = "SELECT record_id FROM kf_changes WHERE source = 'undo' ORDER BY 1"
+    assert rows(store, logged) == [(i,) for i in range(1, 11)]
     assert left_over(store) == []
 
 

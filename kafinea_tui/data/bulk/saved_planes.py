@@ -18,7 +18,7 @@ where their size and the bits read per record stay small.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
@@ -39,6 +39,9 @@ class Planes:
 
     count: int
     base: int
+    # The planes' range of ids, when read back from a batch (`saved_planes`).
+    low: int = field(default=0, compare=False)
+    high: int = field(default=0, compare=False)
 
     @classmethod
     def of(cls, combinations: int, base: int) -> Planes:
@@ -115,6 +118,9 @@ def code_of(plane: str, record_id: str, planes: Planes) -> str:
 
 def saved_planes(cur: duckdb.DuckDBPyConnection, saved: str) -> Planes:
     row = cur.execute(
-        f"SELECT (SELECT count(*) FROM {saved}_values), base FROM {saved}_planes"
+        f"SELECT (SELECT count(*) FROM {saved}_values), base, id_low, id_high FROM {saved}_planes"
     ).fetchone()
-    return Planes.of(int(row[0]), int(row[1])) if row else Planes(1, 1)
+    if not row:
+        return Planes(1, 1)
+    planes = Planes.of(int(row[0]), int(row[1]))
+    return Planes(planes.count, planes.base, int(row[2]), int(row[3]))

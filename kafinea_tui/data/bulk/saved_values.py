@@ -220,6 +220,9 @@ def saved_rows(cur: duckdb.DuckDBPyConnection, batch: int) -> str:
 def saved_span(cur: duckdb.DuckDBPyConnection, batch: int, form: SavedForm) -> Span:
     """The saved records' count and range of ids, without expanding runs or planes."""
     saved = edit_table(batch)
+    planes = form.planes
+    if planes is not None and planes.base == 0 and planes.high:  # every id of the range
+        return Span(planes.high - planes.low + 1, planes.low, planes.high)
     if form.kind == "runs":
         sql = f"SELECT sum(id_high - id_low + 1), min(id_low), max(id_high) FROM {saved}_values"
     elif form.planes is not None:
