@@ -3,38 +3,42 @@ undo, each as a ratio to a bare DuckDB `UPDATE contacts SET title = ?` (with its
 same database in the same run. Goal: at most 2.0x. Two cases: the previous title the same on
 every record (as the bare UPDATE leaves it), and four titles in turn (`id % 4`, set untimed
 before each edit). Each round runs the bare UPDATE, the edit and the undo in turn, so that both
-sides of a ratio meet the same load; medians of RUNS rounds, on a copy of the bench workspace.
+sides of a ratio meet the same load; medians of RUNS rounds, on a copy of the bench workspace;
+wall ratios, then CPU ratios (the process's time, DuckDB's threads included).
 
-The edit (bulk/update.py): one scan counts the changed records with their distinct previous
-values (`modified_at` and the field); these are saved in the smallest form that fits
-(bulk/saved_values.py): runs of consecutive ids beside their values, else bit planes of each
-record's number among a few combinations (bulk/saved_planes.py), else a table of ids and hashed
-codes; then one UPDATE of the field and `modified_at` (with no condition when every selected
-record changes) and one change-log set. Undo restores by the runs' ranges, by each record's
-number read from the planes (a join on the few combinations), or by a join on the saved ids.
+The edit (bulk/update.py): the first 1,024 changed records give the combinations of previous
+values (`modified_at`, the field); one scan compares a single combination with every record
+(the same title: a run of ids), or joins several to their numbers and groups by them, each
+number's records a bitstring OR-ed into bit planes (bulk/few_values.py); a record matching none
+falls back to the two-scan path (bulk/saved_values.py). Then one UPDATE of the field and
+`modified_at`, with no condition when every selected record changes, and one change-log set.
+Undo restores by the run's range, or by each record's number read from the planes joined to
+the few combinations (importer/undo_edit.py).
 
-Per statement, CPU of the process in ms (load average 5-6; bare UPDATE + COMMIT 77-98):
-- the same title: edit 140-159 (distinct values 27-32, UPDATE 66-77, COMMIT 34-37, some
-  twenty small statements 15); undo 118-120 (UPDATE by the run 60-66, COMMIT 38-42).
-- four titles: edit 205-215 (distinct values 30-36, planes 43-49, UPDATE 68-74, COMMIT
-  41-46); undo 177-202 (UPDATE through the planes 113-144, COMMIT 37-47).
-Ratios, three runs each: at load average 2.8-3.2, the same title edit 1.99x / 1.78x / 1.18x,
-undo 1.67x / 1.63x / 1.33x; four titles edit 2.37x / 2.74x / 2.31x, undo 2.18x / 3.03x /
-1.66x. At load 6.1-6.9: the same title edit 1.44x / 1.20x / 1.65x, undo 1.30x / 1.24x /
-1.16x; four titles edit 3.16x / 2.70x / 2.62x, undo 2.67x / 2.34x / 2.30x.
+Per statement, CPU of the process in ms (load average 2-3; bare UPDATE + COMMIT 62-86):
+- the same title: edit 136-168 (the comparison scan 30, UPDATE 60-64, COMMIT 32-34, some
+  fifteen small statements 12); undo 111-139 (UPDATE by the run 60-66, COMMIT 35-40).
+- four titles: edit 145-168 (the grouped join 40-49, UPDATE 56-66, COMMIT 30-34, small 12);
+  undo 137-157 (UPDATE through the planes 87-104, COMMIT 32-40, small 9).
+Ratios, wall then CPU, three runs of three rounds at load average 2.6-2.8: the same title
+edit 1.60/1.64/1.77x (CPU 1.95/1.85/1.89x), undo 1.52/1.71/1.77x (CPU 1.62/1.66/1.61x);
+four titles edit 3.06/1.80/2.08x (CPU 2.90/2.07/2.47x), undo 2.15/1.49/1.92x (CPU
+2.24/1.95/2.12x).
 
-What is left for four titles: the edit writes two columns where the bare UPDATE writes one
-(its UPDATE alone costs 0.8-0.9x the bare UPDATE and COMMIT) and reads the previous values
-twice (their distinct values, then each record's number: 75-85 ms of CPU together); undo's
-UPDATE reads two bits a record and joins the combinations, 2x the bare UPDATE of a constant.
-Measured and left: a bitstring per combination, one UPDATE each (1.7x the planes' UPDATE); a
-list of codes indexed by id (2.5x); each combination's ids listed by the first scan and the
-planes built from the lists (78 against 66 ms of CPU); the planes passed as parameters (-5%);
-the values as lists beside the planes instead of the join (-15% for the UPDATE, but a second
-decoding when some ids of the range are not saved). Before: a change-log row per record
-(1.24 s), a table of the changed records, numbered codes joined back to their values (0.74 s),
-a table of a million (id, hash) rows (60-220 ms, and undo's hash join on a million ids 2x the
-planes' UPDATE).
+What is left for four titles: the edit's UPDATE writes two columns (about the bare UPDATE and
+COMMIT together) and its COMMIT costs the bare one's, so the grouped scan (the join ~20 ms of
+CPU, the bitstrings ~13, the grouping ~5) is what the edit has above 1.5x; undo's UPDATE
+decodes two bits a record (~24 ms) and writes varied values (~9 ms more than a constant).
+Measured and left: instead of the join, a CASE comparing constants, the hash CASE, or a join on
+the title alone (49-58 against 49 ms); grouping by the values themselves with a bitstring each
+(42-45 against 49, but one bitstring of the whole range per distinct combination when the
+first records miss many: unbounded memory); grouping by a hash modulo 64 with each column's
+min/max proving one combination a group (67); for undo, the values as lists indexed by the
+number (76-91 against 82-92 ms, within noise, and a statement more), a CASE on the number, the
+planes as parameters, the numbers packed in a list of integers (slower to decode: 27 against
+21 ms). Before: two scans (distinct values, then the planes: 75-110 ms of CPU), a bitstring
+per combination with one UPDATE each, a list of codes indexed by id, a table of a million
+(id, hash) rows, a change-log row per record.
 """
 
 from __future__ import annotations
