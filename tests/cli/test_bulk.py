@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -11,9 +13,12 @@ from kafinea_tui.workspace import Workspace
 from tests.cli.run_cli import cli
 
 
-@pytest.fixture(autouse=True)
-def records(workspace: Workspace) -> None:
-    with workspace.opened_store() as store:
+@pytest.fixture(scope="module")
+def records_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Acme and five contacts (three in Paris, two of them at Acme), made once a module."""
+    made = Workspace(tmp_path_factory.mktemp("records"))
+    made.prepare()
+    with made.opened_store() as store:
         acme = store.create("organizations", {"name": "Acme"})
         for i in range(1, 6):
             store.create(
@@ -25,6 +30,13 @@ def records(workspace: Workspace) -> None:
                     "organization": acme if i <= 2 else None,
                 },
             )
+    return made.db_path
+
+
+@pytest.fixture(autouse=True)
+def records(workspace: Workspace, records_db: Path) -> None:
+    """Each test changes its own copy of them."""
+    shutil.copyfile(records_db, workspace.db_path)
 
 
 def titles(workspace: Workspace) -> list[tuple[object, ...]]:
