@@ -134,9 +134,10 @@ def import_params(args: argparse.Namespace, plan: ImportPlan) -> Params:
 
 
 def _reported(args: argparse.Namespace, report: ImportReport) -> int:
-    from kafinea_tui.data.importer.run import failed_rows_csv
-
     if args.errors is not None:
+        # With the engine (DuckDB, pyarrow), which a report from the owner needs for nothing else.
+        from kafinea_tui.data.importer.run import failed_rows_csv
+
         failed_rows_csv(report, args.errors)
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False))

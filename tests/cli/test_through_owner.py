@@ -173,12 +173,15 @@ def test_a_command_through_the_owner_loads_neither_the_engines_nor_a_terminal_li
     tmp_path: Path,
 ) -> None:
     """Through the owner a command is an HTTP client: it loads no DuckDB (the owner has the
-    store) and none of the libraries httpx's own command line uses (click, rich)."""
+    store; an import's report comes back whole) and none of the libraries httpx's own command
+    line uses (click, rich)."""
     workspace = prepared(tmp_path / "w")
+    commands = [["modules"], ["import", "contacts", str(tmp_path / "w" / "contacts.csv"), "--json"]]
     code = (
         "import sys\n"
         "from kafinea_tui.cli import main\n"
-        f"assert main(['--workspace', {str(workspace.path)!r}, 'modules']) == 0\n"
+        f"for args in {commands!r}:\n"
+        f"    assert main(['--workspace', {str(workspace.path)!r}, *args]) == 0, args\n"
         "heavy = ('duckdb', 'pyarrow', 'click', 'rich', 'textual', 'starlette', 'uvicorn')\n"
         "loaded = sorted(m for m in heavy if m in sys.modules)\n"
         "assert loaded == [], loaded\n"
