@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis import GenerationMode
 from schemathesis.config import OperationConfig, OperationsConfig
 from schemathesis.specs.openapi.checks import positive_data_acceptance
+from schemathesis.specs.openapi.schemas import OpenApiSchema
 
 from kafinea_tui import __version__
 from kafinea_tui.client import Client
@@ -31,14 +32,6 @@ EXAMPLES = 20
 # workbook with a sentence, which the checks hold it to).
 schemathesis.serializer.alias(list(SPREADSHEET_TYPES), "application/octet-stream")
 
-DOCUMENT = openapi_document(__version__, Store.open(":memory:").schema)
-schema = schemathesis.openapi.from_dict(DOCUMENT)
-schema.config.generation.update(
-    modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
-    max_examples=EXAMPLES,
-    no_shrink=True,
-    deterministic=True,
-)
 # The coverage phase enumerates each record field's boundary values: in the record bodies of
 # POST records and PATCH a record that is ~1,500 of the run's ~3,300 requests, two thirds of
 # them valid records written one by one (tests/api/test_import_values.py and the data tests
@@ -46,16 +39,36 @@ schema.config.generation.update(
 # range, unexpected properties: the 5xx bugs it finds in practice); the generation phase
 # still sends valid and invalid bodies of both.
 RECORD_BODIES = r"^(POST /api/v1/\{module\}/records|PATCH /api/v1/\{module\}/records/\{id\})$"
-schema.config.operations = OperationsConfig(
-    operations=[
-        OperationConfig.from_dict(
-            {
-                "include-name-regex": RECORD_BODIES,
-                "phases": {"coverage": {"generation": {"mode": "negative"}}},
-            }
-        )
-    ]
-)
+
+
+@pytest.fixture(scope="module")
+def document_schema() -> OpenApiSchema:
+    """The document and its settings, made when the test runs: schemathesis makes an
+    operation's coverage cases with its test, ~1.5 CPU-seconds for all, which as a module-level
+    schema every xdist worker paid when collecting, though one runs the test."""
+    document = openapi_document(__version__, Store.open(":memory:").schema)
+    schema = schemathesis.openapi.from_dict(document)
+    schema.config.generation.update(
+        modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
+        max_examples=EXAMPLES,
+        no_shrink=True,
+        deterministic=True,
+    )
+    schema.config.operations = OperationsConfig(
+        operations=[
+            OperationConfig.from_dict(
+                {
+                    "include-name-regex": RECORD_BODIES,
+                    "phases": {"coverage": {"generation": {"mode": "negative"}}},
+                }
+            )
+        ]
+    )
+    return schema
+
+
+# Each operation is a subtest of test_the_server_keeps_the_document.
+schema = schemathesis.pytest.from_fixture("document_schema")
 
 
 @dataclass
