@@ -20,6 +20,7 @@ import duckdb
 from kafinea_tui.data.errors import UsageError
 from kafinea_tui.data.numbers import number_reason_sql, number_sql
 from kafinea_tui.data.schema import Field, FieldType
+from kafinea_tui.data.store.results import first_row
 
 Read = tuple[Any, str | None]  # a cell's value and why it cannot be read (None: it can)
 TRUE_WORDS: tuple[str, ...] = ("yes", "y", "oui", "o", "true", "vrai", "1", "x")
@@ -275,7 +276,7 @@ def read_value(
     cell = params.add(text)
     text = clean_sql(f"{cell}::VARCHAR")
     parsed = parse_sql(field_, text, options, params)
-    row = cur.execute(f"SELECT {parsed.value}, {parsed.error_sql(text)}", params.values).fetchone()
+    row = first_row(cur.execute(f"SELECT {parsed.value}, {parsed.error_sql(text)}", params.values))
     if row is None:
         return None, None
     return row[0], None if row[1] is None else str(row[1])

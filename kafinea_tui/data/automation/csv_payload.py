@@ -21,6 +21,7 @@ import duckdb
 
 from kafinea_tui.data.automation.payload import changed_since, field_value
 from kafinea_tui.data.schema import LINE_ITEMS_TABLE, Field, FieldType, Module, Schema
+from kafinea_tui.data.store.results import first_row
 
 ITEM_KEYS = ("product", "quantity", "list_price")
 PLAIN = (FieldType.INTEGER, FieldType.DECIMAL, FieldType.DATE)
@@ -91,7 +92,7 @@ def workflow_payload(
     over `r` is the rest (the escaped lines and the closing quote). Escaping is per character,
     so the two pieces joined are `to_json` of the whole text."""
     row = cur.execute("SELECT CAST(to_json(?::VARCHAR) AS VARCHAR)", [header(module, names)])
-    quoted_header = str((row.fetchone() or ("",))[0])
+    quoted_header = str((first_row(row) or ("",))[0])
     lines = record_lines(module, schema, names)
     return f"substr(CAST(to_json({lines}) AS VARCHAR), 2)", (quoted_header[:-1], "")
 
@@ -109,10 +110,12 @@ def export_csv(
     string), and how many records there are."""
     sql, params = where
     since, since_params = changed_since(module, changed)
-    row = cur.execute(
-        f"SELECT count(*), to_json(?::VARCHAR || coalesce(string_agg("
-        f"{record_lines(module, schema, names)}, '' ORDER BY r.id), ''))"
-        f" FROM {module.table} r WHERE coalesce({sql}, FALSE){since}",
-        [header(module, names), *params, *since_params],
-    ).fetchone()
+    row = first_row(
+        cur.execute(
+            f"SELECT count(*), to_json(?::VARCHAR || coalesce(string_agg("
+            f"{record_lines(module, schema, names)}, '' ORDER BY r.id), ''))"
+            f" FROM {module.table} r WHERE coalesce({sql}, FALSE){since}",
+            [header(module, names), *params, *since_params],
+        )
+    )
     return (int(row[0]), str(row[1])) if row else (0, "")

@@ -26,6 +26,7 @@ import duckdb
 
 from kafinea_tui.data.store.change_log import utc_now
 from kafinea_tui.data.store.outbox_render import payloads
+from kafinea_tui.data.store.results import first_row
 
 STATUSES = ("pending", "sending", "delivered", "failed")
 COLUMNS = (
@@ -100,11 +101,13 @@ def new_batch(
     `render` (outbox_render.select_sql and its parameters) the rows are queued as references."""
     prefix = f"msg_{secrets.token_hex(12)}_"  # random: ids never repeat across workspaces
     sql, params = render or (None, None)
-    row = cur.execute(
-        "INSERT INTO kf_outbox_batches SELECT nextval('kf_outbox_batches_seq'), ?, ?, ?, ?, ?,"
-        " ?, ?, ?, ?, ?, ?::VARCHAR[] RETURNING id",
-        [kind, target, workflow, schedule, module, prefix, *envelope, utc_now(), sql, params],
-    ).fetchone()
+    row = first_row(
+        cur.execute(
+            "INSERT INTO kf_outbox_batches SELECT nextval('kf_outbox_batches_seq'), ?, ?, ?, ?, ?,"
+            " ?, ?, ?, ?, ?, ?::VARCHAR[] RETURNING id",
+            [kind, target, workflow, schedule, module, prefix, *envelope, utc_now(), sql, params],
+        )
+    )
     return int(row[0]) if row else 0
 
 
@@ -118,11 +121,13 @@ def enqueue(
 ) -> int:
     """One delivery not fired by a workflow (a schedule's send, a test from the panel)."""
     batch = new_batch(cur, kind, target, schedule=schedule, module=module)
-    row = cur.execute(
-        "INSERT INTO kf_outbox_rows (id, batch, payload) SELECT nextval('kf_outbox_seq'), ?, ?"
-        " RETURNING id",
-        [batch, payload],
-    ).fetchone()
+    row = first_row(
+        cur.execute(
+            "INSERT INTO kf_outbox_rows (id, batch, payload) SELECT nextval('kf_outbox_seq'), ?, ?"
+            " RETURNING id",
+            [batch, payload],
+        )
+    )
     return int(row[0]) if row else 0
 
 
@@ -251,7 +256,7 @@ def deliveries(
 ) -> tuple[int, list[Delivery]]:
     """The newest first, optionally of one status; with the total count."""
     where, params = ("WHERE status = ?", [status]) if status else ("", [])
-    row = cur.execute(f"SELECT count(*) FROM kf_outbox {where}", params).fetchone()
+    row = first_row(cur.execute(f"SELECT count(*) FROM kf_outbox {where}", params))
     total = int(row[0]) if row else 0
     found = _rows(
         cur,
@@ -272,9 +277,9 @@ def counts(cur: duckdb.DuckDBPyConnection) -> dict[str, int]:
 
 
 def next_due(cur: duckdb.DuckDBPyConnection) -> datetime | None:
-    row = cur.execute(
-        "SELECT min(next_attempt_at) FROM kf_outbox WHERE status = 'pending'"
-    ).fetchone()
+    row = first_row(
+        cur.execute("SELECT min(next_attempt_at) FROM kf_outbox WHERE status = 'pending'")
+    )
     return None if row is None else row[0]
 
 

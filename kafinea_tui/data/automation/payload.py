@@ -19,6 +19,7 @@ from typing import Any
 import duckdb
 
 from kafinea_tui.data.schema import LINE_ITEMS_TABLE, Field, FieldType, Module, Schema
+from kafinea_tui.data.store.results import first_row
 
 
 @dataclass
@@ -45,10 +46,12 @@ def envelope(cur: duckdb.DuckDBPyConnection, event: str, workflow: str) -> tuple
     """The text a workflow's JSON send writes around each record: `{"type":…,"workflow":…,
     "data":` and `}`, exactly as `to_json` of the whole object writes them. It is kept once per
     firing (outbox.new_batch), not once per record."""
-    row = cur.execute(
-        "SELECT to_json({'type': ?::VARCHAR, 'workflow': ?::VARCHAR, 'data': NULL})",
-        [event, workflow],
-    ).fetchone()
+    row = first_row(
+        cur.execute(
+            "SELECT to_json({'type': ?::VARCHAR, 'workflow': ?::VARCHAR, 'data': NULL})",
+            [event, workflow],
+        )
+    )
     text = str(row[0]) if row else ""
     if not text.endswith(',"data":null}'):
         raise ValueError(f"unexpected JSON envelope {text!r}")
@@ -123,12 +126,14 @@ def export_json(
     `{"type", "schedule", "data": [...]}` in id order, and how many there are."""
     sql, params = where
     since, since_params = changed_since(module, changed)
-    row = cur.execute(
-        f"SELECT count(*), to_json({{'type': ?::VARCHAR, 'schedule': ?::VARCHAR, 'data':"
-        f" coalesce(list({record_json(module, schema, fields)} ORDER BY r.id), [])}})"
-        f" FROM {module.table} r WHERE coalesce({sql}, FALSE){since}",
-        [f"{module.name}.export", label, *params, *since_params],
-    ).fetchone()
+    row = first_row(
+        cur.execute(
+            f"SELECT count(*), to_json({{'type': ?::VARCHAR, 'schedule': ?::VARCHAR, 'data':"
+            f" coalesce(list({record_json(module, schema, fields)} ORDER BY r.id), [])}})"
+            f" FROM {module.table} r WHERE coalesce({sql}, FALSE){since}",
+            [f"{module.name}.export", label, *params, *since_params],
+        )
+    )
     return (int(row[0]), str(row[1])) if row else (0, "")
 
 

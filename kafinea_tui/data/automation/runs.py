@@ -13,6 +13,7 @@ from datetime import datetime
 import duckdb
 
 from kafinea_tui.data.store.change_log import utc_now
+from kafinea_tui.data.store.results import first_row
 
 
 @dataclass(frozen=True)
@@ -27,11 +28,13 @@ class Run:
 
 
 def start(cur: duckdb.DuckDBPyConnection, schedule: str) -> int:
-    row = cur.execute(
-        "INSERT INTO kf_schedule_runs SELECT nextval('kf_schedule_runs_seq'), ?, ?, NULL,"
-        " 'running', NULL, NULL RETURNING id",
-        [schedule, utc_now()],
-    ).fetchone()
+    row = first_row(
+        cur.execute(
+            "INSERT INTO kf_schedule_runs SELECT nextval('kf_schedule_runs_seq'), ?, ?, NULL,"
+            " 'running', NULL, NULL RETURNING id",
+            [schedule, utc_now()],
+        )
+    )
     return int(row[0]) if row else 0
 
 
@@ -73,11 +76,13 @@ def history(cur: duckdb.DuckDBPyConnection, schedule: str, limit: int = 20) -> l
 
 def last_cursor(cur: duckdb.DuckDBPyConnection, schedule: str) -> int:
     """Where a `since_last_run` send starts: the cursor its last successful run covered."""
-    row = cur.execute(
-        "SELECT cursor FROM kf_schedule_runs WHERE schedule = ? AND status = 'ok'"
-        " AND cursor IS NOT NULL ORDER BY id DESC LIMIT 1",
-        [schedule],
-    ).fetchone()
+    row = first_row(
+        cur.execute(
+            "SELECT cursor FROM kf_schedule_runs WHERE schedule = ? AND status = 'ok'"
+            " AND cursor IS NOT NULL ORDER BY id DESC LIMIT 1",
+            [schedule],
+        )
+    )
     return int(row[0]) if row else 0
 
 

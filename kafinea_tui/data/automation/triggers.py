@@ -34,6 +34,7 @@ from kafinea_tui.data.store.change_log import (
     utc_now,
 )
 from kafinea_tui.data.store.outbox_render import can_defer, select_sql
+from kafinea_tui.data.store.results import first_row
 
 MAX_DEPTH = 5
 FIRED = "kf_fired"
@@ -120,7 +121,7 @@ def _fire_one(
         f" WHERE coalesce({trigger.when_sql}, FALSE){same}",
         [*params, *trigger.when_params, *same_params],
     )
-    row = cur.execute(f"SELECT count(*) FROM {FIRED}").fetchone()
+    row = first_row(cur.execute(f"SELECT count(*) FROM {FIRED}"))
     count = int(row[0]) if row else 0
     if not count:
         return

@@ -23,6 +23,7 @@ import duckdb
 
 from kafinea_tui.data.schema import LINE_ITEMS_TABLE, Module
 from kafinea_tui.data.store.database import utc_now
+from kafinea_tui.data.store.results import first_row
 
 # A mass edit's previous values: `kf_edit_<batch>` and `kf_edit_<batch>_values`
 # (bulk.saved_values), which undo (importer.undo_edit) reads back.
@@ -41,7 +42,7 @@ class Span:
 def open_batch(
     cur: duckdb.DuckDBPyConnection, module: Module, source: str, what: str, now: datetime
 ) -> int:
-    row = cur.execute("SELECT nextval('kf_batches_seq')").fetchone()
+    row = first_row(cur.execute("SELECT nextval('kf_batches_seq')"))
     batch = int(row[0]) if row else 0
     cur.execute(
         "INSERT INTO kf_batches (id, module, source, file, started_at) VALUES (?, ?, ?, ?, ?)",

@@ -24,6 +24,7 @@ from typing import Any
 import duckdb
 
 from kafinea_tui.data.bulk.batch import Span
+from kafinea_tui.data.store.results import first_row
 
 # At most this many combinations (the number is found among their hashes for each record).
 MAX_CODES = 32
@@ -117,9 +118,11 @@ def code_of(plane: str, record_id: str, planes: Planes) -> str:
 
 
 def saved_planes(cur: duckdb.DuckDBPyConnection, saved: str) -> Planes:
-    row = cur.execute(
-        f"SELECT (SELECT count(*) FROM {saved}_values), base, id_low, id_high FROM {saved}_planes"
-    ).fetchone()
+    row = first_row(
+        cur.execute(
+            f"SELECT (SELECT count(*) FROM {saved}_values), base, id_low, id_high FROM {saved}_planes"
+        )
+    )
     if not row:
         return Planes(1, 1)
     planes = Planes.of(int(row[0]), int(row[1]))

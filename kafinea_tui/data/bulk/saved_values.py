@@ -40,6 +40,7 @@ import duckdb
 from kafinea_tui.data.bulk import saved_planes
 from kafinea_tui.data.bulk.batch import Span, edit_table
 from kafinea_tui.data.bulk.few_values import Few, drop_few, save_few, scan_few
+from kafinea_tui.data.store.results import first_row
 
 DISTINCT = "kf_edit_distinct"
 # The code of a record's saved combination: a hash of `modified_at` and the edited fields.
@@ -92,12 +93,14 @@ def count_distinct(
         f" FROM {table} m WHERE {where} GROUP BY ALL)",
         params,
     )
-    row = cur.execute(
-        f"SELECT coalesce(sum(kf_n), 0), min(kf_low), max(kf_high),"
-        f" count(*) = count(DISTINCT kf_code), bool_and(kf_high - kf_low + 1 = kf_n),"
-        f" CASE WHEN count(*) <= {int(saved_planes.MAX_CODES)}"
-        f" THEN list(kf_code ORDER BY kf_code) END FROM {DISTINCT}"
-    ).fetchone()
+    row = first_row(
+        cur.execute(
+            f"SELECT coalesce(sum(kf_n), 0), min(kf_low), max(kf_high),"
+            f" count(*) = count(DISTINCT kf_code), bool_and(kf_high - kf_low + 1 = kf_n),"
+            f" CASE WHEN count(*) <= {int(saved_planes.MAX_CODES)}"
+            f" THEN list(kf_code ORDER BY kf_code) END FROM {DISTINCT}"
+        )
+    )
     if not row:
         return Changing(Span(0, 0, 0), True, True, [])
     span = Span(int(row[0]), int(row[1] or 0), int(row[2] or 0))
@@ -233,7 +236,7 @@ def saved_span(cur: duckdb.DuckDBPyConnection, batch: int, form: SavedForm) -> S
         )
     else:
         sql = f"SELECT count(*), min(id), max(id) FROM {saved}"
-    row = cur.execute(sql).fetchone()
+    row = first_row(cur.execute(sql))
     return Span(int(row[0] or 0), int(row[1] or 0), int(row[2] or 0)) if row else Span(0, 0, 0)
 
 

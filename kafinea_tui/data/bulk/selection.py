@@ -17,6 +17,7 @@ import duckdb
 from kafinea_tui.data.query import ListQuery, where_clause
 from kafinea_tui.data.schema import Module
 from kafinea_tui.data.store.database import Store
+from kafinea_tui.data.store.results import first_row
 
 BULK_IDS = "kf_bulk_ids"
 MAX_NAMED_IDS = 10
@@ -113,5 +114,5 @@ def select_into(
 
 def _count(cur: duckdb.DuckDBPyConnection) -> tuple[int, int, int]:
     """The selected ids' count, lowest and highest, in one statement."""
-    row = cur.execute(f"SELECT count(*), min(id), max(id) FROM {BULK_IDS}").fetchone()
+    row = first_row(cur.execute(f"SELECT count(*), min(id), max(id) FROM {BULK_IDS}"))
     return (int(row[0]), int(row[1] or 0), int(row[2] or 0)) if row else (0, 0, 0)

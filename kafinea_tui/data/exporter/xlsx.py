@@ -37,6 +37,7 @@ from kafinea_tui.data.exporter.target import (
 )
 from kafinea_tui.data.query import count_where
 from kafinea_tui.data.store.database import Store
+from kafinea_tui.data.store.results import first_row
 
 MAX_ROWS = 1_048_576  # rows of a sheet, the header's included
 BATCH = 65_536
@@ -90,7 +91,7 @@ def _lines(store: Store, plan: ExportPlan, records: int, module: str) -> int:
     """Rows the sheet needs: one per record, or one per item line for sales orders."""
     if module != "salesorders":
         return records
-    row = store.cursor().execute(f"SELECT count(*) FROM ({plan.sql})", plan.params).fetchone()
+    row = first_row(store.cursor().execute(f"SELECT count(*) FROM ({plan.sql})", plan.params))
     return int(row[0]) if row else 0
 
 

@@ -26,6 +26,7 @@ from kafinea_tui.data.importer.ordered_rows import drop_ordered_rows, ordered_ro
 from kafinea_tui.data.schema import Module
 from kafinea_tui.data.store.change_log import log_id_set
 from kafinea_tui.data.store.record_ids import reserve_ids
+from kafinea_tui.data.store.results import first_row
 from kafinea_tui.data.values import Params
 
 
@@ -80,9 +81,11 @@ def _insert_sql(ctx: Context, params: Params, batch: int | None, now: datetime, 
 
 def _insert_plain(ctx: Context, batch: int | None, now: datetime, source: str) -> None:
     cur = ctx.cur
-    row = cur.execute(
-        f"SELECT count(*), max(rn), (SELECT count(DISTINCT rn) FROM {FAIL}) FROM {TYPED}"
-    ).fetchone()
+    row = first_row(
+        cur.execute(
+            f"SELECT count(*), max(rn), (SELECT count(DISTINCT rn) FROM {FAIL}) FROM {TYPED}"
+        )
+    )
     rows, last, failed = (int(v or 0) for v in row) if row else (0, 0, 0)
     if failed >= rows:
         return
@@ -101,7 +104,7 @@ def _insert_plain(ctx: Context, batch: int | None, now: datetime, source: str) -
 
 def _insert_grouped(ctx: Context, batch: int | None, now: datetime, source: str) -> None:
     cur = ctx.cur
-    row = cur.execute(f"SELECT count(*) FROM {RECS} WHERE action = 'create'").fetchone()
+    row = first_row(cur.execute(f"SELECT count(*) FROM {RECS} WHERE action = 'create'"))
     created = int(row[0]) if row else 0
     if not created:
         return

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import duckdb
 
+from kafinea_tui.data.store.results import first_row
+
 # The memory DuckDB may fill during an import, as a multiple of the file's size (at least
 # MEMORY_FLOOR), never above the limit already set: past it DuckDB spills to disk instead of
 # growing. The measurements behind 2.5: docs/architecture.md, "Measured choices".
@@ -51,7 +53,7 @@ def memory_bound(
 
 
 def _memory_limit(cur: duckdb.DuckDBPyConnection) -> str:
-    row = cur.execute("SELECT current_setting('memory_limit')").fetchone()
+    row = first_row(cur.execute("SELECT current_setting('memory_limit')"))
     return str(row[0]) if row else ""
 
 

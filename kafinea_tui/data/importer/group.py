@@ -21,6 +21,7 @@ from __future__ import annotations
 from kafinea_tui.data.importer.context import GROUPS, IDS, MATCHES, Context
 from kafinea_tui.data.importer.rules import MATCH_AMBIGUOUS, action_of, reason_sql
 from kafinea_tui.data.importer.sql import drop_temp, key_sql, lit
+from kafinea_tui.data.store.results import first_row
 
 
 def build_grouped(ctx: Context, rows: str, recs: str, fail: str, match: list[str]) -> None:
@@ -114,12 +115,12 @@ def _one_row_per_record(
     # A row meeting two records adds a row; two rows of one key meet one record twice (or,
     # unmatched, repeat their key). Two statements: the unmatched keys are read only when there
     # are some, with a WHERE the scan applies (a FILTER clause read all 1M keys: 0.08 s more).
-    ok = cur.execute(f"SELECT {int(ctx.rows)} - count(DISTINCT rn) FROM {fail}").fetchone()
-    row = cur.execute(f"SELECT count(*), count(id), count(DISTINCT id) FROM {IDS}").fetchone()
+    ok = first_row(cur.execute(f"SELECT {int(ctx.rows)} - count(DISTINCT rn) FROM {fail}"))
+    row = first_row(cur.execute(f"SELECT count(*), count(id), count(DISTINCT id) FROM {IDS}"))
     distinct = bool(ok and row and row[0] == ok[0] and row[1] == row[2])
     if distinct and row and row[1] < row[0]:
         new = cur.execute(f"SELECT count(mk) = count(DISTINCT mk) FROM {IDS} WHERE id IS NULL")
-        distinct = bool((new.fetchone() or [False])[0])
+        distinct = bool((first_row(new) or [False])[0])
     if not distinct:
         drop_temp(cur, IDS)
         return False
@@ -139,7 +140,7 @@ def _one_row_per_record(
 def _fail_ambiguous(ctx: Context, rows: str, fail: str, db_key: str, match: list[str]) -> None:
     """Rows whose key matches several records fail, naming the records (nothing is guessed)."""
     cur, module = ctx.cur, ctx.module
-    found = cur.execute(f"SELECT count(*) FROM {GROUPS} WHERE nm > 1").fetchone()
+    found = first_row(cur.execute(f"SELECT count(*) FROM {GROUPS} WHERE nm > 1"))
     if not found or not found[0]:
         return
     label = ", ".join(module.field(m).label for m in match)

@@ -32,6 +32,7 @@ from kafinea_tui.data.importer.rules import (
     reason_sql,
 )
 from kafinea_tui.data.importer.sql import drop_temp, key_sql, lit
+from kafinea_tui.data.store.results import first_row
 
 
 class Texts:
@@ -197,7 +198,7 @@ def _fail_records(ctx: Context, condition: str, column: str, reason: str, rows_o
 
 def _fail_bad(ctx: Context, column: str, rows_of: str) -> None:
     cur = ctx.cur
-    row = cur.execute("SELECT count(*) FROM kf_bad").fetchone()
+    row = first_row(cur.execute("SELECT count(*) FROM kf_bad"))
     if not row or not row[0]:
         return
     cur.execute(f"INSERT INTO {FAIL} SELECT rn, ?, reason FROM ({rows_of})", [column])

@@ -25,6 +25,7 @@ import duckdb
 
 from kafinea_tui.data.importer.context import FAIL, KEEP, ROWS, TYPED, Context
 from kafinea_tui.data.importer.duckdb_settings import ordered
+from kafinea_tui.data.store.results import first_row
 
 MAX_LOOKUP_KEYS = 65_536
 MAX_LISTED_FAILURES = 256
@@ -45,7 +46,7 @@ def drop_ordered_rows(cur: duckdb.DuckDBPyConnection, ctx: Context) -> None:
 def _lookup_rows(ctx: Context) -> tuple[str, dict[str, object]] | None:
     cur = ctx.cur
     for ref in ctx.refs:
-        row = cur.execute(f"SELECT count(*) FROM {ref.table}").fetchone()
+        row = first_row(cur.execute(f"SELECT count(*) FROM {ref.table}"))
         if row and int(row[0]) > MAX_LOOKUP_KEYS:
             return None
     others = [

@@ -20,6 +20,7 @@ from kafinea_tui.data.importer.duckdb_settings import ordered
 from kafinea_tui.data.importer.rules import related_fill
 from kafinea_tui.data.store.database import log_changes
 from kafinea_tui.data.store.record_ids import reserve_ids
+from kafinea_tui.data.store.results import first_row
 
 NEW = "kf_new"
 
@@ -34,12 +35,12 @@ def create_related(ctx: Context, batch: int | None, now: datetime, source: str) 
     cur = ctx.cur
     total = 0
     for ref in ctx.refs:
-        row = cur.execute(f"SELECT count(*) FROM {ref.table} WHERE n = 0").fetchone()
+        row = first_row(cur.execute(f"SELECT count(*) FROM {ref.table} WHERE n = 0"))
         if not row or not row[0]:
             continue
         cur.execute(f"DROP TABLE IF EXISTS {NEW}")
         cur.execute(f"CREATE TEMP TABLE {NEW} AS {_used_stand_ins(ctx, ref)}")
-        row = cur.execute(f"SELECT count(*) FROM {NEW}").fetchone()
+        row = first_row(cur.execute(f"SELECT count(*) FROM {NEW}"))
         used = int(row[0]) if row else 0
         total += used
         if used and not ctx.dry_run:
@@ -61,7 +62,7 @@ def _used_stand_ins(ctx: Context, ref: RefTable) -> str:
         return f"SELECT DISTINCT {col} AS ph FROM {RECS} WHERE {col} < 0"
     # Without matching every row that does not fail is written: when none failed, every
     # missing key is used, with no scan of the rows.
-    row = ctx.cur.execute(f"SELECT count(*) FROM {FAIL}").fetchone()
+    row = first_row(ctx.cur.execute(f"SELECT count(*) FROM {FAIL}"))
     if not row or not row[0]:
         return f"SELECT id AS ph FROM {ref.table} WHERE n = 0"
     return (

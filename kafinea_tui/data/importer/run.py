@@ -43,6 +43,7 @@ from kafinea_tui.data.importer.write import write_records
 from kafinea_tui.data.schema import Module
 from kafinea_tui.data.store.change_log import set_actor
 from kafinea_tui.data.store.database import Store, utc_now
+from kafinea_tui.data.store.results import first_row
 from kafinea_tui.data.values import ValueOptions, check_value
 
 # suggest / suggest_mapping: the mapping `run_import` uses when the plan names none, which the
@@ -141,7 +142,7 @@ def run_import(
         tick(0.05)
         batch: int | None = None
         if not dry_run:
-            row = cur.execute("SELECT nextval('kf_batches_seq')").fetchone()
+            row = first_row(cur.execute("SELECT nextval('kf_batches_seq')"))
             batch = int(row[0]) if row else None
             cur.execute(
                 "INSERT INTO kf_batches (id, module, source, file, started_at)"
@@ -209,7 +210,7 @@ def _extend_picklists(store: Store, ctx: Context, report: ImportReport) -> None:
 def _count(ctx: Context, report: ImportReport, staged: Staged) -> None:
     cur = ctx.cur
     report.total = staged.rows + len(staged.rejects)
-    row = cur.execute(f"SELECT count(DISTINCT rn) FROM {FAIL}").fetchone()
+    row = first_row(cur.execute(f"SELECT count(DISTINCT rn) FROM {FAIL}"))
     report.failed = (int(row[0]) if row else 0) + len(staged.rejects)
     words = {"update": "updated", "merge": "merged", "skip": "skipped"}
     if ctx.module.name == "salesorders":
@@ -218,14 +219,16 @@ def _count(ctx: Context, report: ImportReport, staged: Staged) -> None:
         ).fetchall():
             setattr(report, {"create": "created", **words}[action], int(n))
         if ctx.duplicates is Duplicates.IGNORE:
-            row = cur.execute(
-                f"SELECT count(DISTINCT r.mk) FROM {ROWS} r JOIN {MATCHES} x ON x.mk = r.mk"
-                f" WHERE x.n = 1 AND r.rn NOT IN (SELECT rn FROM {FAIL})"
-            ).fetchone()
+            row = first_row(
+                cur.execute(
+                    f"SELECT count(DISTINCT r.mk) FROM {ROWS} r JOIN {MATCHES} x ON x.mk = r.mk"
+                    f" WHERE x.n = 1 AND r.rn NOT IN (SELECT rn FROM {FAIL})"
+                )
+            )
             report.skipped = int(row[0]) if row else 0
         return
     if not ctx.grouped:
-        row = cur.execute(f"SELECT count(*) FROM {RECS}").fetchone()
+        row = first_row(cur.execute(f"SELECT count(*) FROM {RECS}"))
         report.created = int(row[0]) if row else 0
         return
     # Each record made from the file is one 'created' row (its first); every other row that
@@ -233,7 +236,7 @@ def _count(ctx: Context, report: ImportReport, staged: Staged) -> None:
     mode = {"overwrite": "updated", "merge": "merged", "ignore": "skipped"}[
         ctx.duplicates.value if ctx.duplicates else "ignore"
     ]
-    row = cur.execute(f"SELECT count(*) FROM {RECS} WHERE action = 'create'").fetchone()
+    row = first_row(cur.execute(f"SELECT count(*) FROM {RECS} WHERE action = 'create'"))
     report.created = int(row[0]) if row else 0
     setattr(report, mode, staged.rows - (report.failed - len(staged.rejects)) - report.created)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import duckdb
 
+from kafinea_tui.data.store.results import first_row
+
 
 def key_sql(columns: list[str]) -> str:
     """The match key of some columns: each trimmed and lower-cased, joined by a unit separator;
@@ -22,7 +24,7 @@ def lit(text: str) -> str:
 
 def drop_temp(cur: duckdb.DuckDBPyConnection, name: str) -> None:
     """Drop a temporary table or view of that name, whichever it is."""
-    row = cur.execute(
-        "SELECT count(*) FROM duckdb_views() WHERE view_name = ? AND temporary", [name]
-    ).fetchone()
+    row = first_row(
+        cur.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = ? AND temporary", [name])
+    )
     cur.execute(f"DROP {'VIEW' if row and row[0] else 'TABLE'} IF EXISTS {name}")

@@ -31,6 +31,7 @@ from kafinea_tui.data.importer.undo_edit import undo_edit
 from kafinea_tui.data.schema import LINE_ITEMS_TABLE
 from kafinea_tui.data.store.change_log import batch_last_cursor, log_id_set
 from kafinea_tui.data.store.database import Store, utc_now
+from kafinea_tui.data.store.results import first_row
 
 
 @dataclass
@@ -156,9 +157,11 @@ def undo_import(store: Store, batch_id: int) -> UndoReport:
 
 
 def _undo(store: Store, cur: duckdb.DuckDBPyConnection, batch_id: int) -> UndoReport:
-    row = cur.execute(
-        "SELECT module, undone_at, finished_at, report FROM kf_batches WHERE id = ?", [batch_id]
-    ).fetchone()
+    row = first_row(
+        cur.execute(
+            "SELECT module, undone_at, finished_at, report FROM kf_batches WHERE id = ?", [batch_id]
+        )
+    )
     if row is None:
         raise KafineaError(
             f"There is no import {batch_id}; `kafinea-tui imports` lists them.",
@@ -237,7 +240,7 @@ def _undo_module(
             f"{module.label} {rid} ({what} by the import) was changed since; left as it is."
         )
     create_q = "SELECT id FROM kf_undo_rows WHERE NOT changed_since AND action = 'created'"
-    gone = cur.execute(f"SELECT count(*) FROM ({create_q}) q JOIN {table} t USING (id)").fetchone()
+    gone = first_row(cur.execute(f"SELECT count(*) FROM ({create_q}) q JOIN {table} t USING (id)"))
     report.deleted += int(gone[0]) if gone else 0
     log_id_set(
         cur, name, f"SELECT q.id FROM ({create_q}) q JOIN {table} t USING (id)", "delete", "undo"
@@ -253,7 +256,7 @@ def _undo_module(
     else:
         cols = ["created_at", "modified_at", "batch_id", *(f.name for f in module.columns)]
     sets = ", ".join(f"{c} = p.{c}" for c in cols)
-    count = cur.execute(f"SELECT count(*) FROM ({restore_q})").fetchone()
+    count = first_row(cur.execute(f"SELECT count(*) FROM ({restore_q})"))
     restored = int(count[0]) if count else 0
     report.restored += restored
     if restored:

@@ -20,6 +20,7 @@ from kafinea_tui.data.importer.plan import Duplicates
 from kafinea_tui.data.schema import LINE_ITEMS_TABLE
 from kafinea_tui.data.store.database import log_changes
 from kafinea_tui.data.store.order_totals import ORDERS, sum_totals
+from kafinea_tui.data.store.results import first_row
 from kafinea_tui.data.values import Params
 
 UPD = "kf_upd"
@@ -46,7 +47,7 @@ def _update_matched(
     ctx: Context, batch: int | None, now: datetime, source: str, fields: list[str]
 ) -> None:
     cur, module = ctx.cur, ctx.module
-    row = cur.execute(f"SELECT count(*) FROM {RECS} WHERE action <> 'create'").fetchone()
+    row = first_row(cur.execute(f"SELECT count(*) FROM {RECS} WHERE action <> 'create'"))
     if not row or not row[0]:
         return
     params = Params()
@@ -102,9 +103,11 @@ def _update_matched(
 
 
 def _has_upd(ctx: Context) -> bool:
-    row = ctx.cur.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND temporary", [UPD]
-    ).fetchone()
+    row = first_row(
+        ctx.cur.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND temporary", [UPD]
+        )
+    )
     return bool(row and row[0])
 
 

@@ -22,6 +22,7 @@ from typing import Any
 import duckdb
 
 from kafinea_tui.data.store.record_ids import reserve_cursors
+from kafinea_tui.data.store.results import first_row
 
 COLUMNS = "cursor, changed_at, module, record_id, op, source, batch_id, fields, actor"
 SET_COLUMNS = (
@@ -37,21 +38,25 @@ def utc_now() -> datetime:
 
 def top_cursor(cur: duckdb.DuckDBPyConnection) -> int:
     """The last cursor this transaction sees (0 for an empty log)."""
-    row = cur.execute(
-        "SELECT greatest((SELECT coalesce(max(cursor), 0) FROM kf_change_rows),"
-        " (SELECT coalesce(max(last_cursor), 0) FROM kf_change_sets))"
-    ).fetchone()
+    row = first_row(
+        cur.execute(
+            "SELECT greatest((SELECT coalesce(max(cursor), 0) FROM kf_change_rows),"
+            " (SELECT coalesce(max(last_cursor), 0) FROM kf_change_sets))"
+        )
+    )
     return int(row[0]) if row else 0
 
 
 def batch_last_cursor(cur: duckdb.DuckDBPyConnection, batch_id: int) -> int:
     """The last cursor a batch logged (-1 when it logged nothing)."""
-    row = cur.execute(
-        "SELECT greatest((SELECT coalesce(max(cursor), -1) FROM kf_change_rows"
-        " WHERE batch_id = $b), (SELECT coalesce(max(last_cursor), -1) FROM kf_change_sets"
-        " WHERE batch_id = $b))",
-        {"b": batch_id},
-    ).fetchone()
+    row = first_row(
+        cur.execute(
+            "SELECT greatest((SELECT coalesce(max(cursor), -1) FROM kf_change_rows"
+            " WHERE batch_id = $b), (SELECT coalesce(max(last_cursor), -1) FROM kf_change_sets"
+            " WHERE batch_id = $b))",
+            {"b": batch_id},
+        )
+    )
     return int(row[0]) if row else -1
 
 
@@ -76,11 +81,13 @@ def modules_changed_after(cur: duckdb.DuckDBPyConnection, since: int) -> set[str
 def entries_after(cur: duckdb.DuckDBPyConnection, module: str, since: int) -> int:
     """How many log entries (single rows, and sets counted once) a module has past a cursor.
     One entry names each of its records once, so its changes need no grouping by record."""
-    row = cur.execute(
-        "SELECT (SELECT count(*) FROM kf_change_rows WHERE cursor > $s AND module = $m)"
-        " + (SELECT count(*) FROM kf_change_sets WHERE last_cursor > $s AND module = $m)",
-        {"s": since, "m": module},
-    ).fetchone()
+    row = first_row(
+        cur.execute(
+            "SELECT (SELECT count(*) FROM kf_change_rows WHERE cursor > $s AND module = $m)"
+            " + (SELECT count(*) FROM kf_change_sets WHERE last_cursor > $s AND module = $m)",
+            {"s": since, "m": module},
+        )
+    )
     return int(row[0]) if row else 0
 
 
@@ -146,9 +153,9 @@ def log_id_set(
     row = (
         span
         if span is not None
-        else cur.execute(
-            f"SELECT count(*), min(id), max(id) FROM ({ids_sql}) q", params or {}
-        ).fetchone()
+        else first_row(
+            cur.execute(f"SELECT count(*), min(id), max(id) FROM ({ids_sql}) q", params or {})
+        )
     )
     if not row or not row[0]:
         return 0

@@ -44,6 +44,7 @@ from kafinea_tui.data.store.record_rules import (
     split_values,
     write_items,
 )
+from kafinea_tui.data.store.results import first_row
 
 # Re-exported: callers build records and log changes through the store's names.
 __all__ = ["LineItem", "Record", "Store", "connect", "log_changes", "utc_now"]
@@ -266,7 +267,7 @@ class Store:
         module = self.module(module_name)
         cur = self.cursor()
         result = cur.execute(f"SELECT * FROM {module.table} WHERE id = ?", [record_id])
-        row = result.fetchone()
+        row = first_row(result)
         if row is None:
             return None
         names = [d[0] for d in result.description or []]
@@ -339,7 +340,7 @@ class Store:
         module = self.module(module_name)
         with self.transaction() as cur:
             row = cur.execute(f"SELECT count(*) FROM {module.table} WHERE id = ?", [record_id])
-            found = row.fetchone()
+            found = first_row(row)
             if not found or not found[0]:
                 raise KafineaError(f"{module.label} has no record {record_id}.")
             cur.execute(f"DELETE FROM {module.table} WHERE id = ?", [record_id])

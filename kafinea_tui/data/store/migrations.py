@@ -12,6 +12,7 @@ from collections.abc import Callable
 import duckdb
 
 from kafinea_tui.data.schema import LINE_ITEMS_TABLE, builtin_modules
+from kafinea_tui.data.store.results import first_row
 
 Migration = Callable[[duckdb.DuckDBPyConnection], None]
 
@@ -198,7 +199,7 @@ def _v6_outbox_batches(conn: duckdb.DuckDBPyConnection) -> None:
         " CAST(payload AS VARCHAR), status, attempts, next_attempt_at, last_attempt_at,"
         " last_error, answer, delivered_at, webhook_id FROM kf_outbox"
     )
-    row = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM kf_outbox").fetchone()
+    row = first_row(conn.execute("SELECT coalesce(max(id), 0) + 1 FROM kf_outbox"))
     conn.execute(f"CREATE SEQUENCE kf_outbox_batches_seq START WITH {int(row[0]) if row else 1}")
     conn.execute("DROP TABLE kf_outbox")
     conn.execute(f"CREATE VIEW kf_outbox AS {OUTBOX_VIEW_6}")
@@ -271,7 +272,7 @@ def current_version(conn: duckdb.DuckDBPyConnection) -> int:
     information_schema, whose view binds every catalog: ~10 ms of each open, and every command
     and test opens a store."""
     try:
-        row = conn.execute("SELECT value FROM kf_meta WHERE key = 'schema_version'").fetchone()
+        row = first_row(conn.execute("SELECT value FROM kf_meta WHERE key = 'schema_version'"))
     except duckdb.CatalogException:  # no kf_meta: nothing made yet
         return 0
     return int(row[0]) if row else 0

@@ -17,6 +17,7 @@ from typing import Any
 import duckdb
 
 from kafinea_tui.data.schema import LINE_ITEMS_TABLE
+from kafinea_tui.data.store.results import first_row
 
 ORDERS = "salesorders"
 _SUM = "CAST(sum(coalesce(quantity, 0) * coalesce(list_price, 0)) AS DECIMAL(18,2))"
@@ -36,9 +37,11 @@ def sum_totals(
 
 def lines_total(cur: duckdb.DuckDBPyConnection, lines: Sequence[Sequence[Any]]) -> Any:
     """The total of one order's lines, each (product, quantity, list price)."""
-    row = cur.execute(
-        f"SELECT {_SUM} FROM (SELECT unnest(?::DECIMAL(18,2)[]) AS quantity,"
-        " unnest(?::DECIMAL(18,2)[]) AS list_price)",
-        [[line[1] for line in lines], [line[2] for line in lines]],
-    ).fetchone()
+    row = first_row(
+        cur.execute(
+            f"SELECT {_SUM} FROM (SELECT unnest(?::DECIMAL(18,2)[]) AS quantity,"
+            " unnest(?::DECIMAL(18,2)[]) AS list_price)",
+            [[line[1] for line in lines], [line[2] for line in lines]],
+        )
+    )
     return row[0] if row else None

@@ -23,6 +23,8 @@ from typing import Any
 
 import duckdb
 
+from kafinea_tui.data.store.results import first_row
+
 PENDING = "SELECT id, render_sql, render_params FROM kf_outbox_batches WHERE render_sql IS NOT NULL"
 
 
@@ -39,7 +41,7 @@ def can_defer(params: tuple[Any, ...]) -> bool:
 
 
 def has_pending(cur: duckdb.DuckDBPyConnection) -> bool:
-    return cur.execute(f"SELECT EXISTS ({PENDING})").fetchone() == (True,)
+    return first_row(cur.execute(f"SELECT EXISTS ({PENDING})")) == (True,)
 
 
 def render_pending(cur: duckdb.DuckDBPyConnection) -> int:

@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import duckdb
 
+from kafinea_tui.data.store.results import first_row
+
 CHANGES_SEQUENCE = "kf_changes_seq"
 CURSOR_GAP = 1_000_000
 
@@ -46,7 +48,7 @@ def reserve_cursors(cur: duckdb.DuckDBPyConnection, count: int) -> int:
 def _reserve(cur: duckdb.DuckDBPyConnection, sequence: str, count: int, gap: int = 0) -> int:
     if count <= 0:
         raise ValueError("reserve at least one id")
-    row = cur.execute(f"SELECT nextval('{sequence}')").fetchone()
+    row = first_row(cur.execute(f"SELECT nextval('{sequence}')"))
     if row is None:
         raise LookupError(f"no sequence {sequence}")
     first = int(row[0]) + int(gap)

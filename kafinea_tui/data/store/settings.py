@@ -15,6 +15,7 @@ import duckdb
 
 from kafinea_tui.data.errors import KafineaError
 from kafinea_tui.data.store.database import Store
+from kafinea_tui.data.store.results import first_row
 
 LAST_MODULE = "app.last_module"
 IMPORT_FOLDER = "import.last_folder"  # where the wizard's file browser opens
@@ -27,7 +28,7 @@ def export_choices_key(module: str) -> str:
 
 def get_setting(store: Store, key: str) -> str | None:
     """The stored value, or None when the workspace has never stored one."""
-    row = store.cursor().execute("SELECT value FROM kf_settings WHERE key = ?", [key]).fetchone()
+    row = first_row(store.cursor().execute("SELECT value FROM kf_settings WHERE key = ?", [key]))
     return None if row is None else (None if row[0] is None else str(row[0]))
 
 

@@ -31,6 +31,7 @@ from kafinea_tui.data.importer.file.lines import LineMap
 from kafinea_tui.data.importer.file.sniff import Resolved
 from kafinea_tui.data.importer.file.stage import Staged, Transform
 from kafinea_tui.data.importer.plan import CsvOptions
+from kafinea_tui.data.store.results import first_row
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 ROW = "kf_sheet_row"  # the staged row's number in the sheet
@@ -241,7 +242,7 @@ def stage(
         raise KafineaError(f"Cannot read {resolved.path.name}: {_first(error)}") from None
     finally:
         cur.unregister(_ARROW)
-    row = cur.execute(f"SELECT count(*), coalesce(min(rowid), 0) FROM {table}").fetchone()
+    row = first_row(cur.execute(f"SELECT count(*), coalesce(min(rowid), 0) FROM {table}"))
     rows, base = (int(row[0]), int(row[1])) if row else (0, 0)
     if rows == 0:
         raise KafineaError(

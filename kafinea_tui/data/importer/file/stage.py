@@ -40,6 +40,7 @@ from kafinea_tui.data.importer.file.encoding import (
 from kafinea_tui.data.importer.file.lines import LineMap, blank_lines
 from kafinea_tui.data.importer.file.sniff import Resolved, resolve
 from kafinea_tui.data.importer.plan import CsvOptions
+from kafinea_tui.data.store.results import first_row
 
 
 @dataclass(frozen=True)
@@ -222,9 +223,9 @@ def stage(
         if bad_bytes:
             offset = first_invalid(resolved.path, python_codec(resolved.encoding))
             raise encoding_error(resolved.path, resolved.encoding, offset, around(source, offset))
-        rows_row = cur.execute(f"SELECT count(*) FROM {table}").fetchone()
+        rows_row = first_row(cur.execute(f"SELECT count(*) FROM {table}"))
         rows = int(rows_row[0]) if rows_row else 0
-        base = cur.execute(f"SELECT coalesce(min(rowid), 0) FROM {table}").fetchone()
+        base = first_row(cur.execute(f"SELECT coalesce(min(rowid), 0) FROM {table}"))
         lines = LineMap(resolved.header_lines, resolved.header, resolved.path)
         if is_wide(resolved.encoding):
             lines.blanks = blank_lines(source)  # line breaks are other bytes in UTF-16
@@ -272,11 +273,11 @@ def _check_controls(cur: duckdb.DuckDBPyConnection, staged: Staged) -> None:
     name its line and character."""
     width = len(staged.resolved.columns)
     cells = ", ".join(staged.cell_sql(i) for i in range(1, width + 1))
-    row = cur.execute(f"SELECT min(rowid) FROM {staged.table} WHERE {CONTROL_FLAG}").fetchone()
+    row = first_row(cur.execute(f"SELECT min(rowid) FROM {staged.table} WHERE {CONTROL_FLAG}"))
     if not row or row[0] is None:
         return
     rowid = int(row[0])
-    values = cur.execute(f"SELECT {cells} FROM {staged.table} WHERE rowid = ?", [rowid]).fetchone()
+    values = first_row(cur.execute(f"SELECT {cells} FROM {staged.table} WHERE rowid = ?", [rowid]))
     char = first_control("".join(str(v) for v in values or () if v is not None))
     line = staged.lines(cur, [rowid - staged.base_rowid]).get(rowid - staged.base_rowid, 0)
     path = staged.resolved.path

@@ -11,6 +11,7 @@ import duckdb
 
 from kafinea_tui.data.importer.sql import key_sql
 from kafinea_tui.data.schema import Field, Module, Schema
+from kafinea_tui.data.store.results import first_row
 
 
 class Lookups:
@@ -53,17 +54,19 @@ class Lookups:
 
     def taken(self, module: Module, unique: Field, value: Any, record_id: int | None) -> int | None:
         """The id of another record that already has this unique value, if any."""
-        row = self.cur.execute(
-            f"SELECT min(id) FROM {module.table} WHERE {key_sql([unique.name])}"
-            " = lower(trim(CAST(? AS VARCHAR))) AND id IS DISTINCT FROM ?",
-            [value, record_id],
-        ).fetchone()
+        row = first_row(
+            self.cur.execute(
+                f"SELECT min(id) FROM {module.table} WHERE {key_sql([unique.name])}"
+                " = lower(trim(CAST(? AS VARCHAR))) AND id IS DISTINCT FROM ?",
+                [value, record_id],
+            )
+        )
         return None if row is None or row[0] is None else int(row[0])
 
     def stored(self, module: Module, record_id: int, names: list[str]) -> dict[str, Any] | None:
         """The stored values of some columns of a record (None when there is no such record)."""
         select = ", ".join(["id", *names])
-        row = self.cur.execute(
-            f"SELECT {select} FROM {module.table} WHERE id = ?", [record_id]
-        ).fetchone()
+        row = first_row(
+            self.cur.execute(f"SELECT {select} FROM {module.table} WHERE id = ?", [record_id])
+        )
         return None if row is None else dict(zip(["id", *names], row, strict=True))

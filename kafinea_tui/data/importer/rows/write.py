@@ -22,6 +22,7 @@ from kafinea_tui.data.bulk.references import Referrer, referrers
 from kafinea_tui.data.schema import LINE_ITEMS_TABLE, Module, Schema
 from kafinea_tui.data.store.change_log import log_changes, utc_now
 from kafinea_tui.data.store.record_ids import reserve_ids
+from kafinea_tui.data.store.results import first_row
 
 
 @dataclass
@@ -34,7 +35,7 @@ class Writer:
     _saved: set[tuple[str, int]] = field(default_factory=set)
 
     def open_batch(self, module: Module, description: str) -> int:
-        row = self.cur.execute("SELECT nextval('kf_batches_seq')").fetchone()
+        row = first_row(self.cur.execute("SELECT nextval('kf_batches_seq')"))
         self.batch = int(row[0]) if row else None
         self.cur.execute(
             "INSERT INTO kf_batches (id, module, source, file, started_at) VALUES (?, ?, ?, ?, ?)",
