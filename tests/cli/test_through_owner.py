@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -117,13 +118,14 @@ _TIME = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(\+00:00|Z
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{40,}$", re.MULTILINE)
 
 
-def prepared(folder: Path) -> Workspace:
+def prepared(folder: Path, empty_db: Path) -> Workspace:
+    """A new workspace (a copy of the suite's empty database) with CONFIG, and the CSV beside it."""
     folder.mkdir()
     (folder / "contacts.csv").write_text(CSV, encoding="utf-8")
     workspace = Workspace(folder / "workspace")
     workspace.prepare()
     workspace.config_path.write_text(CONFIG, encoding="utf-8")
-    workspace.open_store().close()
+    shutil.copyfile(empty_db, workspace.db_path)
     return workspace
 
 
@@ -139,10 +141,12 @@ def run_steps(workspace: Workspace, folder: Path, steps: list[list[str]]) -> lis
 
 
 @pytest.mark.parametrize("scenario", list(SCENARIOS))
-def test_a_command_says_the_same_through_the_owner_as_alone(scenario: str, tmp_path: Path) -> None:
+def test_a_command_says_the_same_through_the_owner_as_alone(
+    scenario: str, tmp_path: Path, empty_db: Path
+) -> None:
     steps = SCENARIOS[scenario]
-    alone = run_steps(prepared(tmp_path / "alone"), tmp_path / "alone", steps)
-    owned = prepared(tmp_path / "owned")
+    alone = run_steps(prepared(tmp_path / "alone", empty_db), tmp_path / "alone", steps)
+    owned = prepared(tmp_path / "owned", empty_db)
     with serving(owned):
         through = run_steps(owned, tmp_path / "owned", steps)
         assert find_owner(owned) is not None  # still serving: the commands went through it
@@ -170,12 +174,12 @@ def written_files(folder: Path) -> list[str]:
 
 
 def test_a_command_through_the_owner_loads_neither_the_engines_nor_a_terminal_library(
-    tmp_path: Path,
+    tmp_path: Path, empty_db: Path
 ) -> None:
     """Through the owner a command is an HTTP client: it loads no DuckDB (the owner has the
     store; an import's report comes back whole) and none of the libraries httpx's own command
     line uses (click, rich)."""
-    workspace = prepared(tmp_path / "w")
+    workspace = prepared(tmp_path / "w", empty_db)
     commands = [["modules"], ["import", "contacts", str(tmp_path / "w" / "contacts.csv"), "--json"]]
     code = (
         "import sys\n"
@@ -194,8 +198,8 @@ def test_a_command_through_the_owner_loads_neither_the_engines_nor_a_terminal_li
     assert done.returncode == 0, done.stderr
 
 
-def test_a_revoked_token_stops_working_on_the_next_request(tmp_path: Path) -> None:
-    workspace = prepared(tmp_path / "w")
+def test_a_revoked_token_stops_working_on_the_next_request(tmp_path: Path, empty_db: Path) -> None:
+    workspace = prepared(tmp_path / "w", empty_db)
     with serving(workspace) as served:
         created = cli(workspace, "token", "create", "laptop")
         assert created.returncode == 0, created.stderr
@@ -209,8 +213,10 @@ def test_a_revoked_token_stops_working_on_the_next_request(tmp_path: Path) -> No
         assert refused.status_code == 401
 
 
-def test_the_owner_killed_mid_import_leaves_nothing_and_a_sentence(tmp_path: Path) -> None:
-    workspace = prepared(tmp_path / "w")
+def test_the_owner_killed_mid_import_leaves_nothing_and_a_sentence(
+    tmp_path: Path, empty_db: Path
+) -> None:
+    workspace = prepared(tmp_path / "w", empty_db)
     marker = tmp_path / "held"
     big = tmp_path / "big.csv"
     big.write_text(
@@ -252,10 +258,10 @@ def test_the_owner_killed_mid_import_leaves_nothing_and_a_sentence(tmp_path: Pat
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="giving a socket to another user needs root")
-def test_a_socket_of_another_user_is_one_sentence(tmp_path: Path) -> None:
+def test_a_socket_of_another_user_is_one_sentence(tmp_path: Path, empty_db: Path) -> None:
     """The file system's permissions are the credential: a workspace whose owner's socket
     belongs to someone else is neither used nor taken for stale (the database stays locked)."""
-    workspace = prepared(tmp_path / "w")
+    workspace = prepared(tmp_path / "w", empty_db)
     with serving(workspace) as served:
         os.chown(workspace.socket_path, 65534, 65534)  # nobody's now
         listed = cli(workspace, "modules")
