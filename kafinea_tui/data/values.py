@@ -271,7 +271,12 @@ def check_value(
 def read_value(
     cur: duckdb.DuckDBPyConnection, field_: Field, text: str, options: ValueOptions
 ) -> tuple[Any, str | None]:
-    """One text read by the import's SQL: (value, None), or (None, why it cannot be read)."""
+    """One text read by the import's rules: (value, None), or (None, why it cannot be read).
+    In Python where `python_reader` reads it as the SQL does, else by a statement."""
+    reader = python_reader(field_, options)
+    read = reader(text) if reader is not None else IN_SQL
+    if read is not IN_SQL:
+        return read
     params = Params()
     cell = params.add(text)
     text = clean_sql(f"{cell}::VARCHAR")

@@ -14,7 +14,7 @@ from typing import Any
 from kafinea_tui.data.errors import UsageError
 from kafinea_tui.data.schema import SYSTEM_COLUMNS, Field, FieldType, Module
 from kafinea_tui.data.store.database import Store
-from kafinea_tui.data.values import Params, ValueOptions, clean_sql, parse_sql
+from kafinea_tui.data.values import ValueOptions, read_value
 
 
 @dataclass
@@ -75,15 +75,7 @@ def _read_one(
     if f.type is FieldType.REFERENCE:
         _read_reference(store, f, text, edit)
         return
-    params = Params()
-    cell = clean_sql(f"{params.add(text)}::VARCHAR")
-    parsed = parse_sql(f, cell, options, params)
-    row = (
-        store.cursor()
-        .execute(f"SELECT {parsed.value}, {parsed.error_sql(cell)}", params.values)
-        .fetchall()
-    )
-    value, reason = row[0]
+    value, reason = read_value(store.cursor(), f, text, options)
     if reason is not None:
         edit.errors.append(f"{f.label}: {reason}.")
         return
