@@ -15,20 +15,25 @@ falls back to the two-scan path (bulk/saved_values.py). Then one UPDATE of the f
 Undo restores by the run's range, or by each record's number read from the planes joined to
 the few combinations (importer/undo_edit.py).
 
-Per statement, CPU of the process in ms (load average 2-3; bare UPDATE + COMMIT 62-86):
-- the same title: edit 136-168 (the comparison scan 30, UPDATE 60-64, COMMIT 32-34, some
-  fifteen small statements 12); undo 111-139 (UPDATE by the run 60-66, COMMIT 35-40).
-- four titles: edit 145-168 (the grouped join 40-49, UPDATE 56-66, COMMIT 30-34, small 12);
-  undo 137-157 (UPDATE through the planes 87-104, COMMIT 32-40, small 9).
-Ratios, wall then CPU, three runs of three rounds at load average 2.6-2.8: the same title
-edit 1.60/1.64/1.77x (CPU 1.95/1.85/1.89x), undo 1.52/1.71/1.77x (CPU 1.62/1.66/1.61x);
-four titles edit 3.06/1.80/2.08x (CPU 2.90/2.07/2.47x), undo 2.15/1.49/1.92x (CPU
-2.24/1.95/2.12x).
+Both sides' COMMITs are checkpoints: DuckDB writes a million updated values to the file
+rather than to its log, once no transaction is held open (data/store/results.py; before, a
+result left open by the store kept every change of a session in the log, and each scan and
+update read through them). Per statement, wall ms on a quiet machine (load average 1.2-1.7;
+bare UPDATE + COMMIT 43-46):
+- the same title: edit ~100 (the comparison scan 9, UPDATE of the field and `modified_at`
+  35, COMMIT 38, some fifteen small statements 8); undo ~95 (UPDATE by the run 35, COMMIT
+  36-64, small 4).
+- four titles: edit ~90 (the grouped join 13, UPDATE 26, COMMIT 38, small 10); undo ~93
+  (UPDATE through the planes 45-48, COMMIT 36, small 9).
+Ratios, wall then CPU, medians of 5-7 rounds, five runs at load average 1.0-1.6: the same
+title edit 1.67-1.86x (CPU 1.64-1.79x), undo 1.56-1.66x (CPU 1.53-1.64x); four titles edit
+2.05-2.19x (CPU 1.94-2.05x), undo 1.85-2.12x (CPU 1.97-2.09x).
 
-What is left for four titles: the edit's UPDATE writes two columns (about the bare UPDATE and
-COMMIT together) and its COMMIT costs the bare one's, so the grouped scan (the join ~20 ms of
-CPU, the bitstrings ~13, the grouping ~5) is what the edit has above 1.5x; undo's UPDATE
-decodes two bits a record (~24 ms) and writes varied values (~9 ms more than a constant).
+What is left for four titles: the edit's UPDATE and COMMIT write two columns where the bare
+ones write one (together ~1.5x the bare UPDATE and COMMIT), so the grouped scan (the join ~20
+ms of CPU, the bitstrings ~13, the grouping ~5) and the small statements are what the edit has
+above that; undo's UPDATE decodes two bits a record and writes varied values (45-48 ms against
+26 for a constant, measured on the same table).
 Measured and left: instead of the join, a CASE comparing constants, the hash CASE, or a join on
 the title alone (49-58 against 49 ms); grouping by the values themselves with a bitstring each
 (42-45 against 49, but one bitstring of the whole range per distinct combination when the
