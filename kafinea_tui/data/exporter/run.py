@@ -45,14 +45,20 @@ from kafinea_tui.data.exporter.target import (
     os_error,
     temp_file,
 )
-
-# A front end writing an export it received elsewhere (the CLI through the workspace's owner)
-# checks and reports its target as `export_file` does.
-__all__ = ["ExportResult", "check_target", "count_scope", "export_csv", "export_file", "os_error"]
 from kafinea_tui.data.query import count_where
 from kafinea_tui.data.store.database import Store
 
-__all__ = ["CANCELLED", "ExportResult", "count_scope", "export_csv", "export_file"]
+# check_target and os_error: a front end writing an export it received elsewhere (the CLI
+# through the workspace's owner) checks and reports its target as `export_file` does.
+__all__ = [
+    "CANCELLED",
+    "ExportResult",
+    "check_target",
+    "count_scope",
+    "export_csv",
+    "export_file",
+    "os_error",
+]
 
 Counted = Callable[[int], None]  # hears an export's record count before its file is written
 Writer = Callable[[Store, ExportOptions, Path | BinaryIO, Progress], ExportResult]
