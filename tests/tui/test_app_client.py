@@ -32,7 +32,8 @@ from tests.tui.pilot_helpers import press_button, settle
 from tests.tui.screen_text import column, footer
 from tests.tui.served import Served
 
-SIZE = (110, 30)
+SIZE = (110, 16)  # 9 rows of the list: what the tests read is in the first ones
+DIALOG_SIZE = (110, 30)  # the export dialog's run button on screen, to be clicked
 
 
 @pytest.fixture
@@ -288,7 +289,7 @@ async def test_the_export_dialog_through_a_server_with_a_read_only_token(
     server, tokens = served
     target = tmp_path / "chosen.csv"
     app = client_app(server, tokens["reader"], workspace)  # reading is all an export needs
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=DIALOG_SIZE) as pilot:
         await settle(pilot)
         await pilot.press("space", "space")  # Name000, Name001
         await pilot.press("right_square_bracket")

@@ -19,7 +19,7 @@ from tests.tui.pilot_helpers import settle
 from tests.tui.screen_text import list_columns, manager_rows
 from tests.tui.served import Served
 
-SIZE = (110, 30)
+SIZE = (110, 16)  # 9 rows of the list: what the tests read is in the first ones
 
 
 @pytest.fixture

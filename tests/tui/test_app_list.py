@@ -21,7 +21,7 @@ from tests.tui.list_steps import type_filter
 from tests.tui.pilot_helpers import settle
 from tests.tui.screen_text import column, footer
 
-SIZE = (100, 30)
+SIZE = (100, 16)  # 9 rows of the list: what the tests read is in the first ones
 
 
 def list_screen(app: KafineaApp) -> ModuleListScreen:

@@ -16,7 +16,7 @@ from kafinea_tui.workspace import Workspace
 from tests.tui.pilot_helpers import fill_focused_input, palette_searched, settle, until
 from tests.tui.screen_text import footer
 
-SIZE = (100, 30)
+SIZE = (100, 16)  # 9 rows of the list: what the tests read is in the first ones
 
 
 async def test_every_action_is_in_the_command_palette(app: KafineaApp) -> None:

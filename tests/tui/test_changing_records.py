@@ -17,7 +17,7 @@ from kafinea_tui.screens.record_form import RecordFormScreen
 from kafinea_tui.widgets.page_table import PageTable
 from tests.tui.pilot_helpers import press_button, settle
 
-SIZE = (100, 30)
+SIZE = (100, 16)  # 9 rows of the list: what the tests read is in the first ones
 
 
 def text(app: KafineaApp, selector: str) -> str:

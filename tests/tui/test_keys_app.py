@@ -16,7 +16,7 @@ from kafinea_tui.workspace import Workspace
 from tests.tui.pilot_helpers import palette_searched, settle
 from tests.tui.screen_text import footer
 
-SIZE = (100, 30)
+SIZE = (100, 16)  # 9 rows of the list: what the tests read is in the first ones
 
 
 def help_rows(app: KafineaApp) -> dict[str, str]:

@@ -20,7 +20,8 @@ from kafinea_tui.workspace import Workspace
 from tests.tui.pilot_helpers import settle
 from tests.tui.screen_text import list_columns, manager_rows
 
-SIZE = (100, 30)
+SIZE = (100, 16)  # 9 rows of the list: what the tests read is in the first ones
+DIALOG_SIZE = (100, 30)  # the export dialog's run button on screen, to be clicked
 
 
 async def test_hide_and_move_columns_then_find_them_so_after_a_restart(
@@ -119,7 +120,7 @@ async def test_the_export_of_visible_columns_follows_the_layout(
     app: KafineaApp, tmp_path: Path
 ) -> None:
     target = tmp_path / "visible.csv"
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=DIALOG_SIZE) as pilot:
         await settle(pilot)
         await pilot.press("f")
         await settle(pilot)
