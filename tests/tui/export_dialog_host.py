@@ -16,7 +16,7 @@ from kafinea_tui.data.query import ListQuery
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.screens.export_dialog import ExportDialog
 
-SIZE = (100, 45)
+SIZE = (100, 30)
 
 
 def read(path: Path, delimiter: str = ",", encoding: str = "utf-8") -> list[list[str]]:
