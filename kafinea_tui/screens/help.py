@@ -15,10 +15,11 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from kafinea_tui import keys
 from kafinea_tui.screens.palette import bound_keys, title_on
+from kafinea_tui.widgets.key_footer import KeyFooter
 
 
 class HelpScreen(Screen[None]):
@@ -51,7 +52,7 @@ class HelpScreen(Screen[None]):
         yield Static("", id="help-title", markup=False)
         with VerticalScroll(id="help-body"):
             yield Static(id="help-keys")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         close = keys.keys_label(keys.live_keys("close_screen", keys.app_keymap(self.app)))

@@ -16,13 +16,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from kafinea_tui import keys
 from kafinea_tui.backend import Backend
 from kafinea_tui.data.list_layout import ColumnLayout
 from kafinea_tui.data.schema import Field, FieldType, Schema
 from kafinea_tui.screens.add_field import AddFieldScreen
+from kafinea_tui.widgets.key_footer import KeyFooter
 
 # The add-field modal lives in its own file; it is exported here too, where the layout manager's
 # callers (the import wizard's mapping step) look for it.
@@ -84,7 +85,7 @@ class LayoutManagerScreen(Screen[LayoutChange]):
     def compose(self) -> ComposeResult:
         yield Static("", id="fields-title", markup=False)
         yield DataTable(id="fields-table", cursor_type="row", zebra_stripes=True)
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         table: DataTable[str | Text] = self.query_one(DataTable)

@@ -16,12 +16,13 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Input, Label, ProgressBar, Select, Static
+from textual.widgets import Button, DataTable, Input, Label, ProgressBar, Select, Static
 
 from kafinea_tui import keys
 from kafinea_tui.backend import Backend
 from kafinea_tui.data.bulk import BulkReport, Selection, UpdatePreview, counted
 from kafinea_tui.data.record_form import editable_fields
+from kafinea_tui.widgets.key_footer import KeyFooter
 from kafinea_tui.work import Progress, WorkFailed, progress_reporter, reports
 
 PREVIEW_RECORDS = 5
@@ -89,7 +90,7 @@ class MassEditScreen(Screen[BulkReport | None]):
         with Horizontal(id="mass-buttons"):
             yield Button("Change", id="mass-apply", variant="warning", disabled=True)
             yield Button("Cancel", id="mass-cancel")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#mass-preview", DataTable).add_columns("Record", "Before", "After")

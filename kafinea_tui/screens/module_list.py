@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Tab, Tabs
+from textual.widgets import Tab, Tabs
 
 from kafinea_tui import keys
 from kafinea_tui.backend import Backend
@@ -30,6 +30,7 @@ from kafinea_tui.screens.access import writes_refused
 from kafinea_tui.screens.list_palette import list_commands, list_title
 from kafinea_tui.screens.palette import PaletteCommand
 from kafinea_tui.widgets.filter_bar import FilterBar
+from kafinea_tui.widgets.key_footer import KeyFooter
 from kafinea_tui.widgets.list_state import ListState, in_force
 from kafinea_tui.widgets.record_table import RecordTable
 from kafinea_tui.work import reports
@@ -93,7 +94,7 @@ class ModuleListScreen(Screen[None]):
         yield RecordTable(
             self.backend, self.states[self.module_name], first_page=self._first_page, id="records"
         )
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one(Tabs).can_focus = False

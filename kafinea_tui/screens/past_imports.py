@@ -17,13 +17,14 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Static
+from textual.widgets import Button, DataTable, Static
 
 from kafinea_tui import keys
 from kafinea_tui.backend import Backend, BatchInfo, UndoReport
 from kafinea_tui.screens.access import writes_refused
 from kafinea_tui.screens.confirm_undo import ConfirmUndoDialog
 from kafinea_tui.screens.import_wizard.run_summary import undo_text
+from kafinea_tui.widgets.key_footer import KeyFooter
 from kafinea_tui.work import WorkFailed, reports
 
 
@@ -58,7 +59,7 @@ class PastImportsScreen(Screen[None]):
             with Horizontal(id="past-buttons"):
                 yield Button("Undo selected import", id="past-undo", variant="error", compact=True)
                 yield Button("Close", id="past-close", compact=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#past-table", DataTable).add_columns(*COLUMNS)

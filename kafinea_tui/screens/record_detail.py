@@ -13,12 +13,13 @@ from textual.binding import BindingType
 from textual.containers import Grid, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import DataTable, Label, Static
 
 from kafinea_tui import keys
 from kafinea_tui.backend import Backend
 from kafinea_tui.data.record_view import RecordView
 from kafinea_tui.screens.access import writes_refused
+from kafinea_tui.widgets.key_footer import KeyFooter
 from kafinea_tui.widgets.page_table import cell_text
 from kafinea_tui.work import WorkFailed, reports
 
@@ -77,7 +78,7 @@ class RecordDetailScreen(Screen[None]):
             yield Grid(id="detail-fields")
             yield Label("Items", id="detail-items-label")
             yield DataTable(id="detail-items", cursor_type="row", show_cursor=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#detail-items-label").display = False

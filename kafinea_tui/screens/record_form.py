@@ -21,12 +21,13 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.suggester import Suggester
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, Select, Static
 
 from kafinea_tui import keys
 from kafinea_tui.backend import Backend
 from kafinea_tui.data.record_form import editable_fields
 from kafinea_tui.data.schema import Field, FieldType
+from kafinea_tui.widgets.key_footer import KeyFooter
 from kafinea_tui.widgets.toggles import Check
 from kafinea_tui.work import WorkFailed, reports
 
@@ -89,7 +90,7 @@ class RecordFormScreen(Screen[int | None]):
         with Horizontal(id="form-buttons"):
             yield Button("Save", id="form-save", variant="primary")
             yield Button("Cancel", id="form-cancel")
-        yield Footer()
+        yield KeyFooter()
 
     def _control(self, field: Field) -> Widget:
         control_id = f"field-{field.name}"

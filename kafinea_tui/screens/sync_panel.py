@@ -23,12 +23,13 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Input, Static, TabbedContent, TabPane
 
 from kafinea_tui import keys
 from kafinea_tui.backend.automation import Automation
 from kafinea_tui.sync.panel import FILTERS, EndpointRow, PanelView
 from kafinea_tui.widgets.api_server import ApiServerLine
+from kafinea_tui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     from kafinea_tui.sync.config.entry_edit import Kind as EntryKind
@@ -117,7 +118,7 @@ class SyncPanelScreen(Screen[None]):
                         )
                     yield DataTable(id=f"sync-{name}", cursor_type="row", zebra_stripes=True)
         yield Static("Loading…", id="sync-status", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         for name, columns in TABLES.items():

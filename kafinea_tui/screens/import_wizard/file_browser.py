@@ -18,10 +18,11 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DirectoryTree, Footer, Static
+from textual.widgets import DirectoryTree, Static
 
 from kafinea_tui import keys
 from kafinea_tui.data.importer.file.source import SUFFIXES
+from kafinea_tui.widgets.key_footer import KeyFooter
 
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt", ".tab")
 IMPORTABLE = frozenset((*TEXT_SUFFIXES, *SUFFIXES))
@@ -90,7 +91,7 @@ class FileBrowserScreen(ModalScreen[Path | None]):
             yield Static(str(self.start), id="browse-where", markup=False)
             yield Static("", id="browse-shown", markup=False)
             yield ImportableTree(self.start, id="browse-tree")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._say_what_is_shown()

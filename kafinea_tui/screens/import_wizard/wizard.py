@@ -17,7 +17,7 @@ from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, ContentSwitcher, Footer, Select, Static
+from textual.widgets import Button, ContentSwitcher, Select, Static
 
 from kafinea_tui import keys
 from kafinea_tui.backend import Backend
@@ -29,6 +29,7 @@ from kafinea_tui.screens.import_wizard.run_summary import RunSummary
 from kafinea_tui.screens.import_wizard.step_duplicates import StepDuplicates
 from kafinea_tui.screens.import_wizard.step_file import StepFile
 from kafinea_tui.screens.import_wizard.step_mapping import StepMapping
+from kafinea_tui.widgets.key_footer import KeyFooter
 from kafinea_tui.widgets.mapping_editor import MappingEditor
 from kafinea_tui.work import reports
 from kafinea_tui.workspace import Workspace
@@ -99,7 +100,7 @@ class ImportWizard(Screen[ImportReport | None]):
             yield Static("", classes="spacer")
             yield Button("Past imports", id="past-imports", compact=True)
             yield Button("Close", id="cancel", compact=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._show_step()
