@@ -4,14 +4,17 @@ Textual's Footer rebuilds all its keys (a dozen widgets, each styled again) when
 publishes that its bindings may have changed: at every focus move, screen switch and
 `refresh_bindings()`. Most of those leave the same keys, descriptions and enabled states, and
 the rebuild was a large part of what a key press cost; so the footer compares what it would
-show with what it shows and rebuilds only on a difference.
+show with what it shows and rebuilds only on a difference. A compact footer's keys are made
+compact as they are built, not restyled once mounted.
 """
 
 from __future__ import annotations
 
 from collections.abc import Hashable
 
+from textual.app import ComposeResult
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 
 class KeyFooter(Footer):
@@ -46,6 +49,15 @@ class KeyFooter(Footer):
             app.COMMAND_PALETTE_BINDING,
             shown,
         )
+
+    def compose(self) -> ComposeResult:
+        """Footer's keys, made compact before they mount when the footer is: a key starts
+        compact (its own default) and its watcher would otherwise style it again as it
+        mounts. A wide footer's keys are left to Textual as they were."""
+        for widget in super().compose():
+            if self.compact and isinstance(widget, FooterKey):
+                widget.add_class("-compact", update=False)
+            yield widget
 
     async def recompose(self) -> None:
         if not self.is_attached or not self._bindings_ready:
