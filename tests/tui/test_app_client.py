@@ -9,6 +9,7 @@ server that dies mid-session is one sentence and ctrl+r reconnects once it is ba
 from __future__ import annotations
 
 import csv
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -36,11 +37,9 @@ SIZE = (110, 16)  # 9 rows of the list: what the tests read is in the first ones
 DIALOG_SIZE = (110, 30)  # the export dialog's run button on screen, to be clicked
 
 
-@pytest.fixture
-def served(contacts_workspace: Workspace) -> Iterator[tuple[Served, dict[str, str]]]:
-    """The 120-contact workspace served by `kafinea-tui serve`, with a writer's and a
-    reader's token."""
-    store = contacts_workspace.open_store()
+def serve(workspace: Workspace) -> Iterator[tuple[Served, dict[str, str]]]:
+    """`kafinea-tui serve` over `workspace`, with a writer's and a reader's token."""
+    store = workspace.open_store()
     try:
         tokens = {
             "writer": create_token(store, "writer"),
@@ -48,11 +47,29 @@ def served(contacts_workspace: Workspace) -> Iterator[tuple[Served, dict[str, st
         }
     finally:
         store.close()
-    server = Served(contacts_workspace).start()
+    server = Served(workspace).start()
     try:
         yield server, tokens
     finally:
         server.stop()
+
+
+@pytest.fixture
+def served(contacts_workspace: Workspace) -> Iterator[tuple[Served, dict[str, str]]]:
+    """The 120-contact workspace served for one test, which may change it."""
+    yield from serve(contacts_workspace)
+
+
+@pytest.fixture(scope="module")
+def served_to_readers(
+    tmp_path_factory: pytest.TempPathFactory, template_db: Path
+) -> Iterator[tuple[Served, dict[str, str]]]:
+    """The 120-contact workspace served once for the tests that only read it, through the
+    reader's token, which the server refuses any change: each finds it as it was made."""
+    workspace = Workspace(tmp_path_factory.mktemp("served"))
+    workspace.prepare()
+    shutil.copyfile(template_db, workspace.db_path)
+    yield from serve(workspace)
 
 
 def client_app(server: Served, token: str, workspace: Workspace) -> KafineaApp:
@@ -180,9 +197,9 @@ async def test_detail_edit_and_new_record_through_a_server(
 
 
 async def test_a_read_only_token_gives_a_read_only_app(
-    served: tuple[Served, dict[str, str]], workspace: Workspace
+    served_to_readers: tuple[Served, dict[str, str]], workspace: Workspace
 ) -> None:
-    server, tokens = served
+    server, tokens = served_to_readers
     app = client_app(server, tokens["reader"], workspace)
     assert app.backend.read_only
     async with app.run_test(size=SIZE) as pilot:
@@ -255,9 +272,9 @@ async def test_a_server_that_dies_is_one_sentence_and_ctrl_r_reconnects(
 
 
 def test_an_export_through_a_server_is_written_here(
-    served: tuple[Served, dict[str, str]], tmp_path: Path
+    served_to_readers: tuple[Served, dict[str, str]], tmp_path: Path
 ) -> None:
-    server, tokens = served
+    server, tokens = served_to_readers
     backend = RemoteBackend.connect(server.url, tokens["reader"], where=server.url)
     try:
         lyon = ExportOptions(
@@ -284,9 +301,9 @@ def test_an_export_through_a_server_is_written_here(
 
 
 async def test_the_export_dialog_through_a_server_with_a_read_only_token(
-    served: tuple[Served, dict[str, str]], workspace: Workspace, tmp_path: Path
+    served_to_readers: tuple[Served, dict[str, str]], workspace: Workspace, tmp_path: Path
 ) -> None:
-    server, tokens = served
+    server, tokens = served_to_readers
     target = tmp_path / "chosen.csv"
     app = client_app(server, tokens["reader"], workspace)  # reading is all an export needs
     async with app.run_test(size=DIALOG_SIZE) as pilot:
