@@ -108,6 +108,14 @@ def count_distinct(
     return Changing(span, bool(row[3]), bool(row[4]), codes)
 
 
+def drop_counted(cur: duckdb.DuckDBPyConnection, changing: Changing) -> None:
+    """Drop what `count_changing` kept, where `save_values` (which drops it) did not run."""
+    if changing.few is not None:
+        drop_few(cur)
+    else:
+        cur.execute(f"DROP TABLE IF EXISTS {DISTINCT}")
+
+
 def save_values(
     cur: duckdb.DuckDBPyConnection,
     table: str,

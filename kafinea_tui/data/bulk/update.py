@@ -20,13 +20,12 @@ import duckdb
 from kafinea_tui.data.bulk.batch import count, edit_table, finish_batch, open_batch
 from kafinea_tui.data.bulk.edit_values import EditValues, display, read_values
 from kafinea_tui.data.bulk.failures import FAIL, collect_errors, find_failures
-from kafinea_tui.data.bulk.few_values import COMBOS, GROUPS
 from kafinea_tui.data.bulk.related_key import create_related
 from kafinea_tui.data.bulk.report import BulkReport, RecordChange, UpdatePreview
 from kafinea_tui.data.bulk.saved_values import (
-    DISTINCT,
     Changing,
     count_changing,
+    drop_counted,
     save_values,
 )
 from kafinea_tui.data.bulk.selection import BULK_IDS, Selection, select_into
@@ -141,10 +140,10 @@ def mass_update(
         elif not report.updated:
             report.related_created = 0
             report.warnings = selected.warnings(mod)  # nothing is created nor added
-        # Saving the values dropped its own tables; a dry run or no change did not save them.
-        saved = report.batch is not None
-        for name in ([FAIL] if checked else []) + ([] if saved else [DISTINCT, COMBOS, GROUPS]):
-            cur.execute(f"DROP TABLE IF EXISTS {name}")
+        if checked:
+            cur.execute(f"DROP TABLE IF EXISTS {FAIL}")
+        if report.batch is None:  # a dry run, or no change: nothing saved nor dropped the tables
+            drop_counted(cur, found)
         selected.drop(cur)
     if edit.new_picklist and report.batch is not None:
         store.refresh_schema()
