@@ -23,10 +23,9 @@ run: $(STAMP)
 # scale tests marked `slow` (hundreds of thousands of rows, thousands of deliveries), which
 # `test-slow` runs and `.ci/run` runs after it; a run that finds no tests (pytest's exit status
 # 5) is a failure too.
-# pytest itself reads its plugins from the suite's bytecode cache (tests/conftest.py), even
-# where PYTHONDONTWRITEBYTECODE is set: rewriting and compiling them again took ~2 s of each run.
-PYTEST := PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX="$${TMPDIR:-/tmp}/kafinea-tui-pycache-$$(id -u)" \
-	$(BIN)/python -m pytest -q
+# Bytecode is written and read beside the sources (tests/conftest.py says why), even where
+# PYTHONDONTWRITEBYTECODE is set, for pytest's own start as for the workers and commands.
+PYTEST := PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -q
 
 test: $(STAMP)
 	$(PYTEST) -m "not slow"

@@ -32,7 +32,6 @@ async def test_the_collector_is_paused_until_the_first_page(contacts_workspace: 
         store.close()
     finally:
         resume_gc()
-        gc.unfreeze()
     assert gc.isenabled()
 
 
@@ -44,4 +43,3 @@ def test_a_failed_open_turns_the_collector_back_on(tmp_path: Path) -> None:
     with pytest.raises(KafineaError):
         opening.result()
     assert gc.isenabled()
-    gc.unfreeze()
