@@ -1,8 +1,11 @@
 """The OpenAPI document against the server, property-based (schemathesis) over real HTTP on
 127.0.0.1: requests the document allows and requests it forbids, on every operation. No answer
 may be a 5xx, break its documented schema or status, or accept what the document forbids.
-Bounded to stay quick: 20 generated examples an operation (valid and invalid), no shrinking,
-and schemathesis's coverage cases (boundary values; for record bodies the invalid ones only).
+
+Two depths. `make test` sends 10 generated examples an operation (valid and invalid), no
+shrinking: about 7 CPU-seconds. The `slow` run (`make test-slow`, CI) sends 20 and adds
+schemathesis's coverage cases (boundary values; for record bodies the invalid ones only),
+about 3,300 requests and 19 CPU-seconds.
 """
 
 from __future__ import annotations
@@ -27,7 +30,8 @@ from kafinea_tui.sync.api.openapi.document import openapi_document
 from kafinea_tui.sync.api.params import SPREADSHEET_TYPES
 from tests.api.server import serve
 
-EXAMPLES = 20
+QUICK_EXAMPLES = 10
+THOROUGH_EXAMPLES = 20
 
 # A workbook body is bytes, as application/octet-stream is (the server answers a body that is no
 # workbook with a sentence, which the checks hold it to).
@@ -42,19 +46,19 @@ schemathesis.serializer.alias(list(SPREADSHEET_TYPES), "application/octet-stream
 RECORD_BODIES = r"^(POST /api/v1/\{module\}/records|PATCH /api/v1/\{module\}/records/\{id\})$"
 
 
-@pytest.fixture(scope="module")
-def document_schema() -> OpenApiSchema:
-    """The document and its settings, made when the test runs: schemathesis makes an
+def document_schema(examples: int, coverage: bool) -> OpenApiSchema:
+    """The document and its settings, made when a test runs: schemathesis makes an
     operation's coverage cases with its test, ~1.5 CPU-seconds for all, which as a module-level
     schema every xdist worker paid when collecting, though one runs the test."""
     document = openapi_document(__version__, Store.open(":memory:").schema)
     schema = schemathesis.openapi.from_dict(document)
     schema.config.generation.update(
         modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
-        max_examples=EXAMPLES,
+        max_examples=examples,
         no_shrink=True,
         deterministic=True,
     )
+    schema.config.phases.coverage.enabled = coverage
     schema.config.operations = OperationsConfig(
         operations=[
             OperationConfig.from_dict(
@@ -68,17 +72,28 @@ def document_schema() -> OpenApiSchema:
     return schema
 
 
-# Each operation is a subtest of test_the_server_keeps_the_document.
-schema = schemathesis.pytest.from_fixture("document_schema")
+@pytest.fixture(scope="module")
+def quick_schema() -> OpenApiSchema:
+    return document_schema(QUICK_EXAMPLES, coverage=False)
+
+
+@pytest.fixture(scope="module")
+def thorough_schema() -> OpenApiSchema:
+    return document_schema(THOROUGH_EXAMPLES, coverage=True)
+
+
+# Each operation is a subtest of the test that takes the schema.
+quick = schemathesis.pytest.from_fixture("quick_schema")
+thorough = schemathesis.pytest.from_fixture("thorough_schema")
 
 
 @dataclass
 class Live:
     base: str
     token: str
-    # One session for the run's ~3,300 requests: its connections are kept alive, and it reads
-    # no proxy settings (`trust_env`), which requests otherwise looks up in the environment
-    # for each request (a third of the client's CPU here).
+    # One session for all the requests: its connections are kept alive, and it reads no proxy
+    # settings (`trust_env`), which requests otherwise looks up in the environment for each
+    # request (a seventh of the thorough run's CPU).
     session: requests.Session
 
 
@@ -98,16 +113,27 @@ def live() -> Iterator[Live]:
 # Adding fields changes the document itself (records grow a column), and creating or revoking
 # tokens the access of the run: tests/api/test_admin_api.py drives those routes instead.
 @(
-    schema.exclude(path="/api/v1/{module}/fields", method="POST")
+    quick.exclude(path="/api/v1/{module}/fields", method="POST")
     .exclude(path_regex="^/api/v1/tokens")
     .parametrize()
 )
-@settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    suppress_health_check=list(HealthCheck),
-)
+@settings(max_examples=QUICK_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 def test_the_server_keeps_the_document(case: schemathesis.Case, live: Live) -> None:
+    keeps_the_document(case, live)
+
+
+@pytest.mark.slow
+@(
+    thorough.exclude(path="/api/v1/{module}/fields", method="POST")
+    .exclude(path_regex="^/api/v1/tokens")
+    .parametrize()
+)
+@settings(max_examples=THOROUGH_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+def test_the_server_keeps_the_document_thoroughly(case: schemathesis.Case, live: Live) -> None:
+    keeps_the_document(case, live)
+
+
+def keeps_the_document(case: schemathesis.Case, live: Live) -> None:
     # Every check but "schema-valid requests are accepted": a filter, a sort or a CSV body
     # has a grammar no JSON schema can state, so a valid string may still be a wrong filter
     # (a 400 with its position, as documented).
