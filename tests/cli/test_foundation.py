@@ -251,3 +251,19 @@ def test_the_parser_does_not_load_the_import_export_or_api_engines(cli_env: dict
         "assert not loaded, loaded\n"
     )
     assert_runs(code, cli_env)
+
+
+def test_a_csv_import_loads_no_workbook_reader(
+    cli_env: dict[str, str], ws: str, tmp_path: Path
+) -> None:
+    """fastexcel and pyarrow read workbooks; a CSV import (most imports) starts without them."""
+    csv = tmp_path / "contacts.csv"
+    csv.write_text("Last Name,Email\nLee,ann@x.fr\n", encoding="utf-8")
+    code = (
+        "import sys\n"
+        "from kafinea_tui.cli import main\n"
+        f"assert main(['--workspace', {ws!r}, 'import', 'contacts', {str(csv)!r}]) == 0\n"
+        "loaded = sorted(m for m in ('fastexcel', 'pyarrow') if m in sys.modules)\n"
+        "assert not loaded, loaded\n"
+    )
+    assert_runs(code, cli_env)
