@@ -20,7 +20,8 @@ run: $(STAMP)
 	$(BIN)/kafinea-tui --demo
 
 # The suite, two workers a core (pytest-xdist's `-n auto` in pyproject's addopts), without the
-# scale tests marked `slow` (hundreds of thousands of rows, thousands of deliveries), which
+# scale and exhaustive tests marked `slow` (hundreds of thousands of rows, thousands of
+# deliveries, the OpenAPI coverage sweep, the commands compared through the owner), which
 # `test-slow` runs and `.ci/run` runs after it; a run that finds no tests (pytest's exit status
 # 5) is a failure too.
 # Bytecode is written and read beside the sources (tests/conftest.py says why), even where

@@ -26,10 +26,10 @@ Tests run in parallel (pytest-xdist, `--dist worksteal`: a worker that runs out 
 some of another's, so one long test at the end does not leave a core idle), two workers a core
 (`pytest_xdist_auto_num_workers`): many tests wait on a subprocess, a server or the app's next
 refresh, and a second worker uses the core meanwhile (on 2 cores: 231 s instead of 327 s for
-the whole suite). Write only under
-`tmp_path` or the workspace, bind servers to port 0, and mark scale tests (hundreds of thousands
-of rows, thousands of deliveries) `@pytest.mark.slow`: `make test` leaves them out, `make
-test-slow` and CI run them.
+the whole suite). Write only under `tmp_path` or the workspace, bind servers to port 0, and
+mark scale and exhaustive tests (hundreds of thousands of rows, thousands of deliveries, the
+OpenAPI coverage sweep, the commands compared through the owner) `@pytest.mark.slow`: `make
+test` leaves them out, `make test-slow` and CI run them.
 """
 
 from __future__ import annotations

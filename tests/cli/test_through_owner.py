@@ -140,7 +140,16 @@ def run_steps(workspace: Workspace, folder: Path, steps: list[list[str]]) -> lis
     return seen
 
 
-@pytest.mark.parametrize("scenario", list(SCENARIOS))
+# `make test` runs the two scenarios that carry records (an import and its undo, a mass edit
+# and a delete); the other four, each a dozen more commands run twice and a `serve` started,
+# run with the slow tests (`make test-slow`, CI).
+QUICK = ("import and undo", "mass edit and delete")
+
+
+@pytest.mark.parametrize(
+    "scenario",
+    [name if name in QUICK else pytest.param(name, marks=pytest.mark.slow) for name in SCENARIOS],
+)
 def test_a_command_says_the_same_through_the_owner_as_alone(
     scenario: str, tmp_path: Path, empty_db: Path
 ) -> None:
