@@ -19,6 +19,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis import GenerationMode
 from schemathesis.config import OperationConfig, OperationsConfig
+from schemathesis.pytest.lazy import LazySchema
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 from schemathesis.specs.openapi.schemas import OpenApiSchema
 
@@ -82,9 +83,22 @@ def thorough_schema() -> OpenApiSchema:
     return document_schema(THOROUGH_EXAMPLES, coverage=True)
 
 
+def sent(schema: LazySchema) -> LazySchema:
+    """The operations a run sends. Adding fields changes the document itself (records grow a
+    column), and creating or revoking tokens the access of the run: tests/api/test_admin_api.py
+    drives those routes instead."""
+    return schema.exclude(path="/api/v1/{module}/fields", method="POST").exclude(
+        path_regex="^/api/v1/tokens"
+    )
+
+
+def run_settings(examples: int) -> settings:
+    return settings(max_examples=examples, deadline=None, suppress_health_check=list(HealthCheck))
+
+
 # Each operation is a subtest of the test that takes the schema.
-quick = schemathesis.pytest.from_fixture("quick_schema")
-thorough = schemathesis.pytest.from_fixture("thorough_schema")
+quick = sent(schemathesis.pytest.from_fixture("quick_schema"))
+thorough = sent(schemathesis.pytest.from_fixture("thorough_schema"))
 
 
 @dataclass
@@ -110,25 +124,15 @@ def live() -> Iterator[Live]:
     store.close()
 
 
-# Adding fields changes the document itself (records grow a column), and creating or revoking
-# tokens the access of the run: tests/api/test_admin_api.py drives those routes instead.
-@(
-    quick.exclude(path="/api/v1/{module}/fields", method="POST")
-    .exclude(path_regex="^/api/v1/tokens")
-    .parametrize()
-)
-@settings(max_examples=QUICK_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+@quick.parametrize()
+@run_settings(QUICK_EXAMPLES)
 def test_the_server_keeps_the_document(case: schemathesis.Case, live: Live) -> None:
     keeps_the_document(case, live)
 
 
 @pytest.mark.slow
-@(
-    thorough.exclude(path="/api/v1/{module}/fields", method="POST")
-    .exclude(path_regex="^/api/v1/tokens")
-    .parametrize()
-)
-@settings(max_examples=THOROUGH_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+@thorough.parametrize()
+@run_settings(THOROUGH_EXAMPLES)
 def test_the_server_keeps_the_document_thoroughly(case: schemathesis.Case, live: Live) -> None:
     keeps_the_document(case, live)
 
