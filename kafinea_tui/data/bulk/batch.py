@@ -85,8 +85,17 @@ def save_previous(
 
 
 def edit_table(batch: int) -> str:
-    """The table holding a mass edit's previous values (see `save_changed`)."""
+    """The table holding a mass edit's previous values (see `saved_values`)."""
     return EDIT_TABLE.format(int(batch))
+
+
+def runs_view(cur: duckdb.DuckDBPyConnection, saved: str) -> None:
+    """`kf_edit_<batch>(id, code)` as a view of the runs in `<saved>_values` (`id_low`,
+    `id_high`, `code`): each id of each run, no row written per record."""
+    cur.execute(
+        f"CREATE VIEW {saved} AS SELECT unnest(range(v.id_low, v.id_high + 1)) AS id,"
+        f" v.code FROM {saved}_values v"
+    )
 
 
 def count(cur: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> int:

@@ -25,7 +25,7 @@ from typing import Any
 import duckdb
 
 from kafinea_tui.data.bulk import saved_planes
-from kafinea_tui.data.bulk.batch import Span
+from kafinea_tui.data.bulk.batch import Span, runs_view
 from kafinea_tui.data.store.results import first_row
 
 COMBOS = "kf_edit_combos"
@@ -129,10 +129,7 @@ def save_few(
             f"CREATE TABLE {saved}_values AS SELECT g.k AS code, g.lo AS id_low, g.hi AS id_high,"
             f" {columns} FROM {runs}"
         )
-        cur.execute(
-            f"CREATE VIEW {saved} AS SELECT unnest(range(v.id_low, v.id_high + 1)) AS id,"
-            f" v.code FROM {saved}_values v"
-        )
+        runs_view(cur, saved)
         return
     base = 0 if span.count == few.high - few.low + 1 else 1
     planes = saved_planes.Planes.of(few.combinations, base)

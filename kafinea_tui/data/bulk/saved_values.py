@@ -38,7 +38,7 @@ from typing import Any
 import duckdb
 
 from kafinea_tui.data.bulk import saved_planes
-from kafinea_tui.data.bulk.batch import Span, edit_table
+from kafinea_tui.data.bulk.batch import Span, edit_table, runs_view
 from kafinea_tui.data.bulk.few_values import Few, drop_few, save_few, scan_few
 from kafinea_tui.data.store.results import first_row
 
@@ -141,10 +141,7 @@ def save_values(
             f"CREATE TABLE {saved}_values AS SELECT kf_code AS code, kf_low AS id_low,"
             f" kf_high AS id_high, {', '.join(names)} FROM {DISTINCT}"
         )
-        cur.execute(
-            f"CREATE VIEW {saved} AS SELECT unnest(range(v.id_low, v.id_high + 1)) AS id,"
-            f" v.code FROM {saved}_values v"
-        )
+        runs_view(cur, saved)
     elif unique and changing.codes and saved_planes.fits(len(changing.codes), span):
         code = CODE.format(", ".join(f"m.{n}" for n in names))
         saved_planes.save_planes(
@@ -216,13 +213,12 @@ def saved_form(cur: duckdb.DuckDBPyConnection, batch: int) -> SavedForm:
     return SavedForm("codes" if (f"{saved}_values", "table") in found else "rows")
 
 
-def saved_rows(cur: duckdb.DuckDBPyConnection, batch: int) -> str:
-    """SQL of the saved rows `(id, modified_at, <fields>)` of a mass edit, any form."""
+def saved_rows(batch: int, form: SavedForm) -> str:
+    """SQL of the saved rows `(id, modified_at, <fields>)` of a mass edit saved in `form`."""
     saved = edit_table(batch)
-    form = saved_form(cur, batch).kind
-    if form == "rows":
+    if form.kind == "rows":
         return saved
-    runs = ", id_low, id_high" if form == "runs" else ""
+    runs = ", id_low, id_high" if form.kind == "runs" else ""
     return (
         f"(SELECT s.id, v.* EXCLUDE (code{runs}) FROM {saved} s JOIN {saved}_values v USING (code))"
     )

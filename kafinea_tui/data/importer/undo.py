@@ -24,7 +24,7 @@ from typing import Any
 
 import duckdb
 
-from kafinea_tui.data.bulk.saved_values import drop_saved, saved_form, saved_rows
+from kafinea_tui.data.bulk.saved_values import SavedForm, drop_saved, saved_form, saved_rows
 from kafinea_tui.data.errors import KafineaError
 from kafinea_tui.data.importer.undo_deleted import recreate_deleted
 from kafinea_tui.data.importer.undo_edit import undo_edit
@@ -194,7 +194,7 @@ def _undo(store: Store, cur: duckdb.DuckDBPyConnection, batch_id: int) -> UndoRe
                 for rid in kept
             ]
             continue
-        _undo_module(store, cur, name, batch_id, last_cursor, mine, report)
+        _undo_module(store, cur, name, batch_id, last_cursor, mine, form, report)
     if form is not None:
         drop_saved(cur, batch_id, form)
     cur.execute("UPDATE kf_batches SET undone_at = ? WHERE id = ?", [now, batch_id])
@@ -208,14 +208,17 @@ def _undo_module(
     batch_id: int,
     last_cursor: int,
     edited: list[str] | None,
+    form: SavedForm | None,
     report: UndoReport,
 ) -> None:
     """`edited`: the fields a mass edit changed in this module (its records and their previous
-    values of those fields are in `kf_edit_<batch>`), None for an import or a delete (whole rows
-    in `<module>_prev`, records listed in `kf_batch_rows`)."""
+    values of those fields are in `kf_edit_<batch>`, saved in `form`), None for an import or a
+    delete (whole rows in `<module>_prev`, records listed in `kf_batch_rows`)."""
     module = store.module(name)
     table = module.table
-    prev = f"{table}_prev" if edited is None else saved_rows(cur, batch_id)
+    prev = (
+        saved_rows(batch_id, form) if edited is not None and form is not None else f"{table}_prev"
+    )
     # What the batch did to this module: created (by batch_id, or listed by older workspaces;
     # UNION makes one row of both) and updated or merged (listed, or saved by a mass edit).
     done = (

@@ -64,7 +64,7 @@ def undo_edit(
             f" WHERE m.id BETWEEN p.id_low AND p.id_high AND v.code = {code}"
         )
     else:
-        source = f"{saved_rows(cur, batch_id)} v WHERE v.id = m.id"
+        source = f"{saved_rows(batch_id, form)} v WHERE v.id = m.id"
     params = {"kept": kept} if kept else {}
     cur.execute(f"UPDATE {module.table} AS m SET {sets} FROM {source} AND {left}", params)
     span = None if kept else saved_span(cur, batch_id, form)

@@ -223,13 +223,11 @@ def stage(
         if bad_bytes:
             offset = first_invalid(resolved.path, python_codec(resolved.encoding))
             raise encoding_error(resolved.path, resolved.encoding, offset, around(source, offset))
-        rows_row = first_row(cur.execute(f"SELECT count(*) FROM {table}"))
-        rows = int(rows_row[0]) if rows_row else 0
-        base = first_row(cur.execute(f"SELECT coalesce(min(rowid), 0) FROM {table}"))
+        counted = first_row(cur.execute(f"SELECT count(*), coalesce(min(rowid), 0) FROM {table}"))
+        rows, first = (int(counted[0]), int(counted[1])) if counted else (0, 0)
         lines = LineMap(resolved.header_lines, resolved.header, resolved.path)
         if is_wide(resolved.encoding):
             lines.blanks = blank_lines(source)  # line breaks are other bytes in UTF-16
-        first = int(base[0]) if base else 0
         staged = Staged(resolved, table, rows, [], lines, first, dict(transform.cells))
         _attach_rejects(staged, rejects_raw)
         _check_controls(cur, staged)
