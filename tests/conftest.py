@@ -16,10 +16,11 @@ Data sets that tests only read are built once a module instead (`scope="module"`
 Every test (autouse `private_default_workspace`) has its own default and demo workspace
 (`$KAFINEA_WORKSPACE`), inherited by the commands it runs: none reads or writes the user's.
 
-The xdist workers and the commands a test runs as subprocesses (`tests/cli/run_cli.py`,
-`serve`) write and read bytecode in the usual `__pycache__` folders (`pytest_configure`), even
-where `PYTHONDONTWRITEBYTECODE` is set: without it each of the suite's hundreds of processes
-compiled every module of the project it imports, and pytest rewrote every test module, again.
+The xdist workers and the commands a test runs as processes of their own (`tests/commands.py`,
+forked from one that imported the engines once, or new interpreters) write and read bytecode in
+the usual `__pycache__` folders (`pytest_configure`), even where `PYTHONDONTWRITEBYTECODE` is
+set: without it each of the suite's hundreds of processes compiled every module of the project
+it imports, and pytest rewrote every test module, again.
 The installed packages' bytecode is the one pip compiled as it installed them.
 
 Tests run in parallel (pytest-xdist, `--dist worksteal`: a worker that runs out of tests takes

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -14,11 +13,12 @@ from dataclasses import dataclass
 
 from kafinea_tui.sync.owner import OwnerRecord, find_owner
 from kafinea_tui.workspace import Workspace
+from tests import commands
 
 
 @dataclass
 class Served:
-    process: subprocess.Popen[str]
+    process: commands.Command | subprocess.Popen[str]
     record: OwnerRecord
 
     @property
@@ -34,14 +34,8 @@ class Served:
 
 @contextmanager
 def serving(workspace: Workspace, env: Mapping[str, str] | None = None) -> Iterator[Served]:
-    command = [sys.executable, "-m", "kafinea_tui.cli", "--workspace", str(workspace.path)]
-    process = subprocess.Popen(
-        [*command, "serve", "--port", "0"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, **(env or {})},
-    )
+    command = ["--workspace", str(workspace.path), "serve", "--port", "0"]
+    process = commands.start(command, env={**os.environ, **(env or {})})
     try:
         deadline = time.monotonic() + 60
         record = find_owner(workspace)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import socket
 import subprocess
-import sys
 import time
 
 import httpx
@@ -13,6 +12,7 @@ import pytest
 
 from kafinea_tui.sync.transports import tls_context
 from kafinea_tui.workspace import Workspace
+from tests import commands
 from tests.cli.run_cli import cli
 
 
@@ -60,23 +60,8 @@ def test_serve_help_says_it_runs_the_automation(workspace: Workspace) -> None:
 def test_serve_answers_health_and_records_with_a_token(workspace: Workspace) -> None:
     token = cli(workspace, "token", "create", "test").stdout.strip()
     port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "kafinea_tui.cli",
-            "--workspace",
-            str(workspace.path),
-            "serve",
-            "--port",
-            str(port),
-            "--max-body-mb",
-            "1",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    command = ["--workspace", str(workspace.path), "serve", "--port", str(port)]
+    server = commands.start([*command, "--max-body-mb", "1"])
     base = f"http://127.0.0.1:{port}/api/v1"
     try:
         deadline = time.monotonic() + 30

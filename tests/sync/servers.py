@@ -247,24 +247,10 @@ class Serve:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> Serve:
-        import subprocess
-        import sys
+        from tests import commands
 
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "kafinea_tui.cli",
-                "--workspace",
-                str(self.workspace),
-                "serve",
-                "--port",
-                str(self.port),
-            ],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        command = ["--workspace", str(self.workspace), "serve", "--port", str(self.port)]
+        self.process = commands.start(command)
 
         def up() -> bool:
             assert self.process.poll() is None, self.process.communicate()[1]

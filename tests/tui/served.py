@@ -1,7 +1,7 @@
 """A real `kafinea-tui serve` subprocess on 127.0.0.1 over a copy of the app tests' workspace,
 for the tests of the app as a client (tests/tui/test_app_client.py).
 
-The server is started as a user starts it (the command line, its own process), on a port
+The server is started as a user starts it (the command line, its own process: tests/commands.py), on a port
 found free just before, and waited for through `/api/v1/health`; `kill()` ends it at once
 (SIGKILL: a server that dies, not one that shuts down), `restart()` starts it again on the
 same port and workspace.
@@ -13,7 +13,6 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 from dataclasses import dataclass, field
 
@@ -21,6 +20,7 @@ import httpx
 
 from kafinea_tui.sync.transports import tls_context
 from kafinea_tui.workspace import Workspace
+from tests import commands
 
 STARTUP_LIMIT = 120.0  # seconds a loaded machine may take to import and open the workspace
 
@@ -35,22 +35,15 @@ def free_port() -> int:
 class Served:
     workspace: Workspace
     port: int = field(default_factory=free_port)
-    process: subprocess.Popen[bytes] | None = None
+    process: commands.Command | subprocess.Popen[str] | None = None
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> Served:
-        command = [sys.executable, "-m", "kafinea_tui.cli", "--workspace"]
-        command += [str(self.workspace.path), "serve", "--port", str(self.port)]
-        self.process = subprocess.Popen(
-            command,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            env=dict(os.environ),
-            start_new_session=True,
-        )
+        command = ["--workspace", str(self.workspace.path), "serve", "--port", str(self.port)]
+        self.process = commands.start(command, capture=False, new_session=True)
         deadline = time.monotonic() + STARTUP_LIMIT
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
