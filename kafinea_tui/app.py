@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import Provider
+from textual.notifications import SeverityLevel
 
 from kafinea_tui import keys
 from kafinea_tui.backend import Backend, ConnectionLost
@@ -115,6 +116,20 @@ class KafineaApp(App[None]):
             first = keys.live_keys(binding.id, self.keymap).split(",")[0]
             return super().get_key_display(Binding(first, binding.action))
         return super().get_key_display(binding)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification is plain text, whatever a caller asks: the app's messages quote
+        people's values, labels and paths, which Textual would read as markup (`[/b]` in a
+        value stopped the app). Widgets' `notify` come here too."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def on_mount(self) -> None:
         if self.keymap:

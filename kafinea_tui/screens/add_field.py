@@ -22,6 +22,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 from kafinea_tui import keys
 from kafinea_tui.backend import Backend
 from kafinea_tui.data.schema import CUSTOM_FIELD_TYPES, Field, FieldType
+from kafinea_tui.widgets.plain import PlainSelect
 from kafinea_tui.work import WorkFailed, reports
 
 
@@ -58,7 +59,7 @@ class AddFieldScreen(ModalScreen[Field | None]):
             yield Label("Label")
             yield Input(placeholder="e.g. Loyalty Tier", id="field-label")
             yield Label("Type")
-            yield Select(
+            yield PlainSelect(
                 [(t.value, t.value) for t in CUSTOM_FIELD_TYPES],
                 value=FieldType.TEXT.value,
                 allow_blank=False,

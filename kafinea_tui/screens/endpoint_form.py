@@ -23,6 +23,7 @@ from kafinea_tui.sync.config.endpoint_edit import (
     new_secret,
 )
 from kafinea_tui.sync.config.model import Endpoint
+from kafinea_tui.widgets.plain import PlainSelect
 from kafinea_tui.work import reports
 
 NOTE = (
@@ -71,7 +72,7 @@ class EndpointFormScreen(ConfigFormScreen):
                 yield Input(form.secret, id="endpoint-secret")
                 yield Button("New secret", id="endpoint-new-secret")
             yield Label("Format")
-            yield Select(
+            yield PlainSelect(
                 [(f, f) for f in FORMATS],
                 value=form.format,
                 allow_blank=False,

@@ -17,6 +17,7 @@ from textual.widgets import Button, Select, TextArea
 from kafinea_tui.backend.automation import Automation
 from kafinea_tui.screens.config_form import ConfigFormScreen
 from kafinea_tui.sync.config.entry_edit import EXAMPLES, Kind
+from kafinea_tui.widgets.plain import PlainSelect
 from kafinea_tui.work import reports
 
 NOTE = (
@@ -41,7 +42,7 @@ class EntryFormScreen(ConfigFormScreen):
     def compose(self) -> ComposeResult:
         with Vertical(id="entry-form", classes="config-form"):
             yield self.note(NOTE)
-            yield Select(
+            yield PlainSelect(
                 [("A workflow", "workflows"), ("A schedule", "schedules")],
                 value=self.kind,
                 allow_blank=False,

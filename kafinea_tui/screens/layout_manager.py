@@ -16,7 +16,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from kafinea_tui import keys
 from kafinea_tui.backend import Backend
@@ -24,6 +24,7 @@ from kafinea_tui.data.list_layout import ColumnLayout
 from kafinea_tui.data.schema import Field, FieldType, Schema
 from kafinea_tui.screens.add_field import AddFieldScreen
 from kafinea_tui.widgets.key_footer import KeyFooter
+from kafinea_tui.widgets.plain import PlainTable
 
 # The add-field modal lives in its own file; it is exported here too, where the layout manager's
 # callers (the import wizard's mapping step) look for it.
@@ -84,11 +85,11 @@ class LayoutManagerScreen(Screen[LayoutChange]):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="fields-title", markup=False)
-        yield DataTable(id="fields-table", cursor_type="row", zebra_stripes=True)
+        yield PlainTable(id="fields-table", cursor_type="row", zebra_stripes=True)
         yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
-        table: DataTable[str | Text] = self.query_one(DataTable)
+        table: PlainTable = self.query_one(PlainTable)
         table.add_columns("Column", "Label", "Name", "Type", "Details")
         self.show_fields()
         table.focus()
@@ -102,7 +103,7 @@ class LayoutManagerScreen(Screen[LayoutChange]):
         self.query_one("#fields-title", Static).update(
             f"{module.label}: {len(module.fields)} fields, {len(shown)} shown as columns"
         )
-        table: DataTable[str | Text] = self.query_one(DataTable)
+        table: PlainTable = self.query_one(PlainTable)
         row = table.cursor_row
         table.clear()
         for name in order:
@@ -123,7 +124,7 @@ class LayoutManagerScreen(Screen[LayoutChange]):
 
     @property
     def cursor_field(self) -> str | None:
-        table: DataTable[str | Text] = self.query_one(DataTable)
+        table: PlainTable = self.query_one(PlainTable)
         if not table.row_count:
             return None
         row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)

@@ -16,13 +16,14 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Input, Label, ProgressBar, Select, Static
+from textual.widgets import Button, Input, Label, ProgressBar, Select, Static
 
 from kafinea_tui import keys
 from kafinea_tui.backend import Backend
 from kafinea_tui.data.bulk import BulkReport, Selection, UpdatePreview, counted
 from kafinea_tui.data.record_form import editable_fields
 from kafinea_tui.widgets.key_footer import KeyFooter
+from kafinea_tui.widgets.plain import PlainSelect, PlainTable
 from kafinea_tui.work import Progress, WorkFailed, progress_reporter, reports
 
 PREVIEW_RECORDS = 5
@@ -75,17 +76,19 @@ class MassEditScreen(Screen[BulkReport | None]):
         self.running = False
 
     def compose(self) -> ComposeResult:
-        yield Static(f"Mass edit · {self.module.label} · {self.scope}", id="mass-title")
+        yield Static(
+            f"Mass edit · {self.module.label} · {self.scope}", id="mass-title", markup=False
+        )
         with Vertical(id="mass-form"):
             with Horizontal():
                 yield Label("Field")
                 fields = [(f.label, f.name) for f in editable_fields(self.module)]
-                yield Select(fields, prompt="Choose a field", id="mass-field")
+                yield PlainSelect(fields, prompt="Choose a field", id="mass-field")
             with Horizontal():
                 yield Label("Value")
                 yield Input(placeholder="leave empty to clear the field", id="mass-value")
-        yield Static("Choose a field and type its new value.", id="mass-summary")
-        yield DataTable(id="mass-preview", cursor_type="none", show_cursor=False)
+        yield Static("Choose a field and type its new value.", id="mass-summary", markup=False)
+        yield PlainTable(id="mass-preview", cursor_type="none", show_cursor=False)
         yield ProgressBar(total=100, show_eta=False, id="mass-progress")
         with Horizontal(id="mass-buttons"):
             yield Button("Change", id="mass-apply", variant="warning", disabled=True)
@@ -93,7 +96,7 @@ class MassEditScreen(Screen[BulkReport | None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#mass-preview", DataTable).add_columns("Record", "Before", "After")
+        self.query_one("#mass-preview", PlainTable).add_columns("Record", "Before", "After")
         self.query_one("#mass-preview").display = False
         self.query_one("#mass-field", Select).focus()
 
@@ -140,7 +143,7 @@ class MassEditScreen(Screen[BulkReport | None]):
             return  # the person typed on meanwhile: a newer preview is coming
         preview = self.preview = event.preview
         label = self.module.field(event.field).label
-        table = self.query_one("#mass-preview", DataTable)
+        table = self.query_one("#mass-preview", PlainTable)
         table.clear()
         for record in preview.records:
             table.add_row(record.title, record.before.get(label, ""), record.after.get(label, ""))

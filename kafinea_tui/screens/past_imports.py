@@ -17,7 +17,7 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Static
+from textual.widgets import Button, Static
 
 from kafinea_tui import keys
 from kafinea_tui.backend import Backend, BatchInfo, UndoReport
@@ -25,6 +25,7 @@ from kafinea_tui.screens.access import writes_refused
 from kafinea_tui.screens.confirm_undo import ConfirmUndoDialog
 from kafinea_tui.screens.import_wizard.run_summary import undo_text
 from kafinea_tui.widgets.key_footer import KeyFooter
+from kafinea_tui.widgets.plain import PlainTable
 from kafinea_tui.work import WorkFailed, reports
 
 
@@ -54,7 +55,7 @@ class PastImportsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static("Past imports", id="past-title")
         with Vertical(id="past-body"):
-            yield DataTable(id="past-table", cursor_type="row", zebra_stripes=True)
+            yield PlainTable(id="past-table", cursor_type="row", zebra_stripes=True)
             yield Static("Loading…", id="past-status", markup=False)
             with Horizontal(id="past-buttons"):
                 yield Button("Undo selected import", id="past-undo", variant="error", compact=True)
@@ -62,7 +63,7 @@ class PastImportsScreen(Screen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#past-table", DataTable).add_columns(*COLUMNS)
+        self.query_one("#past-table", PlainTable).add_columns(*COLUMNS)
         self.query_one("#past-table").focus()
         self.action_reload()
 
@@ -101,7 +102,7 @@ class PastImportsScreen(Screen[None]):
         """Fill the table, the cursor staying on the batch it was on (the one just undone)."""
         event.stop()
         batches, message = event.batches, event.message
-        table = self.query_one("#past-table", DataTable)
+        table = self.query_one("#past-table", PlainTable)
         row = table.cursor_row
         current = batch_id(self.batches[row]) if 0 <= row < len(self.batches) else None
         self.batches = batches
@@ -131,7 +132,7 @@ class PastImportsScreen(Screen[None]):
     def action_undo(self) -> None:
         if writes_refused(self, self.backend):
             return
-        table = self.query_one("#past-table", DataTable)
+        table = self.query_one("#past-table", PlainTable)
         if not self.batches or table.cursor_row < 0 or table.cursor_row >= len(self.batches):
             self._status("Select an import to undo.", True)
             return

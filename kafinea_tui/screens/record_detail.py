@@ -13,7 +13,7 @@ from textual.binding import BindingType
 from textual.containers import Grid, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Label, Static
+from textual.widgets import Label, Static
 
 from kafinea_tui import keys
 from kafinea_tui.backend import Backend
@@ -21,6 +21,7 @@ from kafinea_tui.data.record_view import RecordView
 from kafinea_tui.screens.access import writes_refused
 from kafinea_tui.widgets.key_footer import KeyFooter
 from kafinea_tui.widgets.page_table import cell_text
+from kafinea_tui.widgets.plain import PlainTable
 from kafinea_tui.work import WorkFailed, reports
 
 
@@ -77,7 +78,7 @@ class RecordDetailScreen(Screen[None]):
         with VerticalScroll(id="detail-body"):
             yield Grid(id="detail-fields")
             yield Label("Items", id="detail-items-label")
-            yield DataTable(id="detail-items", cursor_type="row", show_cursor=False)
+            yield PlainTable(id="detail-items", cursor_type="row", show_cursor=False)
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -173,7 +174,7 @@ class RecordDetailScreen(Screen[None]):
             )
         )
         if view.item_labels:
-            table: DataTable[str] = self.query_one("#detail-items", DataTable)
+            table: PlainTable = self.query_one("#detail-items", PlainTable)
             table.clear(columns=True)
             table.add_columns(*view.item_labels)
             table.add_rows([[cell_text(v) for v in item] for item in view.items])

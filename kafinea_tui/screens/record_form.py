@@ -28,6 +28,7 @@ from kafinea_tui.backend import Backend
 from kafinea_tui.data.record_form import editable_fields
 from kafinea_tui.data.schema import Field, FieldType
 from kafinea_tui.widgets.key_footer import KeyFooter
+from kafinea_tui.widgets.plain import PlainSelect
 from kafinea_tui.widgets.toggles import Check
 from kafinea_tui.work import WorkFailed, reports
 
@@ -95,7 +96,7 @@ class RecordFormScreen(Screen[int | None]):
     def _control(self, field: Field) -> Widget:
         control_id = f"field-{field.name}"
         if field.type is FieldType.PICKLIST:
-            return Select([(v, v) for v in field.values], prompt="(none)", id=control_id)
+            return PlainSelect([(v, v) for v in field.values], prompt="(none)", id=control_id)
         if field.type is FieldType.BOOLEAN:
             return Check(field.label, id=control_id)
         suggester = None

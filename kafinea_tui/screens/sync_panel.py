@@ -23,13 +23,14 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Input, Static, TabbedContent, TabPane
+from textual.widgets import Input, Static, TabbedContent, TabPane
 
 from kafinea_tui import keys
 from kafinea_tui.backend.automation import Automation
 from kafinea_tui.sync.panel import FILTERS, EndpointRow, PanelView
 from kafinea_tui.widgets.api_server import ApiServerLine
 from kafinea_tui.widgets.key_footer import KeyFooter
+from kafinea_tui.widgets.plain import PlainTable
 
 if TYPE_CHECKING:
     from kafinea_tui.sync.config.entry_edit import Kind as EntryKind
@@ -116,14 +117,14 @@ class SyncPanelScreen(Screen[None]):
                         yield Input(
                             placeholder="Name of the new token, then Enter", id="sync-token-name"
                         )
-                    yield DataTable(id=f"sync-{name}", cursor_type="row", zebra_stripes=True)
+                    yield PlainTable(id=f"sync-{name}", cursor_type="row", zebra_stripes=True)
         yield Static("Loading…", id="sync-status", markup=False)
         yield KeyFooter()
 
     def on_mount(self) -> None:
         for name, columns in TABLES.items():
-            self.query_one(f"#sync-{name}", DataTable).add_columns(*columns)
-        self.query_one("#sync-deliveries", DataTable).focus()
+            self.query_one(f"#sync-{name}", PlainTable).add_columns(*columns)
+        self.query_one("#sync-deliveries", PlainTable).focus()
         self.load()
         self.set_interval(REFRESH, self.load)
 
@@ -225,7 +226,7 @@ class SyncPanelScreen(Screen[None]):
         return module.label if module else name
 
     def _fill(self, name: str, rows: list[tuple[str, ...]]) -> None:
-        table = self.query_one(f"#sync-{name}", DataTable)
+        table = self.query_one(f"#sync-{name}", PlainTable)
         row = table.cursor_row
         table.clear()
         for cells in rows:
@@ -242,7 +243,7 @@ class SyncPanelScreen(Screen[None]):
     # -- actions ---------------------------------------------------------------------------
 
     def _selected(self, name: str) -> int | None:
-        table = self.query_one(f"#sync-{name}", DataTable)
+        table = self.query_one(f"#sync-{name}", PlainTable)
         if self.query_one(TabbedContent).active != f"tab-{name}" or table.row_count == 0:
             return None
         return table.cursor_row
@@ -353,7 +354,7 @@ class SyncPanelScreen(Screen[None]):
         name = event.value.strip()
         event.input.value = ""
         event.input.remove_class("-shown")
-        self.query_one("#sync-tokens", DataTable).focus()
+        self.query_one("#sync-tokens", PlainTable).focus()
 
         self._do(lambda: self.automation.create_token(name))
 

@@ -23,6 +23,7 @@ from kafinea_tui.data.exporter.options import ExportOptions
 from kafinea_tui.data.query import page_fields
 from kafinea_tui.data.schema import Module
 from kafinea_tui.widgets.field_chooser import FieldChooser, chooser_fields
+from kafinea_tui.widgets.plain import PlainSelect
 from kafinea_tui.widgets.toggles import Check, Radio
 
 DELIMITER_CHOICES = [
@@ -133,8 +134,8 @@ class ExportOptionsForm(Vertical):
 _SELECTS = ("format", "header", "delimiter", "encoding", "decimal")
 
 
-def _select(choices: list[tuple[str, str]], value: str, id: str) -> Select[str]:
-    return Select(choices, value=value, allow_blank=False, id=id, compact=True)
+def _select(choices: list[tuple[str, str]], value: str, id: str) -> PlainSelect:
+    return PlainSelect(choices, value=value, allow_blank=False, id=id, compact=True)
 
 
 class ExportFieldsForm(Vertical):

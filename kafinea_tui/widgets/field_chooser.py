@@ -18,7 +18,6 @@ from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import SelectionList, Static
-from textual.widgets.selection_list import Selection
 
 from kafinea_tui import keys
 from kafinea_tui.data.filter.compiler import SYSTEM_FIELDS
@@ -58,7 +57,7 @@ class FieldList(CheckList):
         checked = set(self.selected)
         with self.prevent(SelectionList.SelectedChanged):
             self.clear_options()
-            self.add_options(Selection(self.labels[n], n, n in checked) for n in names)
+            self.add_options((self.labels[n], n, n in checked) for n in names)
         self.highlighted = index + step
         return True
 
@@ -70,7 +69,7 @@ class FieldList(CheckList):
         rest = [n for n in current if n not in set(known)]
         with self.prevent(SelectionList.SelectedChanged):
             self.clear_options()
-            self.add_options(Selection(self.labels[n], n, n in known) for n in [*known, *rest])
+            self.add_options((self.labels[n], n, n in known) for n in [*known, *rest])
 
 
 class FieldChooser(Vertical):

@@ -17,6 +17,7 @@ from textual.message import Message
 from textual.widgets import Button, Input, Label, Select, Static
 
 from kafinea_tui.data.schema import LINE_ITEM_FIELDS, Field, FieldType, Module, Schema
+from kafinea_tui.widgets.plain import PlainSelect
 
 SKIP_PROMPT = "(do not import)"
 FULL_NAME = "full_name"  # the importer's whole-name target (importer.mapping.FULL_NAME)
@@ -120,7 +121,7 @@ class MappingEditor(Vertical):
                     id=f"sample-{index}",
                     markup=False,
                 )
-                yield Select(
+                yield PlainSelect(
                     choices,
                     value=target if target in known else Select.NULL,
                     prompt=SKIP_PROMPT,
@@ -137,8 +138,8 @@ class MappingEditor(Vertical):
             related_module = self.schema.module(related)
             key = self._reference_keys.get(target, related_module.key)
             with Horizontal(classes="map-row refkey-row", id=f"refkey-row-{index}"):
-                yield Label(label, classes="field-label")
-                yield Select(
+                yield Label(label, classes="field-label", markup=False)
+                yield PlainSelect(
                     [(f.label, f.name) for f in related_module.columns],
                     value=key if related_module.find_field(key) else related_module.key,
                     allow_blank=False,
@@ -148,7 +149,9 @@ class MappingEditor(Vertical):
         yield Static("Default values for fields the file lacks (* mandatory)", classes="section")
         for index, f in enumerate(default_fields(self.module)):
             with Horizontal(classes="map-row default-row", id=f"default-row-{index}"):
-                yield Label(f"{f.label}{' *' if f.mandatory else ''}", classes="field-label")
+                yield Label(
+                    f"{f.label}{' *' if f.mandatory else ''}", classes="field-label", markup=False
+                )
                 yield Input(
                     self._defaults.get(f.name, ""),
                     placeholder=_hint(f, self.schema),

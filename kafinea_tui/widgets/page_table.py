@@ -13,11 +13,11 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual.binding import BindingType
 from textual.message import Message
-from textual.widgets import DataTable
 
 from kafinea_tui import keys
 from kafinea_tui.data.query import Page
 from kafinea_tui.data.schema import FieldType
+from kafinea_tui.widgets.plain import PlainTable
 
 MARK_COLUMN = "__mark__"
 MARK = "●"
@@ -38,7 +38,7 @@ def cell_text(value: object) -> str:
     return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
 
 
-class PageTable(DataTable[str | Text]):
+class PageTable(PlainTable):
     """Rows keyed by record id; columns keyed by field name."""
 
     BINDINGS: ClassVar[list[BindingType]] = keys.bindings(

@@ -4,11 +4,18 @@ Textual draws both as the same block with a coloured mark that is there on or of
 16-colour SSH session, or to a colour-blind reader, a chosen option and an unchosen one look
 alike, and a radio button looks like a checkbox. These draw the mark only when on, inside the
 brackets that say which kind of control it is. `CheckList` does the same for a SelectionList.
+
+Their labels are plain text, never markup: they show people's field labels (`Budget [EUR]`),
+as the app's tables and drop-downs do (widgets/plain.py says why).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any, Self
+
 from rich.segment import Segment
+from rich.text import Text
 from textual.strip import Strip
 from textual.widgets import Checkbox, RadioButton, SelectionList
 
@@ -20,8 +27,8 @@ class Radio(RadioButton):
     BUTTON_RIGHT = ")"
     ON = "•"
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, label: str = "", value: bool = False, **kwargs: Any) -> None:
+        super().__init__(Text(label, end=""), value, **kwargs)
         self.BUTTON_INNER = self.ON if self.value else " "
 
     def watch_value(self) -> None:
@@ -36,8 +43,8 @@ class Check(Checkbox):
     BUTTON_RIGHT = "]"
     ON = "x"
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, label: str = "", value: bool = False, **kwargs: Any) -> None:
+        super().__init__(Text(label, end=""), value, **kwargs)
         self.BUTTON_INNER = self.ON if self.value else " "
 
     def watch_value(self) -> None:
@@ -47,6 +54,13 @@ class Check(Checkbox):
 
 class CheckList(SelectionList[str]):
     """A SelectionList whose rows start with `[ ]` or `[x]` instead of a coloured block."""
+
+    def __init__(self, *selections: tuple[str, str] | tuple[str, str, bool], **kwargs: Any) -> None:
+        super().__init__(*map(_plain, selections), **kwargs)
+
+    def add_options(self, items: Iterable[Any]) -> Self:
+        """Options as (label, value, on) tuples, as `__init__` takes them."""
+        return super().add_options(map(_plain, items))
 
     def render_line(self, y: int) -> Strip:
         line = super().render_line(y)
@@ -63,3 +77,10 @@ class CheckList(SelectionList[str]):
             Segment("]", right.style),
         ]
         return Strip(segments, line.cell_length)
+
+
+def _plain(option: Any) -> Any:
+    """A (label, value, on) option whose label is text as written, not markup."""
+    if isinstance(option, tuple) and isinstance(option[0], str):
+        return (Text(option[0], end=""), *option[1:])
+    return option

@@ -85,7 +85,10 @@ async def test_a_workbook_lists_its_sheets_and_previews_the_chosen_one(
         await choose_file(pilot, path)
         choice = app.screen.query_one("#sheet", Select)
         assert choice.display
-        assert [label for label, _ in choice._options[1:]] == ["Readme (0 rows)", "People (2 rows)"]
+        assert [str(label) for label, _ in choice._options[1:]] == [
+            "Readme (0 rows)",
+            "People (2 rows)",
+        ]
         assert "Read as the sheet 'Readme' of an .xlsx workbook" in text_of(
             pilot, "#preview-status"
         )

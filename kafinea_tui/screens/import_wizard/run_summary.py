@@ -19,7 +19,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Button, DataTable, Input, Label, ProgressBar, Static
+from textual.widgets import Button, Input, Label, ProgressBar, Static
 
 from kafinea_tui.backend import Backend, UndoReport
 from kafinea_tui.data.cancel import Cancellation, Cancelled
@@ -27,6 +27,7 @@ from kafinea_tui.data.importer.plan import ImportPlan, ImportReport
 from kafinea_tui.data.importer.run import failed_rows_csv
 from kafinea_tui.data.schema import Module
 from kafinea_tui.screens.confirm_undo import ConfirmUndoDialog
+from kafinea_tui.widgets.plain import PlainTable
 from kafinea_tui.work import Progress, WorkFailed, progress_reporter, reports
 
 MAX_ERROR_ROWS = 1000  # the table shows this many; the saved CSV holds them all
@@ -120,9 +121,11 @@ class RunSummary(Vertical):
         yield ProgressBar(total=100, show_eta=False, id="run-progress")
         with VerticalScroll(id="run-output"):
             yield Static(
-                "Test first to see what would happen; nothing is written.", id="run-result"
+                "Test first to see what would happen; nothing is written.",
+                id="run-result",
+                markup=False,
             )
-            yield DataTable(id="failed-rows", zebra_stripes=True, cursor_type="row")
+            yield PlainTable(id="failed-rows", zebra_stripes=True, cursor_type="row")
             yield Static("", id="run-warnings", markup=False)
             with Horizontal(id="failed-save"):
                 yield Label("Failed rows to")
@@ -131,7 +134,7 @@ class RunSummary(Vertical):
             yield Static("", id="undo-result", markup=False)
 
     def on_mount(self) -> None:
-        table = self.query_one("#failed-rows", DataTable)
+        table = self.query_one("#failed-rows", PlainTable)
         table.add_columns("Line", "Column", "Reason")
         self.query_one("#failed-save").display = False
         self.query_one("#run-stop").display = False
@@ -238,7 +241,7 @@ class RunSummary(Vertical):
         self.report = report
         self.query_one("#run-progress", ProgressBar).update(progress=100)
         self._result(summary_text(report), error=False)
-        table = self.query_one("#failed-rows", DataTable)
+        table = self.query_one("#failed-rows", PlainTable)
         table.clear()
         for error in report.errors[:MAX_ERROR_ROWS]:
             table.add_row(str(error.line), Text(error.column or ""), Text(error.reason))

@@ -16,7 +16,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Button, Checkbox, DataTable, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from kafinea_tui.data.csv_dialect import DATE_FORMATS, DELIMITERS
 from kafinea_tui.data.importer import saved_mappings
@@ -32,6 +32,7 @@ from kafinea_tui.screens.import_wizard.choices import (
 )
 from kafinea_tui.screens.import_wizard.file_browser import FileBrowserScreen, start_folder
 from kafinea_tui.widgets.path_suggester import PathSuggester
+from kafinea_tui.widgets.plain import PlainSelect, PlainTable
 from kafinea_tui.widgets.toggles import Check
 from kafinea_tui.work import WorkFailed, reports
 
@@ -102,15 +103,15 @@ class StepFile(Vertical):
             yield Button("Browse", id="browse", compact=True)
         with Grid(id="file-options"):
             yield Label("Encoding")
-            yield Select(
+            yield PlainSelect(
                 ENCODING_CHOICES, value="auto", allow_blank=False, id="encoding", compact=True
             )
             yield Label("Delimiter")
-            yield Select(
+            yield PlainSelect(
                 DELIMITER_CHOICES, value="auto", allow_blank=False, id="delimiter", compact=True
             )
             yield Label("Date format")
-            yield Select(
+            yield PlainSelect(
                 [(f, f) for f in DATE_FORMATS],
                 value=DATE_FORMATS[0],
                 allow_blank=False,
@@ -118,17 +119,17 @@ class StepFile(Vertical):
                 compact=True,
             )
             yield Label("Decimal")
-            yield Select(
+            yield PlainSelect(
                 DECIMAL_CHOICES, value="point", allow_blank=False, id="decimal", compact=True
             )
             yield Label("Saved mapping")
-            yield Select[str]([], prompt="(none)", id="saved-mapping", compact=True)
+            yield PlainSelect([], prompt="(none)", id="saved-mapping", compact=True)
             yield Label("First line")
             yield Check("Header row", value=True, id="has-header", compact=True)
             yield Label("Sheet", id="sheet-label")
-            yield Select[str]([], prompt="(first)", id="sheet", compact=True)
+            yield PlainSelect([], prompt="(first)", id="sheet", compact=True)
         yield Static(self.preview_error or "", id="preview-status", markup=False)
-        yield DataTable(id="preview", zebra_stripes=True, cursor_type="row")
+        yield PlainTable(id="preview", zebra_stripes=True, cursor_type="row")
 
     def on_mount(self) -> None:
         self.query_one("#sheet", Select).display = False
@@ -285,7 +286,7 @@ class StepFile(Vertical):
             return  # an older read finished after a newer request: the newest wins
         self.preview = result
         self.preview_error = error
-        table = self.query_one("#preview", DataTable)
+        table = self.query_one("#preview", PlainTable)
         table.clear(columns=True)
         if result is None:
             self.query_one("#sheet", Select).display = False
