@@ -41,6 +41,9 @@ if TYPE_CHECKING:
 
 
 class ModuleListScreen(Screen[None]):
+    # The list has the focus from the start: the footer then shows its keys once, not the
+    # screen's first and the list's a moment later (two builds of a dozen keys on every start).
+    AUTO_FOCUS = "PageTable"
     BINDINGS: ClassVar[list[BindingType]] = keys.bindings(
         "focus_filter",
         "clear_selection",
