@@ -19,6 +19,11 @@ CONTACTS = 120
 
 
 def fill(store: Store) -> None:
+    with store.transaction():  # one commit, not one a record
+        _fill(store)
+
+
+def _fill(store: Store) -> None:
     orgs = [
         store.create("organizations", {"name": name, "billing_city": city})
         for name, city in (("Acme", "Paris"), ("Globex", "Lyon"), ("Initech", "Nantes"))
