@@ -32,6 +32,7 @@ from kafinea_tui import keys
 from kafinea_tui.backend import Backend, ConnectionLost
 from kafinea_tui.backend.local import LocalBackend
 from kafinea_tui.data.errors import KafineaError
+from kafinea_tui.data.printable import printable
 from kafinea_tui.data.schema import MODULE_ORDER
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.first_page import (
@@ -128,8 +129,10 @@ class KafineaApp(App[None]):
     ) -> None:
         """Every notification is plain text, whatever a caller asks: the app's messages quote
         people's values, labels and paths, which Textual would read as markup (`[/b]` in a
-        value stopped the app). Widgets' `notify` come here too."""
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+        value stopped the app), and their control characters as pictures. Widgets' `notify`
+        come here too."""
+        shown = printable(message, newlines=True)
+        super().notify(shown, title=title, severity=severity, timeout=timeout, markup=False)
 
     def on_mount(self) -> None:
         if self.keymap:

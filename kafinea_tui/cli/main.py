@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kafinea_tui import __version__
+from kafinea_tui.cli.terminal import show_on_terminals
 from kafinea_tui.data.errors import KafineaError, UsageError, WorkspaceLocked
 from kafinea_tui.workspace import DB_NAME, Workspace, default_path, demo_path
 
@@ -139,6 +140,8 @@ def run_command(args: argparse.Namespace, workspace: Workspace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command is not None:
+        show_on_terminals()
     try:
         workspace = resolve_workspace(args)
         if args.command is not None and args.server is not None:

@@ -17,6 +17,7 @@ from textual.widgets import Label, Static
 
 from kafinea_tui import keys
 from kafinea_tui.backend import Backend
+from kafinea_tui.data.printable import printable
 from kafinea_tui.data.record_view import RecordView
 from kafinea_tui.screens.access import writes_refused
 from kafinea_tui.widgets.key_footer import KeyFooter
@@ -32,7 +33,7 @@ def display(value: object) -> str:
         return "yes" if value else "no"
     if isinstance(value, datetime):
         return f"{value:%Y-%m-%d %H:%M:%S}"  # to the second: microseconds are noise to a reader
-    return str(value)
+    return printable(str(value), newlines=True)
 
 
 class ReferenceValue(Static, can_focus=True):
@@ -162,7 +163,7 @@ class RecordDetailScreen(Screen[None]):
             title.update(f"This record ({self.record_id}) no longer exists.")
             return
         self.view = view
-        title.update(f"{view.module_label} · {view.title}")
+        title.update(f"{view.module_label} · {printable(view.title)}")
         grid = self.query_one("#detail-fields", Grid)
         grid.remove_children()
         grid.mount_all(

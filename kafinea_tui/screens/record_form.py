@@ -25,6 +25,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from kafinea_tui import keys
 from kafinea_tui.backend import Backend
+from kafinea_tui.data.printable import printable
 from kafinea_tui.data.record_form import editable_fields
 from kafinea_tui.data.schema import Field, FieldType
 from kafinea_tui.widgets.key_footer import KeyFooter
@@ -141,8 +142,10 @@ class RecordFormScreen(Screen[int | None]):
         if event.texts is None:
             self._status(f"This record ({self.record_id}) no longer exists.", error=True)
             return
-        self.initial = dict(event.texts)
-        for name, text in event.texts.items():
+        # Control characters shown as pictures (data/printable.py), and counted as unchanged
+        # unless the field is edited: then the pictures are what is saved.
+        self.initial = {name: printable(text, newlines=True) for name, text in event.texts.items()}
+        for name, text in self.initial.items():
             self._set_text(self.module.field(name), text)
         self.query_one("#form-fields").disabled = False
         self._status("", error=False)

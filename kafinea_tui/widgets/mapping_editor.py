@@ -16,6 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Input, Label, Select, Static
 
+from kafinea_tui.data.printable import printable
 from kafinea_tui.data.schema import LINE_ITEM_FIELDS, Field, FieldType, Module, Schema
 from kafinea_tui.widgets.plain import PlainSelect
 
@@ -210,7 +211,7 @@ class MappingEditor(Vertical):
             first, space, last = name.partition(" ")
             sample = f"{name} → {first} | {last.strip()}" if space else f"{name} → | {name}"
         origin = self.origins.get(column)
-        return f"{origin}: {sample}" if origin else sample
+        return printable(f"{origin}: {sample}" if origin else sample)
 
     def problems(self) -> list[str]:
         """Sentences that stop the import: two columns filling one field."""

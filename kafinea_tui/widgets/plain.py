@@ -6,6 +6,8 @@ codes). These widgets show people's data: a last name `Smith [/b]` or a picklist
 title `:fire:` became a picture. So every `str` is made a `Text` as it arrives, which Textual
 shows as it is; parsing no markup also makes a page of cells cheaper to measure and draw.
 (Notifications are plain in `KafineaApp.notify`, checkboxes and radio buttons in `toggles`.)
+Nor are control characters passed on to the terminal: they are shown as pictures
+(data/printable.py says why).
 """
 
 from __future__ import annotations
@@ -19,11 +21,13 @@ from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Select
 from textual.widgets.data_table import ColumnKey, RowKey
 
+from kafinea_tui.data.printable import printable
+
 Cell = str | Text
 
 
 def plain(value: Cell) -> Text:
-    return Text(value, end="") if isinstance(value, str) else value
+    return Text(printable(value), end="") if isinstance(value, str) else value
 
 
 class PlainTable(DataTable[Cell]):
@@ -37,7 +41,7 @@ class PlainTable(DataTable[Cell]):
         key: str | None = None,
         default: Cell | None = None,
     ) -> ColumnKey:
-        label = Text(label, end="") if isinstance(label, str) else label
+        label = plain(label)
         return super().add_column(label, width=width, key=key, default=default)
 
     def add_row(
@@ -47,8 +51,8 @@ class PlainTable(DataTable[Cell]):
         key: str | None = None,
         label: TextType | None = None,
     ) -> RowKey:
-        label = Text(label, end="") if isinstance(label, str) else label
         shown = [plain(cell) for cell in cells]
+        label = None if label is None else plain(label)
         return super().add_row(*shown, height=height, key=key, label=label)
 
     def update_cell(
@@ -80,4 +84,4 @@ class PlainSelect(Select[str]):
 def _plain_options(
     options: Iterable[tuple[RenderableType, str]],
 ) -> list[tuple[RenderableType, str]]:
-    return [(Text(p, end="") if isinstance(p, str) else p, value) for p, value in options]
+    return [(plain(p) if isinstance(p, str) else p, value) for p, value in options]

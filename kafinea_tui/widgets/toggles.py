@@ -6,7 +6,7 @@ alike, and a radio button looks like a checkbox. These draw the mark only when o
 brackets that say which kind of control it is. `CheckList` does the same for a SelectionList.
 
 Their labels are plain text, never markup: they show people's field labels (`Budget [EUR]`),
-as the app's tables and drop-downs do (widgets/plain.py says why).
+as the app's tables and drop-downs do (widgets/plain.py says why), control characters shown.
 """
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ from collections.abc import Iterable
 from typing import Any, Self
 
 from rich.segment import Segment
-from rich.text import Text
 from textual.strip import Strip
 from textual.widgets import Checkbox, RadioButton, SelectionList
+
+from kafinea_tui.widgets.plain import plain
 
 
 class Radio(RadioButton):
@@ -28,7 +29,7 @@ class Radio(RadioButton):
     ON = "•"
 
     def __init__(self, label: str = "", value: bool = False, **kwargs: Any) -> None:
-        super().__init__(Text(label, end=""), value, **kwargs)
+        super().__init__(plain(label), value, **kwargs)
         self.BUTTON_INNER = self.ON if self.value else " "
 
     def watch_value(self) -> None:
@@ -44,7 +45,7 @@ class Check(Checkbox):
     ON = "x"
 
     def __init__(self, label: str = "", value: bool = False, **kwargs: Any) -> None:
-        super().__init__(Text(label, end=""), value, **kwargs)
+        super().__init__(plain(label), value, **kwargs)
         self.BUTTON_INNER = self.ON if self.value else " "
 
     def watch_value(self) -> None:
@@ -82,5 +83,5 @@ class CheckList(SelectionList[str]):
 def _plain(option: Any) -> Any:
     """A (label, value, on) option whose label is text as written, not markup."""
     if isinstance(option, tuple) and isinstance(option[0], str):
-        return (Text(option[0], end=""), *option[1:])
+        return (plain(option[0]), *option[1:])
     return option

@@ -14,14 +14,19 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import ClassVar
 
+from rich.style import Style
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DirectoryTree, Static
+from textual.widgets.directory_tree import DirEntry
+from textual.widgets.tree import TreeNode
 
 from kafinea_tui import keys
 from kafinea_tui.data.importer.file.source import SUFFIXES
+from kafinea_tui.data.printable import printable
 from kafinea_tui.widgets.key_footer import KeyFooter
 
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt", ".tab")
@@ -64,6 +69,12 @@ class ImportableTree(DirectoryTree):
             and (path.suffix.lower() in IMPORTABLE or _is_dir(path))
         ]
 
+    def render_label(self, node: TreeNode[DirEntry], base_style: Style, style: Style) -> Text:
+        """A name's control characters as pictures (a file name may hold an ESC)."""
+        label = super().render_label(node, base_style, style)
+        label.plain = printable(label.plain)  # one character for one: the styles stay
+        return label
+
 
 class FileBrowserScreen(ModalScreen[Path | None]):
     """Choose a file under `start`; dismisses with the file's path or None."""
@@ -88,7 +99,7 @@ class FileBrowserScreen(ModalScreen[Path | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(str(self.start), id="browse-where", markup=False)
+            yield Static(printable(str(self.start)), id="browse-where", markup=False)
             yield Static("", id="browse-shown", markup=False)
             yield ImportableTree(self.start, id="browse-tree")
         yield KeyFooter()
@@ -124,7 +135,7 @@ class FileBrowserScreen(ModalScreen[Path | None]):
         tree = self.files
         parent = Path(tree.path).resolve().parent
         tree.path = parent
-        self.query_one("#browse-where", Static).update(str(parent))
+        self.query_one("#browse-where", Static).update(printable(str(parent)))
 
     def action_close(self) -> None:
         self.dismiss(None)
