@@ -1,4 +1,5 @@
-"""Fixtures for the command-line tests, which run `kafinea-tui` as a subprocess, as a user does.
+"""Fixtures for the command-line tests, which run `kafinea-tui` as a process of its own, as a user
+does (tests/commands.py).
 
 - `cli_env`: the environment for such a subprocess: the test's own HOME, XDG data folder and
   default workspace (`tmp_path / "default"`, the demo beside it as `default-demo`).
