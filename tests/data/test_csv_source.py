@@ -147,13 +147,14 @@ def test_line_numbers_count_lines_inside_quoted_cells_and_blank_lines(tmp_path: 
 
 
 def test_ragged_rows_are_rejected_with_the_reason(tmp_path: Path) -> None:
-    path = write(tmp_path / "f.csv", "a,b,c\n1,2,3\n4,5\n6,7,8,9\n10,11,12\n")
+    path = write(tmp_path / "f.csv", "a,b,c\n1,2,3\n4,5\n6,7,8,9\n10,11,12\n13\n")
     cur = duckdb.connect()
     s = stage(cur, CsvOptions(path))
     assert s.rows == 2
     assert [(r.line, r.reason) for r in s.rejects] == [
         (3, "2 cells where the header has 3: too few"),
         (4, "4 cells where the header has 3: too many"),
+        (6, "1 cell where the header has 3: too few"),
     ]
 
 

@@ -250,11 +250,11 @@ def _attach_rejects(staged: Staged, raw: list[tuple[object, ...]]) -> None:
         cells = next(
             csv.reader(io.StringIO(text_s, newline=""), delimiter=staged.resolved.delimiter), []
         )
-        found = len(cells)
+        found = f"{len(cells)} cell{'' if len(cells) == 1 else 's'}"
         if kind == "TOO MANY COLUMNS":
-            reason = f"{found} cells where the header has {expected}: too many"
+            reason = f"{found} where the header has {expected}: too many"
         elif kind == "MISSING COLUMNS":
-            reason = f"{found} cells where the header has {expected}: too few"
+            reason = f"{found} where the header has {expected}: too few"
         else:
             reason = f"cannot be read ({str(kind).lower()})"
         staged.line_map.reject_extra[record] = text_s.count("\n")
