@@ -5,9 +5,9 @@ codes). These widgets show people's data: a last name `Smith [/b]` or a picklist
 `[/x] low` stopped the app with a MarkupError, a field labelled `Budget [EUR]` lost its unit, a
 title `:fire:` became a picture. So every `str` is made a `Text` as it arrives, which Textual
 shows as it is; parsing no markup also makes a page of cells cheaper to measure and draw.
-(Notifications are plain in `KafineaApp.notify`, checkboxes and radio buttons in `toggles`.)
-Nor are control characters passed on to the terminal: they are shown as pictures
-(data/printable.py says why).
+Nor do control characters reach the terminal: they are shown as pictures (data/printable.py
+says why). Notifications are plain in `KafineaApp.notify`, checkboxes and radio buttons in
+`toggles`.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ Cell = str | Text
 
 
 def plain(value: Cell) -> Text:
+    """A cell or label as shown: a `str` as plain `Text`, its control characters as pictures."""
     return Text(printable(value), end="") if isinstance(value, str) else value
 
 
