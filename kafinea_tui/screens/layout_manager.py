@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.screen import Screen
@@ -108,7 +107,7 @@ class LayoutManagerScreen(Screen[LayoutChange]):
         table.clear()
         for name in order:
             field = module.field(name)
-            mark = Text(SHOWN if name in shown else HIDDEN)  # Text: [x] is not markup
+            mark = SHOWN if name in shown else HIDDEN
             table.add_row(
                 mark,
                 field.label,

@@ -182,7 +182,7 @@ def batch_cells(batch: BatchInfo, labels: dict[str, str]) -> tuple[str | Text, .
         f"{batch.started_at:%Y-%m-%d %H:%M}",
         labels.get(batch.module, batch.module),
         f"{batch.undone_at:%m-%d %H:%M}" if batch.undone_at else "",
-        Text(Path(batch.file).name if batch.file else batch.source),
+        Path(batch.file).name if batch.file else batch.source,
         count("created"),
         count("updated"),
         count("merged"),

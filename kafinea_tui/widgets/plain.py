@@ -27,8 +27,20 @@ Cell = str | Text
 
 
 def plain(value: Cell) -> Text:
-    """A cell or label as shown: a `str` as plain `Text`, its control characters as pictures."""
-    return Text(printable(value), end="") if isinstance(value, str) else value
+    """A cell or label as shown: a `str` as plain `Text`; a `Text` (justified, styled) as it
+    is; in both, control characters as pictures."""
+    return Text(printable(value), end="") if isinstance(value, str) else printable_text(value)
+
+
+def printable_text(text: Text) -> Text:
+    """`text` with its control characters as pictures, its styles kept (one character stands
+    for one); the same object when it has none."""
+    shown = printable(text.plain)
+    if shown == text.plain:
+        return text
+    copy = text.copy()
+    copy.plain = shown
+    return copy
 
 
 class PlainTable(DataTable[Cell]):

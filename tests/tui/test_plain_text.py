@@ -11,6 +11,8 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Select, Static
 
 from kafinea_tui.app import KafineaApp
+from kafinea_tui.data.importer.plan import CsvOptions, ImportPlan
+from kafinea_tui.data.importer.run import run_import
 from kafinea_tui.data.printable import printable
 from kafinea_tui.data.schema import FieldType
 from kafinea_tui.data.store.database import Store
@@ -169,3 +171,26 @@ async def test_file_names_holding_terminal_sequences_are_browsed_as_pictures(
         lines = "\n".join(tree.render_line(y).text for y in range(tree.size.height))
         assert "odd␛]0;owned.csv" in lines and "\x1b" not in lines
         assert str(app.screen.query_one("#browse-where", Static).render()).endswith("in␛[2J")
+
+
+async def test_justified_labels_and_file_names_show_their_control_characters_too(
+    workspace: Workspace, store: Store, tmp_path: Path
+) -> None:
+    """What the app passes as `Text` (a number column's right-aligned label, a past import's
+    file name) goes through the same pictures as plain strings."""
+    store.add_custom_field("contacts", "Score\x1b[2J", FieldType.DECIMAL)
+    path = tmp_path / "odd\x1b[2J.csv"
+    path.write_text("Last Name,Email\nLee,lee@x.fr\n", encoding="utf-8")
+    plan = ImportPlan(
+        module="contacts", csv=CsvOptions(path=path), mapping={"Last Name": "last_name"}
+    )
+    run_import(store, plan)
+    app = KafineaApp(workspace=workspace, store=store)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await settle(pilot)
+        labels = [str(c.label) for c in app.screen.query_one(PageTable).ordered_columns]
+        assert "Score␛[2J" in labels
+        await pilot.press("I")
+        await settle(pilot)
+        past = app.screen.query_one("#past-table", PlainTable)
+        assert "odd␛[2J.csv" in drawn(past) and "\x1b" not in drawn(past)

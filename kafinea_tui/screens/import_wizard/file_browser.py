@@ -28,6 +28,7 @@ from kafinea_tui import keys
 from kafinea_tui.data.importer.file.source import SUFFIXES
 from kafinea_tui.data.printable import printable
 from kafinea_tui.widgets.key_footer import KeyFooter
+from kafinea_tui.widgets.plain import printable_text
 
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt", ".tab")
 IMPORTABLE = frozenset((*TEXT_SUFFIXES, *SUFFIXES))
@@ -71,9 +72,7 @@ class ImportableTree(DirectoryTree):
 
     def render_label(self, node: TreeNode[DirEntry], base_style: Style, style: Style) -> Text:
         """A name's control characters as pictures (a file name may hold an ESC)."""
-        label = super().render_label(node, base_style, style)
-        label.plain = printable(label.plain)  # one character for one: the styles stay
-        return label
+        return printable_text(super().render_label(node, base_style, style))
 
 
 class FileBrowserScreen(ModalScreen[Path | None]):

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -244,7 +243,7 @@ class RunSummary(Vertical):
         table = self.query_one("#failed-rows", PlainTable)
         table.clear()
         for error in report.errors[:MAX_ERROR_ROWS]:
-            table.add_row(str(error.line), Text(error.column or ""), Text(error.reason))
+            table.add_row(str(error.line), error.column or "", error.reason)
         table.display = bool(report.errors)
         self.query_one("#failed-save").display = bool(report.errors)
         if (

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical
@@ -294,9 +293,9 @@ class StepFile(Vertical):
             self._status(error or "", error=error is not None)
             return
         for column in result.columns:
-            table.add_column(Text(str(column)))
+            table.add_column(str(column))
         for row in result.rows:
-            table.add_row(*(Text("" if cell is None else str(cell)) for cell in row))
+            table.add_row(*("" if cell is None else str(cell) for cell in row))
         self._show_sheets(result)
         self._status(self._describe(result), error=False)
 
