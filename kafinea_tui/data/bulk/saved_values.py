@@ -45,6 +45,8 @@ from kafinea_tui.data.store.results import first_row
 DISTINCT = "kf_edit_distinct"
 # The code of a record's saved combination: a hash of `modified_at` and the edited fields.
 CODE = "hash({})"
+# A column stored without compression (see `save_values`).
+AS_IS = "USING COMPRESSION uncompressed"
 
 
 @dataclass(frozen=True)
@@ -153,10 +155,10 @@ def save_values(
             f" FROM {DISTINCT}"
         )
         code = CODE.format(", ".join(f"m.{n}" for n in names))
-        cur.execute(
-            f"CREATE TABLE {saved} AS SELECT m.id, {code} AS code FROM {table} m WHERE {where}",
-            params,
-        )
+        # Stored as they are: hashes do not compress, and trying every method on a million
+        # ids and hashes cost more than writing them (DuckDB's per-column choice).
+        cur.execute(f"CREATE TABLE {saved} (id BIGINT {AS_IS}, code UBIGINT {AS_IS})")
+        cur.execute(f"INSERT INTO {saved} SELECT m.id, {code} FROM {table} m WHERE {where}", params)
     else:
         _save_numbered(cur, table, names, where, params, saved)
     cur.execute(f"DROP TABLE {DISTINCT}")
