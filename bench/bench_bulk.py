@@ -30,12 +30,18 @@ Ratios, wall then CPU, medians of 5-7 rounds, five runs at load average 1.0-1.6:
 title edit 1.67-1.86x (CPU 1.64-1.79x), undo 1.56-1.66x (CPU 1.53-1.64x); four titles edit
 2.05-2.19x (CPU 1.94-2.05x), undo 1.85-2.12x (CPU 1.97-2.09x).
 
-300 titles (two runs, load average 0.7-0.8): edit 2.59-2.65x, undo 2.45-2.59x (CPU 2.2-2.5x). The
-edit scans the distinct combinations (12 ms) and writes a table of a million (id, code) rows
-(35 ms) before its UPDATE; undo joins the UPDATE to that table on a million ids (74 ms, where
-a constant UPDATE of the same columns takes 19). Measured and left for it: nine bit planes in
-place of the table (made in 94-98 ms, undone in 127-147), a list of codes indexed by id
-(undone in seconds).
+300 titles: the edit scans the distinct combinations (12 ms) and writes a table of a million
+(id, code) rows before its UPDATE; undo joins the UPDATE to that table on a million ids (74 ms,
+where a constant UPDATE of the same columns takes 19). The table is stored uncompressed: hashes
+do not compress, and DuckDB's analysis of each column for a method cost more than the write
+(43 -> 30 ms of wall, 63 -> 28 ms of CPU for the table alone). Ratios before (two runs, load
+average 0.7-0.8): edit 2.59-2.65x, undo 2.45-2.59x (CPU 2.2-2.5x); after (three runs of 5-7
+rounds, load average 1.0-1.5, the bare UPDATE 51-90 ms): edit 1.80-2.68x (CPU 2.07-2.23x),
+undo 2.34-2.80x (CPU 2.28-2.42x). Measured and left for it: nine bit planes in place of the
+table (made in 94-98 ms, undone in 127-147); a list of codes indexed by id, read from a one-row
+table or a parameter (undone in seconds: DuckDB copies the list into every chunk of 2,048
+records); 64-bit words of 32 codes joined by block (no faster than the planes, whose two
+`get_bit` a record cost 20 ms over an UPDATE computing the same values from the id).
 
 What is left for four titles: the edit's UPDATE and COMMIT write two columns where the bare
 ones write one (together ~1.5x the bare UPDATE and COMMIT), so the grouped scan (the join ~20
