@@ -10,7 +10,9 @@ collation, so its `en` serves as the root).
 
 Comparisons ignore accents as they ignore case (`jaures` finds `Jaurès`): `fold_sql` is the
 text a filter and the quick search compare, `strip_accents(lower(...))`, vectorised and about
-as cheap as `lower` alone on a million rows. `ß` is left as it is (it has no accent to strip).
+as cheap as `lower` alone on a million rows. Letters of their own (`ß`, `ł`, `ø`, `æ`) are left
+as they are, having no accent to strip: mapping them too made a quick search over a million
+contacts 3 to 6 times slower with a `replace` for each (19 times with `translate`), measured.
 """
 
 from __future__ import annotations
