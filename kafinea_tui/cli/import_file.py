@@ -150,7 +150,8 @@ def print_report(report: ImportReport, file: Path) -> None:
     what = "Dry run of" if report.dry_run else "Imported"
     batch = f" (batch {report.batch})" if report.batch is not None else ""
     print(
-        f"{what} {file}{batch}: {report.total} rows, {report.created} created, "
+        f"{what} {file}{batch}: {report.total} row{'' if report.total == 1 else 's'},"
+        f" {report.created} created, "
         f"{report.updated} updated, {report.merged} merged, {report.skipped} skipped, "
         f"{report.failed} failed, {report.related_created} related created."
     )

@@ -158,6 +158,36 @@ def test_ragged_rows_are_rejected_with_the_reason(tmp_path: Path) -> None:
     ]
 
 
+BLANK_LINES_FIRST = '\n\nLast,Email\n\nA,a@x\nB,b@x\n\n\nC,c,extra\nD,"multi\nline"\nE,e\n'
+
+
+def test_blank_lines_before_the_header_or_a_ragged_row_shift_no_line(tmp_path: Path) -> None:
+    path = write(tmp_path / "f.csv", BLANK_LINES_FIRST)
+    cur = duckdb.connect()
+    s = stage(cur, CsvOptions(path))
+    assert s.resolved.columns == ["Last", "Email"]  # the header is not a row
+    assert s.rows == 4
+    assert s.lines(cur, [0, 1, 2, 3]) == {0: 5, 1: 6, 2: 10, 3: 12}
+    assert [(r.line, r.reason) for r in s.rejects] == [
+        (9, "3 cells where the header has 2: too many")
+    ]
+    shown = preview(CsvOptions(path))
+    assert shown.columns == ["Last", "Email"]
+    assert shown.rows[0] == ["A", "a@x"]
+    assert shown.problems == ["line 9: too many cells ('C,c,extra')"]
+
+
+def test_a_file_without_header_names_ragged_rows_against_the_others(tmp_path: Path) -> None:
+    path = write(tmp_path / "f.csv", "\n\nA,a\nB,b,c\n")
+    cur = duckdb.connect()
+    s = stage(cur, CsvOptions(path, header=False))
+    assert s.rows == 1
+    assert s.lines(cur, [0]) == {0: 3}
+    assert [(r.line, r.reason) for r in s.rejects] == [
+        (4, "3 cells where the other rows have 2: too many")
+    ]
+
+
 def error_of(path: Path, **options: object) -> str:
     with pytest.raises(KafineaError) as info:
         stage(duckdb.connect(), CsvOptions(path, **options))  # type: ignore[arg-type]

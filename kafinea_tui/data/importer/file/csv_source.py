@@ -97,6 +97,7 @@ def preview(options: CsvOptions, rows: int = 20) -> Preview:
 
 
 def _reject_reason(kind: str, text: str) -> str:
+    text = text.lstrip("\r\n")  # DuckDB's text of a record includes the blank lines before it
     if kind == "TOO MANY COLUMNS":
         return f"too many cells ({text[:60]!r})"
     if kind == "MISSING COLUMNS":

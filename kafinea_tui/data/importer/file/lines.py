@@ -56,6 +56,7 @@ class LineMap:
     path: Path
     reject_extra: dict[int, int] = field(default_factory=dict)
     blanks: list[int] | None = None
+    skip: int = 0  # blank lines before the first record, which DuckDB's count includes
 
     def blank_lines(self) -> list[int]:
         if self.blanks is None:
@@ -81,7 +82,8 @@ class LineMap:
         good_lines: dict[int, int] = {}
         reject_lines: dict[int, int] = {}
         line = line_start  # the file line where the next record starts
-        record = 2 if self.header else 1  # DuckDB's count, which skips quoted breaks
+        # DuckDB's count of the record starting on `line`, which skips quoted breaks.
+        record = self.skip + (2 if self.header else 1)
         good = 0
         while good <= last_good or record <= last_reject:
             if line in blanks:

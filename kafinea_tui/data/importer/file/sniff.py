@@ -38,7 +38,10 @@ class Resolved:
     delimiter: str
     header: bool
     columns: list[str]
-    header_lines: int  # physical lines the header record takes (0 without a header)
+    header_lines: int  # physical lines up to the end of the header (the blank ones before it)
+    # Blank lines before the first record, which DuckDB's reader would take for the header or
+    # a row: it skips them.
+    skip: int = 0
 
 
 def records(text: str, delimiter: str, limit: int) -> list[list[str]]:
@@ -105,21 +108,23 @@ def resolve(options: CsvOptions) -> Resolved:
     rows = records(text, delimiter, 50)
     if not rows:
         raise KafineaError(f"{path.name} is empty: there is nothing to import.")
+    skip, first_end = _first_record(text, delimiter)
     if options.header:
         columns = _column_names(rows[0])
-        header_lines = _first_record_lines(text, delimiter)
+        header_lines = first_end
     else:
         width = Counter(len(r) for r in rows).most_common(1)[0][0]
         columns = [str(i) for i in range(1, width + 1)]
-        header_lines = 0
-    return Resolved(path, encoding, delimiter, options.header, columns, header_lines)
+        header_lines = skip
+    return Resolved(path, encoding, delimiter, options.header, columns, header_lines, skip)
 
 
-def _first_record_lines(text: str, delimiter: str) -> int:
-    """Physical lines up to the end of the header record (blank lines before it included)."""
+def _first_record(text: str, delimiter: str) -> tuple[int, int]:
+    """The blank lines before the first record, and the physical line where it ends."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"')
     with contextlib.suppress(StopIteration, csv.Error):
         while True:
+            before = reader.line_num
             if next(reader):
-                return reader.line_num
-    return 1
+                return before, reader.line_num
+    return 0, 1

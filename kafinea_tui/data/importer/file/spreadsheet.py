@@ -158,8 +158,17 @@ def resolve(options: CsvOptions, rows: int | None = None) -> SheetResolved:
     else:
         columns = [str(i) for i in range(1, table.num_columns + 1)]
     kind = path.suffix.lower().lstrip(".")
+    header_lines = 1 if options.header else 0
     return SheetResolved(
-        path, kind, ",", options.header, columns, 1 if options.header else 0, name, loaded, table
+        path,
+        kind,
+        ",",
+        options.header,
+        columns,
+        header_lines,
+        sheet=name,
+        loaded=loaded,
+        table=table,
     )
 
 

@@ -122,7 +122,7 @@ def read_csv_sql(resolved: Resolved) -> str:
     columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(1, len(resolved.columns) + 1))
     return (
         f"read_csv($kf_path, columns={{{columns}}}, auto_detect=false, header=$kf_header,"
-        " delim=$kf_delim, quote='\"',"
+        " skip=$kf_skip, delim=$kf_delim, quote='\"',"
         " escape='\"', strict_mode=true, null_padding=false, store_rejects=true,"
         " rejects_table='kf_rejects', rejects_scan='kf_reject_scans', max_line_size=16777216)"
     )
@@ -172,7 +172,12 @@ def drop_rejects(cur: duckdb.DuckDBPyConnection) -> None:
 
 
 def read_params(path: Path, resolved: Resolved) -> dict[str, Any]:
-    return {"kf_path": str(path), "kf_header": resolved.header, "kf_delim": resolved.delimiter}
+    return {
+        "kf_path": str(path),
+        "kf_header": resolved.header,
+        "kf_skip": resolved.skip,
+        "kf_delim": resolved.delimiter,
+    }
 
 
 def stage(
@@ -225,7 +230,7 @@ def stage(
             raise encoding_error(resolved.path, resolved.encoding, offset, around(source, offset))
         counted = first_row(cur.execute(f"SELECT count(*), coalesce(min(rowid), 0) FROM {table}"))
         rows, first = (int(counted[0]), int(counted[1])) if counted else (0, 0)
-        lines = LineMap(resolved.header_lines, resolved.header, resolved.path)
+        lines = LineMap(resolved.header_lines, resolved.header, resolved.path, skip=resolved.skip)
         if is_wide(resolved.encoding):
             lines.blanks = blank_lines(source)  # line breaks are other bytes in UTF-16
         staged = Staged(resolved, table, rows, [], lines, first, dict(transform.cells))
@@ -246,15 +251,18 @@ def _attach_rejects(staged: Staged, raw: list[tuple[object, ...]]) -> None:
         if record in seen:
             continue
         seen.add(record)
-        text_s = str(text or "")
+        # DuckDB's text of a rejected record starts with the blank lines before it, which
+        # are neither its cells nor line breaks inside it (the line map counts them apart).
+        text_s = str(text or "").lstrip("\r\n")
         cells = next(
             csv.reader(io.StringIO(text_s, newline=""), delimiter=staged.resolved.delimiter), []
         )
         found = f"{len(cells)} cell{'' if len(cells) == 1 else 's'}"
+        width = "the header has" if staged.resolved.header else "the other rows have"
         if kind == "TOO MANY COLUMNS":
-            reason = f"{found} where the header has {expected}: too many"
+            reason = f"{found} where {width} {expected}: too many"
         elif kind == "MISSING COLUMNS":
-            reason = f"{found} where the header has {expected}: too few"
+            reason = f"{found} where {width} {expected}: too few"
         else:
             reason = f"cannot be read ({str(kind).lower()})"
         staged.line_map.reject_extra[record] = text_s.count("\n")
