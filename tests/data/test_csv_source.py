@@ -10,6 +10,7 @@ import duckdb
 import pytest
 
 from kafinea_tui.data.errors import KafineaError, UsageError
+from kafinea_tui.data.importer.file import line_ends
 from kafinea_tui.data.importer.file.csv_source import (
     detect_encoding,
     preview,
@@ -186,6 +187,62 @@ def test_a_file_without_header_names_ragged_rows_against_the_others(tmp_path: Pa
     assert [(r.line, r.reason) for r in s.rejects] == [
         (4, "3 cells where the other rows have 2: too many")
     ]
+
+
+def test_excels_separator_line_names_the_delimiter_and_is_not_a_row(tmp_path: Path) -> None:
+    path = write(tmp_path / "f.csv", "sep=;\r\nLast;Email\r\nA;a@x\r\nB;b@x;extra\r\nC;c@x\r\n")
+    for delimiter in ("auto", "semicolon"):
+        cur = duckdb.connect()
+        s = stage(cur, CsvOptions(path, delimiter=delimiter))
+        assert (s.resolved.delimiter, s.resolved.columns) == (";", ["Last", "Email"])
+        assert s.lines(cur, [0, 1]) == {0: 3, 1: 5}
+        assert [(r.line, r.reason) for r in s.rejects] == [
+            (4, "3 cells where the header has 2: too many")
+        ]
+
+
+@pytest.mark.parametrize(
+    "ends",
+    [
+        ["\r\n", "\n", "\r\n", "\n", "\r\n"],  # CRLF rows, LF ones appended
+        ["\n", "\r\n", "\n", "\r", "\n"],  # a CRLF and a lone CR among LF rows
+        ["\r\r\n"] * 5,  # CRLF written through a text-mode file: a blank line after each
+    ],
+)
+def test_a_file_mixing_line_ends_is_read_as_an_editor_shows_it(
+    tmp_path: Path, ends: list[str]
+) -> None:
+    lines = ["Last,Email", "A,a@x", "B,b@x,extra", 'C,"multi\r\nline"', "D,d@x"]
+    path = tmp_path / "f.csv"
+    path.write_bytes("".join(a + b for a, b in zip(lines, ends, strict=True)).encode())
+    step = 2 if ends[0] == "\r\r\n" else 1  # CR CR LF: two lines a row in an editor
+    cur = duckdb.connect()
+    s = stage(cur, CsvOptions(path))
+    assert s.resolved.columns == ["Last", "Email"]
+    assert [r[0] for r in cur.execute(f"SELECT c1 FROM {s.table} ORDER BY rowid").fetchall()] == [
+        "A",
+        "C",
+        "D",
+    ]
+    assert s.lines(cur, [0, 1, 2]) == {0: 1 + step, 1: 1 + 3 * step, 2: 2 + 4 * step}
+    assert [(r.line, "too many" in r.reason) for r in s.rejects] == [(1 + 2 * step, True)]
+    assert preview(CsvOptions(path)).rows[0] == ["A", "a@x"]
+
+
+def test_line_ends_are_counted_across_chunks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(line_ends, "CHUNK_BYTES", 4)
+    crlf = write(tmp_path / "crlf.csv", "abc\r\ndef\r\nghi\r\n")  # a CRLF split at byte 4
+    assert not line_ends.mixes_line_ends(crlf)
+    assert line_ends.mixes_line_ends(write(tmp_path / "m.csv", "abc\r\ndef\nghi\r\n"))
+    assert not line_ends.mixes_line_ends(write(tmp_path / "lf.csv", "abc\ndef\n"))
+
+
+def test_the_copy_ends_rows_in_lf_and_keeps_quoted_cells(tmp_path: Path) -> None:
+    path = write(tmp_path / "f.csv", 'a;b\r\n1;"x\ry\r\nz"\n\r2;3\r')
+    with line_ends.with_lf_rows(path, ";") as copy:
+        assert copy.read_bytes() == b'a;b\n1;"x\ry\r\nz"\n\n2;3\n'
 
 
 def error_of(path: Path, **options: object) -> str:

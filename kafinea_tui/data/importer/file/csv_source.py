@@ -8,6 +8,7 @@ before anything is written.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from kafinea_tui.data.importer.file.encoding import (
     python_codec,
     read_head,
 )
+from kafinea_tui.data.importer.file.line_ends import lf_rows, refused
 from kafinea_tui.data.importer.file.sniff import Resolved, resolve, sniff_delimiter
 from kafinea_tui.data.importer.file.stage import (
     Reject,
@@ -74,26 +76,37 @@ def preview(options: CsvOptions, rows: int = 20) -> Preview:
     sample = Path(name)
     try:
         sample.write_text(text, encoding="utf-8", newline="")
-        conn = duckdb.connect()
         try:
-            query = f"SELECT * FROM {read_csv_sql(resolved)} LIMIT {int(rows)}"
-            result = conn.execute(query, read_params(sample, resolved))
-            found = [["" if v is None else str(v) for v in row] for row in result.fetchall()]
-            problems = [
-                f"line {line}: {_reject_reason(kind, str(text_))}"
-                for line, kind, text_ in conn.execute(
-                    "SELECT line, error_type, csv_line FROM kf_rejects ORDER BY line LIMIT 20"
-                ).fetchall()
-            ]
+            found, problems = _read_sample(sample, resolved, rows)
         except duckdb.Error as error:
             found, problems = [], [first_line(error)]
-        finally:
-            conn.close()
+            if refused(error):  # rows ending in more than one way: read as the import does
+                sample.write_text(lf_rows(text, resolved.delimiter), encoding="utf-8", newline="")
+                with contextlib.suppress(duckdb.Error):
+                    found, problems = _read_sample(sample, resolved, rows)
     finally:
         sample.unlink(missing_ok=True)
     return Preview(
         resolved.columns, found, resolved.encoding, resolved.delimiter, resolved.header, problems
     )
+
+
+def _read_sample(sample: Path, resolved: Resolved, rows: int) -> tuple[list[list[str]], list[str]]:
+    """The first `rows` records of the UTF-8 `sample` and its rows that were kept aside."""
+    conn = duckdb.connect()
+    try:
+        query = f"SELECT * FROM {read_csv_sql(resolved)} LIMIT {int(rows)}"
+        result = conn.execute(query, read_params(sample, resolved))
+        found = [["" if v is None else str(v) for v in row] for row in result.fetchall()]
+        problems = [
+            f"line {line}: {_reject_reason(kind, str(text_))}"
+            for line, kind, text_ in conn.execute(
+                "SELECT line, error_type, csv_line FROM kf_rejects ORDER BY line LIMIT 20"
+            ).fetchall()
+        ]
+    finally:
+        conn.close()
+    return found, problems
 
 
 def _reject_reason(kind: str, text: str) -> str:

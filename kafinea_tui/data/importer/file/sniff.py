@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,9 @@ from kafinea_tui.data.importer.file.encoding import (
 from kafinea_tui.data.importer.plan import CsvOptions
 
 CANDIDATE_DELIMITERS: tuple[str, ...] = (",", ";", "\t", "|", "^")
+# Excel's first line naming the delimiter (`sep=;`), which Excel reads and writes for a file
+# whose delimiter is not the system's list separator.
+SEPARATOR_HINT = re.compile(r"sep=([^\r\n\"])\r?\n", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -39,8 +43,8 @@ class Resolved:
     header: bool
     columns: list[str]
     header_lines: int  # physical lines up to the end of the header (the blank ones before it)
-    # Blank lines before the first record, which DuckDB's reader would take for the header or
-    # a row: it skips them.
+    # Lines before the first record (blank ones, Excel's `sep=` line), which DuckDB's reader
+    # would take for the header or a row: it skips them.
     skip: int = 0
 
 
@@ -100,18 +104,22 @@ def resolve(options: CsvOptions) -> Resolved:
     check_sample(path, head, text, encoding)
     if text.startswith("\ufeff"):
         text = text[1:]
+    hint = SEPARATOR_HINT.match(text)
+    if hint:  # not a record: the lines below are read without it
+        text = text[hint.end() :]
     if not text.strip():
         raise KafineaError(f"{path.name} is empty: there is nothing to import.")
     delimiter = delimiter_char(options.delimiter, auto=True)
     if delimiter == "auto":
-        delimiter = sniff_delimiter(text)
+        delimiter = hint.group(1) if hint else sniff_delimiter(text)
     rows = records(text, delimiter, 50)
     if not rows:
         raise KafineaError(f"{path.name} is empty: there is nothing to import.")
-    skip, first_end = _first_record(text, delimiter)
+    blank, first_end = _first_record(text, delimiter)
+    skip = blank + (1 if hint else 0)
     if options.header:
         columns = _column_names(rows[0])
-        header_lines = first_end
+        header_lines = first_end + (1 if hint else 0)
     else:
         width = Counter(len(r) for r in rows).most_common(1)[0][0]
         columns = [str(i) for i in range(1, width + 1)]

@@ -37,6 +37,12 @@ from kafinea_tui.data.importer.file.encoding import (
     python_codec,
     read_head,
 )
+from kafinea_tui.data.importer.file.line_ends import (
+    MAX_LINE_BYTES,
+    mixes_line_ends,
+    refused,
+    with_lf_rows,
+)
 from kafinea_tui.data.importer.file.lines import LineMap, blank_lines
 from kafinea_tui.data.importer.file.sniff import Resolved, resolve
 from kafinea_tui.data.importer.plan import CsvOptions
@@ -124,7 +130,7 @@ def read_csv_sql(resolved: Resolved) -> str:
         f"read_csv($kf_path, columns={{{columns}}}, auto_detect=false, header=$kf_header,"
         " skip=$kf_skip, delim=$kf_delim, quote='\"',"
         " escape='\"', strict_mode=true, null_padding=false, store_rejects=true,"
-        " rejects_table='kf_rejects', rejects_scan='kf_reject_scans', max_line_size=16777216)"
+        f" rejects_table='kf_rejects', rejects_scan='kf_reject_scans', max_line_size={MAX_LINE_BYTES})"
     )
 
 
@@ -198,27 +204,19 @@ def stage(
     resolved = resolved or resolve(options)
     cur.execute(f"DROP TABLE IF EXISTS {table}")
     drop_rejects(cur)
-    with utf8_source(resolved) as source:
+    transform = transform or Transform("SELECT * FROM __SOURCE__")
+    with contextlib.ExitStack() as stack:
+        source = stack.enter_context(utf8_source(resolved))
         try:
-            transform = transform or Transform("SELECT * FROM __SOURCE__")
-            query, params = transform.query, transform.params
-            # Each row's control-character flag is computed in this scan, while its cells are
-            # at hand: a second scan of the staged table cost twice as much.
-            flag = control_flag_sql(len(resolved.columns))
-            source_sql = f"(SELECT *, {flag} AS {CONTROL_FLAG} FROM {read_csv_sql(resolved)})"
-            cur.execute(
-                f"CREATE TEMP TABLE {table} AS {query.replace('__SOURCE__', source_sql)}",
-                {**params, **read_params(source, resolved)},
-            )
-        except duckdb.IOException as error:
-            if not source.exists():
-                raise KafineaError(
-                    f"The file {resolved.path} disappeared while it was being read; "
-                    "nothing was imported."
-                ) from None
-            raise KafineaError(f"Cannot read {resolved.path.name}: {first_line(error)}") from None
+            relined = mixes_line_ends(source) and _refused(source, resolved)
+        except FileNotFoundError:
+            raise _disappeared(resolved) from None
+        if relined:
+            source = stack.enter_context(with_lf_rows(source, resolved.delimiter))
+        try:
+            _load(cur, table, resolved, transform, source)
         except duckdb.Error as error:
-            raise KafineaError(f"Cannot read {resolved.path.name}: {first_line(error)}") from None
+            raise _unreadable(resolved, source, error) from None
         rejects_raw = cur.execute(
             "SELECT line, byte_position, error_type, csv_line, error_message FROM kf_rejects"
             " ORDER BY line, byte_position"
@@ -231,8 +229,9 @@ def stage(
         counted = first_row(cur.execute(f"SELECT count(*), coalesce(min(rowid), 0) FROM {table}"))
         rows, first = (int(counted[0]), int(counted[1])) if counted else (0, 0)
         lines = LineMap(resolved.header_lines, resolved.header, resolved.path, skip=resolved.skip)
-        if is_wide(resolved.encoding):
-            lines.blanks = blank_lines(source)  # line breaks are other bytes in UTF-16
+        if is_wide(resolved.encoding) or relined:
+            # Line breaks are other bytes in UTF-16; a relined copy has the lines a person sees.
+            lines.blanks = blank_lines(source)
         staged = Staged(resolved, table, rows, [], lines, first, dict(transform.cells))
         _attach_rejects(staged, rejects_raw)
         _check_controls(cur, staged)
@@ -241,6 +240,51 @@ def stage(
             raise KafineaError(f"{resolved.path.name} {what}: there is nothing to import.")
         staged.fix_reject_lines(cur)
     return staged
+
+
+def _load(
+    cur: duckdb.DuckDBPyConnection,
+    table: str,
+    resolved: Resolved,
+    transform: Transform,
+    source: Path,
+) -> None:
+    """Read `source` (UTF-8) into `table` through `transform`, in one scan."""
+    # Each row's control-character flag is computed in this scan, while its cells are at hand:
+    # a second scan of the staged table cost twice as much.
+    flag = control_flag_sql(len(resolved.columns))
+    source_sql = f"(SELECT *, {flag} AS {CONTROL_FLAG} FROM {read_csv_sql(resolved)})"
+    cur.execute(
+        f"CREATE TEMP TABLE {table} AS {transform.query.replace('__SOURCE__', source_sql)}",
+        {**transform.params, **read_params(source, resolved)},
+    )
+
+
+def _refused(source: Path, resolved: Resolved) -> bool:
+    """Whether DuckDB's strict reader refuses the file for its row ends (`line_ends`), tried
+    on a connection of its own: a refusal in the import's transaction would abort it."""
+    probe = duckdb.connect()
+    try:
+        probe.execute(
+            f"SELECT count(*) FROM {read_csv_sql(resolved)}", read_params(source, resolved)
+        )
+    except duckdb.Error as error:
+        return refused(error)
+    finally:
+        probe.close()
+    return False
+
+
+def _unreadable(resolved: Resolved, source: Path, error: duckdb.Error) -> KafineaError:
+    if isinstance(error, duckdb.IOException) and not source.exists():
+        return _disappeared(resolved)
+    return KafineaError(f"Cannot read {resolved.path.name}: {first_line(error)}")
+
+
+def _disappeared(resolved: Resolved) -> KafineaError:
+    return KafineaError(
+        f"The file {resolved.path} disappeared while it was being read; nothing was imported."
+    )
 
 
 def _attach_rejects(staged: Staged, raw: list[tuple[object, ...]]) -> None:
