@@ -23,8 +23,16 @@ from kafinea_tui.data.schema import Field, FieldType
 from kafinea_tui.data.store.results import first_row
 
 Read = tuple[Any, str | None]  # a cell's value and why it cannot be read (None: it can)
-TRUE_WORDS: tuple[str, ...] = ("yes", "y", "oui", "o", "true", "vrai", "1", "x")
-FALSE_WORDS: tuple[str, ...] = ("no", "n", "non", "false", "faux", "0")
+# Yes and no as the spreadsheets of a European CRM's users write them: English, French,
+# German, Dutch, the Nordic languages, Spanish, Italian, Portuguese, Polish; compared lower-cased.
+TRUE_WORDS: tuple[str, ...] = (
+    *("yes", "y", "true", "1", "x", "oui", "o", "vrai", "ja", "j", "wahr", "waar"),
+    *("sand", "sant", "sí", "si", "sì", "verdadero", "vero", "sim", "verdadeiro", "tak"),
+)
+FALSE_WORDS: tuple[str, ...] = (
+    *("no", "n", "false", "0", "non", "faux", "nein", "falsch", "nee", "onwaar", "nej"),
+    *("nei", "falsk", "falskt", "falso", "não", "nao", "nie"),
+)
 
 
 @dataclass(frozen=True)

@@ -86,6 +86,13 @@ def test_dates_iso_and_the_import_format() -> None:
     assert us[0][0] == date(2026, 11, 26)
 
 
+def test_booleans_in_the_languages_of_european_spreadsheets() -> None:
+    yes = ["Ja", "JA", "wahr", "Sí", "si", "Sì", "sim", "TAK", "sand", "waar"]
+    no = ["Nein", "nee", "NEJ", "nei", "NÃO", "nao", "Nie", "falsch", "falso", "onwaar"]
+    found = parse(FieldType.BOOLEAN, [*yes, *no, "vielleicht"])
+    assert [v for v, _ in found] == [True] * len(yes) + [False] * len(no) + [None]
+
+
 def test_booleans_in_english_and_french() -> None:
     found = parse(
         FieldType.BOOLEAN,
