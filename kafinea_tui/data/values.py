@@ -212,6 +212,53 @@ def date_format_sql(fmt: str) -> str:
     return out
 
 
+# A date in the chosen format's order (day or month first) with any of the usual separators
+# (31.12.1990 or 31-12-1990 for dd/mm/yyyy) and a two- or four-digit year; a year first with
+# any of them is read as ISO.
+_ORDER_FIRST = "\\d{1,2}[./-]\\d{1,2}[./-](\\d{2}|\\d{4})"
+_YEAR_FIRST = "\\d{4}[./-]\\d{1,2}[./-]\\d{1,2}([ T].*)?"
+# A two-digit year is 20yy below this, else 19yy, as Excel reads one (DuckDB's `%Y` would
+# read 90 as the year 90, and its `%y` 50 as 2050).
+CENTURY_PIVOT = 30
+
+
+def date_sql(text_sql: str, options: ValueOptions, params: Params) -> str:
+    """SQL of the date a cleaned text holds: the chosen format (its order with any separator,
+    a two-digit year as Excel reads it), or ISO (`yyyy-mm-dd`, `/` or `.` between its parts, a
+    time after it ignored)."""
+    fmt = date_format_sql(options.date_format)
+    t = text_sql
+    numeric = re.sub(r"[./-]", "/", fmt).replace("%y", "%Y")
+    year_first = f"regexp_replace({t}, '^(\\d{{4}})[./-](\\d{{1,2}})[./-]', '\\1-\\2-')"
+    iso = (
+        f"CASE WHEN regexp_full_match({t}, '{_YEAR_FIRST}')"
+        f" THEN TRY_CAST(TRY_CAST({year_first} AS TIMESTAMP) AS DATE) END"
+    )
+    direct = f"TRY_CAST(try_strptime({t}, {params.add(fmt)}) AS DATE)"
+    if fmt.startswith(("%Y", "%y")) or numeric.count("/") != 2 or len(numeric) != 8:
+        return f"coalesce({direct}, {iso})"
+    slashed = f"regexp_replace({t}, '[./-]', '/', 'g')"
+    century = f"CASE WHEN right({t}, 2)::INTEGER < {CENTURY_PIVOT} THEN '20' ELSE '19' END"
+    full = (
+        f"CASE WHEN regexp_full_match({t}, '.*[./-]\\d{{2}}')"
+        f" THEN concat(left({slashed}, -2), {century}, right({t}, 2)) ELSE {slashed} END"
+    )
+    ordered = (
+        f"CASE WHEN regexp_full_match({t}, '{_ORDER_FIRST}')"
+        f" THEN TRY_CAST(try_strptime({full}, {params.add(numeric)}) AS DATE) END"
+    )
+    # Digits and separators alone are read in the format's order, or not at all (a year of 1
+    # or 3 digits is a typo, not the year 990); other texts by the format itself.
+    numbers_only = f"regexp_full_match({t}, '\\d+[./-]\\d+[./-]\\d+')"
+    return f"coalesce(CASE WHEN {numbers_only} THEN {ordered} ELSE {direct} END, {iso})"
+
+
+def date_reason_sql(options: ValueOptions, params: Params) -> str:
+    if date_format_sql(options.date_format) == "%Y-%m-%d":
+        return "'not a date (yyyy-mm-dd): '"
+    return f"concat('not a date (', {params.add(options.date_format)}, ' or yyyy-mm-dd): ')"
+
+
 def quoted_sql(text_sql: str) -> str:
     """SQL for the text in single quotes, as reasons show a cell."""
     return f"concat('''', {text_sql}, '''')"
@@ -238,14 +285,7 @@ def parse_sql(
         reason = number_reason_sql(text_sql, options.decimal, "'not a whole number: '", signed)
         return Parsed(value, reason)
     if t is FieldType.DATE:
-        fmt = date_format_sql(options.date_format)
-        value = (
-            f"coalesce(TRY_CAST(try_strptime({text_sql}, {params.add(fmt)}) AS DATE),"
-            f" CASE WHEN regexp_full_match({text_sql}, '\\d{{4}}-\\d{{1,2}}-\\d{{1,2}}([ T].*)?')"
-            f" THEN TRY_CAST(TRY_CAST({text_sql} AS TIMESTAMP) AS DATE) END)"
-        )
-        prefix = f"concat('not a date (', {params.add(options.date_format)}, ' or yyyy-mm-dd): ')"
-        return Parsed(value, prefix)
+        return Parsed(date_sql(text_sql, options, params), date_reason_sql(options, params))
     if t is FieldType.BOOLEAN:
         low = f"lower({text_sql})"
         trues = ", ".join(f"'{w}'" for w in TRUE_WORDS)

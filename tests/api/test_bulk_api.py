@@ -64,7 +64,7 @@ def test_update_dry_run_and_errors(http: tuple[Store, httpx.Client, httpx.Client
     assert dry.json()["dry_run"] is True and dry.json()["unchanged"] == 3
     bad = w.post(f"{API}/contacts/update", json={"ids": [1], "values": {"birthdate": "demain"}})
     assert bad.status_code == 400
-    assert bad.json() == {"error": "Birthdate: not a date (yyyy-mm-dd or yyyy-mm-dd): 'demain'."}
+    assert bad.json() == {"error": "Birthdate: not a date (yyyy-mm-dd): 'demain'."}
     no_selection = w.post(f"{API}/contacts/update", json={"values": {"title": "x"}})
     assert no_selection.status_code == 400 and "Say which records" in no_selection.json()["error"]
     bad_filter = w.post(f"{API}/contacts/update", json={"filter": "citty = x", "values": {"a": 1}})

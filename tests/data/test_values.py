@@ -86,6 +86,25 @@ def test_dates_iso_and_the_import_format() -> None:
     assert us[0][0] == date(2026, 11, 26)
 
 
+def test_dates_with_other_separators_and_two_digit_years_in_the_formats_order() -> None:
+    cells = ["31.12.1990", "31-12-1990", "1990/12/31", "1990.12.31", "31/12/90", "1/2/29"]
+    cells += ["1/2/30", "31/12/990", "31.12.19900"]
+    found = parse(FieldType.DATE, cells)
+    assert [v for v, _ in found] == [
+        *[date(1990, 12, 31)] * 5,
+        date(2029, 2, 1),  # as Excel reads a two-digit year: 00-29 are 20xx
+        date(1930, 2, 1),
+        None,  # not the year 990
+        None,
+    ]
+    us = parse(FieldType.DATE, ["12-31-90", "12.31.1990"], date_format="mm/dd/yyyy")
+    assert [v for v, _ in us] == [date(1990, 12, 31)] * 2
+    german = parse(FieldType.DATE, ["31.12.90", "31/12/1990"], date_format="dd.mm.yy")
+    assert [v for v, _ in german] == [date(1990, 12, 31)] * 2
+    iso = parse(FieldType.DATE, ["31/12/1990"], date_format="yyyy-mm-dd")
+    assert iso[0][1] == "not a date (yyyy-mm-dd): '31/12/1990'"
+
+
 def test_booleans_in_the_languages_of_european_spreadsheets() -> None:
     yes = ["Ja", "JA", "wahr", "Sí", "si", "Sì", "sim", "TAK", "sand", "waar"]
     no = ["Nein", "nee", "NEJ", "nei", "NÃO", "nao", "Nie", "falsch", "falso", "onwaar"]
