@@ -18,6 +18,7 @@ from kafinea_tui.data.importer.file.csv_source import (
     sniff_delimiter,
     stage,
 )
+from kafinea_tui.data.importer.file.stage import UNQUOTED
 from kafinea_tui.data.importer.plan import CsvOptions
 from tests.import_helpers import SPECTRUM, write
 
@@ -243,6 +244,17 @@ def test_the_copy_ends_rows_in_lf_and_keeps_quoted_cells(tmp_path: Path) -> None
     path = write(tmp_path / "f.csv", 'a;b\r\n1;"x\ry\r\nz"\n\r2;3\r')
     with line_ends.with_lf_rows(path, ";") as copy:
         assert copy.read_bytes() == b'a;b\n1;"x\ry\r\nz"\n\n2;3\n'
+
+
+def test_a_stray_quote_is_named_with_its_line_and_column(tmp_path: Path) -> None:
+    text = 'Last,Email,Note\nA,a@x,"He said \\"hi\\""\nB,b@x,ok\nC,"c@x\n'
+    cur = duckdb.connect()
+    s = stage(cur, CsvOptions(write(tmp_path / "f.csv", text)))
+    assert s.rows == 1
+    assert [(r.line, r.column, r.reason) for r in s.rejects] == [
+        (2, "Note", UNQUOTED),  # a backslash before a quote escapes nothing
+        (4, "Email", UNQUOTED),  # never closed
+    ]
 
 
 def error_of(path: Path, **options: object) -> str:

@@ -264,7 +264,7 @@ def _collect_errors(cur: duckdb.DuckDBPyConnection, report: ImportReport, staged
             csv.reader(io.StringIO(reject.text, newline=""), delimiter=staged.resolved.delimiter),
             [],
         )
-        errors.append(RowError(reject.line, None, reject.reason, list(cells)))
+        errors.append(RowError(reject.line, reject.column, reject.reason, list(cells)))
     errors.sort(key=lambda e: e.line)
     if report.failed > len(errors):
         report.warnings.append(

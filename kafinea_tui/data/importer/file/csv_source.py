@@ -27,6 +27,7 @@ from kafinea_tui.data.importer.file.encoding import (
 from kafinea_tui.data.importer.file.line_ends import lf_rows, refused
 from kafinea_tui.data.importer.file.sniff import Resolved, resolve, sniff_delimiter
 from kafinea_tui.data.importer.file.stage import (
+    UNQUOTED,
     Reject,
     Staged,
     Transform,
@@ -115,4 +116,6 @@ def _reject_reason(kind: str, text: str) -> str:
         return f"too many cells ({text[:60]!r})"
     if kind == "MISSING COLUMNS":
         return f"too few cells ({text[:60]!r})"
+    if kind == "UNQUOTED VALUE":
+        return UNQUOTED
     return kind.lower()

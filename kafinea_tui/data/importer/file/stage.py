@@ -62,11 +62,20 @@ class Transform:
 
 @dataclass
 class Reject:
-    """A row the reader could not split into the file's columns (too many or too few cells)."""
+    """A row the reader could not split into the file's columns (too many or too few cells, a
+    stray quote); `column` names the cell where the reader stopped, when it says."""
 
     line: int
     reason: str
     text: str
+    column: str | None = None
+
+
+# A quote DuckDB's reader could not place: a quoted cell never closed, or a quote inside one
+# not written twice (a backslash before it, as some exports write, escapes nothing).
+UNQUOTED = (
+    'a stray quote: a quoted cell ends with a quote, and a quote inside it is written twice ("")'
+)
 
 
 @dataclass
@@ -218,7 +227,7 @@ def stage(
         except duckdb.Error as error:
             raise _unreadable(resolved, source, error) from None
         rejects_raw = cur.execute(
-            "SELECT line, byte_position, error_type, csv_line, error_message FROM kf_rejects"
+            "SELECT line, byte_position, error_type, csv_line, column_idx FROM kf_rejects"
             " ORDER BY line, byte_position"
         ).fetchall()
         drop_rejects(cur)
@@ -290,7 +299,7 @@ def _disappeared(resolved: Resolved) -> KafineaError:
 def _attach_rejects(staged: Staged, raw: list[tuple[object, ...]]) -> None:
     expected = len(staged.resolved.columns)
     seen: set[int] = set()
-    for line, _byte, kind, text, _message in raw:
+    for line, _byte, kind, text, column_idx in raw:
         record = int(str(line))
         if record in seen:
             continue
@@ -307,10 +316,18 @@ def _attach_rejects(staged: Staged, raw: list[tuple[object, ...]]) -> None:
             reason = f"{found} where {width} {expected}: too many"
         elif kind == "MISSING COLUMNS":
             reason = f"{found} where {width} {expected}: too few"
+        elif kind == "UNQUOTED VALUE":
+            reason = UNQUOTED
+        elif kind == "LINE SIZE OVER MAXIMUM":
+            reason = f"longer than {MAX_LINE_BYTES // (1024 * 1024)} MB"
         else:
             reason = f"cannot be read ({str(kind).lower()})"
+        index = int(str(column_idx)) if column_idx is not None else 0
+        column = staged.resolved.columns[index - 1] if 0 < index <= expected else None
         staged.line_map.reject_extra[record] = text_s.count("\n")
-        staged.rejects.append(Reject(record, reason, text_s))
+        staged.rejects.append(
+            Reject(record, reason, text_s, column if kind != "TOO MANY COLUMNS" else None)
+        )
 
 
 def first_line(error: Exception) -> str:
