@@ -115,7 +115,7 @@ class Params:
         if value is None:
             return default
         if not _WHOLE.fullmatch(value):
-            raise UsageError(f"The parameter {name} is a whole number, not {value!r}.")
+            raise UsageError(f"The parameter {name} is a whole number from {low}, not {value!r}.")
         number = int(value)
         if number < low or number > high:
             raise UsageError(f"The parameter {name} is between {low} and {high}, not {number}.")
