@@ -230,6 +230,15 @@ def test_a_file_mixing_line_ends_is_read_as_an_editor_shows_it(
     assert preview(CsvOptions(path)).rows[0] == ["A", "a@x"]
 
 
+def test_a_mixed_file_with_a_byte_that_is_not_utf8_past_the_sample_names_its_line(
+    tmp_path: Path,
+) -> None:
+    rows = "".join(f"N{i},n{i}@x\r\n" for i in range(30_000))  # past the 256 KB sniffed
+    path = tmp_path / "f.csv"
+    path.write_bytes(f"Last,Email\r\n{rows}B,b@x\n".encode() + b"Caf\xe9,c@x\n")
+    assert "line 30003" in error_of(path)
+
+
 def test_line_ends_are_counted_across_chunks(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -70,9 +70,10 @@ def with_lf_rows(source: Path, delimiter: str) -> Iterator[Path]:
     os.close(handle)
     target = Path(name)
     try:
+        # Bytes that are not UTF-8 are copied as they are, for the reader to name them.
         with (
-            source.open(encoding="utf-8", newline="") as inp,
-            target.open("w", encoding="utf-8", newline="") as out,
+            source.open(encoding="utf-8", errors="surrogateescape", newline="") as inp,
+            target.open("w", encoding="utf-8", errors="surrogateescape", newline="") as out,
         ):
             _copy_rows(inp, out, delimiter)
         yield target

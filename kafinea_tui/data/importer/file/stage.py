@@ -234,7 +234,10 @@ def stage(
         bad_bytes = [r for r in rejects_raw if r[2] == "INVALID ENCODING"]
         if bad_bytes:
             offset = first_invalid(resolved.path, python_codec(resolved.encoding))
-            raise encoding_error(resolved.path, resolved.encoding, offset, around(source, offset))
+            # Only a UTF-8 file has such bytes (others were transcoded): the offset is the file's.
+            raise encoding_error(
+                resolved.path, resolved.encoding, offset, around(resolved.path, offset)
+            )
         counted = first_row(cur.execute(f"SELECT count(*), coalesce(min(rowid), 0) FROM {table}"))
         rows, first = (int(counted[0]), int(counted[1])) if counted else (0, 0)
         lines = LineMap(resolved.header_lines, resolved.header, resolved.path, skip=resolved.skip)
