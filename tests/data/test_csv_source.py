@@ -255,6 +255,16 @@ def test_the_copy_ends_rows_in_lf_and_keeps_quoted_cells(tmp_path: Path) -> None
         assert copy.read_bytes() == b'a;b\n1;"x\ry\r\nz"\n\n2;3\n'
 
 
+def test_a_header_ending_in_a_delimiter_has_no_empty_last_column(tmp_path: Path) -> None:
+    cur = duckdb.connect()
+    s = stage(cur, CsvOptions(write(tmp_path / "f.csv", "Last;Email;\nA;a@x\nB;b@x\n")))
+    assert (s.resolved.columns, s.rows, s.rejects) == (["Last", "Email"], 2, [])
+    # A row reaching the empty header cell keeps it a column, and the short rows are ragged.
+    s = stage(cur, CsvOptions(write(tmp_path / "g.csv", "Last;Email;\nA;a@x\nB;b@x;c\n")))
+    assert s.resolved.columns == ["Last", "Email", "Column 3"]
+    assert [(r.line, r.column) for r in s.rejects] == [(2, None)]
+
+
 def test_a_stray_quote_is_named_with_its_line_and_column(tmp_path: Path) -> None:
     text = 'Last,Email,Note\nA,a@x,"He said \\"hi\\""\nB,b@x,ok\nC,"c@x\n'
     cur = duckdb.connect()

@@ -118,13 +118,23 @@ def resolve(options: CsvOptions) -> Resolved:
     blank, first_end = _first_record(text, delimiter)
     skip = blank + (1 if hint else 0)
     if options.header:
-        columns = _column_names(rows[0])
+        columns = _column_names(_header_cells(rows))
         header_lines = first_end + (1 if hint else 0)
     else:
         width = Counter(len(r) for r in rows).most_common(1)[0][0]
         columns = [str(i) for i in range(1, width + 1)]
         header_lines = skip
     return Resolved(path, encoding, delimiter, options.header, columns, header_lines, skip)
+
+
+def _header_cells(rows: list[list[str]]) -> list[str]:
+    """The header's cells, less the empty ones a trailing delimiter leaves at its end (`a;b;`)
+    when no row of the sample reaches them: they are no columns."""
+    header, data = rows[0], rows[1:]
+    longest = max((len(r) for r in data), default=len(header))
+    while len(header) > max(longest, 1) and not header[-1].strip():
+        header = header[:-1]
+    return header
 
 
 def _first_record(text: str, delimiter: str) -> tuple[int, int]:

@@ -329,7 +329,7 @@ def _attach_rejects(staged: Staged, raw: list[tuple[object, ...]]) -> None:
         column = staged.resolved.columns[index - 1] if 0 < index <= expected else None
         staged.line_map.reject_extra[record] = text_s.count("\n")
         staged.rejects.append(
-            Reject(record, reason, text_s, column if kind != "TOO MANY COLUMNS" else None)
+            Reject(record, reason, text_s, column if kind == "UNQUOTED VALUE" else None)
         )
 
 
