@@ -265,6 +265,26 @@ def test_a_header_ending_in_a_delimiter_has_no_empty_last_column(tmp_path: Path)
     assert [(r.line, r.column) for r in s.rejects] == [(2, None)]
 
 
+@pytest.mark.parametrize(
+    "top",
+    [
+        "Contacts - November 2026\n\n",  # a title and a blank line
+        "Contacts - November 2026;;\nExported by Anne;;\n;;\n",  # as Excel pads them
+    ],
+)
+def test_a_title_above_the_table_is_not_its_header(tmp_path: Path, top: str) -> None:
+    path = write(tmp_path / "f.csv", f"{top}Last;Email;Title\nA;a@x;CEO\nB;b@x;CTO\nC;c@x\n")
+    cur = duckdb.connect()
+    s = stage(cur, CsvOptions(path))
+    assert (s.resolved.delimiter, s.resolved.columns) == (";", ["Last", "Email", "Title"])
+    first = top.count("\n") + 2
+    assert s.lines(cur, [0, 1]) == {0: first, 1: first + 1}
+    assert [r.line for r in s.rejects] == [first + 2]
+    # A file of one column has no title: its first line is its header.
+    one = stage(cur, CsvOptions(write(tmp_path / "one.csv", "Email\na@x\nb@x\n")))
+    assert (one.resolved.columns, one.rows) == (["Email"], 2)
+
+
 def test_a_stray_quote_is_named_with_its_line_and_column(tmp_path: Path) -> None:
     text = 'Last,Email,Note\nA,a@x,"He said \\"hi\\""\nB,b@x,ok\nC,"c@x\n'
     cur = duckdb.connect()

@@ -179,6 +179,21 @@ def test_a_failed_row_is_named_by_its_sheet_row(store: Store, tmp_path: Path) ->
     assert [(e.line, e.column) for e in report.errors] == [(5, "Email")]
 
 
+def test_a_title_above_the_table_is_not_its_header(store: Store, tmp_path: Path) -> None:
+    book = xlsxwriter.Workbook(str(tmp_path / "report.xlsx"))
+    sheet = book.add_worksheet()
+    sheet.write(0, 0, "Contacts - November 2026")  # a report's title, a blank row, the table
+    sheet.write_row(2, 0, ["Last Name", "Email", "Birthdate"])
+    sheet.write_row(3, 0, ["Lee", "ann@example.com"])
+    sheet.write_datetime(3, 2, datetime(1990, 12, 31), book.add_format({"num_format": "d/m/yy"}))
+    sheet.write_row(4, 0, ["Ray", "not an address"])
+    book.close()
+    report = run_import(store, plan("contacts", tmp_path / "report.xlsx"))
+    assert (report.created, report.failed) == (1, 1)
+    assert [(e.line, e.column) for e in report.errors] == [(5, "Email")]
+    assert rows(store, "SELECT last_name, birthdate FROM contacts") == [("Lee", date(1990, 12, 31))]
+
+
 def test_not_a_workbook_is_one_sentence(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "fake.xlsx"
     path.write_text("First Name,Last Name\nAnn,Lee\n", encoding="utf-8")

@@ -28,6 +28,8 @@ from kafinea_tui.data.importer.file.encoding import (
 from kafinea_tui.data.importer.plan import CsvOptions
 
 CANDIDATE_DELIMITERS: tuple[str, ...] = (",", ";", "\t", "|", "^")
+# At most this many title rows (blank ones included) above a header (see `title_rows`).
+MAX_TITLE_ROWS = 4
 # Excel's first line naming the delimiter (`sep=;`), which Excel reads and writes for a file
 # whose delimiter is not the system's list separator.
 SEPARATOR_HINT = re.compile(r"sep=([^\r\n\"])\r?\n", re.IGNORECASE)
@@ -43,8 +45,8 @@ class Resolved:
     header: bool
     columns: list[str]
     header_lines: int  # physical lines up to the end of the header (the blank ones before it)
-    # Lines before the first record (blank ones, Excel's `sep=` line), which DuckDB's reader
-    # would take for the header or a row: it skips them.
+    # Lines before the header or first record (blank ones, Excel's `sep=` line, a title), which
+    # DuckDB's reader would take for the header or a row: it skips them.
     skip: int = 0
 
 
@@ -69,7 +71,8 @@ def sniff_delimiter(text: str) -> str:
         rows = records(text, candidate, 50)
         if not rows:
             continue
-        width = len(rows[0])
+        # The most common width, not the first row's: a title line above the table has one.
+        width = Counter(len(r) for r in rows).most_common(1)[0][0]
         if width < 2:
             continue
         consistent = sum(1 for r in rows if len(r) == width) / len(rows)
@@ -115,10 +118,11 @@ def resolve(options: CsvOptions) -> Resolved:
     rows = records(text, delimiter, 50)
     if not rows:
         raise KafineaError(f"{path.name} is empty: there is nothing to import.")
-    blank, first_end = _first_record(text, delimiter)
-    skip = blank + (1 if hint else 0)
+    titles = title_rows([filled(row) for row in rows]) if options.header else 0
+    before, first_end = _record_lines(text, delimiter, titles)
+    skip = before + (1 if hint else 0)
     if options.header:
-        columns = _column_names(_header_cells(rows))
+        columns = _column_names(_header_cells(rows[titles:]))
         header_lines = first_end + (1 if hint else 0)
     else:
         width = Counter(len(r) for r in rows).most_common(1)[0][0]
@@ -137,12 +141,31 @@ def _header_cells(rows: list[list[str]]) -> list[str]:
     return header
 
 
-def _first_record(text: str, delimiter: str) -> tuple[int, int]:
-    """The blank lines before the first record, and the physical line where it ends."""
+def title_rows(filled: list[int]) -> int:
+    """How many rows above the header are a title, from each row's count of filled cells: a
+    report's export starts with a line or two of one filled cell ("Contacts - November 2026")
+    over a table whose rows fill several. None when no row fills several (a one-column file),
+    nor when more than MAX_TITLE_ROWS lead."""
+    for index, count in enumerate(filled[: MAX_TITLE_ROWS + 1]):
+        if count >= 2:
+            return index if all(n >= 2 for n in filled[index + 1 : index + 3]) else 0
+    return 0
+
+
+def filled(cells: list[str]) -> int:
+    return sum(1 for cell in cells if cell.strip())
+
+
+def _record_lines(text: str, delimiter: str, index: int) -> tuple[int, int]:
+    """The physical lines before the `index`-th record (blank lines skipped; 0 the first), and
+    the line where it ends."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"')
+    seen = 0
     with contextlib.suppress(StopIteration, csv.Error):
         while True:
             before = reader.line_num
             if next(reader):
-                return before, reader.line_num
+                if seen == index:
+                    return before, reader.line_num
+                seen += 1
     return 0, 1

@@ -28,7 +28,7 @@ import duckdb
 
 from kafinea_tui.data.errors import KafineaError, UsageError
 from kafinea_tui.data.importer.file.lines import LineMap
-from kafinea_tui.data.importer.file.sniff import Resolved
+from kafinea_tui.data.importer.file.sniff import MAX_TITLE_ROWS, Resolved, title_rows
 from kafinea_tui.data.importer.file.stage import Staged, Transform
 from kafinea_tui.data.importer.plan import CsvOptions
 from kafinea_tui.data.store.results import first_row
@@ -126,29 +126,15 @@ def _sheet_index(reader: fastexcel.ExcelReader, wanted: str | None, path: Path) 
 
 
 def resolve(options: CsvOptions, rows: int | None = None) -> SheetResolved:
-    """The sheet's columns (header row or numbers), the sheet loaded once for staging."""
-    import pyarrow as pa
-
+    """The sheet's columns (header row or numbers), the sheet loaded once for staging (twice
+    when a title stands above its header)."""
     path = Path(options.path).expanduser()
     reader = _reader(path)
     name = _sheet_index(reader, options.sheet, path)
-    try:
-        loaded = reader.load_sheet(
-            name,
-            header_row=0 if options.header else None,
-            schema_sample_rows=None,
-            n_rows=rows,
-        )
-        data = loaded.to_arrow()
-    except _STOPS:
-        raise
-    except BaseException as error:
-        raise KafineaError(
-            f"Cannot read the sheet {name!r} of {path.name}: {_first(error)}"
-        ) from None
-    # The names come from the Arrow table the staging reads anyway: `available_columns()`
-    # would type every column a second time (a quarter of a second per 200,000 rows).
-    table = pa.Table.from_batches([data]) if isinstance(data, pa.RecordBatch) else data
+    loaded, table = _load(reader, name, 0 if options.header else None, rows, path)
+    titles = _title_rows(table) if options.header else 0
+    if titles:  # a report's title above the table: the header is below it
+        loaded, table = _load(reader, name, titles, rows, path)
     if not table.num_columns:
         raise KafineaError(
             f"The sheet {name!r} of {path.name} is empty: there is nothing to import."
@@ -158,7 +144,7 @@ def resolve(options: CsvOptions, rows: int | None = None) -> SheetResolved:
     else:
         columns = [str(i) for i in range(1, table.num_columns + 1)]
     kind = path.suffix.lower().lstrip(".")
-    header_lines = 1 if options.header else 0
+    header_lines = titles + 1 if options.header else 0
     return SheetResolved(
         path,
         kind,
@@ -170,6 +156,39 @@ def resolve(options: CsvOptions, rows: int | None = None) -> SheetResolved:
         loaded=loaded,
         table=table,
     )
+
+
+def _load(
+    reader: fastexcel.ExcelReader, name: str, header_row: int | None, rows: int | None, path: Path
+) -> tuple[Any, pa.Table]:
+    """The sheet loaded with its header on `header_row` (None: no header), and as Arrow."""
+    import pyarrow as pa
+
+    try:
+        loaded = reader.load_sheet(
+            name, header_row=header_row, schema_sample_rows=None, n_rows=rows
+        )
+        data = loaded.to_arrow()
+    except _STOPS:
+        raise
+    except BaseException as error:
+        raise KafineaError(
+            f"Cannot read the sheet {name!r} of {path.name}: {_first(error)}"
+        ) from None
+    # The names come from the Arrow table the staging reads anyway: `available_columns()`
+    # would type every column a second time (a quarter of a second per 200,000 rows).
+    return loaded, pa.Table.from_batches([data]) if isinstance(data, pa.RecordBatch) else data
+
+
+def _title_rows(table: pa.Table) -> int:
+    """The title rows above the table's header (`sniff.title_rows`), judged from the header
+    the sheet was loaded with (one filled name: maybe a title) and the rows below it."""
+    names = [n for n in table.column_names if n.strip() and not n.startswith("__UNNAMED__")]
+    if len(names) >= 2 or table.num_columns < 2:
+        return 0
+    below = table.slice(0, MAX_TITLE_ROWS + 2).to_pylist()
+    counts = [sum(1 for v in row.values() if v is not None and str(v).strip()) for row in below]
+    return title_rows([len(names), *counts])
 
 
 def _column_name(name: str, index: int) -> str:
