@@ -235,8 +235,8 @@ def date_sql(text_sql: str, options: ValueOptions, params: Params) -> str:
         f" THEN TRY_CAST(TRY_CAST({year_first} AS TIMESTAMP) AS DATE) END"
     )
     direct = f"TRY_CAST(try_strptime({t}, {params.add(fmt)}) AS DATE)"
-    if fmt.startswith(("%Y", "%y")) or numeric.count("/") != 2 or len(numeric) != 8:
-        return f"coalesce({direct}, {iso})"
+    if fmt.startswith(("%Y", "%y")) or numeric != "/".join(re.findall("%[dmY]", numeric)):
+        return f"coalesce({direct}, {iso})"  # not day or month first, nor digits alone
     slashed = f"regexp_replace({t}, '[./-]', '/', 'g')"
     century = f"CASE WHEN right({t}, 2)::INTEGER < {CENTURY_PIVOT} THEN '20' ELSE '19' END"
     full = (
@@ -247,10 +247,16 @@ def date_sql(text_sql: str, options: ValueOptions, params: Params) -> str:
         f"CASE WHEN regexp_full_match({t}, '{_ORDER_FIRST}')"
         f" THEN TRY_CAST(try_strptime({full}, {params.add(numeric)}) AS DATE) END"
     )
-    # Digits and separators alone are read in the format's order, or not at all (a year of 1
-    # or 3 digits is a typo, not the year 990); other texts by the format itself.
+    # The common cell first, at the cost of the format alone: a four-digit year after a
+    # separator, read by the format (31/12/1990). Then digits and separators are read in the
+    # format's order or not at all (a year of 1 or 3 digits is a typo, not the year 990), and
+    # other texts by the format itself.
+    four_digit_year = f"length({t}) >= 8 AND substr({t}, -5, 1) IN ('/', '.', '-')"
     numbers_only = f"regexp_full_match({t}, '\\d+[./-]\\d+[./-]\\d+')"
-    return f"coalesce(CASE WHEN {numbers_only} THEN {ordered} ELSE {direct} END, {iso})"
+    return (
+        f"coalesce(CASE WHEN {four_digit_year} THEN {direct} END,"
+        f" CASE WHEN {numbers_only} THEN {ordered} ELSE {direct} END, {iso})"
+    )
 
 
 def date_reason_sql(options: ValueOptions, params: Params) -> str:

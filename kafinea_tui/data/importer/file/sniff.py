@@ -144,8 +144,8 @@ def _header_cells(rows: list[list[str]]) -> list[str]:
 def title_rows(filled: list[int]) -> int:
     """How many rows above the header are a title, from each row's count of filled cells: a
     report's export starts with a line or two of one filled cell ("Contacts - November 2026")
-    over a table whose rows fill several. None when no row fills several (a one-column file),
-    nor when more than MAX_TITLE_ROWS lead."""
+    over a table whose rows fill several. 0 when no row fills several (a one-column file), nor
+    when more than MAX_TITLE_ROWS lead."""
     for index, count in enumerate(filled[: MAX_TITLE_ROWS + 1]):
         if count >= 2:
             return index if all(n >= 2 for n in filled[index + 1 : index + 3]) else 0
