@@ -179,6 +179,32 @@ def test_a_failed_row_is_named_by_its_sheet_row(store: Store, tmp_path: Path) ->
     assert [(e.line, e.column) for e in report.errors] == [(5, "Email")]
 
 
+@pytest.mark.parametrize("writer", ["xlsxwriter", "openpyxl"])
+def test_a_table_below_empty_rows_names_failed_rows_by_their_sheet_row(
+    store: Store, tmp_path: Path, writer: str
+) -> None:
+    path = tmp_path / "late.xlsx"
+    cells = [(3, ["Last Name", "Email"]), (4, ["Lee", "ann@example.com"]), (6, ["Ray", "nope"])]
+    if writer == "xlsxwriter":
+        book = xlsxwriter.Workbook(str(path))
+        sheet = book.add_worksheet("People")
+        for row, values in cells:
+            sheet.write_row(row - 1, 0, values)
+        book.close()
+    else:
+        workbook = openpyxl.Workbook()
+        active = workbook.active
+        assert active is not None
+        active.title = "People"
+        active.cell(1, 1).number_format = "0.00"  # a styled empty cell is no value
+        for row, values in cells:
+            for column, value in enumerate(values, start=1):
+                active.cell(row, column, value)
+        workbook.save(path)
+    report = run_import(store, plan("contacts", path))
+    assert [(e.line, e.column) for e in report.errors] == [(6, "Email")]
+
+
 def test_a_title_above_the_table_is_not_its_header(store: Store, tmp_path: Path) -> None:
     book = xlsxwriter.Workbook(str(tmp_path / "report.xlsx"))
     sheet = book.add_worksheet()

@@ -28,6 +28,7 @@ import duckdb
 
 from kafinea_tui.data.errors import KafineaError, UsageError
 from kafinea_tui.data.importer.file.lines import LineMap
+from kafinea_tui.data.importer.file.sheet_offset import first_filled_row
 from kafinea_tui.data.importer.file.sniff import MAX_TITLE_ROWS, Resolved, title_rows
 from kafinea_tui.data.importer.file.stage import Staged, Transform
 from kafinea_tui.data.importer.plan import CsvOptions
@@ -144,7 +145,9 @@ def resolve(options: CsvOptions, rows: int | None = None) -> SheetResolved:
     else:
         columns = [str(i) for i in range(1, table.num_columns + 1)]
     kind = path.suffix.lower().lstrip(".")
-    header_lines = titles + 1 if options.header else 0
+    # The sheet rows above the first data row: the empty ones fastexcel skipped, a title, the
+    # header.
+    header_lines = first_filled_row(path, name) + (titles + 1 if options.header else 0)
     return SheetResolved(
         path,
         kind,
