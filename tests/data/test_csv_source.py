@@ -235,8 +235,27 @@ def test_a_mixed_file_with_a_byte_that_is_not_utf8_past_the_sample_names_its_lin
 ) -> None:
     rows = "".join(f"N{i},n{i}@x\r\n" for i in range(30_000))  # past the 256 KB sniffed
     path = tmp_path / "f.csv"
-    path.write_bytes(f"Last,Email\r\n{rows}B,b@x\n".encode() + b"Caf\xe9,c@x\n")
-    assert "line 30003" in error_of(path)
+    # A UTF-8 letter first: the byte is a fault of a UTF-8 file, not another encoding.
+    path.write_bytes(f"Last,Email\r\nRenée,r@x\r\n{rows}B,b@x\n".encode() + b"Caf\xe9,c@x\n")
+    assert "line 30004" in error_of(path)
+
+
+def test_a_legacy_file_whose_first_accent_comes_past_the_sample_is_read_in_its_encoding(
+    tmp_path: Path,
+) -> None:
+    rows = "".join(f"N{i},n{i}@x\n" for i in range(30_000))  # ASCII past the 256 KB sniffed
+    path = tmp_path / "f.csv"
+    path.write_bytes(f"Last,Email\n{rows}".encode() + "Œuvre “x”,c@x\n".encode("cp1252"))
+    cur = duckdb.connect()
+    s = stage(cur, CsvOptions(path))
+    assert s.rows == 30_001
+    last = cur.execute(f"SELECT c1 FROM {s.table} ORDER BY rowid DESC LIMIT 1").fetchall()
+    assert last == [("Œuvre “x”",)]
+    assert s.notes == [
+        f"Read as windows-1252: f.csv is not valid utf-8: line 30002, byte offset {len(rows) + 11}."
+    ]
+    # The encoding asked for is kept: the byte is an error then.
+    assert "not valid utf-8: line 30002" in error_of(path, encoding="utf-8")
 
 
 def test_line_ends_are_counted_across_chunks(

@@ -153,6 +153,7 @@ def run_import(
         guarded = plan.formula_guard and not source.is_spreadsheet(resolved.path)
         transform = typed_query(found, options, guarded, typed_columns(resolved))
         staged = source.stage(cur, plan.csv, resolved, transform, plan.decimal)
+        report.warnings.extend(staged.notes)
         typed_view(cur, staged.table, staged.base_rowid)
         # File order is kept in `rn` from here on: let DuckDB write in parallel, in less memory.
         cur.execute("SET SESSION preserve_insertion_order = false")

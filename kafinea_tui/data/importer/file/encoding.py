@@ -108,7 +108,7 @@ class EncodingError(KafineaError):
         return f"{self.where}{hint}."
 
 
-def encoding_error(path: Path, encoding: str, offset: int, data: bytes) -> KafineaError:
+def encoding_error(path: Path, encoding: str, offset: int, data: bytes) -> EncodingError:
     """One sentence naming the line and byte of the first byte that is not `encoding`."""
     line = _count_newlines(path, offset) + 1
     likely = guess_legacy(data) if encoding.startswith("utf-8") else _likely_other(data)
@@ -190,6 +190,21 @@ def first_invalid(path: Path, codec: str) -> int:
             if not chunk:
                 return offset
             offset += len(chunk)
+
+
+def ascii_before(path: Path, offset: int) -> bool:
+    """Whether the file's bytes before `offset` are all ASCII: nothing there tells UTF-8 from a
+    legacy encoding (a streamed C-speed pass)."""
+    done = 0
+    with path.open("rb") as handle:
+        while done < offset:
+            chunk = handle.read(min(CHUNK_BYTES, offset - done))
+            if not chunk:
+                break
+            if not chunk.isascii():
+                return False
+            done += len(chunk)
+    return True
 
 
 def around(path: Path, offset: int) -> bytes:

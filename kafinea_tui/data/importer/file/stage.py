@@ -15,7 +15,7 @@ import io
 import os
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -31,9 +31,11 @@ from kafinea_tui.data.importer.file.controls import (
 from kafinea_tui.data.importer.file.encoding import (
     CHUNK_BYTES,
     around,
+    ascii_before,
     encoding_error,
     first_invalid,
     is_wide,
+    normalize_encoding,
     python_codec,
     read_head,
 )
@@ -89,6 +91,7 @@ class Staged:
     line_map: LineMap
     base_rowid: int = 0  # rows staged inside a transaction are numbered from a large offset
     cells: dict[int, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # how the file was read, for the report
 
     @property
     def rn_sql(self) -> str:
@@ -235,9 +238,26 @@ def stage(
         if bad_bytes:
             offset = first_invalid(resolved.path, python_codec(resolved.encoding))
             # Only a UTF-8 file has such bytes (others were transcoded): the offset is the file's.
-            raise encoding_error(
+            wrong = encoding_error(
                 resolved.path, resolved.encoding, offset, around(resolved.path, offset)
             )
+            # Detected as UTF-8 from its first 256 KB, all ASCII up to this byte: a legacy
+            # export whose first accent comes late. Read it again in the encoding it looks
+            # like, and say so. Past UTF-8 letters, the byte is a fault in a UTF-8 file.
+            auto = normalize_encoding(options.encoding) == "auto"
+            if not auto or wrong.likely is None or not ascii_before(resolved.path, offset):
+                raise wrong
+            cur.execute(f"DROP TABLE IF EXISTS {table}")
+            likely = wrong.likely
+            again = stage(
+                cur,
+                replace(options, encoding=likely),
+                table,
+                replace(resolved, encoding=likely),
+                transform,
+            )
+            again.notes.append(f"Read as {likely}: {wrong.where}.")
+            return again
         counted = first_row(cur.execute(f"SELECT count(*), coalesce(min(rowid), 0) FROM {table}"))
         rows, first = (int(counted[0]), int(counted[1])) if counted else (0, 0)
         lines = LineMap(resolved.header_lines, resolved.header, resolved.path, skip=resolved.skip)
