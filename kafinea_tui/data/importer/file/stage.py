@@ -224,7 +224,10 @@ def stage(
         except FileNotFoundError:
             raise _disappeared(resolved) from None
         if relined:
-            source = stack.enter_context(with_lf_rows(source, resolved.delimiter))
+            try:
+                source = stack.enter_context(with_lf_rows(source, resolved.delimiter))
+            except csv.Error as error:  # a cell longer than the reader takes
+                raise KafineaError(f"Cannot read {resolved.path.name}: {error}.") from None
         try:
             _load(cur, table, resolved, transform, source)
         except duckdb.Error as error:
