@@ -304,6 +304,18 @@ def test_a_title_above_the_table_is_not_its_header(tmp_path: Path, top: str) -> 
     assert (one.resolved.columns, one.rows) == (["Email"], 2)
 
 
+def test_empty_rows_at_the_end_and_lines_of_spaces_are_no_rows(tmp_path: Path) -> None:
+    # As Excel saves a sheet with formatted empty rows below the table: delimiters alone.
+    text = "Last;Email\nA;a@x\n   \n;\nB;b@x;c\nC;c@x\n;\n  ;  \n;\n"
+    cur = duckdb.connect()
+    s = stage(cur, CsvOptions(write(tmp_path / "f.csv", text)))
+    assert s.rows == 3  # A, the empty row between filled ones (it may be lost values), C
+    assert s.lines(cur, [0, 1, 2]) == {0: 2, 1: 4, 2: 6}
+    assert [(r.line, "too many" in r.reason) for r in s.rejects] == [(5, True)]
+    left = cur.execute(f"SELECT c1 FROM {s.table} ORDER BY rowid").fetchall()
+    assert left == [("A",), (None,), ("C",)]
+
+
 def test_a_stray_quote_is_named_with_its_line_and_column(tmp_path: Path) -> None:
     text = 'Last,Email,Note\nA,a@x,"He said \\"hi\\""\nB,b@x,ok\nC,"c@x\n'
     cur = duckdb.connect()

@@ -28,6 +28,7 @@ from kafinea_tui.data.importer.file.controls import (
     control_flag_sql,
     first_control,
 )
+from kafinea_tui.data.importer.file.empty_rows import blank_text, drop_empty_tail
 from kafinea_tui.data.importer.file.encoding import (
     CHUNK_BYTES,
     around,
@@ -268,9 +269,12 @@ def stage(
             # Line breaks are other bytes in UTF-16; a relined copy has the lines a person sees.
             lines.blanks = blank_lines(source)
         staged = Staged(resolved, table, rows, [], lines, first, dict(transform.cells))
+        if rows:
+            cells = [staged.cell_sql(i) for i in range(1, len(resolved.columns) + 1)]
+            staged.rows = drop_empty_tail(cur, table, cells, first)
         _attach_rejects(staged, rejects_raw)
         _check_controls(cur, staged)
-        if rows == 0 and not staged.rejects:
+        if staged.rows == 0 and not staged.rejects:
             what = "has a header but no rows" if resolved.header else "has no rows"
             raise KafineaError(f"{resolved.path.name} {what}: there is nothing to import.")
         staged.fix_reject_lines(cur)
@@ -333,6 +337,9 @@ def _attach_rejects(staged: Staged, raw: list[tuple[object, ...]]) -> None:
         # DuckDB's text of a rejected record starts with the blank lines before it, which
         # are neither its cells nor line breaks inside it (the line map counts them apart).
         text_s = str(text or "").lstrip("\r\n")
+        staged.line_map.reject_extra[record] = text_s.count("\n")
+        if blank_text(text_s, staged.resolved.delimiter):
+            continue  # a line of spaces is no row (its line still counts)
         cells = next(
             csv.reader(io.StringIO(text_s, newline=""), delimiter=staged.resolved.delimiter), []
         )
@@ -350,7 +357,6 @@ def _attach_rejects(staged: Staged, raw: list[tuple[object, ...]]) -> None:
             reason = f"cannot be read ({str(kind).lower()})"
         index = int(str(column_idx)) if column_idx is not None else 0
         column = staged.resolved.columns[index - 1] if 0 < index <= expected else None
-        staged.line_map.reject_extra[record] = text_s.count("\n")
         staged.rejects.append(
             Reject(record, reason, text_s, column if kind == "UNQUOTED VALUE" else None)
         )
