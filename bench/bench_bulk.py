@@ -4,7 +4,8 @@ same database in the same run. Goal: at most 2.0x. Three cases, by the titles be
 (set untimed): the same title on every record (as the bare UPDATE leaves it), four titles in
 turn (`id % 4`: few combinations, bit planes), and 300 titles in no order (`hash(id) % 300`:
 the general path, which a real list of titles takes). Each round runs the bare UPDATE, the edit and the undo in turn, so that both
-sides of a ratio meet the same load; medians of RUNS rounds, on a copy of the bench workspace;
+sides of a ratio meet the same load; medians of RUNS rounds (5: with 3, one slow round on a
+shared machine moved a ratio by 0.3x), on a copy of the bench workspace;
 wall ratios, then CPU ratios (the process's time, DuckDB's threads included).
 
 The edit (bulk/update.py): the first 1,024 changed records give the combinations of previous
@@ -74,7 +75,7 @@ from kafinea_tui.data.bulk import Selection, mass_update
 from kafinea_tui.data.importer.undo import undo_import
 from kafinea_tui.data.store.database import Store
 
-RUNS = int(os.environ.get("BENCH_BULK_RUNS", "3"))
+RUNS = int(os.environ.get("BENCH_BULK_RUNS", "5"))
 
 
 def run(data_dir: Path) -> None:
