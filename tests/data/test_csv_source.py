@@ -18,7 +18,7 @@ from kafinea_tui.data.importer.file.csv_source import (
     sniff_delimiter,
     stage,
 )
-from kafinea_tui.data.importer.file.stage import UNQUOTED
+from kafinea_tui.data.importer.file.rejects import UNQUOTED
 from kafinea_tui.data.importer.plan import CsvOptions
 from tests.import_helpers import SPECTRUM, write
 

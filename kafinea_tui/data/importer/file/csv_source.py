@@ -25,10 +25,9 @@ from kafinea_tui.data.importer.file.encoding import (
     read_head,
 )
 from kafinea_tui.data.importer.file.line_ends import lf_rows, refused
+from kafinea_tui.data.importer.file.rejects import UNQUOTED, Reject
 from kafinea_tui.data.importer.file.sniff import Resolved, resolve, sniff_delimiter
 from kafinea_tui.data.importer.file.stage import (
-    UNQUOTED,
-    Reject,
     Staged,
     Transform,
     first_line,

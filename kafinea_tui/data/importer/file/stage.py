@@ -1,20 +1,18 @@
 """Staging a CSV file into DuckDB: the whole file in one scan, as a temporary table.
 
 Why DuckDB's reader: it is the fastest CSV parser we have and it runs set-based. UTF-8 files are
-read in place; other encodings are transcoded to a temporary UTF-8 file in streamed chunks.
-Ragged rows are kept aside as `Staged.rejects` (they fail, the others import); bytes that are not
-in the declared encoding stop the import with one sentence naming the line and byte.
+read in place; other encodings are transcoded to a temporary UTF-8 file in streamed chunks
+(`transcode`), and a file whose rows end in more than one way is read from a copy (`line_ends`).
+Ragged rows are kept aside as `Staged.rejects` (`rejects`: they fail, the others import), empty
+rows at the end are dropped (`empty_rows`). Bytes that are not in the declared encoding stop the
+import with one sentence naming the line and byte, unless the encoding was detected from an all
+ASCII start: the file is then read again in the encoding it looks like.
 """
 
 from __future__ import annotations
 
-import codecs
 import contextlib
 import csv
-import io
-import os
-import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -28,9 +26,8 @@ from kafinea_tui.data.importer.file.controls import (
     control_flag_sql,
     first_control,
 )
-from kafinea_tui.data.importer.file.empty_rows import blank_text, drop_empty_tail
+from kafinea_tui.data.importer.file.empty_rows import drop_empty_tail
 from kafinea_tui.data.importer.file.encoding import (
-    CHUNK_BYTES,
     around,
     ascii_before,
     encoding_error,
@@ -47,7 +44,9 @@ from kafinea_tui.data.importer.file.line_ends import (
     with_lf_rows,
 )
 from kafinea_tui.data.importer.file.lines import LineMap, blank_lines
+from kafinea_tui.data.importer.file.rejects import Reject, read_rejects
 from kafinea_tui.data.importer.file.sniff import Resolved, resolve
+from kafinea_tui.data.importer.file.transcode import utf8_source
 from kafinea_tui.data.importer.plan import CsvOptions
 from kafinea_tui.data.store.results import first_row
 
@@ -61,24 +60,6 @@ class Transform:
     query: str
     params: dict[str, Any] = field(default_factory=dict)
     cells: dict[int, str] = field(default_factory=dict)
-
-
-@dataclass
-class Reject:
-    """A row the reader could not split into the file's columns (too many or too few cells, a
-    stray quote); `column` names the cell where the reader stopped, when it says."""
-
-    line: int
-    reason: str
-    text: str
-    column: str | None = None
-
-
-# A quote DuckDB's reader could not place: a quoted cell never closed, or a quote inside one
-# not written twice (a backslash before it, as some exports write, escapes nothing).
-UNQUOTED = (
-    'a stray quote: a quoted cell ends with a quote, and a quote inside it is written twice ("")'
-)
 
 
 @dataclass
@@ -145,44 +126,6 @@ def read_csv_sql(resolved: Resolved) -> str:
         " escape='\"', strict_mode=true, null_padding=false, store_rejects=true,"
         f" rejects_table='kf_rejects', rejects_scan='kf_reject_scans', max_line_size={MAX_LINE_BYTES})"
     )
-
-
-@contextlib.contextmanager
-def utf8_source(resolved: Resolved) -> Iterator[Path]:
-    """The file itself when DuckDB can read it (UTF-8), else a streamed UTF-8 transcoding of it."""
-    if resolved.encoding in ("utf-8", "utf-8-sig"):
-        yield resolved.path
-        return
-    handle, name = tempfile.mkstemp(prefix="kafinea-", suffix=".csv")
-    os.close(handle)
-    target = Path(name)
-    try:
-        _transcode(resolved.path, resolved.encoding, target)
-        yield target
-    finally:
-        target.unlink(missing_ok=True)
-
-
-def _transcode(source: Path, encoding: str, target: Path) -> None:
-    decoder = codecs.getincrementaldecoder(python_codec(encoding))()
-    offset = 0
-    try:
-        with source.open("rb") as inp, target.open("w", encoding="utf-8", newline="") as out:
-            while True:
-                chunk = inp.read(CHUNK_BYTES)
-                final = not chunk
-                try:
-                    out.write(decoder.decode(chunk, final=final))
-                except UnicodeDecodeError:
-                    bad = first_invalid(source, python_codec(encoding))
-                    raise encoding_error(source, encoding, bad, around(source, bad)) from None
-                offset += len(chunk)
-                if final:
-                    break
-    except FileNotFoundError:
-        raise KafineaError(
-            f"The file {source} disappeared while it was being read; nothing was imported."
-        ) from None
 
 
 def drop_rejects(cur: duckdb.DuckDBPyConnection) -> None:
@@ -272,7 +215,7 @@ def stage(
         if rows:
             cells = [staged.cell_sql(i) for i in range(1, len(resolved.columns) + 1)]
             staged.rows = drop_empty_tail(cur, table, cells, first)
-        _attach_rejects(staged, rejects_raw)
+        staged.rejects = read_rejects(rejects_raw, resolved, lines)
         _check_controls(cur, staged)
         if staged.rows == 0 and not staged.rejects:
             what = "has a header but no rows" if resolved.header else "has no rows"
@@ -324,42 +267,6 @@ def _disappeared(resolved: Resolved) -> KafineaError:
     return KafineaError(
         f"The file {resolved.path} disappeared while it was being read; nothing was imported."
     )
-
-
-def _attach_rejects(staged: Staged, raw: list[tuple[object, ...]]) -> None:
-    expected = len(staged.resolved.columns)
-    seen: set[int] = set()
-    for line, _byte, kind, text, column_idx in raw:
-        record = int(str(line))
-        if record in seen:
-            continue
-        seen.add(record)
-        # DuckDB's text of a rejected record starts with the blank lines before it, which
-        # are neither its cells nor line breaks inside it (the line map counts them apart).
-        text_s = str(text or "").lstrip("\r\n")
-        staged.line_map.reject_extra[record] = text_s.count("\n")
-        if blank_text(text_s, staged.resolved.delimiter):
-            continue  # a line of spaces is no row (its line still counts)
-        cells = next(
-            csv.reader(io.StringIO(text_s, newline=""), delimiter=staged.resolved.delimiter), []
-        )
-        found = f"{len(cells)} cell{'' if len(cells) == 1 else 's'}"
-        width = "the header has" if staged.resolved.header else "the other rows have"
-        if kind == "TOO MANY COLUMNS":
-            reason = f"{found} where {width} {expected}: too many"
-        elif kind == "MISSING COLUMNS":
-            reason = f"{found} where {width} {expected}: too few"
-        elif kind == "UNQUOTED VALUE":
-            reason = UNQUOTED
-        elif kind == "LINE SIZE OVER MAXIMUM":
-            reason = f"longer than {MAX_LINE_BYTES // (1024 * 1024)} MB"
-        else:
-            reason = f"cannot be read ({str(kind).lower()})"
-        index = int(str(column_idx)) if column_idx is not None else 0
-        column = staged.resolved.columns[index - 1] if 0 < index <= expected else None
-        staged.rejects.append(
-            Reject(record, reason, text_s, column if kind == "UNQUOTED VALUE" else None)
-        )
 
 
 def first_line(error: Exception) -> str:
