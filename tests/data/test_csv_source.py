@@ -11,6 +11,7 @@ import pytest
 
 from kafinea_tui.data.errors import KafineaError, UsageError
 from kafinea_tui.data.importer.file import line_ends
+from kafinea_tui.data.importer.file import stage as stage_module
 from kafinea_tui.data.importer.file.csv_source import (
     detect_encoding,
     preview,
@@ -256,6 +257,19 @@ def test_a_legacy_file_whose_first_accent_comes_past_the_sample_is_read_in_its_e
     ]
     # The encoding asked for is kept: the byte is an error then.
     assert "not valid utf-8: line 30002" in error_of(path, encoding="utf-8")
+
+
+def test_a_mixed_file_with_a_line_too_long_loses_no_other_row(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # DuckDB's reader lost the row after a line over its limit when row ends mixed.
+    monkeypatch.setattr(stage_module, "MAX_LINE_BYTES", 4096)
+    path = tmp_path / "f.csv"
+    path.write_bytes(b'Last,Note\r\nA,"' + b"x" * 5000 + b'"\nB,y\r\n')
+    cur = duckdb.connect()
+    s = stage(cur, CsvOptions(path))
+    assert cur.execute(f"SELECT c1 FROM {s.table}").fetchall() == [("B",)]
+    assert [(r.line, "longer than" in r.reason) for r in s.rejects] == [(2, True)]
 
 
 def test_line_ends_are_counted_across_chunks(

@@ -82,8 +82,9 @@ def with_lf_rows(source: Path, delimiter: str) -> Iterator[Path]:
 
 
 def _copy_rows(inp: IO[str], out: IO[str], delimiter: str) -> None:
-    # A cell may be as long as DuckDB's reader takes a line (`stage.read_csv_sql`).
-    csv.field_size_limit(max(csv.field_size_limit(), MAX_LINE_BYTES))
+    # A cell longer than DuckDB's reader takes a line (`stage.read_csv_sql`) is copied, for the
+    # reader to name its row; only one far longer stops the copy.
+    csv.field_size_limit(max(csv.field_size_limit(), 4 * MAX_LINE_BYTES))
     reader = csv.reader(inp, delimiter=delimiter, quotechar='"')
     writer = csv.writer(out, delimiter=delimiter, quotechar='"', lineterminator="\n")
     writer.writerows(reader)  # a blank line is an empty row, written as an empty line

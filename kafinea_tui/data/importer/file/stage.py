@@ -171,7 +171,9 @@ def stage(
             try:
                 source = stack.enter_context(with_lf_rows(source, resolved.delimiter))
             except csv.Error as error:  # a cell longer than the reader takes
-                raise KafineaError(f"Cannot read {resolved.path.name}: {error}.") from None
+                size = f"a cell is longer than {MAX_LINE_BYTES // (1024 * 1024)} MB"
+                reason = size if "field larger" in str(error) else str(error)
+                raise KafineaError(f"Cannot read {resolved.path.name}: {reason}.") from None
         try:
             _load(cur, table, resolved, transform, source)
         except duckdb.Error as error:
@@ -244,17 +246,26 @@ def _load(
 
 def _refused(source: Path, resolved: Resolved) -> bool:
     """Whether DuckDB's strict reader refuses the file for its row ends (`line_ends`), tried
-    on a connection of its own: a refusal in the import's transaction would abort it."""
+    on a connection of its own: a refusal in the import's transaction would abort it. A line
+    too long counts as a refusal: in a file mixing row ends, the reader lost the row after
+    it."""
     probe = duckdb.connect()
     try:
-        probe.execute(
-            f"SELECT count(*) FROM {read_csv_sql(resolved)}", read_params(source, resolved)
+        first_row(
+            probe.execute(
+                f"SELECT count(*) FROM {read_csv_sql(resolved)}", read_params(source, resolved)
+            )
         )
+        too_long = first_row(
+            probe.execute(
+                "SELECT count(*) FROM kf_rejects WHERE error_type = 'LINE SIZE OVER MAXIMUM'"
+            )
+        )
+        return bool(too_long and too_long[0])
     except duckdb.Error as error:
         return refused(error)
     finally:
         probe.close()
-    return False
 
 
 def _unreadable(resolved: Resolved, source: Path, error: duckdb.Error) -> KafineaError:
