@@ -83,6 +83,19 @@ def clean_sql(column_sql: str) -> str:
     return f"NULLIF(trim({column_sql}), '')"
 
 
+def clean_cell_sql(field_: Field, column_sql: str) -> str:
+    """A cell of `field_` as text (`clean_sql`); for a date, an all-zero date is empty too: it
+    is how some exports write none (MySQL's and vtiger's 0000-00-00, Outlook's 0/0/00)."""
+    text = clean_sql(column_sql)
+    if field_.type is not FieldType.DATE:
+        return text
+    zero = f"starts_with({text}, '0') AND regexp_full_match({text}, '{_ZERO_DATE}')"
+    return f"CASE WHEN {zero} THEN NULL ELSE {text} END"
+
+
+_ZERO_DATE = "0+[./-]0+[./-]0+([ T][0:.]*)?"
+
+
 # The characters DuckDB's trim() drops: Unicode's space separators (category Zs), not tabs or
 # line ends. A test holds `clean_text` to `clean_sql` over every code point.
 _SPACE_SEPARATORS = "\u0020\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
@@ -333,7 +346,7 @@ def read_value(
         return read
     params = Params()
     cell = params.add(text)
-    text = clean_sql(f"{cell}::VARCHAR")
+    text = clean_cell_sql(field_, f"{cell}::VARCHAR")
     parsed = parse_sql(field_, text, options, params)
     row = first_row(cur.execute(f"SELECT {parsed.value}, {parsed.error_sql(text)}", params.values))
     if row is None:

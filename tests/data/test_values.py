@@ -19,7 +19,7 @@ from kafinea_tui.data.values import (
     Params,
     ValueOptions,
     check_value,
-    clean_sql,
+    clean_cell_sql,
     parse_sql,
     python_reader,
 )
@@ -40,10 +40,9 @@ def parse(kind: FieldType, cells: list[str | None], **options: Any) -> list[tupl
         [cells],
     )
     params = Params()
-    text = clean_sql("v")
-    parsed = parse_sql(
-        Field("f", "F", kind, values=("Web Site", "Partner")), text, ValueOptions(**options), params
-    )
+    field = Field("f", "F", kind, values=("Web Site", "Partner"))
+    text = clean_cell_sql(field, "v")  # as the import cleans a cell
+    parsed = parse_sql(field, text, ValueOptions(**options), params)
     return cur.execute(
         f"SELECT {parsed.value}, {parsed.error_sql(text)} FROM cells ORDER BY i", params.values
     ).fetchall()
@@ -103,6 +102,13 @@ def test_dates_with_other_separators_and_two_digit_years_in_the_formats_order() 
     assert [v for v, _ in german] == [date(1990, 12, 31)] * 2
     iso = parse(FieldType.DATE, ["31/12/1990"], date_format="yyyy-mm-dd")
     assert iso[0][1] == "not a date (yyyy-mm-dd): '31/12/1990'"
+
+
+def test_an_all_zero_date_is_empty() -> None:
+    cells = ["0000-00-00", "0/0/00", "00.00.0000", "0000-00-00 00:00:00", "0/1/1990"]
+    found = parse(FieldType.DATE, cells)
+    assert found[:4] == [(None, None)] * 4  # how MySQL, vtiger and Outlook write no date
+    assert found[4][1] == "not a date (dd/mm/yyyy or yyyy-mm-dd): '0/1/1990'"
 
 
 def test_booleans_in_the_languages_of_european_spreadsheets() -> None:

@@ -58,13 +58,17 @@ def suggest(columns: list[str], module: Module, modules: list[Module] | None = N
     detecting which product and module the file came from)."""
     picker = _Picker(module)
     normal = {c: normalize_label(c) for c in columns}
+    detected = detect(columns, module, modules or [module])
+    picker.result.detected = detected
+    # Headers the detected product means otherwise than our label (Outlook's Title, a
+    # salutation) map to nothing.
+    ignored = detected.vocabulary.ignored.get(module.name, frozenset()) if detected else frozenset()
+    columns = [c for c in columns if normal[c] not in ignored]
     for origin, spellings in _own_spellings(module):
         for column in columns:
             found = spellings.get(normal[column])
             if found:
                 picker.take(column, found, origin)
-    detected = detect(columns, module, modules or [module])
-    picker.result.detected = detected
     synonyms = _synonyms(module)
     if detected is not None:
         _vocabulary_pass(picker, columns, normal, module, detected.vocabulary)

@@ -20,7 +20,7 @@ from kafinea_tui.data.importer.file.spreadsheet import BOOL, DATE, NUMBER
 from kafinea_tui.data.importer.file.stage import Transform
 from kafinea_tui.data.importer.mapping import Target
 from kafinea_tui.data.schema import FieldType, Schema
-from kafinea_tui.data.values import Params, ValueOptions, clean_sql, parse_sql, unguard_sql
+from kafinea_tui.data.values import Params, ValueOptions, clean_cell_sql, parse_sql, unguard_sql
 from kafinea_tui.data.values import quoted_sql as _quote
 
 
@@ -58,7 +58,11 @@ def typed_query(
     for target in targets:
         if target.index is None and not target.is_reference:
             continue  # default-only fields are applied when writing
-        cell = clean_sql(f"c{target.index}") if target.index is not None else "NULL::VARCHAR"
+        cell = (
+            clean_cell_sql(target.field, f"c{target.index}")
+            if target.index is not None
+            else "NULL::VARCHAR"
+        )
         if formula_guard and target.index is not None:
             cell = unguard_sql(cell)
         if target.part is not None:

@@ -10,7 +10,7 @@ nowhere but tell the product apart (HubSpot's `Record ID`, Salesforce's `OwnerId
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
@@ -18,7 +18,7 @@ from kafinea_tui.data.schema import Module, normalize_label
 
 PACKAGE = "kafinea_tui.data.importer.vocabularies"
 # The product files, in the order their spellings are tried when no product is detected.
-FILES = ("vtiger", "hubspot", "salesforce", "zoho", "odoo", "pipedrive")
+FILES = ("vtiger", "hubspot", "salesforce", "zoho", "odoo", "pipedrive", "outlook", "google")
 MIN_SCORE = 1.25  # distinctive headers needed to name a product (weighted, see `detect`)
 
 
@@ -30,6 +30,9 @@ class Vocabulary:
     checked: str  # what was and was not verified
     headers: dict[str, dict[str, str]]  # module -> normalised header -> target
     markers: dict[str, frozenset[str]]  # module -> normalised headers that only identify
+    # module -> normalised headers that mean something else in this product's export than our
+    # field of that label (Outlook's Title is a salutation): left unmapped when it is detected
+    ignored: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def targets(self, module: str) -> dict[str, str]:
         return self.headers.get(module, {})
@@ -54,19 +57,27 @@ def _load(key: str) -> Vocabulary:
     data = tomllib.loads(text)
     headers: dict[str, dict[str, str]] = {}
     markers: dict[str, frozenset[str]] = {}
+    ignored: dict[str, frozenset[str]] = {}
     for module, table in data.items():
         if not isinstance(table, dict):
             continue
         found: dict[str, str] = {}
         for target, names in table.items():
-            if target == "markers":
+            if target in ("markers", "ignore"):
                 continue
             for name in names:
                 found.setdefault(normalize_label(name), target)
         headers[module] = found
         markers[module] = frozenset(normalize_label(m) for m in table.get("markers", ()))
+        ignored[module] = frozenset(normalize_label(m) for m in table.get("ignore", ()))
     return Vocabulary(
-        key, str(data["product"]), tuple(data["sources"]), str(data["checked"]), headers, markers
+        key,
+        str(data["product"]),
+        tuple(data["sources"]),
+        str(data["checked"]),
+        headers,
+        markers,
+        ignored,
     )
 
 
@@ -95,7 +106,11 @@ def detect(columns: list[str], module: Module, modules: list[Module]) -> Detecti
     names = [m.name for m in modules]
     for vocabulary in vocabularies():
         for name in names:
-            words = set(vocabulary.targets(name)) | set(vocabulary.markers.get(name, ()))
+            words = (
+                set(vocabulary.targets(name))
+                | set(vocabulary.markers.get(name, ()))
+                | set(vocabulary.ignored.get(name, ()))
+            )
             hits = wanted & words
             if hits:
                 pairs.append((vocabulary, name, hits))

@@ -28,7 +28,7 @@ from kafinea_tui.data.values import (
     Params,
     Read,
     ValueOptions,
-    clean_sql,
+    clean_cell_sql,
     parse_sql,
     python_reader,
 )
@@ -247,7 +247,8 @@ def _statement(
     )
     names = ", ".join(f"c{i}" for i in range(1, len(lines[0]) + 1))
     used = sorted({target.index or 1 for target in targets})
-    cleaned = ", ".join(f"{clean_sql(f'c{i}')} AS k{i}" for i in used)
+    fields = {target.index or 1: target.field for target in targets}
+    cleaned = ", ".join(f"{clean_cell_sql(fields[i], f'c{i}')} AS k{i}" for i in used)
     numeric = sorted({target.index or 1 for target in targets if target.field.type in _NUMBERS})
     signed = "".join(f", {signed_sql(f'k{i}')} AS s{i}" for i in numeric)
     read: list[str] = []
