@@ -10,7 +10,7 @@ nowhere but tell the product apart (HubSpot's `Record ID`, Salesforce's `OwnerId
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
@@ -32,7 +32,7 @@ class Vocabulary:
     markers: dict[str, frozenset[str]]  # module -> normalised headers that only identify
     # module -> normalised headers that mean something else in this product's export than our
     # field of that label (Outlook's Title is a salutation): left unmapped when it is detected
-    ignored: dict[str, frozenset[str]] = field(default_factory=dict)
+    ignored: dict[str, frozenset[str]]
 
     def targets(self, module: str) -> dict[str, str]:
         return self.headers.get(module, {})
@@ -106,11 +106,7 @@ def detect(columns: list[str], module: Module, modules: list[Module]) -> Detecti
     names = [m.name for m in modules]
     for vocabulary in vocabularies():
         for name in names:
-            words = (
-                set(vocabulary.targets(name))
-                | set(vocabulary.markers.get(name, ()))
-                | set(vocabulary.ignored.get(name, ()))
-            )
+            words = set(vocabulary.targets(name)) | set(vocabulary.markers.get(name, ()))
             hits = wanted & words
             if hits:
                 pairs.append((vocabulary, name, hits))

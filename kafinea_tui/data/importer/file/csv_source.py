@@ -9,8 +9,6 @@ before anything is written.
 from __future__ import annotations
 
 import contextlib
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,17 +22,19 @@ from kafinea_tui.data.importer.file.encoding import (
     python_codec,
     read_head,
 )
-from kafinea_tui.data.importer.file.line_ends import lf_rows, refused
+from kafinea_tui.data.importer.file.line_ends import with_lf_rows
 from kafinea_tui.data.importer.file.rejects import UNQUOTED, Reject
 from kafinea_tui.data.importer.file.sniff import Resolved, resolve, sniff_delimiter
 from kafinea_tui.data.importer.file.stage import (
     Staged,
     Transform,
     first_line,
+    needs_lf_rows,
     read_csv_sql,
     read_params,
     stage,
 )
+from kafinea_tui.data.importer.file.transcode import temporary_csv
 from kafinea_tui.data.importer.plan import CsvOptions
 
 __all__ = [
@@ -71,21 +71,15 @@ def preview(options: CsvOptions, rows: int = 20) -> Preview:
     head = read_head(resolved.path)
     complete = len(head) < SAMPLE_BYTES
     text = decode_sample(resolved.path, head, resolved.encoding, complete)
-    handle, name = tempfile.mkstemp(prefix="kafinea-preview-", suffix=".csv")
-    os.close(handle)
-    sample = Path(name)
-    try:
+    with temporary_csv("kafinea-preview-") as sample, contextlib.ExitStack() as stack:
         sample.write_text(text, encoding="utf-8", newline="")
+        read = sample
+        if needs_lf_rows(sample, resolved):  # rows ending in more than one way, as staged
+            read = stack.enter_context(with_lf_rows(sample, resolved.delimiter))
         try:
-            found, problems = _read_sample(sample, resolved, rows)
+            found, problems = _read_sample(read, resolved, rows)
         except duckdb.Error as error:
             found, problems = [], [first_line(error)]
-            if refused(error):  # rows ending in more than one way: read as the import does
-                sample.write_text(lf_rows(text, resolved.delimiter), encoding="utf-8", newline="")
-                with contextlib.suppress(duckdb.Error):
-                    found, problems = _read_sample(sample, resolved, rows)
-    finally:
-        sample.unlink(missing_ok=True)
     return Preview(
         resolved.columns, found, resolved.encoding, resolved.delimiter, resolved.header, problems
     )

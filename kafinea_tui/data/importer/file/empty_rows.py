@@ -16,17 +16,17 @@ from kafinea_tui.data.store.results import first_row
 
 
 def drop_empty_tail(
-    cur: duckdb.DuckDBPyConnection, table: str, cells: list[str], first: int
+    cur: duckdb.DuckDBPyConnection, table: str, cells: list[str], first: int, rows: int
 ) -> int:
     """Delete the staged rows of `table` after its last row with a value in one of `cells`
-    (SQL of each cell's text); `first` is the first row's rowid. Return the rows left."""
+    (SQL of each cell's text); `first` is the first row's rowid, `rows` how many there are.
+    Return the rows left."""
     empty = " AND ".join(f"nullif(trim({cell}), '') IS NULL" for cell in cells)
     last = first_row(
         cur.execute(f"SELECT {empty} FROM {table} WHERE rowid = (SELECT max(rowid) FROM {table})")
     )
     if not last or not last[0]:  # the common file: its last row has a value
-        count = first_row(cur.execute(f"SELECT count(*) FROM {table}"))
-        return int(count[0]) if count else 0
+        return rows
     kept = first_row(cur.execute(f"SELECT max(rowid) FROM {table} WHERE NOT ({empty})"))
     end = int(kept[0]) if kept and kept[0] is not None else first - 1
     cur.execute(f"DELETE FROM {table} WHERE rowid > ?", [end])

@@ -16,16 +16,13 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import io
-import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
 
 import duckdb
 
 from kafinea_tui.data.importer.file.encoding import CHUNK_BYTES
+from kafinea_tui.data.importer.file.transcode import temporary_csv
 
 MAX_LINE_BYTES = 16 * 1024 * 1024
 
@@ -56,35 +53,19 @@ def refused(error: duckdb.Error) -> bool:
     return "state machine reached an invalid state" in str(error)
 
 
-def lf_rows(text: str, delimiter: str) -> str:
-    """`text` (CSV) with every row ending in LF, quoted cells as they are."""
-    out = io.StringIO()
-    _copy_rows(io.StringIO(text, newline=""), out, delimiter)
-    return out.getvalue()
-
-
 @contextlib.contextmanager
 def with_lf_rows(source: Path, delimiter: str) -> Iterator[Path]:
     """A temporary copy of the UTF-8 CSV file `source` whose rows end in LF."""
-    handle, name = tempfile.mkstemp(prefix="kafinea-", suffix=".csv")
-    os.close(handle)
-    target = Path(name)
-    try:
+    # A cell longer than DuckDB's reader takes a line (`stage.read_csv_sql`) is copied, for the
+    # reader to name its row; only one far longer stops the copy.
+    csv.field_size_limit(max(csv.field_size_limit(), 4 * MAX_LINE_BYTES))
+    with temporary_csv() as target:
         # Bytes that are not UTF-8 are copied as they are, for the reader to name them.
         with (
             source.open(encoding="utf-8", errors="surrogateescape", newline="") as inp,
             target.open("w", encoding="utf-8", errors="surrogateescape", newline="") as out,
         ):
-            _copy_rows(inp, out, delimiter)
+            reader = csv.reader(inp, delimiter=delimiter, quotechar='"')
+            writer = csv.writer(out, delimiter=delimiter, quotechar='"', lineterminator="\n")
+            writer.writerows(reader)  # a blank line is an empty row, written as an empty line
         yield target
-    finally:
-        target.unlink(missing_ok=True)
-
-
-def _copy_rows(inp: IO[str], out: IO[str], delimiter: str) -> None:
-    # A cell longer than DuckDB's reader takes a line (`stage.read_csv_sql`) is copied, for the
-    # reader to name its row; only one far longer stops the copy.
-    csv.field_size_limit(max(csv.field_size_limit(), 4 * MAX_LINE_BYTES))
-    reader = csv.reader(inp, delimiter=delimiter, quotechar='"')
-    writer = csv.writer(out, delimiter=delimiter, quotechar='"', lineterminator="\n")
-    writer.writerows(reader)  # a blank line is an empty row, written as an empty line

@@ -120,10 +120,11 @@ def resolve(options: CsvOptions) -> Resolved:
         raise KafineaError(f"{path.name} is empty: there is nothing to import.")
     titles = title_rows([filled(row) for row in rows]) if options.header else 0
     before, first_end = _record_lines(text, delimiter, titles)
-    skip = before + (1 if hint else 0)
+    hint_lines = 1 if hint else 0  # the `sep=` line, read off the text above
+    skip = before + hint_lines
     if options.header:
         columns = _column_names(_header_cells(rows[titles:]))
-        header_lines = first_end + (1 if hint else 0)
+        header_lines = first_end + hint_lines
     else:
         width = Counter(len(r) for r in rows).most_common(1)[0][0]
         columns = [str(i) for i in range(1, width + 1)]
@@ -153,6 +154,7 @@ def title_rows(filled: list[int]) -> int:
 
 
 def filled(cells: list[str]) -> int:
+    """How many of a row's cells hold more than spaces."""
     return sum(1 for cell in cells if cell.strip())
 
 

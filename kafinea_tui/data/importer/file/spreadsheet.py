@@ -29,7 +29,7 @@ import duckdb
 from kafinea_tui.data.errors import KafineaError, UsageError
 from kafinea_tui.data.importer.file.lines import LineMap
 from kafinea_tui.data.importer.file.sheet_offset import first_filled_row
-from kafinea_tui.data.importer.file.sniff import MAX_TITLE_ROWS, Resolved, title_rows
+from kafinea_tui.data.importer.file.sniff import MAX_TITLE_ROWS, Resolved, filled, title_rows
 from kafinea_tui.data.importer.file.stage import Staged, Transform
 from kafinea_tui.data.importer.plan import CsvOptions
 from kafinea_tui.data.store.results import first_row
@@ -190,7 +190,7 @@ def _title_rows(table: pa.Table) -> int:
     if len(names) >= 2 or table.num_columns < 2:
         return 0
     below = table.slice(0, MAX_TITLE_ROWS + 2).to_pylist()
-    counts = [sum(1 for v in row.values() if v is not None and str(v).strip()) for row in below]
+    counts = [filled([str(v) for v in row.values() if v is not None]) for row in below]
     return title_rows([len(names), *counts])
 
 

@@ -46,7 +46,7 @@ from kafinea_tui.data.importer.file.line_ends import (
 from kafinea_tui.data.importer.file.lines import LineMap, blank_lines
 from kafinea_tui.data.importer.file.rejects import Reject, read_rejects
 from kafinea_tui.data.importer.file.sniff import Resolved, resolve
-from kafinea_tui.data.importer.file.transcode import utf8_source
+from kafinea_tui.data.importer.file.transcode import disappeared, utf8_source
 from kafinea_tui.data.importer.plan import CsvOptions
 from kafinea_tui.data.store.results import first_row
 
@@ -164,9 +164,9 @@ def stage(
     with contextlib.ExitStack() as stack:
         source = stack.enter_context(utf8_source(resolved))
         try:
-            relined = mixes_line_ends(source) and _refused(source, resolved)
+            relined = needs_lf_rows(source, resolved)
         except FileNotFoundError:
-            raise _disappeared(resolved) from None
+            raise disappeared(resolved.path) from None
         if relined:
             try:
                 source = stack.enter_context(with_lf_rows(source, resolved.delimiter))
@@ -216,7 +216,7 @@ def stage(
         staged = Staged(resolved, table, rows, [], lines, first, dict(transform.cells))
         if rows:
             cells = [staged.cell_sql(i) for i in range(1, len(resolved.columns) + 1)]
-            staged.rows = drop_empty_tail(cur, table, cells, first)
+            staged.rows = drop_empty_tail(cur, table, cells, first, rows)
         staged.rejects = read_rejects(rejects_raw, resolved, lines)
         _check_controls(cur, staged)
         if staged.rows == 0 and not staged.rejects:
@@ -244,11 +244,13 @@ def _load(
     )
 
 
-def _refused(source: Path, resolved: Resolved) -> bool:
-    """Whether DuckDB's strict reader refuses the file for its row ends (`line_ends`), tried
-    on a connection of its own: a refusal in the import's transaction would abort it. A line
-    too long counts as a refusal: in a file mixing row ends, the reader lost the row after
-    it."""
+def needs_lf_rows(source: Path, resolved: Resolved) -> bool:
+    """Whether the UTF-8 `source` is read from a copy whose rows end in LF (`line_ends`): its
+    line ends mix and DuckDB's strict reader refuses it, tried on a connection of its own (a
+    refusal in the import's transaction would abort it). A line too long counts as a refusal:
+    in a file mixing row ends, the reader lost the row after it."""
+    if not mixes_line_ends(source):
+        return False
     probe = duckdb.connect()
     try:
         first_row(
@@ -270,14 +272,8 @@ def _refused(source: Path, resolved: Resolved) -> bool:
 
 def _unreadable(resolved: Resolved, source: Path, error: duckdb.Error) -> KafineaError:
     if isinstance(error, duckdb.IOException) and not source.exists():
-        return _disappeared(resolved)
+        return disappeared(resolved.path)
     return KafineaError(f"Cannot read {resolved.path.name}: {first_line(error)}")
-
-
-def _disappeared(resolved: Resolved) -> KafineaError:
-    return KafineaError(
-        f"The file {resolved.path} disappeared while it was being read; nothing was imported."
-    )
 
 
 def first_line(error: Exception) -> str:

@@ -30,14 +30,27 @@ def utf8_source(resolved: Resolved) -> Iterator[Path]:
     if resolved.encoding in ("utf-8", "utf-8-sig"):
         yield resolved.path
         return
-    handle, name = tempfile.mkstemp(prefix="kafinea-", suffix=".csv")
+    with temporary_csv() as target:
+        _transcode(resolved.path, resolved.encoding, target)
+        yield target
+
+
+@contextlib.contextmanager
+def temporary_csv(prefix: str = "kafinea-") -> Iterator[Path]:
+    """The path of a temporary file for a copy of the file being read, removed afterwards."""
+    handle, name = tempfile.mkstemp(prefix=prefix, suffix=".csv")
     os.close(handle)
     target = Path(name)
     try:
-        _transcode(resolved.path, resolved.encoding, target)
         yield target
     finally:
         target.unlink(missing_ok=True)
+
+
+def disappeared(path: Path) -> KafineaError:
+    return KafineaError(
+        f"The file {path} disappeared while it was being read; nothing was imported."
+    )
 
 
 def _transcode(source: Path, encoding: str, target: Path) -> None:
@@ -57,6 +70,4 @@ def _transcode(source: Path, encoding: str, target: Path) -> None:
                 if final:
                     break
     except FileNotFoundError:
-        raise KafineaError(
-            f"The file {source} disappeared while it was being read; nothing was imported."
-        ) from None
+        raise disappeared(source) from None
