@@ -37,10 +37,9 @@ def run(args: argparse.Namespace, workspace: Workspace) -> int:
     from kafinea_tui.data.bulk import delete_impact, mass_delete
 
     selection = selection_from(args)
-    asking = _asking(args)
     with workspace.opened_store() as store:
         label = store.module(args.module).label
-        if asking:
+        if _asking(args):
             impact = delete_impact(store, args.module, selection)
             if not _confirmed(impact.count, impact.sentences(), label):
                 return 0
@@ -54,8 +53,7 @@ def run_remote(args: argparse.Namespace, workspace: Workspace, client: Client) -
     from kafinea_tui.data.bulk.report import BulkReport
 
     selection = selection_shape(selection_from(args))
-    asking = _asking(args)
-    if asking:
+    if _asking(args):
         preview = BulkReport.from_dict(client.delete_many(args.module, selection, dry_run=True))
         label = module_label(client, preview.module)
         if not _confirmed(preview.deleted, preview.cleared, label):
@@ -65,22 +63,22 @@ def run_remote(args: argparse.Namespace, workspace: Workspace, client: Client) -
 
 
 def _asking(args: argparse.Namespace) -> bool:
-    asking = not (args.yes or args.dry_run)
-    if asking and not sys.stdin.isatty():
-        raise UsageError(
-            "delete asks before deleting, and there is no terminal to ask on;"
-            " add --yes to delete without asking (or --dry-run to see what would go)."
-        )
-    return asking
+    return not (args.yes or args.dry_run)
 
 
 def _confirmed(count: int, sentences: list[str], label: str) -> bool:
-    """Ask on the terminal; False (having said so) when nothing matches."""
+    """Ask on the terminal; False (having said so) when nothing matches. Called once the
+    selection is counted, so that a bad filter or module is said before a missing terminal."""
     from kafinea_tui.data.bulk.report import counted
 
     if not count:
         print(f"No {label} match; nothing was deleted.")
         return False
+    if not sys.stdin.isatty():
+        raise UsageError(
+            f"delete asks before deleting {counted(count, label)}, and there is no terminal"
+            " to ask on; add --yes to delete without asking (or --dry-run to see what would go)."
+        )
     print(f"Delete {counted(count, label)}?")
     for sentence in sentences:
         print(f"  {sentence}.")

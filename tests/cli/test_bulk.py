@@ -129,8 +129,14 @@ def test_delete_off_a_terminal_needs_yes(workspace: Workspace) -> None:
     done = cli(workspace, "delete", "organizations", "--search", "acme")
     assert done.returncode == 2
     assert done.stderr == (
-        "kafinea-tui: delete asks before deleting, and there is no terminal to ask on;"
-        " add --yes to delete without asking (or --dry-run to see what would go).\n"
+        "kafinea-tui: delete asks before deleting 1 Organization, and there is no terminal to"
+        " ask on; add --yes to delete without asking (or --dry-run to see what would go).\n"
+    )
+    # A bad filter is said first: adding --yes would not have helped.
+    bad = cli(workspace, "delete", "organizations", "--filter", 'nom ~ "a"')
+    assert (bad.returncode, bad.stderr.splitlines()[0]) == (
+        2,
+        "kafinea-tui: unknown field 'nom' (at column 1)",
     )
     dry = cli(workspace, "delete", "organizations", "--search", "acme", "--dry-run")
     assert dry.returncode == 0
