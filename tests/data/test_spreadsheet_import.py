@@ -220,6 +220,55 @@ def test_a_title_above_the_table_is_not_its_header(store: Store, tmp_path: Path)
     assert rows(store, "SELECT last_name, birthdate FROM contacts") == [("Lee", date(1990, 12, 31))]
 
 
+def _late_ods(path: Path) -> Path:
+    """late.xls as an .ods: two empty rows (one element repeated), a title, the table."""
+    doc = OpenDocumentSpreadsheet()
+    table = Table(name="Report")
+    empty = TableRow(numberrowsrepeated=2)
+    empty.addElement(TableCell())
+    table.addElement(empty)
+    for values in [
+        ["Contacts - November 2026"],
+        ["Last Name", "Email"],
+        ["Lee", "ann@example.com"],
+        ["Ray", "not an address"],
+    ]:
+        row = TableRow()
+        for value in values:
+            cell = TableCell(valuetype="string")
+            cell.addElement(P(text=value))
+            row.addElement(cell)
+        table.addElement(row)
+    doc.spreadsheet.addElement(table)
+    doc.save(str(path))
+    return path
+
+
+def _late_xlsx(path: Path) -> Path:
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Report")
+    sheet.write(2, 0, "Contacts - November 2026")
+    sheet.write_row(3, 0, ["Last Name", "Email"])
+    sheet.write_row(4, 0, ["Lee", "ann@example.com"])
+    sheet.write_row(5, 0, ["Ray", "not an address"])
+    book.close()
+    return path
+
+
+@pytest.mark.parametrize("kind", ["xls", "ods", "xlsx"])
+def test_a_title_below_empty_rows_in_every_format(store: Store, tmp_path: Path, kind: str) -> None:
+    """Two empty rows, a title, the header on sheet row 4: the header is found below the
+    title, and the failed row is named by its own sheet row, 6, in every format."""
+    if kind == "xls":
+        path = Path(__file__).parent / "spreadsheets" / "late.xls"
+    else:
+        path = (_late_ods if kind == "ods" else _late_xlsx)(tmp_path / f"late.{kind}")
+    report = run_import(store, plan("contacts", path))
+    assert (report.created, report.failed) == (1, 1)
+    assert [(e.line, e.column) for e in report.errors] == [(6, "Email")]
+    assert rows(store, "SELECT last_name, email FROM contacts") == [("Lee", "ann@example.com")]
+
+
 def test_not_a_workbook_is_one_sentence(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "fake.xlsx"
     path.write_text("First Name,Last Name\nAnn,Lee\n", encoding="utf-8")

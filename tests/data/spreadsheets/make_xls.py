@@ -6,7 +6,8 @@ Why a checked-in file: no package of the project (runtime or test extra) writes 
 does not depend on it. The workbook is tiny (two sheets, two people) and this script says
 exactly what is in it: a date cell in each of two display formats, a zip code stored as text
 (`01234`) and one stored as a number, yes/no cells, an empty row between the two people (sheet
-row 3), and a second sheet.
+row 3), and a second sheet. late.xls holds a report's table below two empty rows and a title
+(sheet rows 3 and 4), its second person's e-mail address wrong (sheet row 6).
 
 xlwt cannot store a formula's cached value, so formulas are covered by the .xlsx and .ods tests.
 """
@@ -49,6 +50,16 @@ def main() -> None:
     sheet.write(3, 6, False)
     book.add_sheet("Notes").write(0, 0, "Note")
     book.save(str(HERE / "people.xls"))
+
+    late = xlwt.Workbook(encoding="utf-8")
+    report = late.add_sheet("Report")
+    report.write(2, 0, "Contacts - November 2026")
+    for row, values in enumerate(
+        [["Last Name", "Email"], ["Lee", "ann@example.com"], ["Ray", "not an address"]], start=3
+    ):
+        for column, value in enumerate(values):
+            report.write(row, column, value)
+    late.save(str(HERE / "late.xls"))
 
 
 if __name__ == "__main__":

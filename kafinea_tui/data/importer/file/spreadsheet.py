@@ -133,9 +133,12 @@ def resolve(options: CsvOptions, rows: int | None = None) -> SheetResolved:
     reader = _reader(path)
     name = _sheet_index(reader, options.sheet, path)
     loaded, table = _load(reader, name, 0 if options.header else None, rows, path)
+    # The sheet rows above its first filled row, which fastexcel skipped.
+    offset = first_filled_row(path, name, reader)
     titles = _title_rows(table) if options.header else 0
     if titles:  # a report's title above the table: the header is below it
-        loaded, table = _load(reader, name, titles, rows, path)
+        # fastexcel's `header_row` 0 is the first filled row, any other the sheet's own row.
+        loaded, table = _load(reader, name, offset + titles, rows, path)
     if not table.num_columns:
         raise KafineaError(
             f"The sheet {name!r} of {path.name} is empty: there is nothing to import."
@@ -145,9 +148,8 @@ def resolve(options: CsvOptions, rows: int | None = None) -> SheetResolved:
     else:
         columns = [str(i) for i in range(1, table.num_columns + 1)]
     kind = path.suffix.lower().lstrip(".")
-    # The sheet rows above the first data row: the empty ones fastexcel skipped, a title, the
-    # header.
-    header_lines = first_filled_row(path, name) + (titles + 1 if options.header else 0)
+    # The sheet rows above the first data row: the empty ones, a title, the header.
+    header_lines = offset + (titles + 1 if options.header else 0)
     return SheetResolved(
         path,
         kind,
