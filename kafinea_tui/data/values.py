@@ -233,6 +233,13 @@ _YEAR_FIRST = "\\d{4}[./-]\\d{1,2}[./-]\\d{1,2}([ T].*)?"
 # A two-digit year is 20yy below this, else 19yy, as Excel reads one (DuckDB's `%Y` would
 # read 90 as the year 90, and its `%y` 50 as 2050).
 CENTURY_PIVOT = 30
+# Dates with an English month name, as US spreadsheets, Outlook, Salesforce and Oracle write
+# them (2 Jan 2024, January 2, 2024, 02-JAN-24, Tuesday, January 2, 2024); DuckDB reads the
+# names in any case. A two-digit year is made four digits first, by CENTURY_PIVOT.
+MONTH_NAME_FORMATS = [
+    *("%d %b %Y", "%d %B %Y", "%d-%b-%Y", "%d-%B-%Y", "%d %b. %Y", "%d. %B %Y"),
+    *("%b %d, %Y", "%B %d, %Y", "%b %d %Y", "%B %d %Y", "%A, %B %d, %Y", "%a, %d %b %Y"),
+]
 
 
 def date_sql(text_sql: str, options: ValueOptions, params: Params) -> str:
@@ -250,12 +257,7 @@ def date_sql(text_sql: str, options: ValueOptions, params: Params) -> str:
     direct = f"TRY_CAST(try_strptime({t}, {params.add(fmt)}) AS DATE)"
     if fmt.startswith(("%Y", "%y")) or numeric != "/".join(re.findall("%[dmY]", numeric)):
         return f"coalesce({direct}, {iso})"  # not day or month first, nor digits alone
-    slashed = f"regexp_replace({t}, '[./-]', '/', 'g')"
-    century = f"CASE WHEN right({t}, 2)::INTEGER < {CENTURY_PIVOT} THEN '20' ELSE '19' END"
-    full = (
-        f"CASE WHEN regexp_full_match({t}, '.*[./-]\\d{{2}}')"
-        f" THEN concat(left({slashed}, -2), {century}, right({t}, 2)) ELSE {slashed} END"
-    )
+    full = _four_digit_year(t, f"regexp_replace({t}, '[./-]', '/', 'g')", "[./-]")
     ordered = (
         f"CASE WHEN regexp_full_match({t}, '{_ORDER_FIRST}')"
         f" THEN TRY_CAST(try_strptime({full}, {params.add(numeric)}) AS DATE) END"
@@ -268,7 +270,30 @@ def date_sql(text_sql: str, options: ValueOptions, params: Params) -> str:
     numbers_only = f"regexp_full_match({t}, '\\d+[./-]\\d+[./-]\\d+')"
     return (
         f"coalesce(CASE WHEN {four_digit_year} THEN {direct} END,"
-        f" CASE WHEN {numbers_only} THEN {ordered} ELSE {direct} END, {iso})"
+        f" CASE WHEN {numbers_only} THEN {ordered} ELSE {direct} END, {iso},"
+        f" {month_name_sql(t, params)})"
+    )
+
+
+def month_name_sql(text_sql: str, params: Params) -> str:
+    """SQL of the date a text with an English month name holds (`MONTH_NAME_FORMATS`)."""
+    t = text_sql
+    four_digits = _four_digit_year(t, t, "[^0-9]")
+    formats = params.add(MONTH_NAME_FORMATS)
+    return (
+        f"CASE WHEN regexp_matches({t}, '[A-Za-z]{{3}}')"
+        f" THEN TRY_CAST(try_strptime({four_digits}, {formats}::VARCHAR[]) AS DATE) END"
+    )
+
+
+def _four_digit_year(text_sql: str, written_sql: str, before: str) -> str:
+    """`written_sql` (the cell, maybe rewritten to the same length) with a last two-digit year
+    after `before` (a regex class) made four digits by `CENTURY_PIVOT`."""
+    t = text_sql
+    century = f"CASE WHEN right({t}, 2)::INTEGER < {CENTURY_PIVOT} THEN '20' ELSE '19' END"
+    return (
+        f"CASE WHEN regexp_full_match({t}, '.*{before}\\d{{2}}')"
+        f" THEN concat(left({written_sql}, -2), {century}, right({t}, 2)) ELSE {written_sql} END"
     )
 
 

@@ -104,6 +104,21 @@ def test_dates_with_other_separators_and_two_digit_years_in_the_formats_order() 
     assert iso[0][1] == "not a date (yyyy-mm-dd): '31/12/1990'"
 
 
+def test_dates_with_an_english_month_name() -> None:
+    cells = ["2 Jan 2024", "02 january 2024", "Jan 2, 2024", "JANUARY 2 2024", "02-JAN-24"]
+    cells += ["Tuesday, January 2, 2024", "Tue, 02 Jan 2024", "2 Sep. 2024", "02-Jan-50"]
+    cells += ["Feb 30 2024", "Janvier 2 2024"]
+    found = parse(FieldType.DATE, cells, date_format="mm/dd/yyyy")
+    assert [v for v, _ in found] == [
+        *[date(2024, 1, 2)] * 7,
+        date(2024, 9, 2),
+        date(1950, 1, 2),  # a two-digit year as the numeric dates read it
+        None,
+        None,
+    ]
+    assert found[9][1] == "not a date (mm/dd/yyyy or yyyy-mm-dd): 'Feb 30 2024'"
+
+
 def test_an_all_zero_date_is_empty() -> None:
     cells = ["0000-00-00", "0/0/00", "00.00.0000", "0000-00-00 00:00:00", "0/1/1990"]
     found = parse(FieldType.DATE, cells)
