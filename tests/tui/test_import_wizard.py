@@ -71,6 +71,27 @@ async def test_step_file_previews_latin1_semicolons_with_auto_detect(
         assert cells(table)[1][0] == "Zoé"
 
 
+async def test_the_preview_says_where_a_table_below_a_title_starts(
+    store: Store, workspace: Workspace, tmp_path: Path
+) -> None:
+    path = tmp_path / "report.csv"
+    path.write_text("Contacts - November 2026\n\nLast Name;Email\nLee;ann@x.org\n")
+    app = Host(store, workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await choose_file(pilot, path)
+        table = app.screen.query_one("#preview", DataTable)
+        assert cells(table) == [["Lee", "ann@x.org"]]
+        status = " ".join(text_of(pilot, "#preview-status").split())
+        assert "the header is on line 3, the lines above are skipped." in status
+        # Without a header every line is a row: the title too, which then fails as ragged.
+        app.screen.query_one("#has-header", Checkbox).value = False
+        await settle(pilot)
+        status = " ".join(text_of(pilot, "#preview-status").split())
+        assert "skipped" not in status
+        assert "line 1: too few cells ('Contacts - November 2026')" in status
+
+
 async def test_next_is_refused_without_a_readable_file(
     store: Store, workspace: Workspace, tmp_path: Path
 ) -> None:

@@ -321,8 +321,13 @@ class StepFile(Vertical):
         )
         text = (
             f"{len(result.columns)} columns, first {len(result.rows)} rows as they will be "
-            f"imported. Read as {read}{', with a header' if result.header else ', no header'}."
+            f"imported. Read as {read}{', with a header' if result.header else ', no header'}"
         )
+        if result.start_line > 1:  # a title or blank lines above: say where the table starts
+            unit = "row" if result.sheets else "line"
+            start = "the header" if result.header else "the first row"
+            text += f"; {start} is on {unit} {result.start_line}, the {unit}s above are skipped"
+        text += "."
         if self.looks_like:
             text += f" The file {self.looks_like}."
         if result.problems:

@@ -63,6 +63,9 @@ class Preview:
     problems: list[str] = field(default_factory=list)
     sheet: str | None = None  # a spreadsheet's sheet shown, and its sheets with row counts
     sheets: list[tuple[str, int]] = field(default_factory=list)
+    # The line (a sheet's row) of the header, or of the first row without one: past 1 when
+    # blank lines, a `sep=` hint or a report's title above are skipped.
+    start_line: int = 1
 
 
 def preview(options: CsvOptions, rows: int = 20) -> Preview:
@@ -81,8 +84,19 @@ def preview(options: CsvOptions, rows: int = 20) -> Preview:
         except duckdb.Error as error:
             found, problems = [], [first_line(error)]
     return Preview(
-        resolved.columns, found, resolved.encoding, resolved.delimiter, resolved.header, problems
+        resolved.columns,
+        found,
+        resolved.encoding,
+        resolved.delimiter,
+        resolved.header,
+        problems,
+        start_line=start_line(resolved),
     )
+
+
+def start_line(resolved: Resolved) -> int:
+    """`Preview.start_line`: `header_lines` counts the lines up to the header's end."""
+    return resolved.header_lines if resolved.header else resolved.header_lines + 1
 
 
 def _read_sample(sample: Path, resolved: Resolved, rows: int) -> tuple[list[list[str]], list[str]]:

@@ -55,4 +55,5 @@ def preview(options: CsvOptions, rows: int = 20) -> Preview:
             (s.name, s.rows)
             for s in sheets(options.path, {found.sheet: int(found.loaded.total_height)})
         ],
+        start_line=csv_source.start_line(found),
     )
