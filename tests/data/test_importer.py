@@ -193,6 +193,64 @@ def test_suggest_mapping_ignores_case_accents_spacing_and_near_misses(store: Sto
     }
 
 
+@pytest.mark.parametrize(
+    "headers",
+    [
+        # German, Spanish, Italian, Dutch exports, and English words other than the labels.
+        ["Vorname", "Nachname", "E-Mail-Adresse", "Handy", "Firma", "Straße", "PLZ", "Ort", "Land"],
+        [
+            "Nombre",
+            "Apellidos",
+            "Correo electrónico",
+            "Móvil",
+            "Empresa",
+            "Dirección",
+            "Código postal",
+            "Ciudad",
+            "País",
+        ],
+        ["Nome", "Cognome", "E-mail", "Cellulare", "Azienda", "Indirizzo", "CAP", "Città", "Paese"],
+        [
+            "Voornaam",
+            "Achternaam",
+            "E-mail",
+            "Mobiel",
+            "Bedrijf",
+            "Adres",
+            "Postcode",
+            "Plaats",
+            "Land",
+        ],
+        [
+            "Given Name",
+            "Surname",
+            "Email Address",
+            "Mobile Number",
+            "Company",
+            "Address",
+            "Zip Code",
+            "Town",
+            "Country",
+        ],
+    ],
+)
+def test_suggest_mapping_reads_headers_in_other_languages(store: Store, headers: list[str]) -> None:
+    fields = ["first_name", "last_name", "email", "mobile", "organization", "mailing_street"]
+    fields += ["mailing_zip", "mailing_city", "mailing_country"]
+    found = suggest_mapping(headers, store.schema.module("contacts"))
+    assert [found.get(h) for h in headers] == fields
+
+
+def test_a_field_name_modules_share_has_each_modules_own_spellings(store: Store) -> None:
+    # `name` is an organization's name and a product's: "Company" is only the first.
+    headers = ["Company", "Website", "Ort"]
+    organizations = suggest_mapping(headers, store.schema.module("organizations"))
+    assert organizations == {"Company": "name", "Website": "website", "Ort": "billing_city"}
+    products = suggest_mapping(["SKU", "Product Name", "Company"], store.schema.module("products"))
+    assert products == {"SKU": "product_code", "Product Name": "name"}
+    assert suggest_mapping(["Firma"], store.schema.module("contacts")) == {"Firma": "organization"}
+
+
 def test_progress_is_reported_up_to_one(store: Store, tmp_path: Path) -> None:
     seen: list[float] = []
     run_import(

@@ -18,29 +18,70 @@ ITEM_TARGETS: tuple[str, ...] = tuple(f"items.{f.name}" for f in LINE_ITEM_FIELD
 FULL_NAME = "full_name"
 _FULL_NAME_FIELD = Field(FULL_NAME, "Full Name (first and last)", FieldType.TEXT)
 
-# Extra spellings people use in headers, by field name (normalised when compared).
+# An address's parts, in the languages of the exports people bring (English, French, German,
+# Spanish, Italian, Dutch), for the contacts' mailing and the organizations' billing address.
+_STREET = ("street", "address", "adresse", "rue", "strasse", "direccion", "indirizzo", "adres")
+_CITY = ("city", "ville", "town", "ort", "stadt", "ciudad", "citta", "plaats")
+_ZIP = ("zip", "zip code", "postal code", "code postal", "cp", "postcode", "plz", "cap")
+_COUNTRY = ("country", "pays", "land", "pais", "paese")
+# Extra spellings people use in headers, by field name, or `module.field` for one module's
+# (normalised when compared).
 SYNONYMS: dict[str, tuple[str, ...]] = {
-    "first_name": ("prenom", "given name", "firstname", "forename"),
-    "last_name": ("nom", "surname", "family name", "lastname", "nom de famille"),
-    "email": ("e-mail", "mail", "courriel", "email address", "adresse email", "adresse e-mail"),
-    "phone": ("telephone", "tel", "phone number", "office phone", "numero de telephone"),
-    "mobile": ("portable", "mobile phone", "cell", "cell phone", "gsm"),
-    "title": ("fonction", "job title", "poste"),
+    "first_name": (
+        "prenom",
+        "given name",
+        "firstname",
+        "forename",
+        "vorname",
+        "nombre",
+        "nome",
+        "voornaam",
+    ),
+    "last_name": (
+        *("nom", "surname", "family name", "lastname", "nom de famille", "nachname"),
+        *("apellido", "apellidos", "cognome", "achternaam"),
+    ),
+    "email": (
+        *("e-mail", "mail", "courriel", "email address", "adresse email", "adresse e-mail"),
+        *("e-mail address", "correo", "correo electronico", "e-mail-adresse"),
+    ),
+    "phone": (
+        *("telephone", "tel", "phone number", "office phone", "numero de telephone"),
+        *("telefon", "telefono", "telefoon", "work phone"),
+    ),
+    "mobile": (
+        *("portable", "mobile phone", "cell", "cell phone", "gsm", "mobile number"),
+        *("handy", "mobil", "movil", "cellulare", "mobiel"),
+    ),
+    "title": ("fonction", "job title", "poste", "position", "role", "cargo", "ruolo"),
     "department": ("service", "departement"),
-    "organization": ("company", "societe", "entreprise", "account", "account name", "organisation"),
-    "name": ("nom", "raison sociale", "company name"),
+    "organization": (
+        *("company", "societe", "entreprise", "account", "account name", "organisation"),
+        *("firma", "unternehmen", "empresa", "azienda", "bedrijf"),
+    ),
+    "name": ("nom",),
+    # A module's own spellings of a field whose name other modules share (`_synonyms`).
+    "organizations.name": (
+        *("company", "company name", "organization", "organisation", "account", "account name"),
+        *("raison sociale", "societe", "entreprise", "firma", "unternehmen", "empresa"),
+        *("azienda", "bedrijf"),
+    ),
+    "products.name": ("product", "product name", "produit", "nom du produit", "designation"),
     "company": ("societe", "entreprise", "organization", "organisation"),
-    "birthdate": ("date de naissance", "birthday", "date of birth", "dob"),
-    "mailing_street": ("street", "address", "adresse", "rue"),
-    "mailing_city": ("city", "ville"),
-    "mailing_zip": ("zip", "postal code", "code postal", "cp", "postcode"),
-    "mailing_country": ("country", "pays"),
-    "billing_street": ("street", "address", "adresse", "rue"),
-    "billing_city": ("city", "ville"),
-    "billing_zip": ("zip", "postal code", "code postal", "cp", "postcode"),
-    "billing_country": ("country", "pays"),
-    "city": ("ville",),
-    "country": ("pays",),
+    "birthdate": (
+        *("date de naissance", "birthday", "date of birth", "dob", "geburtsdatum"),
+        *("fecha de nacimiento", "data di nascita", "geboortedatum"),
+    ),
+    "mailing_street": _STREET,
+    "mailing_city": _CITY,
+    "mailing_zip": _ZIP,
+    "mailing_country": _COUNTRY,
+    "billing_street": _STREET,
+    "billing_city": _CITY,
+    "billing_zip": _ZIP,
+    "billing_country": _COUNTRY,
+    "city": _CITY,
+    "country": _COUNTRY,
     "website": ("site web", "site", "url", "web"),
     "industry": ("secteur", "secteur d'activite"),
     "employees": ("effectif", "employes", "headcount"),

@@ -118,7 +118,7 @@ def _own_spellings(module: Module) -> list[tuple[str, dict[str, str]]]:
 def _synonyms(module: Module) -> dict[str, str]:
     found: dict[str, str] = {}
     for name in targets(module):
-        for spelling in SYNONYMS.get(name, ()):
+        for spelling in (*SYNONYMS.get(f"{module.name}.{name}", ()), *SYNONYMS.get(name, ())):
             found.setdefault(normalize_label(spelling), name)
     return found
 
