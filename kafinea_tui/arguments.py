@@ -187,15 +187,22 @@ def whole_number(low: int) -> Callable[[str], int]:
 
 
 def sort_terms(specs: list[str], option: str = "--sort") -> tuple[tuple[str, bool], ...]:
-    """`name,city:desc` (or the option repeated) -> ((field, descending), ...); a bad direction
-    is refused in a sentence naming `option` (`--sort` on the command line, `sort` in a URL)."""
+    """`name,city:desc` (or the option repeated) -> ((field, descending), ...); `-city` is
+    descending too, as many web APIs write it (a field's name never starts with `-`). A bad
+    direction is refused in a sentence naming `option` (`--sort` on the command line, `sort`
+    in a URL)."""
     result: list[tuple[str, bool]] = []
     for spec in specs:
         for part in spec.split(","):
             name, _, direction = part.strip().partition(":")
+            name, direction = name.strip(), direction.strip().lower()
             if not name:
                 continue
-            if direction.strip().lower() not in ("", "asc", "desc"):
-                raise UsageError(f"{option} takes FIELD or FIELD:desc, not {part.strip()!r}.")
-            result.append((name.strip(), direction.strip().lower() == "desc"))
+            signed = name[0] in "+-"
+            if direction not in ("", "asc", "desc") or (signed and direction):
+                raise UsageError(
+                    f"{option} takes FIELD, FIELD:desc or -FIELD, not {part.strip()!r}."
+                )
+            descending = direction == "desc" or name.startswith("-")
+            result.append((name[1:].strip() if signed else name, descending))
     return tuple(result)

@@ -94,6 +94,11 @@ def test_list_with_filter_sort_and_paging(api: Api) -> None:
     assert second["total"] == 4
     assert [r["last_name"] for r in second["records"]] == ["Martin", "Ng"]
     assert len(api.http.get(f"{API}/contacts/records").json()["records"]) == 4
+    # `-field` is descending, as many web APIs write it; with a direction too, it is refused.
+    signed = api.http.get(f"{API}/contacts/records", params={"sort": "-last_name", "limit": 2})
+    assert [r["last_name"] for r in signed.json()["records"]] == ["Ng", "Martin"]
+    both = api.http.get(f"{API}/contacts/records", params={"sort": "-last_name:asc"})
+    assert both.status_code == 400 and "-FIELD" in both.json()["error"]
 
 
 def test_list_limits_and_bad_parameters_are_sentences(api: Api) -> None:
