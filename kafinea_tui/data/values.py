@@ -256,7 +256,8 @@ def date_sql(text_sql: str, options: ValueOptions, params: Params) -> str:
     )
     direct = f"TRY_CAST(try_strptime({t}, {params.add(fmt)}) AS DATE)"
     if fmt.startswith(("%Y", "%y")) or numeric != "/".join(re.findall("%[dmY]", numeric)):
-        return f"coalesce({direct}, {iso})"  # not day or month first, nor digits alone
+        # Not day or month first, nor digits alone (yyyy-mm-dd, or a format with words).
+        return f"coalesce({direct}, {iso}, {month_name_sql(t, params)})"
     full = _four_digit_year(t, f"regexp_replace({t}, '[./-]', '/', 'g')", "[./-]")
     ordered = (
         f"CASE WHEN regexp_full_match({t}, '{_ORDER_FIRST}')"

@@ -117,6 +117,8 @@ def test_dates_with_an_english_month_name() -> None:
         None,
     ]
     assert found[9][1] == "not a date (mm/dd/yyyy or yyyy-mm-dd): 'Feb 30 2024'"
+    iso = parse(FieldType.DATE, ["2 Jan 2024", "2024-01-02"], date_format="yyyy-mm-dd")
+    assert [v for v, _ in iso] == [date(2024, 1, 2)] * 2  # the API's format reads them too
 
 
 def test_an_all_zero_date_is_empty() -> None:
