@@ -19,7 +19,7 @@ from kafinea_tui.data.errors import KafineaError
 from kafinea_tui.data.query import compile_filter
 from kafinea_tui.data.schema import FieldType, Module, Schema
 from kafinea_tui.data.store.database import Store
-from kafinea_tui.data.values import ValueOptions, check_value
+from kafinea_tui.data.values import ValueOptions, read_value
 from kafinea_tui.sync.config.model import (
     AutomationConfig,
     EmailAction,
@@ -101,16 +101,24 @@ def _email(action: EmailAction, module: Module, schema: Schema) -> Enqueue:
 def _typed_updates(
     action: UpdateAction, module: Module, cur: duckdb.DuckDBPyConnection
 ) -> dict[str, Any]:
+    """The values read by the import's rules (ISO dates, decimal points); every value that
+    cannot be set is said at once, in one sentence."""
     typed: dict[str, Any] = {}
+    mistakes: list[str] = []
     for name, text in action.values.items():
         field = module.field(name)
         if field.type in (FieldType.REFERENCE, FieldType.LINE_ITEMS):
-            raise ValueError(f"an update action cannot set {field.label} (a reference)")
-        if field.type is FieldType.PICKLIST and text not in field.values:
-            raise ValueError(
-                f"{text!r} is not a value of {field.label} ({', '.join(field.values)})"
-            )
-        typed[field.name] = check_value(cur, field, text, ValueOptions("point", "yyyy-mm-dd"))
+            mistakes.append(f"an update action cannot set {field.label} (a reference)")
+        elif field.type is FieldType.PICKLIST and text not in field.values:
+            values = ", ".join(field.values)
+            mistakes.append(f"{text!r} is not a value of {field.label} ({values})")
+        else:
+            value, reason = read_value(cur, field, text, ValueOptions("point", "yyyy-mm-dd"))
+            if reason is not None:
+                mistakes.append(f"{field.label} is {reason}")
+            typed[field.name] = value
+    if mistakes:
+        raise ValueError(f"set: {'; '.join(mistakes)}")
     return typed
 
 

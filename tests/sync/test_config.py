@@ -81,8 +81,72 @@ def test_bad_secret_and_url_and_types_are_sentences() -> None:
     config = parse_config(data, schema())
     assert config.errors == (
         "endpoints[1].url: 'ftp://x' is not an http:// or https:// address",
+        "endpoints[1].secret: not a whsec_ secret: whsec_ followed by base64 text",
         "endpoints[2].secret: not a whsec_ secret: whsec_ followed by base64 text",
         "endpoints[3].retries: expected an integer, not 'five'",
+    )
+
+
+def test_every_mistake_of_an_entry_is_said_at_once() -> None:
+    """Fixing one mistake should not reveal the next: each key is checked, whatever the
+    others hold, but for the module, which the others are checked against."""
+    data = tomllib.loads(
+        """
+[[endpoints]]
+name = "factory"
+url = "http://127.0.0.1:1/x"
+
+[[workflows]]
+name = "many"
+module = "salesorders"
+on = "sometimes"
+when = 'status ='
+changed = ["shoe"]
+actions = [{ type = "send", endpoint = "nope" }, { type = "update", set = { colour = "red" } }]
+
+[[workflows]]
+name = "no module"
+module = "orders"
+on = "sometimes"
+actions = []
+
+[[schedules]]
+name = "pull"
+every = "5 parsecs"
+action = { type = "pull", url = "ftp://x", module = "contacts", duplicates = "smash" }
+"""
+    )
+    config = parse_config(data, schema())
+    assert config.errors == (
+        "workflows[1].on: 'sometimes' is not one of create, update, create_or_update",
+        "workflows[1].when: expected a value, found the end (at column 9)",
+        "workflows[1].changed: Sales Orders has no field 'shoe'",
+        "workflows[1].actions[1].endpoint: unknown endpoint 'nope' (the endpoints: factory)",
+        "workflows[1].actions[2].set: Sales Orders has no field 'colour' an action can set",
+        "workflows[2].module: unknown module 'orders'; the modules are contacts,"
+        " organizations, leads, products, salesorders",
+        "schedules[1].every: '5 parsecs' is not a duration such as 30s, 5m, 1h30m or 1d",
+        "schedules[1].action.url: 'ftp://x' is not an http:// or https:// address",
+        "schedules[1].action.duplicates: 'smash' is not one of overwrite, merge, ignore",
+    )
+    assert (config.workflows, config.schedules) == ((), ())
+
+
+def test_update_values_that_cannot_be_set_are_one_sentence(tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text(
+        """
+[[workflows]]
+name = "w"
+module = "contacts"
+actions = [{ type = "update", set = { birthdate = "someday", do_not_call = "perhaps" } }]
+"""
+    )
+    done = cli(tmp_path, "automation", "check")
+    assert done.returncode == 2
+    assert done.stdout.startswith("0 endpoint(s), 0 workflow(s), 0 schedule(s) ready; 1 error(s)")
+    assert done.stderr == (
+        "kafinea-tui: workflows[1] (w): set: Birthdate is not a date (yyyy-mm-dd): 'someday';"
+        " Do Not Call is not yes or no: 'perhaps'\n"
     )
 
 

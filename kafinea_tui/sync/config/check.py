@@ -15,10 +15,12 @@ from kafinea_tui.workspace import Workspace
 def check_summary(workspace: Workspace, store: Store) -> dict[str, Any]:
     """{"endpoints": [...], "workflows": [...], "schedules": [...], "errors": [sentences]}."""
     config = read_config(workspace.config_path, store.schema)
-    errors = [*config.errors, *compile_triggers(config, store.schema, store.cursor())[1]]
+    triggers, compile_errors = compile_triggers(config, store.schema, store.cursor())
+    # A workflow read but not compiled (an update value that cannot be set) is not ready.
+    compiled = {t.workflow for t in triggers}
     return {
         "endpoints": sorted(config.endpoints),
-        "workflows": [w.name for w in config.workflows],
+        "workflows": [w.name for w in config.workflows if w.name in compiled or not w.enabled],
         "schedules": [s.name for s in config.schedules],
-        "errors": errors,
+        "errors": [*config.errors, *compile_errors],
     }

@@ -1,0 +1,46 @@
+"""Checks of an entry's keys against the workspace's schema, shared by workflows and
+schedules: a module, a filter (compiled as the engine will), field names, an http(s) address."""
+
+from __future__ import annotations
+
+from kafinea_tui.data.errors import FilterError, KafineaError
+from kafinea_tui.data.filter.compiler import resolve_field
+from kafinea_tui.data.query import compile_filter
+from kafinea_tui.data.schema import Module, Schema
+from kafinea_tui.sync.config.entry import Entry
+
+
+def http_url(entry: Entry) -> str:
+    url = entry.text("url", required=True)
+    if not url.startswith(("http://", "https://")):
+        raise entry.fail("url", f"{url!r} is not an http:// or https:// address")
+    return url
+
+
+def module_of(entry: Entry, schema: Schema) -> Module:
+    name = entry.text("module", required=True)
+    try:
+        return schema.module(name)
+    except KeyError as error:
+        raise entry.fail("module", str(error.args[0])) from None
+
+
+def filter_text(entry: Entry, key: str, module: Module, schema: Schema) -> str:
+    text = entry.text(key, default="")
+    try:
+        compile_filter(text, module, schema)
+    except FilterError as error:
+        raise entry.fail(key, f"{error.reason} (at column {error.position + 1})") from None
+    except KafineaError as error:
+        raise entry.fail(key, str(error)) from None
+    return text
+
+
+def field_names(entry: Entry, key: str, module: Module) -> tuple[str, ...]:
+    names = []
+    for name in entry.strings(key):
+        found = resolve_field(module, name)
+        if found is None:
+            raise entry.fail(key, f"{module.label} has no field {name!r}")
+        names.append(found.name)
+    return tuple(names)
