@@ -95,10 +95,18 @@ def test_openpyxl_workbook_numbers_and_text_numbers(store: Store, tmp_path: Path
     ]
 
 
-def _ods(path: Path, table_rows: list[list[tuple[str, str, str]]]) -> Path:
-    """(value type, office value, shown text) per cell; a formula as ('formula', f, cached)."""
+def _ods(
+    path: Path, table_rows: list[list[tuple[str, str, str]]], name: str = "Contacts", empty: int = 0
+) -> Path:
+    """(value type, office value, shown text) per cell; a formula as ('formula', f, cached).
+    `empty`: empty rows above the table, one element repeated as spreadsheet programs write
+    them."""
     doc = OpenDocumentSpreadsheet()
-    table = Table(name="Contacts")
+    table = Table(name=name)
+    if empty:
+        blank = TableRow(numberrowsrepeated=empty)
+        blank.addElement(TableCell())
+        table.addElement(blank)
     for cells in table_rows:
         row = TableRow()
         for kind, value, text in cells:
@@ -221,27 +229,11 @@ def test_a_title_above_the_table_is_not_its_header(store: Store, tmp_path: Path)
 
 
 def _late_ods(path: Path) -> Path:
-    """late.xls as an .ods: two empty rows (one element repeated), a title, the table."""
-    doc = OpenDocumentSpreadsheet()
-    table = Table(name="Report")
-    empty = TableRow(numberrowsrepeated=2)
-    empty.addElement(TableCell())
-    table.addElement(empty)
-    for values in [
-        ["Contacts - November 2026"],
-        ["Last Name", "Email"],
-        ["Lee", "ann@example.com"],
-        ["Ray", "not an address"],
-    ]:
-        row = TableRow()
-        for value in values:
-            cell = TableCell(valuetype="string")
-            cell.addElement(P(text=value))
-            row.addElement(cell)
-        table.addElement(row)
-    doc.spreadsheet.addElement(table)
-    doc.save(str(path))
-    return path
+    """late.xls as an .ods: two empty rows, a title, the table."""
+    rows = [["Contacts - November 2026"], ["Last Name", "Email"]]
+    rows += [["Lee", "ann@example.com"], ["Ray", "not an address"]]
+    cells = [[("string", "", value) for value in row] for row in rows]
+    return _ods(path, cells, name="Report", empty=2)
 
 
 def _late_xlsx(path: Path) -> Path:
