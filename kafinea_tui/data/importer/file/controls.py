@@ -1,13 +1,16 @@
-"""Decoded text holding control characters: a file read in an encoding it is not in.
+"""Decoded text holding NUL or C1 controls: a file read in an encoding it is not in.
 
 A UTF-32 file read as UTF-16, or a UTF-16 file read as Latin-1, decodes without a single error,
 with a NUL inside every value; a Windows-1252 file read as Latin-1 turns its curly quotes and €
-into C1 controls. The text of a CSV file holds no control character but tab, CR and LF, so one
-is the sign of a wrong encoding: the import stops with a sentence naming the line, the character
-and the encoding the bytes look like, before anything is written. Two checks: the sample the
-reading settings come from (the header and the first 256 KB, in Python, before staging), and
-every row, flagged in the scan that stages it (`control_flag_sql`: one regular expression over
-the row's cells joined) and looked up afterwards (`stage`, with `first_control`).
+into C1 controls (U+0080-U+009F), as does UTF-8 read as Latin-1. Either is the sign of a wrong
+encoding: the import stops with a sentence naming the line, the character and the encoding the
+bytes look like, before anything is written. Other control characters are values, kept as they
+are: no encoding makes them, and files hold them (FileMaker writes a line break inside a cell as
+U+000B); the app and a terminal show them as pictures (data/printable.py). Two checks: the
+sample the reading settings come from (the header and the first 256 KB, in Python, before
+staging), and every row, flagged in the scan that stages it (`control_flag_sql`: one regular
+expression over the row's cells joined) and looked up afterwards (`stage`, with
+`first_control`).
 """
 
 from __future__ import annotations
@@ -18,9 +21,9 @@ from pathlib import Path
 from kafinea_tui.data.errors import KafineaError
 from kafinea_tui.data.importer.file.encoding import EncodingError, detect_encoding
 
-# C0 controls but tab, LF and CR; DEL; C1 controls.
-_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_CONTROLS_SQL = "'[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F-\\x{9F}]'"
+# NUL and the C1 controls: what a wrong encoding decodes to.
+_CONTROLS = re.compile("[\x00\x80-\x9f]")
+_CONTROLS_SQL = "'[\\x00\\x{80}-\\x{9F}]'"
 # The staged table's column that says a row holds one.
 CONTROL_FLAG = "kf_control"
 
