@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import stat
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -106,6 +108,15 @@ def test_import_and_export_csv(shop: tuple[Store, Client, Client], tmp_path: Pat
     target = tmp_path / "contacts.csv"
     assert reader.export_csv("contacts", to=target, fields="last_name,email") == 1
     assert target.read_bytes() == text
+    # A named pipe is written into, not replaced by a file renamed over it.
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    received: list[bytes] = []
+    drain = threading.Thread(target=lambda: received.append(pipe.read_bytes()), daemon=True)
+    drain.start()
+    assert reader.export_csv("contacts", to=pipe, fields="last_name,email") == 1
+    drain.join(timeout=30)
+    assert received == [text] and stat.S_ISFIFO(pipe.stat().st_mode)
     source = tmp_path / "again.csv"
     source.write_bytes(text)
     again = client.import_csv("contacts", source, duplicates="merge", match=["email"])

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 import tempfile
+import threading
 from pathlib import Path
 
 import pytest
@@ -13,7 +15,7 @@ import pytest
 from kafinea_tui.data.errors import KafineaError, UsageError
 from kafinea_tui.data.exporter import run as exporter
 from kafinea_tui.data.exporter.options import ExportOptions
-from kafinea_tui.data.exporter.run import export_csv
+from kafinea_tui.data.exporter.run import export_csv, export_file
 from kafinea_tui.data.store.database import Store
 from tests.data.export_helpers import leftovers
 
@@ -124,3 +126,22 @@ def test_permission_denied_while_writing(
 def test_export_after_a_half_read_result_on_the_cursor(store: Store, tmp_path: Path) -> None:
     store.cursor().execute("SELECT id FROM contacts").fetchone()  # left unfinished
     assert export_csv(store, ExportOptions("contacts"), tmp_path / "c.csv").count == 3
+
+
+@pytest.mark.parametrize("format_", ["csv", "xlsx"])
+def test_a_named_pipe_is_written_into_not_replaced(
+    store: Store, tmp_path: Path, format_: str
+) -> None:
+    """A device or a pipe (`-o /dev/null`, a FIFO another program reads) stays what it is:
+    renaming the finished file over it replaced /dev/null with a file."""
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()), daemon=True)
+    reader.start()
+    result = export_file(store, ExportOptions("contacts", format=format_), pipe)
+    reader.join(timeout=30)
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
+    assert result.path == pipe and result.count > 0
+    assert received and received[0].startswith(b"PK" if format_ == "xlsx" else b"First Name")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]

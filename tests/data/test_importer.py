@@ -4,6 +4,9 @@
 from __future__ import annotations
 
 import csv
+import os
+import stat
+import threading
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -142,6 +145,15 @@ def test_failed_rows_csv_has_the_original_columns_and_a_reason(
             ["B", "bob@", "Email: not an email address: 'bob@'"],
             ["C", "c@x.fr", "extra", "3 cells where the header has 2: too many"],
         ]
+    # A named pipe (or /dev/null) is written into, not replaced by a file renamed over it.
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    received: list[bytes] = []
+    drain = threading.Thread(target=lambda: received.append(pipe.read_bytes()), daemon=True)
+    drain.start()
+    assert failed_rows_csv(report, pipe) == 2
+    drain.join(timeout=30)
+    assert received == [out.read_bytes()] and stat.S_ISFIFO(pipe.stat().st_mode)
 
 
 def test_usage_errors_before_anything_is_written(store: Store, tmp_path: Path) -> None:

@@ -46,6 +46,7 @@ from kafinea_tui.data.exporter.target import (
     temp_file,
 )
 from kafinea_tui.data.query import count_where
+from kafinea_tui.data.special_files import is_special
 from kafinea_tui.data.store.database import Store
 
 # check_target and os_error: a front end writing an export it received elsewhere (the CLI
@@ -108,7 +109,17 @@ def export_file(
         raise UsageError(f"Unknown export format {options.format!r}; use csv or xlsx.")
     cancel = cancellation or Cancellation()
     with cancel.watching(store.cursor(), CANCELLED):
-        result = writer(store, options, target, ticking(progress, cancel))
+        if isinstance(target, Path) and is_special(target):
+            path = target.expanduser()
+            try:
+                stream = path.open("wb")
+            except OSError as error:
+                raise os_error(error, path) from None
+            with stream:
+                counts = writer(store, options, stream, ticking(progress, cancel))
+            result = replace(counts, path=path)
+        else:
+            result = writer(store, options, target, ticking(progress, cancel))
     if progress is not None:
         progress(1.0)  # the file is in place: a cancellation now comes too late
     return result

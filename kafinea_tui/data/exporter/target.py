@@ -1,6 +1,7 @@
 """The file an export writes, whatever its format: the target checked before any work, a
 temporary file beside it (renamed over it at the end, so a failed export leaves nothing), and
-an OSError as one sentence. `run` (CSV) and `xlsx` both use these."""
+an OSError as one sentence. `run` (CSV) and `xlsx` both use these. A target that is not a
+regular file (`/dev/null`, a named pipe) is written into as a stream instead (special_files)."""
 
 from __future__ import annotations
 

@@ -15,6 +15,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import TextIO
 
 import duckdb
 
@@ -41,6 +42,7 @@ from kafinea_tui.data.importer.validate import (
 )
 from kafinea_tui.data.importer.write import write_records
 from kafinea_tui.data.schema import Module
+from kafinea_tui.data.special_files import is_special
 from kafinea_tui.data.store.change_log import set_actor
 from kafinea_tui.data.store.database import Store, utc_now
 from kafinea_tui.data.store.results import first_row
@@ -285,26 +287,38 @@ def failed_rows_csv(
 ) -> int:
     """Write the failed rows (the file's columns, then a Reason column) to fix and import again.
     Returns how many rows were written. Written under a temporary name beside `path` and renamed
-    at the end, so a failure never leaves half a file, nor spoils a file it was to replace."""
+    at the end, so a failure never leaves half a file, nor spoils a file it was to replace; a
+    device or a pipe (`special_files`) is written into."""
     target = Path(path)
-    temporary: Path | None = None
     try:
-        handle, name = tempfile.mkstemp(
-            prefix=".kafinea-failed-", suffix=".part", dir=target.parent
-        )
-        temporary = Path(name)
-        with open(handle, "w", encoding=encoding, newline="") as stream:
-            writer = csv.writer(stream, delimiter=delimiter)
-            writer.writerow([*report.columns, "Reason"])
-            for error in report.errors:
-                reason = f"{error.column}: {error.reason}" if error.column else error.reason
-                writer.writerow([*(error.values or []), reason])
-        temporary.chmod(0o666 & ~_UMASK)  # mkstemp makes it private
-        os.replace(temporary, target)
+        if is_special(target):
+            with target.open("w", encoding=encoding, newline="") as stream:
+                _write_failed(stream, report, delimiter)
+        else:
+            _write_whole(target, report, delimiter, encoding)
     except OSError as error:
-        if temporary is not None:
-            temporary.unlink(missing_ok=True)
         raise KafineaError(
             f"Cannot write the failed rows to {path}: {error.strerror or error}."
         ) from None
     return len(report.errors)
+
+
+def _write_whole(target: Path, report: ImportReport, delimiter: str, encoding: str) -> None:
+    handle, name = tempfile.mkstemp(prefix=".kafinea-failed-", suffix=".part", dir=target.parent)
+    temporary = Path(name)
+    try:
+        with open(handle, "w", encoding=encoding, newline="") as stream:
+            _write_failed(stream, report, delimiter)
+        temporary.chmod(0o666 & ~_UMASK)  # mkstemp makes it private
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def _write_failed(stream: TextIO, report: ImportReport, delimiter: str) -> None:
+    writer = csv.writer(stream, delimiter=delimiter)
+    writer.writerow([*report.columns, "Reason"])
+    for error in report.errors:
+        reason = f"{error.column}: {error.reason}" if error.column else error.reason
+        writer.writerow([*(error.values or []), reason])

@@ -11,6 +11,7 @@ from typing import IO, Any, overload
 
 import httpx
 
+from kafinea_tui.data.special_files import is_special
 from kafinea_tui.sync.client.answers import Change, Page, Report
 from kafinea_tui.sync.client.calls import (
     BASE,
@@ -196,6 +197,10 @@ class Client(Administration):
         if isinstance(to, str | Path) and self.same_host:
             absolute = os.path.abspath(Path(to).expanduser())
             return self.export_in_place(module, absolute, query, progress, extensions)
+        if isinstance(to, str | Path) and is_special(Path(to)):
+            # A device or a pipe (/dev/null, a named pipe): written into, never renamed over.
+            with Path(to).expanduser().open("wb") as handle:
+                return self.export_csv(module, handle, params=query, extensions=extensions)
         if isinstance(to, str | Path):
             path = Path(to).expanduser()
             partial = path.with_name(f".{path.name}.part")
