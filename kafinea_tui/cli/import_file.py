@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from kafinea_tui.arguments import build_plan, plan_params
 from kafinea_tui.cli.cancellable import run_cancellable
+from kafinea_tui.cli.piped_file import readable_copy, shown_name
 from kafinea_tui.data.cancel import hold_for_tests
 from kafinea_tui.data.csv_dialect import DELIMITERS, ENCODINGS
 from kafinea_tui.data.errors import KafineaError, UsageError
@@ -34,7 +35,9 @@ def register(subparsers: Any) -> None:
         "import", help="import a CSV file or a spreadsheet (.xlsx .xlsm .xls .ods) into a module"
     )
     parser.add_argument("module", help="module name or label (contacts, organizations, ...)")
-    parser.add_argument("file", type=Path, help="the CSV file or spreadsheet")
+    parser.add_argument(
+        "file", type=Path, help="the CSV file or spreadsheet; - reads standard input"
+    )
     parser.add_argument(
         "--sheet", metavar="NAME|N", help="a spreadsheet's sheet, by name or number (default: 1)"
     )
@@ -71,7 +74,14 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace, workspace: Workspace) -> int:
-    plan = build_plan(args, workspace)
+    with readable_copy(args.file) as readable:
+        return _run(args, replace_file(args, readable), workspace)
+
+
+def _run(args: argparse.Namespace, reading: argparse.Namespace, workspace: Workspace) -> int:
+    """`reading`: the arguments with a file the importer can read again (`piped_file`)."""
+    plan = build_plan(reading, workspace)
+    plan.description = reading.file.name if reading.file != args.file else None  # a pipe's
     # The engine (DuckDB, pyarrow: ~0.15 s) is imported when importing: not to build the
     # parser of every command, nor to refuse the options of this one.
     from kafinea_tui.data.importer.run import run_import
@@ -106,28 +116,38 @@ def run_remote(args: argparse.Namespace, workspace: Workspace, client: Client) -
 
     # The options' own errors (and a saved mapping's), as alone, before sending anything;
     # the server builds the same plan again from its parameters.
-    plan = build_plan(args, workspace)
-    if not args.file.exists():
-        raise KafineaError(f"The file {args.file} does not exist.")
-    try:
-        handle = args.file.open("rb")
-    except OSError as error:
-        raise KafineaError(f"Cannot read {args.file}: {error.strerror or error}.") from None
-    try:
-        with handle:
-            shape = client.import_file(args.module, handle, params=import_params(args, plan)).data
-    except ApiError as error:
-        if error.status == 404:  # the module: as alone, nothing could be imported (exit 1)
-            raise KafineaError(error.sentence) from None
-        raise translated(error) from None
+    with readable_copy(args.file) as readable:
+        reading = replace_file(args, readable)
+        plan = build_plan(reading, workspace)
+        if not readable.exists():
+            raise KafineaError(f"The file {args.file} does not exist.")
+        try:
+            handle = readable.open("rb")
+        except OSError as error:
+            raise KafineaError(f"Cannot read {args.file}: {error.strerror or error}.") from None
+        params = import_params(args, plan, readable)
+        try:
+            with handle:
+                shape = client.import_file(args.module, handle, params=params).data
+        except ApiError as error:
+            if error.status == 404:  # the module: as alone, nothing could be imported (exit 1)
+                raise KafineaError(error.sentence) from None
+            raise translated(error) from None
     return _reported(args, ImportReport.from_dict(shape))
 
 
-def import_params(args: argparse.Namespace, plan: ImportPlan) -> Params:
+def replace_file(args: argparse.Namespace, file: Path) -> argparse.Namespace:
+    """A copy of the arguments reading `file`."""
+    return argparse.Namespace(**{**vars(args), "file": file})
+
+
+def import_params(args: argparse.Namespace, plan: ImportPlan, readable: Path) -> Params:
     """The command's plan as the import route's query parameters (`plan_params`, the app's
-    words too), with the file's name for past imports, a mapping to save, and the report's
-    details (the failed rows' cells, for `--errors FILE`)."""
-    params: Params = [("filename", str(args.file)), ("details", "true")]
+    words too), with the file's name for past imports (a pipe's copy's, `readable`, whose
+    suffix picks the reader), a mapping to save, and the report's details (the failed rows'
+    cells, for `--errors FILE`)."""
+    name = readable.name if readable != args.file else str(args.file)
+    params: Params = [("filename", name), ("details", "true")]
     if args.save_mapping:
         params.append(("save_mapping", args.save_mapping))
     return [*params, *plan_params(plan, dry_run=args.dry_run)]
@@ -142,7 +162,7 @@ def _reported(args: argparse.Namespace, report: ImportReport) -> int:
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False))
     else:
-        print_report(report, args.file)
+        print_report(report, Path(shown_name(args.file)))
     return 0
 
 

@@ -5,7 +5,12 @@ encoding refused in one sentence before anything is written."""
 from __future__ import annotations
 
 import codecs
+import io
+import os
+import threading
 from pathlib import Path
+
+import openpyxl
 
 from kafinea_tui.data.store.database import Store
 from tests.cli.run_cli import cli, report_of
@@ -57,3 +62,44 @@ class TestAWrongEncodingIsOneSentence:
         report = report_of(cli(ws, "import", "contacts", str(path), "--json"))
         assert (report["created"], report["failed"]) == (1, 0)
         assert phones(ws) == [("Rossi", None)]
+
+
+class TestStandardInput:
+    """`import MODULE -` reads standard input, a pipe the importer cannot read twice: it is
+    copied first, as CSV text or a workbook by its first bytes."""
+
+    def _piped(self, ws: Path, content: bytes, *args: str) -> dict[str, object]:
+        read, write_end = os.pipe()
+        feeder = threading.Thread(target=_feed, args=(write_end, content), daemon=True)
+        feeder.start()
+        try:
+            return report_of(cli(ws, "import", "contacts", *args, "--json", stdin=read))
+        finally:
+            os.close(read)
+            feeder.join(timeout=30)
+
+    def test_csv_and_a_workbook_from_a_pipe(self, tmp_path: Path) -> None:
+        ws = tmp_path / "ws"
+        text = b"Last Name,Email\nLee,lee@x.fr\nRay,bad@\n"
+        report = self._piped(ws, text, "-")
+        assert (report["created"], report["failed"], report["errors"]) == (
+            1,
+            1,
+            [{"line": 3, "column": "Email", "reason": "not an email address: 'bad@'"}],
+        )
+        book = openpyxl.Workbook()
+        sheet = book.active
+        assert sheet is not None
+        sheet.append(["Last Name", "Email"])
+        sheet.append(["Kay", "kay@x.fr"])
+        saved = io.BytesIO()
+        book.save(saved)
+        assert self._piped(ws, saved.getvalue(), "/dev/stdin")["created"] == 1
+        listed = cli(ws, "imports").stdout
+        assert "stdin.csv" in listed and "stdin.xlsx" in listed
+        assert phones(ws) == [("Lee", None), ("Kay", None)]
+
+
+def _feed(descriptor: int, content: bytes) -> None:
+    with os.fdopen(descriptor, "wb") as pipe:
+        pipe.write(content)
