@@ -136,9 +136,20 @@ class Schema:
 
 def normalize_label(text: str) -> str:
     """Fold case, accents, spacing and punctuation, so 'E-mail ' and 'email' compare equal."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return re.sub(r"[^a-z0-9]+", "", ascii_only.casefold())
+    return re.sub(r"[^a-z0-9]+", "", _latin_letters(text))
+
+
+# Latin letters that no Unicode decomposition takes to ASCII (ß is casefold's: ss).
+_LETTERS = str.maketrans(
+    {"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ı": "i", "æ": "ae", "œ": "oe", "þ": "th"}
+)
+
+
+def _latin_letters(text: str) -> str:
+    """`text` case-folded with its accents off and its other Latin letters spelled in ASCII
+    (`Größe` -> `grosse`, `Łódź` -> `lodz`); other scripts are left as they are."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_LETTERS)
 
 
 def label_for(name: str) -> str:
@@ -148,10 +159,9 @@ def label_for(name: str) -> str:
 
 
 def name_for_label(label: str) -> str:
-    """A custom field name from a label: `Loyalty tier` -> `cf_loyalty_tier`."""
-    decomposed = unicodedata.normalize("NFKD", label)
-    ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
-    slug = re.sub(r"[^a-z0-9]+", "_", ascii_only.lower()).strip("_")
+    """A custom field name from a label: `Loyalty tier` -> `cf_loyalty_tier`, `Größe` ->
+    `cf_grosse`."""
+    slug = re.sub(r"[^a-z0-9]+", "_", _latin_letters(label)).strip("_")
     return f"cf_{slug}" if slug else ""
 
 

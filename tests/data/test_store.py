@@ -356,3 +356,9 @@ def test_a_create_beside_an_open_id_reservation_fails_rather_than_reusing_an_id(
     importer.execute("COMMIT")
     assert store.create("contacts", {"last_name": "After"}) >= first + 1000
     store.close()
+
+
+def test_a_custom_fields_name_spells_its_labels_letters_in_ascii(store: Store) -> None:
+    """Accents come off, and letters no decomposition reaches are spelled out."""
+    assert store.add_custom_field("contacts", "Größe in Łódź", "text").name == "cf_grosse_in_lodz"
+    assert store.add_custom_field("contacts", "Ærø Øst", "text").name == "cf_aero_ost"
