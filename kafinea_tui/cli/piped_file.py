@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
-from kafinea_tui.data.errors import KafineaError
+from kafinea_tui.data.errors import KafineaError, UsageError
 from kafinea_tui.data.special_files import is_special
 
 STDIN = Path("-")
@@ -34,6 +34,11 @@ def readable_copy(path: Path) -> Iterator[Path]:
     if path != STDIN and not is_special(path):
         yield path
         return
+    if path == STDIN and sys.stdin.isatty():  # nothing would come until Ctrl-D
+        raise UsageError(
+            "- reads the file from standard input, and that is this terminal: pipe the file in"
+            " (cat people.csv | kafinea-tui import contacts -), or name it."
+        )
     with tempfile.TemporaryDirectory(prefix="kafinea-piped-") as folder:
         try:
             source: BinaryIO = sys.stdin.buffer if path == STDIN else path.open("rb")

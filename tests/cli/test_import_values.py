@@ -7,6 +7,7 @@ from __future__ import annotations
 import codecs
 import io
 import os
+import pty
 import threading
 from pathlib import Path
 
@@ -98,6 +99,17 @@ class TestStandardInput:
         listed = cli(ws, "imports").stdout
         assert "stdin.csv" in listed and "stdin.xlsx" in listed
         assert phones(ws) == [("Lee", None), ("Kay", None)]
+
+    def test_a_terminal_as_standard_input_is_refused(self, tmp_path: Path) -> None:
+        """Nothing would come until Ctrl-D: a person typed `-` at a prompt."""
+        leader, follower = pty.openpty()
+        try:
+            done = cli(tmp_path / "ws", "import", "contacts", "-", stdin=follower, timeout=60)
+        finally:
+            os.close(follower)
+            os.close(leader)
+        assert done.returncode == 2
+        assert done.stderr.startswith("kafinea-tui: - reads the file from standard input, and")
 
 
 def _feed(descriptor: int, content: bytes) -> None:
