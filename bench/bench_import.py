@@ -16,8 +16,8 @@ others) and stops it after closing the database (the checkpoint counts on both s
 DuckDB's default threads (one per core). The importer bounds DuckDB's memory to 2.5x the file's
 size while it runs (`import_settings.memory_bound`), so its peak does not grow with the core
 count. One round's time ratios swing by up to 1.0x on a shared machine (1.40-2.49x for the same
-code, back to back): the figures are medians of `BENCH_IMPORT_RUNS` rounds (3), each round
-measuring the three in turn.
+code, back to back): each ratio is the median of `BENCH_IMPORT_RUNS` rounds' own ratios (3),
+each round measuring the three in turn (the times shown are each measure's median).
 
 `python -m bench.bench_import steps` times each step of `run_import` on the same file (staging,
 references, matching, writing, ...), the place to start when a ratio moves.
@@ -169,10 +169,14 @@ def run(data_dir: Path) -> None:
     base, first, merge = (_median([r[i] for r in rounds]) for i in range(3))
     print(f"medians of {RUNS} rounds, each measure in a fresh process")
     print(f"duckdb read_csv CTAS: {base['seconds']:.2f} s, peak RSS {base['rss_mb']:.0f} MB")
+    # Each ratio is the median of the rounds' own ratios: a round's measures meet the same
+    # load, whereas medians taken apart can come from rounds under different loads.
     figures = {
-        "import": first["seconds"] / base["seconds"],
-        "merge": merge["seconds"] / base["seconds"],
-        "memory": max(first["rss_mb"], merge["rss_mb"]) / base["rss_mb"],
+        "import": statistics.median(f["seconds"] / b["seconds"] for b, f, _ in rounds),
+        "merge": statistics.median(m["seconds"] / b["seconds"] for b, _, m in rounds),
+        "memory": statistics.median(
+            max(f["rss_mb"], m["rss_mb"]) / b["rss_mb"] for b, f, m in rounds
+        ),
     }
     print(
         f"first import: {first['seconds']:.2f} s, peak RSS {first['rss_mb']:.0f} MB"

@@ -88,3 +88,25 @@ def median_seconds(action: Callable[[], object], runs: int, warm_up: bool = Fals
         action()
         times.append(time.perf_counter() - started)
     return statistics.median(times)
+
+
+def in_turn(
+    actions: dict[str, Callable[[], object]], runs: int, warm_up: bool = False
+) -> dict[str, list[float]]:
+    """The wall times of `runs` rounds, each round calling every action once in turn: the
+    sides of a ratio meet the same load, which on a shared machine drifts between rounds."""
+    if warm_up:
+        for action in actions.values():
+            action()
+    times: dict[str, list[float]] = {name: [] for name in actions}
+    for _ in range(runs):
+        for name, action in actions.items():
+            started = time.perf_counter()
+            action()
+            times[name].append(time.perf_counter() - started)
+    return times
+
+
+def median_ratio(numerator: list[float], denominator: list[float]) -> float:
+    """The median of the rounds' own ratios (`in_turn`'s times, paired by round)."""
+    return statistics.median(n / d for n, d in zip(numerator, denominator, strict=True))
