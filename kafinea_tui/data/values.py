@@ -85,8 +85,16 @@ def clean_sql(column_sql: str) -> str:
 
 def clean_cell_sql(field_: Field, column_sql: str) -> str:
     """A cell of `field_` as text (`clean_sql`); for a date, an all-zero date is empty too: it
-    is how some exports write none (MySQL's and vtiger's 0000-00-00, Outlook's 0/0/00)."""
+    is how some exports write none (MySQL's and vtiger's 0000-00-00, Outlook's 0/0/00); for an
+    e-mail address, a `mailto:` before it is read off."""
     text = clean_sql(column_sql)
+    if field_.type is FieldType.EMAIL:
+        # A link's `mailto:` (copied from a web page or a spreadsheet's hyperlink) is not part
+        # of the address; `_email` reads it off the same way.
+        return (
+            f"CASE WHEN lower(left({text}, 7)) = 'mailto:'"
+            f" THEN {clean_sql(f'substr({text}, 8)')} ELSE {text} END"
+        )
     if field_.type is not FieldType.DATE:
         return text
     zero = f"starts_with({text}, '0') AND regexp_full_match({text}, '{_ZERO_DATE}')"
@@ -183,6 +191,8 @@ def _plain(text: str | None) -> Read:
 
 def _email(text: str | None) -> Read:
     cleaned = clean_text(text)
+    if cleaned is not None and cleaned[:7].lower() == "mailto:":  # as `clean_cell_sql`
+        cleaned = clean_text(cleaned[7:])
     if cleaned is None or _EMAIL.fullmatch(cleaned):
         return cleaned, None
     return None, f"{EMAIL_REASON}'{cleaned}'"

@@ -157,12 +157,14 @@ def test_booleans_in_english_and_french() -> None:
 
 
 def test_emails_and_urls() -> None:
-    emails = parse(FieldType.EMAIL, ["bob@example.com", "bob@", "a b@c.d"])
+    emails = parse(FieldType.EMAIL, ["bob@example.com", "bob@", "a b@c.d", "MAILTO:bob@x.fr"])
     assert [e for _, e in emails] == [
         None,
         "not an email address: 'bob@'",
         "not an email address: 'a b@c.d'",
+        None,
     ]
+    assert emails[3][0] == "bob@x.fr"  # a link's mailto: is no part of the address
     urls = parse(FieldType.URL, ["www.example.com", "https://example.com/x?y=1", "not a url"])
     assert [e for _, e in urls] == [None, None, "not a web address: 'not a url'"]
 
@@ -276,6 +278,10 @@ EMAIL_CELLS = [
     "ann@.com",
     "ann@ex.c.m",
     "élodie@exemple.fr",
+    "mailto:ann@example.com",
+    "MailTo: ann@example.com",
+    "mailto:",
+    "mailto:bob@",
     "",
     "   ",
     None,
@@ -286,7 +292,9 @@ EMAIL_CELLS = [
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 @given(
     st.lists(
-        st.text(alphabet=st.sampled_from("ab@. \t\n\r\f\v\u00a0\u2003\u0085é"), max_size=9),
+        st.text(
+            alphabet=st.sampled_from("ab@.: \t\n\r\f\v\u00a0\u2003\u0085émailtoMAİK"), max_size=12
+        ),
         min_size=10,
         max_size=60,
     )
