@@ -18,7 +18,7 @@ from kafinea_tui.data.errors import KafineaError, UsageError
 from kafinea_tui.data.special_files import is_special
 
 STDIN = Path("-")
-SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt")
+KNOWN_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt")
 _CHUNK = 1 << 20
 
 
@@ -34,17 +34,17 @@ def readable_copy(path: Path) -> Iterator[Path]:
     if path != STDIN and not is_special(path):
         yield path
         return
-    if path == STDIN and sys.stdin.isatty():  # nothing would come until Ctrl-D
-        raise UsageError(
-            "- reads the file from standard input, and that is this terminal: pipe the file in"
-            " (cat people.csv | kafinea-tui import contacts -), or name it."
-        )
     with tempfile.TemporaryDirectory(prefix="kafinea-piped-") as folder:
         try:
             source: BinaryIO = sys.stdin.buffer if path == STDIN else path.open("rb")
         except OSError as error:
             raise KafineaError(f"Cannot read {path}: {error.strerror or error}.") from None
         with source:
+            if source.isatty():  # nothing would come until Ctrl-D
+                raise UsageError(
+                    f"{path} reads the file from this terminal: pipe the file in"
+                    f" (cat people.csv | kafinea-tui import contacts {path}), or name it."
+                )
             head = source.read(128)
             copy = Path(folder) / _copy_name(path, head)
             with copy.open("wb") as target:
@@ -55,7 +55,7 @@ def readable_copy(path: Path) -> Iterator[Path]:
 
 def _copy_name(path: Path, head: bytes) -> str:
     stem = "stdin" if path == STDIN else path.name
-    if Path(stem).suffix.lower() in SPREADSHEET_SUFFIXES:
+    if Path(stem).suffix.lower() in KNOWN_SUFFIXES:
         return stem
     if head.startswith(b"PK\x03\x04"):  # a zip: an OpenDocument sheet names its mimetype first
         return f"{stem}.ods" if b"opendocument.spreadsheet" in head else f"{stem}.xlsx"

@@ -109,7 +109,7 @@ class TestStandardInput:
             os.close(follower)
             os.close(leader)
         assert done.returncode == 2
-        assert done.stderr.startswith("kafinea-tui: - reads the file from standard input, and")
+        assert done.stderr.startswith("kafinea-tui: - reads the file from this terminal: pipe")
 
 
 def _feed(descriptor: int, content: bytes) -> None:
