@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import stat
 import threading
 from collections.abc import Iterator
@@ -18,6 +17,7 @@ from kafinea_tui.data.importer.undo import list_batches
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.data.store.tokens import create_token
 from tests.api.server import serve
+from tests.fifo import fifo_read
 
 
 @pytest.fixture
@@ -110,12 +110,8 @@ def test_import_and_export_csv(shop: tuple[Store, Client, Client], tmp_path: Pat
     assert target.read_bytes() == text
     # A named pipe is written into, not replaced by a file renamed over it.
     pipe = tmp_path / "pipe"
-    os.mkfifo(pipe)
-    received: list[bytes] = []
-    drain = threading.Thread(target=lambda: received.append(pipe.read_bytes()), daemon=True)
-    drain.start()
-    assert reader.export_csv("contacts", to=pipe, fields="last_name,email") == 1
-    drain.join(timeout=30)
+    with fifo_read(pipe) as received:
+        assert reader.export_csv("contacts", to=pipe, fields="last_name,email") == 1
     assert received == [text] and stat.S_ISFIFO(pipe.stat().st_mode)
     source = tmp_path / "again.csv"
     source.write_bytes(text)

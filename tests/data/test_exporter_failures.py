@@ -7,7 +7,6 @@ import errno
 import os
 import stat
 import tempfile
-import threading
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ from kafinea_tui.data.exporter.options import ExportOptions
 from kafinea_tui.data.exporter.run import export_csv, export_file
 from kafinea_tui.data.store.database import Store
 from tests.data.export_helpers import leftovers
+from tests.fifo import fifo_read
 
 # Every test starts from the same records, in its own store (conftest.py).
 pytestmark = pytest.mark.usefixtures("export_records")
@@ -135,12 +135,8 @@ def test_a_named_pipe_is_written_into_not_replaced(
     """A device or a pipe (`-o /dev/null`, a FIFO another program reads) stays what it is:
     renaming the finished file over it replaced /dev/null with a file."""
     pipe = tmp_path / "pipe"
-    os.mkfifo(pipe)
-    received: list[bytes] = []
-    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()), daemon=True)
-    reader.start()
-    result = export_file(store, ExportOptions("contacts", format=format_), pipe)
-    reader.join(timeout=30)
+    with fifo_read(pipe) as received:
+        result = export_file(store, ExportOptions("contacts", format=format_), pipe)
     assert stat.S_ISFIFO(pipe.stat().st_mode)
     assert result.path == pipe and result.count > 0
     assert received and received[0].startswith(b"PK" if format_ == "xlsx" else b"First Name")

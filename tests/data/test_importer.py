@@ -4,9 +4,7 @@
 from __future__ import annotations
 
 import csv
-import os
 import stat
-import threading
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -16,6 +14,7 @@ import pytest
 from kafinea_tui.data.errors import KafineaError, UsageError
 from kafinea_tui.data.importer.run import failed_rows_csv, run_import, suggest_mapping
 from kafinea_tui.data.store.database import Store
+from tests.fifo import fifo_read
 from tests.import_helpers import (
     MATCHING_FILE,
     contact_rows,
@@ -147,12 +146,8 @@ def test_failed_rows_csv_has_the_original_columns_and_a_reason(
         ]
     # A named pipe (or /dev/null) is written into, not replaced by a file renamed over it.
     pipe = tmp_path / "pipe"
-    os.mkfifo(pipe)
-    received: list[bytes] = []
-    drain = threading.Thread(target=lambda: received.append(pipe.read_bytes()), daemon=True)
-    drain.start()
-    assert failed_rows_csv(report, pipe) == 2
-    drain.join(timeout=30)
+    with fifo_read(pipe) as received:
+        assert failed_rows_csv(report, pipe) == 2
     assert received == [out.read_bytes()] and stat.S_ISFIFO(pipe.stat().st_mode)
 
 
