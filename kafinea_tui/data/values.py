@@ -17,6 +17,7 @@ from typing import Any
 
 import duckdb
 
+from kafinea_tui.data import month_names
 from kafinea_tui.data.errors import UsageError
 from kafinea_tui.data.numbers import number_reason_sql, number_sql
 from kafinea_tui.data.schema import Field, FieldType
@@ -243,13 +244,6 @@ _YEAR_FIRST = "\\d{4}[./-]\\d{1,2}[./-]\\d{1,2}([ T].*)?"
 # A two-digit year is 20yy below this, else 19yy, as Excel reads one (DuckDB's `%Y` would
 # read 90 as the year 90, and its `%y` 50 as 2050).
 CENTURY_PIVOT = 30
-# Dates with an English month name, as US spreadsheets, Outlook, Salesforce and Oracle write
-# them (2 Jan 2024, January 2, 2024, 02-JAN-24, Tuesday, January 2, 2024); DuckDB reads the
-# names in any case. A two-digit year is made four digits first, by CENTURY_PIVOT.
-MONTH_NAME_FORMATS = [
-    *("%d %b %Y", "%d %B %Y", "%d-%b-%Y", "%d-%B-%Y", "%d %b. %Y", "%d. %B %Y"),
-    *("%b %d, %Y", "%B %d, %Y", "%b %d %Y", "%B %d %Y", "%A, %B %d, %Y", "%a, %d %b %Y"),
-]
 
 
 def date_sql(text_sql: str, options: ValueOptions, params: Params) -> str:
@@ -287,14 +281,10 @@ def date_sql(text_sql: str, options: ValueOptions, params: Params) -> str:
 
 
 def month_name_sql(text_sql: str, params: Params) -> str:
-    """SQL of the date a text with an English month name holds (`MONTH_NAME_FORMATS`)."""
-    t = text_sql
-    four_digits = _four_digit_year(t, t, "[^0-9]")
-    formats = params.add(MONTH_NAME_FORMATS)
-    return (
-        f"CASE WHEN regexp_matches({t}, '[A-Za-z]{{3}}')"
-        f" THEN TRY_CAST(try_strptime({four_digits}, {formats}::VARCHAR[]) AS DATE) END"
-    )
+    """SQL of the date a text with a month's name holds (`month_names`), its two-digit year
+    made four digits first by `CENTURY_PIVOT`."""
+    four_digits = _four_digit_year(text_sql, text_sql, "[^0-9]")
+    return month_names.month_name_sql(text_sql, four_digits, params.add)
 
 
 def _four_digit_year(text_sql: str, written_sql: str, before: str) -> str:

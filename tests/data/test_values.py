@@ -104,10 +104,10 @@ def test_dates_with_other_separators_and_two_digit_years_in_the_formats_order() 
     assert iso[0][1] == "not a date (yyyy-mm-dd): '31/12/1990'"
 
 
-def test_dates_with_an_english_month_name() -> None:
+def test_dates_with_a_month_name() -> None:
     cells = ["2 Jan 2024", "02 january 2024", "Jan 2, 2024", "JANUARY 2 2024", "02-JAN-24"]
     cells += ["Tuesday, January 2, 2024", "Tue, 02 Jan 2024", "2 Sep. 2024", "02-Jan-50"]
-    cells += ["Feb 30 2024", "Janvier 2 2024"]
+    cells += ["Feb 30 2024", "Smarch 2 2024"]
     found = parse(FieldType.DATE, cells, date_format="mm/dd/yyyy")
     assert [v for v, _ in found] == [
         *[date(2024, 1, 2)] * 7,
@@ -117,6 +117,23 @@ def test_dates_with_an_english_month_name() -> None:
         None,
     ]
     assert found[9][1] == "not a date (mm/dd/yyyy or yyyy-mm-dd): 'Feb 30 2024'"
+    # In the languages of European exports, with their connecting words.
+    cells = ["2 janvier 2024", "2. Januar 2024", "2 de enero de 2024", "2 gennaio 2024"]
+    cells += [
+        "2 januari 2024",
+        "le 2 Février 2024",
+        "den 2. März 24",
+        "2 août 2024",
+        "31 juin 2024",
+    ]
+    european = parse(FieldType.DATE, cells)
+    assert [v for v, _ in european] == [
+        *[date(2024, 1, 2)] * 5,
+        date(2024, 2, 2),
+        date(2024, 3, 2),
+        date(2024, 8, 2),
+        None,  # June has 30 days
+    ]
     iso = parse(FieldType.DATE, ["2 Jan 2024", "2024-01-02"], date_format="yyyy-mm-dd")
     assert [v for v, _ in iso] == [date(2024, 1, 2)] * 2  # the API's format reads them too
 
