@@ -32,6 +32,10 @@ class Entry:
             self.mistakes.extend(str(m) for m in error.args)
             return fallback
 
+    def note(self, key: str, message: str) -> None:
+        """A mistake found in a loop over the key's items, the others still checked."""
+        self.mistakes.append(str(self.fail(key, message)))
+
     def done(self) -> None:
         """Raise the mistakes `each` noted; the entry is built only when there are none."""
         if self.mistakes:

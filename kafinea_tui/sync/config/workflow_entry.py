@@ -87,9 +87,7 @@ def _action_of_type(
     for name, value in values.items():
         found = resolve_field(module, name)
         if found is None or not found.is_column or name in ("id", "created_at", "modified_at"):
-            entry.mistakes.append(
-                str(entry.fail("set", f"{module.label} has no field {name!r} an action can set"))
-            )
+            entry.note("set", f"{module.label} has no field {name!r} an action can set")
             continue
         checked[found.name] = value
     return UpdateAction(checked)

@@ -55,7 +55,6 @@ def disappeared(path: Path) -> KafineaError:
 
 def _transcode(source: Path, encoding: str, target: Path) -> None:
     decoder = codecs.getincrementaldecoder(python_codec(encoding))()
-    offset = 0
     try:
         with source.open("rb") as inp, target.open("w", encoding="utf-8", newline="") as out:
             while True:
@@ -66,7 +65,6 @@ def _transcode(source: Path, encoding: str, target: Path) -> None:
                 except UnicodeDecodeError:
                     bad = first_invalid(source, python_codec(encoding))
                     raise encoding_error(source, encoding, bad, around(source, bad)) from None
-                offset += len(chunk)
                 if final:
                     break
     except FileNotFoundError:
