@@ -56,6 +56,11 @@ action = { type = "send", endpoint = "factory", module = "products" }
 name = "pull"
 every = "5 minutes"
 action = { type = "pull", url = "http://127.0.0.1:1/x", module = "salesorders" }
+
+[[schedules]]
+name = "misspelt endpoint"
+every = "1h"
+action = { type = "send", endpoint = "factroy", module = "products" }
 """
         )
     )
@@ -66,6 +71,7 @@ action = { type = "pull", url = "http://127.0.0.1:1/x", module = "salesorders" }
         "workflows[5].actions[1].to: Contacts has no field 'emial' (in {contact.emial})",
         "schedules[1].cron: '0 99 * * *' is not a cron expression (minute hour day month weekday)",
         "schedules[2].every: '5 minutes' is not a duration such as 30s, 5m, 1h30m or 1d",
+        "schedules[3].action.endpoint: unknown endpoint 'factroy' (the endpoints: factory)",
     )
     assert len(config.workflows) == 2
 

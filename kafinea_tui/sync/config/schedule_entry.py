@@ -9,7 +9,13 @@ from croniter import croniter
 from kafinea_tui.data.schema import Schema
 from kafinea_tui.sync.config.entry import Entry, Invalid
 from kafinea_tui.sync.config.model import Endpoint, PullSchedule, Schedule, SendSchedule
-from kafinea_tui.sync.config.schema_checks import field_names, filter_text, http_url, module_of
+from kafinea_tui.sync.config.schema_checks import (
+    endpoint_name,
+    field_names,
+    filter_text,
+    http_url,
+    module_of,
+)
 from kafinea_tui.sync.durations import parse_duration
 
 
@@ -53,7 +59,7 @@ def _scheduled_action(
     built: SendSchedule | PullSchedule
     if kind == "send":
         built = SendSchedule(
-            endpoint=e(lambda: _endpoint_name(action, endpoints), ""),
+            endpoint=e(lambda: endpoint_name(action, endpoints), ""),
             module=module.name,
             filter=e(lambda: filter_text(action, "filter", module, schema), ""),
             since_last_run=e(lambda: action.get("since_last_run", bool, False), False),
@@ -74,13 +80,6 @@ def _scheduled_action(
         )
     action.done()
     return built
-
-
-def _endpoint_name(action: Entry, endpoints: dict[str, Endpoint]) -> str:
-    name = action.text("endpoint", required=True)
-    if name not in endpoints:
-        raise action.fail("endpoint", f"unknown endpoint {name!r}")
-    return name
 
 
 def _duplicates(action: Entry) -> str | None:

@@ -1,7 +1,9 @@
 """Checks of an entry's keys against the workspace's schema, shared by workflows and
-schedules: a module, a filter (compiled as the engine will), field names, an http(s) address."""
+schedules: an endpoint, a module, a filter (compiled as the engine will), field names, an http(s) address."""
 
 from __future__ import annotations
+
+from collections.abc import Collection
 
 from kafinea_tui.data.errors import FilterError, KafineaError
 from kafinea_tui.data.filter.compiler import resolve_field
@@ -15,6 +17,16 @@ def http_url(entry: Entry) -> str:
     if not url.startswith(("http://", "https://")):
         raise entry.fail("url", f"{url!r} is not an http:// or https:// address")
     return url
+
+
+def endpoint_name(entry: Entry, endpoints: Collection[str]) -> str:
+    """The name of an endpoint that config.toml declares; the sentence lists them, since the
+    usual mistake is a misspelt one."""
+    name = entry.text("endpoint", required=True)
+    if name not in endpoints:
+        known = ", ".join(sorted(endpoints)) or "none"
+        raise entry.fail("endpoint", f"unknown endpoint {name!r} (the endpoints: {known})")
+    return name
 
 
 def module_of(entry: Entry, schema: Schema) -> Module:

@@ -18,7 +18,12 @@ from kafinea_tui.sync.config.model import (
     UpdateAction,
     Workflow,
 )
-from kafinea_tui.sync.config.schema_checks import field_names, filter_text, module_of
+from kafinea_tui.sync.config.schema_checks import (
+    endpoint_name,
+    field_names,
+    filter_text,
+    module_of,
+)
 from kafinea_tui.sync.templates import parse_template
 
 
@@ -66,11 +71,9 @@ def _action_of_type(
 ) -> Action:
     kind = entry.choice("type", ("send", "email", "update"))
     if kind == "send":
-        name = entry.text("endpoint", required=True)
-        if name not in endpoints:
-            known = ", ".join(sorted(endpoints)) or "none"
-            raise entry.fail("endpoint", f"unknown endpoint {name!r} (the endpoints: {known})")
-        return SendAction(endpoint=name, fields=field_names(entry, "fields", module))
+        return SendAction(
+            endpoint=endpoint_name(entry, endpoints), fields=field_names(entry, "fields", module)
+        )
     if kind == "email":
         if smtp is None:
             raise entry.fail("type", "an email action needs an [smtp] table")
