@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from kafinea_tui.arguments import build_plan, plan_params
 from kafinea_tui.cli.cancellable import run_cancellable
-from kafinea_tui.cli.piped_file import readable_copy, shown_name
+from kafinea_tui.cli.piped_file import piped_name, readable_copy, shown_name
 from kafinea_tui.data.cancel import hold_for_tests
 from kafinea_tui.data.csv_dialect import DELIMITERS, ENCODINGS
 from kafinea_tui.data.errors import KafineaError, UsageError
@@ -81,7 +81,7 @@ def run(args: argparse.Namespace, workspace: Workspace) -> int:
 def _run(args: argparse.Namespace, reading: argparse.Namespace, workspace: Workspace) -> int:
     """`reading`: the arguments with a file the importer can read again (`piped_file`)."""
     plan = build_plan(reading, workspace)
-    plan.description = reading.file.name if reading.file != args.file else None  # a pipe's
+    plan.description = piped_name(args.file, reading.file)
     # The engine (DuckDB, pyarrow: ~0.15 s) is imported when importing: not to build the
     # parser of every command, nor to refuse the options of this one.
     from kafinea_tui.data.importer.run import run_import
@@ -146,8 +146,10 @@ def import_params(args: argparse.Namespace, plan: ImportPlan, readable: Path) ->
     words too), with the file's name for past imports (a pipe's copy's, `readable`, whose
     suffix picks the reader), a mapping to save, and the report's details (the failed rows'
     cells, for `--errors FILE`)."""
-    name = readable.name if readable != args.file else str(args.file)
-    params: Params = [("filename", name), ("details", "true")]
+    params: Params = [
+        ("filename", piped_name(args.file, readable) or str(args.file)),
+        ("details", "true"),
+    ]
     if args.save_mapping:
         params.append(("save_mapping", args.save_mapping))
     return [*params, *plan_params(plan, dry_run=args.dry_run)]

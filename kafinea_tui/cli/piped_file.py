@@ -27,6 +27,12 @@ def shown_name(path: Path) -> str:
     return "standard input" if path == STDIN else str(path)
 
 
+def piped_name(path: Path, readable: Path) -> str | None:
+    """The name past imports give the source when `readable` is `readable_copy`'s copy of
+    `path` (`stdin.csv`), else None: the file's own name stands."""
+    return readable.name if readable != path else None
+
+
 @contextmanager
 def readable_copy(path: Path) -> Iterator[Path]:
     """`path` itself when it is a file the importer can read again, else a temporary copy of
