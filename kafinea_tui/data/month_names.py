@@ -15,7 +15,7 @@ ENGLISH_FORMATS = [
     *("%b %d, %Y", "%B %d, %Y", "%b %d %Y", "%B %d %Y", "%A, %B %d, %Y", "%a, %d %b %Y"),
 ]
 # After the words are put in English and the separators made single spaces.
-WORD_FORMATS = ["%d %b %Y", "%b %d %Y"]
+WORD_FORMATS = ["%d %b %Y", "%b %d %Y", "%d %B %Y", "%B %d %Y"]
 
 # Month names and their usual abbreviations in French, German, Spanish, Italian, Dutch and
 # Portuguese (with and without accents), lower-cased, by English abbreviation.
@@ -35,6 +35,21 @@ _MONTHS = {
 }
 # Words between a date's parts: `2 de enero de 2024`, `le 2 janvier`, `den 2. Januar`.
 CONNECTORS = ("de", "del", "le", "den")
+# Weekdays, dropped like the connectors (`mardi 2 janvier 2024`, `Dienstag, 2. Januar 2024`,
+# `terça-feira, 2 de janeiro`): full names in every language above, English abbreviations
+# too; not the other languages' abbreviations, which clash with months (`mar`: martes, March).
+_WEEKDAYS = {
+    "en": "monday tuesday wednesday thursday friday saturday sunday"
+    " mon tue tues wed thu thur thurs fri sat sun",
+    "fr": "lundi mardi mercredi jeudi vendredi samedi dimanche",
+    "de": "montag dienstag mittwoch donnerstag freitag samstag sonnabend sonntag",
+    "es": "lunes martes miércoles miercoles jueves viernes sábado sabado domingo",
+    "it": "lunedì lunedi martedì martedi mercoledì mercoledi giovedì giovedi venerdì venerdi"
+    " sabato domenica",
+    "nl": "maandag dinsdag woensdag donderdag vrijdag zaterdag zondag",
+    "pt": "segunda terça terca quarta quinta sexta feira sábado sabado domingo",
+}
+WEEKDAYS = tuple(dict.fromkeys(w for words in _WEEKDAYS.values() for w in words.split()))
 
 
 def month_name_sql(text_sql: str, four_digits_sql: str, add: Callable[[Any], str]) -> str:
@@ -49,8 +64,9 @@ def month_name_sql(text_sql: str, four_digits_sql: str, add: Callable[[Any], str
     for month, words in _MONTHS.items():
         alternatives = "|".join(words.split())
         spaced = f"regexp_replace({spaced}, ' ({alternatives}) ', ' {month} ', 'g')"
-    connectors = "|".join(CONNECTORS)
-    plain = f"trim(regexp_replace({spaced}, ' ({connectors}) ', ' ', 'g'))"
+    # A run of such words at once: `le mardi 2`, where the words share their spaces.
+    dropped = "|".join((*CONNECTORS, *WEEKDAYS))
+    plain = f"trim(regexp_replace({spaced}, ' (?:(?:{dropped}) )+', ' ', 'g'))"
     worded = f"try_strptime({plain}, {add(WORD_FORMATS)}::VARCHAR[])"
     # Every month name of these languages has an ASCII letter (`août` has no three in a row).
     return (

@@ -126,6 +126,14 @@ def test_dates_with_a_month_name() -> None:
         "2 août 2024",
         "31 juin 2024",
     ]
+    # With the weekday, as a letter's date line or a calendar export writes it.
+    cells += ["le mardi 2 janvier 2024", "Dienstag, 2. Januar 2024", "martes, 2 de enero de 2024"]
+    cells += [
+        "martedì 2 gennaio 2024",
+        "dinsdag 2 januari 2024",
+        "terça-feira, 2 de janeiro de 2024",
+    ]
+    cells += ["Tuesday 2 January 2024", "Tue Jan 2 2024", "mardi 2024"]
     european = parse(FieldType.DATE, cells)
     assert [v for v, _ in european] == [
         *[date(2024, 1, 2)] * 5,
@@ -133,6 +141,8 @@ def test_dates_with_a_month_name() -> None:
         date(2024, 3, 2),
         date(2024, 8, 2),
         None,  # June has 30 days
+        *[date(2024, 1, 2)] * 8,
+        None,
     ]
     iso = parse(FieldType.DATE, ["2 Jan 2024", "2024-01-02"], date_format="yyyy-mm-dd")
     assert [v for v, _ in iso] == [date(2024, 1, 2)] * 2  # the API's format reads them too
