@@ -177,7 +177,8 @@ def test_blank_lines_before_the_header_or_a_ragged_row_shift_no_line(tmp_path: P
     shown = preview(CsvOptions(path))
     assert shown.columns == ["Last", "Email"]
     assert shown.rows[0] == ["A", "a@x"]
-    assert shown.problems == ["line 9: too many cells ('C,c,extra')"]
+    # The preview says what the import will say, with the record's text to find it by.
+    assert shown.problems == ["line 9: 3 cells where the header has 2: too many ('C,c,extra')"]
 
 
 def test_a_file_without_header_names_ragged_rows_against_the_others(tmp_path: Path) -> None:

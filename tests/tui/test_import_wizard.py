@@ -89,7 +89,10 @@ async def test_the_preview_says_where_a_table_below_a_title_starts(
         await settle(pilot)
         status = " ".join(text_of(pilot, "#preview-status").split())
         assert "skipped" not in status
-        assert "line 1: too few cells ('Contacts - November 2026')" in status
+        assert (
+            "line 1: 1 cell where the other rows have 2: too few ('Contacts - November 2026')"
+            in status
+        )
 
 
 async def test_next_is_refused_without_a_readable_file(

@@ -23,7 +23,7 @@ from kafinea_tui.data.importer.file.encoding import (
     read_head,
 )
 from kafinea_tui.data.importer.file.line_ends import with_lf_rows
-from kafinea_tui.data.importer.file.rejects import UNQUOTED, Reject
+from kafinea_tui.data.importer.file.rejects import Reject, reject_reason
 from kafinea_tui.data.importer.file.sniff import Resolved, resolve, sniff_delimiter
 from kafinea_tui.data.importer.file.stage import (
     Staged,
@@ -107,7 +107,7 @@ def _read_sample(sample: Path, resolved: Resolved, rows: int) -> tuple[list[list
         result = conn.execute(query, read_params(sample, resolved))
         found = [["" if v is None else str(v) for v in row] for row in result.fetchall()]
         problems = [
-            f"line {line}: {_reject_reason(kind, str(text_))}"
+            f"line {line}: {_shown_reject(str(kind), str(text_), resolved)}"
             for line, kind, text_ in conn.execute(
                 "SELECT line, error_type, csv_line FROM kf_rejects ORDER BY line LIMIT 20"
             ).fetchall()
@@ -117,12 +117,7 @@ def _read_sample(sample: Path, resolved: Resolved, rows: int) -> tuple[list[list
     return found, problems
 
 
-def _reject_reason(kind: str, text: str) -> str:
+def _shown_reject(kind: str, text: str, resolved: Resolved) -> str:
+    """The import's sentence for the record, with the start of its text to find it by."""
     text = text.lstrip("\r\n")  # DuckDB's text of a record includes the blank lines before it
-    if kind == "TOO MANY COLUMNS":
-        return f"too many cells ({text[:60]!r})"
-    if kind == "MISSING COLUMNS":
-        return f"too few cells ({text[:60]!r})"
-    if kind == "UNQUOTED VALUE":
-        return UNQUOTED
-    return kind.lower()
+    return f"{reject_reason(kind, text, resolved)} ({text[:60]!r})"

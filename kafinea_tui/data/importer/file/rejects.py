@@ -53,20 +53,26 @@ def read_rejects(raw: list[tuple[object, ...]], resolved: Resolved, lines: LineM
         lines.reject_extra[record] = text_s.count("\n")
         if blank_text(text_s, resolved.delimiter):
             continue  # a line of spaces is no row (its line still counts)
-        cells = next(csv.reader(io.StringIO(text_s, newline=""), delimiter=resolved.delimiter), [])
-        found = f"{len(cells)} cell{'' if len(cells) == 1 else 's'}"
-        width = "the header has" if resolved.header else "the other rows have"
-        if kind == "TOO MANY COLUMNS":
-            reason = f"{found} where {width} {expected}: too many"
-        elif kind == "MISSING COLUMNS":
-            reason = f"{found} where {width} {expected}: too few"
-        elif kind == "UNQUOTED VALUE":
-            reason = UNQUOTED
-        elif kind == "LINE SIZE OVER MAXIMUM":
-            reason = f"longer than {MAX_LINE_BYTES // (1024 * 1024)} MB"
-        else:
-            reason = f"cannot be read ({str(kind).lower()})"
+        reason = reject_reason(str(kind), text_s, resolved)
         index = int(str(column_idx)) if column_idx is not None else 0
         column = resolved.columns[index - 1] if 0 < index <= expected else None
         rejects.append(Reject(record, reason, text_s, column if kind == "UNQUOTED VALUE" else None))
     return rejects
+
+
+def reject_reason(kind: str, text: str, resolved: Resolved) -> str:
+    """The sentence for a record the reader kept aside as `kind` (DuckDB's error type), the
+    same in the wizard's preview as in the import's report; `text` is the record's."""
+    expected = len(resolved.columns)
+    cells = next(csv.reader(io.StringIO(text, newline=""), delimiter=resolved.delimiter), [])
+    found = f"{len(cells)} cell{'' if len(cells) == 1 else 's'}"
+    width = "the header has" if resolved.header else "the other rows have"
+    if kind == "TOO MANY COLUMNS":
+        return f"{found} where {width} {expected}: too many"
+    if kind == "MISSING COLUMNS":
+        return f"{found} where {width} {expected}: too few"
+    if kind == "UNQUOTED VALUE":
+        return UNQUOTED
+    if kind == "LINE SIZE OVER MAXIMUM":
+        return f"longer than {MAX_LINE_BYTES // (1024 * 1024)} MB"
+    return f"cannot be read ({kind.lower()})"
