@@ -121,7 +121,7 @@ def options_from_args(args: argparse.Namespace) -> ExportOptions:
         page=args.page if args.page is not None else 1,
         page_size=args.page_size,
         sort=sort_terms(args.sort),
-        fields=[f.strip() for f in args.fields.split(",") if f.strip()] if args.fields else None,
+        fields=field_list(args.fields),
         header=args.header,
         delimiter=args.delimiter,
         encoding=args.encoding,
@@ -129,6 +129,17 @@ def options_from_args(args: argparse.Namespace) -> ExportOptions:
         formula_guard=args.formula_guard,
         format=export_format(getattr(args, "output", None), getattr(args, "format", None)),
     )
+
+
+def field_list(text: str | None, option: str = "--fields") -> list[str] | None:
+    """`name,email` -> [name, email]; None when not given (every field). Given but naming
+    none (`--fields ""`) is refused, not read as every field."""
+    if text is None:
+        return None
+    names = [f.strip() for f in text.split(",") if f.strip()]
+    if not names:
+        raise UsageError(f"{option} names the fields to write, as FIELD,FIELD; it is empty.")
+    return names
 
 
 def export_format(output: str | None, wanted: str | None) -> str:
@@ -193,13 +204,16 @@ def sort_terms(specs: list[str], option: str = "--sort") -> tuple[tuple[str, boo
     in a URL)."""
     result: list[tuple[str, bool]] = []
     for spec in specs:
+        if not spec.replace(",", "").strip():
+            raise UsageError(f"{option} names a field: FIELD, FIELD:desc or -FIELD, not {spec!r}.")
         for part in spec.split(","):
             name, _, direction = part.strip().partition(":")
             name, direction = name.strip(), direction.strip().lower()
             if not name:
                 continue
             signed = name[0] in "+-"
-            if direction not in ("", "asc", "desc") or (signed and direction):
+            twice = signed and name[1:].lstrip()[:1] in ("+", "-")
+            if direction not in ("", "asc", "desc") or (signed and direction) or twice:
                 raise UsageError(
                     f"{option} takes FIELD, FIELD:desc or -FIELD, not {part.strip()!r}."
                 )

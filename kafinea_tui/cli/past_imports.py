@@ -73,9 +73,12 @@ def run_undo(args: argparse.Namespace, workspace: Workspace) -> int:
 
 
 def run_undo_remote(args: argparse.Namespace, workspace: Workspace, client: Client) -> int:
+    from kafinea_tui.cli.remote import missing_is_not_found
     from kafinea_tui.data.importer.undo import UndoReport
 
-    return _undone(args, UndoReport.from_dict(client.undo(args.batch)))
+    with missing_is_not_found():
+        undone = client.undo(args.batch)
+    return _undone(args, UndoReport.from_dict(undone))
 
 
 def _undone(args: argparse.Namespace, report: UndoReport) -> int:

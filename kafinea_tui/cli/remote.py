@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kafinea_tui import __version__
-from kafinea_tui.data.errors import FilterError, KafineaError, UsageError
+from kafinea_tui.data.errors import FilterError, KafineaError, NotFound, UsageError
 from kafinea_tui.sync.owner import OwnerRecord, find_owner, reachable
 from kafinea_tui.workspace import Workspace
 
@@ -70,6 +70,20 @@ def connected(record: OwnerRecord) -> Iterator[Client]:
         ) from None
     finally:
         client.close()
+
+
+@contextmanager
+def missing_is_not_found() -> Iterator[None]:
+    """Around a call whose 404 means that what the command names is missing (an import, a
+    token), not that the request is wrong: NotFound (exit 1), as the command alone raises."""
+    from kafinea_tui.sync.client import ApiError
+
+    try:
+        yield
+    except ApiError as error:
+        if error.status == 404:
+            raise NotFound(error.sentence) from None
+        raise
 
 
 def translated(error: ApiError) -> KafineaError:

@@ -95,6 +95,9 @@ def run_revoke(args: argparse.Namespace, workspace: Workspace) -> int:
 
 
 def run_revoke_remote(args: argparse.Namespace, workspace: Workspace, client: Client) -> int:
-    client.revoke_token(args.name)
+    from kafinea_tui.cli.remote import missing_is_not_found
+
+    with missing_is_not_found():
+        client.revoke_token(args.name)
     print(f"Revoked the API token {args.name!r}.")
     return 0

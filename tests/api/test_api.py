@@ -219,6 +219,7 @@ def test_post_with_duplicates_merges_by_match_field(api: Api) -> None:
         f"{API}/contacts/records", params={"dry_run": "true"}, json={"last_name": "Dry"}
     ).json()
     assert dry["created"] == 1 and dry["dry_run"] is True and dry["batch"] is None
+    assert dry["ids"] == []  # no record was written: an id would name none
     assert api.store.count("contacts") == 5
     wrong = api.http.post(f"{API}/contacts/records", params={"duplicates": "replace"}, json={})
     assert wrong.status_code == 400

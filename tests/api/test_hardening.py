@@ -123,10 +123,14 @@ class TestParametersGivenTwiceOrEmpty:
             "offset=99999999999999999999999",
             "filter=a&filter=b",
             "format=",
+            "sort=",
+            "sort=,",
+            "sort=--last_name",
+            "fields=",
         ],
     )
     def test_is_a_400_naming_the_parameter(self, store: Store, query: str) -> None:
-        route = "export" if query.startswith("format") else "records"
+        route = "export" if query.startswith(("format", "fields")) else "records"
         with serve(store) as base, authorized(base, store) as http:
             answer = http.get(f"{API}/contacts/{route}?{query}")
             assert answer.status_code == 400
@@ -136,6 +140,69 @@ class TestParametersGivenTwiceOrEmpty:
         with serve(store) as base, authorized(base, store) as http:
             answer = http.get(f"{API}/contacts/records/{2**64}")
             assert answer.status_code == 400 and "record id" in answer.json()["error"]
+
+
+class TestBodiesJsonAllowsButNothingCanHold:
+    """Every route reading a JSON body refuses, as a 400 naming the place, what `json.loads`
+    accepts but nothing after it can hold."""
+
+    ROUTES = [
+        ("POST", "/contacts/records", '{"last_name": %s}'),
+        ("PATCH", "/contacts/records/1", '{"title": %s}'),
+        ("POST", "/contacts/matching", '{"search": %s}'),
+        ("POST", "/contacts/update", '{"filter": "", "values": {"title": %s}}'),
+        ("POST", "/tokens", '{"name": %s}'),
+    ]
+
+    def test_half_a_utf16_pair_is_a_400_naming_where(self, store: Store) -> None:
+        with serve(store) as base, authorized(base, store) as http:
+            for method, route, body in self.ROUTES:
+                content = (body % '"Lee \\ud83d"').encode()  # the escape, as JSON writes it
+                answer = http.request(method, f"{API}{route}", content=content)
+                assert answer.status_code == 400, (route, answer.text)
+                assert "\\ud83d, half of a UTF-16 pair" in answer.json()["error"], route
+            named = http.post(f"{API}/contacts/records", content=b'[{}, {"title": "\\udc00"}]')
+            assert "at [1].title holds" in named.json()["error"]
+            # A whole pair is one character, kept.
+            paired = http.post(
+                f"{API}/contacts/records", content=b'{"last_name": "\\ud83d\\ude00"}'
+            )
+            assert paired.status_code == 200, paired.text
+            assert store.cursor().execute(
+                "SELECT count(*) FROM contacts WHERE last_name = '\U0001f600'"
+            ).fetchall() == [(1,)]
+
+    def test_nesting_past_the_parser_is_a_400(self, store: Store) -> None:
+        deep = ("[" * 5000 + "]" * 5000).encode()
+        with serve(store) as base, authorized(base, store) as http:
+            for method, route, body in self.ROUTES:
+                answer = http.request(
+                    method, f"{API}{route}", content=(body % deep.decode()).encode()
+                )
+                assert answer.status_code == 400, (route, answer.text)
+                assert answer.json()["error"] == "The body nests its arrays and objects too deeply."
+
+
+class TestWhatANameCanBe:
+    def test_a_token_name_with_a_slash_is_refused_as_its_revoking_path_cannot_hold_it(
+        self, store: Store
+    ) -> None:
+        with serve(store) as base, authorized(base, store) as http:
+            answer = http.post(f"{API}/tokens", json={"name": "a/b"})
+            assert answer.status_code == 400 and "other than /" in answer.json()["error"]
+
+    def test_a_missing_import_or_token_is_a_404(self, store: Store) -> None:
+        with serve(store) as base, authorized(base, store) as http:
+            assert http.post(f"{API}/imports/999/undo").status_code == 404
+            assert http.delete(f"{API}/tokens/nobody").status_code == 404
+
+    def test_matching_lists_the_keys_it_takes(self, store: Store) -> None:
+        with serve(store) as base, authorized(base, store) as http:
+            answer = http.post(f"{API}/contacts/matching", json={"ids": [1]})
+            assert answer.status_code == 400
+            assert answer.json()["error"] == (
+                "The body has no key 'ids'; it takes filter, search, among."
+            )
 
 
 class TestTheDocumentNeedsNoToken:

@@ -41,9 +41,18 @@ class TestOrderTotalsOverTheApi:
         )
         assert patched.status_code == 200, patched.text
         assert patched.json()["total"] == 0.3
-        # The total alone cannot unbalance an order with lines.
+        # The total alone cannot unbalance an order with lines, and the client is told so, as
+        # a mass edit tells it; the lines' own sum, as a client sends the record back, passes.
         patched = session.patch(f"{API}/salesorders/records/{order}", json={"total": 99})
-        assert patched.json()["total"] == 0.3
+        assert patched.status_code == 422
+        assert patched.json()["error"] == (
+            "Total: the total of an order with lines is the sum of its lines."
+        )
+        assert session.get(f"{API}/salesorders/records/{order}").json()["total"] == 0.3
+        same = session.patch(
+            f"{API}/salesorders/records/{order}", json={"total": 0.3, "subject": "Web 2"}
+        )
+        assert same.status_code == 200 and same.json()["subject"] == "Web 2"
 
 
 class TestFormulaGuardOverTheApi:

@@ -60,6 +60,7 @@ def test_text_operators(query_store: Store, expression: str, expected: list[str]
         ("employees in (8, 9)", ["Globex Ltd"]),
         ('employees = "120"', ["Acme"]),  # a quoted number is still a number
         ("employees is empty", ["Initech"]),
+        ('employees = ""', ["Initech"]),
         ("employees is not empty", ["Acme", "Globex Ltd"]),
         ("employees ~ 2", ["Acme"]),
         ("employees ^ 1", ["Acme"]),
@@ -86,6 +87,8 @@ def test_number_operators(query_store: Store, expression: str, expected: list[st
         ("birthdate ^ 1980", ["Dupont", 'Say "hi"']),
         ("birthdate ~ -12-", ["O'Neil"]),
         ("birthdate is empty", ["Smith"]),
+        ('birthdate = ""', ["Smith"]),  # as for text: `= ""` is `is empty`
+        ("birthdate != ''", ["Dupont", "O'Neil", 'Say "hi"', "Éclair"]),
         ("do_not_call = yes", ["Dupont", "O'Neil"]),
         ("do_not_call = true", ["Dupont", "O'Neil"]),
         ("do_not_call = 1", ["Dupont", "O'Neil"]),

@@ -82,14 +82,21 @@ def test_bad_secret_and_url_and_types_are_sentences() -> None:
             {"name": "a", "url": "ftp://x", "secret": "whsec_abc"},
             {"name": "b", "url": "http://x", "secret": "whsec_!!"},
             {"name": "c", "url": "http://x", "retries": "five"},
-        ]
+            {"name": "d", "url": "http://x", "timeout": -1, "backoff": 0},
+        ],
+        "smtp": {"host": "mail", "timeout": 0.0, "retries": 1000},
     }
     config = parse_config(data, schema())
     assert config.errors == (
+        "smtp.timeout: more than 0 and at most 3600 seconds, not 0",
+        "smtp.retries: between 0 and 100, not 1000",
         "endpoints[1].url: 'ftp://x' is not an http:// or https:// address",
         "endpoints[1].secret: not a whsec_ secret: whsec_ followed by base64 text",
         "endpoints[2].secret: not a whsec_ secret: whsec_ followed by base64 text",
         "endpoints[3].retries: expected an integer, not 'five'",
+        # Saved, they failed every delivery at send time ("Timeout value out of range").
+        "endpoints[4].timeout: more than 0 and at most 3600 seconds, not -1",
+        "endpoints[4].backoff: more than 0 and at most 3600 seconds, not 0",
     )
 
 

@@ -15,6 +15,7 @@ import duckdb
 from kafinea_tui.data.bulk.report import RecordError
 from kafinea_tui.data.bulk.selection import BULK_IDS
 from kafinea_tui.data.schema import LINE_ITEMS_TABLE, Module
+from kafinea_tui.data.store.order_totals import ORDER_TOTAL_FIXED
 
 FAIL = "kf_bulk_fail"
 MAX_LISTED_ERRORS = 100_000
@@ -53,10 +54,7 @@ def find_failures(
         cur.execute(
             f"INSERT INTO {FAIL} SELECT id, ?, ? FROM {BULK_IDS} WHERE id IN"
             f" (SELECT salesorder_id FROM {LINE_ITEMS_TABLE})",
-            [
-                module.field("total").label,
-                "the total of an order with lines is the sum of its lines",
-            ],
+            [module.field("total").label, ORDER_TOTAL_FIXED],
         )
     return True
 

@@ -169,6 +169,8 @@ class Compiler:
 
     def typed(self, column: str, field: Field, node: Comparison) -> Sql:
         op = node.op
+        if op in ("=", "!=") and node.values[0].text.strip() == "":  # as for text
+            op = "empty" if op == "=" else "not empty"
         if op == "empty":
             return f"({column} IS NULL)", []
         if op == "not empty":

@@ -25,7 +25,7 @@ from typing import Any
 import duckdb
 
 from kafinea_tui.data.bulk.saved_values import SavedForm, drop_saved, saved_form, saved_rows
-from kafinea_tui.data.errors import KafineaError
+from kafinea_tui.data.errors import KafineaError, NotFound
 from kafinea_tui.data.importer.undo_deleted import recreate_deleted
 from kafinea_tui.data.importer.undo_edit import undo_edit
 from kafinea_tui.data.schema import LINE_ITEMS_TABLE
@@ -163,7 +163,7 @@ def _undo(store: Store, cur: duckdb.DuckDBPyConnection, batch_id: int) -> UndoRe
         )
     )
     if row is None:
-        raise KafineaError(
+        raise NotFound(
             f"There is no import {batch_id}; `kafinea-tui imports` lists them.",
             screen=f"There is no import {batch_id}; read the list of imports again.",
         )

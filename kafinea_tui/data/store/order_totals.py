@@ -20,6 +20,8 @@ from kafinea_tui.data.schema import LINE_ITEMS_TABLE
 from kafinea_tui.data.store.results import first_row
 
 ORDERS = "salesorders"
+# Why a total other than the lines' sum is refused (a PATCH, a mass edit).
+ORDER_TOTAL_FIXED = "the total of an order with lines is the sum of its lines"
 _SUM = "CAST(sum(coalesce(quantity, 0) * coalesce(list_price, 0)) AS DECIMAL(18,2))"
 
 

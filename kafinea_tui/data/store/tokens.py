@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from kafinea_tui.data.errors import KafineaError, UsageError
+from kafinea_tui.data.errors import KafineaError, NotFound, UsageError
 from kafinea_tui.data.store.database import Store, utc_now
 
 TOKEN_BYTES = 32
@@ -51,8 +51,11 @@ def token_hash(token: str) -> str:
 def create_token(store: Store, name: str, read_only: bool = False) -> str:
     """Store a new token under `name` and return it: the only time the token is ever seen."""
     name = name.strip()
-    if not name or len(name) > MAX_NAME or not name.isprintable():
-        raise UsageError(f"A token name is 1 to {MAX_NAME} printable characters, not {name!r}.")
+    # No `/`: the name is the last part of the path that revokes it (DELETE /tokens/{name}).
+    if not name or len(name) > MAX_NAME or not name.isprintable() or "/" in name:
+        raise UsageError(
+            f"A token name is 1 to {MAX_NAME} printable characters other than /, not {name!r}."
+        )
     token = secrets.token_urlsafe(TOKEN_BYTES)
     with store.transaction() as cur:
         taken = cur.execute("SELECT count(*) FROM kf_tokens WHERE name = ?", [name]).fetchall()
@@ -82,7 +85,7 @@ def revoke_token(store: Store, name: str) -> None:
     with store.transaction() as cur:
         found = cur.execute("SELECT count(*) FROM kf_tokens WHERE name = ?", [name]).fetchall()
         if not found[0][0]:
-            raise KafineaError(f"There is no token named {name!r}; `token list` shows them.")
+            raise NotFound(f"There is no token named {name!r}; `token list` shows them.")
         cur.execute("DELETE FROM kf_tokens WHERE name = ?", [name])
     _forget(store)
 

@@ -18,7 +18,6 @@ reading data, not for seeing who else can). Through the owner's socket every rou
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -34,6 +33,7 @@ from kafinea_tui.data.schema import Module, module_as_dict
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.data.store.tokens import create_token, list_tokens, revoke_token
 from kafinea_tui.sync.api import params as qp
+from kafinea_tui.sync.api.body import parse_json
 from kafinea_tui.sync.api.openapi.schemas import error_answers, json_body
 from kafinea_tui.sync.api.writes import WriteQueue
 from kafinea_tui.workspace import Workspace
@@ -181,10 +181,7 @@ def _batch(request: Request) -> int:
 async def json_object(request: Request, keys: tuple[str, ...]) -> dict[str, Any]:
     """The body, one JSON object of some of `keys` (any other key is refused, named)."""
     raw = await request.body()
-    try:
-        body = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise UsageError(f"The body is not valid JSON: {error}.") from None
+    body = parse_json(raw)
     if not isinstance(body, dict):
         raise UsageError(f"The body is one JSON object with {', '.join(keys)}.")
     unknown = sorted(set(body) - set(keys))

@@ -20,7 +20,6 @@ Why it is built this way:
 
 from __future__ import annotations
 
-import json
 import tempfile
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -58,6 +57,7 @@ from kafinea_tui.sync.api.admin import AdminRoutes, one_route_a_path
 from kafinea_tui.sync.api.automation.config import AutomationConfig
 from kafinea_tui.sync.api.automation.control import AutomationControl
 from kafinea_tui.sync.api.automation.routes import AutomationRoutes
+from kafinea_tui.sync.api.body import parse_json
 from kafinea_tui.sync.api.bulk import BulkRoutes
 from kafinea_tui.sync.api.changes import MAX_CHANGES, changes_after, parse_cursor
 from kafinea_tui.sync.api.disconnect import cancelled_on_disconnect
@@ -387,12 +387,5 @@ async def _body_json(request: Request) -> Any:
     thread hop costs more than parsing an order)."""
     body = await request.body()
     if len(body) > 65_536:
-        return await run_in_threadpool(_json, body)
-    return _json(body)
-
-
-def _json(body: bytes) -> Any:
-    try:
-        return json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise UsageError(f"The body is not valid JSON: {error}.") from None
+        return await run_in_threadpool(parse_json, body)
+    return parse_json(body)

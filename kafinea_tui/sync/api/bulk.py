@@ -11,7 +11,6 @@ asks: the client's request is its confirmation (`dry_run=true` reports what woul
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -24,6 +23,7 @@ from kafinea_tui.data.errors import UsageError
 from kafinea_tui.data.store.tokens import TokenInfo
 from kafinea_tui.data.values import ValueOptions
 from kafinea_tui.sync.api import params as qp
+from kafinea_tui.sync.api.body import parse_json
 from kafinea_tui.sync.api.module_routes import ModuleRoutes
 
 UPDATE_PARAMS = ("dry_run", "date_format", "decimal")
@@ -78,17 +78,18 @@ def _origin(request: Request) -> tuple[str, str | None]:
     return "api", token.name
 
 
-async def read_body(request: Request, extra: tuple[str, ...]) -> dict[str, Any]:
+async def read_body(
+    request: Request, extra: tuple[str, ...], selection: tuple[str, ...] = _SELECTION_KEYS
+) -> dict[str, Any]:
+    """The body, one JSON object of the `selection` keys and `extra`; another key is refused
+    in a sentence listing the keys the route takes."""
     raw = await request.body()
-    try:
-        body = await run_in_threadpool(json.loads, raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise UsageError(f"The body is not valid JSON: {error}.") from None
+    body = await run_in_threadpool(parse_json, raw)
     if not isinstance(body, dict):
         raise UsageError('The body is one JSON object: {"ids": [...]} or {"filter": "..."}.')
-    unknown = sorted(set(body) - {*_SELECTION_KEYS, *extra})
+    unknown = sorted(set(body) - {*selection, *extra})
     if unknown:
-        known = ", ".join((*_SELECTION_KEYS, *extra))
+        known = ", ".join((*selection, *extra))
         raise UsageError(f"The body has no key {unknown[0]!r}; it takes {known}.")
     return body
 

@@ -20,7 +20,13 @@ from typing import Any
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
 
-from kafinea_tui.arguments import MAX_INTEGER, build_plan, options_from_args
+from kafinea_tui.arguments import (
+    MAX_INTEGER,
+    build_plan,
+    field_list,
+    options_from_args,
+    sort_terms,
+)
 from kafinea_tui.data.errors import UsageError
 from kafinea_tui.data.exporter.options import ExportOptions
 from kafinea_tui.data.importer.plan import Duplicates, ImportPlan
@@ -213,6 +219,9 @@ def export_options(query: QueryParams, module: str) -> ExportOptions:
     values["decimal"] = decimal(params)
     values["format"] = params.choice("format", ["csv", "xlsx"])
     page = values["page"]
+    # Checked here to be refused in the URL's words (`sort`, not the command's `--sort`).
+    field_list(values["fields"], "The parameter fields")
+    sort_terms(params.all("sort"), "sort")
     args = argparse.Namespace(
         module=module,
         scope=values["scope"] or None,

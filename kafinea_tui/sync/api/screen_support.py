@@ -39,9 +39,7 @@ class ScreenSupportRoutes(ModuleRoutes):
     async def matching(self, request: Request) -> Response:
         module = self.module_of(request)
         qp.Params(request.query_params, ())
-        body = await read_body(request, ("among",))
-        if "ids" in body:
-            raise UsageError('Matching takes "filter", "search" and "among", not "ids".')
+        body = await read_body(request, ("among",), selection=("filter", "search"))
         for name in ("filter", "search"):
             if not isinstance(body.get(name, ""), str):
                 raise UsageError(f'"{name}" is text.')

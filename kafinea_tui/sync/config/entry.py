@@ -56,6 +56,14 @@ class Entry:
             raise self.fail(key, f"expected {_KIND_WORDS.get(kind, kind.__name__)}, not {value!r}")
         return value
 
+    def seconds(self, key: str, default: float, low: float = 0.0, high: float = 3600.0) -> float:
+        """A time in seconds (a timeout, a backoff) above `low` and at most `high`: a
+        timeout of 0 or below fails every delivery, and httpx refuses it only at send time."""
+        value = self.get(key, float, default)
+        if not (low < value <= high):  # also NaN, which TOML allows
+            raise self.fail(key, f"more than {low:g} and at most {high:g} seconds, not {value:g}")
+        return value
+
     def text(self, key: str, required: bool = False, default: str | None = None) -> str:
         value = self.get(key, str, default, required)
         if required and not str(value).strip():

@@ -115,9 +115,9 @@ def _smtp(entry: Entry) -> Smtp:
         username=e(lambda: entry.get("username", str, None), None),
         password=e(lambda: entry.get("password", str, None), None),
         starttls=e(lambda: entry.get("starttls", bool, False), False),
-        timeout=e(lambda: entry.get("timeout", float, 10.0), 10.0),
-        retries=e(lambda: entry.get("retries", int, 5), 5),
-        backoff=e(lambda: entry.get("backoff", float, 2.0), 2.0),
+        timeout=e(lambda: entry.seconds("timeout", 10.0), 10.0),
+        retries=e(lambda: _retries(entry), 5),
+        backoff=e(lambda: entry.seconds("backoff", 2.0), 2.0),
     )
     entry.done()
     return smtp
@@ -132,8 +132,8 @@ def _endpoint(entry: Entry) -> Endpoint:
         secret=e(lambda: _secret(entry), None),
         format=e(lambda: _format(entry), "json"),
         retries=e(lambda: _retries(entry), 5),
-        timeout=e(lambda: entry.get("timeout", float, 10.0), 10.0),
-        backoff=e(lambda: entry.get("backoff", float, 2.0), 2.0),
+        timeout=e(lambda: entry.seconds("timeout", 10.0), 10.0),
+        backoff=e(lambda: entry.seconds("backoff", 2.0), 2.0),
     )
     entry.done()
     return endpoint

@@ -76,7 +76,7 @@ def _scheduled_action(
             mapping=e(lambda: action.get("mapping", str, None), None),
             map=e(lambda: action.mapping("map"), {}),
             headers=e(lambda: action.mapping("headers"), {}),
-            timeout=e(lambda: action.get("timeout", float, 30.0), 30.0),
+            timeout=e(lambda: action.seconds("timeout", 30.0), 30.0),
         )
     action.done()
     return built

@@ -30,7 +30,7 @@ from kafinea_tui.data.importer.rules import (
 )
 from kafinea_tui.data.schema import FieldType, Module
 from kafinea_tui.data.store.database import Store
-from kafinea_tui.data.store.order_totals import ORDERS, lines_total
+from kafinea_tui.data.store.order_totals import ORDER_TOTAL_FIXED, ORDERS, lines_total
 
 if TYPE_CHECKING:
     from kafinea_tui.data.importer.rows.plan import RowPlan
@@ -101,7 +101,9 @@ class Apply:
         self._check_record(values, "update", record_id)
         self._create_missing(values, items)
         self._extend_picklists(values)
-        return self._change(record_id, values, items, "update", replace_items=items_given)
+        return self._change(
+            record_id, values, items, "update", replace_items=items_given, patch=True
+        )
 
     # -- checks -----------------------------------------------------------------------------
 
@@ -213,14 +215,21 @@ class Apply:
         items: list[list[Any]],
         action: str,
         replace_items: bool,
+        patch: bool = False,
     ) -> list[str]:
         """Overwrite (null clears) or merge (null keeps) a matched record; match fields keep
         their stored text; an order with lines has their sum as total. Nothing is written when
-        no stored value would change."""
+        no stored value would change. A PATCH giving another total is refused: the posted
+        records of an import take the sum whoever wrote it, but a PATCH of the total alone
+        would otherwise answer 200 and change nothing."""
         if self.module.name == ORDERS:
             after = items if replace_items else self.writer.items(record_id)
             if after:
-                values = {**values, "total": lines_total(self.writer.cur, after)}
+                total = lines_total(self.writer.cur, after)
+                given = values.get("total")
+                if patch and given is not None and given != total:
+                    raise Failed(self.module.field("total").label, ORDER_TOTAL_FIXED)
+                values = {**values, "total": total}
         names = [n for n in values if n not in self.parsed.match]
         if action == "merge":
             names = [n for n in names if values[n] is not None]

@@ -58,7 +58,8 @@ def write_rows(
             setattr(report, outcome, getattr(report, outcome) + 1)
         report.failed = len(report.errors)
         report.related_created = apply.related_created
-        report.record_ids = list(apply.written)
+        # A dry run writes no record: a created one's id would be one no record ever has.
+        report.record_ids = [] if dry_run else list(apply.written)
         report.warnings = [
             picklist_warning(module.field(name).label, values, dry_run)
             for name, values in apply.added.items()

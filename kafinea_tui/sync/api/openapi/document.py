@@ -113,7 +113,7 @@ def _operation(
         403: "a read-only token on a route that writes",
         404: "no such module or record",
         413: "a body past the server's --max-body-mb",
-        422: "a write the data refuses",
+        422: "what the data refuses: a write it cannot make, a value a workbook cannot hold",
     }
     answers.update(error_answers(errors, words))
     return {"summary": summary, "parameters": params, "responses": answers, **extra}
@@ -308,7 +308,7 @@ def openapi_document(version: str, schema: Schema) -> dict[str, Any]:
                     },
                 },
                 [module, *_EXPORT_OPTIONS],
-                read,
+                (*read, 422),
             ),
             "post": _operation(
                 "Through the workspace's socket only: the server writes the export to the"
