@@ -87,6 +87,27 @@ def test_encodings_declared_and_detected(tmp_path: Path, encoding: str, declared
         assert found[1] == ["«Zoë»", "Saint-Étienne", "1 234,50"]
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+def test_utf16_or_utf32_declared_for_a_file_without_a_byte_order_mark(
+    tmp_path: Path, encoding: str
+) -> None:
+    """Python's `utf-16` codec refuses such a file outright: its zero bytes say the order."""
+    path = write(tmp_path / "f.csv", TEXT, encoding)
+    columns, found = staged_rows(path, encoding=encoding[:6])
+    assert columns == ["Nom", "Ville", "Prix"] and found[0][0] == "Café Œuvre"
+
+
+def test_a_file_declared_wide_that_is_not_says_what_it_looks_like(tmp_path: Path) -> None:
+    path = write(tmp_path / "f.csv", TEXT, "utf-8")
+    assert error_of(path, encoding="utf-16") == (
+        "f.csv is not utf-16 text: it has neither the byte order mark nor the zero bytes of"
+        " such text; it looks like utf-8, try --encoding utf-8."
+    )
+    # A byte order mark names its encoding in the hint, not a single-byte guess.
+    marked = write(tmp_path / "g.csv", TEXT, "utf-16")
+    assert "try --encoding utf-16." in error_of(marked, encoding="utf-8")
+
+
 def test_latin1_file_is_detected_and_read(tmp_path: Path) -> None:
     path = write(tmp_path / "f.csv", "Nom;Ville\nHélène;Besançon\n", "iso-8859-1")
     assert detect_encoding(path) in ("iso-8859-1", "windows-1252")

@@ -63,6 +63,40 @@ def detect_encoding(path: Path, head: bytes | None = None) -> str:
     return guess_legacy(head)
 
 
+def byte_order(path: Path, head: bytes, encoding: str) -> str:
+    """The encoding to read a file declared `encoding` in. `utf-16` or `utf-32` without a BOM
+    (which Python's codecs refuse outright) is read in the byte order its zero bytes show; a
+    file showing neither is not such text, and the sentence says what it looks like."""
+    if encoding not in ("utf-16", "utf-32"):
+        return encoding
+    marks = _BOMS[encoding]
+    if head.startswith(marks):
+        return encoding
+    wide = _wide_encoding(head)
+    if wide is not None and wide.startswith(encoding):
+        return wide
+    likely = detect_encoding(path, head)
+    raise EncodingError(
+        f"{path.name} is not {encoding} text: it has neither the byte order mark nor the zero"
+        " bytes of such text",
+        likely if likely != encoding else None,
+    )
+
+
+_BOMS = {
+    "utf-16": (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE),
+    "utf-32": (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE),
+}
+
+
+def _bom_encoding(data: bytes) -> str | None:
+    """The encoding a byte order mark at the start of `data` names."""
+    for name in ("utf-32", "utf-16"):  # UTF-32's little-endian mark begins with UTF-16's
+        if data.startswith(_BOMS[name]):
+            return name
+    return "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else None
+
+
 def _wide_encoding(head: bytes) -> str | None:
     """UTF-32 or UTF-16 (little or big endian) from where the zero bytes of mostly Latin text
     fall, or None."""
@@ -111,7 +145,9 @@ class EncodingError(KafineaError):
 def encoding_error(path: Path, encoding: str, offset: int, data: bytes) -> EncodingError:
     """One sentence naming the line and byte of the first byte that is not `encoding`."""
     line = _count_newlines(path, offset) + 1
-    likely = guess_legacy(data) if encoding.startswith("utf-8") else _likely_other(data)
+    likely = _bom_encoding(data) or _wide_encoding(data)
+    if likely is None:
+        likely = guess_legacy(data) if encoding.startswith("utf-8") else _likely_other(data)
     where = f"{path.name} is not valid {encoding}: line {line}, byte offset {offset}"
     return EncodingError(where, likely if likely != encoding else None)
 

@@ -19,6 +19,7 @@ from kafinea_tui.data.errors import KafineaError
 from kafinea_tui.data.importer.file.controls import check_sample
 from kafinea_tui.data.importer.file.encoding import (
     SAMPLE_BYTES,
+    byte_order,
     check_not_binary,
     decode_sample,
     detect_encoding,
@@ -102,6 +103,7 @@ def resolve(options: CsvOptions) -> Resolved:
     encoding = normalize_encoding(options.encoding)
     if encoding == "auto":
         encoding = detect_encoding(path, head)
+    encoding = byte_order(path, head, encoding)
     check_not_binary(path, head, encoding)
     text = decode_sample(path, head, encoding, complete)
     check_sample(path, head, text, encoding)
