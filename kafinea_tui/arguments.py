@@ -25,7 +25,10 @@ def _pairs(values: list[str] | None, what: str, right: bool = False) -> dict[str
             raise UsageError(
                 f"{what} takes {'COLUMN=FIELD' if right else 'FIELD=VALUE'}, not {value!r}."
             )
-        result[left.strip() if not right else left] = rest.strip() if right else rest
+        key, given = (left, rest.strip()) if right else (left.strip(), rest)
+        if key in result and result[key] != given:
+            raise UsageError(f"{what} gives {key!r} twice ({result[key]!r} and {given!r}).")
+        result[key] = given
     return result
 
 

@@ -127,6 +127,41 @@ def big_csv(path: Path, rows: int) -> Path:
     return path
 
 
+class TestImportOptionsNameWhatExists:
+    """An option naming nothing the import reads is refused before anything is read: ignored,
+    it would leave the user believing it applied; unknown, it failed mid-import."""
+
+    @pytest.mark.parametrize(
+        ("option", "named"),
+        [
+            (("--reference-key", "organization=nofield"), "Organizations has no field 'nofield'"),
+            (("--reference-key", "organization=id"), "has no field 'id' to find"),
+            (("--reference-key", "nofield=name"), "no reference field 'nofield'"),
+            (("--reference-key", "last_name=email"), "no reference field 'last_name'"),
+            (
+                ("--map", "Last Name=last_name", "--map", "Last Name=email"),
+                "gives 'Last Name' twice",
+            ),
+        ],
+    )
+    def test_is_a_usage_error(
+        self, cities: Path, tmp_path: Path, option: tuple[str, ...], named: str
+    ) -> None:
+        path = tmp_path / "people.csv"
+        path.write_text("Last Name,Organization Name\nLee,Acme\n")
+        refused(cli(cities, "import", "contacts", str(path), "--dry-run", *option), named)
+
+    def test_a_blank_default_is_no_default_not_a_blank_related_record(self, tmp_path: Path) -> None:
+        path = tmp_path / "people.csv"
+        path.write_text("Last Name,Organization Name\nLee,\nKim,Beta\n")
+        workspace = tmp_path / "ws"
+        done = cli(workspace, "import", "contacts", str(path), "--default", "organization=  ")
+        assert done.returncode == 0, done.stderr
+        with Workspace(workspace).opened_store() as store:
+            names = store.cursor().execute("SELECT name FROM organizations").fetchall()
+        assert names == [("Beta",)]
+
+
 class TestAFullDisk:
     def test_an_import_is_one_sentence_and_the_workspace_stays_as_it_was(
         self, small_disk: Path, tmp_path: Path

@@ -12,7 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kafinea_tui.data.errors import UsageError
-from kafinea_tui.data.schema import LINE_ITEM_FIELDS, Field, FieldType, Module, normalize_label
+from kafinea_tui.data.schema import (
+    LINE_ITEM_FIELDS,
+    Field,
+    FieldType,
+    Module,
+    Schema,
+    normalize_label,
+)
 
 ITEM_TARGETS: tuple[str, ...] = tuple(f"items.{f.name}" for f in LINE_ITEM_FIELDS)
 FULL_NAME = "full_name"
@@ -202,6 +209,8 @@ def resolve_targets(
                 field_name, available[field_name], columns[index - 1], index, part=part
             )
     for wanted, value in defaults.items():
+        if not value.strip():  # fills empty cells with nothing: no default (not a blank key)
+            continue
         name = find_target(module, wanted)
         if name is None or name == FULL_NAME:
             raise UsageError(f"{module.label} has no field {wanted!r} for a default value.")
@@ -212,3 +221,26 @@ def resolve_targets(
             chosen[name] = Target(name, available[name], None, None, value)
     ordered = sorted(chosen.values(), key=lambda t: (t.index is None, t.index or 0))
     return ordered
+
+
+def check_reference_keys(module: Module, schema: Schema, keys: dict[str, str]) -> None:
+    """Each `--reference-key FIELD=KEY` names a reference field of the module and a field of
+    the related module (UsageError otherwise: a key nothing reads would be ignored in
+    silence, and an unknown one failed mid-import)."""
+    available = targets(module)
+    references = [n for n, f in available.items() if f.type is FieldType.REFERENCE]
+    for name, key in keys.items():
+        target = find_target(module, name)
+        if target not in references:
+            listed = ", ".join(references) or "none"
+            raise UsageError(
+                f"{module.label} has no reference field {name!r} to choose a key for;"
+                f" its reference fields: {listed}."
+            )
+        field = available[target]
+        related = schema.module(field.related or "")
+        if related.find_field(key) is None or not related.field(key).is_column:
+            raise UsageError(
+                f"{related.label} has no field {key!r} to find the {field.label} by;"
+                f" {related.label} are found by {related.field(related.key).label} by default."
+            )

@@ -27,7 +27,7 @@ from kafinea_tui.data.importer.file import source
 from kafinea_tui.data.importer.file.csv_source import Staged
 from kafinea_tui.data.importer.file.sniff import Resolved
 from kafinea_tui.data.importer.file.spreadsheet import SheetResolved, typed_columns
-from kafinea_tui.data.importer.mapping import Target, resolve_targets
+from kafinea_tui.data.importer.mapping import Target, check_reference_keys, resolve_targets
 from kafinea_tui.data.importer.match import build_records, build_rows, check_records
 from kafinea_tui.data.importer.plan import Duplicates, ImportPlan, ImportReport, RowError
 from kafinea_tui.data.importer.related import create_related
@@ -125,6 +125,7 @@ def run_import(
     report = ImportReport(batch=None, dry_run=dry_run, columns=list(resolved.columns))
     modules = list(store.schema.modules.values())
     found = plan_targets(module, plan, resolved.columns, report, modules)
+    check_reference_keys(module, store.schema, plan.reference_keys)
     match = _check_match(module, plan, found)
     defaults = {
         t.field.name: check_value(store.cursor(), t.field, t.default, options)
