@@ -241,6 +241,7 @@ def date_format_sql(fmt: str) -> str:
 # any of them is read as ISO.
 _ORDER_FIRST = "\\d{1,2}[./-]\\d{1,2}[./-](\\d{2}|\\d{4})"
 _YEAR_FIRST = "\\d{4}[./-]\\d{1,2}[./-]\\d{1,2}([ T].*)?"
+_YEAR_ORDER = "(\\d{2}|\\d{4})[./-]\\d{1,2}[./-]\\d{1,2}"
 # A two-digit year is 20yy below this, else 19yy, as Excel reads one (DuckDB's `%Y` would
 # read 90 as the year 90, and its `%y` 50 as 2050).
 CENTURY_PIVOT = 30
@@ -259,8 +260,25 @@ def date_sql(text_sql: str, options: ValueOptions, params: Params) -> str:
         f" THEN TRY_CAST(TRY_CAST({year_first} AS TIMESTAMP) AS DATE) END"
     )
     direct = f"TRY_CAST(try_strptime({t}, {params.add(fmt)}) AS DATE)"
-    if fmt.startswith(("%Y", "%y")) or numeric != "/".join(re.findall("%[dmY]", numeric)):
-        # Not day or month first, nor digits alone (yyyy-mm-dd, or a format with words).
+    digits_alone = numeric == "/".join(re.findall("%[dmY]", numeric))
+    if digits_alone and fmt.startswith(("%Y", "%y")):
+        # yyyy-mm-dd, the API's: a four-digit year read by the format at its cost alone; else
+        # digits in the format's order with a year of two digits (as Excel reads it) or four,
+        # never the year 2 of `02-01-24`.
+        four_digit_year = f"substr({t}, 5, 1) IN ('/', '.', '-')"
+        slashed = f"regexp_replace({t}, '[./-]', '/', 'g')"
+        century = f"CASE WHEN left({t}, 2)::INTEGER < {CENTURY_PIVOT} THEN '20' ELSE '19' END"
+        full = f"CASE WHEN substr({t}, 3, 1) IN ('/', '.', '-') THEN concat({century}, {slashed}) ELSE {slashed} END"
+        ordered = (
+            f"CASE WHEN regexp_full_match({t}, '{_YEAR_ORDER}')"
+            f" THEN TRY_CAST(try_strptime({full}, {params.add(numeric)}) AS DATE) END"
+        )
+        return (
+            f"coalesce(CASE WHEN {four_digit_year} THEN {direct} END, {ordered}, {iso},"
+            f" {month_name_sql(t, params)})"
+        )
+    if fmt.startswith(("%Y", "%y")) or not digits_alone:
+        # A format with words.
         return f"coalesce({direct}, {iso}, {month_name_sql(t, params)})"
     full = _four_digit_year(t, f"regexp_replace({t}, '[./-]', '/', 'g')", "[./-]")
     ordered = (

@@ -102,6 +102,18 @@ def test_dates_with_other_separators_and_two_digit_years_in_the_formats_order() 
     assert [v for v, _ in german] == [date(1990, 12, 31)] * 2
     iso = parse(FieldType.DATE, ["31/12/1990"], date_format="yyyy-mm-dd")
     assert iso[0][1] == "not a date (yyyy-mm-dd): '31/12/1990'"
+    # Year first, the digit counts as for the other orders: two digits as Excel reads them, one
+    # or three a typo (not the years 2 and 124).
+    cells = ["02-01-24", "99.12.31", "2024/1/2", "2-1-24", "124-01-02", "2024-02-30"]
+    year_first = parse(FieldType.DATE, cells, date_format="yyyy-mm-dd")
+    assert [v for v, _ in year_first] == [
+        date(2002, 1, 24),
+        date(1999, 12, 31),
+        date(2024, 1, 2),
+        None,
+        None,
+        None,
+    ]
 
 
 def test_dates_with_a_month_name() -> None:
