@@ -74,6 +74,7 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace, workspace: Workspace) -> int:
+    _check_errors_target(args)
     with readable_copy(args.file) as readable:
         return _run(args, replace_file(args, readable), workspace)
 
@@ -116,6 +117,7 @@ def run_remote(args: argparse.Namespace, workspace: Workspace, client: Client) -
 
     # The options' own errors (and a saved mapping's), as alone, before sending anything;
     # the server builds the same plan again from its parameters.
+    _check_errors_target(args)
     with readable_copy(args.file) as readable:
         reading = replace_file(args, readable)
         plan = build_plan(reading, workspace)
@@ -134,6 +136,15 @@ def run_remote(args: argparse.Namespace, workspace: Workspace, client: Client) -
                 raise KafineaError(error.sentence) from None
             raise translated(error) from None
     return _reported(args, ImportReport.from_dict(shape))
+
+
+def _check_errors_target(args: argparse.Namespace) -> None:
+    """`--errors FILE` that cannot be written is refused before the import: found after it,
+    the command would fail with the import already committed, and a retry import it twice."""
+    if args.errors is not None:
+        from kafinea_tui.data.exporter.run import check_target
+
+        check_target(args.errors)
 
 
 def replace_file(args: argparse.Namespace, file: Path) -> argparse.Namespace:

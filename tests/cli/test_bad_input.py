@@ -151,6 +151,20 @@ class TestImportOptionsNameWhatExists:
         path.write_text("Last Name,Organization Name\nLee,Acme\n")
         refused(cli(cities, "import", "contacts", str(path), "--dry-run", *option), named)
 
+    def test_an_errors_file_that_cannot_be_written_is_refused_before_the_import(
+        self, tmp_path: Path
+    ) -> None:
+        path = tmp_path / "people.csv"
+        path.write_text("Last Name,Email\nLee,lee@x.fr\nKim,kim@\n")
+        workspace = tmp_path / "ws"
+        target = tmp_path / "missing" / "failed.csv"
+        done = cli(workspace, "import", "contacts", str(path), "--errors", str(target))
+        assert (
+            done.returncode == 1 and "the folder" in done.stderr and "does not exist" in done.stderr
+        )
+        # Nothing imported: a retry once the folder exists imports the file once.
+        assert "No imports yet" in cli(workspace, "imports").stdout
+
     def test_a_blank_default_is_no_default_not_a_blank_related_record(self, tmp_path: Path) -> None:
         path = tmp_path / "people.csv"
         path.write_text("Last Name,Organization Name\nLee,\nKim,Beta\n")
