@@ -160,7 +160,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"kafinea-tui: {error}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
-        print("kafinea-tui: interrupted; nothing was written.", file=sys.stderr)
+        # Outside a command's cancellable work (Ctrl-C there is `Cancelled`): before it, when
+        # nothing was written, or after it committed, while its report is printed.
+        print(
+            "kafinea-tui: interrupted; what had not finished was not written"
+            " (`kafinea-tui imports` lists what was).",
+            file=sys.stderr,
+        )
         return 130
     except BrokenPipeError:
         # The reader went away (`kafinea-tui modules | head`): stop quietly, as a shell tool

@@ -41,15 +41,19 @@ class Cancellation:
         self._event = threading.Event()
         self._lock = threading.Lock()
         self._cursors: list[Interruptible] = []
+        self._sealed = False
 
     @property
     def cancelled(self) -> bool:
         return self._event.is_set()
 
     def cancel(self) -> None:
-        """Ask the work to stop: its next step raises, and its running statement is interrupted."""
-        self._event.set()
+        """Ask the work to stop: its next step raises, and its running statement is interrupted.
+        Once the work is sealed (committing), too late: nothing happens."""
         with self._lock:
+            if self._sealed:
+                return
+            self._event.set()
             cursors = list(self._cursors)
         for cursor in cursors:
             cursor.interrupt()
@@ -57,6 +61,15 @@ class Cancellation:
     def wait(self, timeout: float) -> bool:
         """Wait until cancelled, at most `timeout` seconds; whether it was."""
         return self._event.wait(timeout)
+
+    def seal(self) -> None:
+        """The work's last step before its COMMIT: cancelled already, it raises `Cancelled`
+        (and rolls back); else no later cancellation interrupts it. DuckDB can be interrupted
+        in the checkpoint that follows a COMMIT it has already made durable, which reported a
+        committed import as cancelled."""
+        with self._lock:
+            self.check()
+            self._sealed = True
 
     def check(self) -> None:
         if self._event.is_set():

@@ -114,6 +114,29 @@ def test_a_cancellation_after_the_commit_comes_too_late(store: Store, contacts_c
     assert report.created == ROWS and store.count("contacts") == ROWS
 
 
+def test_a_cancellation_while_it_commits_comes_too_late(store: Store, contacts_csv: Path) -> None:
+    """Pressed during the COMMIT (here in the commit hook just before it; in life also in the
+    checkpoint DuckDB runs after a durable COMMIT), the import is reported as done: before,
+    the interruption came out of the COMMIT as a cancellation of an import already written."""
+    cancellation = Cancellation()
+
+    def hook(cur: object, since: int) -> None:
+        cancellation.cancel()
+        store.cursor().execute("SELECT 1")  # interrupted, were the cancellation not too late
+
+    store.set_commit_hook(hook)
+    report = run_import(store, plan_for(contacts_csv), cancellation=cancellation)
+    assert report.created == ROWS and store.count("contacts") == ROWS
+    assert not cancellation.cancelled
+
+
+def test_a_cancellation_before_the_seal_still_rolls_back() -> None:
+    cancellation = Cancellation()
+    cancellation.cancel()
+    with pytest.raises(Cancelled):
+        cancellation.seal()
+
+
 def test_the_running_statement_is_interrupted(store: Store) -> None:
     """A statement that would run for hours ends as Cancelled once another thread cancels."""
     cancellation = Cancellation()

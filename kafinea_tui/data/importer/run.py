@@ -189,6 +189,7 @@ def run_import(
             )
         for name in (*TEMP_TABLES, staged.table):
             drop_temp(cur, name)
+        cancel.seal()  # past here, the import commits whatever is pressed
     if report.warnings and not dry_run:
         store.refresh_schema()
     if progress is not None:
