@@ -55,7 +55,10 @@ def build_plan(args: argparse.Namespace, workspace: Workspace) -> ImportPlan:
     if args.match:
         plan.match = list(args.match)
     if args.map:
-        plan.mapping = _pairs(args.map, "--map", right=True)
+        # On a saved mapping, --map changes its columns; else it names the columns whose
+        # field the suggestions would not choose, and the rest are suggested as without it.
+        plan.mapping = {**plan.mapping, **_pairs(args.map, "--map", right=True)}
+        plan.suggest_rest = not args.mapping and not getattr(args, "map_only", False)
     if args.default:
         plan.defaults = {**plan.defaults, **_pairs(args.default, "--default")}
     if args.reference_key:
@@ -99,6 +102,8 @@ def plan_params(plan: ImportPlan, dry_run: bool = False) -> list[tuple[str, str]
         "dry_run": dry_run,
         "no_create_related": not plan.create_related,
         "no_formula_guard": not plan.formula_guard,
+        # The wizard's mapping (or a saved one) is the whole choice: what it leaves out stays out.
+        "map_only": bool(plan.mapping) and not plan.suggest_rest,
     }
     return params + [(name, "true") for name, on in flags.items() if on]
 

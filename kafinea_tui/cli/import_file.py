@@ -63,6 +63,11 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--decimal", choices=["comma", "point"])
     parser.add_argument("--dry-run", action="store_true", help="report, change nothing")
     parser.add_argument("--errors", type=Path, metavar="FILE", help="write failed rows as CSV")
+    parser.add_argument(
+        "--map-only",
+        action="store_true",
+        help="the columns --map does not name go nowhere (by default they are mapped as without it)",
+    )
     parser.add_argument("--no-create-related", action="store_true")
     parser.add_argument(
         "--no-formula-guard",

@@ -253,3 +253,35 @@ def test_saved_mapping_keeps_the_suggested_columns(tmp_path: Path) -> None:
     report_of(cli(ws, "import", "contacts", str(path), "--save-mapping", "fr", "--json"))
     saved = tomllib.loads((ws / "mappings" / "fr.toml").read_text(encoding="utf-8"))
     assert saved["mapping"] == {"Prénom": "first_name", "Nom": "last_name", "E-mail": "email"}
+
+
+def test_map_names_some_columns_and_the_others_are_mapped_as_without_it(tmp_path: Path) -> None:
+    """The README's example: `--map` for the column no suggestion finds, the rest suggested."""
+    ws = tmp_path / "ws"
+    path = write(
+        tmp_path / "a.csv", "Prénom;Nom;E-mail;Société;Ville\nJean;Dupont;jean@x.fr;Acme;Lyon\n"
+    )
+    report = report_of(
+        cli(ws, "import", "contacts", str(path), "--map", "Société=organization", "--json")
+    )
+    assert (report["created"], report["failed"], report["unmapped"]) == (1, 0, [])
+    # A field a named column takes is not suggested for another column too.
+    report = report_of(
+        cli(ws, "import", "contacts", str(path), "--map", "Ville=last_name", "--json")
+    )
+    assert report["created"] == 1 and report["unmapped"] == ["Nom"]
+    # --map-only: what --map does not name goes nowhere.
+    only = report_of(
+        cli(ws, "import", "contacts", str(path), "--map", "Nom=last_name", "--map-only", "--json")
+    )
+    assert only["unmapped"] == ["Prénom", "E-mail", "Société", "Ville"]
+    store = Store.open(ws / "kafinea.duckdb")
+    found = store.cursor().execute(
+        "SELECT first_name, last_name, email, mailing_city FROM contacts ORDER BY id"
+    )
+    assert found.fetchall() == [
+        ("Jean", "Dupont", "jean@x.fr", "Lyon"),
+        ("Jean", "Lyon", "jean@x.fr", None),
+        (None, "Dupont", None, None),
+    ]
+    store.close()

@@ -244,3 +244,25 @@ def check_reference_keys(module: Module, schema: Schema, keys: dict[str, str]) -
                 f"{related.label} has no field {key!r} to find the {field.label} by;"
                 f" {related.label} are found by {related.field(related.key).label} by default."
             )
+
+
+def with_suggestions(
+    module: Module,
+    columns: list[str],
+    given: dict[str, str],
+    suggested: dict[str, str],
+    header: bool,
+) -> dict[str, str]:
+    """`given` (some columns' fields, as `--map` names them) completed by the suggestions for
+    the other columns, leaving out a suggestion whose field a given column takes."""
+    chosen = resolve_targets(module, columns, given, {}, header) if given else []
+    taken_columns = {t.index for t in chosen}
+    taken_fields = {t.name for t in chosen}
+    rest = {}
+    for column, wanted in suggested.items():
+        name = find_target(module, wanted)
+        fields = {"first_name", "last_name"} if name == FULL_NAME else {name}
+        if columns.index(column) + 1 in taken_columns or fields & taken_fields:
+            continue
+        rest[column] = wanted
+    return {**rest, **given}

@@ -39,6 +39,9 @@ class ImportPlan:
     # The wizard's step 3: column (header name, or 1-based index as text without a header) -> target field,
     # a field name, or `items.product` / `items.quantity` / `items.list_price` for sales orders.
     mapping: dict[str, str] = field(default_factory=dict)
+    # The mapping names some columns only (the command line's --map): the others are mapped
+    # as without it, unless their field is taken. False: the mapping is the whole choice.
+    suggest_rest: bool = False
     defaults: dict[str, str] = field(default_factory=dict)
     # Reference field -> the key of the related module it is matched by (default: module key).
     reference_keys: dict[str, str] = field(default_factory=dict)

@@ -27,7 +27,12 @@ from kafinea_tui.data.importer.file import source
 from kafinea_tui.data.importer.file.csv_source import Staged
 from kafinea_tui.data.importer.file.sniff import Resolved
 from kafinea_tui.data.importer.file.spreadsheet import SheetResolved, typed_columns
-from kafinea_tui.data.importer.mapping import Target, check_reference_keys, resolve_targets
+from kafinea_tui.data.importer.mapping import (
+    Target,
+    check_reference_keys,
+    resolve_targets,
+    with_suggestions,
+)
 from kafinea_tui.data.importer.match import build_records, build_rows, check_records
 from kafinea_tui.data.importer.plan import Duplicates, ImportPlan, ImportReport, RowError
 from kafinea_tui.data.importer.related import create_related
@@ -77,9 +82,9 @@ def plan_targets(
     """The plan's mapping (or a suggested one) checked against the file and the module; the
     report, when given, learns the columns that go nowhere and the product the file is from."""
     mapping = plan.mapping
-    if not mapping:
+    if not mapping or plan.suggest_rest:
         suggested = suggest(columns, module, modules)
-        mapping = suggested.mapping
+        mapping = with_suggestions(module, columns, mapping, suggested.mapping, plan.csv.header)
         if report is not None and suggested.detected is not None:
             report.looks_like = suggested.detected.sentence(module.label)
     found = resolve_targets(module, columns, mapping, plan.defaults, plan.csv.header)

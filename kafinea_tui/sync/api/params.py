@@ -57,7 +57,7 @@ SPREADSHEET_TYPES = {
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 _DISPOSITION_NAME = re.compile(r"""filename\*?=(?:UTF-8'')?"?([^";]+)"?""", re.IGNORECASE)
 IMPORT_LISTS = ("match", "map", "default", "reference_key")
-IMPORT_FLAGS = ("no_header", "dry_run", "no_create_related", "no_formula_guard")
+IMPORT_FLAGS = ("no_header", "dry_run", "no_create_related", "no_formula_guard", "map_only")
 # Not options of the plan: a mapping to save, the report's details (the file's columns and the
 # failed rows' cells, for the CLI's `--errors FILE`).
 IMPORT_EXTRAS = ("save_mapping", "details")

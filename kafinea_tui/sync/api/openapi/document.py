@@ -61,7 +61,12 @@ _IMPORT_OPTIONS = [
     _query("delimiter", "comma, semicolon, pipe, caret, tab, auto, or the character"),
     _query("no_header", "the first line is data", _FLAG),
     *_MATCHING,
-    _query("map", "COLUMN=FIELD (repeatable)", _LIST),
+    _query(
+        "map",
+        "COLUMN=FIELD (repeatable); the columns it does not name are mapped as without it",
+        _LIST,
+    ),
+    _query("map_only", "the columns map does not name go nowhere", _FLAG),
     _query("default", "FIELD=VALUE used where a line has no value (repeatable)", _LIST),
     _query("reference_key", "FIELD=KEY: the related module's field to match on", _LIST),
     _query("mapping", "a saved mapping of the workspace"),
