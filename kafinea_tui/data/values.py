@@ -87,7 +87,8 @@ def clean_sql(column_sql: str) -> str:
 def clean_cell_sql(field_: Field, column_sql: str) -> str:
     """A cell of `field_` as text (`clean_sql`); for a date, an all-zero date is empty too: it
     is how some exports write none (MySQL's and vtiger's 0000-00-00, Outlook's 0/0/00); for an
-    e-mail address, a `mailto:` before it is read off."""
+    e-mail address, a `mailto:` before it is read off; for a reference, vtiger's module
+    prefix."""
     text = clean_sql(column_sql)
     if field_.type is FieldType.EMAIL:
         # A link's `mailto:` (copied from a web page or a spreadsheet's hyperlink) is not part
@@ -96,6 +97,13 @@ def clean_cell_sql(field_: Field, column_sql: str) -> str:
             f"CASE WHEN lower(left({text}, 7)) = 'mailto:'"
             f" THEN {clean_sql(f'substr({text}, 8)')} ELSE {text} END"
         )
+    if field_.type is FieldType.REFERENCE:
+        # vtiger's exports write a reference as `Accounts::::Name` (its module, then the name).
+        return (
+            f"CASE WHEN contains({text}, '::::')"
+            f" THEN {clean_sql(f'regexp_replace({text}, {_VTIGER_REFERENCE!r}, {chr(39) * 2})')}"
+            f" ELSE {text} END"
+        )
     if field_.type is not FieldType.DATE:
         return text
     zero = f"starts_with({text}, '0') AND regexp_full_match({text}, '{_ZERO_DATE}')"
@@ -103,6 +111,7 @@ def clean_cell_sql(field_: Field, column_sql: str) -> str:
 
 
 _ZERO_DATE = "0+[./-]0+[./-]0+([ T][0:.]*)?"
+_VTIGER_REFERENCE = "^[A-Za-z]+::::"
 
 
 # The characters DuckDB's trim() drops: Unicode's space separators (category Zs), not tabs or
@@ -135,6 +144,8 @@ def python_reader(field_: Field, options: ValueOptions) -> Reader | None:
     number written plainly (`12`, `-3.5`), a picklist value in ASCII. It returns `IN_SQL` for
     the others (`1 234,50`, `(1.62)`, accents), so a record of such cells (an order posted by a
     web shop) costs the row path no statement. None for a field read in SQL always."""
+    if field_.type is FieldType.REFERENCE:
+        return _reference
     if is_plain(field_, options):
         return _plain
     if field_.type is FieldType.EMAIL:
@@ -188,6 +199,14 @@ def _picklist(values: Sequence[str]) -> Reader:
 
 def _plain(text: str | None) -> Read:
     return clean_text(text), None
+
+
+def _reference(text: str | None) -> Read:
+    """A reference's key as `clean_cell_sql` reads it: vtiger's `Accounts::::` read off."""
+    cleaned = clean_text(text)
+    if cleaned is not None and "::::" in cleaned:
+        cleaned = clean_text(re.sub(_VTIGER_REFERENCE, "", cleaned))
+    return cleaned, None
 
 
 def _email(text: str | None) -> Read:

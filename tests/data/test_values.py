@@ -348,6 +348,27 @@ def test_python_reads_emails_as_the_sql_does(cells: list[str]) -> None:
     assert [reader(cell) for cell in every] == parse(FieldType.EMAIL, every)
 
 
+def test_references_read_in_python_as_in_sql() -> None:
+    """vtiger writes a reference as `Accounts::::Acme`: both paths read the key `Acme`."""
+    field = Field("f", "F", FieldType.REFERENCE, related="organizations")
+    reader = python_reader(field, ValueOptions())
+    assert reader is not None
+    cells = ["Accounts::::Acme", " Contacts:::: ann@x.fr ", "Accounts::::", "a::::b::::c"]
+    cells += ["Acme::Corp", "x ::::y", "Acme", None]
+    read = [reader(cell) for cell in cells]
+    assert read == parse(FieldType.REFERENCE, cells)
+    assert [v for v, _ in read] == [
+        "Acme",
+        "ann@x.fr",
+        None,
+        "b::::c",
+        "Acme::Corp",
+        "x ::::y",
+        "Acme",
+        None,
+    ]
+
+
 def test_fields_read_in_python() -> None:
     options = ValueOptions()
     kinds = [t for t in FieldType if t is not FieldType.LINE_ITEMS]
