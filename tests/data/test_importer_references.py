@@ -33,6 +33,24 @@ def test_no_create_related_fails_the_row(store: Store, tmp_path: Path) -> None:
     assert store.count("organizations") == 1
 
 
+def test_a_key_its_field_refuses_creates_nothing_and_fails_the_row(
+    store: Store, tmp_path: Path
+) -> None:
+    """vtiger's and Zoho's orders name the contact by name, where contacts are found by e-mail:
+    a contact whose e-mail address is a name is never created."""
+    path = write(
+        tmp_path / "o.csv",
+        "Order Number,Subject,Contact Name\nSO1,A,Pierre Martin\nSO2,B,pm@x.fr\n",
+    )
+    report = run_import(store, plan("salesorders", path))
+    assert (report.created, report.failed, report.related_created) == (1, 1, 1)
+    assert report.errors[0].reason == (
+        "no Contacts record has Email 'Pierre Martin', and none is created with it:"
+        " not an email address: 'Pierre Martin'"
+    )
+    assert rows(store, "SELECT email FROM contacts") == [("pm@x.fr",)]
+
+
 @pytest.mark.parametrize(("max_keys", "max_failures"), [(65_536, 256), (65_536, 0), (0, 256)])
 def test_each_source_of_new_records_writes_the_same(
     store: Store,

@@ -127,6 +127,13 @@ CASES: dict[str, tuple[RowPlan, list[dict[str, Any]]]] = {
             {"order_number": "WEB-3", "items": [{"product": "P-100"}]},
         ],
     ),
+    "a key its related field refuses": (
+        RowPlan("salesorders"),
+        [
+            {"order_number": "N-1", "subject": "x", "contact": "Pierre Martin"},
+            {"order_number": "N-2", "subject": "y", "contact": "new@x.fr"},
+        ],
+    ),
     "no related records created": (
         RowPlan("salesorders", create_related=False),
         [

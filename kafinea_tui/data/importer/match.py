@@ -27,6 +27,7 @@ from kafinea_tui.data.importer.rules import (
     MANDATORY_EMPTY,
     REF_AMBIGUOUS,
     REF_MISSING,
+    REF_UNFIT,
     UNIQUE_REPEATED,
     UNIQUE_TAKEN,
     reason_sql,
@@ -79,6 +80,13 @@ def build_rows(ctx: Context) -> None:
                 err_col.append(f"CASE WHEN {missing} THEN {label} END")
                 text = reason_sql(REF_MISSING, related=related, key=key_label, value=f"t.{col}")
                 err_reason.append(f"CASE WHEN {missing} THEN {text} END")
+            else:
+                unfit = f"t.{col} IS NOT NULL AND r{i}.unfit IS NOT NULL"
+                err_col.append(f"CASE WHEN {unfit} THEN {label} END")
+                text = reason_sql(
+                    REF_UNFIT, related=related, key=key_label, value=f"t.{col}", why=f"r{i}.unfit"
+                )
+                err_reason.append(f"CASE WHEN {unfit} THEN {text} END")
         elif target.index is not None:
             select.append(f"t.{col}")
     if ctx.grouped:

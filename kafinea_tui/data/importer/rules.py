@@ -19,6 +19,7 @@ REF_AMBIGUOUS = (
     "several {related} have {key} '{value}' (ids {ids}): which one is meant is not known"
 )
 REF_MISSING = "no {related} record has {key} '{value}'"
+REF_UNFIT = "no {related} record has {key} '{value}', and none is created with it: {why}"
 MATCH_AMBIGUOUS = "matches several {module} records by {fields} (ids {ids}); nothing was changed"
 MANDATORY_EMPTY = "{field} is mandatory and empty"
 MANDATORY_ABSENT = "{field} is mandatory and not in the file"

@@ -161,7 +161,8 @@ def resolve_references(
     """Look up each distinct key of each reference target among the related records.
 
     `n` is how many related records carry the key: 0 (missing), 1 (`id` is it), or more
-    (ambiguous: `ids` names them). A missing key's `id` is a negative stand-in, numbered in
+    (ambiguous: `ids` names them); `unfit`, for a missing key, why no record can be created
+    with it (its field's rules), else NULL. A missing key's `id` is a negative stand-in, numbered in
     the order the file first names the keys (`first_rn`), until `import_related` creates the
     ones that written rows name. Keys of rows that already failed are left out.
     """
@@ -172,6 +173,10 @@ def resolve_references(
         key = related.field(key_name).name if key_name else related.key
         table = f"kf_ref_{number}"
         col = target.sql_name
+        # Why a missing key cannot make a record (a name where the key is an e-mail address):
+        # the row then fails rather than create a record holding a value its field refuses.
+        params = Params()
+        unfit = parse_sql(related.field(key), "keys.k", ValueOptions(), params).error_sql("keys.k")
         cur.execute(f"DROP TABLE IF EXISTS {table}")
         cur.execute(
             f"CREATE TEMP TABLE {table} AS"
@@ -183,8 +188,10 @@ def resolve_references(
             f"  (SELECT lk FROM keys))"
             " SELECT keys.lk, keys.k, keys.first_rn, coalesce(min(found.id),"
             " -row_number() OVER (ORDER BY keys.first_rn)) AS id, count(found.id) AS n,"
-            " string_agg(CAST(found.id AS VARCHAR), ', ' ORDER BY found.id) AS ids"
-            " FROM keys LEFT JOIN found USING (lk) GROUP BY keys.lk, keys.k, keys.first_rn"
+            " string_agg(CAST(found.id AS VARCHAR), ', ' ORDER BY found.id) AS ids,"
+            f" CASE WHEN count(found.id) = 0 THEN {unfit} END AS unfit"
+            " FROM keys LEFT JOIN found USING (lk) GROUP BY keys.lk, keys.k, keys.first_rn",
+            params.values,
         )
         tables.append(RefTable(target, table, related, key))
     return tables

@@ -23,6 +23,7 @@ from kafinea_tui.data.importer.rules import (
     MATCH_AMBIGUOUS,
     REF_AMBIGUOUS,
     REF_MISSING,
+    REF_UNFIT,
     UNIQUE_TAKEN,
     action_of,
     reason,
@@ -31,6 +32,7 @@ from kafinea_tui.data.importer.rules import (
 from kafinea_tui.data.schema import FieldType, Module
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.data.store.order_totals import ORDER_TOTAL_FIXED, ORDERS, lines_total
+from kafinea_tui.data.values import ValueOptions, read_value
 
 if TYPE_CHECKING:
     from kafinea_tui.data.importer.rows.plan import RowPlan
@@ -147,6 +149,13 @@ class Apply:
             raise Failed(
                 column, reason(REF_MISSING, related=related.label, key=key_field.label, value=key)
             )
+        # As the file importer: no record is created with a key its field refuses.
+        _value, unfit = read_value(self.writer.cur, key_field, key, ValueOptions())
+        if unfit is not None:
+            why = reason(
+                REF_UNFIT, related=related.label, key=key_field.label, value=key, why=unfit
+            )
+            raise Failed(column, why)
         return _Missing(target, key)
 
     def _check_record(self, values: dict[str, Any], action: str, record_id: int | None) -> None:
