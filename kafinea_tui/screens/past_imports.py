@@ -2,7 +2,8 @@
 
 Reachable from the import wizard and from the command palette. Undo is the engine's
 (`undo_import`): it restores what the batch overwrote or merged and removes what it
-created; its report (including records left alone because they changed since) stays on screen.
+created; its report (including records left alone because they changed, or were referenced,
+since) stays on screen.
 """
 
 from __future__ import annotations

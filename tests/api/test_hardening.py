@@ -146,13 +146,13 @@ class TestBodiesJsonAllowsButNothingCanHold:
     """Every route reading a JSON body refuses, as a 400 naming the place, what `json.loads`
     accepts but nothing after it can hold."""
 
-    ROUTES = [
+    ROUTES = (
         ("POST", "/contacts/records", '{"last_name": %s}'),
         ("PATCH", "/contacts/records/1", '{"title": %s}'),
         ("POST", "/contacts/matching", '{"search": %s}'),
         ("POST", "/contacts/update", '{"filter": "", "values": {"title": %s}}'),
         ("POST", "/tokens", '{"name": %s}'),
-    ]
+    )
 
     def test_half_a_utf16_pair_is_a_400_naming_where(self, store: Store) -> None:
         with serve(store) as base, authorized(base, store) as http:

@@ -59,11 +59,20 @@ def test_a_record_changed_after_the_import_is_kept_and_named(store: Store, tmp_p
     new_id = rows(store, "SELECT id FROM contacts WHERE email = 'new@x.fr'")[0][0]
     store.update("contacts", new_id, {"title": "Lead"}, source="api")
     undone = undo_import(store, report.batch or 0)
-    assert undone.restored == 1 and undone.deleted == 2
+    # The organizations the import created are kept too: the contacts left as they are still
+    # refer to them.
+    assert undone.restored == 1 and undone.deleted == 0
     assert undone.kept == [
         "Contacts 1 (updated by the import) was changed since; left as it is.",
         f"Contacts {new_id} (created by the import) was changed since; left as it is.",
+        "Organizations 1 (created by the import) is referenced by 1 record since; left as it is.",
+        "Organizations 2 (created by the import) is referenced by 1 record since; left as it is.",
     ]
+    assert rows(
+        store,
+        "SELECT c.id, o.name FROM contacts c LEFT JOIN organizations o ON o.id = c.organization"
+        " ORDER BY c.id",
+    ) == [(1, "Acme"), (2, None), (new_id, "Globex")]
     assert rows(store, "SELECT first_name, title FROM contacts WHERE id = 1") == [
         ("Annie", "Chair")
     ]

@@ -4,8 +4,18 @@ Undo works from what the batch recorded: the records it created carry its id in 
 `batch_id` column (an update never changes that column); `kf_batch_rows` names the records it
 updated or merged (and, in workspaces imported before, the created ones too), and
 `<module>_prev` holds their previous values. A record changed after the import by anything else (a
-later `kf_changes` entry of another source or batch) is left as it is and named in the report:
-undo never throws away somebody's later work. It runs in one transaction, set-based.
+later `kf_changes` entry of another source or batch, `undo_edit.LATER_WORK`) is left as it is and
+named in the report: undo never throws away somebody's later work. What an undo took back is no
+later work: a later batch undone first lets the earlier one be undone completely. So undo marks
+the records it leaves as they are ('kept' in `kf_batch_rows`): a change of its batch on those
+was not taken back, and still counts for the undo of an earlier batch.
+
+A record the batch created (a row, or a related record) that records outside the batch
+reference at the time of the undo (a later import's contacts, an order's lines, a record of the
+batch left as it is) is kept too, and named: removing it would clear their references. The
+created records are removed last, the referring modules' before those they refer to (a batch's
+orders before its contacts and products), so what only the batch's removed records referred to
+goes with them. It runs in one transaction, set-based.
 
 Mass edits and mass deletes are batches too: a mass delete lists its records 'deleted' (their
 rows in `<module>_prev`), and undo inserts them back, then rewrites the table's tail past the
@@ -20,14 +30,16 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
+from graphlib import TopologicalSorter
 from typing import Any
 
 import duckdb
 
+from kafinea_tui.data.bulk.references import referrers
 from kafinea_tui.data.bulk.saved_values import SavedForm, drop_saved, saved_form, saved_rows
 from kafinea_tui.data.errors import KafineaError, NotFound
 from kafinea_tui.data.importer.undo_deleted import recreate_deleted
-from kafinea_tui.data.importer.undo_edit import undo_edit
+from kafinea_tui.data.importer.undo_edit import LATER_WORK, undo_edit
 from kafinea_tui.data.schema import LINE_ITEMS_TABLE
 from kafinea_tui.data.store.change_log import batch_last_cursor, log_id_set
 from kafinea_tui.data.store.database import Store, utc_now
@@ -87,7 +99,8 @@ class UndoReport:
     deleted: int = 0  # records the import created, removed
     restored: int = 0  # records it overwrote or merged, put back
     recreated: int = 0  # records it deleted (a mass delete), brought back
-    kept: list[str] = field(default_factory=list)  # records changed since, left as they are
+    # records changed since, or created and referenced since, left as they are
+    kept: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -119,8 +132,19 @@ class UndoReport:
         if self.recreated:
             parts.append(f"bring back {self.recreated:,} deleted one{_s(self.recreated)}")
         text = ", ".join(parts) or "nothing left to take back; mark it undone"
-        kept = f" ({len(self.kept):,} changed since are left as they are)" if self.kept else ""
+        used = sum(REFERENCED in line for line in self.kept)
+        kinds = [
+            f"{n:,} {kind} since"
+            for n, kind in ((len(self.kept) - used, "changed"), (used, "referenced"))
+            if n
+        ]
+        left = "is left as it is" if len(self.kept) == 1 else "are left as they are"
+        kept = f" ({' and '.join(kinds)} {left})" if self.kept else ""
         return f"{text[0].upper()}{text[1:]}{kept}? This cannot be undone."
+
+
+# What names a created record kept because others refer to it, in `UndoReport.kept`.
+REFERENCED = " is referenced by "
 
 
 def _s(n: int) -> str:
@@ -183,6 +207,7 @@ def _undo(store: Store, cur: duckdb.DuckDBPyConnection, batch_id: int) -> UndoRe
         ).fetchall()
     }
     form = saved_form(cur, batch_id) if edited is not None else None
+    created: list[str] = []  # the modules with created records to remove
     for name in sorted(listed | {str(row[0])}):
         module = store.module(name)
         mine = edited if name == str(row[0]) else None
@@ -194,7 +219,9 @@ def _undo(store: Store, cur: duckdb.DuckDBPyConnection, batch_id: int) -> UndoRe
                 for rid in kept
             ]
             continue
-        _undo_module(store, cur, name, batch_id, last_cursor, mine, form, report)
+        if _undo_module(store, cur, name, batch_id, last_cursor, mine, form, report):
+            created.append(name)
+    _remove_created(store, cur, batch_id, created, report)
     if form is not None:
         drop_saved(cur, batch_id, form)
     cur.execute("UPDATE kf_batches SET undone_at = ? WHERE id = ?", [now, batch_id])
@@ -210,8 +237,12 @@ def _undo_module(
     edited: list[str] | None,
     form: SavedForm | None,
     report: UndoReport,
-) -> None:
-    """`edited`: the fields a mass edit changed in this module (its records and their previous
+) -> bool:
+    """Restore what the batch changed in a module and bring back what it deleted; leave the
+    records it created and nothing changed since in `kf_undo_gone_<module>`, for
+    `_remove_created`, and say whether there are any.
+
+    `edited`: the fields a mass edit changed in this module (its records and their previous
     values of those fields are in `kf_edit_<batch>`, saved in `form`), None for an import or a
     delete (whole rows in `<module>_prev`, records listed in `kf_batch_rows`)."""
     module = store.module(name)
@@ -224,16 +255,15 @@ def _undo_module(
     done = (
         f"SELECT id, 'created' AS action FROM {table} WHERE batch_id = $batch"
         " UNION SELECT record_id, CASE action WHEN 'related' THEN 'created' ELSE action END"
-        " FROM kf_batch_rows WHERE batch_id = $batch AND module = $module"
+        " FROM kf_batch_rows WHERE batch_id = $batch AND module = $module AND action <> 'kept'"
     )
     if edited is not None:
         done += f" UNION ALL SELECT id, 'updated' FROM {prev}"
+    params = {"batch": batch_id, "module": name, "last": last_cursor}
     cur.execute(
         "CREATE OR REPLACE TEMP TABLE kf_undo_rows AS SELECT b.id, b.action,"
-        " b.id IN (SELECT c.record_id FROM kf_changes_after($last) c WHERE c.module = $module"
-        " AND c.batch_id IS DISTINCT FROM $batch) AS changed_since"
-        f" FROM ({done}) b",
-        {"batch": batch_id, "module": name, "last": last_cursor},
+        f" b.id IN ({LATER_WORK}) AS changed_since FROM ({done}) b",
+        params,
     )
     for rid, action in cur.execute(
         "SELECT id, action FROM kf_undo_rows WHERE changed_since ORDER BY id"
@@ -242,15 +272,12 @@ def _undo_module(
         report.kept.append(
             f"{module.label} {rid} ({what} by the import) was changed since; left as it is."
         )
+    _mark_kept(cur, batch_id, name, "SELECT id FROM kf_undo_rows WHERE changed_since")
     create_q = "SELECT id FROM kf_undo_rows WHERE NOT changed_since AND action = 'created'"
-    gone = first_row(cur.execute(f"SELECT count(*) FROM ({create_q}) q JOIN {table} t USING (id)"))
-    report.deleted += int(gone[0]) if gone else 0
-    log_id_set(
-        cur, name, f"SELECT q.id FROM ({create_q}) q JOIN {table} t USING (id)", "delete", "undo"
+    cur.execute(
+        f"CREATE OR REPLACE TEMP TABLE kf_undo_gone_{name} AS"
+        f" SELECT id FROM {table} WHERE id IN ({create_q})"
     )
-    cur.execute(f"DELETE FROM {table} WHERE id IN ({create_q})")
-    if name == "salesorders":
-        cur.execute(f"DELETE FROM {LINE_ITEMS_TABLE} WHERE salesorder_id IN ({create_q})")
     restore_q = (
         "SELECT id FROM kf_undo_rows WHERE NOT changed_since AND action IN ('updated', 'merged')"
     )
@@ -279,3 +306,67 @@ def _undo_module(
                 [batch_id],
             )
     report.recreated += recreate_deleted(cur, module, batch_id)
+    gone = first_row(cur.execute(f"SELECT count(*) FROM kf_undo_gone_{name}"))
+    if gone and gone[0]:
+        return True
+    cur.execute(f"DROP TABLE kf_undo_gone_{name}")
+    return False
+
+
+def _remove_created(
+    store: Store,
+    cur: duckdb.DuckDBPyConnection,
+    batch_id: int,
+    names: list[str],
+    report: UndoReport,
+) -> None:
+    """Remove the records the batch created that nothing changed since (`kf_undo_gone_<module>`
+    of `names`), but for those that records left in place refer to: those are kept and named.
+    The modules that refer to others go first, so that what only the batch's removed records
+    referred to is removed with them."""
+    schema = store.schema
+    referring = {
+        name: {r.module.name for r in referrers(schema, store.module(name))} & (set(names) - {name})
+        for name in names
+    }
+    for name in TopologicalSorter(referring).static_order():
+        module = store.module(name)
+        gone = f"kf_undo_gone_{name}"
+        # Each record referring to one of them once (a module's record, an order for its
+        # lines), whatever the field.
+        uses = [
+            f"SELECT '{r.module.name}' AS m, salesorder_id AS rid, product AS target"
+            f" FROM {LINE_ITEMS_TABLE} WHERE product IN (SELECT id FROM {gone})"
+            if r.is_items
+            else f"SELECT '{r.module.name}' AS m, id AS rid, {f} AS target FROM {r.module.table}"
+            f" WHERE {f} IN (SELECT id FROM {gone})"
+            for r in referrers(schema, module)
+            for f in r.fields
+        ] or ["SELECT NULL AS m, NULL::BIGINT AS rid, NULL::BIGINT AS target WHERE false"]
+        cur.execute(
+            "CREATE OR REPLACE TEMP TABLE kf_undo_used AS SELECT target AS id, count(*) AS n"
+            f" FROM ({' UNION '.join(uses)}) u GROUP BY target"
+        )
+        for rid, n in cur.execute("SELECT id, n FROM kf_undo_used ORDER BY id").fetchall():
+            report.kept.append(
+                f"{module.label} {rid} (created by the import){REFERENCED}{n:,} record{_s(n)}"
+                " since; left as it is."
+            )
+        _mark_kept(cur, batch_id, name, "SELECT id FROM kf_undo_used")
+        free = f"SELECT id FROM {gone} WHERE id NOT IN (SELECT id FROM kf_undo_used)"
+        report.deleted += log_id_set(cur, name, free, "delete", "undo")
+        cur.execute(f"DELETE FROM {module.table} WHERE id IN ({free})")
+        if name == "salesorders":
+            cur.execute(f"DELETE FROM {LINE_ITEMS_TABLE} WHERE salesorder_id IN ({free})")
+        cur.execute(f"DROP TABLE {gone}")
+        cur.execute("DROP TABLE kf_undo_used")
+
+
+def _mark_kept(cur: duckdb.DuckDBPyConnection, batch_id: int, module: str, ids_sql: str) -> None:
+    """Name in `kf_batch_rows` the records an undo leaves as they are: the batch's changes on
+    them were not taken back, and still count as later work for the undo of an earlier batch
+    (`undo_edit.LATER_WORK`)."""
+    cur.execute(
+        f"INSERT INTO kf_batch_rows SELECT DISTINCT ?, ?, id, 'kept' FROM ({ids_sql}) q",
+        [batch_id, module],
+    )

@@ -57,7 +57,7 @@ def undo_text(undone: UndoReport) -> str:
         f"restored {undone.restored:,} changed ones."
     )
     if undone.kept:
-        text += f"\nLeft as they are (changed since the import): {', '.join(undone.kept[:20])}"
+        text += f"\nLeft as they are (changed or referenced since the import): {', '.join(undone.kept[:20])}"
         if len(undone.kept) > 20:
             text += f" and {len(undone.kept) - 20:,} more"
     return text
