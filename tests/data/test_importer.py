@@ -258,6 +258,18 @@ def test_a_field_name_modules_share_has_each_modules_own_spellings(store: Store)
     assert suggest_mapping(["Firma"], store.schema.module("contacts")) == {"Firma": "organization"}
 
 
+def test_a_files_own_first_and_last_name_win_over_a_whole_name(store: Store) -> None:
+    """Pipedrive writes `Person - Name` before its parts; a Salesforce query NAME before
+    FIRSTNAME: the parts are the file's own split, better than ours of the whole name."""
+    contacts = store.schema.module("contacts")
+    headers = ["Person - Name", "Person - First name", "Person - Last name"]
+    assert suggest_mapping(headers, contacts) == {
+        "Person - First name": "first_name",
+        "Person - Last name": "last_name",
+    }
+    assert suggest_mapping(["Full Name", "Email"], contacts)["Full Name"] == "full_name"
+
+
 def test_progress_is_reported_up_to_one(store: Store, tmp_path: Path) -> None:
     seen: list[float] = []
     run_import(

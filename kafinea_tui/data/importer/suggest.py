@@ -39,10 +39,27 @@ class _Picker:
         self.available = targets(module)
         self.used: set[str] = set()
         self.result = Suggestions()
+        self.whole_names: list[tuple[str, str]] = []  # (column, origin), in the passes' order
+        self.finishing = False
 
     def take(self, column: str, target: str, origin: str) -> bool:
         if target not in self.available or column in self.result.mapping:
             return False
+        if target == FULL_NAME and not self.finishing:
+            # Kept for the end: a file's own first and last name columns win over a whole name
+            # wherever they stand (Pipedrive's `Person - Name` comes before its parts).
+            self.whole_names.append((column, origin))
+            return False
+        return self._claim(column, target, origin)
+
+    def finish(self) -> None:
+        """The whole-name column, when no column took first or last name."""
+        self.finishing = True
+        for column, origin in self.whole_names:
+            if self.take(column, FULL_NAME, origin):
+                return
+
+    def _claim(self, column: str, target: str, origin: str) -> bool:
         # A whole-name column fills first and last name: it needs both, and takes both.
         claims = {*_NAME_PARTS, FULL_NAME} if target == FULL_NAME else {target}
         if claims & self.used or (target in _NAME_PARTS and FULL_NAME in self.used):
@@ -79,6 +96,7 @@ def suggest(columns: list[str], module: Module, modules: list[Module] | None = N
     for vocabulary in vocabularies():
         _vocabulary_pass(picker, columns, normal, module, vocabulary)
     _close_spellings(picker, columns, normal, module, synonyms)
+    picker.finish()
     mapping = picker.result.mapping
     picker.result.mapping = {c: mapping[c] for c in columns if c in mapping}
     return picker.result
