@@ -81,13 +81,24 @@ def number_sql(
     return f"CASE WHEN {spaced} THEN {grouped_value} ELSE {plain} END"
 
 
-def number_reason_sql(text_sql: str, decimal: str, reason: str, signed: str | None = None) -> str:
+def number_reason_sql(
+    text_sql: str,
+    decimal: str,
+    reason: str,
+    signed: str | None = None,
+    limit: tuple[float, str] = (1e16, "at most 16 digits before the decimal point"),
+) -> str:
     """SQL of the start of the sentence for a text `number_sql` did not read: the ambiguous
-    number's two readings, else `reason` (a SQL text literal); `signed` as in `number_sql`."""
+    number's two readings, a number past the field's `limit` (`1e20`, 17 digits in a
+    DECIMAL(18,2)) said to be too large in the limit's words, else `reason` (a SQL text literal); `signed` as in
+    `number_sql`. Only a cell that failed computes it."""
     s = signed or signed_sql(text_sql)
     spaced, whole, sep, frac = _parts(s)
+    point = f"replace({s}, ',', '.')" if decimal == "comma" else s
     return (
         f"CASE WHEN {spaced} AND {_ambiguous(sep, frac, decimal)} THEN concat("
         f"'ambiguous number (', {whole}, '.', {frac}, ' or ', {whole}, {frac}, '): ')"
+        f" WHEN abs(TRY_CAST({point} AS DOUBLE)) >= {limit[0]!r}"
+        f" THEN 'too large a number ({limit[1]}): '"
         f" ELSE {reason} END"
     )

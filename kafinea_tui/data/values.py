@@ -356,7 +356,13 @@ def parse_sql(
     if t is FieldType.INTEGER:
         wide = number_sql(text_sql, options.decimal, "DECIMAL(38,6)", signed)
         value = f"TRY_CAST(CASE WHEN ({wide}) = trunc({wide}) THEN {wide} END AS BIGINT)"
-        reason = number_reason_sql(text_sql, options.decimal, "'not a whole number: '", signed)
+        reason = number_reason_sql(
+            text_sql,
+            options.decimal,
+            "'not a whole number: '",
+            signed,
+            limit=(2.0**63, "at most 9,223,372,036,854,775,807"),
+        )
         return Parsed(value, reason)
     if t is FieldType.DATE:
         return Parsed(date_sql(text_sql, options, params), date_reason_sql(options, params))

@@ -160,6 +160,21 @@ def test_dates_with_a_month_name() -> None:
     assert [v for v, _ in iso] == [date(2024, 1, 2)] * 2  # the API's format reads them too
 
 
+def test_a_number_past_its_field_is_said_to_be_too_large() -> None:
+    """Not "not a number": the cell is one, the field cannot hold it."""
+    big = ["12345678901234567.5", "1e20", "-1e17", "9999999999999999.99"]
+    found = parse(FieldType.DECIMAL, big)
+    assert [r for _, r in found[:3]] == [
+        f"too large a number (at most 16 digits before the decimal point): '{c}'" for c in big[:3]
+    ]
+    assert found[3] == (Decimal("9999999999999999.99"), None)
+    whole = parse(FieldType.INTEGER, ["9223372036854775808", "2.5"])
+    assert whole[0][1] == (
+        "too large a number (at most 9,223,372,036,854,775,807): '9223372036854775808'"
+    )
+    assert whole[1][1] == "not a whole number: '2.5'"
+
+
 def test_an_all_zero_date_is_empty() -> None:
     cells = ["0000-00-00", "0/0/00", "00.00.0000", "0000-00-00 00:00:00", "0/1/1990"]
     found = parse(FieldType.DATE, cells)
