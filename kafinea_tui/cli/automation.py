@@ -1,7 +1,8 @@
 """`kafinea-tui automation check | deliveries [--status S] | retry ID | run SCHEDULE`.
 
 `check` reads config.toml as the engine does and prints each invalid entry as a sentence naming
-the entry and the key; it exits 2 when there is one, so a script or CI can gate a config change.
+the entry and the key; it exits 2 when there is one, a file that is not TOML included (its line
+and column said), so a script or CI can gate a config change.
 The other actions read and act on the workspace's outbox and schedules.
 """
 
@@ -47,8 +48,13 @@ def register(subparsers: Any) -> None:
 
 
 def run_check(args: argparse.Namespace, workspace: Workspace) -> int:
-    from kafinea_tui.sync.config.check import check_summary
+    from kafinea_tui.sync.config.check import check_summary, unreadable_summary
 
+    # A file that is not TOML is an error of the check (exit 2), said before the workspace
+    # opens: opening it reads config.toml too, and would stop at the same error with exit 1.
+    unreadable = unreadable_summary(workspace)
+    if unreadable is not None:
+        return _checked(args, unreadable)
     with workspace.opened_store() as store:
         summary = check_summary(workspace, store)
     return _checked(args, summary)
@@ -150,7 +156,7 @@ def run_schedule(args: argparse.Namespace, workspace: Workspace) -> int:
     from kafinea_tui.sync.scheduler import Scheduler
 
     with workspace.opened_store() as store:
-        config = read_config(workspace.config_path, store.schema)
+        config = read_config(workspace.config_path, store.schema, workspace.mappings_dir)
         schedule = config.schedule(args.schedule)
         if schedule is None:
             known = ", ".join(s.name for s in config.schedules) or "none"

@@ -5,6 +5,10 @@ Times are computed in the config's time zone (`timezone`, default the system's),
 `cron = "0 2 * * *"` means 2 a.m. where the user is, across daylight-saving changes. A schedule's
 next run follows its last run's start; a run missed while nothing was running is therefore due
 at once when the engine starts, and runs once, not once per missed slot.
+
+A schedule whose next run the calendar cannot hold (an interval past the year 9999, a cron
+date that never comes) is never due: `automation check` refuses both, and should one slip by,
+it must not stop the other schedules nor the API's list of them.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from croniter import croniter
+from croniter import CroniterError, croniter
 
 from kafinea_tui.data.automation import runs
 from kafinea_tui.data.errors import KafineaError
@@ -64,13 +68,20 @@ def zone(config: AutomationConfig) -> tzinfo:
     return local or UTC
 
 
+NEVER = datetime.max  # the next run of a schedule whose next run the calendar cannot hold
+
+
 def next_run(schedule: Schedule, after: datetime, tz: tzinfo) -> datetime:
-    """The first run time after `after` (naive UTC in, naive UTC out)."""
-    if schedule.every is not None:
-        return after + timedelta(seconds=schedule.every)
-    local = after.replace(tzinfo=UTC).astimezone(tz)
-    following: datetime = croniter(schedule.cron or "* * * * *", local).get_next(datetime)
-    return following.astimezone(UTC).replace(tzinfo=None)
+    """The first run time after `after` (naive UTC in, naive UTC out); NEVER when there is
+    none before the calendar's end."""
+    try:
+        if schedule.every is not None:
+            return after + timedelta(seconds=schedule.every)
+        local = after.replace(tzinfo=UTC).astimezone(tz)
+        following: datetime = croniter(schedule.cron or "* * * * *", local).get_next(datetime)
+        return following.astimezone(UTC).replace(tzinfo=None)
+    except (OverflowError, CroniterError):
+        return NEVER
 
 
 class Scheduler:

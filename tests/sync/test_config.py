@@ -180,3 +180,8 @@ def test_automation_check_exits_2_on_errors_and_0_when_clean(tmp_path: Path) -> 
     bad = cli(tmp_path, "automation", "check")
     assert bad.returncode == 2
     assert "workflows[1].when: unknown field 'statuss' (at column 1)" in bad.stderr
+    (tmp_path / "config.toml").write_text(factory_config() + "\n[[workflows]\n")
+    broken = cli(tmp_path, "automation", "check")
+    assert broken.returncode == 2, broken.stderr  # was 1: the workspace stopped at the file
+    assert "config.toml is not valid TOML: " in broken.stderr
+    assert "(at line " in broken.stderr and ", column " in broken.stderr

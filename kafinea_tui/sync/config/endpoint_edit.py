@@ -23,6 +23,7 @@ from kafinea_tui.data.schema import Schema
 from kafinea_tui.sync.config.load import parse_config
 from kafinea_tui.sync.config.model import Endpoint
 from kafinea_tui.sync.config.write import load, save
+from kafinea_tui.workspace import MAPPINGS_DIR
 
 FORMATS = ("json", "csv")
 
@@ -100,7 +101,8 @@ def save_endpoint(path: Path, schema: Schema, entry: dict[str, Any], old_name: s
     """Add the endpoint (`old_name` None) or replace the one named `old_name`, then save;
     KafineaError with the check's sentences when the config would gain an error."""
     data = load(path)
-    before = set(parse_config(copy.deepcopy(data), schema).errors)
+    mappings = path.with_name(MAPPINGS_DIR)  # a pull's saved mappings, read as the check reads them
+    before = set(parse_config(copy.deepcopy(data), schema, mappings).errors)
     endpoints = data.setdefault("endpoints", [])
     if not isinstance(endpoints, list):
         raise KafineaError("config.toml: endpoints is not an array of tables ([[endpoints]]).")
@@ -119,7 +121,7 @@ def save_endpoint(path: Path, schema: Schema, entry: dict[str, Any], old_name: s
     where = f"endpoints[{index + 1}]"
     errors = [
         e
-        for e in parse_config(data, schema).errors
+        for e in parse_config(data, schema, mappings).errors
         if e.startswith((f"{where}.", f"{where}:")) or e not in before
     ]
     if errors:

@@ -3,7 +3,7 @@ entry and the key (`workflows[2].when: unknown field 'statuss' (at column 1)`)."
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -36,8 +36,14 @@ class Entry:
         """A mistake found in a loop over the key's items, the others still checked."""
         self.mistakes.append(str(self.fail(key, message)))
 
-    def done(self) -> None:
-        """Raise the mistakes `each` noted; the entry is built only when there are none."""
+    def done(self, keys: Sequence[str]) -> None:
+        """Raise the mistakes `each` noted, and one for each key of the table that is not one
+        of `keys` (a misspelt `chnaged` or `secrett` was ignored, its entry running without
+        it); the entry is built only when there are none."""
+        known = ", ".join(keys)
+        for key in self.data:
+            if key not in keys:
+                self.mistakes.append(f"{self.where}.{key}: unknown key; the keys are {known}")
         if self.mistakes:
             raise Invalid(*self.mistakes)
 

@@ -21,6 +21,7 @@ from kafinea_tui.data.schema import Schema
 from kafinea_tui.sync.config.load import parse_config
 from kafinea_tui.sync.config.write import load, save
 from kafinea_tui.sync.workflows import compile_triggers
+from kafinea_tui.workspace import MAPPINGS_DIR
 
 Kind = Literal["workflows", "schedules"]
 EXAMPLES: dict[str, str] = {
@@ -38,10 +39,16 @@ action = { type = "pull", url = "http://127.0.0.1:9001/orders", module = "saleso
 }
 
 
-def check(data: dict[str, Any], schema: Schema, cur: duckdb.DuckDBPyConnection) -> list[str]:
+def check(
+    data: dict[str, Any],
+    schema: Schema,
+    cur: duckdb.DuckDBPyConnection,
+    mappings: Path | None = None,
+) -> list[str]:
     """What `kafinea-tui automation check` says of this config: its entries' errors, then the
-    workflows' (values an update action sets, checked against the database's rules)."""
-    config = parse_config(data, schema)
+    workflows' (values an update action sets, checked against the database's rules);
+    `mappings` is the workspace's saved mappings folder."""
+    config = parse_config(data, schema, mappings)
     return [*config.errors, *compile_triggers(config, schema, cur)[1]]
 
 
@@ -55,7 +62,8 @@ def add_entry(
     except tomllib.TOMLDecodeError as error:
         raise KafineaError(f"Not saved: the entry is not valid TOML ({error}).") from None
     data = load(path)
-    before = set(check(copy.deepcopy(data), schema, cur))
+    mappings = path.with_name(MAPPINGS_DIR)
+    before = set(check(copy.deepcopy(data), schema, cur, mappings))
     entries: Any = data.setdefault(kind, [])
     if not isinstance(entries, list):
         raise KafineaError(f"config.toml: {kind} is not an array of tables ([[{kind}]]).")
@@ -63,7 +71,7 @@ def add_entry(
     where = f"{kind}[{len(entries)}]"
     errors = [
         e
-        for e in check(copy.deepcopy(data), schema, cur)
+        for e in check(copy.deepcopy(data), schema, cur, mappings)
         if e.startswith((f"{where}.", f"{where}:", f"{where} ")) or e not in before
     ]
     if errors:

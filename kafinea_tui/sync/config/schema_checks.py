@@ -3,6 +3,7 @@ schedules: an endpoint, a module, a filter (compiled as the engine will), field 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 
 from kafinea_tui.data.errors import FilterError, KafineaError
@@ -17,6 +18,24 @@ def http_url(entry: Entry) -> str:
     if not url.startswith(("http://", "https://")):
         raise entry.fail("url", f"{url!r} is not an http:// or https:// address")
     return url
+
+
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # an HTTP header's name (RFC 9110)
+_VALUE = re.compile(r"[\x20-\x7e\t]*")  # what every HTTP library sends as it is
+
+
+def http_headers(entry: Entry, key: str = "headers") -> dict[str, str]:
+    """Headers to send: names HTTP allows, and values of visible ASCII (a line break or an
+    accent failed every attempt at send time, which the check is there to spare)."""
+    headers = entry.mapping(key)
+    for name, value in headers.items():
+        if not _TOKEN.fullmatch(name):
+            raise entry.fail(key, f"{name!r} is not a header name (letters, digits and -)")
+        if not _VALUE.fullmatch(value):
+            raise entry.fail(
+                key, f"the value of {name} holds a line break, a control or a non-ASCII character"
+            )
+    return headers
 
 
 def endpoint_name(entry: Entry, endpoints: Collection[str]) -> str:

@@ -26,6 +26,14 @@ from kafinea_tui.sync.config.schema_checks import (
 )
 from kafinea_tui.sync.templates import parse_template
 
+WORKFLOW_KEYS = ("name", "module", "on", "when", "changed", "actions", "enabled")
+EMAIL_KEYS = ("to", "subject", "body")
+ACTION_KEYS: dict[str, tuple[str, ...]] = {
+    "send": ("type", "endpoint", "fields"),
+    "email": ("type", *EMAIL_KEYS),
+    "update": ("type", "set"),
+}
+
 
 def read_workflow(entry: Entry, schema: Schema, endpoints: set[str], smtp: Smtp | None) -> Workflow:
     e = entry.each
@@ -53,7 +61,7 @@ def read_workflow(entry: Entry, schema: Schema, endpoints: set[str], smtp: Smtp 
         actions=e(actions, ()),
         enabled=e(lambda: entry.get("enabled", bool, True), True),
     )
-    entry.done()
+    entry.done(WORKFLOW_KEYS)
     return workflow
 
 
@@ -62,7 +70,7 @@ def _action(
 ) -> Action:
     entry = Entry(where, raw)
     action = _action_of_type(entry, module, schema, endpoints, smtp)
-    entry.done()
+    entry.done(ACTION_KEYS[action.type])
     return action
 
 
@@ -72,7 +80,8 @@ def _action_of_type(
     kind = entry.choice("type", ("send", "email", "update"))
     if kind == "send":
         return SendAction(
-            endpoint=endpoint_name(entry, endpoints), fields=field_names(entry, "fields", module)
+            endpoint=entry.each(lambda: endpoint_name(entry, endpoints), ""),
+            fields=entry.each(lambda: field_names(entry, "fields", module), ()),
         )
     if kind == "email":
         if smtp is None:
@@ -94,9 +103,6 @@ def _action_of_type(
             continue
         checked[found.name] = value
     return UpdateAction(checked)
-
-
-EMAIL_KEYS = ("to", "subject", "body")
 
 
 def _template(entry: Entry, key: str, module: Module, schema: Schema) -> str:

@@ -1,7 +1,12 @@
 """One email attempt through the configured SMTP relay (STARTTLS and login when configured).
 
 Retried: the relay down or unreachable, a timeout, a temporary (4xx) refusal. Failed at once: a
-permanent (5xx) refusal of the sender, the recipient or the message, or no recipient at all.
+permanent (5xx) refusal of the sender, the recipient or the message, no recipient at all, or
+a recipient that is not an email address.
+
+The recipient and the subject are rendered from records: a line break or a control character
+in them becomes a space (templates.header_text), so the email is sent, on one line, and a
+record's value never writes a header of its own (a `Bcc:`); a display name is plain text.
 """
 
 from __future__ import annotations
@@ -9,28 +14,37 @@ from __future__ import annotations
 import json
 import smtplib
 import ssl
+from email.errors import MessageError
 from email.message import EmailMessage
 from email.utils import make_msgid
 
 from kafinea_tui.sync.config.model import Smtp
 from kafinea_tui.sync.delivery.outcome import Outcome
+from kafinea_tui.sync.templates import addresses, header_text
 
 
 def send_mail(smtp: Smtp | None, webhook_id: str, payload: str) -> Outcome:
     if smtp is None:
         return Outcome.fail("config.toml has no [smtp] table to send email through")
     data = json.loads(payload)
-    to = str(data.get("to") or "").strip()
+    to = header_text(str(data.get("to") or ""))
     if not to:
         return Outcome.fail("the email has no recipient (the template's field is empty)")
+    recipients = addresses(to)
+    if recipients is None:
+        return Outcome.fail(f"the recipient {to!r} is not a list of email addresses")
+    senders = addresses(smtp.sender)  # one address: the config's check says so
+    domain = senders[0].domain if senders else "localhost"
     message = EmailMessage()
-    message["From"] = smtp.sender
-    message["To"] = to
-    message["Subject"] = str(data.get("subject") or "")
-    domain = smtp.sender.rpartition("@")[2] or "localhost"
-    message["Message-ID"] = make_msgid(idstring=webhook_id, domain=domain)
-    message["Idempotency-Key"] = webhook_id
-    message.set_content(str(data.get("body") or ""))
+    try:
+        message["From"] = senders or smtp.sender
+        message["To"] = recipients
+        message["Subject"] = header_text(str(data.get("subject") or ""))
+        message["Message-ID"] = make_msgid(idstring=webhook_id, domain=domain)
+        message["Idempotency-Key"] = webhook_id
+        message.set_content(str(data.get("body") or ""))
+    except (ValueError, TypeError, MessageError) as error:  # never retried: it would not change
+        return Outcome.fail(f"the email cannot be written: {error}")
     where = f"the SMTP server {smtp.host}:{smtp.port}"
     try:
         with smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout) as client:
