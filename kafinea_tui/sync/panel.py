@@ -24,6 +24,7 @@ from kafinea_tui.sync.config.model import AutomationConfig, Endpoint
 from kafinea_tui.sync.engine import Engine
 from kafinea_tui.sync.engine_host import EngineHost
 from kafinea_tui.sync.scheduler import Scheduler, ScheduleState
+from kafinea_tui.sync.workflows import stopped_cascades
 from kafinea_tui.workspace import Workspace
 
 Kind = Literal["workflow", "schedule"]
@@ -119,6 +120,9 @@ def load_view(
     config = engine.config if engine is not None else _config(store, workspace)
     errors = list(engine.errors) if engine is not None else list(config.errors)
     cur = store.cursor()
+    # As the API's status says them (a client's panel shows the owner's): the config's
+    # errors, then the workflow cascades stopped lately.
+    errors += stopped_cascades(cur)
     total, found = table.deliveries(cur, status, SHOWN)
     fired = runs.fires(cur)
     flows = [

@@ -5,19 +5,24 @@ send and email actions into payload expressions (JSON, or CSV text for a csv end
 them to the store, which fires them in every write transaction before it commits (see
 data/automation/triggers.py). Whichever process opens the workspace installs them, so a change
 made by a command run alone still enqueues its deliveries; the owner's engine sends them.
+
+`stopped_cascades` says which cascades of `update` actions were stopped lately, for the
+automation's status (the API's `errors`, the sync panel's problems).
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import duckdb
 
-from kafinea_tui.data.automation import csv_payload, payload
+from kafinea_tui.data.automation import csv_payload, payload, runs
 from kafinea_tui.data.automation.triggers import Enqueue, Trigger, fire
 from kafinea_tui.data.errors import KafineaError
 from kafinea_tui.data.query import compile_filter
 from kafinea_tui.data.schema import FieldType, Module, Schema
+from kafinea_tui.data.store.change_log import utc_now
 from kafinea_tui.data.store.database import Store
 from kafinea_tui.data.values import ValueOptions, read_value
 from kafinea_tui.sync.config.model import (
@@ -30,6 +35,9 @@ from kafinea_tui.sync.config.model import (
 from kafinea_tui.sync.templates import Path, parse_template
 
 SMTP_TARGET = "smtp"
+# How long a stopped cascade stays among the automation's errors: long enough to be seen the
+# next day, short enough that a config fixed since stops being blamed.
+STOPS_SHOWN = timedelta(hours=24)
 
 
 def compile_triggers(
@@ -123,7 +131,13 @@ def _typed_updates(
 
 
 def install(store: Store, config: AutomationConfig) -> list[str]:
-    """Fire these workflows in every write of `store` from now on; returns compile errors."""
+    """Fire these workflows in every write of `store` from now on; returns compile errors.
+
+    First, deliveries queued as references by an earlier release with payload SQL that cannot
+    run (csv_payload.repair_queued) are given SQL that can: every write renders them first, so
+    until then the workspace refused every write."""
+    with store.write_lock:
+        csv_payload.repair_queued(store.cursor())
     triggers, errors = compile_triggers(config, store.schema, store.cursor())
     if not triggers:
         store.set_commit_hook(None)
@@ -136,4 +150,22 @@ def install(store: Store, config: AutomationConfig) -> list[str]:
     return errors
 
 
-__all__ = ["SMTP_TARGET", "Path", "compile_triggers", "install"]
+def stopped_cascades(cur: duckdb.DuckDBPyConnection) -> list[str]:
+    """A sentence for each set of workflows whose cascade was stopped in the last STOPS_SHOWN
+    (the latest first). Why: a stop is kept in kf_workflow_fires but fires nothing, so the
+    workflows' counts alone show it as ordinary firings; the README promises it is shown."""
+    return [_stop_sentence(stop) for stop in runs.stops(cur, utc_now() - STOPS_SHOWN)]
+
+
+def _stop_sentence(stop: runs.Stop) -> str:
+    hours = int(STOPS_SHOWN.total_seconds() // 3600)
+    again = f" ({stop.times} times in the last {hours} hours)" if stop.times > 1 else ""
+    left = "record" if stop.records == 1 else "records"
+    return (
+        f"workflows {stop.workflows}: a cascade was stopped after {stop.rounds} rounds at"
+        f" {stop.last:%Y-%m-%d %H:%M:%S} UTC{again}: their updates keep changing records that"
+        f" fire them again; the last changes of {stop.records:,} {left} fired nothing"
+    )
+
+
+__all__ = ["SMTP_TARGET", "Path", "compile_triggers", "install", "stopped_cascades"]

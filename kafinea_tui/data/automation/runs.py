@@ -1,5 +1,8 @@
 """Schedule runs (kf_schedule_runs) and workflow fires (kf_workflow_fires), as kept history.
 
+A workflow cascade stopped after its last round (triggers.MAX_DEPTH) is a row of
+kf_workflow_fires too, with a `note`: `fires` leaves it out of the counts, `stops` reads it.
+
 A run row is written when the run starts ('running') and settled when it ends ('ok' or
 'failed', with its result as a sentence or a JSON report). Its `cursor` is the change-log
 position a `since_last_run` send covered, where the next one starts.
@@ -93,3 +96,28 @@ def fires(cur: duckdb.DuckDBPyConnection) -> dict[str, tuple[datetime, int]]:
         " WHERE note IS NULL GROUP BY workflow"
     ).fetchall()
     return {str(r[0]): (r[1], int(r[2])) for r in rows}
+
+
+@dataclass(frozen=True)
+class Stop:
+    """The cascades of the same workflows stopped since a moment: how many, the last one's
+    time, its rounds and how many records it left with changes no workflow saw."""
+
+    workflows: str  # their names, as the stop names them ("ping, pong")
+    last: datetime
+    times: int
+    rounds: int
+    records: int
+
+
+def stops(cur: duckdb.DuckDBPyConnection, since: datetime, limit: int = 3) -> list[Stop]:
+    """The cascades stopped since `since`, by workflows, the latest first. Why: a stop fires
+    nothing and counts no records, so `fires` alone shows a cascade as ordinary firings; the
+    automation's status lists these instead, so that it is seen in the panel and the API."""
+    rows = cur.execute(
+        "SELECT workflow, max(fired_at), count(*), arg_max(depth, fired_at),"
+        " arg_max(records, fired_at) FROM kf_workflow_fires"
+        " WHERE note IS NOT NULL AND fired_at >= ? GROUP BY workflow ORDER BY 2 DESC LIMIT ?",
+        [since, limit],
+    ).fetchall()
+    return [Stop(str(r[0]), r[1], int(r[2]), int(r[3]), int(r[4])) for r in rows]

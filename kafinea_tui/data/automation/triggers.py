@@ -7,7 +7,8 @@ its `when`; then it inserts their deliveries into kf_outbox and applies its upda
 same transaction. So a change and its deliveries commit together or not at all, whatever wrote
 the change (the app, an import, a mass edit, the API, a pull).
 
-A workflow's `update` is a change too: it is fired again over the changes the updates made, up
+A workflow's `update` is a change too: workflows fire again over the changes the updates made,
+in the next round (every workflow of a round sees the same changes and the same records), up
 to MAX_DEPTH rounds; a cascade still going then stops and is recorded in kf_workflow_fires.
 
 Deliveries are queued as references (record id, change cursor), their payloads rendered before
@@ -28,7 +29,7 @@ from kafinea_tui.data.schema import Module
 from kafinea_tui.data.store.change_log import (
     BATCHES_AFTER,
     entries_after,
-    log_changes,
+    log_id_set,
     modules_changed_after,
     top_cursor,
     utc_now,
@@ -38,6 +39,8 @@ from kafinea_tui.data.store.results import first_row
 
 MAX_DEPTH = 5
 FIRED = "kf_fired"
+# The records each trigger of a round fired for, kept until the round's updates are applied.
+ROUND_UPDATES = "kf_round_updates"
 
 
 @dataclass(frozen=True)
@@ -66,44 +69,90 @@ class Trigger:
 
 
 def fire(cur: duckdb.DuckDBPyConnection, triggers: Sequence[Trigger], since: int) -> None:
-    """Enqueue and apply what the changes after `since` fire, round after round."""
-    defer = not any(t.updates for t in triggers)
+    """Enqueue and apply what the changes after `since` fire, round after round.
+
+    A round is the changes between two cursors, (`since`, `top`]. Every trigger of the round
+    first selects its records among those changes and queues its deliveries, all against the
+    records as they are at the round's start; only then are the round's `update` actions
+    applied, and their changes (past `top`) are the next round's. Why: applied as soon as its
+    own workflow had selected, an update was seen by the workflows listed after it in the same
+    round (on the records after the update), then again in the next round, so a workflow fired
+    twice, or never, depending on its place in config.toml."""
+    updating = any(t.updates for t in triggers)
+    cascading: set[str] = set()  # update workflows fired by a workflow's change
     for depth in range(MAX_DEPTH + 1):
         top = top_cursor(cur)
         if top <= since:
             return
         if depth == MAX_DEPTH:
-            names = sorted({t.workflow for t in triggers if t.updates})
-            cur.execute(
-                "INSERT INTO kf_workflow_fires VALUES (?, ?, 0, ?, ?)",
-                [
-                    ", ".join(names),
-                    utc_now(),
-                    depth,
-                    f"stopped after {MAX_DEPTH} rounds: the updates of these workflows keep "
-                    "changing records that fire them again",
-                ],
-            )
+            names = cascading or {t.workflow for t in triggers if t.updates}
+            _record_stop(cur, since, sorted(names))
             return
+        if updating:
+            cur.execute(f"CREATE OR REPLACE TEMP TABLE {ROUND_UPDATES} (n INTEGER, id BIGINT)")
         # A trigger of a module this round did not change has nothing to select: a record
         # saved in the app pays for the workflows of its own module only.
         changed = modules_changed_after(cur, since)
-        for trigger in triggers:
-            if trigger.module.name in changed:
-                _fire_one(cur, trigger, since, depth, defer)
+        now = utc_now()
+        fired = [
+            (n, trigger)
+            for n, trigger in enumerate(triggers)
+            if trigger.module.name in changed
+            and _fire_one(cur, n, trigger, (since, top), depth, not updating, now)
+        ]
+        for n, trigger in fired:
+            if trigger.updates and _apply_updates(cur, n, trigger, now) and depth > 0:
+                cascading.add(trigger.workflow)
+        if updating:
+            cur.execute(f"DROP TABLE IF EXISTS {ROUND_UPDATES}")
         since = top
 
 
+def _record_stop(cur: duckdb.DuckDBPyConnection, since: int, names: list[str]) -> None:
+    """The cascade still going after MAX_DEPTH rounds: its changes fire nothing more, and the
+    stop is kept in kf_workflow_fires (a `note`; `records`: how many records had changes left
+    unfired), where the automation's status shows it (runs.stops). `names` are the workflows
+    whose updates kept it going (those fired by a workflow's change, not only by the first)."""
+    row = first_row(
+        cur.execute(
+            "SELECT count(*) FROM (SELECT DISTINCT module, record_id FROM kf_changes_after(?))",
+            [since],
+        )
+    )
+    cur.execute(
+        "INSERT INTO kf_workflow_fires VALUES (?, ?, ?, ?, ?)",
+        [
+            ", ".join(names),
+            utc_now(),
+            int(row[0]) if row else 0,
+            MAX_DEPTH,
+            f"stopped after {MAX_DEPTH} rounds: the updates of these workflows keep "
+            "changing records that fire them again",
+        ],
+    )
+
+
 def _fire_one(
-    cur: duckdb.DuckDBPyConnection, trigger: Trigger, since: int, depth: int, defer: bool
-) -> None:
+    cur: duckdb.DuckDBPyConnection,
+    n: int,
+    trigger: Trigger,
+    span: tuple[int, int],
+    depth: int,
+    defer: bool,
+    now: Any,
+) -> bool:
+    """Select the trigger's records among the round's changes (cursors in `span`), queue its
+    deliveries and keep the ids its updates are for (in ROUND_UPDATES, under `n`); whether it
+    fired for any record. Nothing here writes a record or the change log, so every trigger of
+    the round sees the same changes and the same records."""
+    since, top = span
     table = trigger.module.table
     ops = ", ".join("?" for _ in trigger.ops)
     # A create logs no field list (every field of a new record is new): it passes `changed`.
     changed = (
         " AND (fields IS NULL OR list_has_any(fields, ?::VARCHAR[]))" if trigger.changed else ""
     )
-    params: list[Any] = [since, trigger.module.name, *trigger.ops]
+    params: list[Any] = [since, top, trigger.module.name, *trigger.ops]
     params += [list(trigger.changed)] if trigger.changed else []
     same, same_params = _unchanged_in_batch(trigger, since)
     # Each record's last change; one log entry (an import's set, one save) has one per record,
@@ -116,7 +165,7 @@ def _fire_one(
     cur.execute(
         f"CREATE OR REPLACE TEMP TABLE {FIRED} AS SELECT r.id, c.cursor, c.op"
         f" FROM (SELECT {latest}"
-        f" FROM kf_changes_after(?) WHERE module = ? AND op IN ({ops}){changed}"
+        f" FROM kf_changes_after(?) WHERE cursor <= ? AND module = ? AND op IN ({ops}){changed}"
         f"{group}) c JOIN {table} r ON r.id = c.record_id"
         f" WHERE coalesce({trigger.when_sql}, FALSE){same}",
         [*params, *trigger.when_params, *same_params],
@@ -124,8 +173,7 @@ def _fire_one(
     row = first_row(cur.execute(f"SELECT count(*) FROM {FIRED}"))
     count = int(row[0]) if row else 0
     if not count:
-        return
-    now = utc_now()
+        return False
     for enqueue in trigger.enqueues:
         later = defer and can_defer(enqueue.payload_params)
         batch = new_batch(
@@ -153,12 +201,13 @@ def _fire_one(
             [batch, *enqueue.payload_params],
         )
     if trigger.updates:
-        _apply_updates(cur, trigger, now)
+        cur.execute(f"INSERT INTO {ROUND_UPDATES} SELECT ?, id FROM {FIRED}", [n])
     cur.execute(
         "INSERT INTO kf_workflow_fires VALUES (?, ?, ?, ?, NULL)",
         [trigger.workflow, now, count, depth],
     )
     cur.execute(f"DROP TABLE IF EXISTS {FIRED}")
+    return True
 
 
 def _unchanged_in_batch(trigger: Trigger, since: int) -> tuple[str, list[Any]]:
@@ -177,23 +226,24 @@ def _unchanged_in_batch(trigger: Trigger, since: int) -> tuple[str, list[Any]]:
     )
 
 
-def _apply_updates(cur: duckdb.DuckDBPyConnection, trigger: Trigger, now: Any) -> None:
-    """Set the fields on the fired records whose values differ (no change, no log entry)."""
+def _apply_updates(cur: duckdb.DuckDBPyConnection, n: int, trigger: Trigger, now: Any) -> int:
+    """Set the fields on the records trigger `n` fired for this round (ROUND_UPDATES) whose
+    values differ (no change, no log entry); how many records changed."""
     names = list(trigger.updates)
-    sets = ", ".join(f"{n} = ?" for n in names)
-    differs = " OR ".join(f"{n} IS DISTINCT FROM ?" for n in names)
+    sets = ", ".join(f"{name} = ?" for name in names)
+    differs = " OR ".join(f"{name} IS DISTINCT FROM ?" for name in names)
     values = list(trigger.updates.values())
     table = trigger.module.table
     cur.execute(
         "CREATE OR REPLACE TEMP TABLE kf_fired_update AS SELECT id FROM"
-        f" {table} WHERE id IN (SELECT id FROM {FIRED}) AND ({differs})",
-        values,
+        f" {table} WHERE id IN (SELECT id FROM {ROUND_UPDATES} WHERE n = ?) AND ({differs})",
+        [n, *values],
     )
     cur.execute(
         f"UPDATE {table} SET {sets}, modified_at = ? WHERE id IN (SELECT id FROM kf_fired_update)",
         [*values, now],
     )
-    log_changes(
+    count = log_id_set(
         cur,
         trigger.module.name,
         "SELECT id FROM kf_fired_update",
@@ -202,3 +252,4 @@ def _apply_updates(cur: duckdb.DuckDBPyConnection, trigger: Trigger, now: Any) -
         fields=names,
     )
     cur.execute("DROP TABLE IF EXISTS kf_fired_update")
+    return count

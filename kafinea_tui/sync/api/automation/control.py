@@ -1,7 +1,8 @@
 """The owner's engine and config.toml, for the sync panel of an app that is a client.
 
-    GET   /api/v1/automation/status                   engine running?, pid, since, config errors,
-                                                      deliveries by status
+    GET   /api/v1/automation/status                   engine running?, pid, since, config errors
+                                                      and cascades stopped lately, deliveries by
+                                                      status
     GET   /api/v1/automation/endpoints                name, url, format, retries, timeout, signed,
                                                       header names (never a secret nor a value)
     POST  /api/v1/automation/endpoints/{name}/test    queue a sample delivery: {"delivery": id}
@@ -40,6 +41,7 @@ from kafinea_tui.sync.config import write as config_write
 from kafinea_tui.sync.config.load import read_config
 from kafinea_tui.sync.config.model import AutomationConfig
 from kafinea_tui.sync.engine import Engine, EngineSource, current
+from kafinea_tui.sync.workflows import stopped_cascades
 from kafinea_tui.workspace import Workspace
 
 Wrap = Callable[[Any], Any]
@@ -112,6 +114,9 @@ class AutomationControl:
             errors = list((await run_in_threadpool(self.config)).errors)
         else:
             started, errors = None, []
+        # A workflow cascade stopped after its last round is a problem of the config too (its
+        # workflows set each other off); kept in the database, it is seen by every process.
+        errors += await run_in_threadpool(lambda: stopped_cascades(self.store.cursor()))
         running = engine is not None and engine.running
         return JSONResponse(
             {
@@ -241,9 +246,10 @@ def openapi_paths(base: str) -> dict[str, Any]:
     return {
         f"{at}/status": {
             "get": operation(
-                "The owner's automation engine: running, pid, since, config errors, deliveries"
-                " by status",
-                "{running, pid, started_at, errors, deliveries}",
+                "The owner's automation engine: running, pid, since, config errors and the"
+                " workflow cascades stopped in the last 24 hours, deliveries by status",
+                "{running, pid, started_at, errors, deliveries}: errors are sentences, config"
+                " errors first, then each stopped cascade naming its workflows",
                 [],
                 (400, 401, 422),
             )
