@@ -134,20 +134,31 @@ def test_dry_run_reports_the_same_and_writes_nothing(store: Store, tmp_path: Pat
 def test_failed_rows_csv_has_the_original_columns_and_a_reason(
     store: Store, tmp_path: Path
 ) -> None:
-    path = write(tmp_path / "c.csv", "Last Name,Email\nA,a@x.fr\nB,bob@\nC,c@x.fr,extra\n")
+    path = write(
+        tmp_path / "c.csv", "Last Name,Email\nA,a@x.fr\nB,bob@\nC,c@x.fr,extra\nD\n"
+    )
     report = run_import(store, plan("contacts", path))
     out = tmp_path / "failed.csv"
-    assert failed_rows_csv(report, out) == 2
+    assert failed_rows_csv(report, out) == 3
+    # A ragged row fits the columns, so that the file, fixed, imports again; the cells past
+    # the last column are in the reason.
     with out.open(newline="", encoding="utf-8") as handle:
         assert list(csv.reader(handle)) == [
             ["Last Name", "Email", "Reason"],
             ["B", "bob@", "Email: not an email address: 'bob@'"],
-            ["C", "c@x.fr", "extra", "3 cells where the header has 2: too many"],
+            [
+                "C",
+                "c@x.fr",
+                "3 cells where the header has 2: too many; the cells past the last column: extra",
+            ],
+            ["D", "", "1 cell where the header has 2: too few"],
         ]
+    again = run_import(store, plan("contacts", out))
+    assert (again.created, again.failed) == (2, 1)  # C and D; B is still not an address
     # A named pipe (or /dev/null) is written into, not replaced by a file renamed over it.
     pipe = tmp_path / "pipe"
     with fifo_read(pipe) as received:
-        assert failed_rows_csv(report, pipe) == 2
+        assert failed_rows_csv(report, pipe) == 3
     assert received == [out.read_bytes()] and stat.S_ISFIFO(pipe.stat().st_mode)
 
 

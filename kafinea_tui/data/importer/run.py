@@ -326,6 +326,15 @@ def _write_whole(target: Path, report: ImportReport, delimiter: str, encoding: s
 def _write_failed(stream: TextIO, report: ImportReport, delimiter: str) -> None:
     writer = csv.writer(stream, delimiter=delimiter)
     writer.writerow([*report.columns, "Reason"])
+    width = len(report.columns)
     for error in report.errors:
         reason = f"{error.column}: {error.reason}" if error.column else error.reason
-        writer.writerow([*(error.values or []), reason])
+        cells = list(error.values or [])
+        if error.values is not None and len(cells) != width:
+            # A ragged row fits the columns, so that Reason stays the last one and the fixed
+            # file imports; the cells past the last column are kept in the reason.
+            extra = cells[width:]
+            cells = (cells + [""] * width)[:width]
+            if extra:
+                reason += f"; the cells past the last column: {delimiter.join(extra)}"
+        writer.writerow([*cells, reason])
