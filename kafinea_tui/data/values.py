@@ -104,6 +104,7 @@ def clean_cell_sql(field_: Field, column_sql: str) -> str:
 
 _ZERO_DATE = "0+[./-]0+[./-]0+([ T][0:.]*)?"
 _VTIGER_REFERENCE = "^[A-Za-z]+::::"
+NO_CHOICE = "--None--"
 
 
 # The characters DuckDB's trim() drops: Unicode's space separators (category Zs), not tabs or
@@ -138,6 +139,8 @@ def python_reader(field_: Field, options: ValueOptions) -> Reader | None:
     web shop) costs the row path no statement. None for a field read in SQL always."""
     if field_.type is FieldType.REFERENCE:
         return _reference
+    if field_.type is FieldType.PICKLIST:
+        return _picklist(field_.values)
     if is_plain(field_, options):
         return _plain
     if field_.type is FieldType.EMAIL:
@@ -146,8 +149,6 @@ def python_reader(field_: Field, options: ValueOptions) -> Reader | None:
         return _number(_PLAIN_DECIMAL[options.decimal], lambda t: Decimal(t).quantize(_CENT))
     if field_.type is FieldType.INTEGER:
         return _number(_PLAIN_INTEGER, int)
-    if field_.type is FieldType.PICKLIST and field_.values:
-        return _picklist(field_.values)
     return None
 
 
@@ -180,7 +181,7 @@ def _picklist(values: Sequence[str]) -> Reader:
 
     def read(text: str | None) -> Read | None:
         cleaned = clean_text(text)
-        if cleaned is None:
+        if cleaned is None or cleaned == NO_CHOICE:
             return None, None
         if not cleaned.isascii():
             return IN_SQL
@@ -385,11 +386,14 @@ def parse_sql(
         return Parsed(
             f"CASE WHEN contains({text_sql}, '::::') THEN {stripped} ELSE {text_sql} END", None
         )
-    if t is FieldType.PICKLIST and field_.values:
-        known = params.add(list(field_.values))
-        lowered = params.add([v.lower() for v in field_.values])
-        value = f"coalesce(list_extract({known}::VARCHAR[], list_position({lowered}::VARCHAR[], lower({text_sql}))), {text_sql})"
-        return Parsed(value, None)
+    if t is FieldType.PICKLIST:
+        value = text_sql
+        if field_.values:
+            known = params.add(list(field_.values))
+            lowered = params.add([v.lower() for v in field_.values])
+            value = f"coalesce(list_extract({known}::VARCHAR[], list_position({lowered}::VARCHAR[], lower({text_sql}))), {text_sql})"
+        # vtiger's `--None--`, its picklists' choice of nothing: no value, not a new one.
+        return Parsed(f"CASE WHEN {text_sql} = '{NO_CHOICE}' THEN NULL ELSE {value} END", None)
     return Parsed(text_sql, None)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -13,7 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kafinea_tui.data.errors import UsageError
+from kafinea_tui.data.importer.run import run_import
 from kafinea_tui.data.schema import Field, FieldType
+from kafinea_tui.data.store.database import Store
 from kafinea_tui.data.values import (
     IN_SQL,
     Params,
@@ -23,6 +26,7 @@ from kafinea_tui.data.values import (
     parse_sql,
     python_reader,
 )
+from tests.import_helpers import plan
 
 
 @functools.cache
@@ -382,6 +386,21 @@ def test_references_read_in_python_as_in_sql() -> None:
         "Acme",
         None,
     ]
+
+
+def test_vtigers_choice_of_nothing_is_no_value(store: Store, tmp_path: Path) -> None:
+    """vtiger exports an unset picklist as `--None--`: no value, and not a value to add."""
+    listed = Field("f", "F", FieldType.PICKLIST, values=("Web Site", "Partner"))
+    reader = python_reader(listed, ValueOptions())
+    assert reader is not None
+    cells = ["--None--", "web site", "Fair", None]
+    assert [reader(c) for c in cells] == parse(FieldType.PICKLIST, cells)
+    assert [v for v, _ in parse(FieldType.PICKLIST, cells)] == [None, "Web Site", "Fair", None]
+    path = tmp_path / "c.csv"
+    path.write_text("Last Name,Lead Source\nLee,--None--\n")
+    report = run_import(store, plan("contacts", path))
+    assert (report.created, report.warnings) == (1, [])
+    assert store.cursor().execute("SELECT lead_source FROM contacts").fetchall() == [(None,)]
 
 
 def test_fields_read_in_python() -> None:
