@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import xlsxwriter
 
-from tests.cli.run_cli import cli
+from tests.cli.run_cli import cli, report_of
 from tests.import_helpers import write
 
 HUBSPOT = (
@@ -95,3 +95,51 @@ def test_export_xlsx_by_extension_and_format_agreement(tmp_path: Path) -> None:
     result = cli(tmp_path / "ws2", "import", "contacts", str(book), "--json")
     report = json.loads(result.stdout)
     assert (report["created"], report["unmapped"]) == (1, []), result.stderr
+
+
+ODOO_ORDERS = (
+    '"Order Reference","Customer Reference","Customer","Total",'
+    '"Order Lines/Product/Internal Reference","Order Lines/Quantity","Order Lines/Unit Price"\n'
+    '"S00001","PO-77","Deco Addict","1500.00","FURN_0001","2.00","500.00"\n'
+    '"","","","","FURN_0002","5.00","100.00"\n'
+)
+
+
+def test_an_odoo_orders_export_keeps_every_line_of_an_order(tmp_path: Path) -> None:
+    path = write(tmp_path / "odoo.csv", ODOO_ORDERS)
+    report = report_of(cli(tmp_path / "ws", "import", "salesorders", str(path), "--json"))
+    assert (report["created"], report["failed"], report["errors"]) == (1, 0, [])
+    result = cli(
+        tmp_path / "ws", "export", "salesorders", "-o", "-", "--fields", "order_number,total,items"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[1:] == [
+        "S00001,1500.00,FURN_0001,2.00,500.00",
+        "S00001,1500.00,FURN_0002,5.00,100.00",
+    ]
+
+
+def test_an_order_with_a_bad_line_is_in_the_failed_rows_whole(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "so.csv",
+        "Order Number,Subject,Product,Quantity,List Price\n"
+        "S1,A,P1,1,10\nS1,A,P2,zz,10\nS1,A,P3,2,10\n",
+    )
+    failed = tmp_path / "failed.csv"
+    run = cli(
+        tmp_path / "ws", "import", "salesorders", str(path), "--errors", str(failed), "--json"
+    )
+    assert (report_of(run)["created"], report_of(run)["failed"]) == (0, 3)
+    assert failed.read_text().splitlines() == [
+        "Order Number,Subject,Product,Quantity,List Price,Reason",
+        "S1,A,P1,1,10,row 2 of this order failed: Quantity: not a number: 'zz'",
+        "S1,A,P2,zz,10,Quantity: not a number: 'zz'",
+        "S1,A,P3,2,10,row 2 of this order failed: Quantity: not a number: 'zz'",
+    ]
+    failed.write_text(failed.read_text().replace(",zz,", ",3,"))
+    again = cli(tmp_path / "ws", "import", "salesorders", str(failed), "--json")
+    assert (report_of(again)["created"], report_of(again)["failed"]) == (1, 0)
+    result = cli(
+        tmp_path / "ws", "export", "salesorders", "-o", "-", "--fields", "order_number,total"
+    )
+    assert result.stdout.splitlines()[1:] == ["S1,60.00"]

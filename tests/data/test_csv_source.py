@@ -340,6 +340,31 @@ def test_a_title_above_the_table_is_not_its_header(tmp_path: Path, top: str) -> 
     assert (one.resolved.columns, one.rows) == (["Email"], 2)
 
 
+@pytest.mark.parametrize(
+    "table",
+    [
+        "Last Name,Email,Phone\nSmith,,\nJones,j@x.com,0102\n",  # a row filling one cell
+        "Last Name,Email,Phone\n,,\nJones,j@x.com,0102\nKay,,\n",  # an empty row
+        "Last Name,Email,Phone\nSmith,,\nKay,,\nLee,,\n,l@x.com,\n",  # sparse rows alone
+    ],
+)
+def test_a_title_above_a_table_of_sparse_rows(tmp_path: Path, table: str) -> None:
+    """An export's rows may fill one cell each (Outlook's), between them several columns."""
+    path = write(tmp_path / "f.csv", f"Contacts - November 2026\n{table}")
+    s = stage(duckdb.connect(), CsvOptions(path))
+    assert s.resolved.columns == ["Last Name", "Email", "Phone"]
+    assert (s.resolved.header_lines, s.rows, s.rejects) == (2, table.count("\n") - 1, [])
+
+
+def test_a_one_column_file_with_a_stray_delimiter_has_no_title(tmp_path: Path) -> None:
+    """The first line of a one-column file is its header, even when a line below it holds a
+    delimiter (a name written `Smith, John`): its other rows have one cell."""
+    path = write(tmp_path / "f.csv", "Name\nSmith, John\nAnn\nBob\nEve\n")
+    s = stage(duckdb.connect(), CsvOptions(path))
+    assert (s.resolved.columns, s.rows) == (["Name"], 3)
+    assert [r.line for r in s.rejects] == [2]
+
+
 def test_empty_rows_at_the_end_and_lines_of_spaces_are_no_rows(tmp_path: Path) -> None:
     # As Excel saves a sheet with formatted empty rows below the table: delimiters alone.
     text = "Last;Email\nA;a@x\n   \n;\nB;b@x;c\nC;c@x\n;\n  ;  \n;\n"

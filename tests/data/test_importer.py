@@ -134,9 +134,7 @@ def test_dry_run_reports_the_same_and_writes_nothing(store: Store, tmp_path: Pat
 def test_failed_rows_csv_has_the_original_columns_and_a_reason(
     store: Store, tmp_path: Path
 ) -> None:
-    path = write(
-        tmp_path / "c.csv", "Last Name,Email\nA,a@x.fr\nB,bob@\nC,c@x.fr,extra\nD\n"
-    )
+    path = write(tmp_path / "c.csv", "Last Name,Email\nA,a@x.fr\nB,bob@\nC,c@x.fr,extra\nD\n")
     report = run_import(store, plan("contacts", path))
     out = tmp_path / "failed.csv"
     assert failed_rows_csv(report, out) == 3

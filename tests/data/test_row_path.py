@@ -134,6 +134,32 @@ CASES: dict[str, tuple[RowPlan, list[dict[str, Any]]]] = {
             {"order_number": "N-2", "subject": "y", "contact": "new@x.fr"},
         ],
     ),
+    # An order is written whole: a bad line fails all of it (and creates none of its products).
+    "an order with a bad line": (
+        RowPlan("salesorders"),
+        [
+            {
+                "order_number": "B-1",
+                "subject": "x",
+                "items": [
+                    {"product": "P-100", "quantity": 2},
+                    {"product": "P-100", "quantity": "zz"},
+                    {"product": "P-901"},
+                ],
+            },
+            {"order_number": "B-2", "subject": "y", "items": [{"product": "P-902"}]},
+        ],
+    ),
+    # An order with lines but no order fields fails as such: its lines, written as rows with
+    # empty order cells, never become lines of the order before it.
+    "lines without an order": (
+        RowPlan("salesorders"),
+        [
+            {"order_number": "L-1", "subject": "x", "items": [{"product": "P-100"}]},
+            {"items": [{"product": "P-903", "quantity": 1}]},
+            {"subject": " ", "items": [{"product": "P-100"}, {"product": "P-904"}]},
+        ],
+    ),
     "no related records created": (
         RowPlan("salesorders", create_related=False),
         [

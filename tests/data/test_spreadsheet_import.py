@@ -228,6 +228,29 @@ def test_a_title_above_the_table_is_not_its_header(store: Store, tmp_path: Path)
     assert rows(store, "SELECT last_name, birthdate FROM contacts") == [("Lee", date(1990, 12, 31))]
 
 
+@pytest.mark.parametrize("sparse", [["Smith"], []])
+def test_a_title_above_a_table_of_sparse_rows(
+    store: Store, tmp_path: Path, sparse: list[str]
+) -> None:
+    """The first row below the header fills one cell (or none): the title is still no header."""
+    book = xlsxwriter.Workbook(str(tmp_path / "report.xlsx"))
+    sheet = book.add_worksheet()
+    sheet.write(0, 0, "Contacts - November 2026")
+    sheet.write_row(1, 0, ["Last Name", "Email", "Phone"])
+    sheet.write_row(2, 0, sparse)
+    sheet.write_row(3, 0, ["Jones", "j@x.com", "0102"])
+    sheet.write_row(4, 0, ["Kay"])
+    book.close()
+    report = run_import(store, plan("contacts", tmp_path / "report.xlsx"))
+    assert report.unmapped == []
+    assert (report.created, report.failed) == (3, 0) if sparse else (2, 0)
+    assert rows(store, "SELECT last_name, email, phone FROM contacts ORDER BY id") == [
+        *([("Smith", None, None)] if sparse else []),
+        ("Jones", "j@x.com", "0102"),
+        ("Kay", None, None),
+    ]
+
+
 def _late_ods(path: Path) -> Path:
     """late.xls as an .ods: two empty rows, a title, the table."""
     rows = [["Contacts - November 2026"], ["Last Name", "Email"]]
@@ -293,7 +316,7 @@ ORGS = [
 
 def _import_rows(
     tmp_path: Path, name: str, module: str, path: Path, mapping: dict[str, str], **options: Any
-) -> tuple[list[tuple[Any, ...]], list[tuple[int, str, str]]]:
+) -> tuple[list[tuple[Any, ...]], list[tuple[int, str | None, str]]]:
     target = Store.open(tmp_path / f"{name}.duckdb")
     try:
         report = run_import(target, plan(module, path, mapping=mapping, **options))
@@ -333,7 +356,7 @@ def test_number_cells_give_the_values_their_text_gives(tmp_path: Path, decimal: 
     ]
     assert [why.split(":")[0] for _, _, why in sheet_side[1]] == [
         "not a whole number",
-        "not a number",
+        "too large a number (at most 16 digits before the decimal point)",  # 1e+20
     ]
 
 

@@ -18,8 +18,13 @@ from kafinea_tui.data.schema import Module
 # The staged rows, typed: `rn` (0-based position in the file), a column per target, the first
 # unreadable cell (`err_col`, `err_reason`). A view over the staged table (validate).
 TYPED = "kf_typed"
-# kf_typed joined to the resolved references, with the match key `mk` (a view; match).
+# kf_typed joined to the resolved references, with the match key `mk` (a view; match); for
+# sales orders also `orn`, the row that starts the row's order (its own, or the order row above
+# a line-only row).
 ROWS = "kf_rows"
+# A sales-order file's line-only rows (order columns empty, line item columns not), which
+# continue the order on the row above: (rn, anchor, the anchor's order values) (match).
+CONTINUED = "kf_cont"
 # Every row that fails: (rn, col, reason) (match, then the checks and the writes add to it).
 FAIL = "kf_fail"
 # One row per record to write: action, id, mk, first_rn and the record's values (match/group).
@@ -35,7 +40,7 @@ IDS = "kf_ids"
 KEEP = "kf_keep"
 
 # What an import leaves behind, in an order that drops each view before the table it reads.
-TEMP_TABLES = (RECS, IDS, KEEP, MATCHES, GROUPS, ROWS, TYPED, FAIL)
+TEMP_TABLES = (RECS, IDS, KEEP, MATCHES, GROUPS, ROWS, CONTINUED, TYPED, FAIL)
 
 
 @dataclass(frozen=True)

@@ -11,16 +11,26 @@
   record once, `kf_recs` is a view of the narrow `kf_ids` (`Context.ids_table`) and leaves out
   the rows of `kf_fail`.
 - `kf_fail(rn, col, reason)`: every row that fails, with the first reason.
+
+A sales order is one record spread over several rows, so it is written whole or not at all:
+when one of its rows fails, every other row of it fails too, naming the failed one by its place
+among the order's rows ("row 2 of this order failed: ..."), so the failed rows' CSV holds the
+whole order to fix and import again. A sales-order row whose order columns are all empty and
+whose line item columns are not (how Odoo exports an order's other lines) continues the order
+on the row above it: it is read as if it repeated that row's order cells (`kf_cont`).
 Everything is a handful of set statements; nothing loops over rows.
 """
 
 from __future__ import annotations
 
+import re
+
 import duckdb
 
 from kafinea_tui.data.importer import rules
-from kafinea_tui.data.importer.context import FAIL, RECS, ROWS, TYPED, Context
+from kafinea_tui.data.importer.context import CONTINUED, FAIL, RECS, ROWS, TYPED, Context
 from kafinea_tui.data.importer.group import build_grouped
+from kafinea_tui.data.importer.mapping import Target
 from kafinea_tui.data.importer.rules import (
     ITEM_NEEDS_PRODUCT,
     MANDATORY_ABSENT,
@@ -33,7 +43,29 @@ from kafinea_tui.data.importer.rules import (
     reason_sql,
 )
 from kafinea_tui.data.importer.sql import drop_temp, key_sql, lit
+from kafinea_tui.data.store.order_totals import ORDERS
 from kafinea_tui.data.store.results import first_row
+from kafinea_tui.data.values import clean_sql
+
+# The sentences of a sales order's rows, which only the file importer says (a posted order is one
+# object: it fails as one, with its own reason). `row` is the failed row's place in the order.
+ORDER_ROW_FAILED = "row {row} of this order failed: {reason}"
+LINE_WITHOUT_ORDER = "this row holds only a line item, and no order is on a row above it"
+LINE_OF_KEYLESS_ORDER = "this row holds only a line item, and the order above it has no {fields}"
+_OWING = re.compile(
+    "|".join(
+        re.sub(r"\\\{\w+\\\}", ".*", re.escape(t))
+        for t in (ORDER_ROW_FAILED, LINE_WITHOUT_ORDER, LINE_OF_KEYLESS_ORDER)
+    ),
+    re.DOTALL,
+)
+
+
+def owed_to_another_row(reason: str) -> bool:
+    """Whether a failed row's reason is one of the sentences above, which a sales-order row
+    gets because of another row of the file (the row path, whose order is one object, has
+    that object's own reason to give instead)."""
+    return _OWING.fullmatch(reason) is not None
 
 
 class Texts:
@@ -55,10 +87,25 @@ class Texts:
 def build_rows(ctx: Context) -> None:
     """kf_typed joined to the resolved references: ids in place of keys, match key, failures."""
     params = Texts(ctx.cur)
+    orders = ctx.module.name == ORDERS
+    continued = orders and _continued_rows(ctx)
     select = ["t.rn"]
     joins: list[str] = []
     err_col = ["t.err_col"]
     err_reason = ["t.err_reason"]
+    key = key_sql([_match_column(ctx, m) for m in match_fields(ctx)])
+    if continued:
+        # A line-only row needs an order above it, and one with a key to join it by.
+        fields = match_fields(ctx)
+        column = params.add(_column_label(ctx, fields[0]))
+        labels = ", ".join(ctx.module.field(m).label for m in fields)
+        keyless = rules.reason(LINE_OF_KEYLESS_ORDER, fields=labels)
+        for condition, text in (
+            ("t.kf_line AND t.kf_anchor IS NULL", params.add(LINE_WITHOUT_ORDER)),
+            (f"t.kf_line AND t.kf_anchor IS NOT NULL AND {key} IS NULL", params.add(keyless)),
+        ):
+            err_col.append(f"CASE WHEN {condition} THEN {column} END")
+            err_reason.append(f"CASE WHEN {condition} THEN {text} END")
     by_target = {r.target.name: (i, r) for i, r in enumerate(ctx.refs)}
     for target in ctx.targets:
         col = target.sql_name
@@ -90,22 +137,83 @@ def build_rows(ctx: Context) -> None:
         elif target.index is not None:
             select.append(f"t.{col}")
     if ctx.grouped:
-        select.append(f"{key_sql([_match_column(ctx, m) for m in match_fields(ctx)])} AS mk")
+        select.append(f"{key} AS mk")
     else:
         select.append("NULL::VARCHAR AS mk")
+    if orders:
+        select.append("coalesce(t.kf_anchor, t.rn) AS orn" if continued else "t.rn AS orn")
     select.append(f"coalesce({', '.join(err_col)}) AS err_col")
     select.append(f"coalesce({', '.join(err_reason)}) AS err_reason")
     # A view, not a copy of the file: the joins are to the small reference tables, and each
     # statement reading kf_rows streams it from the staged table.
     drop_temp(ctx.cur, ROWS)
+    source = _continued_source(ctx) if continued else TYPED
     ctx.cur.execute(
-        f"CREATE TEMP VIEW {ROWS} AS SELECT {', '.join(select)} FROM {TYPED} t {' '.join(joins)}"
+        f"CREATE TEMP VIEW {ROWS} AS SELECT {', '.join(select)} FROM {source} t {' '.join(joins)}"
     )
     ctx.cur.execute(f"DROP TABLE IF EXISTS {FAIL}")
     ctx.cur.execute(
         f"CREATE TEMP TABLE {FAIL} AS SELECT rn, err_col AS col, err_reason AS reason"
         f" FROM {ROWS} WHERE err_reason IS NOT NULL"
     )
+
+
+def _cell_empty(target: Target) -> str:
+    """SQL: the file's cell of a mapped target (kf_typed `t`) holds nothing but spaces. A cell
+    whose typed value is its text is NULL in `c<n>` (`validate.typed_query`), its value not; a
+    reference's typed column holds its default where the cell is empty."""
+    text = f"{clean_sql(f't.c{target.index}')} IS NULL"
+    if target.is_reference and target.default is not None:
+        return text
+    return f"({text} AND t.{target.sql_name} IS NULL)"
+
+
+def _continued_rows(ctx: Context) -> bool:
+    """`kf_cont`: the line-only rows of a sales-order file (every mapped order cell empty, a line
+    item cell not), each with the row that starts its order (the last other row above it; NULL
+    when there is none) and that row's order values. False, and no table, when there are none:
+    the common file pays one scan, an Odoo export one window over the rows."""
+    cur = ctx.cur
+    cur.execute(f"DROP TABLE IF EXISTS {CONTINUED}")
+    cells = [t for t in ctx.record_targets if t.index is not None]
+    items = [t for t in ctx.item_targets if t.index is not None]
+    if not cells or not items:
+        return False
+    line = (
+        f"{' AND '.join(_cell_empty(t) for t in cells)}"
+        f" AND NOT ({' AND '.join(_cell_empty(t) for t in items)})"
+    )
+    if not cur.execute(f"SELECT 1 FROM {TYPED} t WHERE {line} LIMIT 1").fetchall():
+        return False
+    names = ["rn", *(t.sql_name for t in ctx.record_targets)]
+    anchor = f"struct_pack({', '.join(f'{n} := {n}' for n in names)})"
+    values = "".join(f", struct_extract(a, '{n}') AS {n}" for n in names[1:])
+    cur.execute(
+        f"CREATE TEMP TABLE {CONTINUED} AS SELECT rn, struct_extract(a, 'rn') AS anchor{values}"
+        f" FROM (SELECT rn, line, last_value(CASE WHEN NOT line THEN {anchor} END IGNORE NULLS)"
+        " OVER (ORDER BY rn ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS a"
+        f" FROM (SELECT {', '.join('t.' + n for n in names)}, {line} AS line FROM {TYPED} t))"
+        " WHERE line"
+    )
+    return True
+
+
+def _continued_source(ctx: Context) -> str:
+    """kf_typed with each line-only row's order values taken from the row that starts its order
+    (`kf_line`, `kf_anchor` say which rows and which row), as if it repeated them."""
+    names = [t.sql_name for t in ctx.record_targets]
+    replaced = ", ".join(f"CASE WHEN k.rn IS NULL THEN t.{n} ELSE k.{n} END AS {n}" for n in names)
+    return (
+        f"(SELECT t.* REPLACE ({replaced}), k.rn IS NOT NULL AS kf_line, k.anchor AS kf_anchor"
+        f" FROM {TYPED} t LEFT JOIN {CONTINUED} k ON k.rn = t.rn)"
+    )
+
+
+def _column_label(ctx: Context, name: str) -> str:
+    for target in ctx.targets:
+        if target.name == name and target.index is not None:
+            return target.column or target.field.label
+    return ctx.module.field(name).label
 
 
 def match_fields(ctx: Context) -> list[str]:
@@ -181,8 +289,9 @@ def check_records(ctx: Context) -> None:
                 f" FROM {RECS} WHERE {col} IS NOT NULL) WHERE k > 1"
             )
             _fail_bad(ctx, target.column or f.label, rows_of)
-    if ctx.module.name == "salesorders":
+    if ctx.module.name == ORDERS:
         _check_items(ctx)
+        _fail_whole_orders(ctx)
 
 
 def _rows_of_record_sql(ctx: Context) -> str:
@@ -234,3 +343,35 @@ def _check_items(ctx: Context) -> None:
         f" AND r.rn NOT IN (SELECT rn FROM {FAIL})",
         [product.column or "items.product"],
     )
+
+
+def _fail_whole_orders(ctx: Context) -> None:
+    """A sales order is written whole or not at all: every row of an order with a failed row
+    fails too, naming the first failed row by its place among the order's rows, and the
+    order's record is dropped. An order is its rows' key (`mk`), or a keyless row and the
+    line-only rows below it (`orn`)."""
+    cur = ctx.cur
+    row = first_row(cur.execute(f"SELECT count(*) FROM {FAIL}"))
+    if not row or not row[0]:
+        return
+    cur.execute(
+        "CREATE OR REPLACE TEMP TABLE kf_failed_orders AS SELECT r.mk,"
+        " CASE WHEN r.mk IS NULL THEN r.orn END AS orn, min(f.rn) AS frn,"
+        " arg_min(struct_pack(col := f.col, reason := f.reason), f.rn) AS why"
+        f" FROM {FAIL} f JOIN {ROWS} r ON r.rn = f.rn GROUP BY ALL"
+    )
+    why = "CASE WHEN why.col IS NULL THEN why.reason ELSE concat(why.col, ': ', why.reason) END"
+    text = reason_sql(ORDER_ROW_FAILED, row="place", reason=why)
+    cur.execute(
+        f"INSERT INTO {FAIL} SELECT rn, NULL, {text} FROM (SELECT r.rn, o.why,"
+        " count(*) FILTER (WHERE r.rn <= o.frn) OVER (PARTITION BY o.mk, o.orn) AS place"
+        f" FROM {ROWS} r JOIN kf_failed_orders o ON r.mk IS NOT DISTINCT FROM o.mk"
+        " AND (CASE WHEN r.mk IS NULL THEN r.orn END) IS NOT DISTINCT FROM o.orn)"
+        f" WHERE rn NOT IN (SELECT rn FROM {FAIL})"
+    )
+    cur.execute(f"DELETE FROM {RECS} c USING kf_failed_orders o WHERE c.mk = o.mk")
+    cur.execute(
+        f"DELETE FROM {RECS} c USING kf_failed_orders o"
+        " WHERE c.mk IS NULL AND o.mk IS NULL AND c.first_rn = o.orn"
+    )
+    cur.execute("DROP TABLE kf_failed_orders")

@@ -7,12 +7,15 @@ does not depend on it. The workbook is tiny (two sheets, two people) and this sc
 exactly what is in it: a date cell in each of two display formats, a zip code stored as text
 (`01234`) and one stored as a number, yes/no cells, an empty row between the two people (sheet
 row 3), and a second sheet. late.xls holds a report's table below two empty rows and a title
-(sheet rows 3 and 4), its second person's e-mail address wrong (sheet row 6).
+(sheet rows 3 and 4), its second person's e-mail address wrong (sheet row 6). errors.xls holds
+cells of errors (BOOLERR records: #N/A on sheet row 2, #DIV/0! and #REF! on row 3, the
+error codes written as numbers, as xlwt's names map #VALUE! and #N/A wrong) and time cells
+(`hh:mm`, a fraction of a day) on rows 2 and 4.
 
 xlwt cannot store a formula's cached value, so formulas are covered by the .xlsx and .ods tests.
 """
 
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 
 import xlwt  # type: ignore[import-not-found]
@@ -60,6 +63,21 @@ def main() -> None:
         for column, value in enumerate(values):
             report.write(row, column, value)
     late.save(str(HERE / "late.xls"))
+
+    errors = xlwt.Workbook(encoding="utf-8")
+    contacts = errors.add_sheet("Contacts")
+    clock = xlwt.easyxf(num_format_str="hh:mm")
+    people = [["Last Name", "Email", "Mailing City", "Description", "Department"]]
+    people += [["Lee", "ann@example.com"], ["Ray", "ray@example.com"], ["Kay", "kay@x.com", "Lyon"]]
+    for row, values in enumerate(people):
+        for column, value in enumerate(values):
+            contacts.write(row, column, value)
+    contacts.row(1).set_cell_error(2, 0x2A)  # #N/A
+    contacts.write(1, 3, time(10, 30), clock)
+    contacts.row(2).set_cell_error(3, 0x07)  # #DIV/0!
+    contacts.row(2).set_cell_error(4, 0x17)  # #REF!
+    contacts.write(3, 3, time(23, 59, 30), clock)
+    errors.save(str(HERE / "errors.xls"))
 
 
 if __name__ == "__main__":

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 from xml.etree import ElementTree
 
+from kafinea_tui.data.importer.file.sheet_errors import load
+
 if TYPE_CHECKING:
     import fastexcel
 
@@ -50,9 +52,8 @@ def first_filled_row(path: Path, sheet: str, reader: fastexcel.ExcelReader) -> i
 
 def _first_loaded_row(reader: fastexcel.ExcelReader, sheet: str) -> int:
     """Without a header row and with `skip_rows=0`, fastexcel keeps the leading empty rows."""
-    try:
-        rows = reader.load_sheet(sheet, header_row=None, skip_rows=0, n_rows=_XLS_PROBE_ROWS)
-        table = rows.to_arrow()
+    try:  # a column of errors alone is read as text (`sheet_errors.load`)
+        _, table, _ = load(reader, sheet, header_row=None, skip_rows=0, n_rows=_XLS_PROBE_ROWS)
     except Exception:  # the sheet's own load says what is wrong with it
         return 0
     for index, row in enumerate(table.to_pylist()):

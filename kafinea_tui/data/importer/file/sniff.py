@@ -120,7 +120,7 @@ def resolve(options: CsvOptions) -> Resolved:
     rows = records(text, delimiter, 50)
     if not rows:
         raise KafineaError(f"{path.name} is empty: there is nothing to import.")
-    titles = title_rows([filled(row) for row in rows]) if options.header else 0
+    titles = title_rows(rows) if options.header else 0
     before, first_end = _record_lines(text, delimiter, titles)
     hint_lines = 1 if hint else 0  # the `sep=` line, read off the text above
     skip = before + hint_lines
@@ -144,15 +144,29 @@ def _header_cells(rows: list[list[str]]) -> list[str]:
     return header
 
 
-def title_rows(filled: list[int]) -> int:
-    """How many rows above the header are a title, from each row's count of filled cells: a
-    report's export starts with a line or two of one filled cell ("Contacts - November 2026")
-    over a table whose rows fill several. 0 when no row fills several (a one-column file), nor
-    when more than MAX_TITLE_ROWS lead."""
-    for index, count in enumerate(filled[: MAX_TITLE_ROWS + 1]):
-        if count >= 2:
-            return index if all(n >= 2 for n in filled[index + 1 : index + 3]) else 0
-    return 0
+def title_rows(rows: list[list[str]], widths: bool = True) -> int:
+    """How many of the first `rows` (each row's cells) are a title above the header: a report's
+    export starts with a line or two of one filled cell ("Contacts - November 2026") over a
+    table, whose header is the first row that fills several.
+
+    The rows below that header show whether it heads a table of several columns or is a stray
+    delimiter in a one-column file, whose first line is its header: a table's rows fill cells
+    of several columns between them (each row may fill one: a sparse export, Outlook's), and,
+    with `widths` (a CSV file's rows, whose number of cells is the table's), most of them have
+    several cells. 0 when no row fills several (a one-column file), nor when more than
+    MAX_TITLE_ROWS lead."""
+    index = next((i for i, row in enumerate(rows[: MAX_TITLE_ROWS + 1]) if filled(row) >= 2), -1)
+    if index < 0:
+        return 0
+    below = [row for row in rows[index + 1 :] if filled(row)]
+    if not index or not below:
+        return index
+    used = {i for row in below for i, cell in enumerate(row) if cell.strip()}
+    if len(used) < 2:
+        return 0
+    if widths and Counter(len(row) for row in below).most_common(1)[0][0] < 2:
+        return 0
+    return index
 
 
 def filled(cells: list[str]) -> int:

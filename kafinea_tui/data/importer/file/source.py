@@ -50,6 +50,7 @@ def preview(options: CsvOptions, rows: int = 20) -> Preview:
         found.encoding,
         "",
         found.header,
+        spreadsheet.preview_problems(found),
         sheet=found.sheet,
         sheets=[
             (s.name, s.rows)

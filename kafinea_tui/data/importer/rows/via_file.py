@@ -9,6 +9,12 @@ batch that `undo` can take back, and the report's `line` is the 1-based index of
 A field absent from one object but present in another is an empty cell for the first: with
 `duplicates=overwrite` that clears the field, as an empty cell does in a file. Send objects of
 one shape, or use `merge`, when that matters.
+
+A sales order is one object here: its report is the object's own reason, not the sentences the
+file importer gives the other rows of a failed order. The file importer reads a row with empty
+order cells and line item cells as another line of the order above it (an Odoo export's lines);
+an order object with lines and no order value gets an empty row of its own before its lines,
+so that they are never added to the object before it and it fails as the row path fails it.
 """
 
 from __future__ import annotations
@@ -22,12 +28,14 @@ from pathlib import Path
 from typing import Any
 
 from kafinea_tui.data.errors import UsageError
+from kafinea_tui.data.importer.match import owed_to_another_row
 from kafinea_tui.data.importer.plan import CsvOptions, ImportPlan, ImportReport, RowError
 from kafinea_tui.data.importer.rows.parse import ITEM_COLUMNS, cell_text, columns_of
 from kafinea_tui.data.importer.rows.plan import RowPlan
 from kafinea_tui.data.importer.run import run_import
 from kafinea_tui.data.schema import Module
 from kafinea_tui.data.store.database import Store
+from kafinea_tui.data.values import clean_text
 
 ITEM_KEYS = tuple(column.split(".", 1)[1] for column in ITEM_COLUMNS)
 
@@ -90,9 +98,20 @@ def write_objects(module: Module, objects: Sequence[Any], path: Path) -> list[in
                 cells + [""] * (len(columns) - len(plain))
             ]
             starts.append(line)
+            if items and _lines_only(cells, rows):
+                line += _write_row(handle, [""] * len(columns))
             for row in rows:
                 line += _write_row(handle, row)
     return starts
+
+
+def _lines_only(cells: list[str], rows: list[list[str]]) -> bool:
+    """Whether an order's rows would read as lines of the order above them: no order cell has a
+    value, and a line item cell has (`match`'s test, with the same cleaning)."""
+    plain = len(cells)
+    if any(clean_text(cell) is not None for cell in cells):
+        return False
+    return any(clean_text(cell) is not None for row in rows for cell in row[plain:])
 
 
 def _item_cells(index: int, item: Any) -> list[str]:
@@ -122,8 +141,12 @@ def _write_row(handle: io.TextIOBase | Any, row: list[str]) -> int:
 def _by_object(report: ImportReport, starts: list[int], count: int) -> ImportReport:
     """File lines -> object indexes; for sales orders, counts by order rather than by line."""
     errors: dict[tuple[int, str | None, str], RowError] = {}
-    for error in report.errors:
-        index = max(1, bisect.bisect_right(starts, error.line))
+    indexed = [(max(1, bisect.bisect_right(starts, e.line)), e) for e in report.errors]
+    # An order's rows that failed because another row of it did say nothing of their own.
+    own = {index for index, e in indexed if not owed_to_another_row(e.reason)}
+    for index, error in indexed:
+        if index in own and owed_to_another_row(error.reason):
+            continue
         key = (index, error.column, error.reason)
         errors.setdefault(key, RowError(index, error.column, error.reason, error.values))
     report.errors = list(errors.values())
