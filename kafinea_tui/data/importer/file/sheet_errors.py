@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -179,22 +180,29 @@ def ods_faults(
     return found
 
 
+def ods_sheet_events(xml: Any, sheet: str) -> Iterator[tuple[str, Any]]:
+    """`iterparse`'s (event, element) pairs of an OpenDocument `content.xml` inside the table
+    named `sheet` (its own start and end left out), streamed: it ends with that table."""
+    inside = False
+    for event, element in ElementTree.iterparse(xml, events=("start", "end")):
+        if element.tag == f"{_TABLE}table":
+            if event == "start":
+                inside = element.get(f"{_TABLE}name") == sheet
+            elif inside:
+                return
+        elif inside:
+            yield event, element
+
+
 def _error_cells(xml: Any, sheet: str, row_end: int, column_end: int) -> list[tuple[int, int, str]]:
     """(sheet row, sheet column, shown text) of each `calcext:value-type="error"` cell of the
     sheet, above `row_end` and left of `column_end` (repeated rows and cells counted)."""
     found: list[tuple[int, int, str]] = []
     row = column = 0
-    inside = False
     pending: list[tuple[int, int, str]] = []  # this row's errors, before its repeat is known
-    for event, element in ElementTree.iterparse(xml, events=("start", "end")):
+    for event, element in ods_sheet_events(xml, sheet):
         tag = element.tag
-        if tag == f"{_TABLE}table":
-            if event == "start":
-                inside = element.get(f"{_TABLE}name") == sheet
-            elif inside:
-                break
-            continue
-        if not inside or event != "end":
+        if event != "end":
             continue
         if tag in _CELLS:
             repeat = int(element.get(f"{_TABLE}number-columns-repeated", "1"))

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 from xml.etree import ElementTree
 
-from kafinea_tui.data.importer.file.sheet_errors import load
+from kafinea_tui.data.importer.file.sheet_errors import load, ods_sheet_events
 
 if TYPE_CHECKING:
     import fastexcel
@@ -65,17 +65,10 @@ def _first_loaded_row(reader: fastexcel.ExcelReader, sheet: str) -> int:
 def _first_ods_row(xml: IO[bytes], sheet: str) -> int:
     """Rows are counted with their `number-rows-repeated` (a run of empty rows is one
     element); a row is filled when one of its cells has a value type or text."""
-    row, inside, filled = 0, False, False
-    for event, element in ElementTree.iterparse(xml, events=("start", "end")):
+    row, filled = 0, False
+    for event, element in ods_sheet_events(xml, sheet):
         tag = element.tag
-        if tag == f"{_TABLE}table":
-            if event == "start":
-                inside = element.get(f"{_TABLE}name") == sheet
-            elif inside:
-                return 0
-        elif not inside:
-            continue
-        elif tag == f"{_TABLE}table-row" and event == "start":
+        if tag == f"{_TABLE}table-row" and event == "start":
             filled = False
         elif tag == f"{_TABLE}table-row":
             if filled:
